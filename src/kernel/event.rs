@@ -1,0 +1,100 @@
+//! The event stream: everything the simulated kernel does, in the order it does it.
+//!
+//! The UI animates these, the narration reads them aloud, and `hardclock-trace` prints them.
+//! Each facility has its own event enum next to its code; this file ties them together.
+
+use super::value::Value;
+use super::{freebsd, openbsd, route, rttimer};
+
+/// Which API scheduled a handler that runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Via {
+    /// OpenBSD `timeout(9)` on the hierarchical wheel.
+    Timeout,
+    /// FreeBSD `callout(9)` / legacy `timeout()` on the callwheel.
+    Callout,
+    /// A NetBSD `rt_timer` action run by the 1 Hz scan.
+    RtTimer,
+}
+
+impl Via {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Via::Timeout => "timeout",
+            Via::Callout => "callout",
+            Via::RtTimer => "rt_timer",
+        }
+    }
+}
+
+/// One thing that happened, stamped with the value of `ticks` at the time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Event {
+    pub tick: i32,
+    pub kind: EventKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EventKind {
+    /// `hardclock()` incremented `ticks`.
+    Tick {
+        ticks: i32,
+    },
+    /// A scenario statement called the API (or set a kernel variable).
+    Call {
+        line: u32,
+        name: String,
+        ret: Option<Value>,
+        /// For calls on a route: its `rt_refcnt` after the call, and whether it was freed.
+        refcnt: Option<i32>,
+        freed: bool,
+    },
+    /// A handler ran.
+    Fire {
+        via: Via,
+        func: String,
+        arg: String,
+        /// For rt_timer actions: the route's destination.
+        route: Option<String>,
+    },
+    Timeout(openbsd::TimeoutEvent),
+    Callout(freebsd::CalloutEvent),
+    Route(route::RouteEvent),
+    RtTimer(rttimer::RtTimerEvent),
+    /// The simulated machine halted.
+    Panic {
+        msg: String,
+    },
+}
+
+impl Event {
+    /// One sentence saying what happened and why, for the narration and text traces.
+    pub fn narrate(&self) -> String {
+        match &self.kind {
+            EventKind::Tick { ticks } => {
+                format!("hardclock(): ticks is now {ticks}.")
+            }
+            EventKind::Call { name, ret, .. } => match ret {
+                Some(v) => format!("{name}() returned {v}."),
+                None => format!("{name}() called."),
+            },
+            EventKind::Fire {
+                via,
+                func,
+                arg,
+                route,
+            } => match route {
+                Some(r) => format!("The {} for route {r} expired: {func}() runs.", via.as_str()),
+                None => format!(
+                    "softclock runs {func}({arg}), scheduled with {}.",
+                    via.as_str()
+                ),
+            },
+            EventKind::Timeout(e) => e.narrate(),
+            EventKind::Callout(e) => e.narrate(),
+            EventKind::Route(e) => e.narrate(),
+            EventKind::RtTimer(e) => e.narrate(),
+            EventKind::Panic { msg } => format!("panic: {msg}. The simulated machine has halted."),
+        }
+    }
+}

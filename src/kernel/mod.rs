@@ -1,0 +1,341 @@
+//! The simulated kernel: one clock driving four BSD facilities side by side.
+//!
+//! * [`openbsd`]: OpenBSD `timeout(9)` on the 4x256 hierarchical wheel (Varghese & Lauck scheme 7).
+//! * [`freebsd`]: FreeBSD `timeout(9)`/`callout(9)` on the hashed callwheel (scheme 6).
+//! * [`rttimer`]: NetBSD `rt_timer(9)` queues, scanned by a 1 Hz timeout on the OpenBSD wheel.
+//! * [`route`]: the BSD radix-tree route table with refcounted `rtentry`s and FIBs (`rtalloc(9)`).
+//!
+//! The kernel is a value. [`Kernel::clone`] is a snapshot; time moves only when [`Kernel::hardclock`]
+//! is called; nothing here reads a wall clock or touches the web. Every change goes through
+//! [`Kernel::exec`] (a scenario statement) or [`Kernel::hardclock`] (one tick) and is recorded in
+//! [`Kernel::events`]. A kernel panic is a value: [`Kernel::panic`] is set, a
+//! [`EventKind::Panic`] is recorded, and the machine refuses to do anything further.
+
+pub mod api;
+pub mod clock;
+pub mod event;
+pub mod freebsd;
+pub mod openbsd;
+pub mod route;
+pub mod rttimer;
+pub mod value;
+
+use std::collections::BTreeMap;
+
+pub use clock::Clock;
+pub use event::{Event, EventKind, Via};
+pub use value::{Operand, Stmt, Target, Value};
+
+/// Softclock runs at most this many handlers in one pass. OpenBSD 5.6 would spin forever on a
+/// handler that re-adds itself with 0 ticks; the simulator stops it with a panic instead of
+/// freezing the tab.
+pub const MAX_HANDLER_RUNS_PER_PASS: usize = 100_000;
+/// Handler bodies may call handlers that call handlers ...; this bounds the nesting.
+pub const MAX_HANDLER_DEPTH: usize = 32;
+
+/// Why a call did not complete.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KernelError {
+    /// The simulated kernel panicked (or a KASSERT failed): the machine is halted.
+    Panic(String),
+    /// The scenario asked for something meaningless (wrong type, unknown object). `arg` is the
+    /// 0-based argument at fault, so the script can point at its column.
+    Scenario { msg: String, arg: Option<usize> },
+}
+
+impl KernelError {
+    pub fn msg(msg: impl Into<String>) -> KernelError {
+        KernelError::Scenario {
+            msg: msg.into(),
+            arg: None,
+        }
+    }
+
+    pub fn arg(i: usize, msg: impl Into<String>) -> KernelError {
+        KernelError::Scenario {
+            msg: msg.into(),
+            arg: Some(i),
+        }
+    }
+
+    pub fn message(&self) -> &str {
+        match self {
+            KernelError::Panic(m) => m,
+            KernelError::Scenario { msg, .. } => msg,
+        }
+    }
+}
+
+/// The whole simulated machine.
+#[derive(Clone, Debug, Default)]
+pub struct Kernel {
+    pub clock: Clock,
+    /// Everything that happened, in order.
+    pub events: Vec<Event>,
+    /// Set once the machine has panicked; nothing runs after that.
+    pub panic: Option<String>,
+    /// Script variables (`r = timeout_add(...)`), visible to handler bodies.
+    pub vars: BTreeMap<String, Value>,
+    /// Handler bodies (`handler NAME { ... }`), run when NAME fires.
+    pub handlers: BTreeMap<String, Vec<Stmt>>,
+    /// OpenBSD `timeout(9)` state.
+    pub to: openbsd::Timeouts,
+    /// FreeBSD callwheel state.
+    pub co: freebsd::Callouts,
+    /// Route tables, one per FIB.
+    pub rt: route::Routes,
+    /// NetBSD rt_timer queues.
+    pub rtt: rttimer::RtTimers,
+    /// Script line of the statement being executed (0 inside hardclock).
+    pub line: u32,
+    /// Handlers currently running (nested calls), for the depth limit.
+    depth: usize,
+}
+
+impl Kernel {
+    pub fn new() -> Kernel {
+        Kernel::default()
+    }
+
+    /// Records an event stamped with the current `ticks`.
+    pub fn emit(&mut self, kind: EventKind) {
+        let tick = self.clock.ticks;
+        self.events.push(Event { tick, kind });
+    }
+
+    /// Halts the machine with a panic message and returns the error to propagate.
+    pub fn panic(&mut self, msg: impl Into<String>) -> KernelError {
+        let msg = msg.into();
+        if self.panic.is_none() {
+            self.panic = Some(msg.clone());
+            self.emit(EventKind::Panic { msg: msg.clone() });
+        }
+        KernelError::Panic(msg)
+    }
+
+    fn check_alive(&self) -> Result<(), KernelError> {
+        match &self.panic {
+            Some(m) => Err(KernelError::Panic(m.clone())),
+            None => Ok(()),
+        }
+    }
+
+    /// Runs `n` hardclocks, stopping early on a panic.
+    pub fn run_ticks(&mut self, n: u64) -> Result<(), KernelError> {
+        for _ in 0..n {
+            self.hardclock()?;
+        }
+        Ok(())
+    }
+
+    /// One hardclock interrupt: `ticks++`, each wheel's hardclock half, then one softclock pass.
+    pub fn hardclock(&mut self) -> Result<(), KernelError> {
+        self.check_alive()?;
+        let saved_line = std::mem::replace(&mut self.line, 0);
+        let ticks = self.clock.advance();
+        self.emit(EventKind::Tick { ticks });
+        openbsd::hardclock(self);
+        freebsd::hardclock(self);
+        let r = openbsd::softclock(self).and_then(|_| freebsd::softclock(self));
+        self.line = saved_line;
+        r
+    }
+
+    /// Evaluates an operand: literals as they are, `&x` as a reference, identifiers as the
+    /// variable's value if one is bound (a kernel variable like `ticks` included), else a symbol.
+    pub fn eval(&self, op: &Operand) -> Result<Value, KernelError> {
+        Ok(match op {
+            Operand::Lit(v) => v.clone(),
+            Operand::Ref(name) => Value::Ref(name.clone()),
+            Operand::Ident(name) => match self.kernel_var(name) {
+                Some(v) => v,
+                None => self
+                    .vars
+                    .get(name)
+                    .cloned()
+                    .unwrap_or_else(|| Value::Sym(name.clone())),
+            },
+            Operand::Field(obj, field) => route::read_field(self, obj, field)?,
+        })
+    }
+
+    /// Reads a kernel variable (`hz`, `ticks`, `tick`, `time_uptime`, facility tunables).
+    pub fn kernel_var(&self, name: &str) -> Option<Value> {
+        let n = match name {
+            "hz" => self.clock.hz as i64,
+            "tick" => self.clock.tick as i64,
+            "ticks" => self.clock.ticks as i64,
+            "time_uptime" => self.clock.time_uptime(),
+            _ => {
+                return freebsd::read_var(self, name)
+                    .or_else(|| route::read_var(self, name))
+                    .or_else(|| rttimer::read_var(self, name))
+            }
+        };
+        Some(Value::Int(n))
+    }
+
+    /// Stores to a variable: kernel tunables go to their owner (and may be refused after boot),
+    /// anything else becomes a script variable.
+    pub fn assign(&mut self, target: &Target, v: Value) -> Result<(), KernelError> {
+        match target {
+            Target::Var(name) => {
+                let as_i32 = |v: &Value| -> Result<i32, KernelError> {
+                    match v {
+                        Value::Int(n) if *n >= i32::MIN as i64 && *n <= i32::MAX as i64 => {
+                            Ok(*n as i32)
+                        }
+                        _ => Err(KernelError::msg(format!(
+                            "{name} must be an int, got {}",
+                            v.type_name()
+                        ))),
+                    }
+                };
+                match name.as_str() {
+                    "hz" => self.clock.set_hz(as_i32(&v)?).map_err(KernelError::msg),
+                    "ticks" => self.clock.set_ticks(as_i32(&v)?).map_err(KernelError::msg),
+                    "tick" | "time_uptime" => Err(KernelError::msg(format!(
+                        "{name} is derived from the clock and cannot be set"
+                    ))),
+                    _ => {
+                        if freebsd::write_var(self, name, &v)?
+                            || route::write_var(self, name, &v)?
+                            || rttimer::write_var(self, name, &v)?
+                        {
+                            return Ok(());
+                        }
+                        self.vars.insert(name.clone(), v);
+                        Ok(())
+                    }
+                }
+            }
+            Target::Field(obj, field) => route::write_field(self, obj, field, v),
+        }
+    }
+
+    /// Executes one statement of the scenario (or of a handler body).
+    pub fn exec(&mut self, stmt: &Stmt) -> Result<Value, KernelError> {
+        self.check_alive()?;
+        if self.depth == 0 {
+            self.line = stmt.line();
+        }
+        match stmt {
+            Stmt::Assign { target, value, .. } => {
+                let v = self.eval(value)?;
+                self.assign(target, v.clone())?;
+                Ok(v)
+            }
+            Stmt::Call {
+                target,
+                name,
+                args,
+                line,
+            } => {
+                let vals = args
+                    .iter()
+                    .map(|a| self.eval(a))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let ret = self.call(name, &vals)?;
+                if self.depth == 0 && name != "hardclock" {
+                    let (refcnt, freed) = route::route_note(self, &ret, &vals);
+                    let shown = api::lookup(name)
+                        .filter(|s| s.ret != "void")
+                        .map(|_| ret.clone());
+                    self.events.push(Event {
+                        tick: self.clock.ticks,
+                        kind: EventKind::Call {
+                            line: *line,
+                            name: name.clone(),
+                            ret: shown,
+                            refcnt,
+                            freed,
+                        },
+                    });
+                }
+                if let Some(t) = target {
+                    self.assign(t, ret.clone())?;
+                }
+                Ok(ret)
+            }
+        }
+    }
+
+    /// Calls an API function by name with evaluated arguments.
+    pub fn call(&mut self, name: &str, vals: &[Value]) -> Result<Value, KernelError> {
+        self.check_alive()?;
+        let args = api::Args { name, vals };
+        match name {
+            "hardclock" => {
+                let n = args.int_or(0, 1)?;
+                if n < 0 {
+                    return Err(KernelError::arg(
+                        0,
+                        "hardclock: the number of ticks cannot be negative",
+                    ));
+                }
+                self.run_ticks(n as u64)?;
+                Ok(Value::Null)
+            }
+            "busy" => freebsd::busy(self, args.int(0)?),
+            _ => {
+                if let Some(r) = openbsd::call(self, name, &args) {
+                    return r;
+                }
+                if let Some(r) = freebsd::call(self, name, &args) {
+                    return r;
+                }
+                if let Some(r) = route::call(self, name, &args) {
+                    return r;
+                }
+                if let Some(r) = rttimer::call(self, name, &args) {
+                    return r;
+                }
+                Err(KernelError::msg(format!("unknown function {name}")))
+            }
+        }
+    }
+
+    /// Runs a handler in softclock context: records the fire, then runs a built-in action or the
+    /// scenario's `handler NAME { ... }` body. A handler with no body just returns.
+    pub fn run_handler(
+        &mut self,
+        via: Via,
+        func: &str,
+        arg: &Value,
+        route: Option<String>,
+    ) -> Result<(), KernelError> {
+        self.check_alive()?;
+        self.emit(EventKind::Fire {
+            via,
+            func: func.to_string(),
+            arg: arg.to_string(),
+            route,
+        });
+        if rttimer::run_builtin(self, func, arg)? {
+            return Ok(());
+        }
+        let Some(body) = self.handlers.get(func).cloned() else {
+            return Ok(());
+        };
+        if self.depth >= MAX_HANDLER_DEPTH {
+            return Err(self.panic(format!(
+                "{func}: handlers nested more than {MAX_HANDLER_DEPTH} deep"
+            )));
+        }
+        self.depth += 1;
+        let mut r = Ok(());
+        for stmt in &body {
+            if let Err(e) = self.exec(stmt) {
+                r = Err(match e {
+                    KernelError::Scenario { msg, .. } => {
+                        self.panic(format!("in handler {func}: {msg}"))
+                    }
+                    p => p,
+                });
+                break;
+            }
+        }
+        self.depth -= 1;
+        r
+    }
+}
