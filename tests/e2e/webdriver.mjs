@@ -1,0 +1,123 @@
+// A minimal W3C WebDriver client and static file server, using only Node's standard library,
+// so the end-to-end tests need nothing from npm.
+import { spawn } from "node:child_process";
+import { createServer } from "node:http";
+import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { extname, join, normalize } from "node:path";
+
+const TYPES = {
+  ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".wasm": "application/wasm",
+  ".css": "text/css", ".png": "image/png", ".svg": "image/svg+xml", ".json": "application/json",
+};
+
+/** Serves `dir` on 127.0.0.1 under the URL prefix `mount` (e.g. "/course/hardclock/"). */
+export function serveStatic(dir, mount = "/", headers = {}) {
+  const server = createServer((req, res) => {
+    const url = new URL(req.url, "http://x");
+    if (!url.pathname.startsWith(mount)) { res.writeHead(404).end("not found"); return; }
+    let rel = decodeURIComponent(url.pathname.slice(mount.length)) || "index.html";
+    const file = normalize(join(dir, rel));
+    if (!file.startsWith(normalize(dir))) { res.writeHead(403).end(); return; }
+    try {
+      const path = statSync(file).isDirectory() ? join(file, "index.html") : file;
+      const body = readFileSync(path);
+      res.writeHead(200, { "content-type": TYPES[extname(path)] || "application/octet-stream", ...headers });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end("not found");
+    }
+  });
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function freePort() {
+  const s = createServer();
+  await new Promise((r) => s.listen(0, "127.0.0.1", r));
+  const port = s.address().port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+/** Starts a driver (chromedriver or geckodriver) and opens a headless session. */
+export async function startBrowser(kind, { width = 1280, height = 900 } = {}) {
+  const port = await freePort();
+  let bin, args, caps;
+  if (kind === "firefox") {
+    bin = process.env.GECKODRIVER || "geckodriver";
+    args = [`--port=${port}`, "--host=127.0.0.1"];
+    caps = { browserName: "firefox", "moz:firefoxOptions": { args: ["-headless", `--width=${width}`, `--height=${height}`] } };
+  } else {
+    bin = process.env.CHROMEDRIVER || "chromedriver";
+    args = [`--port=${port}`];
+    caps = {
+      browserName: "chrome",
+      "goog:chromeOptions": {
+        binary: process.env.CHROMIUM || "/usr/bin/chromium",
+        args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+          "--disable-background-networking", "--disable-component-update", "--disable-sync",
+          `--user-data-dir=${mkdtempSync(join(tmpdir(), "hc-chrome-"))}`, `--window-size=${width},${height}`],
+      },
+      "goog:loggingPrefs": { browser: "ALL" },
+    };
+  }
+  const proc = spawn(bin, args, { stdio: "ignore" });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    try { if ((await (await fetch(`${base}/status`)).json()).value.ready) break; } catch {}
+    if (i > 100) { proc.kill(); throw new Error(`${bin} did not start`); }
+    await sleep(100);
+  }
+  const res = await wd(base, "POST", "/session", { capabilities: { alwaysMatch: caps } });
+  return new Session(base, res.sessionId, proc, kind);
+}
+
+async function wd(base, method, path, body) {
+  const r = await fetch(base + path, {
+    method, headers: { "content-type": "application/json" }, body: body ? JSON.stringify(body) : undefined,
+  });
+  const j = await r.json();
+  if (j.value && j.value.error) throw new Error(`webdriver ${method} ${path}: ${j.value.error}: ${j.value.message}`);
+  return j.value;
+}
+
+const ELEMENT = "element-6066-11e4-a6e2-4c8ab4ad5a9e";
+
+export class Session {
+  constructor(base, id, proc, kind) { Object.assign(this, { base, id, proc, kind }); }
+  cmd(method, path, body) { return wd(this.base, method, `/session/${this.id}${path}`, body); }
+  go(url) { return this.cmd("POST", "/url", { url }); }
+  exec(script, args = []) { return this.cmd("POST", "/execute/sync", { script, args }); }
+  async find(css, timeout = 10000) {
+    const end = Date.now() + timeout;
+    for (;;) {
+      try { return (await this.cmd("POST", "/element", { using: "css selector", value: css }))[ELEMENT]; }
+      catch (e) { if (Date.now() > end) throw new Error(`no element ${css} after ${timeout} ms`); }
+      await sleep(100);
+    }
+  }
+  async text(css) { return (await this.cmd("GET", `/element/${await this.find(css)}/text`)).trim(); }
+  async click(css) { await this.cmd("POST", `/element/${await this.find(css)}/click`, {}); }
+  async type(css, keys) { await this.cmd("POST", `/element/${await this.find(css)}/value`, { text: keys }); }
+  /** Polls until `css`'s text satisfies `pred`; returns the text. */
+  async waitText(css, pred, timeout = 10000) {
+    const end = Date.now() + timeout;
+    let last;
+    for (;;) {
+      try { last = await this.text(css); if (pred(last)) return last; } catch {}
+      if (Date.now() > end) throw new Error(`${css}: text ${JSON.stringify(last)} never matched`);
+      await sleep(50);
+    }
+  }
+  async screenshot() { return Buffer.from(await this.cmd("GET", "/screenshot"), "base64"); }
+  async logs() {
+    if (this.kind !== "chrome") return [];
+    try { return await wd(this.base, "POST", `/session/${this.id}/se/log`, { type: "browser" }); } catch { return []; }
+  }
+  async close() {
+    try { await wd(this.base, "DELETE", `/session/${this.id}`); } catch {}
+    this.proc.kill();
+  }
+}
