@@ -307,7 +307,7 @@ fn conversions_through_the_api_at_hz_1000() {
         })
         .unwrap();
     assert!(
-        msg.contains("timeout_add_msec(t, 5) at hz 1000 (tick 1000 us) is 5 ticks"),
+        msg.contains("timeout_add_msec(&t, 5) at hz 1000 (tick 1000 us) is 5 ticks"),
         "{msg}"
     );
 }

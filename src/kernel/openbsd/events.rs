@@ -69,7 +69,7 @@ impl TimeoutEvent {
                 arg,
                 still_linked: None,
             } => format!(
-                "timeout_set({name}): will call {func}({arg}); to_flags = INITIALIZED."
+                "timeout_set(&{name}): will call {func}({arg}); to_flags = INITIALIZED."
             ),
             TimeoutEvent::Set {
                 name,
@@ -77,7 +77,7 @@ impl TimeoutEvent {
                 arg,
                 still_linked: Some(p),
             } => format!(
-                "timeout_set({name}) on a queued timeout: it will call {func}({arg}) and to_flags = \
+                "timeout_set(&{name}) on a queued timeout: it will call {func}({arg}) and to_flags = \
                  INITIALIZED, but it is still linked on {p}; without ONQUEUE, timeout_del() cannot \
                  remove it and it will still fire (the man page forbids this)."
             ),
@@ -95,12 +95,12 @@ impl TimeoutEvent {
                     ""
                 };
                 format!(
-                    "{call}({name}, {input}) at hz {hz} (tick {tick} us) is {ticks} ticks: \
+                    "{call}(&{name}, {input}) at hz {hz} (tick {tick} us) is {ticks} ticks: \
                      divisions truncate and there is no one-tick minimum in 5.6{clamp}."
                 )
             }
             TimeoutEvent::Added { name, n, to_time } => format!(
-                "timeout_add({name}, {n}): to_time = {to_time}; not queued before, so ONQUEUE is \
+                "timeout_add(&{name}, {n}): to_time = {to_time}; not queued before, so ONQUEUE is \
                  set and it is appended to timeout_todo (returns 1)."
             ),
             TimeoutEvent::MovedEarlier {
@@ -109,7 +109,7 @@ impl TimeoutEvent {
                 old_time,
                 to_time,
             } => format!(
-                "timeout_add({name}): new deadline {to_time} is earlier than {old_time}, so it \
+                "timeout_add(&{name}): new deadline {to_time} is earlier than {old_time}, so it \
                  leaves {from} for the tail of timeout_todo (returns 0)."
             ),
             TimeoutEvent::LeftInPlace {
@@ -118,14 +118,14 @@ impl TimeoutEvent {
                 old_time,
                 to_time,
             } => format!(
-                "timeout_add({name}): new deadline {to_time} is not earlier than {old_time}, so it \
+                "timeout_add(&{name}): new deadline {to_time} is not earlier than {old_time}, so it \
                  stays on {at} and softclock will re-bucket it when it gets there (returns 0)."
             ),
             TimeoutEvent::Deleted { name, from } => {
-                format!("timeout_del({name}): unlinked from {from}, ONQUEUE cleared (returns 1).")
+                format!("timeout_del(&{name}): unlinked from {from}, ONQUEUE cleared (returns 1).")
             }
             TimeoutEvent::NotPending { name } => format!(
-                "timeout_del({name}): not queued, nothing to remove (returns 0); TRIGGERED cleared."
+                "timeout_del(&{name}): not queued, nothing to remove (returns 0); TRIGGERED cleared."
             ),
             TimeoutEvent::Splice { bucket, count } => format!(
                 "hardclock splices wheel 0 bucket {bucket:#04x} ({count} {}) onto timeout_todo.",

@@ -382,8 +382,9 @@ pub fn softclock(k: &mut Kernel) -> Result<(), KernelError> {
         if runs > MAX_HANDLER_RUNS_PER_PASS {
             return Err(k.panic(format!(
                 "softclock: more than {MAX_HANDLER_RUNS_PER_PASS} timeouts ran in one pass at tick \
-                 {ticks}; {name} keeps being re-added with 0 ticks, which OpenBSD 5.6 runs again in \
-                 the same pass, spinning forever"
+                 {ticks} (the last one due was {name}): handlers keep re-adding timeouts with 0 \
+                 ticks, which OpenBSD 5.6 runs again in the same pass, so softclock would spin \
+                 forever"
             )));
         }
         emit(k, TimeoutEvent::Due { name, late });
@@ -396,10 +397,7 @@ pub fn softclock(k: &mut Kernel) -> Result<(), KernelError> {
 pub fn call(k: &mut Kernel, name: &str, args: &Args) -> Option<Result<Value, KernelError>> {
     let r = match name {
         "timeout_set" => set_call(k, args),
-        "timeout_add" => args
-            .obj(0)
-            .and_then(|to| Ok((to, args.int(1)?)))
-            .and_then(|(to, n)| timeout_add(k, to, n)),
+        "timeout_add" => add_call(k, args),
         "timeout_add_sec" | "timeout_add_msec" | "timeout_add_usec" | "timeout_add_nsec"
         | "timeout_add_tv" | "timeout_add_ts" | "timeout_add_bt" => add_converted(k, name, args),
         "timeout_del" => args.obj(0).map(|to| timeout_del(k, to)),
@@ -428,6 +426,12 @@ fn set_call(k: &mut Kernel, args: &Args) -> Result<i64, KernelError> {
     let arg = args.any(2)?.clone();
     timeout_set(k, to, func, arg);
     Ok(0)
+}
+
+fn add_call(k: &mut Kernel, args: &Args) -> Result<i64, KernelError> {
+    let to = args.obj(0)?;
+    let n = args.int(1)?;
+    timeout_add(k, to, n)
 }
 
 fn flag_call(k: &Kernel, args: &Args, flag: i32) -> Result<i64, KernelError> {
