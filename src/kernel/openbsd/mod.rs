@@ -1,0 +1,478 @@
+//! OpenBSD `timeout(9)` as in OpenBSD 5.6 (`sys/kern/kern_timeout.c` rev 1.40-1.43, 2013-2015).
+//!
+//! The data structure is scheme 7 of Varghese & Lauck, "Hashed and Hierarchical Timing Wheels"
+//! (SOSP 1987): four wheels of 256 buckets. Wheel 0 holds timeouts due within 256 ticks, wheel 1
+//! within 2^16, wheel 2 within 2^24, wheel 3 the rest (up to `INT_MAX`). The *level* comes from
+//! the relative delay, the *bucket* from the absolute deadline's bits, so a bucket of wheel `w`
+//! is reached exactly at the start of the 2^(8w)-tick block that holds its deadlines.
+//!
+//! All the work is lazy and every step is O(1):
+//! * `timeout_add` never picks a bucket: it sets `to_time = ticks + n` and appends the timeout to
+//!   `timeout_todo` (or, if it was already queued and the new deadline is not earlier, leaves it
+//!   where it is).
+//! * hardclock (`timeout_hardclock_update`) splices the wheel-0 bucket of the new `ticks` onto
+//!   `timeout_todo`; when the low byte of `ticks` is 0 it also splices the current wheel-1 bucket,
+//!   and so on up the wheels (the *cascade*).
+//! * softclock pops `timeout_todo` from the head: not yet due (`to_time - ticks > 0`) means put
+//!   into the bucket for the remaining delay, due means clear ONQUEUE, set TRIGGERED, run it.
+//!   Handlers that add timeouts during the pass append to the same todo list, so in 5.6 they are
+//!   examined in the same pass; a handler re-adding itself with 0 ticks would spin forever, which
+//!   the simulator stops with a panic after [`MAX_HANDLER_RUNS_PER_PASS`] runs.
+//!
+//! Same-tick order is therefore list order: whatever was on todo before the tick (new and
+//! moved-earlier timeouts, in call order), then the wheel-0 bucket in re-bucketing order, then
+//! the cascaded buckets (reference §1.11).
+//!
+//! Files: [`wheel`] (constants, placement, the list arena), [`convert`] (the `_sec`, `_msec`, ...
+//! wrappers), [`events`] (what happened, in words). This file holds the state and the API.
+//!
+//! Choices where the kernel is undefined or silent:
+//! * Trace events: a bucket splice is reported only when the bucket is non-empty (both wheel 0,
+//!   [`TimeoutEvent::Splice`], and higher wheels, [`TimeoutEvent::Cascade`]); the current position
+//!   of every wheel is a pure function of `ticks` ([`wheel_position`]).
+//! * `timeout_set` on a queued timeout does what 5.6 does: `to_flags` becomes INITIALIZED only and
+//!   the timeout stays linked. softclock still re-buckets or runs it (it never looks at ONQUEUE),
+//!   `timeout_del` returns 0 without unlinking it. A later `timeout_add` would link it a second time
+//!   and corrupt the kernel's lists; the simulator stops there with a panic that says so.
+//! * A `struct timeout` that was never `timeout_set` is all zeroes: `timeout_add` panics "not
+//!   initialized", `timeout_del` returns 0, the flag macros return 0.
+//! * `int` arguments wider than 32 bits are truncated like a C call would ([`convert::c_int`]).
+
+pub mod convert;
+pub mod events;
+pub mod wheel;
+
+pub use events::TimeoutEvent;
+pub use wheel::{
+    bucket_for, level_for, wheel_position, Place, BUCKETS, TODO, WHEELBITS, WHEELCOUNT, WHEELMASK,
+    WHEELSIZE,
+};
+
+use std::collections::BTreeMap;
+
+use super::api::{Args, Param, Signature};
+use super::{EventKind, Kernel, KernelError, Value, Via, MAX_HANDLER_RUNS_PER_PASS};
+use convert::c_int;
+use wheel::Lists;
+
+/// `to_flags`: on a bucket or the todo list ("on queue").
+pub const TIMEOUT_ONQUEUE: i32 = 0x02;
+/// `to_flags`: `timeout_set` has been called.
+pub const TIMEOUT_INITIALIZED: i32 = 0x04;
+/// `to_flags`: running or has run since the last add/del.
+pub const TIMEOUT_TRIGGERED: i32 = 0x08;
+
+/// One `struct timeout` (the list linkage lives in [`Lists`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Timeout {
+    pub name: String,
+    pub to_func: String,
+    pub to_arg: Value,
+    /// Absolute tick at which it is due.
+    pub to_time: i32,
+    pub to_flags: i32,
+}
+
+/// A timeout and where it lives, for the UI.
+#[derive(Clone, Copy, Debug)]
+pub struct TimeoutView<'a> {
+    pub timeout: &'a Timeout,
+    pub place: Place,
+}
+
+/// The wheel, `timeout_todo`, and every `struct timeout` by name.
+#[derive(Clone, Debug, Default)]
+pub struct Timeouts {
+    timeouts: Vec<Timeout>,
+    by_name: BTreeMap<String, usize>,
+    lists: Lists,
+}
+
+impl Timeouts {
+    fn index(&self, name: &str) -> Option<usize> {
+        self.by_name.get(name).copied()
+    }
+
+    fn place_of(&self, i: usize) -> Place {
+        self.lists.list_of(i).map_or(Place::Nowhere, Place::of_list)
+    }
+
+    fn view(&self, i: usize) -> TimeoutView<'_> {
+        TimeoutView {
+            timeout: &self.timeouts[i],
+            place: self.place_of(i),
+        }
+    }
+
+    /// The timeout called `name`, if `timeout_set` ever saw it.
+    pub fn get(&self, name: &str) -> Option<TimeoutView<'_>> {
+        self.index(name).map(|i| self.view(i))
+    }
+
+    /// Every timeout, by name.
+    pub fn iter(&self) -> impl Iterator<Item = TimeoutView<'_>> {
+        self.by_name.values().map(|&i| self.view(i))
+    }
+
+    fn names(&self, list: usize) -> Vec<&str> {
+        self.lists
+            .iter(list)
+            .map(|i| self.timeouts[i].name.as_str())
+            .collect()
+    }
+
+    /// The timeouts in a bucket, head to tail (the order they will reach the todo list).
+    pub fn bucket(&self, wheel: usize, bucket: usize) -> Vec<&str> {
+        self.names(wheel * WHEELSIZE + bucket)
+    }
+
+    /// How many timeouts a bucket holds (O(1), for occupancy rings).
+    pub fn bucket_len(&self, wheel: usize, bucket: usize) -> usize {
+        self.lists.len(wheel * WHEELSIZE + bucket)
+    }
+
+    /// `timeout_todo`, head to tail.
+    pub fn todo(&self) -> Vec<&str> {
+        self.names(TODO)
+    }
+}
+
+const TO: (&str, Param) = ("struct timeout *to", Param::Obj("struct timeout"));
+const PAGE: &str = "timeout(9)";
+
+const fn add_fn(name: &'static str, param: &'static [(&'static str, Param)]) -> Signature {
+    Signature {
+        name,
+        params: param,
+        optional: 0,
+        ret: "int",
+        page: PAGE,
+    }
+}
+
+/// The OpenBSD 5.6 `timeout(9)` API.
+pub const API: &[Signature] = &[
+    Signature {
+        name: "timeout_set",
+        params: &[
+            TO,
+            ("void (*fn)(void *)", Param::Func),
+            ("void *arg", Param::Arg),
+        ],
+        optional: 0,
+        ret: "void",
+        page: PAGE,
+    },
+    add_fn("timeout_add", &[TO, ("int to_ticks", Param::Int)]),
+    add_fn("timeout_add_sec", &[TO, ("int secs", Param::Int)]),
+    add_fn("timeout_add_msec", &[TO, ("int msecs", Param::Int)]),
+    add_fn("timeout_add_usec", &[TO, ("int usecs", Param::Int)]),
+    add_fn("timeout_add_nsec", &[TO, ("int nsecs", Param::Int)]),
+    add_fn(
+        "timeout_add_tv",
+        &[TO, ("const struct timeval *tv", Param::Struct(2))],
+    ),
+    add_fn(
+        "timeout_add_ts",
+        &[TO, ("const struct timespec *ts", Param::Struct(2))],
+    ),
+    add_fn(
+        "timeout_add_bt",
+        &[TO, ("const struct bintime *bt", Param::Struct(2))],
+    ),
+    add_fn("timeout_del", &[TO]),
+    add_fn("timeout_pending", &[TO]),
+    add_fn("timeout_initialized", &[TO]),
+    add_fn("timeout_triggered", &[TO]),
+];
+
+fn emit(k: &mut Kernel, e: TimeoutEvent) {
+    k.emit(EventKind::Timeout(e));
+}
+
+/// `timeout_set(&to, fn, arg)`: `to_flags` = INITIALIZED only, even if the timeout is queued.
+pub fn timeout_set(k: &mut Kernel, name: &str, func: &str, arg: Value) {
+    let to = &mut k.to;
+    let i = match to.index(name) {
+        Some(i) => i,
+        None => {
+            let i = to.lists.add_timeout();
+            to.timeouts.push(Timeout {
+                name: name.to_string(),
+                to_func: String::new(),
+                to_arg: Value::Null,
+                to_time: 0,
+                to_flags: 0,
+            });
+            to.by_name.insert(name.to_string(), i);
+            i
+        }
+    };
+    let still_linked = to.lists.is_linked(i).then(|| to.place_of(i));
+    let t = &mut to.timeouts[i];
+    t.to_func = func.to_string();
+    t.to_arg = arg.clone();
+    t.to_flags = TIMEOUT_INITIALIZED;
+    emit(
+        k,
+        TimeoutEvent::Set {
+            name: name.to_string(),
+            func: func.to_string(),
+            arg: arg.to_string(),
+            still_linked,
+        },
+    );
+}
+
+/// `timeout_add(&to, n)`. `n` is the C `int to_ticks` (wider values are truncated to 32 bits).
+/// Returns 1 if the timeout was newly queued, 0 if it was already queued.
+pub fn timeout_add(k: &mut Kernel, name: &str, n: i64) -> Result<i64, KernelError> {
+    let n = c_int(n);
+    let i = match k.to.index(name) {
+        Some(i) if k.to.timeouts[i].to_flags & TIMEOUT_INITIALIZED != 0 => i,
+        _ => return Err(k.panic("timeout_add: not initialized")),
+    };
+    if n < 0 {
+        return Err(k.panic(format!("timeout_add: to_ticks ({n}) < 0")));
+    }
+    let ticks = k.clock.ticks;
+    let queued = k.to.timeouts[i].to_flags & TIMEOUT_ONQUEUE != 0;
+    let place = k.to.place_of(i);
+    if !queued && place != Place::Nowhere {
+        return Err(k.panic(format!(
+            "timeout_add: {name} is still linked on {place} although timeout_set() cleared \
+             ONQUEUE; linking it again would corrupt the timeout lists"
+        )));
+    }
+    let to = &mut k.to;
+    let t = &mut to.timeouts[i];
+    let old_time = t.to_time;
+    let to_time = ticks.wrapping_add(n);
+    t.to_time = to_time;
+    t.to_flags &= !TIMEOUT_TRIGGERED;
+    let name = name.to_string();
+    if !queued {
+        t.to_flags |= TIMEOUT_ONQUEUE;
+        to.lists.insert_tail(TODO, i);
+        emit(k, TimeoutEvent::Added { name, n, to_time });
+        return Ok(1);
+    }
+    if to_time.wrapping_sub(ticks) < old_time.wrapping_sub(ticks) {
+        to.lists.remove(i);
+        to.lists.insert_tail(TODO, i);
+        emit(
+            k,
+            TimeoutEvent::MovedEarlier {
+                name,
+                from: place,
+                old_time,
+                to_time,
+            },
+        );
+    } else {
+        emit(
+            k,
+            TimeoutEvent::LeftInPlace {
+                name,
+                at: place,
+                old_time,
+                to_time,
+            },
+        );
+    }
+    Ok(0)
+}
+
+/// `timeout_del(&to)`: 1 if it was queued (and is now unlinked), else 0. Clears TRIGGERED.
+pub fn timeout_del(k: &mut Kernel, name: &str) -> i64 {
+    let Some(i) = k.to.index(name) else {
+        emit(
+            k,
+            TimeoutEvent::NotPending {
+                name: name.to_string(),
+            },
+        );
+        return 0;
+    };
+    let to = &mut k.to;
+    let queued = to.timeouts[i].to_flags & TIMEOUT_ONQUEUE != 0;
+    let event = if queued {
+        let from = to.place_of(i);
+        to.lists.remove(i);
+        to.timeouts[i].to_flags &= !TIMEOUT_ONQUEUE;
+        TimeoutEvent::Deleted {
+            name: name.to_string(),
+            from,
+        }
+    } else {
+        TimeoutEvent::NotPending {
+            name: name.to_string(),
+        }
+    };
+    to.timeouts[i].to_flags &= !TIMEOUT_TRIGGERED;
+    emit(k, event);
+    queued as i64
+}
+
+/// Whether `flag` is set in `to_flags` (a never-set timeout has no flags).
+pub fn has_flag(k: &Kernel, name: &str, flag: i32) -> bool {
+    k.to.index(name)
+        .is_some_and(|i| k.to.timeouts[i].to_flags & flag != 0)
+}
+
+/// `timeout_hardclock_update`, after `ticks++`: splice the due buckets onto `timeout_todo`.
+pub fn hardclock(k: &mut Kernel) {
+    let ticks = k.clock.ticks;
+    for wheel in 0..WHEELCOUNT {
+        let bucket = wheel_position(ticks, wheel);
+        let count = k.to.lists.splice_onto_todo(wheel * WHEELSIZE + bucket);
+        if count > 0 {
+            let bucket = bucket as u8;
+            emit(
+                k,
+                if wheel == 0 {
+                    TimeoutEvent::Splice { bucket, count }
+                } else {
+                    TimeoutEvent::Cascade {
+                        wheel: wheel as u8,
+                        bucket,
+                        count,
+                    }
+                },
+            );
+        }
+        // The next wheel turns only when this one has come round to bucket 0.
+        if bucket != 0 {
+            break;
+        }
+    }
+}
+
+/// softclock: drain `timeout_todo` from the head, re-bucketing what is not yet due and running
+/// what is.
+pub fn softclock(k: &mut Kernel) -> Result<(), KernelError> {
+    let mut runs = 0usize;
+    while let Some(i) = k.to.lists.first(TODO) {
+        let from = k.to.lists.home_of(i).map_or(Place::Todo, Place::of_list);
+        k.to.lists.remove(i);
+        let ticks = k.clock.ticks;
+        let t = &mut k.to.timeouts[i];
+        let delta = t.to_time.wrapping_sub(ticks);
+        let name = t.name.clone();
+        if delta > 0 {
+            let b = bucket_for(t.to_time, delta);
+            k.to.lists.insert_tail(b, i);
+            emit(
+                k,
+                TimeoutEvent::Rebucketed {
+                    name,
+                    from,
+                    wheel: (b / WHEELSIZE) as u8,
+                    bucket: (b % WHEELSIZE) as u8,
+                    delta,
+                },
+            );
+            continue;
+        }
+        t.to_flags &= !TIMEOUT_ONQUEUE;
+        t.to_flags |= TIMEOUT_TRIGGERED;
+        let (func, arg) = (t.to_func.clone(), t.to_arg.clone());
+        let late = ticks.wrapping_sub(t.to_time);
+        runs += 1;
+        if runs > MAX_HANDLER_RUNS_PER_PASS {
+            return Err(k.panic(format!(
+                "softclock: more than {MAX_HANDLER_RUNS_PER_PASS} timeouts ran in one pass at tick \
+                 {ticks} (the last one due was {name}): handlers keep re-adding timeouts with 0 \
+                 ticks, which OpenBSD 5.6 runs again in the same pass, so softclock would spin \
+                 forever"
+            )));
+        }
+        emit(k, TimeoutEvent::Due { name, late });
+        k.run_handler(Via::Timeout, &func, &arg, None)?;
+    }
+    Ok(())
+}
+
+/// Runs `name` if it is a timeout(9) function.
+pub fn call(k: &mut Kernel, name: &str, args: &Args) -> Option<Result<Value, KernelError>> {
+    let r = match name {
+        "timeout_set" => set_call(k, args),
+        "timeout_add" => add_call(k, args),
+        "timeout_add_sec" | "timeout_add_msec" | "timeout_add_usec" | "timeout_add_nsec"
+        | "timeout_add_tv" | "timeout_add_ts" | "timeout_add_bt" => add_converted(k, name, args),
+        "timeout_del" => args.obj(0).map(|to| timeout_del(k, to)),
+        "timeout_pending" => flag_call(k, args, TIMEOUT_ONQUEUE),
+        "timeout_initialized" => flag_call(k, args, TIMEOUT_INITIALIZED),
+        "timeout_triggered" => flag_call(k, args, TIMEOUT_TRIGGERED),
+        _ => return None,
+    };
+    Some(r.map(|v| {
+        if name == "timeout_set" {
+            Value::Null
+        } else {
+            Value::Int(v)
+        }
+    }))
+}
+
+fn set_call(k: &mut Kernel, args: &Args) -> Result<i64, KernelError> {
+    let to = args.obj(0)?;
+    let Some(func) = args.func(1)? else {
+        return Err(KernelError::arg(
+            1,
+            "timeout_set: fn is NULL; softclock would call address 0",
+        ));
+    };
+    let arg = args.any(2)?.clone();
+    timeout_set(k, to, func, arg);
+    Ok(0)
+}
+
+fn add_call(k: &mut Kernel, args: &Args) -> Result<i64, KernelError> {
+    let to = args.obj(0)?;
+    let n = args.int(1)?;
+    timeout_add(k, to, n)
+}
+
+fn flag_call(k: &Kernel, args: &Args, flag: i32) -> Result<i64, KernelError> {
+    Ok(has_flag(k, args.obj(0)?, flag) as i64)
+}
+
+/// The `timeout_add_*` wrappers: convert, say how, then `timeout_add`.
+fn add_converted(k: &mut Kernel, call: &str, args: &Args) -> Result<i64, KernelError> {
+    let to = args.obj(0)?;
+    let (hz, tick) = (k.clock.hz, k.clock.tick);
+    let (ticks, input) = match call {
+        "timeout_add_tv" | "timeout_add_ts" | "timeout_add_bt" => {
+            let s = args.strukt(1, 2)?;
+            let ticks = match call {
+                "timeout_add_tv" => convert::tv_to_ticks(hz, tick, s[0], s[1]),
+                "timeout_add_ts" => convert::ts_to_ticks(hz, tick, s[0], s[1]),
+                _ => convert::bt_to_ticks(hz, tick, s[0], s[1] as u64),
+            };
+            (ticks, format!("{{{}, {}}}", s[0], s[1]))
+        }
+        _ => {
+            let n = c_int(args.int(1)?);
+            let ticks = match call {
+                "timeout_add_sec" => convert::sec_to_ticks(hz, n),
+                "timeout_add_msec" => convert::msec_to_ticks(tick, n),
+                "timeout_add_usec" => convert::usec_to_ticks(tick, n),
+                _ => convert::nsec_to_ticks(tick, n),
+            };
+            (ticks, n.to_string())
+        }
+    };
+    emit(
+        k,
+        TimeoutEvent::Converted {
+            name: to.to_string(),
+            call: call.to_string(),
+            input,
+            ticks,
+            hz,
+            tick,
+        },
+    );
+    timeout_add(k, to, ticks as i64)
+}

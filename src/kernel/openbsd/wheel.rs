@@ -1,0 +1,349 @@
+//! The wheel itself: 4 x 256 buckets plus `timeout_todo`, each a circular doubly linked list.
+//!
+//! `kern_timeout.c` links every `struct timeout` into a `struct circq` (a `next`/`prev` pair)
+//! whose sentinel is the bucket or `timeout_todo` itself. [`Lists`] keeps the same shape over an
+//! arena of indices: nodes `0..BUCKETS` are the bucket sentinels, node [`TODO`] is the sentinel of
+//! `timeout_todo`, and timeout number `i` is node `SENTINELS + i`. Insert, remove and splicing a
+//! whole bucket onto the todo tail (`CIRCQ_APPEND`) are O(1) pointer moves, as in the kernel.
+//!
+//! The kernel never needs to know which list an entry is on (`CIRCQ_REMOVE` only touches the
+//! neighbours), but the simulator does: to keep per-list lengths exact and to show the student
+//! where each timeout lives. Relabelling every entry of a spliced bucket would cost O(entries),
+//! so each bucket carries a splice generation instead: an entry remembers the list it was
+//! individually inserted into (its *home*) and the home's generation at that moment. If the home
+//! bucket has been spliced since, the entry is on `timeout_todo` (the only list a bucket is ever
+//! spliced onto, and it is drained before anything else can happen to the entry).
+
+/// Number of wheels (levels). Wheel `w` covers relative delays up to `2^(8(w+1))` ticks.
+pub const WHEELCOUNT: usize = 4;
+/// Bits of the deadline that index one wheel.
+pub const WHEELBITS: u32 = 8;
+/// Buckets per wheel: 256.
+pub const WHEELSIZE: usize = 1 << WHEELBITS;
+/// Mask of one wheel's index bits: 255.
+pub const WHEELMASK: u32 = (WHEELSIZE - 1) as u32;
+/// All buckets of all wheels: 1024, numbered `wheel * WHEELSIZE + bucket` like `timeout_wheel[]`.
+pub const BUCKETS: usize = WHEELCOUNT * WHEELSIZE;
+/// The list index of `timeout_todo`, right after the buckets.
+pub const TODO: usize = BUCKETS;
+/// Number of list sentinels (buckets and todo); timeout nodes come after them.
+const SENTINELS: usize = BUCKETS + 1;
+/// "Not linked": the node is on no list.
+const NIL: usize = usize::MAX;
+
+/// The wheel a timeout goes to when softclock re-buckets it `delta` ticks (>= 1) before its
+/// deadline. The bounds are inclusive, exactly as coded in `BUCKET()`: `delta <= 1 << 8` etc.
+pub fn level_for(delta: i32) -> usize {
+    if delta <= 1 << WHEELBITS {
+        0
+    } else if delta <= 1 << (2 * WHEELBITS) {
+        1
+    } else if delta <= 1 << (3 * WHEELBITS) {
+        2
+    } else {
+        3
+    }
+}
+
+/// `BUCKET(delta, to_time)`: the global bucket index (0..1024). The level comes from the relative
+/// delay, the slot from the absolute deadline's bits (`MASKWHEEL`).
+pub fn bucket_for(to_time: i32, delta: i32) -> usize {
+    let wheel = level_for(delta);
+    wheel * WHEELSIZE + wheel_position(to_time, wheel)
+}
+
+/// The bucket of `wheel` that `time` indexes: bits `8*wheel .. 8*wheel+8` of `time`. With
+/// `time = ticks` this is the wheel's current position, the bucket hardclock splices next.
+pub fn wheel_position(time: i32, wheel: usize) -> usize {
+    ((time as u32 >> (wheel as u32 * WHEELBITS)) & WHEELMASK) as usize
+}
+
+/// Where a timeout is linked, as the student sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Place {
+    /// On no list.
+    Nowhere,
+    /// On `timeout_todo`, waiting for softclock.
+    Todo,
+    /// In a bucket of one of the wheels.
+    Wheel { wheel: u8, bucket: u8 },
+}
+
+impl Place {
+    /// The place of list `list` (a bucket index or [`TODO`]).
+    pub fn of_list(list: usize) -> Place {
+        if list == TODO {
+            Place::Todo
+        } else {
+            Place::Wheel {
+                wheel: (list / WHEELSIZE) as u8,
+                bucket: (list % WHEELSIZE) as u8,
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for Place {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Place::Nowhere => write!(f, "no list"),
+            Place::Todo => write!(f, "timeout_todo"),
+            Place::Wheel { wheel, bucket } => write!(f, "wheel {wheel} bucket {bucket:#04x}"),
+        }
+    }
+}
+
+/// The bucket sentinels, `timeout_todo`, and the links of every timeout, as one arena.
+#[derive(Clone, Debug)]
+pub struct Lists {
+    /// `next`/`prev` of every node (sentinels first, then timeouts).
+    next: Vec<usize>,
+    prev: Vec<usize>,
+    /// Entries on each list (buckets and todo).
+    len: Vec<usize>,
+    /// Per list: how many times it has been spliced away.
+    generation: Vec<u64>,
+    /// Per timeout: the list it was last inserted into, or NIL.
+    home: Vec<usize>,
+    /// Per timeout: `generation[home]` when it was inserted.
+    stamp: Vec<u64>,
+}
+
+impl Default for Lists {
+    fn default() -> Self {
+        Lists {
+            next: (0..SENTINELS).collect(),
+            prev: (0..SENTINELS).collect(),
+            len: vec![0; SENTINELS],
+            generation: vec![0; SENTINELS],
+            home: Vec::new(),
+            stamp: Vec::new(),
+        }
+    }
+}
+
+impl Lists {
+    /// Makes room for timeout number `i` (unlinked). Timeouts are numbered 0, 1, 2, ...
+    pub fn add_timeout(&mut self) -> usize {
+        let i = self.home.len();
+        self.next.push(NIL);
+        self.prev.push(NIL);
+        self.home.push(NIL);
+        self.stamp.push(0);
+        i
+    }
+
+    /// The list timeout `i` is on right now, if any.
+    pub fn list_of(&self, i: usize) -> Option<usize> {
+        let home = self.home[i];
+        if home == NIL {
+            None
+        } else if home != TODO && self.generation[home] != self.stamp[i] {
+            Some(TODO)
+        } else {
+            Some(home)
+        }
+    }
+
+    /// The list timeout `i` was last inserted into on its own (for a spliced entry: its bucket).
+    pub fn home_of(&self, i: usize) -> Option<usize> {
+        Some(self.home[i]).filter(|&h| h != NIL)
+    }
+
+    pub fn is_linked(&self, i: usize) -> bool {
+        self.home[i] != NIL
+    }
+
+    /// `CIRCQ_INSERT(elem, list)`: append timeout `i` at the tail of `list`.
+    pub fn insert_tail(&mut self, list: usize, i: usize) {
+        debug_assert!(!self.is_linked(i), "timeout {i} inserted twice");
+        let node = SENTINELS + i;
+        let last = self.prev[list];
+        self.next[node] = list;
+        self.prev[node] = last;
+        self.next[last] = node;
+        self.prev[list] = node;
+        self.home[i] = list;
+        self.stamp[i] = self.generation[list];
+        self.len[list] += 1;
+    }
+
+    /// `CIRCQ_REMOVE(elem)`: unlink timeout `i` from whatever list it is on.
+    pub fn remove(&mut self, i: usize) {
+        let Some(list) = self.list_of(i) else {
+            return;
+        };
+        let node = SENTINELS + i;
+        let (p, n) = (self.prev[node], self.next[node]);
+        self.next[p] = n;
+        self.prev[n] = p;
+        self.next[node] = NIL;
+        self.prev[node] = NIL;
+        self.home[i] = NIL;
+        self.len[list] -= 1;
+    }
+
+    /// `CIRCQ_APPEND(&timeout_todo, bucket)`: moves every entry of `bucket`, in order, to the
+    /// tail of `timeout_todo` and empties the bucket. Returns how many entries moved.
+    pub fn splice_onto_todo(&mut self, bucket: usize) -> usize {
+        let count = self.len[bucket];
+        if count == 0 {
+            return 0;
+        }
+        let (first, last) = (self.next[bucket], self.prev[bucket]);
+        let todo_last = self.prev[TODO];
+        self.next[todo_last] = first;
+        self.prev[first] = todo_last;
+        self.next[last] = TODO;
+        self.prev[TODO] = last;
+        self.next[bucket] = bucket;
+        self.prev[bucket] = bucket;
+        self.len[TODO] += count;
+        self.len[bucket] = 0;
+        self.generation[bucket] += 1;
+        count
+    }
+
+    /// `CIRCQ_FIRST(list)` as a timeout number, or None if the list is empty.
+    pub fn first(&self, list: usize) -> Option<usize> {
+        let node = self.next[list];
+        (node != list).then(|| node - SENTINELS)
+    }
+
+    pub fn len(&self, list: usize) -> usize {
+        self.len[list]
+    }
+
+    /// The timeouts on `list`, head to tail.
+    pub fn iter(&self, list: usize) -> impl Iterator<Item = usize> + '_ {
+        let mut node = self.next[list];
+        std::iter::from_fn(move || {
+            if node == list {
+                None
+            } else {
+                let i = node - SENTINELS;
+                node = self.next[node];
+                Some(i)
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn level_bounds_are_inclusive() {
+        for (delta, level) in [
+            (1, 0),
+            (255, 0),
+            (256, 0),
+            (257, 1),
+            (65_536, 1),
+            (65_537, 2),
+            (1 << 24, 2),
+            ((1 << 24) + 1, 3),
+            (i32::MAX, 3),
+        ] {
+            assert_eq!(level_for(delta), level, "delta {delta}");
+        }
+    }
+
+    /// (ticks, delta, wheel, bucket within the wheel)
+    const PLACEMENT: &[(i32, i32, usize, usize)] = &[
+        (0, 1, 0, 0x01),
+        (0, 256, 0, 0x00),
+        (0, 257, 1, 0x01),
+        (0, 65_536, 1, 0x00),
+        (0, 65_537, 2, 0x01),
+        (0, 1 << 24, 2, 0x00),
+        (0, (1 << 24) + 1, 3, 0x01),
+        (0x1fe, 2, 0, 0x00),
+        (0x1ff, 299, 1, 0x03),
+        (0x300, 42, 0, 0x2a),
+        (0x12_3456, 1, 0, 0x57),
+        (0x12_3456, 256, 0, 0x56),
+        (0x12_3456, 257, 1, 0x35),
+        (0x12_3456, 65_536, 1, 0x34),
+        (0x12_3456, 65_537, 2, 0x13),
+        (0x12_3456, 1 << 24, 2, 0x12),
+        (0x12_3456, (1 << 24) + 1, 3, 0x01),
+        // Near the wrap: to_time = ticks + delta wraps negative; the slot is the bit pattern.
+        (i32::MAX, 1, 0, 0x00),       // to_time 0x80000000
+        (i32::MAX, 256, 0, 0xff),     // 0x800000ff
+        (i32::MAX, 257, 1, 0x01),     // 0x80000100
+        (i32::MAX, 65_536, 1, 0xff),  // 0x8000ffff
+        (i32::MAX, 65_537, 2, 0x01),  // 0x80010000
+        (i32::MAX, 1 << 24, 2, 0xff), // 0x80ffffff
+        (i32::MAX, (1 << 24) + 1, 3, 0x81),
+        (i32::MAX - 10, 1 << 24, 2, 0xff),  // 0x80fffff5
+        (-1, 1, 0, 0x00),                   // 0xffffffff -> 0
+        (-1, (1 << 24) + 1, 3, 0x01),       // 0x01000000
+        (i32::MIN, 256, 0, 0x00),           // 0x80000100
+        (i32::MIN, 2_000_000_000, 3, 0xf7), // 0xf7359400
+    ];
+
+    #[test]
+    fn bucket_from_relative_level_and_absolute_bits() {
+        for &(ticks, delta, wheel, bucket) in PLACEMENT {
+            let to_time = ticks.wrapping_add(delta);
+            assert_eq!(
+                bucket_for(to_time, delta),
+                wheel * WHEELSIZE + bucket,
+                "ticks {ticks:#x} delta {delta}"
+            );
+        }
+    }
+
+    #[test]
+    fn positions_follow_ticks() {
+        assert_eq!(wheel_position(0x0302_0100, 0), 0x00);
+        assert_eq!(wheel_position(0x0302_0100, 1), 0x01);
+        assert_eq!(wheel_position(0x0302_0100, 2), 0x02);
+        assert_eq!(wheel_position(0x0302_0100, 3), 0x03);
+        assert_eq!(wheel_position(-1, 3), 0xff);
+    }
+
+    fn names(l: &Lists, list: usize) -> Vec<usize> {
+        l.iter(list).collect()
+    }
+
+    #[test]
+    fn splice_keeps_order_and_tracks_membership() {
+        let mut l = Lists::default();
+        for _ in 0..5 {
+            l.add_timeout();
+        }
+        l.insert_tail(TODO, 0);
+        l.insert_tail(7, 1);
+        l.insert_tail(7, 2);
+        l.insert_tail(300, 3);
+        assert_eq!(l.splice_onto_todo(7), 2);
+        assert_eq!(l.splice_onto_todo(8), 0);
+        assert_eq!(names(&l, TODO), vec![0, 1, 2]);
+        assert_eq!(names(&l, 7), Vec::<usize>::new());
+        assert_eq!((l.len(TODO), l.len(7)), (3, 0));
+        assert_eq!(l.list_of(1), Some(TODO));
+        assert_eq!(l.home_of(1), Some(7));
+        assert_eq!(l.list_of(3), Some(300));
+        // Re-inserting into the spliced bucket starts a fresh membership.
+        l.remove(1);
+        l.insert_tail(7, 1);
+        assert_eq!(l.list_of(1), Some(7));
+        assert_eq!(l.list_of(2), Some(TODO));
+        l.remove(2);
+        assert_eq!((l.len(TODO), l.len(7)), (1, 1));
+        assert_eq!(names(&l, TODO), vec![0]);
+        assert_eq!(l.first(TODO), Some(0));
+        l.remove(0);
+        assert_eq!(l.first(TODO), None);
+        assert!(!l.is_linked(0));
+        // Splicing onto a non-empty todo appends after what is there.
+        l.insert_tail(TODO, 4);
+        l.splice_onto_todo(300);
+        l.splice_onto_todo(7);
+        assert_eq!(names(&l, TODO), vec![4, 3, 1]);
+        assert_eq!(l.len(TODO), 3);
+    }
+}

@@ -1,0 +1,513 @@
+#![cfg(not(target_arch = "wasm32"))]
+//! OpenBSD 5.6 timeout(9) through the scenario entry point: return values, flags while a handler
+//! runs, re-adding earlier and later, conversions at hz 100 and 1000, panics, and misuse.
+
+use hardclock::kernel::openbsd::{self, Place, TimeoutEvent, TIMEOUT_INITIALIZED};
+use hardclock::kernel::{EventKind, Kernel, KernelError, Operand, Stmt, Target, Value, Via};
+
+fn stmt(target: Option<&str>, name: &str, args: Vec<Operand>) -> Stmt {
+    Stmt::Call {
+        line: 1,
+        target: target.map(|t| Target::Var(t.into())),
+        name: name.into(),
+        args,
+    }
+}
+
+fn to(name: &str) -> Operand {
+    Operand::Ref(name.into())
+}
+
+fn int(n: i64) -> Operand {
+    Operand::Lit(Value::Int(n))
+}
+
+fn assign(k: &mut Kernel, var: &str, n: i64) {
+    k.exec(&Stmt::Assign {
+        line: 1,
+        target: Target::Var(var.into()),
+        value: int(n),
+    })
+    .unwrap();
+}
+
+fn set(k: &mut Kernel, t: &str, func: &str) {
+    k.exec(&stmt(
+        None,
+        "timeout_set",
+        vec![
+            to(t),
+            Operand::Ident(func.into()),
+            Operand::Ident("arg1".into()),
+        ],
+    ))
+    .unwrap();
+}
+
+fn call(k: &mut Kernel, name: &str, args: Vec<Operand>) -> Result<Value, KernelError> {
+    k.exec(&stmt(None, name, args))
+}
+
+fn int_call(k: &mut Kernel, name: &str, args: Vec<Operand>) -> i64 {
+    match call(k, name, args).unwrap() {
+        Value::Int(n) => n,
+        v => panic!("{name} returned {v:?}"),
+    }
+}
+
+fn flag(k: &mut Kernel, name: &str, t: &str) -> i64 {
+    int_call(k, name, vec![to(t)])
+}
+
+fn to_time(k: &Kernel, t: &str) -> i32 {
+    k.to.get(t).unwrap().timeout.to_time
+}
+
+fn fires(k: &Kernel) -> Vec<(i32, String)> {
+    k.events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Fire {
+                via: Via::Timeout,
+                func,
+                arg,
+                ..
+            } => Some((e.tick, format!("{func}({arg})"))),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The last timeout(9) event (the `Call` event of the statement comes after it).
+fn last_timeout_event(k: &Kernel) -> &TimeoutEvent {
+    k.events
+        .iter()
+        .rev()
+        .find_map(|e| match &e.kind {
+            EventKind::Timeout(t) => Some(t),
+            _ => None,
+        })
+        .unwrap()
+}
+
+fn panic_msg(r: Result<Value, KernelError>) -> String {
+    match r {
+        Err(KernelError::Panic(m)) => m,
+        other => panic!("expected a panic, got {other:?}"),
+    }
+}
+
+#[test]
+fn flags_while_the_handler_runs_and_after() {
+    let mut k = Kernel::new();
+    set(&mut k, "t", "probe");
+    k.handlers.insert(
+        "probe".into(),
+        vec![
+            stmt(Some("p"), "timeout_pending", vec![to("t")]),
+            stmt(Some("tr"), "timeout_triggered", vec![to("t")]),
+            stmt(Some("i"), "timeout_initialized", vec![to("t")]),
+        ],
+    );
+    assert_eq!(flag(&mut k, "timeout_initialized", "t"), 1);
+    assert_eq!(flag(&mut k, "timeout_pending", "t"), 0);
+    assert_eq!(int_call(&mut k, "timeout_add", vec![to("t"), int(2)]), 1);
+    assert_eq!(flag(&mut k, "timeout_pending", "t"), 1);
+    assert_eq!(flag(&mut k, "timeout_triggered", "t"), 0);
+    k.run_ticks(2).unwrap();
+    assert_eq!(fires(&k), vec![(2, "probe(arg1)".to_string())]);
+    assert_eq!(k.vars.get("p"), Some(&Value::Int(0)));
+    assert_eq!(k.vars.get("tr"), Some(&Value::Int(1)));
+    assert_eq!(k.vars.get("i"), Some(&Value::Int(1)));
+    // TRIGGERED stays until the next add or del.
+    assert_eq!(flag(&mut k, "timeout_triggered", "t"), 1);
+    assert_eq!(int_call(&mut k, "timeout_del", vec![to("t")]), 0);
+    assert_eq!(flag(&mut k, "timeout_triggered", "t"), 0);
+    k.run_ticks(1).unwrap();
+    assert_eq!(int_call(&mut k, "timeout_add", vec![to("t"), int(5)]), 1);
+    assert_eq!(flag(&mut k, "timeout_triggered", "t"), 0);
+    assert_eq!(int_call(&mut k, "timeout_del", vec![to("t")]), 1);
+    assert_eq!(flag(&mut k, "timeout_pending", "t"), 0);
+    assert_eq!(k.to.get("t").unwrap().place, Place::Nowhere);
+    k.run_ticks(10).unwrap();
+    assert_eq!(fires(&k).len(), 1, "a deleted timeout does not fire");
+}
+
+#[test]
+fn a_handler_re_adding_itself_is_periodic_and_gets_1() {
+    let mut k = Kernel::new();
+    set(&mut k, "tick", "again");
+    k.handlers.insert(
+        "again".into(),
+        vec![stmt(Some("r"), "timeout_add", vec![to("tick"), int(3)])],
+    );
+    call(&mut k, "timeout_add", vec![to("tick"), int(3)]).unwrap();
+    k.run_ticks(10).unwrap();
+    let ticks: Vec<i32> = fires(&k).into_iter().map(|(t, _)| t).collect();
+    assert_eq!(ticks, vec![3, 6, 9]);
+    assert_eq!(k.vars.get("r"), Some(&Value::Int(1)));
+    assert_eq!(flag(&mut k, "timeout_pending", "tick"), 1);
+}
+
+#[test]
+fn re_add_earlier_moves_to_todo_later_stays_put() {
+    let mut k = Kernel::new();
+    set(&mut k, "t", "f");
+    call(&mut k, "timeout_add", vec![to("t"), int(1000)]).unwrap();
+    k.run_ticks(1).unwrap();
+    assert_eq!(
+        k.to.get("t").unwrap().place,
+        Place::Wheel {
+            wheel: 1,
+            bucket: 3
+        }
+    );
+    // Later: stays in wheel 1 bucket 3 with the new deadline.
+    assert_eq!(int_call(&mut k, "timeout_add", vec![to("t"), int(2000)]), 0);
+    assert_eq!(k.to.bucket(1, 3), vec!["t"]);
+    assert_eq!(to_time(&k, "t"), 2001);
+    assert!(matches!(
+        last_timeout_event(&k),
+        TimeoutEvent::LeftInPlace {
+            old_time: 1000,
+            to_time: 2001,
+            ..
+        }
+    ));
+    // Equal is not earlier either.
+    assert_eq!(int_call(&mut k, "timeout_add", vec![to("t"), int(2000)]), 0);
+    assert_eq!(k.to.bucket(1, 3), vec!["t"]);
+    // Earlier: unlinked from the bucket, appended to todo.
+    assert_eq!(int_call(&mut k, "timeout_add", vec![to("t"), int(10)]), 0);
+    assert_eq!(k.to.todo(), vec!["t"]);
+    assert_eq!(k.to.bucket_len(1, 3), 0);
+    assert!(matches!(
+        last_timeout_event(&k),
+        TimeoutEvent::MovedEarlier {
+            from: Place::Wheel {
+                wheel: 1,
+                bucket: 3
+            },
+            ..
+        }
+    ));
+    k.run_ticks(20).unwrap();
+    assert_eq!(fires(&k), vec![(11, "f(arg1)".to_string())]);
+}
+
+#[test]
+fn a_later_re_add_is_re_bucketed_lazily_and_fires_at_the_new_time() {
+    let mut k = Kernel::new();
+    set(&mut k, "t", "f");
+    call(&mut k, "timeout_add", vec![to("t"), int(10)]).unwrap();
+    k.run_ticks(5).unwrap();
+    call(&mut k, "timeout_add", vec![to("t"), int(100)]).unwrap(); // due at 105
+    let from = k.events.len();
+    k.run_ticks(200).unwrap();
+    let rebuckets: Vec<(i32, i32)> = k.events[from..]
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Timeout(TimeoutEvent::Rebucketed { from, delta, .. }) => {
+                assert_eq!(
+                    *from,
+                    Place::Wheel {
+                        wheel: 0,
+                        bucket: 10
+                    }
+                );
+                Some((e.tick, *delta))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(rebuckets, vec![(10, 95)]);
+    assert_eq!(fires(&k), vec![(105, "f(arg1)".to_string())]);
+}
+
+#[test]
+fn re_add_on_todo_keeps_call_order_unless_earlier() {
+    let mut k = Kernel::new();
+    for t in ["a", "b", "c"] {
+        set(&mut k, t, &format!("f{t}"));
+        call(&mut k, "timeout_add", vec![to(t), int(5)]).unwrap();
+    }
+    call(&mut k, "timeout_add", vec![to("a"), int(7)]).unwrap(); // later: stays first
+    call(&mut k, "timeout_add", vec![to("b"), int(4)]).unwrap(); // earlier: to the tail
+    assert_eq!(k.to.todo(), vec!["a", "c", "b"]);
+}
+
+#[test]
+fn conversions_through_the_api_at_hz_100() {
+    let mut k = Kernel::new();
+    set(&mut k, "t", "f");
+    let cases: Vec<(&str, Operand, i32)> = vec![
+        ("timeout_add_msec", int(5), 0),
+        ("timeout_add_msec", int(15), 1),
+        ("timeout_add_msec", int(25), 2),
+        ("timeout_add_msec", int(-1), 0),
+        ("timeout_add_usec", int(9_999), 0),
+        ("timeout_add_usec", int(20_000), 2),
+        ("timeout_add_nsec", int(30_000_000), 3),
+        ("timeout_add_sec", int(2), 200),
+        ("timeout_add_sec", int(30_000_000), i32::MAX),
+        (
+            "timeout_add_tv",
+            Operand::Lit(Value::Struct(vec![1, 500_000])),
+            150,
+        ),
+        (
+            "timeout_add_ts",
+            Operand::Lit(Value::Struct(vec![1, 500_000_000])),
+            150,
+        ),
+        (
+            "timeout_add_bt",
+            Operand::Lit(Value::Struct(vec![1, i64::MIN])),
+            150,
+        ), // frac 2^63
+        ("timeout_add", int((1 << 32) + 7), 7), // the C int parameter keeps 32 bits
+    ];
+    for (name, arg, ticks) in cases {
+        call(&mut k, "timeout_del", vec![to("t")]).unwrap();
+        assert_eq!(
+            int_call(&mut k, name, vec![to("t"), arg.clone()]),
+            1,
+            "{name}"
+        );
+        assert_eq!(to_time(&k, "t"), ticks, "{name}({arg:?})");
+    }
+}
+
+#[test]
+fn conversions_through_the_api_at_hz_1000() {
+    let mut k = Kernel::new();
+    assign(&mut k, "hz", 1000);
+    set(&mut k, "t", "f");
+    for (name, arg, ticks) in [
+        ("timeout_add_msec", int(5), 5),
+        ("timeout_add_usec", int(999), 0),
+        ("timeout_add_nsec", int(2_500_000), 2),
+        ("timeout_add_sec", int(3), 3000),
+        (
+            "timeout_add_tv",
+            Operand::Lit(Value::Struct(vec![0, 1500])),
+            1,
+        ),
+    ] {
+        call(&mut k, "timeout_del", vec![to("t")]).unwrap();
+        call(&mut k, name, vec![to("t"), arg]).unwrap();
+        assert_eq!(to_time(&k, "t"), ticks, "{name}");
+    }
+    let msg = k
+        .events
+        .iter()
+        .find_map(|e| match &e.kind {
+            EventKind::Timeout(c @ TimeoutEvent::Converted { .. }) => Some(c.narrate()),
+            _ => None,
+        })
+        .unwrap();
+    assert!(
+        msg.contains("timeout_add_msec(&t, 5) at hz 1000 (tick 1000 us) is 5 ticks"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn msec_minus_ten_panics_with_the_kernel_message() {
+    let mut k = Kernel::new();
+    set(&mut k, "t", "f");
+    let r = call(&mut k, "timeout_add_msec", vec![to("t"), int(-10)]);
+    assert_eq!(panic_msg(r), "timeout_add: to_ticks (-1) < 0");
+    assert!(k.panic.is_some());
+    assert!(k.hardclock().is_err(), "a panicked machine does not tick");
+}
+
+#[test]
+fn negative_ticks_panic() {
+    let mut k = Kernel::new();
+    set(&mut k, "t", "f");
+    let r = call(&mut k, "timeout_add", vec![to("t"), int(-5)]);
+    assert_eq!(panic_msg(r), "timeout_add: to_ticks (-5) < 0");
+}
+
+#[test]
+fn never_set_is_not_initialized() {
+    let mut k = Kernel::new();
+    assert_eq!(flag(&mut k, "timeout_initialized", "ghost"), 0);
+    assert_eq!(flag(&mut k, "timeout_pending", "ghost"), 0);
+    assert_eq!(int_call(&mut k, "timeout_del", vec![to("ghost")]), 0);
+    // Initialization is checked before the sign, as in the DIAGNOSTIC block.
+    let r = call(&mut k, "timeout_add", vec![to("ghost"), int(-1)]);
+    assert_eq!(panic_msg(r), "timeout_add: not initialized");
+}
+
+#[test]
+fn self_re_adding_with_zero_ticks_spins_and_is_stopped() {
+    let mut k = Kernel::new();
+    set(&mut k, "spin", "spinner");
+    k.handlers.insert(
+        "spinner".into(),
+        vec![stmt(None, "timeout_add", vec![to("spin"), int(0)])],
+    );
+    call(&mut k, "timeout_add", vec![to("spin"), int(1)]).unwrap();
+    let r = k.hardclock();
+    let Err(KernelError::Panic(msg)) = r else {
+        panic!("expected a panic, got {r:?}");
+    };
+    assert!(
+        msg.contains("more than 100000 timeouts ran in one pass"),
+        "{msg}"
+    );
+    assert!(msg.contains("spin"), "{msg}");
+    assert_eq!(k.clock.ticks, 1, "the spin happens within one tick");
+}
+
+/// timeout_set on a queued timeout: flags become INITIALIZED only, the timeout stays linked,
+/// timeout_del cannot remove it, it still fires (with the new function), and adding it again
+/// is stopped because it would link it twice.
+#[test]
+fn timeout_set_on_a_queued_timeout() {
+    let mut k = Kernel::new();
+    set(&mut k, "t", "old");
+    call(&mut k, "timeout_add", vec![to("t"), int(300)]).unwrap();
+    k.run_ticks(1).unwrap();
+    set(&mut k, "t", "new");
+    let v = k.to.get("t").unwrap();
+    assert_eq!(v.timeout.to_flags, TIMEOUT_INITIALIZED);
+    assert_eq!(
+        v.place,
+        Place::Wheel {
+            wheel: 1,
+            bucket: 1
+        }
+    );
+    assert!(matches!(
+        last_timeout_event(&k),
+        TimeoutEvent::Set {
+            still_linked: Some(Place::Wheel {
+                wheel: 1,
+                bucket: 1
+            }),
+            ..
+        }
+    ));
+    assert_eq!(flag(&mut k, "timeout_pending", "t"), 0);
+    assert_eq!(int_call(&mut k, "timeout_del", vec![to("t")]), 0);
+    assert_eq!(k.to.bucket(1, 1), vec!["t"]);
+    let mut k2 = k.clone();
+    k.run_ticks(300).unwrap();
+    assert_eq!(fires(&k), vec![(300, "new(arg1)".to_string())]);
+    let r = call(&mut k2, "timeout_add", vec![to("t"), int(5)]);
+    let msg = panic_msg(r);
+    assert!(msg.contains("still linked on wheel 1 bucket 0x01"), "{msg}");
+}
+
+#[test]
+fn deleting_from_a_handler_an_entry_spliced_but_not_yet_run() {
+    let mut k = Kernel::new();
+    set(&mut k, "a", "killer");
+    set(&mut k, "b", "victim");
+    k.handlers.insert(
+        "killer".into(),
+        vec![stmt(Some("r"), "timeout_del", vec![to("b")])],
+    );
+    call(&mut k, "timeout_add", vec![to("a"), int(3)]).unwrap();
+    call(&mut k, "timeout_add", vec![to("b"), int(3)]).unwrap();
+    k.run_ticks(5).unwrap();
+    assert_eq!(fires(&k), vec![(3, "killer(arg1)".to_string())]);
+    assert_eq!(k.vars.get("r"), Some(&Value::Int(1)));
+    assert!(k.events.iter().any(|e| matches!(
+        &e.kind,
+        EventKind::Timeout(TimeoutEvent::Deleted {
+            from: Place::Todo,
+            ..
+        })
+    )));
+}
+
+#[test]
+fn ui_accessors() {
+    let mut k = Kernel::new();
+    for (t, n) in [("x", 3), ("y", 3), ("z", 700)] {
+        set(&mut k, t, "f");
+        call(&mut k, "timeout_add", vec![to(t), int(n)]).unwrap();
+    }
+    assert_eq!(k.to.todo(), vec!["x", "y", "z"]);
+    k.run_ticks(1).unwrap();
+    assert_eq!(k.to.bucket(0, 3), vec!["x", "y"]);
+    assert_eq!(k.to.bucket_len(0, 3), 2);
+    assert_eq!(k.to.bucket(1, 2), vec!["z"]);
+    let all: Vec<(String, Place)> =
+        k.to.iter()
+            .map(|v| (v.timeout.name.clone(), v.place))
+            .collect();
+    assert_eq!(
+        all,
+        vec![
+            (
+                "x".to_string(),
+                Place::Wheel {
+                    wheel: 0,
+                    bucket: 3
+                }
+            ),
+            (
+                "y".to_string(),
+                Place::Wheel {
+                    wheel: 0,
+                    bucket: 3
+                }
+            ),
+            (
+                "z".to_string(),
+                Place::Wheel {
+                    wheel: 1,
+                    bucket: 2
+                }
+            ),
+        ]
+    );
+    assert_eq!(openbsd::wheel_position(k.clock.ticks, 0), 1);
+}
+
+#[test]
+fn rust_entry_points_for_other_facilities() {
+    let mut k = Kernel::new();
+    openbsd::timeout_set(&mut k, "rt_timer_ch", "rt_timer_timer", Value::Null);
+    assert_eq!(openbsd::timeout_add(&mut k, "rt_timer_ch", 100), Ok(1));
+    assert_eq!(openbsd::timeout_add(&mut k, "rt_timer_ch", 100), Ok(0));
+    assert_eq!(openbsd::timeout_del(&mut k, "rt_timer_ch"), 1);
+    assert_eq!(openbsd::timeout_del(&mut k, "rt_timer_ch"), 0);
+    assert!(openbsd::timeout_add(&mut k, "nope", 1).is_err());
+}
+
+#[test]
+fn every_api_row_is_dispatched() {
+    for sig in openbsd::API {
+        let mut k = Kernel::new();
+        // No arguments at all: the facility must claim the name and complain about argument 1.
+        let r = k.call(sig.name, &[]);
+        match r {
+            Err(KernelError::Scenario { arg: Some(0), .. }) => {}
+            other => panic!("{}: {other:?}", sig.name),
+        }
+    }
+}
+
+#[test]
+fn null_function_is_refused() {
+    let mut k = Kernel::new();
+    let r = call(
+        &mut k,
+        "timeout_set",
+        vec![
+            to("t"),
+            Operand::Lit(Value::Null),
+            Operand::Lit(Value::Null),
+        ],
+    );
+    assert!(
+        matches!(r, Err(KernelError::Scenario { arg: Some(1), .. })),
+        "{r:?}"
+    );
+}
