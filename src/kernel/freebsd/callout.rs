@@ -60,7 +60,9 @@ pub fn named(k: &Kernel, fname: &str, name: &str) -> Result<CalloutId, KernelErr
     k.co.names.get(name).copied().ok_or_else(|| {
         KernelError::arg(
             0,
-            format!("{fname}: {name} was never initialised; call callout_init(&{name}, mpsafe) first"),
+            format!(
+                "{fname}: {name} was never initialised; call callout_init(&{name}, mpsafe) first"
+            ),
         )
     })
 }

@@ -125,6 +125,8 @@ pub enum CalloutEvent {
         thread: Thread,
         m: String,
         func: String,
+        /// Softclock wants the callout's own mutex before calling `func` (else `func` itself wants it).
+        before_call: bool,
     },
     Locked {
         thread: Thread,
@@ -277,10 +279,13 @@ impl CalloutEvent {
                 "{func}() returns; {c} is no longer being serviced (curr_callout = NULL) and any drainer is woken."
             ),
             Return { func, c: None } => format!("{func}() returns."),
-            LockWait { thread: Thread::Softclock, m, func } => format!(
-                "softclock must hold {m} to run {func}(), but the script thread holds it: the softclock thread sleeps."
+            LockWait { thread: Thread::Softclock, m, func, before_call: true } => format!(
+                "softclock must hold {m} before it calls {func}(), but the script thread holds it: the softclock thread sleeps."
             ),
-            LockWait { thread: Thread::Script, m, func } => format!(
+            LockWait { thread: Thread::Softclock, m, func, .. } => format!(
+                "{func}() wants {m}, but the script thread holds it: the softclock thread sleeps in mtx_lock."
+            ),
+            LockWait { thread: Thread::Script, m, func, .. } => format!(
                 "the script thread wants {m}, but {func}() holds it in the softclock thread."
             ),
             Locked { thread, m, recurse: 0 } => format!("{} takes {m}.", thread.as_str()),

@@ -30,7 +30,10 @@ pub fn timeout(
     };
     callout_reset(k, slot, n, func, arg)?;
     let c = k.co.wheel.get(slot);
-    let (c_time, bucket) = (c.c_time, super::callwheel::bucket_of(c.c_time, k.co.wheel.mask));
+    let (c_time, bucket) = (
+        c.c_time,
+        super::callwheel::bucket_of(c.c_time, k.co.wheel.mask),
+    );
     let free_left = k.co.callfree.len() as u32;
     emit(
         k,
@@ -126,6 +129,7 @@ pub fn callout_handle_init(k: &mut Kernel, h: &str) -> Result<Value, KernelError
         ));
     }
     k.vars.insert(h.to_string(), Value::Null);
+    k.co.handle_vars.insert(h.to_string());
     emit(k, CalloutEvent::HandleInit { h: h.to_string() });
     Ok(Value::Null)
 }

@@ -24,6 +24,9 @@
 //! itself), and a wait cycle between the two threads is a deadlock panic naming the lock. See
 //! [`threads`].
 //!
+//! With `callout_impl = 1`, softclock pops the due calltodo entries before it walks the wheel,
+//! so on a shared tick the legacy timeouts run before the `callout_reset` ones.
+//!
 //! Tunables, settable before boot (the first hardclock or callout call): `ncallout` (default
 //! 64, 1..=16384) and `callout_impl` (0 callwheel, 1 calltodo). Read-only: `callwheelsize`,
 //! `callwheelmask`, `softticks`.
@@ -36,7 +39,7 @@ pub mod legacy;
 pub mod softclock;
 pub mod threads;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub use callwheel::{
     CalloutId, CALLOUT_ACTIVE, CALLOUT_LOCAL_ALLOC, CALLOUT_MPSAFE, CALLOUT_PENDING,
@@ -187,6 +190,8 @@ pub struct Callouts {
     pub th: threads::SoftclockThread,
     /// Held mutexes by name.
     pub mutexes: BTreeMap<String, threads::Mutex>,
+    /// Variables `callout_handle_init` has made NULL handles.
+    pub handle_vars: BTreeSet<String>,
 }
 
 impl Default for Callouts {
@@ -201,6 +206,7 @@ impl Default for Callouts {
             todo: calltodo::CallTodo::default(),
             th: threads::SoftclockThread::default(),
             mutexes: BTreeMap::new(),
+            handle_vars: BTreeSet::new(),
         }
     }
 }
@@ -378,6 +384,19 @@ impl Callouts {
             })
             .collect()
     }
+}
+
+/// Script variables holding a `struct callout_handle`: (variable, pool slot, or None for a NULL
+/// handle made by `callout_handle_init`).
+pub fn handles(k: &Kernel) -> Vec<(String, Option<CalloutId>)> {
+    k.vars
+        .iter()
+        .filter_map(|(name, v)| match v {
+            Value::Handle(slot) => Some((name.clone(), Some(*slot))),
+            Value::Null if k.co.handle_vars.contains(name) => Some((name.clone(), None)),
+            _ => None,
+        })
+        .collect()
 }
 
 fn emit(k: &mut Kernel, e: CalloutEvent) {

@@ -25,6 +25,7 @@ pub fn hardclock(k: &mut Kernel) {
         // Boot: nothing before this tick has to be scanned.
         k.co.th.softticks = ticks.wrapping_sub(1);
     }
+    k.co.th.in_tick = true;
     threads::count_down(k);
     calltodo::hardclock(k);
     let bucket = bucket_of(ticks, k.co.wheel.mask);
@@ -44,6 +45,7 @@ pub fn softclock(k: &mut Kernel) -> Result<(), KernelError> {
         ));
     }
     ensure_boot(k);
+    k.co.th.in_tick = false;
     k.co.th.in_pass = true;
     let r = pass(k);
     k.co.th.in_pass = false;

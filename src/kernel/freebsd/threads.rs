@@ -102,6 +102,9 @@ pub struct SoftclockThread {
     pub running: Option<Running>,
     /// Inside a softclock pass.
     pub in_pass: bool,
+    /// Between this facility's hardclock half and its softclock pass, where the other
+    /// facilities' handlers run (OpenBSD timeouts, rt_timer actions): nobody may sleep there.
+    pub in_tick: bool,
     /// A handler body is executing (so calls come from the softclock thread).
     pub in_handler: bool,
     /// What the body asked for when it suspended itself.
@@ -216,6 +219,7 @@ pub fn mtx_lock(k: &mut Kernel, m: &str) -> Result<Value, KernelError> {
                     thread: who,
                     m: m.to_string(),
                     func,
+                    before_call: false,
                 },
             );
             k.co.th.request = Some(Wait::Lock(m.to_string()));
@@ -229,6 +233,7 @@ pub fn mtx_lock(k: &mut Kernel, m: &str) -> Result<Value, KernelError> {
                     thread: who,
                     m: m.to_string(),
                     func: func.clone(),
+                    before_call: false,
                 },
             );
             block_script(
@@ -287,9 +292,7 @@ pub enum ScriptWait {
 fn softclock_waits_for_script(k: &Kernel) -> Option<(String, String)> {
     let run = k.co.th.running.as_ref()?;
     match &run.wait {
-        Wait::Lock(m) if owner(k, m) == Some(Thread::Script) => {
-            Some((run.func.clone(), m.clone()))
-        }
+        Wait::Lock(m) if owner(k, m) == Some(Thread::Script) => Some((run.func.clone(), m.clone())),
         _ => None,
     }
 }
@@ -301,6 +304,11 @@ pub fn block_script(
     call: String,
     until: String,
 ) -> Result<(), KernelError> {
+    if k.co.th.in_tick {
+        return Err(KernelError::msg(format!(
+            "{call} would sleep inside a timeout(9) or rt_timer handler, which runs in softclock and cannot sleep"
+        )));
+    }
     emit(
         k,
         CalloutEvent::Blocked {
@@ -362,6 +370,7 @@ pub fn start(k: &mut Kernel, origin: Origin, func: String, arg: Value, c_mtx: Op
                     thread: Thread::Softclock,
                     m: m.clone(),
                     func: func.clone(),
+                    before_call: true,
                 },
             );
         }
@@ -390,11 +399,8 @@ pub fn advance(k: &mut Kernel) -> Result<bool, KernelError> {
         };
         match &run.wait {
             Wait::Busy(n) if *n > 0 => return Ok(false),
-            Wait::Lock(m) => {
-                if !try_lock(k, Thread::Softclock, m)? {
-                    return Ok(false);
-                }
-            }
+            Wait::Lock(m) if !try_lock(k, Thread::Softclock, m)? => return Ok(false),
+            // (A successful try_lock in the guard has taken the mutex.)
             _ => {}
         }
         if let Some(r) = k.co.th.running.as_mut() {
@@ -462,13 +468,12 @@ fn finish(k: &mut Kernel) -> Result<(), KernelError> {
     if let Some(m) = &run.c_mtx {
         unlock(k, Thread::Softclock, m)?;
     }
-    let held: Vec<String> = k
-        .co
-        .mutexes
-        .iter()
-        .filter(|(_, x)| x.owner == Thread::Softclock)
-        .map(|(m, _)| m.clone())
-        .collect();
+    let held: Vec<String> =
+        k.co.mutexes
+            .iter()
+            .filter(|(_, x)| x.owner == Thread::Softclock)
+            .map(|(m, _)| m.clone())
+            .collect();
     if let Some(m) = held.first() {
         return Err(k.panic(format!(
             "softclock: {}() returned with mutex {m} held",
