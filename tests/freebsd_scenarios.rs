@@ -500,6 +500,32 @@ fn busy_stalls_the_scan_and_later_callouts_run_late_in_bucket_order() {
 }
 
 #[test]
+fn stopping_or_moving_the_entry_a_stalled_scan_points_at_keeps_the_scan_valid() {
+    for moved in [false, true] {
+        let mut k = Kernel::new();
+        k.handlers.insert("f".into(), vec![busy(2)]);
+        let mut script = vec![];
+        for c in ["a", "b", "c"] {
+            script.push(call("callout_init", vec![r(c), int(1)]));
+            script.push(call("callout_reset", vec![r(c), int(1), id("f"), id(c)]));
+        }
+        run(&mut k, &script).unwrap();
+        ticks(&mut k, 1); // a runs and stays busy; nextsoftcheck = b
+        assert_eq!(k.co.scan_position(), Some((1, 1, Some("b".to_string()))));
+        let second = if moved {
+            call("callout_reset", vec![r("b"), int(64), id("f"), id("b")])
+        } else {
+            call("callout_stop", vec![r("b")])
+        };
+        run(&mut k, &[second]).unwrap();
+        assert_eq!(k.co.scan_position(), Some((1, 1, Some("c".to_string()))));
+        ticks(&mut k, 4);
+        let args: Vec<String> = fires(&k).into_iter().map(|f| f.2).collect();
+        assert_eq!(args, vec!["a", "c"], "moved {moved}");
+    }
+}
+
+#[test]
 fn busy_outside_a_callout_handler_is_a_scenario_error() {
     let mut k = Kernel::new();
     let e = run(&mut k, &[busy(2)]).unwrap_err();
