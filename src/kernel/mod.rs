@@ -90,6 +90,19 @@ pub struct Kernel {
     pub line: u32,
     /// Handlers currently running (nested calls), for the depth limit.
     depth: usize,
+    /// Set by a facility call inside a handler body to stop the body after the current statement
+    /// (FreeBSD `busy(n)`, or a callout handler waiting for a mutex). [`Kernel::start_handler`]
+    /// and [`Kernel::resume_handler`] then hand back the rest of the body.
+    pub suspend: bool,
+}
+
+/// How a handler body ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HandlerEnd {
+    /// It ran to the end (or was a built-in action, or had no body).
+    Done,
+    /// A statement asked it to wait; these are the statements still to run.
+    Suspended(Vec<Stmt>),
 }
 
 impl Kernel {
@@ -304,6 +317,18 @@ impl Kernel {
         arg: &Value,
         route: Option<String>,
     ) -> Result<(), KernelError> {
+        self.start_handler(via, func, arg, route).map(|_| ())
+    }
+
+    /// Like [`Kernel::run_handler`], but the body may stop half-way (see [`Kernel::suspend`]);
+    /// the caller keeps the rest and later passes it to [`Kernel::resume_handler`].
+    pub fn start_handler(
+        &mut self,
+        via: Via,
+        func: &str,
+        arg: &Value,
+        route: Option<String>,
+    ) -> Result<HandlerEnd, KernelError> {
         self.check_alive()?;
         self.emit(EventKind::Fire {
             via,
@@ -312,19 +337,26 @@ impl Kernel {
             route,
         });
         if rttimer::run_builtin(self, func, arg)? {
-            return Ok(());
+            return Ok(HandlerEnd::Done);
         }
         let Some(body) = self.handlers.get(func).cloned() else {
-            return Ok(());
+            return Ok(HandlerEnd::Done);
         };
+        self.resume_handler(func, &body)
+    }
+
+    /// Runs (the rest of) handler `func`'s body, stopping early if a statement sets
+    /// [`Kernel::suspend`]. No `Fire` event: the handler is already running.
+    pub fn resume_handler(&mut self, func: &str, body: &[Stmt]) -> Result<HandlerEnd, KernelError> {
+        self.check_alive()?;
         if self.depth >= MAX_HANDLER_DEPTH {
             return Err(self.panic(format!(
                 "{func}: handlers nested more than {MAX_HANDLER_DEPTH} deep"
             )));
         }
         self.depth += 1;
-        let mut r = Ok(());
-        for stmt in &body {
+        let mut r = Ok(HandlerEnd::Done);
+        for (i, stmt) in body.iter().enumerate() {
             if let Err(e) = self.exec(stmt) {
                 r = Err(match e {
                     KernelError::Scenario { msg, .. } => {
@@ -334,7 +366,12 @@ impl Kernel {
                 });
                 break;
             }
+            if std::mem::take(&mut self.suspend) {
+                r = Ok(HandlerEnd::Suspended(body[i + 1..].to_vec()));
+                break;
+            }
         }
+        self.suspend = false;
         self.depth -= 1;
         r
     }

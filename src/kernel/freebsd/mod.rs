@@ -1,0 +1,371 @@
+//! FreeBSD `timeout(9)` / `callout(9)` on the hashed callwheel, as in `kern_timeout.c` of FreeBSD
+//! 5.x-6.x, with the 4.4BSD `calltodo` list it replaced for contrast.
+//!
+//! # The algorithm
+//! Costello & Varghese, "Redesigning the BSD Callout and Timer Facilities" (WUCS-95-23, 1995),
+//! adapted by Justin Gibbs: Varghese & Lauck's scheme 6 (SOSP 1987), a single hashed timing
+//! wheel of `callwheelsize` unsorted buckets (the next power of two >= `ncallout`). A callout
+//! keeps its *absolute* deadline `c_time` and sits in bucket `c_time & callwheelmask`; starting,
+//! stopping and re-arming are O(1) list operations; hardclock only checks whether the bucket of
+//! the new tick is empty; softclock walks each due bucket, runs entries whose `c_time` is that
+//! tick and skips the later laps. See [`callwheel`] and [`softclock`](mod@softclock).
+//!
+//! The legacy `timeout()` draws from a LIFO free list (`callfree`) of `ncallout` preallocated
+//! callouts and returns a handle that is only a pointer, which is why a stale handle can cancel
+//! somebody else's timeout ([`legacy`]). `callout_impl = 1` (before boot) makes `timeout()` /
+//! `untimeout()` use the 4.4BSD delta list instead ([`calltodo`]).
+//!
+//! # The concurrency model
+//! The script is one thread; handlers run in the softclock thread, which moves only inside
+//! `hardclock()`. A handler body may `busy(n)` (stay running for n hardclocks, holding the scan
+//! up) and take mutexes (`mtx_lock(&m)`, `Giant` included; non-MPSAFE callouts run holding
+//! Giant). While a handler runs, its callout is "being serviced" (`curr_callout`): `callout_stop`
+//! returns 0, `callout_drain` puts the script to sleep until it returns (the simulator ticks by
+//! itself), and a wait cycle between the two threads is a deadlock panic naming the lock. See
+//! [`threads`].
+//!
+//! With `callout_impl = 1`, softclock pops the due calltodo entries before it walks the wheel,
+//! so on a shared tick the legacy timeouts run before the `callout_reset` ones.
+//!
+//! Tunables, settable before boot (the first hardclock or callout call): `ncallout` (default
+//! 64, 1..=16384) and `callout_impl` (0 callwheel, 1 calltodo). Read-only: `callwheelsize`,
+//! `callwheelmask`, `softticks`.
+
+pub mod callout;
+pub mod calltodo;
+pub mod callwheel;
+pub mod events;
+pub mod legacy;
+pub mod softclock;
+pub mod threads;
+pub mod view;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+pub use callwheel::{
+    CalloutId, CALLOUT_ACTIVE, CALLOUT_LOCAL_ALLOC, CALLOUT_MPSAFE, CALLOUT_PENDING,
+};
+pub use events::{CalloutEvent, StopWhy, UntimeoutOutcome};
+pub use threads::{Thread, Wait, GIANT};
+pub use view::{handles, CalloutView, RunningView, TodoView};
+
+use super::api::{Args, Param, Signature};
+use super::{EventKind, Kernel, KernelError, Value};
+use callwheel::Callwheel;
+
+/// Default `ncallout` in the simulator (real kernels size it from maxusers: 1612 for 32 users).
+pub const NCALLOUT_DEFAULT: u32 = 64;
+/// Largest settable `ncallout`, so that snapshots of the kernel stay cheap.
+pub const NCALLOUT_MAX: u32 = 16_384;
+/// Most `struct callout`s a scenario may name.
+pub const MAX_NAMED_CALLOUTS: usize = 1024;
+
+const CALLOUT: Param = Param::Obj("struct callout");
+const PAGE: &str = "timeout(9)";
+
+pub const API: &[Signature] = &[
+    Signature {
+        name: "timeout",
+        params: &[
+            ("timeout_t *func", Param::Func),
+            ("void *arg", Param::Arg),
+            ("int ticks", Param::Int),
+        ],
+        optional: 0,
+        ret: "struct callout_handle",
+        page: PAGE,
+    },
+    Signature {
+        name: "untimeout",
+        params: &[
+            ("timeout_t *func", Param::Func),
+            ("void *arg", Param::Arg),
+            ("struct callout_handle handle", Param::Handle),
+        ],
+        optional: 0,
+        ret: "void",
+        page: PAGE,
+    },
+    Signature {
+        name: "callout_handle_init",
+        params: &[(
+            "struct callout_handle *handle",
+            Param::Obj("struct callout_handle"),
+        )],
+        optional: 0,
+        ret: "void",
+        page: PAGE,
+    },
+    Signature {
+        name: "callout_init",
+        params: &[("struct callout *c", CALLOUT), ("int mpsafe", Param::Int)],
+        optional: 0,
+        ret: "void",
+        page: PAGE,
+    },
+    Signature {
+        name: "callout_reset",
+        params: &[
+            ("struct callout *c", CALLOUT),
+            ("int ticks", Param::Int),
+            ("timeout_t *func", Param::Func),
+            ("void *arg", Param::Arg),
+        ],
+        optional: 0,
+        ret: "void",
+        page: PAGE,
+    },
+    Signature {
+        name: "callout_stop",
+        params: &[("struct callout *c", CALLOUT)],
+        optional: 0,
+        ret: "int",
+        page: PAGE,
+    },
+    Signature {
+        name: "callout_drain",
+        params: &[("struct callout *c", CALLOUT)],
+        optional: 0,
+        ret: "int",
+        page: PAGE,
+    },
+    Signature {
+        name: "callout_active",
+        params: &[("struct callout *c", CALLOUT)],
+        optional: 0,
+        ret: "int",
+        page: "callout(9)",
+    },
+    Signature {
+        name: "callout_pending",
+        params: &[("struct callout *c", CALLOUT)],
+        optional: 0,
+        ret: "int",
+        page: "callout(9)",
+    },
+    Signature {
+        name: "callout_deactivate",
+        params: &[("struct callout *c", CALLOUT)],
+        optional: 0,
+        ret: "void",
+        page: "callout(9)",
+    },
+    Signature {
+        name: "mtx_lock",
+        params: &[("struct mtx *m", Param::Obj("struct mtx"))],
+        optional: 0,
+        ret: "void",
+        page: "mutex(9)",
+    },
+    Signature {
+        name: "mtx_unlock",
+        params: &[("struct mtx *m", Param::Obj("struct mtx"))],
+        optional: 0,
+        ret: "void",
+        page: "mutex(9)",
+    },
+];
+
+/// Which structure the legacy `timeout()` / `untimeout()` use.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CalloutImpl {
+    /// FreeBSD 3.0+: the callwheel and the `callfree` pool (`callout_impl = 0`).
+    #[default]
+    Callwheel,
+    /// 4.4BSD: the `calltodo` delta list (`callout_impl = 1`).
+    Calltodo,
+}
+
+/// All FreeBSD callout state: the wheel, the pool, the calltodo list, threads and mutexes.
+#[derive(Clone, Debug)]
+pub struct Callouts {
+    pub ncallout: u32,
+    pub impl_: CalloutImpl,
+    /// Set when the wheel is allocated (boot); the tunables are frozen from then on.
+    pub allocated: bool,
+    pub wheel: Callwheel,
+    /// `&c` names -> arena slots.
+    pub names: BTreeMap<String, CalloutId>,
+    /// `callfree` as a stack: the last element is its head.
+    pub callfree: Vec<CalloutId>,
+    pub todo: calltodo::CallTodo,
+    pub th: threads::SoftclockThread,
+    /// Held mutexes by name.
+    pub mutexes: BTreeMap<String, threads::Mutex>,
+    /// Variables `callout_handle_init` has made NULL handles.
+    pub handle_vars: BTreeSet<String>,
+}
+
+impl Default for Callouts {
+    fn default() -> Self {
+        Callouts {
+            ncallout: NCALLOUT_DEFAULT,
+            impl_: CalloutImpl::Callwheel,
+            allocated: false,
+            wheel: Callwheel::default(),
+            names: BTreeMap::new(),
+            callfree: Vec::new(),
+            todo: calltodo::CallTodo::default(),
+            th: threads::SoftclockThread::default(),
+            mutexes: BTreeMap::new(),
+            handle_vars: BTreeSet::new(),
+        }
+    }
+}
+
+fn emit(k: &mut Kernel, e: CalloutEvent) {
+    k.emit(EventKind::Callout(e));
+}
+
+/// `kern_timeout_callwheel_alloc` + `_init`: sizes the wheel and fills the pool (or the
+/// 4.4BSD table). Runs once, at the first hardclock or the first callout call.
+fn ensure_boot(k: &mut Kernel) {
+    if k.co.allocated {
+        return;
+    }
+    let n = k.co.ncallout;
+    let co = &mut k.co;
+    co.wheel = Callwheel::new(n);
+    match co.impl_ {
+        CalloutImpl::Callwheel => {
+            for i in 0..n {
+                let id = co
+                    .wheel
+                    .add(format!("callout[{i}]"), callwheel::CALLOUT_LOCAL_ALLOC);
+                co.callfree.push(id);
+            }
+        }
+        CalloutImpl::Calltodo => co.todo = calltodo::CallTodo::new(n),
+    }
+    co.th.softticks = k.clock.ticks;
+    co.allocated = true;
+}
+
+/// The hardclock half (step 2 of a tick).
+pub fn hardclock(k: &mut Kernel) {
+    softclock::hardclock(k)
+}
+
+/// The FreeBSD part of softclock (step 4 of a tick).
+pub fn softclock(k: &mut Kernel) -> Result<(), KernelError> {
+    softclock::softclock(k)
+}
+
+/// Runs `name` if it is one of this facility's functions.
+pub fn call(k: &mut Kernel, name: &str, args: &Args) -> Option<Result<Value, KernelError>> {
+    if !API.iter().any(|s| s.name == name) {
+        return None;
+    }
+    ensure_boot(k);
+    Some(dispatch(k, name, args))
+}
+
+fn dispatch(k: &mut Kernel, name: &str, args: &Args) -> Result<Value, KernelError> {
+    let int32 = |i: usize| -> Result<i64, KernelError> {
+        let n = args.int(i)?;
+        if n < i32::MIN as i64 || n > i32::MAX as i64 {
+            return Err(KernelError::arg(
+                i,
+                format!("{name}: {n} does not fit in a C int"),
+            ));
+        }
+        Ok(n)
+    };
+    match name {
+        "timeout" => legacy::timeout(k, args.func(0)?, args.any(1)?, int32(2)?),
+        "untimeout" => legacy::untimeout(k, args.func(0)?, args.any(1)?, args.any(2)?),
+        "callout_handle_init" => legacy::callout_handle_init(k, args.obj(0)?),
+        "callout_init" => callout::callout_init(k, args.obj(0)?, args.int(1)? != 0),
+        "mtx_lock" => threads::mtx_lock(k, args.obj(0)?),
+        "mtx_unlock" => threads::mtx_unlock(k, args.obj(0)?),
+        _ => {
+            let id = callout::named(k, name, args.obj(0)?)?;
+            match name {
+                "callout_reset" => {
+                    let n = int32(1)?;
+                    callout::callout_reset(k, id, n, args.func(2)?, args.any(3)?)?;
+                    Ok(Value::Null)
+                }
+                "callout_stop" => callout::stop_safe(k, id, false).map(Value::Int),
+                "callout_drain" => callout::stop_safe(k, id, true).map(Value::Int),
+                "callout_active" => Ok(callout::callout_active(k, id)),
+                "callout_pending" => Ok(callout::callout_pending(k, id)),
+                "callout_deactivate" => {
+                    callout::callout_deactivate(k, id);
+                    Ok(Value::Null)
+                }
+                _ => Err(KernelError::msg(format!("unknown function {name}"))),
+            }
+        }
+    }
+}
+
+/// `busy(n)` in a handler body: the handler keeps running for n hardclocks.
+pub fn busy(k: &mut Kernel, n: i64) -> Result<Value, KernelError> {
+    threads::busy(k, n)
+}
+
+pub fn read_var(k: &Kernel, name: &str) -> Option<Value> {
+    let co = &k.co;
+    let n = match name {
+        "ncallout" => co.ncallout as i64,
+        "callout_impl" => (co.impl_ == CalloutImpl::Calltodo) as i64,
+        "callwheelsize" => co.callwheelsize() as i64,
+        "callwheelmask" => co.callwheelmask() as i64,
+        "softticks" if co.allocated => co.th.softticks as i64,
+        "softticks" => k.clock.ticks as i64,
+        _ => return None,
+    };
+    Some(Value::Int(n))
+}
+
+pub fn write_var(k: &mut Kernel, name: &str, v: &Value) -> Result<bool, KernelError> {
+    match name {
+        "ncallout" | "callout_impl" => {}
+        "callwheelsize" | "callwheelmask" => {
+            return Err(KernelError::msg(format!(
+                "{name} is derived from ncallout (the next power of two >= ncallout); set ncallout instead"
+            )))
+        }
+        "softticks" => {
+            return Err(KernelError::msg(
+                "softticks belongs to softclock and cannot be set",
+            ))
+        }
+        _ => return Ok(false),
+    }
+    if k.co.allocated || k.clock.booted() {
+        return Err(KernelError::msg(format!(
+            "{name} can only be set before the callwheel is allocated (before the first hardclock or callout call)"
+        )));
+    }
+    let n = match v {
+        Value::Int(n) => *n,
+        other => {
+            return Err(KernelError::msg(format!(
+                "{name} must be an int, got {}",
+                other.type_name()
+            )))
+        }
+    };
+    match name {
+        "ncallout" if (1..=NCALLOUT_MAX as i64).contains(&n) => k.co.ncallout = n as u32,
+        "ncallout" => {
+            return Err(KernelError::msg(format!(
+                "ncallout must be between 1 and {NCALLOUT_MAX}, got {n}"
+            )))
+        }
+        _ => {
+            k.co.impl_ = match n {
+                0 => CalloutImpl::Callwheel,
+                1 => CalloutImpl::Calltodo,
+                _ => {
+                    return Err(KernelError::msg(format!(
+                        "callout_impl must be 0 (callwheel) or 1 (4.4BSD calltodo), got {n}"
+                    )))
+                }
+            }
+        }
+    }
+    Ok(true)
+}

@@ -1,0 +1,494 @@
+//! Two threads and their mutexes: the concurrency the callout(9) man page warns about.
+//!
+//! The script is one thread; callout handlers run in the softclock thread. The softclock thread
+//! only moves inside `hardclock()` (one pass per tick), so everything is deterministic:
+//!
+//! * `busy(n)` in a handler body suspends it: the rest of the body, and the rest of the
+//!   softclock scan behind it, resume in the pass of the n-th hardclock from now.
+//! * A handler (or softclock itself, taking Giant for a non-MPSAFE callout) that finds a mutex
+//!   held by the script thread sleeps; it retries in every later pass.
+//! * The script thread blocks in `callout_drain` on the callout being serviced, or in `mtx_lock`
+//!   on a mutex the softclock thread holds. While it sleeps the simulator runs hardclocks by
+//!   itself; if the softclock thread is itself waiting for a mutex the sleeping script holds,
+//!   neither can move: a deadlock, reported as a simulated panic naming the lock.
+
+use super::callwheel::CalloutId;
+use super::events::CalloutEvent;
+use crate::kernel::{HandlerEnd, Kernel, KernelError, Stmt, Value, Via};
+
+/// The mutex non-MPSAFE callouts run under.
+pub const GIANT: &str = "Giant";
+/// Longest `busy(n)` accepted, in hardclocks.
+pub const BUSY_MAX: i64 = 10_000;
+/// The simulator gives up on a script thread sleeping longer than this many hardclocks.
+pub const MAX_BLOCKED_TICKS: u32 = 100_000;
+
+/// Who is running a call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Thread {
+    Script,
+    Softclock,
+}
+
+impl Thread {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Thread::Script => "the script thread",
+            Thread::Softclock => "the softclock thread",
+        }
+    }
+}
+
+/// A held `struct mtx` (free mutexes are not stored).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mutex {
+    pub owner: Thread,
+    /// Extra acquisitions by the owner (only Giant may recurse).
+    pub recurse: u32,
+}
+
+/// What the handler in progress waits for before it can go on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Wait {
+    Ready,
+    /// Hardclocks still to wait (`busy(n)`).
+    Busy(u32),
+    /// A mutex the script thread holds.
+    Lock(String),
+}
+
+/// Where the handler in progress came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// A callout dequeued from the callwheel (named or pooled).
+    Wheel(CalloutId),
+    /// An entry of the 4.4BSD calltodo list.
+    Todo(u32),
+}
+
+/// The handler the softclock thread is servicing, kept as a continuation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Running {
+    pub origin: Origin,
+    pub func: String,
+    pub arg: Value,
+    /// The mutex softclock holds around the call (Giant for non-MPSAFE callouts).
+    pub c_mtx: Option<String>,
+    /// False while softclock still waits for `c_mtx`.
+    pub started: bool,
+    pub wait: Wait,
+    /// The statements of the body still to run.
+    pub rest: Vec<Stmt>,
+}
+
+/// The softclock thread: its place in the wheel and the handler it is running.
+#[derive(Clone, Debug, Default)]
+pub struct SoftclockThread {
+    /// The last tick whose bucket softclock has finished (or hardclock found empty).
+    pub softticks: i32,
+    /// The tick whose bucket is being walked (cached, as hardclock may move `softticks`).
+    pub curticks: i32,
+    pub walking: bool,
+    /// The next entry to examine in the bucket being walked.
+    pub nextsoftcheck: Option<CalloutId>,
+    /// Entries examined since the last yield or the last call.
+    pub steps: u32,
+    /// The callout being serviced (never a pooled one: those are free before they run).
+    pub curr_callout: Option<CalloutId>,
+    /// 1 = the call of `curr_callout` can no longer be stopped (or was stopped before it began).
+    pub curr_cancelled: bool,
+    /// A drainer sleeps until `curr_callout` returns.
+    pub callout_wait: bool,
+    pub running: Option<Running>,
+    /// Inside a softclock pass.
+    pub in_pass: bool,
+    /// Between this facility's hardclock half and its softclock pass, where the other
+    /// facilities' handlers run (OpenBSD timeouts, rt_timer actions): nobody may sleep there.
+    pub in_tick: bool,
+    /// A handler body is executing (so calls come from the softclock thread).
+    pub in_handler: bool,
+    /// What the body asked for when it suspended itself.
+    pub request: Option<Wait>,
+}
+
+fn emit(k: &mut Kernel, e: CalloutEvent) {
+    k.emit(crate::kernel::EventKind::Callout(e));
+}
+
+/// The thread making the current call.
+pub fn current(k: &Kernel) -> Thread {
+    if k.co.th.in_handler {
+        Thread::Softclock
+    } else {
+        Thread::Script
+    }
+}
+
+pub fn owner(k: &Kernel, m: &str) -> Option<Thread> {
+    k.co.mutexes.get(m).map(|x| x.owner)
+}
+
+fn running_func(k: &Kernel) -> String {
+    k.co.th
+        .running
+        .as_ref()
+        .map(|r| r.func.clone())
+        .unwrap_or_else(|| "softclock".into())
+}
+
+/// `mtx_lock` without sleeping: Ok(true) if `who` now holds `m`, Ok(false) if the other thread does.
+pub fn try_lock(k: &mut Kernel, who: Thread, m: &str) -> Result<bool, KernelError> {
+    match k.co.mutexes.get_mut(m) {
+        None => {
+            k.co.mutexes.insert(
+                m.to_string(),
+                Mutex {
+                    owner: who,
+                    recurse: 0,
+                },
+            );
+            emit(
+                k,
+                CalloutEvent::Locked {
+                    thread: who,
+                    m: m.to_string(),
+                    recurse: 0,
+                },
+            );
+            Ok(true)
+        }
+        Some(x) if x.owner == who => {
+            if m != GIANT {
+                return Err(k.panic(format!(
+                    "_mtx_lock_sleep: recursed on non-recursive mutex {m}"
+                )));
+            }
+            x.recurse += 1;
+            let recurse = x.recurse;
+            emit(
+                k,
+                CalloutEvent::Locked {
+                    thread: who,
+                    m: m.to_string(),
+                    recurse,
+                },
+            );
+            Ok(true)
+        }
+        Some(_) => Ok(false),
+    }
+}
+
+pub fn unlock(k: &mut Kernel, who: Thread, m: &str) -> Result<(), KernelError> {
+    match k.co.mutexes.get_mut(m) {
+        Some(x) if x.owner == who => {
+            if x.recurse > 0 {
+                x.recurse -= 1;
+            } else {
+                k.co.mutexes.remove(m);
+            }
+            emit(
+                k,
+                CalloutEvent::Unlocked {
+                    thread: who,
+                    m: m.to_string(),
+                },
+            );
+            Ok(())
+        }
+        _ => Err(k.panic(format!(
+            "mutex {m} not owned by {} at mtx_unlock",
+            who.as_str()
+        ))),
+    }
+}
+
+/// `mtx_lock(&m)` from the script or from a handler body.
+pub fn mtx_lock(k: &mut Kernel, m: &str) -> Result<Value, KernelError> {
+    let who = current(k);
+    if try_lock(k, who, m)? {
+        return Ok(Value::Null);
+    }
+    match who {
+        Thread::Softclock => {
+            // The handler sleeps here; the lock is taken when it is resumed.
+            let func = running_func(k);
+            emit(
+                k,
+                CalloutEvent::LockWait {
+                    thread: who,
+                    m: m.to_string(),
+                    func,
+                    before_call: false,
+                },
+            );
+            k.co.th.request = Some(Wait::Lock(m.to_string()));
+            k.suspend = true;
+        }
+        Thread::Script => {
+            let func = running_func(k);
+            emit(
+                k,
+                CalloutEvent::LockWait {
+                    thread: who,
+                    m: m.to_string(),
+                    func: func.clone(),
+                    before_call: false,
+                },
+            );
+            block_script(
+                k,
+                ScriptWait::Lock(m.to_string()),
+                format!("mtx_lock(&{m})"),
+                format!("{func}() releases {m}"),
+            )?;
+            if !try_lock(k, who, m)? {
+                return Err(k.panic(format!("mtx_lock: {m} still held after wakeup")));
+            }
+        }
+    }
+    Ok(Value::Null)
+}
+
+pub fn mtx_unlock(k: &mut Kernel, m: &str) -> Result<Value, KernelError> {
+    let who = current(k);
+    unlock(k, who, m)?;
+    Ok(Value::Null)
+}
+
+/// `busy(n)` in a callout handler body.
+pub fn busy(k: &mut Kernel, n: i64) -> Result<Value, KernelError> {
+    if !k.co.th.in_handler {
+        return Err(KernelError::arg(
+            0,
+            "busy(n) only works inside a callout handler body: it keeps the softclock thread running that handler for n hardclocks",
+        ));
+    }
+    if !(0..=BUSY_MAX).contains(&n) {
+        return Err(KernelError::arg(
+            0,
+            format!("busy: n must be between 0 and {BUSY_MAX} hardclocks, got {n}"),
+        ));
+    }
+    if n > 0 {
+        let func = running_func(k);
+        emit(k, CalloutEvent::Busy { func, n });
+        k.co.th.request = Some(Wait::Busy(n as u32));
+        k.suspend = true;
+    }
+    Ok(Value::Null)
+}
+
+/// What the sleeping script thread waits for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ScriptWait {
+    /// `callout_drain`: until this callout is no longer being serviced.
+    Drain(CalloutId),
+    /// `mtx_lock`: until the softclock thread releases the mutex.
+    Lock(String),
+}
+
+/// If the softclock thread sleeps on a mutex the script holds: (handler, mutex).
+fn softclock_waits_for_script(k: &Kernel) -> Option<(String, String)> {
+    let run = k.co.th.running.as_ref()?;
+    match &run.wait {
+        Wait::Lock(m) if owner(k, m) == Some(Thread::Script) => Some((run.func.clone(), m.clone())),
+        _ => None,
+    }
+}
+
+/// Puts the script thread to sleep in `call` until `wait` is satisfied, running hardclocks meanwhile.
+pub fn block_script(
+    k: &mut Kernel,
+    wait: ScriptWait,
+    call: String,
+    until: String,
+) -> Result<(), KernelError> {
+    if k.co.th.in_tick {
+        return Err(KernelError::msg(format!(
+            "{call} would sleep inside a timeout(9) or rt_timer handler, which runs in softclock and cannot sleep"
+        )));
+    }
+    emit(
+        k,
+        CalloutEvent::Blocked {
+            call: call.clone(),
+            until,
+        },
+    );
+    let mut after = 0u32;
+    loop {
+        let done = match &wait {
+            ScriptWait::Drain(id) => k.co.th.curr_callout != Some(*id),
+            ScriptWait::Lock(m) => owner(k, m) != Some(Thread::Softclock),
+        };
+        if done {
+            emit(k, CalloutEvent::Woke { call, after });
+            return Ok(());
+        }
+        if let Some((func, lock)) = softclock_waits_for_script(k) {
+            emit(
+                k,
+                CalloutEvent::Deadlock {
+                    call: call.clone(),
+                    lock: lock.clone(),
+                    func: func.clone(),
+                },
+            );
+            return Err(k.panic(format!(
+                "deadlock: {call} sleeps until {func}() returns, but {func}() waits for {lock}, held by the sleeping thread"
+            )));
+        }
+        if after >= MAX_BLOCKED_TICKS {
+            return Err(KernelError::msg(format!(
+                "{call} has slept for {MAX_BLOCKED_TICKS} hardclocks; the simulator gives up"
+            )));
+        }
+        k.hardclock()?;
+        after += 1;
+    }
+}
+
+/// The hardclock half of the thread model: a busy handler has one tick less to go.
+pub fn count_down(k: &mut Kernel) {
+    if let Some(Running {
+        wait: Wait::Busy(n),
+        ..
+    }) = k.co.th.running.as_mut()
+    {
+        *n = n.saturating_sub(1);
+    }
+}
+
+/// Makes the softclock thread service `func(arg)`, first taking `c_mtx` if it has one.
+pub fn start(k: &mut Kernel, origin: Origin, func: String, arg: Value, c_mtx: Option<String>) {
+    if let Some(m) = &c_mtx {
+        if owner(k, m) == Some(Thread::Script) {
+            emit(
+                k,
+                CalloutEvent::LockWait {
+                    thread: Thread::Softclock,
+                    m: m.clone(),
+                    func: func.clone(),
+                    before_call: true,
+                },
+            );
+        }
+    }
+    let wait = match &c_mtx {
+        Some(m) => Wait::Lock(m.clone()),
+        None => Wait::Ready,
+    };
+    k.co.th.running = Some(Running {
+        origin,
+        func,
+        arg,
+        c_mtx,
+        started: false,
+        wait,
+        rest: Vec::new(),
+    });
+}
+
+/// Moves the handler in progress as far as it can go in this pass.
+/// Ok(true) when it has returned (or there was none), Ok(false) when it still waits.
+pub fn advance(k: &mut Kernel) -> Result<bool, KernelError> {
+    loop {
+        let Some(run) = k.co.th.running.clone() else {
+            return Ok(true);
+        };
+        match &run.wait {
+            Wait::Busy(n) if *n > 0 => return Ok(false),
+            Wait::Lock(m) if !try_lock(k, Thread::Softclock, m)? => return Ok(false),
+            // (A successful try_lock in the guard has taken the mutex.)
+            _ => {}
+        }
+        if let Some(r) = k.co.th.running.as_mut() {
+            r.wait = Wait::Ready;
+            r.started = true;
+        }
+        let outcome = if !run.started {
+            if run.c_mtx.is_some() && k.co.th.curr_cancelled {
+                let c = describe_origin(k, run.origin);
+                emit(
+                    k,
+                    CalloutEvent::CancelledSkip {
+                        c,
+                        func: run.func.clone(),
+                    },
+                );
+                finish(k)?;
+                return Ok(true);
+            }
+            k.co.th.curr_cancelled = true;
+            k.co.th.in_handler = true;
+            let r = k.start_handler(Via::Callout, &run.func, &run.arg, None);
+            k.co.th.in_handler = false;
+            r?
+        } else {
+            emit(
+                k,
+                CalloutEvent::Resume {
+                    func: run.func.clone(),
+                },
+            );
+            k.co.th.in_handler = true;
+            let r = k.resume_handler(&run.func, &run.rest);
+            k.co.th.in_handler = false;
+            r?
+        };
+        match outcome {
+            HandlerEnd::Done => {
+                finish(k)?;
+                return Ok(true);
+            }
+            HandlerEnd::Suspended(rest) => {
+                let wait = k.co.th.request.take().unwrap_or(Wait::Ready);
+                if let Some(r) = k.co.th.running.as_mut() {
+                    r.rest = rest;
+                    r.wait = wait;
+                }
+            }
+        }
+    }
+}
+
+fn describe_origin(k: &Kernel, origin: Origin) -> String {
+    match origin {
+        Origin::Wheel(id) => k.co.wheel.get(id).name.clone(),
+        Origin::Todo(slot) => format!("calltodo entry {slot}"),
+    }
+}
+
+/// The handler returned: softclock drops its mutex, clears `curr_callout`, wakes any drainer.
+fn finish(k: &mut Kernel) -> Result<(), KernelError> {
+    let Some(run) = k.co.th.running.take() else {
+        return Ok(());
+    };
+    if let Some(m) = &run.c_mtx {
+        unlock(k, Thread::Softclock, m)?;
+    }
+    let held: Vec<String> =
+        k.co.mutexes
+            .iter()
+            .filter(|(_, x)| x.owner == Thread::Softclock)
+            .map(|(m, _)| m.clone())
+            .collect();
+    if let Some(m) = held.first() {
+        return Err(k.panic(format!(
+            "softclock: {}() returned with mutex {m} held",
+            run.func
+        )));
+    }
+    let c = match run.origin {
+        Origin::Wheel(id) if k.co.th.curr_callout == Some(id) => {
+            k.co.th.curr_callout = None;
+            Some(k.co.wheel.get(id).name.clone())
+        }
+        _ => None,
+    };
+    k.co.th.callout_wait = false;
+    k.co.th.steps = 0;
+    emit(k, CalloutEvent::Return { func: run.func, c });
+    Ok(())
+}

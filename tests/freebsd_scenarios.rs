@@ -1,0 +1,812 @@
+#![cfg(not(target_arch = "wasm32"))]
+//! Scenarios for FreeBSD timeout(9)/callout(9): every warning of the man page (seed 002), the
+//! reference's worked example, and the 4.4BSD calltodo contrast.
+
+use hardclock::kernel::freebsd::{CalloutEvent, StopWhy, Thread, UntimeoutOutcome};
+use hardclock::kernel::{Event, EventKind, Kernel, KernelError, Operand, Stmt, Target, Value, Via};
+
+// ---- building statements ----------------------------------------------------------------------
+
+fn int(n: i64) -> Operand {
+    Operand::Lit(Value::Int(n))
+}
+fn r(name: &str) -> Operand {
+    Operand::Ref(name.into())
+}
+fn id(name: &str) -> Operand {
+    Operand::Ident(name.into())
+}
+fn null() -> Operand {
+    Operand::Lit(Value::Null)
+}
+fn call(name: &str, args: Vec<Operand>) -> Stmt {
+    Stmt::Call {
+        line: 1,
+        target: None,
+        name: name.into(),
+        args,
+    }
+}
+fn bind(var: &str, name: &str, args: Vec<Operand>) -> Stmt {
+    Stmt::Call {
+        line: 1,
+        target: Some(Target::Var(var.into())),
+        name: name.into(),
+        args,
+    }
+}
+fn set(var: &str, n: i64) -> Stmt {
+    Stmt::Assign {
+        line: 1,
+        target: Target::Var(var.into()),
+        value: int(n),
+    }
+}
+fn busy(n: i64) -> Stmt {
+    call("busy", vec![int(n)])
+}
+
+fn run(k: &mut Kernel, script: &[Stmt]) -> Result<Value, KernelError> {
+    let mut last = Value::Null;
+    for s in script {
+        last = k.exec(s)?;
+    }
+    Ok(last)
+}
+
+fn ticks(k: &mut Kernel, n: u64) {
+    k.run_ticks(n).expect("hardclock");
+}
+
+/// (tick, func, arg) of every callout handler run.
+fn fires(k: &Kernel) -> Vec<(i32, String, String)> {
+    k.events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Fire {
+                via: Via::Callout,
+                func,
+                arg,
+                ..
+            } => Some((e.tick, func.clone(), arg.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+fn callout_events(k: &Kernel) -> Vec<(i32, CalloutEvent)> {
+    k.events
+        .iter()
+        .filter_map(|e: &Event| match &e.kind {
+            EventKind::Callout(c) => Some((e.tick, c.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+fn var(k: &Kernel, name: &str) -> Option<Value> {
+    k.vars.get(name).cloned()
+}
+
+// ---- the legacy API ---------------------------------------------------------------------------
+
+#[test]
+fn a_recycled_handle_cancels_a_newer_timeout() {
+    let mut k = Kernel::new();
+    run(
+        &mut k,
+        &[bind("h1", "timeout", vec![id("hello"), null(), int(10)])],
+    )
+    .unwrap();
+    ticks(&mut k, 10); // hello runs; its callout goes back on top of callfree
+    run(
+        &mut k,
+        &[
+            bind("h2", "timeout", vec![id("hello"), null(), int(20)]),
+            // The stale handle from the first call: same slot, same func and arg.
+            call("untimeout", vec![id("hello"), null(), id("h1")]),
+        ],
+    )
+    .unwrap();
+    assert_eq!(var(&k, "h1"), var(&k, "h2"), "the slot was recycled");
+    assert_eq!(
+        var(&k, "h1"),
+        Some(Value::Handle(63)),
+        "LIFO: the last pool slot first"
+    );
+    ticks(&mut k, 30);
+    assert_eq!(fires(&k), vec![(10, "hello".into(), "NULL".into())]);
+    let cancelled = callout_events(&k).into_iter().any(|(_, e)| {
+        matches!(
+            e,
+            CalloutEvent::Untimeout {
+                outcome: UntimeoutOutcome::Stopped { ret: 1 },
+                ..
+            }
+        )
+    });
+    assert!(cancelled, "untimeout stopped the newer timeout");
+}
+
+#[test]
+fn a_stale_handle_with_another_arg_is_harmless() {
+    let mut k = Kernel::new();
+    run(
+        &mut k,
+        &[bind("h1", "timeout", vec![id("hello"), id("a"), int(1)])],
+    )
+    .unwrap();
+    ticks(&mut k, 1);
+    run(
+        &mut k,
+        &[
+            bind("h2", "timeout", vec![id("hello"), id("b"), int(5)]),
+            call("untimeout", vec![id("hello"), id("a"), id("h1")]),
+        ],
+    )
+    .unwrap();
+    assert_eq!(var(&k, "h1"), var(&k, "h2"));
+    ticks(&mut k, 5);
+    assert_eq!(
+        fires(&k),
+        vec![
+            (1, "hello".into(), "a".into()),
+            (6, "hello".into(), "b".into())
+        ]
+    );
+}
+
+#[test]
+fn callout_handle_init_makes_untimeout_a_no_op_and_an_uninitialised_handle_is_an_error() {
+    let mut k = Kernel::new();
+    run(
+        &mut k,
+        &[
+            call("callout_handle_init", vec![r("h")]),
+            bind("h2", "timeout", vec![id("f"), null(), int(3)]),
+            call("untimeout", vec![id("f"), null(), id("h")]),
+        ],
+    )
+    .unwrap();
+    assert_eq!(var(&k, "h"), Some(Value::Null));
+    assert_eq!(
+        hardclock::kernel::freebsd::handles(&k),
+        vec![("h".to_string(), None), ("h2".to_string(), Some(63))]
+    );
+    ticks(&mut k, 3);
+    assert_eq!(fires(&k).len(), 1, "the NULL handle cancelled nothing");
+    let e = run(
+        &mut k,
+        &[call("untimeout", vec![id("f"), null(), id("never_set")])],
+    )
+    .unwrap_err();
+    assert!(
+        matches!(e, KernelError::Scenario { arg: Some(2), ref msg } if msg.contains("undefined")),
+        "{e:?}"
+    );
+    assert!(k.panic.is_none());
+}
+
+#[test]
+fn timeout_table_full_panics() {
+    let mut k = Kernel::new();
+    run(&mut k, &[set("ncallout", 2)]).unwrap();
+    run(
+        &mut k,
+        &[
+            call("timeout", vec![id("f"), int(1), int(5)]),
+            call("timeout", vec![id("f"), int(2), int(5)]),
+        ],
+    )
+    .unwrap();
+    let e = run(&mut k, &[call("timeout", vec![id("f"), int(3), int(5)])]).unwrap_err();
+    assert_eq!(e, KernelError::Panic("timeout table full".into()));
+    assert_eq!(k.panic.as_deref(), Some("timeout table full"));
+    assert!(callout_events(&k)
+        .iter()
+        .any(|(_, e)| *e == CalloutEvent::TableFull { ncallout: 2 }));
+}
+
+#[test]
+fn fired_and_stopped_pool_callouts_go_back_on_top_of_callfree() {
+    let mut k = Kernel::new();
+    run(&mut k, &[set("ncallout", 4)]).unwrap();
+    run(
+        &mut k,
+        &[
+            bind("a", "timeout", vec![id("f"), int(1), int(2)]),
+            bind("b", "timeout", vec![id("f"), int(2), int(9)]),
+        ],
+    )
+    .unwrap();
+    assert_eq!(var(&k, "a"), Some(Value::Handle(3)));
+    assert_eq!(var(&k, "b"), Some(Value::Handle(2)));
+    assert_eq!(k.co.free_list(), vec![1, 0]);
+    ticks(&mut k, 2);
+    assert_eq!(k.co.free_list(), vec![3, 1, 0]);
+    run(&mut k, &[call("untimeout", vec![id("f"), int(2), id("b")])]).unwrap();
+    assert_eq!(k.co.free_list(), vec![2, 3, 1, 0]);
+    // The freed slot's c_func is NULL, so an untimeout with the old func no longer matches.
+    assert_eq!(k.co.pooled(3).unwrap().func, None);
+}
+
+// ---- callout_stop / callout_drain and the softclock thread -----------------------------------
+
+fn busy_handler(k: &mut Kernel, mpsafe: i64, body: Vec<Stmt>) {
+    k.handlers.insert("f".into(), body);
+    run(
+        k,
+        &[
+            call("callout_init", vec![r("c"), int(mpsafe)]),
+            call("callout_reset", vec![r("c"), int(2), id("f"), null()]),
+        ],
+    )
+    .unwrap();
+}
+
+#[test]
+fn stop_while_being_serviced_returns_zero_and_the_handler_goes_on() {
+    let mut k = Kernel::new();
+    busy_handler(&mut k, 1, vec![busy(3), set("done", 1)]);
+    ticks(&mut k, 2);
+    assert_eq!(k.co.curr_callout(), Some("c"));
+    let ret = run(&mut k, &[call("callout_stop", vec![r("c")])]).unwrap();
+    assert_eq!(ret, Value::Int(0));
+    assert_eq!(var(&k, "done"), None, "still running");
+    assert_eq!(
+        run(&mut k, &[call("callout_active", vec![r("c")])]).unwrap(),
+        Value::Int(0),
+        "stop clears ACTIVE"
+    );
+    ticks(&mut k, 2);
+    assert_eq!(var(&k, "done"), None);
+    ticks(&mut k, 1);
+    assert_eq!(var(&k, "done"), Some(Value::Int(1)), "finished at tick 5");
+    assert_eq!(k.co.curr_callout(), None);
+    assert!(callout_events(&k).iter().any(|(t, e)| *t == 2
+        && matches!(
+            e,
+            CalloutEvent::Stop {
+                ret: 0,
+                why: StopWhy::Serviced,
+                ..
+            }
+        )));
+}
+
+#[test]
+fn stop_of_a_pending_callout_returns_one_and_it_never_runs() {
+    let mut k = Kernel::new();
+    busy_handler(&mut k, 1, vec![]);
+    let ret = run(&mut k, &[call("callout_stop", vec![r("c")])]).unwrap();
+    assert_eq!(ret, Value::Int(1));
+    let again = run(&mut k, &[call("callout_stop", vec![r("c")])]).unwrap();
+    assert_eq!(again, Value::Int(0));
+    ticks(&mut k, 10);
+    assert!(fires(&k).is_empty());
+}
+
+#[test]
+fn drain_waits_until_the_handler_returns() {
+    let mut k = Kernel::new();
+    busy_handler(&mut k, 1, vec![busy(3), set("done", 1)]);
+    ticks(&mut k, 2);
+    let ret = run(&mut k, &[call("callout_drain", vec![r("c")])]).unwrap();
+    assert_eq!(ret, Value::Int(0));
+    // The script resumed only after the handler's 3 busy ticks.
+    assert_eq!(k.clock.ticks, 5);
+    assert_eq!(var(&k, "done"), Some(Value::Int(1)));
+    let ev = callout_events(&k);
+    assert!(ev
+        .iter()
+        .any(|(t, e)| *t == 2 && matches!(e, CalloutEvent::Blocked { .. })));
+    assert!(ev
+        .iter()
+        .any(|(t, e)| *t == 5 && matches!(e, CalloutEvent::Woke { after: 3, .. })));
+    // The call itself is recorded when it returns.
+    let call_tick = k
+        .events
+        .iter()
+        .find(|e| matches!(&e.kind, EventKind::Call { name, .. } if name == "callout_drain"))
+        .map(|e| e.tick);
+    assert_eq!(call_tick, Some(5));
+}
+
+#[test]
+fn drain_refuses_the_handlers_own_re_arm() {
+    let mut k = Kernel::new();
+    busy_handler(
+        &mut k,
+        1,
+        vec![
+            busy(2),
+            call("callout_reset", vec![r("c"), int(5), id("f"), null()]),
+        ],
+    );
+    ticks(&mut k, 2);
+    run(&mut k, &[call("callout_drain", vec![r("c")])]).unwrap();
+    assert_eq!(
+        run(&mut k, &[call("callout_pending", vec![r("c")])]).unwrap(),
+        Value::Int(0)
+    );
+    assert!(callout_events(&k)
+        .iter()
+        .any(|(_, e)| matches!(e, CalloutEvent::ResetRefused { .. })));
+    ticks(&mut k, 20);
+    assert_eq!(fires(&k).len(), 1);
+}
+
+#[test]
+fn a_handler_that_re_armed_itself_is_stopped_without_waiting() {
+    // 6.x _callout_stop_safe only sleeps when the callout is not pending.
+    let mut k = Kernel::new();
+    busy_handler(
+        &mut k,
+        1,
+        vec![
+            call("callout_reset", vec![r("c"), int(10), id("f"), null()]),
+            busy(3),
+        ],
+    );
+    ticks(&mut k, 2);
+    let ret = run(&mut k, &[call("callout_drain", vec![r("c")])]).unwrap();
+    assert_eq!(ret, Value::Int(1));
+    assert_eq!(k.clock.ticks, 2, "no sleep");
+    assert_eq!(k.co.curr_callout(), Some("c"), "the handler still runs");
+    ticks(&mut k, 20);
+    assert_eq!(fires(&k).len(), 1, "the re-arm was cancelled");
+}
+
+#[test]
+fn draining_while_holding_giant_deadlocks_on_giant() {
+    let mut k = Kernel::new();
+    busy_handler(&mut k, 0, vec![]);
+    run(&mut k, &[call("mtx_lock", vec![r("Giant")])]).unwrap();
+    ticks(&mut k, 2); // softclock dequeues c and sleeps on Giant
+    let running = k.co.running().unwrap();
+    assert!(!running.started);
+    assert_eq!(
+        running.wait,
+        hardclock::kernel::freebsd::Wait::Lock("Giant".into())
+    );
+    let e = run(&mut k, &[call("callout_drain", vec![r("c")])]).unwrap_err();
+    let msg = k.panic.clone().unwrap();
+    assert!(msg.contains("deadlock") && msg.contains("Giant"), "{msg}");
+    assert_eq!(e, KernelError::Panic(msg));
+    assert!(fires(&k).is_empty());
+    assert!(callout_events(&k)
+        .iter()
+        .any(|(_, e)| matches!(e, CalloutEvent::Deadlock { lock, .. } if lock == "Giant")));
+}
+
+#[test]
+fn draining_while_holding_a_lock_the_running_handler_wants_deadlocks_on_that_lock() {
+    let mut k = Kernel::new();
+    busy_handler(
+        &mut k,
+        1,
+        vec![
+            busy(1),
+            call("mtx_lock", vec![r("sc_mtx")]),
+            call("mtx_unlock", vec![r("sc_mtx")]),
+        ],
+    );
+    ticks(&mut k, 2);
+    run(&mut k, &[call("mtx_lock", vec![r("sc_mtx")])]).unwrap();
+    run(&mut k, &[call("callout_drain", vec![r("c")])]).unwrap_err();
+    let msg = k.panic.clone().unwrap();
+    assert!(msg.contains("deadlock") && msg.contains("sc_mtx"), "{msg}");
+    assert_eq!(k.clock.ticks, 3, "found after the handler woke and blocked");
+}
+
+#[test]
+fn stop_while_holding_giant_cancels_a_dequeued_non_mpsafe_callout() {
+    let mut k = Kernel::new();
+    busy_handler(&mut k, 0, vec![]);
+    run(&mut k, &[call("mtx_lock", vec![r("Giant")])]).unwrap();
+    ticks(&mut k, 2);
+    let ret = run(&mut k, &[call("callout_stop", vec![r("c")])]).unwrap();
+    assert_eq!(ret, Value::Int(1), "curr_cancelled: the call is prevented");
+    run(&mut k, &[call("mtx_unlock", vec![r("Giant")])]).unwrap();
+    ticks(&mut k, 1);
+    assert!(fires(&k).is_empty());
+    assert_eq!(k.co.curr_callout(), None);
+    assert!(callout_events(&k)
+        .iter()
+        .any(|(_, e)| matches!(e, CalloutEvent::CancelledSkip { .. })));
+}
+
+#[test]
+fn non_mpsafe_handlers_hold_giant_and_the_script_waits_for_it() {
+    let mut k = Kernel::new();
+    busy_handler(&mut k, 0, vec![busy(4)]);
+    ticks(&mut k, 2);
+    assert_eq!(
+        k.co.mutexes(),
+        vec![("Giant".to_string(), Thread::Softclock, 0)]
+    );
+    run(&mut k, &[call("mtx_lock", vec![r("Giant")])]).unwrap();
+    assert_eq!(k.clock.ticks, 6);
+    assert_eq!(
+        k.co.mutexes(),
+        vec![("Giant".to_string(), Thread::Script, 0)]
+    );
+}
+
+#[test]
+fn a_handler_waiting_for_a_script_lock_holds_up_the_rest_of_the_scan() {
+    let mut k = Kernel::new();
+    k.handlers.insert(
+        "f".into(),
+        vec![
+            call("mtx_lock", vec![r("m")]),
+            set("f_done", 1),
+            call("mtx_unlock", vec![r("m")]),
+        ],
+    );
+    run(
+        &mut k,
+        &[
+            call("callout_init", vec![r("c"), int(1)]),
+            call("callout_init", vec![r("d"), int(1)]),
+            call("callout_reset", vec![r("c"), int(1), id("f"), null()]),
+            call("callout_reset", vec![r("d"), int(2), id("g"), null()]),
+            call("mtx_lock", vec![r("m")]),
+        ],
+    )
+    .unwrap();
+    ticks(&mut k, 4);
+    assert_eq!(fires(&k), vec![(1, "f".into(), "NULL".into())]);
+    assert_eq!(var(&k, "f_done"), None);
+    assert_eq!(
+        k.co.softticks(),
+        1,
+        "softclock is stuck in the bucket of tick 1"
+    );
+    run(&mut k, &[call("mtx_unlock", vec![r("m")])]).unwrap();
+    ticks(&mut k, 1);
+    assert_eq!(var(&k, "f_done"), Some(Value::Int(1)));
+    // d, due at tick 2, runs 3 ticks late once the scan catches up.
+    assert_eq!(fires(&k)[1], (5, "g".into(), "NULL".into()));
+    assert_eq!(k.co.softticks(), 5);
+}
+
+#[test]
+fn busy_stalls_the_scan_and_later_callouts_run_late_in_bucket_order() {
+    let mut k = Kernel::new();
+    run(&mut k, &[set("ncallout", 8)]).unwrap();
+    k.handlers.insert("f".into(), vec![busy(3)]);
+    run(
+        &mut k,
+        &[
+            call("callout_init", vec![r("a"), int(1)]),
+            call("callout_init", vec![r("b"), int(1)]),
+            call("callout_init", vec![r("c"), int(1)]),
+            call("callout_reset", vec![r("a"), int(1), id("f"), int(1)]),
+            call("callout_reset", vec![r("b"), int(1), id("g"), int(2)]),
+            call("callout_reset", vec![r("c"), int(2), id("g"), int(3)]),
+        ],
+    )
+    .unwrap();
+    ticks(&mut k, 4);
+    assert_eq!(
+        fires(&k),
+        vec![
+            (1, "f".into(), "1".into()),
+            (4, "g".into(), "2".into()),
+            (4, "g".into(), "3".into())
+        ]
+    );
+}
+
+#[test]
+fn stopping_or_moving_the_entry_a_stalled_scan_points_at_keeps_the_scan_valid() {
+    for moved in [false, true] {
+        let mut k = Kernel::new();
+        k.handlers.insert("f".into(), vec![busy(2)]);
+        let mut script = vec![];
+        for c in ["a", "b", "c"] {
+            script.push(call("callout_init", vec![r(c), int(1)]));
+            script.push(call("callout_reset", vec![r(c), int(1), id("f"), id(c)]));
+        }
+        run(&mut k, &script).unwrap();
+        ticks(&mut k, 1); // a runs and stays busy; nextsoftcheck = b
+        assert_eq!(k.co.scan_position(), Some((1, 1, Some("b".to_string()))));
+        let second = if moved {
+            call("callout_reset", vec![r("b"), int(64), id("f"), id("b")])
+        } else {
+            call("callout_stop", vec![r("b")])
+        };
+        run(&mut k, &[second]).unwrap();
+        assert_eq!(k.co.scan_position(), Some((1, 1, Some("c".to_string()))));
+        ticks(&mut k, 4);
+        let args: Vec<String> = fires(&k).into_iter().map(|f| f.2).collect();
+        assert_eq!(args, vec!["a", "c"], "moved {moved}");
+    }
+}
+
+#[test]
+fn busy_outside_a_callout_handler_is_a_scenario_error() {
+    let mut k = Kernel::new();
+    let e = run(&mut k, &[busy(2)]).unwrap_err();
+    assert!(
+        matches!(e, KernelError::Scenario { arg: Some(0), .. }),
+        "{e:?}"
+    );
+    assert!(k.panic.is_none());
+}
+
+#[test]
+fn returning_with_a_mutex_held_panics() {
+    let mut k = Kernel::new();
+    busy_handler(&mut k, 1, vec![call("mtx_lock", vec![r("m")])]);
+    let e = k.run_ticks(2).unwrap_err();
+    assert!(e.message().contains("returned with mutex m held"), "{e:?}");
+}
+
+#[test]
+fn a_handler_draining_its_own_callout_deadlocks() {
+    let mut k = Kernel::new();
+    busy_handler(&mut k, 1, vec![call("callout_drain", vec![r("c")])]);
+    let e = k.run_ticks(2).unwrap_err();
+    assert!(e.message().contains("deadlock"), "{e:?}");
+}
+
+#[test]
+fn using_a_callout_before_callout_init_is_a_scenario_error() {
+    let mut k = Kernel::new();
+    let e = run(
+        &mut k,
+        &[call("callout_reset", vec![r("x"), int(2), id("f"), null()])],
+    )
+    .unwrap_err();
+    assert!(matches!(e, KernelError::Scenario { arg: Some(0), .. }));
+}
+
+// ---- the wheel --------------------------------------------------------------------------------
+
+#[test]
+fn worked_example_of_reference_2_10() {
+    let mut k = Kernel::new();
+    run(
+        &mut k,
+        &[
+            set("ncallout", 2048),
+            set("ticks", 5000),
+            call("callout_init", vec![r("c"), int(1)]),
+            call("callout_init", vec![r("d"), int(1)]),
+            call("callout_reset", vec![r("c"), int(3000), id("f"), id("a")]),
+            call("callout_reset", vec![r("d"), int(3000), id("g"), id("b")]),
+        ],
+    )
+    .unwrap();
+    assert_eq!(k.kernel_var("callwheelsize"), Some(Value::Int(2048)));
+    let c = k.co.callout("c").unwrap();
+    assert_eq!((c.c_time, c.bucket), (8000, 1856));
+    assert_eq!(
+        k.co.bucket(1856)
+            .iter()
+            .map(|v| v.name.as_str())
+            .collect::<Vec<_>>(),
+        vec!["c", "d"]
+    );
+    ticks(&mut k, 3000);
+    let skips: Vec<(i32, String, i32)> = callout_events(&k)
+        .into_iter()
+        .filter_map(|(_, e)| match e {
+            CalloutEvent::Skip { c, tick, laps, .. } => Some((tick, c, laps)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(skips, vec![(5952, "c".into(), 1), (5952, "d".into(), 1)]);
+    assert_eq!(
+        fires(&k),
+        vec![
+            (8000, "f".into(), "a".into()),
+            (8000, "g".into(), "b".into())
+        ]
+    );
+}
+
+#[test]
+fn a_reset_moves_the_callout_to_the_tail_and_n_le_0_is_one_tick() {
+    let mut k = Kernel::new();
+    run(
+        &mut k,
+        &[
+            call("callout_init", vec![r("a"), int(1)]),
+            call("callout_init", vec![r("b"), int(1)]),
+            call("callout_reset", vec![r("a"), int(0), id("f"), int(1)]),
+            call("callout_reset", vec![r("b"), int(-5), id("f"), int(2)]),
+            call("callout_reset", vec![r("a"), int(1), id("f"), int(3)]),
+        ],
+    )
+    .unwrap();
+    ticks(&mut k, 1);
+    assert_eq!(
+        fires(&k),
+        vec![(1, "f".into(), "2".into()), (1, "f".into(), "3".into())]
+    );
+}
+
+#[test]
+fn softclock_yields_after_max_softclock_steps() {
+    let mut k = Kernel::new();
+    run(&mut k, &[set("ncallout", 1)]).unwrap();
+    for i in 0..150 {
+        let name = format!("c{i}");
+        run(
+            &mut k,
+            &[
+                call("callout_init", vec![r(&name), int(1)]),
+                call("callout_reset", vec![r(&name), int(1000), id("f"), null()]),
+            ],
+        )
+        .unwrap();
+    }
+    ticks(&mut k, 1);
+    let ev = callout_events(&k);
+    let skips = ev
+        .iter()
+        .filter(|(_, e)| matches!(e, CalloutEvent::Skip { .. }))
+        .count();
+    assert_eq!(skips, 150);
+    assert_eq!(
+        ev.iter()
+            .filter(|(_, e)| matches!(e, CalloutEvent::Yield { steps: 100 }))
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn softticks_keeps_up_through_empty_buckets_and_waits_at_full_ones() {
+    let mut k = Kernel::new();
+    run(
+        &mut k,
+        &[
+            set("ticks", 100),
+            call("callout_init", vec![r("c"), int(1)]),
+            call("callout_reset", vec![r("c"), int(3), id("f"), null()]),
+        ],
+    )
+    .unwrap();
+    ticks(&mut k, 2);
+    assert_eq!(k.kernel_var("softticks"), Some(Value::Int(102)));
+    ticks(&mut k, 3);
+    assert_eq!(k.co.softticks(), 105);
+    let scheduled: Vec<i32> = callout_events(&k)
+        .into_iter()
+        .filter(|(_, e)| matches!(e, CalloutEvent::Scheduled { .. }))
+        .map(|(t, _)| t)
+        .collect();
+    assert_eq!(
+        scheduled,
+        vec![103],
+        "hardclock schedules softclock only for a full bucket"
+    );
+}
+
+#[test]
+fn tunables_are_frozen_at_boot() {
+    let mut k = Kernel::new();
+    assert_eq!(k.kernel_var("ncallout"), Some(Value::Int(64)));
+    run(&mut k, &[set("ncallout", 100)]).unwrap();
+    assert_eq!(k.kernel_var("callwheelsize"), Some(Value::Int(128)));
+    assert_eq!(k.kernel_var("callwheelmask"), Some(Value::Int(127)));
+    assert!(run(&mut k, &[set("callwheelsize", 64)]).is_err());
+    assert!(run(&mut k, &[set("ncallout", 0)]).is_err());
+    ticks(&mut k, 1);
+    assert!(run(&mut k, &[set("ncallout", 8)]).is_err());
+    assert!(run(&mut k, &[set("callout_impl", 1)]).is_err());
+}
+
+#[test]
+fn the_wheel_works_across_the_wrap_of_ticks() {
+    let mut k = Kernel::new();
+    run(
+        &mut k,
+        &[
+            set("ncallout", 4),
+            set("ticks", i32::MAX as i64 - 2),
+            call("callout_init", vec![r("c"), int(1)]),
+            call("callout_reset", vec![r("c"), int(9), id("f"), null()]),
+        ],
+    )
+    .unwrap();
+    ticks(&mut k, 9);
+    assert_eq!(fires(&k), vec![(i32::MIN + 6, "f".into(), "NULL".into())]);
+}
+
+// ---- 4.4BSD calltodo --------------------------------------------------------------------------
+
+#[test]
+fn calltodo_is_lifo_among_equal_deadlines_where_the_callwheel_is_fifo() {
+    let order = |imp: i64| {
+        let mut k = Kernel::new();
+        run(
+            &mut k,
+            &[
+                set("callout_impl", imp),
+                call("timeout", vec![id("f"), id("a"), int(5)]),
+                call("timeout", vec![id("f"), id("b"), int(5)]),
+                call("timeout", vec![id("f"), id("c"), int(3)]),
+            ],
+        )
+        .unwrap();
+        ticks(&mut k, 5);
+        fires(&k)
+    };
+    let f = |t: i32, a: &str| (t, "f".to_string(), a.to_string());
+    assert_eq!(order(1), vec![f(3, "c"), f(5, "b"), f(5, "a")]);
+    assert_eq!(order(0), vec![f(3, "c"), f(5, "a"), f(5, "b")]);
+}
+
+#[test]
+fn calltodo_insertion_walks_the_list_and_untimeout_searches_it() {
+    let mut k = Kernel::new();
+    run(&mut k, &[set("callout_impl", 1)]).unwrap();
+    for (i, t) in [10, 20, 30, 40].iter().enumerate() {
+        run(
+            &mut k,
+            &[call("timeout", vec![id("f"), int(i as i64), int(*t)])],
+        )
+        .unwrap();
+    }
+    run(
+        &mut k,
+        &[
+            call("timeout", vec![id("g"), null(), int(35)]),
+            call("untimeout", vec![id("f"), int(3), null()]),
+        ],
+    )
+    .unwrap();
+    let ev = callout_events(&k);
+    assert!(ev.iter().any(|(_, e)| matches!(
+        e,
+        CalloutEvent::TodoInsert {
+            walked: 3,
+            delta: 5,
+            ..
+        }
+    )));
+    assert!(ev.iter().any(|(_, e)| matches!(
+        e,
+        CalloutEvent::TodoRemove {
+            walked: 5,
+            found: true,
+            ..
+        }
+    )));
+    let deltas: Vec<i32> = k.co.todo_list().iter().map(|t| t.delta).collect();
+    assert_eq!(deltas, vec![10, 10, 10, 5]);
+    ticks(&mut k, 40);
+    let fired: Vec<i32> = fires(&k).iter().map(|f| f.0).collect();
+    assert_eq!(fired, vec![10, 20, 30, 35]);
+}
+
+#[test]
+fn calltodo_overflows_with_its_own_message() {
+    let mut k = Kernel::new();
+    run(&mut k, &[set("callout_impl", 1), set("ncallout", 1)]).unwrap();
+    run(&mut k, &[call("timeout", vec![id("f"), null(), int(1)])]).unwrap();
+    let e = run(&mut k, &[call("timeout", vec![id("f"), null(), int(1)])]).unwrap_err();
+    assert_eq!(e, KernelError::Panic("timeout table overflow".into()));
+}
+
+#[test]
+fn every_event_narrates_itself() {
+    let mut k = Kernel::new();
+    busy_handler(&mut k, 0, vec![busy(2)]);
+    run(
+        &mut k,
+        &[bind("h", "timeout", vec![id("f"), null(), int(2)])],
+    )
+    .unwrap();
+    ticks(&mut k, 2);
+    run(&mut k, &[call("callout_drain", vec![r("c")])]).unwrap();
+    for (_, e) in callout_events(&k) {
+        let s = e.narrate();
+        assert!(s.ends_with('.') && s.len() > 20, "{s}");
+    }
+}
