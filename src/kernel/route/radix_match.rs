@@ -12,7 +12,7 @@
 //!    default route here) is checked by a masked search down from that ancestor.
 //! 5. Past the top: no route.
 
-use super::radix::{key_bit, netmask, NodeId, RadixTree, TOP};
+use super::radix::{key_bit, netmask, NodeId, RadixTree, RIGHT_END, TOP};
 use crate::kernel::value::fmt_addr;
 
 /// One thing `rn_match` did, for the UI to animate.
@@ -21,7 +21,8 @@ pub enum WalkStep {
     /// Descent: internal `node` tested `bit` of the key and went right (1) or left (0).
     Test { node: NodeId, bit: u8, right: bool },
     /// The leaf reached: the key was compared over `bytes` bytes; `diff_bit` is the first bit
-    /// that differs, `None` for an exact match.
+    /// that differs (32: past the address, against the right end marker), `None` for an exact
+    /// match.
     Compare {
         node: NodeId,
         key: u32,
@@ -186,7 +187,15 @@ impl RadixTree {
         let leaf = self.node(t);
         let bytes = leaf.mask.map_or(4, |l| l.div_ceil(8));
         let diff = (v ^ leaf.key) & compare_mask(bytes);
-        let diff_bit = (diff != 0).then(|| diff.leading_zeros() as u8);
+        let diff_bit = if diff != 0 {
+            Some(diff.leading_zeros() as u8)
+        } else if t == RIGHT_END {
+            // BSD's right end marker is all ones through `sin_zero`, which a real address
+            // never is: 255.255.255.255 differs from it just past the address.
+            Some(32)
+        } else {
+            None
+        };
         steps.push(WalkStep::Compare {
             node: t,
             key: leaf.key,
