@@ -97,7 +97,11 @@ fn probes(keys: &[u32], seeds: &[(usize, u32, u8)]) -> Vec<u32> {
 }
 
 /// Applies the ops to a tree and the oracle, checking each step. Returns the tree.
-fn run(ops: &[Op], oracle: &mut Oracle, every_op_invariants: bool) -> Result<RadixTree, TestCaseError> {
+fn run(
+    ops: &[Op],
+    oracle: &mut Oracle,
+    every_op_invariants: bool,
+) -> Result<RadixTree, TestCaseError> {
     let mut t = RadixTree::new();
     let mut next_id = 0u32;
     for op in ops {
@@ -128,7 +132,10 @@ fn run(ops: &[Op], oracle: &mut Oracle, every_op_invariants: bool) -> Result<Rad
         }
         if every_op_invariants {
             if let Err(e) = t.check_invariants() {
-                return Err(TestCaseError::fail(format!("after {op:?}: {e}\n{}", t.shape())));
+                return Err(TestCaseError::fail(format!(
+                    "after {op:?}: {e}\n{}",
+                    t.shape()
+                )));
             }
         }
     }

@@ -46,14 +46,32 @@ pub enum RouteEvent {
         flags: String,
     },
     /// `route add` of a key and mask already present: EEXIST.
-    AddExists { dst: String, fib: u32 },
+    AddExists {
+        dst: String,
+        fib: u32,
+    },
     /// Removed from the tree with RTF_UP cleared; `refcnt` references keep it in rttrash.
-    Deleted { id: u32, name: String, fib: u32, refcnt: i32 },
+    Deleted {
+        id: u32,
+        name: String,
+        fib: u32,
+        refcnt: i32,
+    },
     /// `route delete` of something not in the table: ESRCH.
-    DeleteMissing { dst: String, fib: u32 },
-    Changed { id: u32, name: String, gateway: u32 },
+    DeleteMissing {
+        dst: String,
+        fib: u32,
+    },
+    Changed {
+        id: u32,
+        name: String,
+        gateway: u32,
+    },
     /// The storage was released: no references left and no longer in the table.
-    Freed { id: u32, name: String },
+    Freed {
+        id: u32,
+        name: String,
+    },
     /// A lookup by `caller`; `walk.route` is the result.
     Lookup {
         caller: String,
@@ -62,15 +80,39 @@ pub enum RouteEvent {
         walk: LookupWalk,
     },
     /// `rt_refcnt` changed.
-    Refcnt { id: u32, name: String, by: String, from: i32, to: i32 },
-    Locked { id: u32, name: String, by: String },
-    Unlocked { id: u32, name: String, by: String },
+    Refcnt {
+        id: u32,
+        name: String,
+        by: String,
+        from: i32,
+        to: i32,
+    },
+    Locked {
+        id: u32,
+        name: String,
+        by: String,
+    },
+    Unlocked {
+        id: u32,
+        name: String,
+        by: String,
+    },
     /// `rtalloc(&ro)` kept the cached `ro_rt` because it is still RTF_UP.
-    CacheKept { ro: String, name: String },
+    CacheKept {
+        ro: String,
+        name: String,
+    },
     /// `rtalloc(&ro)` found the cached route deleted (RTF_UP clear) and let it go.
-    CacheStale { ro: String, name: String },
+    CacheStale {
+        ro: String,
+        name: String,
+    },
     /// `rtfree` dropped a reference but others remain (FreeBSD logs this at LOG_DEBUG).
-    StillReferenced { id: u32, name: String, refcnt: i32 },
+    StillReferenced {
+        id: u32,
+        name: String,
+        refcnt: i32,
+    },
     Rtm(RtMsg),
 }
 

@@ -266,7 +266,8 @@ fn table_fib(k: &Kernel, args: &Args, i: usize) -> Result<u32, KernelError> {
 /// A fib argument for `rtalloc*`: any non-negative number; the kernel asserts the range.
 fn lookup_fib(args: &Args, i: usize) -> Result<u32, KernelError> {
     let f = args.int(i)?;
-    u32::try_from(f).map_err(|_| KernelError::arg(i, format!("{}: fibnum cannot be negative", args.name)))
+    u32::try_from(f)
+        .map_err(|_| KernelError::arg(i, format!("{}: fibnum cannot be negative", args.name)))
 }
 
 /// A `u_long flags` argument: a number, or a union of RTF_* names.
@@ -282,7 +283,12 @@ fn flags_arg(args: &Args, i: usize) -> Result<u32, KernelError> {
         v => {
             return Err(KernelError::arg(
                 i,
-                format!("{}: argument {} must be flags like RTF_RNH_LOCKED, or 0, got {}", args.name, i + 1, v.type_name()),
+                format!(
+                    "{}: argument {} must be flags like RTF_RNH_LOCKED, or 0, got {}",
+                    args.name,
+                    i + 1,
+                    v.type_name()
+                ),
             ))
         }
     };
@@ -297,7 +303,10 @@ fn flags_arg(args: &Args, i: usize) -> Result<u32, KernelError> {
 fn rt_arg(k: &mut Kernel, args: &Args, i: usize) -> Result<u32, KernelError> {
     match args.route(i)? {
         Some(id) if (id as usize) < k.rt.entries.len() => Ok(id),
-        Some(id) => Err(KernelError::arg(i, format!("{}: no route rt#{id}", args.name))),
+        Some(id) => Err(KernelError::arg(
+            i,
+            format!("{}: no route rt#{id}", args.name),
+        )),
         None => Err(rtalloc::null_deref(k, args.name)),
     }
 }
@@ -308,7 +317,10 @@ fn ro_arg<'a>(k: &Kernel, args: &Args<'a>, i: usize) -> Result<&'a str, KernelEr
     if !k.rt.ros.contains_key(ro) {
         return Err(KernelError::arg(
             i,
-            format!("{}: {ro} is not a struct route yet; set {ro}.ro_dst = a.b.c.d first", args.name),
+            format!(
+                "{}: {ro} is not a struct route yet; set {ro}.ro_dst = a.b.c.d first",
+                args.name
+            ),
         ));
     }
     Ok(ro)
@@ -349,7 +361,11 @@ fn dispatch(k: &mut Kernel, name: &str, args: &Args) -> Result<Value, KernelErro
             let dst = args.addr(0)?;
             let report = args.int(1)? != 0;
             let ign = flags_arg(args, 2)?;
-            let fib = if name == "rtalloc1" { 0 } else { lookup_fib(args, 3)? };
+            let fib = if name == "rtalloc1" {
+                0
+            } else {
+                lookup_fib(args, 3)?
+            };
             route_value(rtalloc::rtalloc1_fib(k, name, dst, report, ign, fib)?)
         }
         "rtalloc_fib" | "rtalloc" | "rtalloc_ign_fib" | "rtalloc_ign" => {

@@ -222,7 +222,11 @@ impl RadixTree {
             bit: n.bit,
             flags: n.flags,
             leaf: n.is_normal().then_some(tt),
-            mask: if n.is_normal() { 0 } else { n.mask.unwrap_or(0) },
+            mask: if n.is_normal() {
+                0
+            } else {
+                n.mask.unwrap_or(0)
+            },
             refs: 0,
             next,
         };
@@ -669,7 +673,11 @@ impl RadixTree {
         while let Some(x) = stack.pop() {
             let n = &self.nodes[x];
             if n.is_leaf() {
-                out.extend(self.chain(x).into_iter().filter(|&l| !self.nodes[l].is_root()));
+                out.extend(
+                    self.chain(x)
+                        .into_iter()
+                        .filter(|&l| !self.nodes[l].is_root()),
+                );
             } else {
                 stack.push(n.right);
                 stack.push(n.left);
@@ -686,7 +694,12 @@ mod tests {
     #[test]
     fn mask_indexes_follow_rn_addmask() {
         // (len, rn_bit, normal)
-        let table = [(0, -1, false), (1, -2, true), (8, -9, true), (31, -32, true)];
+        let table = [
+            (0, -1, false),
+            (1, -2, true),
+            (8, -9, true),
+            (31, -32, true),
+        ];
         for (len, bit, normal) in table {
             assert_eq!(mask_leaf_bit(len), (bit, normal), "/{len}");
         }
@@ -718,7 +731,11 @@ mod tests {
         assert!(t.rn_addroute(0x0a00_0000, Some(8), 1).is_some());
         assert!(t.rn_addroute(0x0a00_0000, Some(8), 2).is_none());
         let h = t.rn_addroute(0x0a00_0000, None, 3).unwrap();
-        assert_eq!(t.rn_search(0x0a00_0000), h, "the host route is the chain head");
+        assert_eq!(
+            t.rn_search(0x0a00_0000),
+            h,
+            "the host route is the chain head"
+        );
         assert_eq!(t.rn_delete(0x0a00_0000, None), Some(3));
         assert_eq!(t.rn_delete(0x0a00_0000, None), None);
         assert_eq!(t.rn_delete(0x0a00_0000, Some(8)), Some(1));

@@ -173,7 +173,11 @@ impl RadixTree {
                     return Err(format!("node {x} has parent {} not {p}", n.parent));
                 }
                 if !n.is_leaf() && n.bit <= self.node(p).bit {
-                    return Err(format!("node {x} tests bit {} under bit {}", n.bit, self.node(p).bit));
+                    return Err(format!(
+                        "node {x} tests bit {} under bit {}",
+                        n.bit,
+                        self.node(p).bit
+                    ));
                 }
             }
             if !n.is_leaf() {
@@ -198,10 +202,18 @@ impl RadixTree {
                 leaves += 1;
                 let ln = self.node(l);
                 if i > 0 && ln.parent != chain[i - 1] {
-                    return Err(format!("chain entry {l} has parent {} not {}", ln.parent, chain[i - 1]));
+                    return Err(format!(
+                        "chain entry {l} has parent {} not {}",
+                        ln.parent,
+                        chain[i - 1]
+                    ));
                 }
                 if ln.key != n.key {
-                    return Err(format!("chain of {} holds key {}", fmt_addr(n.key), fmt_addr(ln.key)));
+                    return Err(format!(
+                        "chain of {} holds key {}",
+                        fmt_addr(n.key),
+                        fmt_addr(ln.key)
+                    ));
                 }
                 if let Some(m) = ln.mask {
                     if ln.key & super::radix::netmask(m) != ln.key {
@@ -249,11 +261,17 @@ impl RadixTree {
                     (None, None) => {}
                     (Some(h), Some(m)) => {
                         if !self.mask_list(h).contains(&m) {
-                            return Err(format!("mask of {} is not on node {h}", self.leaf_text(l)));
+                            return Err(format!(
+                                "mask of {} is not on node {h}",
+                                self.leaf_text(l)
+                            ));
                         }
                         let r = self.mask_record(m);
                         if ln.is_normal() && r.leaf != Some(l) {
-                            return Err(format!("mask record of {} points elsewhere", self.leaf_text(l)));
+                            return Err(format!(
+                                "mask record of {} points elsewhere",
+                                self.leaf_text(l)
+                            ));
                         }
                     }
                     (w, m) => {

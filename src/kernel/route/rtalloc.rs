@@ -82,7 +82,11 @@ pub(super) fn rt_lock(k: &mut Kernel, id: u32, what: &str) -> Result<(), KernelE
 
 /// `RT_UNLOCK(rt)`.
 pub(super) fn rt_unlock(k: &mut Kernel, id: u32, what: &str) -> Result<(), KernelError> {
-    if k.rt.entries.get(id as usize).is_some_and(|e| e.freed.is_some()) {
+    if k.rt
+        .entries
+        .get(id as usize)
+        .is_some_and(|e| e.freed.is_some())
+    {
         let n = name(k, id);
         return Err(k.panic(format!(
             "mtx_unlock() of destroyed mutex @ {what}: {n} was already freed (use after free)"

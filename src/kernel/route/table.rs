@@ -52,7 +52,9 @@ fn rtrequest_add(
 ) -> Result<u32, i64> {
     let dst = dst & netmask(mask.unwrap_or(32));
     let id = k.rt.entries.len() as u32;
-    k.rt.tree_mut(fib).rn_addroute(dst, mask, id).ok_or(EEXIST)?;
+    k.rt.tree_mut(fib)
+        .rn_addroute(dst, mask, id)
+        .ok_or(EEXIST)?;
     let flags = RTF_UP | flags | if mask.is_none() { RTF_HOST } else { 0 };
     k.rt.entries.push(RtEntry {
         id,
@@ -130,11 +132,10 @@ fn rtrequest_delete(
     same_thread: bool,
 ) -> Result<i64, KernelError> {
     let dst = dst & netmask(mask.unwrap_or(32));
-    let found = k
-        .rt
-        .tree(fib)
-        .and_then(|t| t.rn_lookup(dst, mask))
-        .and_then(|n| k.rt.tree(fib).and_then(|t| t.node(n).route));
+    let found =
+        k.rt.tree(fib)
+            .and_then(|t| t.rn_lookup(dst, mask))
+            .and_then(|n| k.rt.tree(fib).and_then(|t| t.node(n).route));
     let Some(id) = found else {
         emit(
             k,
@@ -174,14 +175,24 @@ fn rtrequest_delete(
 }
 
 /// `route delete prefix`: 0 or ESRCH.
-pub(super) fn route_delete(k: &mut Kernel, dst: u32, len: u8, fib: u32) -> Result<i64, KernelError> {
+pub(super) fn route_delete(
+    k: &mut Kernel,
+    dst: u32,
+    len: u8,
+    fib: u32,
+) -> Result<i64, KernelError> {
     rtrequest_delete(k, dst, mask_of(len), fib, true)
 }
 
 /// Deletes a route from kernel context (rt_timer expiry, redirect cleanup): like `route
 /// delete`, but not from the scenario's thread, so a lock the scenario holds is not recursion.
 /// `mask_len` 32 means the host route. Returns 0 or ESRCH.
-pub fn rt_delete_by_key(k: &mut Kernel, dst: u32, mask_len: u8, fib: u32) -> Result<i64, KernelError> {
+pub fn rt_delete_by_key(
+    k: &mut Kernel,
+    dst: u32,
+    mask_len: u8,
+    fib: u32,
+) -> Result<i64, KernelError> {
     rtrequest_delete(k, dst, mask_of(mask_len), fib, false)
 }
 
