@@ -1,11 +1,12 @@
 //! FreeBSD 8.x–9.x routing: one BSD radix tree per FIB, refcounted `rtentry`s, `rtalloc(9)`.
 //!
-//! * [`radix`], [`radix_match`], [`radix_view`]: the radix tree of `radix.c` (Sklower's
+//! * [`radix`], [`radix_delete`], [`radix_match`], [`radix_view`]: the radix tree of `radix.c` (Sklower's
 //!   PATRICIA variant with dupedkey chains and mask lists), with a recorded lookup walk.
 //! * [`rtentry`]: `struct rtentry` and the `RTF_*` values of `route.h`.
 //! * [`table`]: FIBs, `route add/delete/change` (`rtrequest1_fib`), rttrash, `netstat -rn`.
 //! * [`rtalloc`]: `rtalloc1_fib` and friends, `struct route` caching, RT_LOCK/RT_ADDREF/RTFREE
 //!   with their assertions as simulated panics.
+//! * [`calls`]: the scenario API table and its dispatch.
 //! * [`events`]: what happened, and the routing-socket messages.
 //!
 //! The life of a route, as `rtfree` in `route.c` tells it: an entry is freed only when its
@@ -13,8 +14,10 @@
 //! and clears RTF_UP at once; if someone still holds a reference (a `struct route` cache, a
 //! pointer from `rtalloc1`) it lives on, counted in `rttrash`, until the last `RTFREE`.
 
+pub mod calls;
 pub mod events;
 pub mod radix;
+pub mod radix_delete;
 pub mod radix_match;
 pub mod radix_view;
 pub mod rtalloc;
@@ -23,6 +26,8 @@ pub mod table;
 
 use std::collections::BTreeMap;
 
+use calls::route_value;
+pub use calls::{call, API};
 pub use events::{RouteEvent, RtMsg, RtmType};
 pub use radix::RadixTree;
 pub use radix_match::{LookupWalk, WalkStep};
@@ -32,156 +37,9 @@ pub use table::{
     NetstatRow,
 };
 
-use super::api::{Args, Param, Signature};
 use super::value::{Operand, Value};
 use super::{Kernel, KernelError};
-use rtentry::{flag_value, RT_MAXFIBS};
-
-const ROUTE: Param = Param::Obj("struct route");
-const RT: (&str, Param) = ("struct rtentry *rt", Param::Route);
-
-pub const API: &[Signature] = &[
-    Signature {
-        name: "route_add",
-        params: &[
-            ("prefix dst", Param::Prefix),
-            ("in_addr gateway", Param::Addr),
-            ("u_int fibnum", Param::Int),
-        ],
-        optional: 1,
-        ret: "int",
-        page: "route(8)",
-    },
-    Signature {
-        name: "route_delete",
-        params: &[("prefix dst", Param::Prefix), ("u_int fibnum", Param::Int)],
-        optional: 1,
-        ret: "int",
-        page: "route(8)",
-    },
-    Signature {
-        name: "route_change",
-        params: &[
-            ("prefix dst", Param::Prefix),
-            ("in_addr gateway", Param::Addr),
-            ("u_int fibnum", Param::Int),
-        ],
-        optional: 1,
-        ret: "int",
-        page: "route(8)",
-    },
-    Signature {
-        name: "rtalloc1_fib",
-        params: &[
-            ("struct sockaddr *dst", Param::Addr),
-            ("int report", Param::Int),
-            ("u_long flags", Param::Flags),
-            ("u_int fibnum", Param::Int),
-        ],
-        optional: 0,
-        ret: "struct rtentry *",
-        page: "rtalloc(9)",
-    },
-    Signature {
-        name: "rtalloc1",
-        params: &[
-            ("struct sockaddr *dst", Param::Addr),
-            ("int report", Param::Int),
-            ("u_long flags", Param::Flags),
-        ],
-        optional: 0,
-        ret: "struct rtentry *",
-        page: "rtalloc(9)",
-    },
-    Signature {
-        name: "rtalloc_fib",
-        params: &[("struct route *ro", ROUTE), ("u_int fibnum", Param::Int)],
-        optional: 0,
-        ret: "void",
-        page: "rtalloc(9)",
-    },
-    Signature {
-        name: "rtalloc",
-        params: &[("struct route *ro", ROUTE)],
-        optional: 0,
-        ret: "void",
-        page: "rtalloc(9)",
-    },
-    Signature {
-        name: "rtalloc_ign_fib",
-        params: &[
-            ("struct route *ro", ROUTE),
-            ("u_long flags", Param::Flags),
-            ("u_int fibnum", Param::Int),
-        ],
-        optional: 0,
-        ret: "void",
-        page: "rtalloc(9)",
-    },
-    Signature {
-        name: "rtalloc_ign",
-        params: &[("struct route *ro", ROUTE), ("u_long flags", Param::Flags)],
-        optional: 0,
-        ret: "void",
-        page: "rtalloc(9)",
-    },
-    Signature {
-        name: "RTFREE_LOCKED",
-        params: &[RT],
-        optional: 0,
-        ret: "void",
-        page: "rtalloc(9)",
-    },
-    Signature {
-        name: "RTFREE",
-        params: &[RT],
-        optional: 0,
-        ret: "void",
-        page: "rtalloc(9)",
-    },
-    Signature {
-        name: "RT_LOCK",
-        params: &[RT],
-        optional: 0,
-        ret: "void",
-        page: "rtalloc(9)",
-    },
-    Signature {
-        name: "RT_UNLOCK",
-        params: &[RT],
-        optional: 0,
-        ret: "void",
-        page: "rtalloc(9)",
-    },
-    Signature {
-        name: "RT_ADDREF",
-        params: &[RT],
-        optional: 0,
-        ret: "void",
-        page: "rtalloc(9)",
-    },
-    Signature {
-        name: "RT_REMREF",
-        params: &[RT],
-        optional: 0,
-        ret: "void",
-        page: "rtalloc(9)",
-    },
-    Signature {
-        name: "RO_RTFREE",
-        params: &[("struct route *ro", ROUTE)],
-        optional: 0,
-        ret: "void",
-        page: "rtalloc(9)",
-    },
-    Signature {
-        name: "rtfree",
-        params: &[RT],
-        optional: 0,
-        ret: "void",
-        page: "rtalloc(9)",
-    },
-];
+use rtentry::RT_MAXFIBS;
 
 /// A `struct route`: the cached lookup a protocol keeps per connection.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -246,159 +104,6 @@ impl Routes {
     pub fn entry(&self, id: u32) -> Option<&RtEntry> {
         self.entries.get(id as usize)
     }
-}
-
-/// A fib argument for `route add/delete/change`: must exist (a scenario mistake otherwise).
-fn table_fib(k: &Kernel, args: &Args, i: usize) -> Result<u32, KernelError> {
-    let f = args.int_or(i, 0)?;
-    if f < 0 || f >= i64::from(k.rt.numfibs) {
-        return Err(KernelError::arg(
-            i,
-            format!(
-                "{}: fib {f} does not exist (rt_numfibs is {}; set rt_numfibs before adding routes)",
-                args.name, k.rt.numfibs
-            ),
-        ));
-    }
-    Ok(f as u32)
-}
-
-/// A fib argument for `rtalloc*`: any non-negative number; the kernel asserts the range.
-fn lookup_fib(args: &Args, i: usize) -> Result<u32, KernelError> {
-    let f = args.int(i)?;
-    u32::try_from(f)
-        .map_err(|_| KernelError::arg(i, format!("{}: fibnum cannot be negative", args.name)))
-}
-
-/// A `u_long flags` argument: a number, or a union of RTF_* names.
-fn flags_arg(args: &Args, i: usize) -> Result<u32, KernelError> {
-    let names = match args.any(i)? {
-        Value::Int(n) => {
-            return u32::try_from(*n)
-                .map_err(|_| KernelError::arg(i, format!("{}: flags out of range", args.name)))
-        }
-        Value::Null => return Ok(0),
-        Value::Flags(v) => v.clone(),
-        Value::Sym(s) => vec![s.clone()],
-        v => {
-            return Err(KernelError::arg(
-                i,
-                format!(
-                    "{}: argument {} must be flags like RTF_RNH_LOCKED, or 0, got {}",
-                    args.name,
-                    i + 1,
-                    v.type_name()
-                ),
-            ))
-        }
-    };
-    names.iter().try_fold(0, |acc, n| {
-        flag_value(n)
-            .map(|v| acc | v)
-            .ok_or_else(|| KernelError::arg(i, format!("{}: unknown flag {n}", args.name)))
-    })
-}
-
-/// A `struct rtentry *` argument that will be dereferenced.
-fn rt_arg(k: &mut Kernel, args: &Args, i: usize) -> Result<u32, KernelError> {
-    match args.route(i)? {
-        Some(id) if (id as usize) < k.rt.entries.len() => Ok(id),
-        Some(id) => Err(KernelError::arg(
-            i,
-            format!("{}: no route rt#{id}", args.name),
-        )),
-        None => Err(rtalloc::null_deref(k, args.name)),
-    }
-}
-
-/// A `&ro` argument naming a `struct route` that has been given a destination.
-fn ro_arg<'a>(k: &Kernel, args: &Args<'a>, i: usize) -> Result<&'a str, KernelError> {
-    let ro = args.obj(i)?;
-    if !k.rt.ros.contains_key(ro) {
-        return Err(KernelError::arg(
-            i,
-            format!(
-                "{}: {ro} is not a struct route yet; set {ro}.ro_dst = a.b.c.d first",
-                args.name
-            ),
-        ));
-    }
-    Ok(ro)
-}
-
-fn route_value(r: Option<u32>) -> Value {
-    r.map_or(Value::Null, Value::Route)
-}
-
-pub fn call(k: &mut Kernel, name: &str, args: &Args) -> Option<Result<Value, KernelError>> {
-    if !API.iter().any(|s| s.name == name) {
-        return None;
-    }
-    k.rt.touched = None;
-    Some(dispatch(k, name, args))
-}
-
-fn dispatch(k: &mut Kernel, name: &str, args: &Args) -> Result<Value, KernelError> {
-    Ok(match name {
-        "route_add" => {
-            let (dst, len) = args.prefix(0)?;
-            let gw = args.addr(1)?;
-            let fib = table_fib(k, args, 2)?;
-            Value::Int(table::route_add(k, dst, len, gw, fib))
-        }
-        "route_delete" => {
-            let (dst, len) = args.prefix(0)?;
-            let fib = table_fib(k, args, 1)?;
-            Value::Int(table::route_delete(k, dst, len, fib)?)
-        }
-        "route_change" => {
-            let (dst, len) = args.prefix(0)?;
-            let gw = args.addr(1)?;
-            let fib = table_fib(k, args, 2)?;
-            Value::Int(table::route_change(k, dst, len, gw, fib))
-        }
-        "rtalloc1_fib" | "rtalloc1" => {
-            let dst = args.addr(0)?;
-            let report = args.int(1)? != 0;
-            let ign = flags_arg(args, 2)?;
-            let fib = if name == "rtalloc1" {
-                0
-            } else {
-                lookup_fib(args, 3)?
-            };
-            route_value(rtalloc::rtalloc1_fib(k, name, dst, report, ign, fib)?)
-        }
-        "rtalloc_fib" | "rtalloc" | "rtalloc_ign_fib" | "rtalloc_ign" => {
-            let ro = ro_arg(k, args, 0)?;
-            let (ign, fib) = match name {
-                "rtalloc_fib" => (0, lookup_fib(args, 1)?),
-                "rtalloc" => (0, 0),
-                "rtalloc_ign_fib" => (flags_arg(args, 1)?, lookup_fib(args, 2)?),
-                _ => (flags_arg(args, 1)?, 0),
-            };
-            rtalloc::rtalloc_ign_fib(k, name, ro, ign, fib)?;
-            Value::Null
-        }
-        "RO_RTFREE" => {
-            let ro = ro_arg(k, args, 0)?;
-            rtalloc::ro_rtfree(k, ro)?;
-            Value::Null
-        }
-        _ => {
-            let id = rt_arg(k, args, 0)?;
-            let what = format!("net/route.h ({name})");
-            match name {
-                "RTFREE_LOCKED" => rtalloc::rtfree_locked(k, id, &what)?,
-                "RTFREE" => rtalloc::rtfree_unlocked(k, id)?,
-                "RT_LOCK" => rtalloc::rt_lock(k, id, &what)?,
-                "RT_UNLOCK" => rtalloc::rt_unlock(k, id, &what)?,
-                "RT_ADDREF" => rtalloc::rt_addref(k, id, &what)?,
-                "RT_REMREF" => rtalloc::rt_remref(k, id, &what)?,
-                _ => rtalloc::rtfree(k, id)?,
-            }
-            Value::Null
-        }
-    })
 }
 
 /// After any call: `RTFREE(rt)` and `RTFREE_LOCKED(rt)` end with `rt = NULL`, so the variable
