@@ -249,6 +249,8 @@ impl Kernel {
                     .map(|a| self.eval(a))
                     .collect::<Result<Vec<_>, _>>()?;
                 let ret = self.call(name, &vals)?;
+                // RTFREE(rt) also sets the variable rt to NULL, which needs the operand.
+                route::after_call(self, name, args);
                 if self.depth == 0 && name != "hardclock" {
                     let (refcnt, freed) = route::route_note(self, &ret, &vals);
                     let shown = api::lookup(name)

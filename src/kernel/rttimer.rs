@@ -35,3 +35,7 @@ pub fn read_var(_k: &Kernel, _name: &str) -> Option<Value> {
 pub fn write_var(_k: &mut Kernel, _name: &str, _v: &Value) -> Result<bool, KernelError> {
     Ok(false)
 }
+
+/// `rt_timer_remove_all(rt)`: drops every rt_timer of a route; the route table calls it when a
+/// route is deleted. (Stub until the rt_timer issue fills it in.)
+pub fn remove_all(_k: &mut Kernel, _rt: u32) {}

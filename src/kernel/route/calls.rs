@@ -1,0 +1,306 @@
+//! The scenario API of the route table: the `Signature` rows the script checker reads, and the
+//! dispatch from a call's evaluated arguments to [`super::table`] and [`super::rtalloc`].
+
+use super::rtentry::flag_value;
+use super::{rtalloc, table};
+use crate::kernel::api::{Args, Param, Signature};
+use crate::kernel::{Kernel, KernelError, Value};
+
+const ROUTE: Param = Param::Obj("struct route");
+const RT: (&str, Param) = ("struct rtentry *rt", Param::Route);
+
+pub const API: &[Signature] = &[
+    Signature {
+        name: "route_add",
+        params: &[
+            ("prefix dst", Param::Prefix),
+            ("in_addr gateway", Param::Addr),
+            ("u_int fibnum", Param::Int),
+        ],
+        optional: 1,
+        ret: "int",
+        page: "route(8)",
+    },
+    Signature {
+        name: "route_delete",
+        params: &[("prefix dst", Param::Prefix), ("u_int fibnum", Param::Int)],
+        optional: 1,
+        ret: "int",
+        page: "route(8)",
+    },
+    Signature {
+        name: "route_change",
+        params: &[
+            ("prefix dst", Param::Prefix),
+            ("in_addr gateway", Param::Addr),
+            ("u_int fibnum", Param::Int),
+        ],
+        optional: 1,
+        ret: "int",
+        page: "route(8)",
+    },
+    Signature {
+        name: "rtalloc1_fib",
+        params: &[
+            ("struct sockaddr *dst", Param::Addr),
+            ("int report", Param::Int),
+            ("u_long flags", Param::Flags),
+            ("u_int fibnum", Param::Int),
+        ],
+        optional: 0,
+        ret: "struct rtentry *",
+        page: "rtalloc(9)",
+    },
+    Signature {
+        name: "rtalloc1",
+        params: &[
+            ("struct sockaddr *dst", Param::Addr),
+            ("int report", Param::Int),
+            ("u_long flags", Param::Flags),
+        ],
+        optional: 0,
+        ret: "struct rtentry *",
+        page: "rtalloc(9)",
+    },
+    Signature {
+        name: "rtalloc_fib",
+        params: &[("struct route *ro", ROUTE), ("u_int fibnum", Param::Int)],
+        optional: 0,
+        ret: "void",
+        page: "rtalloc(9)",
+    },
+    Signature {
+        name: "rtalloc",
+        params: &[("struct route *ro", ROUTE)],
+        optional: 0,
+        ret: "void",
+        page: "rtalloc(9)",
+    },
+    Signature {
+        name: "rtalloc_ign_fib",
+        params: &[
+            ("struct route *ro", ROUTE),
+            ("u_long flags", Param::Flags),
+            ("u_int fibnum", Param::Int),
+        ],
+        optional: 0,
+        ret: "void",
+        page: "rtalloc(9)",
+    },
+    Signature {
+        name: "rtalloc_ign",
+        params: &[("struct route *ro", ROUTE), ("u_long flags", Param::Flags)],
+        optional: 0,
+        ret: "void",
+        page: "rtalloc(9)",
+    },
+    Signature {
+        name: "RTFREE_LOCKED",
+        params: &[RT],
+        optional: 0,
+        ret: "void",
+        page: "rtalloc(9)",
+    },
+    Signature {
+        name: "RTFREE",
+        params: &[RT],
+        optional: 0,
+        ret: "void",
+        page: "rtalloc(9)",
+    },
+    Signature {
+        name: "RT_LOCK",
+        params: &[RT],
+        optional: 0,
+        ret: "void",
+        page: "rtalloc(9)",
+    },
+    Signature {
+        name: "RT_UNLOCK",
+        params: &[RT],
+        optional: 0,
+        ret: "void",
+        page: "rtalloc(9)",
+    },
+    Signature {
+        name: "RT_ADDREF",
+        params: &[RT],
+        optional: 0,
+        ret: "void",
+        page: "rtalloc(9)",
+    },
+    Signature {
+        name: "RT_REMREF",
+        params: &[RT],
+        optional: 0,
+        ret: "void",
+        page: "rtalloc(9)",
+    },
+    Signature {
+        name: "RO_RTFREE",
+        params: &[("struct route *ro", ROUTE)],
+        optional: 0,
+        ret: "void",
+        page: "rtalloc(9)",
+    },
+    Signature {
+        name: "rtfree",
+        params: &[RT],
+        optional: 0,
+        ret: "void",
+        page: "rtalloc(9)",
+    },
+];
+
+/// A fib argument for `route add/delete/change`: must exist (a scenario mistake otherwise).
+fn table_fib(k: &Kernel, args: &Args, i: usize) -> Result<u32, KernelError> {
+    let f = args.int_or(i, 0)?;
+    if f < 0 || f >= i64::from(k.rt.numfibs) {
+        return Err(KernelError::arg(
+            i,
+            format!(
+                "{}: fib {f} does not exist (rt_numfibs is {}; set rt_numfibs before adding routes)",
+                args.name, k.rt.numfibs
+            ),
+        ));
+    }
+    Ok(f as u32)
+}
+
+/// A fib argument for `rtalloc*`: any non-negative number; the kernel asserts the range.
+fn lookup_fib(args: &Args, i: usize) -> Result<u32, KernelError> {
+    let f = args.int(i)?;
+    u32::try_from(f)
+        .map_err(|_| KernelError::arg(i, format!("{}: fibnum cannot be negative", args.name)))
+}
+
+/// A `u_long flags` argument: a number, or a union of RTF_* names.
+fn flags_arg(args: &Args, i: usize) -> Result<u32, KernelError> {
+    let names = match args.any(i)? {
+        Value::Int(n) => {
+            return u32::try_from(*n)
+                .map_err(|_| KernelError::arg(i, format!("{}: flags out of range", args.name)))
+        }
+        Value::Null => return Ok(0),
+        Value::Flags(v) => v.clone(),
+        Value::Sym(s) => vec![s.clone()],
+        v => {
+            return Err(KernelError::arg(
+                i,
+                format!(
+                    "{}: argument {} must be flags like RTF_RNH_LOCKED, or 0, got {}",
+                    args.name,
+                    i + 1,
+                    v.type_name()
+                ),
+            ))
+        }
+    };
+    names.iter().try_fold(0, |acc, n| {
+        flag_value(n)
+            .map(|v| acc | v)
+            .ok_or_else(|| KernelError::arg(i, format!("{}: unknown flag {n}", args.name)))
+    })
+}
+
+/// A `struct rtentry *` argument that will be dereferenced.
+fn rt_arg(k: &mut Kernel, args: &Args, i: usize) -> Result<u32, KernelError> {
+    match args.route(i)? {
+        Some(id) if (id as usize) < k.rt.entries.len() => Ok(id),
+        Some(id) => Err(KernelError::arg(
+            i,
+            format!("{}: no route rt#{id}", args.name),
+        )),
+        None => Err(rtalloc::null_deref(k, args.name)),
+    }
+}
+
+/// A `&ro` argument naming a `struct route` that has been given a destination.
+fn ro_arg<'a>(k: &Kernel, args: &Args<'a>, i: usize) -> Result<&'a str, KernelError> {
+    let ro = args.obj(i)?;
+    if !k.rt.ros.contains_key(ro) {
+        return Err(KernelError::arg(
+            i,
+            format!(
+                "{}: {ro} is not a struct route yet; set {ro}.ro_dst = a.b.c.d first",
+                args.name
+            ),
+        ));
+    }
+    Ok(ro)
+}
+
+pub(super) fn route_value(r: Option<u32>) -> Value {
+    r.map_or(Value::Null, Value::Route)
+}
+
+pub fn call(k: &mut Kernel, name: &str, args: &Args) -> Option<Result<Value, KernelError>> {
+    if !API.iter().any(|s| s.name == name) {
+        return None;
+    }
+    k.rt.touched = None;
+    Some(dispatch(k, name, args))
+}
+
+fn dispatch(k: &mut Kernel, name: &str, args: &Args) -> Result<Value, KernelError> {
+    Ok(match name {
+        "route_add" => {
+            let (dst, len) = args.prefix(0)?;
+            let gw = args.addr(1)?;
+            let fib = table_fib(k, args, 2)?;
+            Value::Int(table::route_add(k, dst, len, gw, fib))
+        }
+        "route_delete" => {
+            let (dst, len) = args.prefix(0)?;
+            let fib = table_fib(k, args, 1)?;
+            Value::Int(table::route_delete(k, dst, len, fib)?)
+        }
+        "route_change" => {
+            let (dst, len) = args.prefix(0)?;
+            let gw = args.addr(1)?;
+            let fib = table_fib(k, args, 2)?;
+            Value::Int(table::route_change(k, dst, len, gw, fib))
+        }
+        "rtalloc1_fib" | "rtalloc1" => {
+            let dst = args.addr(0)?;
+            let report = args.int(1)? != 0;
+            let ign = flags_arg(args, 2)?;
+            let fib = if name == "rtalloc1" {
+                0
+            } else {
+                lookup_fib(args, 3)?
+            };
+            route_value(rtalloc::rtalloc1_fib(k, name, dst, report, ign, fib)?)
+        }
+        "rtalloc_fib" | "rtalloc" | "rtalloc_ign_fib" | "rtalloc_ign" => {
+            let ro = ro_arg(k, args, 0)?;
+            let (ign, fib) = match name {
+                "rtalloc_fib" => (0, lookup_fib(args, 1)?),
+                "rtalloc" => (0, 0),
+                "rtalloc_ign_fib" => (flags_arg(args, 1)?, lookup_fib(args, 2)?),
+                _ => (flags_arg(args, 1)?, 0),
+            };
+            rtalloc::rtalloc_ign_fib(k, name, ro, ign, fib)?;
+            Value::Null
+        }
+        "RO_RTFREE" => {
+            let ro = ro_arg(k, args, 0)?;
+            rtalloc::ro_rtfree(k, ro)?;
+            Value::Null
+        }
+        _ => {
+            let id = rt_arg(k, args, 0)?;
+            let what = format!("net/route.h ({name})");
+            match name {
+                "RTFREE_LOCKED" => rtalloc::rtfree_locked(k, id, &what)?,
+                "RTFREE" => rtalloc::rtfree_unlocked(k, id)?,
+                "RT_LOCK" => rtalloc::rt_lock(k, id, &what)?,
+                "RT_UNLOCK" => rtalloc::rt_unlock(k, id, &what)?,
+                "RT_ADDREF" => rtalloc::rt_addref(k, id, &what)?,
+                "RT_REMREF" => rtalloc::rt_remref(k, id, &what)?,
+                _ => rtalloc::rtfree(k, id)?,
+            }
+            Value::Null
+        }
+    })
+}

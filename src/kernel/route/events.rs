@@ -1,0 +1,209 @@
+//! What the route table did, and the routing-socket messages it sent, in words.
+
+use super::radix_match::LookupWalk;
+use crate::kernel::value::fmt_addr;
+
+/// Routing-socket message types (`RTM_*` of `net/route.h`), with their numbers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RtmType {
+    Add = 0x1,
+    Delete = 0x2,
+    Change = 0x3,
+    Miss = 0x7,
+}
+
+impl RtmType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RtmType::Add => "RTM_ADD",
+            RtmType::Delete => "RTM_DELETE",
+            RtmType::Change => "RTM_CHANGE",
+            RtmType::Miss => "RTM_MISS",
+        }
+    }
+}
+
+/// One message as a `route monitor` would print it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RtMsg {
+    pub kind: RtmType,
+    /// "10.0.0.0/8" for route changes, the bare address for RTM_MISS.
+    pub dst: String,
+    pub fib: u32,
+    pub tick: i32,
+    /// `rtm_flags` (0 for RTM_MISS).
+    pub flags: u32,
+}
+
+/// Routes are named in events as "rt#3 10.0.0.0/8" (`name`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RouteEvent {
+    Added {
+        id: u32,
+        name: String,
+        fib: u32,
+        gateway: u32,
+        flags: String,
+    },
+    /// `route add` of a key and mask already present: EEXIST.
+    AddExists {
+        dst: String,
+        fib: u32,
+    },
+    /// Removed from the tree with RTF_UP cleared; `refcnt` references keep it in rttrash.
+    Deleted {
+        id: u32,
+        name: String,
+        fib: u32,
+        refcnt: i32,
+    },
+    /// `route delete` of something not in the table: ESRCH.
+    DeleteMissing {
+        dst: String,
+        fib: u32,
+    },
+    Changed {
+        id: u32,
+        name: String,
+        gateway: u32,
+    },
+    /// The storage was released: no references left and no longer in the table.
+    Freed {
+        id: u32,
+        name: String,
+    },
+    /// A lookup by `caller`; `walk.route` is the result.
+    Lookup {
+        caller: String,
+        /// The route found, by name.
+        found: Option<String>,
+        walk: LookupWalk,
+    },
+    /// `rt_refcnt` changed.
+    Refcnt {
+        id: u32,
+        name: String,
+        by: String,
+        from: i32,
+        to: i32,
+    },
+    Locked {
+        id: u32,
+        name: String,
+        by: String,
+    },
+    Unlocked {
+        id: u32,
+        name: String,
+        by: String,
+    },
+    /// `rtalloc(&ro)` kept the cached `ro_rt` because it is still RTF_UP.
+    CacheKept {
+        ro: String,
+        name: String,
+    },
+    /// `rtalloc(&ro)` found the cached route deleted (RTF_UP clear) and let it go.
+    CacheStale {
+        ro: String,
+        name: String,
+    },
+    /// `rtfree` dropped a reference but others remain (FreeBSD logs this at LOG_DEBUG).
+    StillReferenced {
+        id: u32,
+        name: String,
+        refcnt: i32,
+    },
+    Rtm(RtMsg),
+}
+
+impl RouteEvent {
+    pub fn narrate(&self) -> String {
+        match self {
+            RouteEvent::Added {
+                name,
+                fib,
+                gateway,
+                flags,
+                ..
+            } => format!(
+                "route add: {name} via {} enters fib {fib}'s radix tree with flags {flags}.",
+                fmt_addr(*gateway)
+            ),
+            RouteEvent::AddExists { dst, fib } => format!(
+                "route add: fib {fib} already has {dst} with this very mask, so rn_addroute refuses it (EEXIST)."
+            ),
+            RouteEvent::Deleted {
+                name, fib, refcnt, ..
+            } => {
+                if *refcnt > 0 {
+                    format!(
+                        "route delete: {name} leaves fib {fib}'s tree and loses RTF_UP; {refcnt} reference{} still point{} at it, so it waits in rttrash until the last RTFREE.",
+                        if *refcnt == 1 { "" } else { "s" },
+                        if *refcnt == 1 { "s" } else { "" }
+                    )
+                } else {
+                    format!(
+                        "route delete: {name} leaves fib {fib}'s tree and loses RTF_UP; nobody holds a reference, so it is freed at once."
+                    )
+                }
+            }
+            RouteEvent::DeleteMissing { dst, fib } => {
+                format!("route delete: fib {fib} has no route {dst} (ESRCH).")
+            }
+            RouteEvent::Changed { name, gateway, .. } => format!(
+                "route change: {name} now goes via {}.",
+                fmt_addr(*gateway)
+            ),
+            RouteEvent::Freed { name, .. } => format!(
+                "rtfree: {name} has no references left and RTF_UP is clear, so its memory is released (rttrash--)."
+            ),
+            RouteEvent::Lookup {
+                caller,
+                found,
+                walk,
+            } => match found {
+                Some(n) => format!(
+                    "{caller}({}) in fib {} matches {n}: {}.",
+                    fmt_addr(walk.dst),
+                    walk.fib,
+                    walk.summary()
+                ),
+                None => format!(
+                    "{caller}({}) in fib {} finds no route ({}); rts_unreach++.",
+                    fmt_addr(walk.dst),
+                    walk.fib,
+                    walk.summary()
+                ),
+            },
+            RouteEvent::Refcnt {
+                name, by, from, to, ..
+            } => format!("{by}: {name} rt_refcnt {from} -> {to}."),
+            RouteEvent::Locked { name, by, .. } => {
+                format!("{by}: {name} is locked (rt_mtx held by the scenario's thread).")
+            }
+            RouteEvent::Unlocked { name, by, .. } => format!("{by}: {name} is unlocked."),
+            RouteEvent::CacheKept { ro, name } => format!(
+                "rtalloc(&{ro}): the cached {ro}.ro_rt ({name}) is still RTF_UP, so no lookup is done."
+            ),
+            RouteEvent::CacheStale { ro, name } => format!(
+                "rtalloc(&{ro}): the cached {name} lost RTF_UP (it was deleted), so it is released and {ro}.ro_dst is looked up again."
+            ),
+            RouteEvent::StillReferenced { name, refcnt, .. } => format!(
+                "rtfree: {name} still has {refcnt} reference{}, so it stays.",
+                if *refcnt == 1 { "" } else { "s" }
+            ),
+            RouteEvent::Rtm(m) => match m.kind {
+                RtmType::Miss => format!(
+                    "RTM_MISS for {} (fib {}) goes to routing-socket listeners: the lookup was asked to report failure.",
+                    m.dst, m.fib
+                ),
+                k => format!(
+                    "{} for {} (fib {}) goes to routing-socket listeners.",
+                    k.as_str(),
+                    m.dst,
+                    m.fib
+                ),
+            },
+        }
+    }
+}

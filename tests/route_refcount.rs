@@ -1,0 +1,543 @@
+#![cfg(not(target_arch = "wasm32"))]
+//! rtalloc(9) scenarios through `Kernel::exec`, as a scenario script drives them: references
+//! that outlive a delete, the lock and refcount assertions, `struct route` caching, RTM_MISS
+//! and FIBs.
+
+use hardclock::kernel::route::{self, RouteEvent, RtmType};
+use hardclock::kernel::{EventKind, Kernel, KernelError, Operand, Stmt, Target, Value};
+
+const GW: u32 = 0xc0a8_0101; // 192.168.1.1
+
+fn lit(v: Value) -> Operand {
+    Operand::Lit(v)
+}
+fn addr(a: u32) -> Operand {
+    lit(Value::Addr(a))
+}
+fn pfx(a: u32, l: u8) -> Operand {
+    lit(Value::Prefix(a, l))
+}
+fn int(n: i64) -> Operand {
+    lit(Value::Int(n))
+}
+fn id(s: &str) -> Operand {
+    Operand::Ident(s.into())
+}
+fn rf(s: &str) -> Operand {
+    Operand::Ref(s.into())
+}
+
+/// `[target =] name(args);`
+fn run(
+    k: &mut Kernel,
+    target: Option<&str>,
+    name: &str,
+    args: Vec<Operand>,
+) -> Result<Value, KernelError> {
+    k.exec(&Stmt::Call {
+        line: 1,
+        target: target.map(|t| Target::Var(t.into())),
+        name: name.into(),
+        args,
+    })
+}
+
+fn set(k: &mut Kernel, target: Target, v: Value) -> Result<Value, KernelError> {
+    k.exec(&Stmt::Assign {
+        line: 1,
+        target,
+        value: Operand::Lit(v),
+    })
+}
+
+fn var(k: &Kernel, v: &str) -> Value {
+    k.vars.get(v).cloned().unwrap_or(Value::Null)
+}
+
+fn route_id(k: &Kernel, v: &str) -> u32 {
+    match var(k, v) {
+        Value::Route(id) => id,
+        other => panic!("{v} is {other:?}, not a route"),
+    }
+}
+
+fn kvar(k: &Kernel, name: &str) -> i64 {
+    k.kernel_var(name).and_then(|v| v.as_int()).unwrap()
+}
+
+/// The (refcnt, freed) the trace recorded for the last call.
+fn last_note(k: &Kernel) -> (Option<i32>, bool) {
+    k.events
+        .iter()
+        .rev()
+        .find_map(|e| match &e.kind {
+            EventKind::Call { refcnt, freed, .. } => Some((*refcnt, *freed)),
+            _ => None,
+        })
+        .unwrap()
+}
+
+fn panic_msg(r: Result<Value, KernelError>) -> String {
+    match r {
+        Err(KernelError::Panic(m)) => m,
+        other => panic!("expected a simulated panic, got {other:?}"),
+    }
+}
+
+fn with_ten_eight() -> Kernel {
+    let mut k = Kernel::new();
+    assert_eq!(
+        run(
+            &mut k,
+            None,
+            "route_add",
+            vec![pfx(0x0a00_0000, 8), addr(GW)]
+        )
+        .unwrap(),
+        Value::Int(0)
+    );
+    k
+}
+
+#[test]
+fn deleted_route_waits_in_rttrash_for_the_last_rtfree() {
+    let mut k = with_ten_eight();
+    run(
+        &mut k,
+        Some("rt"),
+        "rtalloc1",
+        vec![addr(0x0a01_0203), int(1), int(0)],
+    )
+    .unwrap();
+    let rt = route_id(&k, "rt");
+    assert_eq!(last_note(&k), (Some(1), false));
+    let e = k.rt.entry(rt).unwrap();
+    assert!(e.locked, "rtalloc1 returns the entry locked");
+    assert_eq!(e.use_count, 1);
+    run(&mut k, None, "RT_UNLOCK", vec![id("rt")]).unwrap();
+    assert_eq!(
+        run(&mut k, None, "route_delete", vec![pfx(0x0a00_0000, 8)]).unwrap(),
+        Value::Int(0)
+    );
+    let e = k.rt.entry(rt).unwrap();
+    assert!(
+        !e.in_table && e.freed.is_none() && e.flags & 1 == 0,
+        "out of the table, RTF_UP clear, alive"
+    );
+    assert_eq!(kvar(&k, "rttrash"), 1);
+    assert_eq!(route::rttrash_list(&k).len(), 1);
+    assert!(route::netstat(&k, 0).is_empty());
+    // The table no longer finds it.
+    assert_eq!(route::lookup(&k, 0x0a01_0203, 0).0, None);
+    run(&mut k, None, "RTFREE", vec![id("rt")]).unwrap();
+    assert_eq!(last_note(&k), (Some(0), true));
+    assert!(k.rt.entry(rt).unwrap().freed.is_some());
+    assert_eq!(kvar(&k, "rttrash"), 0);
+    assert_eq!(
+        var(&k, "rt"),
+        Value::Null,
+        "RTFREE sets the variable to NULL"
+    );
+    let kinds: Vec<&RouteEvent> = k
+        .events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Route(r) => Some(r),
+            _ => None,
+        })
+        .collect();
+    assert!(matches!(kinds.last(), Some(RouteEvent::Freed { .. })));
+    assert!(kinds
+        .iter()
+        .any(|e| matches!(e, RouteEvent::Deleted { refcnt: 1, .. })));
+}
+
+#[test]
+fn unreferenced_route_is_freed_by_the_delete_itself() {
+    let mut k = with_ten_eight();
+    assert_eq!(
+        run(&mut k, None, "route_delete", vec![pfx(0x0a00_0000, 8)]).unwrap(),
+        Value::Int(0)
+    );
+    assert!(k.rt.entry(0).unwrap().freed.is_some());
+    assert_eq!(kvar(&k, "rttrash"), 0);
+    assert_eq!(
+        run(&mut k, None, "route_delete", vec![pfx(0x0a00_0000, 8)]).unwrap(),
+        Value::Int(3),
+        "ESRCH"
+    );
+    let types: Vec<RtmType> = k.rt.rtm.iter().map(|m| m.kind).collect();
+    assert_eq!(types, vec![RtmType::Add, RtmType::Delete]);
+}
+
+#[test]
+fn rtfree_of_a_live_route_does_not_free() {
+    let mut k = with_ten_eight();
+    run(
+        &mut k,
+        Some("rt"),
+        "rtalloc1",
+        vec![addr(0x0a01_0203), int(0), int(0)],
+    )
+    .unwrap();
+    run(&mut k, None, "rtfree", vec![id("rt")]).unwrap();
+    let e = k.rt.entry(0).unwrap();
+    assert_eq!(
+        (e.refcnt, e.locked, e.freed, e.in_table),
+        (0, false, None, true)
+    );
+    assert_eq!(last_note(&k), (Some(0), false));
+    assert_eq!(
+        var(&k, "rt"),
+        Value::Route(0),
+        "rtfree does not touch the variable"
+    );
+    // A second rtfree now trips RT_REMREF's assertion... after RT_LOCK_ASSERT: not locked.
+    let m = panic_msg(run(&mut k, None, "rtfree", vec![id("rt")]));
+    assert!(m.starts_with("mutex rtentry not owned at"), "{m}");
+}
+
+#[test]
+fn double_rtfree_panics() {
+    // Through the same variable: the first RTFREE_LOCKED set it to NULL.
+    let mut k = with_ten_eight();
+    run(
+        &mut k,
+        Some("rt"),
+        "rtalloc1",
+        vec![addr(0x0a01_0203), int(0), int(0)],
+    )
+    .unwrap();
+    run(&mut k, None, "RTFREE_LOCKED", vec![id("rt")]).unwrap();
+    assert_eq!(var(&k, "rt"), Value::Null);
+    let m = panic_msg(run(&mut k, None, "RTFREE_LOCKED", vec![id("rt")]));
+    assert!(m.starts_with("Fatal trap 12: page fault"), "{m}");
+    assert!(k.panic.is_some());
+
+    // Through a copy of the pointer, after the entry really was freed: use after free.
+    let mut k = with_ten_eight();
+    run(
+        &mut k,
+        Some("rt"),
+        "rtalloc1",
+        vec![addr(0x0a01_0203), int(0), int(0)],
+    )
+    .unwrap();
+    k.vars.insert("rt2".into(), var(&k, "rt"));
+    run(&mut k, None, "RT_UNLOCK", vec![id("rt")]).unwrap();
+    run(&mut k, None, "route_delete", vec![pfx(0x0a00_0000, 8)]).unwrap();
+    run(&mut k, None, "RTFREE", vec![id("rt")]).unwrap();
+    let m = panic_msg(run(&mut k, None, "RTFREE", vec![id("rt2")]));
+    assert!(m.starts_with("mtx_lock() of destroyed mutex"), "{m}");
+    assert!(m.contains("use after free"), "{m}");
+}
+
+#[test]
+fn refcount_macros_assert_the_lock() {
+    let mut k = with_ten_eight();
+    run(
+        &mut k,
+        Some("rt"),
+        "rtalloc1",
+        vec![addr(0x0a01_0203), int(0), int(0)],
+    )
+    .unwrap();
+    // Locked by rtalloc1: ADDREF is fine, and RT_LOCK again is recursion.
+    run(&mut k, None, "RT_ADDREF", vec![id("rt")]).unwrap();
+    assert_eq!(k.rt.entry(0).unwrap().refcnt, 2);
+    let mut k2 = k.clone();
+    let m = panic_msg(run(&mut k2, None, "RT_LOCK", vec![id("rt")]));
+    assert!(
+        m.starts_with("_mtx_lock_sleep: recursed on non-recursive mutex rtentry"),
+        "{m}"
+    );
+    // route delete from this thread must take the lock it holds: recursion too.
+    let mut k3 = k.clone();
+    let m = panic_msg(run(
+        &mut k3,
+        None,
+        "route_delete",
+        vec![pfx(0x0a00_0000, 8)],
+    ));
+    assert!(m.contains("recursed on non-recursive mutex rtentry"), "{m}");
+    // Unlocked: RT_ADDREF and RT_REMREF assert ownership.
+    run(&mut k, None, "RT_UNLOCK", vec![id("rt")]).unwrap();
+    let mut k4 = k.clone();
+    let m = panic_msg(run(&mut k4, None, "RT_ADDREF", vec![id("rt")]));
+    assert_eq!(m, "mutex rtentry not owned at net/route.h (RT_ADDREF)");
+    let m = panic_msg(run(&mut k.clone(), None, "RT_UNLOCK", vec![id("rt")]));
+    assert_eq!(m, "mutex rtentry not owned at net/route.h (RT_UNLOCK)");
+    // RT_REMREF down to 0, then once more: "bogus refcnt 0".
+    run(&mut k, None, "RT_LOCK", vec![id("rt")]).unwrap();
+    run(&mut k, None, "RT_REMREF", vec![id("rt")]).unwrap();
+    run(&mut k, None, "RT_REMREF", vec![id("rt")]).unwrap();
+    let m = panic_msg(run(&mut k, None, "RT_REMREF", vec![id("rt")]));
+    assert_eq!(m, "bogus refcnt 0");
+    // After a panic the machine refuses everything.
+    assert!(run(&mut k, None, "rtalloc1", vec![addr(1), int(0), int(0)]).is_err());
+}
+
+#[test]
+fn struct_route_cache_is_kept_while_up_and_replaced_when_deleted() {
+    let mut k = with_ten_eight();
+    set(
+        &mut k,
+        Target::Field("ro".into(), "ro_dst".into()),
+        Value::Addr(0x0a01_0203),
+    )
+    .unwrap();
+    run(&mut k, None, "rtalloc", vec![rf("ro")]).unwrap();
+    assert_eq!(last_note(&k), (Some(1), false));
+    let first = route::read_field(&k, "ro", "ro_rt").unwrap();
+    assert_eq!(first, Value::Route(0));
+    assert!(
+        !k.rt.entry(0).unwrap().locked,
+        "rtalloc returns the route unlocked"
+    );
+    // Again: RTF_UP still set, so no lookup and no new reference.
+    let unreach = kvar(&k, "rts_unreach");
+    run(&mut k, None, "rtalloc_fib", vec![rf("ro"), int(0)]).unwrap();
+    assert_eq!(k.rt.entry(0).unwrap().refcnt, 1);
+    assert_eq!(k.rt.entry(0).unwrap().use_count, 1, "no second lookup");
+    assert_eq!(kvar(&k, "rts_unreach"), unreach);
+    // Delete it and add a more specific route: the cache still points at the old entry,
+    // which waits in rttrash.
+    run(&mut k, None, "route_delete", vec![pfx(0x0a00_0000, 8)]).unwrap();
+    run(
+        &mut k,
+        None,
+        "route_add",
+        vec![pfx(0x0a01_0000, 16), addr(GW + 1)],
+    )
+    .unwrap();
+    assert_eq!(kvar(&k, "rttrash"), 1);
+    // Next use notices RTF_UP is clear: RTFREE (which frees it) and a new lookup.
+    run(&mut k, None, "rtalloc_ign", vec![rf("ro"), int(0)]).unwrap();
+    assert!(k.rt.entry(0).unwrap().freed.is_some());
+    assert_eq!(kvar(&k, "rttrash"), 0);
+    assert_eq!(
+        route::read_field(&k, "ro", "ro_rt").unwrap(),
+        Value::Route(1)
+    );
+    assert_eq!(k.rt.entry(1).unwrap().refcnt, 1);
+    assert!(k
+        .events
+        .iter()
+        .any(|e| matches!(e.kind, EventKind::Route(RouteEvent::CacheStale { .. }))));
+    // RO_RTFREE drops the reference and NULLs ro_rt; the route stays in the table.
+    run(&mut k, None, "RO_RTFREE", vec![rf("ro")]).unwrap();
+    assert_eq!(last_note(&k), (Some(0), false));
+    assert_eq!(route::read_field(&k, "ro", "ro_rt").unwrap(), Value::Null);
+    assert!(k.rt.entry(1).unwrap().in_table);
+    // With RT_NORTREF the cache holds no reference, and RO_RTFREE only forgets the pointer.
+    run(&mut k, None, "rtalloc", vec![rf("ro")]).unwrap();
+    set(
+        &mut k,
+        Target::Field("ro".into(), "ro_flags".into()),
+        Value::Int(2),
+    )
+    .unwrap();
+    run(&mut k, None, "RO_RTFREE", vec![rf("ro")]).unwrap();
+    assert_eq!(
+        k.rt.entry(1).unwrap().refcnt,
+        1,
+        "the reference is left alone"
+    );
+    assert_eq!(
+        route::read_field(&k, "ro", "ro_flags").unwrap(),
+        Value::Int(0)
+    );
+}
+
+#[test]
+fn rtm_miss_only_when_asked_to_report() {
+    let mut k = with_ten_eight();
+    assert_eq!(
+        run(
+            &mut k,
+            Some("r"),
+            "rtalloc1",
+            vec![addr(0x0b00_0001), int(0), int(0)]
+        )
+        .unwrap(),
+        Value::Null
+    );
+    assert_eq!(kvar(&k, "rts_unreach"), 1);
+    assert!(!k.rt.rtm.iter().any(|m| m.kind == RtmType::Miss));
+    run(
+        &mut k,
+        None,
+        "rtalloc1",
+        vec![addr(0x0b00_0001), int(1), int(0)],
+    )
+    .unwrap();
+    assert_eq!(kvar(&k, "rts_unreach"), 2);
+    let miss: Vec<_> =
+        k.rt.rtm
+            .iter()
+            .filter(|m| m.kind == RtmType::Miss)
+            .collect();
+    assert_eq!(miss.len(), 1);
+    assert_eq!(miss[0].dst, "11.0.0.1");
+    // rtalloc(&ro) always reports.
+    set(
+        &mut k,
+        Target::Field("ro".into(), "ro_dst".into()),
+        Value::Addr(0x0c00_0001),
+    )
+    .unwrap();
+    run(&mut k, None, "rtalloc", vec![rf("ro")]).unwrap();
+    assert_eq!(
+        k.rt.rtm.iter().filter(|m| m.kind == RtmType::Miss).count(),
+        2
+    );
+    // A default route ends the misses; RTF_RNH_LOCKED is accepted by name.
+    run(&mut k, None, "route_add", vec![pfx(0, 0), addr(GW)]).unwrap();
+    let flags = lit(Value::Flags(vec!["RTF_RNH_LOCKED".into()]));
+    let r = run(
+        &mut k,
+        Some("d"),
+        "rtalloc1",
+        vec![addr(0x0b00_0001), int(1), flags],
+    )
+    .unwrap();
+    assert_eq!(r, Value::Route(1));
+    assert_eq!(kvar(&k, "rts_unreach"), 3);
+}
+
+#[test]
+fn fibs_are_separate_tables() {
+    let mut k = Kernel::new();
+    set(&mut k, Target::Var("rt_numfibs".into()), Value::Int(2)).unwrap();
+    assert!(set(&mut k, Target::Var("rt_numfibs".into()), Value::Int(17)).is_err());
+    run(
+        &mut k,
+        None,
+        "route_add",
+        vec![pfx(0x0a00_0000, 8), addr(GW), int(1)],
+    )
+    .unwrap();
+    assert_eq!(kvar(&k, "rt_numfibs"), 2);
+    assert!(
+        set(&mut k, Target::Var("rt_numfibs".into()), Value::Int(4)).is_err(),
+        "fixed once routes exist"
+    );
+    assert_eq!(
+        run(
+            &mut k,
+            None,
+            "rtalloc1_fib",
+            vec![addr(0x0a01_0203), int(0), int(0), int(0)]
+        )
+        .unwrap(),
+        Value::Null
+    );
+    assert_eq!(
+        run(
+            &mut k,
+            None,
+            "rtalloc1",
+            vec![addr(0x0a01_0203), int(0), int(0)]
+        )
+        .unwrap(),
+        Value::Null
+    );
+    let r = run(
+        &mut k,
+        Some("rt"),
+        "rtalloc1_fib",
+        vec![addr(0x0a01_0203), int(0), int(0), int(1)],
+    )
+    .unwrap();
+    assert_eq!(r, Value::Route(0));
+    assert_eq!(k.rt.entry(0).unwrap().fib, 1);
+    // The same prefix may exist in both FIBs.
+    assert_eq!(
+        run(
+            &mut k,
+            None,
+            "route_add",
+            vec![pfx(0x0a00_0000, 8), addr(GW)]
+        )
+        .unwrap(),
+        Value::Int(0)
+    );
+    assert_eq!(
+        run(
+            &mut k,
+            None,
+            "route_add",
+            vec![pfx(0x0a00_0000, 8), addr(GW)]
+        )
+        .unwrap(),
+        Value::Int(17)
+    );
+    assert_eq!(route::netstat(&k, 0).len(), 1);
+    assert_eq!(route::netstat(&k, 1)[0].refs, 1);
+    // A FIB that does not exist: a script mistake for route add, a KASSERT for rtalloc1_fib.
+    assert!(matches!(
+        run(
+            &mut k,
+            None,
+            "route_add",
+            vec![pfx(0x0a00_0000, 8), addr(GW), int(2)]
+        ),
+        Err(KernelError::Scenario { arg: Some(2), .. })
+    ));
+    let m = panic_msg(run(
+        &mut k,
+        None,
+        "rtalloc1_fib",
+        vec![addr(1), int(0), int(0), int(2)],
+    ));
+    assert!(m.starts_with("rtalloc1_fib: bad fibnum"), "{m}");
+}
+
+#[test]
+fn netstat_rows_and_dynamic_routes() {
+    let mut k = Kernel::new();
+    run(&mut k, None, "route_add", vec![pfx(0, 0), addr(GW)]).unwrap();
+    run(&mut k, None, "route_add", vec![addr(0x0a01_0203), addr(GW)]).unwrap();
+    let id = route::rt_add_host_dynamic(&mut k, 0x0a09_0807, GW, 0, 1400).unwrap();
+    assert!(route::rt_add_host_dynamic(&mut k, 0x0a09_0807, GW, 0, 1400).is_err());
+    let rows = route::netstat(&k, 0);
+    let cols: Vec<(&str, &str, u32)> = rows
+        .iter()
+        .map(|r| (r.destination.as_str(), r.flags.as_str(), r.mtu))
+        .collect();
+    assert_eq!(
+        cols,
+        vec![
+            ("default", "UGS", 1500),
+            ("10.1.2.3", "UGHS", 1500),
+            ("10.9.8.7", "UGHD", 1400)
+        ]
+    );
+    assert_eq!(route::rt_lookup_exact(&k, 0x0a09_0807, 32, 0), Some(id));
+    assert_eq!(
+        route::rt_delete_by_key(&mut k, 0x0a09_0807, 32, 0).unwrap(),
+        0
+    );
+    assert_eq!(
+        route::rt_delete_by_key(&mut k, 0x0a09_0807, 32, 0).unwrap(),
+        3
+    );
+    // route change keeps the entry and announces RTM_CHANGE.
+    assert_eq!(
+        run(
+            &mut k,
+            None,
+            "route_change",
+            vec![addr(0x0a01_0203), addr(GW + 9)]
+        )
+        .unwrap(),
+        Value::Int(0)
+    );
+    assert_eq!(route::netstat(&k, 0)[1].gateway, "192.168.1.10");
+    assert_eq!(k.rt.rtm.last().unwrap().kind, RtmType::Change);
+    // Every event narrates itself in one sentence.
+    for e in &k.events {
+        let s = e.narrate();
+        assert!(!s.is_empty() && s.ends_with('.'), "{s}");
+    }
+}
