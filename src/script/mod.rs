@@ -1,1 +1,8 @@
-//! The scenario language: lexer, parser, runner and presets. (Filled in by the scenario issue.)
+//! The scenario language: lexer, parser, checker, runner and trace.
+
+pub mod ast;
+pub mod error;
+pub mod lexer;
+pub mod limits;
+
+pub use error::ScriptError;
