@@ -4,5 +4,6 @@ pub mod ast;
 pub mod error;
 pub mod lexer;
 pub mod limits;
+pub mod parser;
 
 pub use error::ScriptError;
