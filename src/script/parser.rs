@@ -388,13 +388,15 @@ impl<'a> Parser<'a> {
             let t = self.next();
             match t.tok {
                 Tok::Int(n) if fields.len() < MAX_STRUCT_FIELDS => fields.push(n),
-                Tok::Int(_) => return Err(ScriptError::at(
-                    self.src,
-                    t.span,
-                    format!(
+                Tok::Int(_) => {
+                    return Err(ScriptError::at(
+                        self.src,
+                        t.span,
+                        format!(
                         "too many fields: a struct literal may have at most {MAX_STRUCT_FIELDS}"
                     ),
-                )),
+                    ))
+                }
                 _ => {
                     return Err(self.error(&t, "an integer in the struct literal, like {1, 500000}"))
                 }
