@@ -13,6 +13,7 @@ pub mod limits;
 pub mod lower;
 pub mod parser;
 pub mod runner;
+pub mod trace;
 
 pub use error::ScriptError;
 pub use runner::{
