@@ -32,7 +32,11 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
         let a = args[i].as_str();
         let value = if a == "--format" {
             i += 1;
-            Some(args.get(i).ok_or("--format needs a value: json or text")?.as_str())
+            Some(
+                args.get(i)
+                    .ok_or("--format needs a value: json or text")?
+                    .as_str(),
+            )
         } else {
             a.strip_prefix("--format=")
         };
@@ -41,9 +45,15 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
             (_, Some("text")) => format = Format::Text,
             (_, Some(other)) => return Err(format!("unknown format '{other}': use json or text")),
             ("-h" | "--help", _) => return Err(String::new()),
-            (f, _) if f.starts_with('-') && f != "-" => return Err(format!("unknown option '{f}'")),
+            (f, _) if f.starts_with('-') && f != "-" => {
+                return Err(format!("unknown option '{f}'"))
+            }
             (f, _) if path.is_none() => path = Some(f.to_string()),
-            (f, _) => return Err(format!("only one scenario may be given, got another: '{f}'")),
+            (f, _) => {
+                return Err(format!(
+                    "only one scenario may be given, got another: '{f}'"
+                ))
+            }
         }
         i += 1;
     }
@@ -96,14 +106,9 @@ fn main() -> ExitCode {
         }
     }
     let _ = out.flush();
-    match r.outcome {
-        Outcome::Ok => ExitCode::SUCCESS,
-        Outcome::Panicked(_) => ExitCode::from(1),
-        Outcome::Error(e) => {
-            if opts.format == Format::Json {
-                eprintln!("{e}");
-            }
-            ExitCode::from(2)
-        }
+    // The JSON trace carries the error as data; people reading the terminal get it spelled out.
+    if let (Outcome::Error(e), Format::Json) = (&r.outcome, opts.format) {
+        eprintln!("{e}");
     }
+    ExitCode::from(r.outcome.exit_code())
 }

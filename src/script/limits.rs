@@ -12,14 +12,20 @@ pub const MAX_SCRIPT_BYTES: usize = 64 * 1024;
 /// Most statements in one script, handler bodies included.
 pub const MAX_STATEMENTS: usize = 5_000;
 
-/// Most ticks one `hardclock(n)` may advance. 10,000,000 ticks is 27 simulated hours at
-/// `hz = 100` and 2.8 hours at `hz = 1000`: enough for every rt_timer queue in the presets,
-/// and a cascade out of wheel 2 needs only `ticks` started near the boundary.
-pub const MAX_TICKS_PER_STATEMENT: i64 = 10_000_000;
+/// Most ticks one `hardclock(n)` may advance: 1,000,000 ticks is 2.8 simulated hours at
+/// `hz = 100` and 16 minutes at `hz = 1000`, more than any rt_timer queue of the presets needs
+/// (PMTU expiry is 600 s). A cascade out of wheel 2 or 3 needs `ticks` started near the
+/// boundary (`ticks = 0xfffff0`), not millions of ticks.
+///
+/// Why not more: every hardclock records a `Tick` event (about 80 bytes natively, more with
+/// the vector's slack), so the run's tick budget is also its memory budget; 10,000,000 ticks
+/// measured 860 MB in `hardclock-trace`.
+pub const MAX_TICKS_PER_STATEMENT: i64 = 1_000_000;
 
 /// Most hardclocks in one run, counted from boot (`Clock::elapsed`), so ticks spent by the
-/// kernel itself (`busy(n)`, a blocked `callout_drain`) count too.
-pub const MAX_TICKS_PER_RUN: u64 = 50_000_000;
+/// kernel itself (`busy(n)`, a blocked `callout_drain`) count too. About 430 MB of events at
+/// worst natively, less on wasm32 where pointers are half as wide.
+pub const MAX_TICKS_PER_RUN: u64 = 5_000_000;
 
 /// Longest identifier, in bytes.
 pub const MAX_IDENT_LEN: usize = 64;

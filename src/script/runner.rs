@@ -55,6 +55,17 @@ pub enum Outcome {
     Error(ScriptError),
 }
 
+impl Outcome {
+    /// The exit status of `hardclock-trace`: 0 ran to the end, 1 simulated panic, 2 error.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Outcome::Ok => 0,
+            Outcome::Panicked(_) => 1,
+            Outcome::Error(_) => 2,
+        }
+    }
+}
+
 /// Why [`Scenario::step`] stopped the run.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Stop {

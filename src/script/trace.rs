@@ -106,7 +106,10 @@ pub fn event_json(k: &Kernel, ev: &Event) -> String {
             s
         }
         EventKind::Panic { msg } => {
-            format!(r#"{{"kind":"panic","tick":{t},"msg":{}}}"#, json_string(msg))
+            format!(
+                r#"{{"kind":"panic","tick":{t},"msg":{}}}"#,
+                json_string(msg)
+            )
         }
         EventKind::Timeout(_)
         | EventKind::Callout(_)
@@ -187,7 +190,9 @@ pub fn text_lines(k: &Kernel, outcome: &Outcome) -> Vec<String> {
     let mut out: Vec<String> = items(&k.events)
         .into_iter()
         .map(|it| match it {
-            Item::Ticks { last, count: 1 } => format!("[tick {last}] hardclock(): ticks is now {last}."),
+            Item::Ticks { last, count: 1 } => {
+                format!("[tick {last}] hardclock(): ticks is now {last}.")
+            }
             Item::Ticks { last, count } => {
                 format!("[tick {last}] hardclock() x{count}: ticks is now {last}.")
             }
@@ -295,7 +300,12 @@ mod tests {
             event_json(&k, &fire),
             r#"{"kind":"fire","tick":7,"via":"timeout","func":"arp_expire","arg":"rt1"}"#
         );
-        let panic = ev(9, EventKind::Panic { msg: "timeout_add: to_ticks (-1) < 0".into() });
+        let panic = ev(
+            9,
+            EventKind::Panic {
+                msg: "timeout_add: to_ticks (-1) < 0".into(),
+            },
+        );
         assert_eq!(
             event_json(&k, &panic),
             r#"{"kind":"panic","tick":9,"msg":"timeout_add: to_ticks (-1) < 0"}"#
