@@ -33,7 +33,8 @@ impl ScriptError {
     /// is numbered where it sits in the console), so only the text of the line comes from `src`.
     pub fn at(src: &str, span: Span, msg: impl Into<String>) -> ScriptError {
         let (line_start, line_end) = line_bounds(src, span.start);
-        let end = span.end.clamp(span.start, line_end);
+        // Never `clamp`: a span may start past the trimmed end of its line (at a `\r`).
+        let end = span.end.min(line_end).max(span.start);
         let len = src.get(span.start..end).map_or(0, |s| s.chars().count());
         ScriptError {
             line: span.line,
@@ -45,12 +46,13 @@ impl ScriptError {
     }
 }
 
-/// Byte range of the line containing byte `pos` (without the newline or a trailing `\r`).
+/// Byte range of the line containing byte `pos` (without its `\n` or `\r\n`).
 fn line_bounds(src: &str, pos: usize) -> (usize, usize) {
     let pos = floor_char_boundary(src, pos.min(src.len()));
     let start = src[..pos].rfind('\n').map_or(0, |i| i + 1);
     let mut end = src[pos..].find('\n').map_or(src.len(), |i| pos + i);
-    if end > start && src.as_bytes()[end - 1] == b'\r' {
+    // Only a `\r\n` pair is a line end; a lone `\r` is text like any other.
+    if end > start && end < src.len() && src.as_bytes()[end - 1] == b'\r' {
         end -= 1;
     }
     (start, end.max(start))

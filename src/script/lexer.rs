@@ -137,6 +137,9 @@ impl<'a> Lexer<'a> {
         // Skip blanks and comments.
         loop {
             match self.peek() {
+                // A `\r\n` is one line end; the token starts at the `\r`, where the editor
+                // shows the end of the line.
+                Some('\r') if self.peek2() == Some('\n') => break,
                 Some(' ' | '\t' | '\r') => {
                     self.bump();
                 }
@@ -166,7 +169,11 @@ impl<'a> Lexer<'a> {
             '.' => Some(Tok::Dot),
             _ => None,
         };
-        let tok = if let Some(t) = single {
+        let tok = if c == '\r' {
+            self.bump();
+            self.bump();
+            Tok::Newline
+        } else if let Some(t) = single {
             self.bump();
             t
         } else if c.is_ascii_alphabetic() || c == '_' {
@@ -416,6 +423,25 @@ mod tests {
                 RParen,
                 Semi,
                 Eof
+            ]
+        );
+    }
+
+    #[test]
+    fn crlf_is_one_newline_at_the_end_of_the_line() {
+        let ts = lex("a\r\nb \r x", 1).unwrap();
+        let got: Vec<(Tok, u32, u32)> = ts
+            .iter()
+            .map(|t| (t.tok.clone(), t.span.line, t.span.col))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (id("a"), 1, 1),
+                (Tok::Newline, 1, 2),
+                (id("b"), 2, 1),
+                (id("x"), 2, 5),
+                (Tok::Eof, 2, 6)
             ]
         );
     }

@@ -628,7 +628,7 @@ mod tests {
         let body = "f();".repeat(MAX_STATEMENTS);
         assert!(parse(&format!("handler h {{ {body} }}")).is_err());
 
-        let args = vec!["1"; MAX_ARGS].join(", ");
+        let args = ["1"; MAX_ARGS].join(", ");
         assert!(parse(&format!("f({args})")).is_ok());
         let e = parse(&format!("f({args}, 2)")).unwrap_err();
         assert_eq!(
@@ -637,7 +637,7 @@ mod tests {
         );
         assert_eq!(e.col as usize, 3 + args.len() + 2);
 
-        let fields = vec!["1"; MAX_STRUCT_FIELDS].join(", ");
+        let fields = ["1"; MAX_STRUCT_FIELDS].join(", ");
         assert!(parse(&format!("f({{{fields}}})")).is_ok());
         let e = parse(&format!("f({{{fields}, 9}})")).unwrap_err();
         assert_eq!(
@@ -645,7 +645,7 @@ mod tests {
             format!("too many fields: a struct literal may have at most {MAX_STRUCT_FIELDS}")
         );
 
-        let flags = vec!["A"; MAX_FLAGS].join("|");
+        let flags = ["A"; MAX_FLAGS].join("|");
         assert!(parse(&format!("f({flags})")).is_ok());
         let e = parse(&format!("f({flags}|B)")).unwrap_err();
         assert_eq!(
