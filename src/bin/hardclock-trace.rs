@@ -1,1 +1,114 @@
-fn main() {}
+//! `hardclock-trace FILE|- [--format json|text]`: runs a scenario natively and prints its trace.
+//!
+//! Exit status: 0 the scenario ran to the end, 1 the simulated machine panicked, 2 the scenario
+//! has an error (or the command line is wrong, or the file cannot be read).
+
+use std::io::{self, Read, Write};
+use std::process::ExitCode;
+
+use hardclock::script::{run, trace, Outcome};
+
+const USAGE: &str = "usage: hardclock-trace FILE|- [--format json|text]\n\
+    Runs a hardclock scenario (.hc) and prints what the simulated kernel did.\n\
+    FILE is the scenario, or - to read it from standard input.\n\
+    --format json (the default) prints one JSON object per line; text prints readable lines.";
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Json,
+    Text,
+}
+
+struct Options {
+    path: String,
+    format: Format,
+}
+
+fn parse_args(args: &[String]) -> Result<Options, String> {
+    let mut path = None;
+    let mut format = Format::Json;
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i].as_str();
+        let value = if a == "--format" {
+            i += 1;
+            Some(
+                args.get(i)
+                    .ok_or("--format needs a value: json or text")?
+                    .as_str(),
+            )
+        } else {
+            a.strip_prefix("--format=")
+        };
+        match (a, value) {
+            (_, Some("json")) => format = Format::Json,
+            (_, Some("text")) => format = Format::Text,
+            (_, Some(other)) => return Err(format!("unknown format '{other}': use json or text")),
+            ("-h" | "--help", _) => return Err(String::new()),
+            (f, _) if f.starts_with('-') && f != "-" => {
+                return Err(format!("unknown option '{f}'"))
+            }
+            (f, _) if path.is_none() => path = Some(f.to_string()),
+            (f, _) => {
+                return Err(format!(
+                    "only one scenario may be given, got another: '{f}'"
+                ))
+            }
+        }
+        i += 1;
+    }
+    let path = path.ok_or("no scenario given")?;
+    Ok(Options { path, format })
+}
+
+fn read_source(path: &str) -> io::Result<String> {
+    let mut bytes = Vec::new();
+    if path == "-" {
+        io::stdin().read_to_end(&mut bytes)?;
+    } else {
+        bytes = std::fs::read(path)?;
+    }
+    String::from_utf8(bytes)
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "the scenario is not UTF-8 text"))
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let opts = match parse_args(&args) {
+        Ok(o) => o,
+        Err(why) => {
+            if why.is_empty() {
+                println!("{USAGE}");
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("hardclock-trace: {why}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let src = match read_source(&opts.path) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("hardclock-trace: cannot read {}: {e}", opts.path);
+            return ExitCode::from(2);
+        }
+    };
+    let r = run(&src);
+    let lines = match opts.format {
+        Format::Json => trace::json_lines(&r.kernel, &r.outcome),
+        Format::Text => trace::text_lines(&r.kernel, &r.outcome),
+    };
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    for l in &lines {
+        // A closed pipe (`| head`) is not an error worth a message.
+        if writeln!(out, "{l}").is_err() {
+            break;
+        }
+    }
+    let _ = out.flush();
+    // The JSON trace carries the error as data; people reading the terminal get it spelled out.
+    if let (Outcome::Error(e), Format::Json) = (&r.outcome, opts.format) {
+        eprintln!("{e}");
+    }
+    ExitCode::from(r.outcome.exit_code())
+}

@@ -1,1 +1,22 @@
-//! The scenario language: lexer, parser, runner and presets. (Filled in by the scenario issue.)
+//! The scenario language: the C-like statements of `.hc` files, the console, URL hashes and
+//! presets (see the "Scenario language" section of the product spec).
+//!
+//! The pipeline is text -> [`lexer`] -> [`parser`] (a spanned [`ast`]) -> [`check`] against the
+//! kernel's call table -> [`lower`] to the kernel's `Stmt`s -> [`runner`] -> [`trace`]. Every
+//! stage reports problems as a [`ScriptError`] with line and column; none of them panics.
+
+pub mod ast;
+pub mod check;
+pub mod error;
+pub mod lexer;
+pub mod limits;
+pub mod lower;
+pub mod parser;
+pub mod runner;
+pub mod trace;
+
+pub use error::ScriptError;
+pub use runner::{
+    run, run_console_line, step, ConsoleOutcome, Outcome, RunOutcome, Scenario, ScriptStmt,
+    StmtResult, Stop,
+};

@@ -1,0 +1,358 @@
+//! The trace of a run: the kernel's events as JSON lines (the contract `hardclock-trace` keeps
+//! for tests and outside tools) or as readable lines for course handouts.
+//!
+//! One JSON object per line, in the order things happened:
+//!
+//! * `{"kind":"call","line":L,"tick":T,"call":"timeout_add","ret":1}`, plus `"refcnt":N` and
+//!   `"freed":true` for calls on a route; `ret` is an integer, a route's destination, or null.
+//! * `{"kind":"fire","tick":T,"via":"timeout","func":"arp_expire","arg":"rt1"}`, plus `"route"`
+//!   for rt_timer actions.
+//! * `{"kind":"tick","tick":T,"count":N}`: N hardclocks in a row with nothing else happening,
+//!   the last one reaching `ticks == T` (one line, not N, so `hardclock(100000)` stays readable).
+//! * `{"kind":"note","tick":T,"facility":"timeout","text":"..."}`: a facility's own event, told
+//!   by its `narrate()`. The integrator replaces these with the contract's specific kinds
+//!   (`cascade`, `route_delete`, `rtm`) as the facilities land, in [`facility_json`].
+//! * `{"kind":"panic","tick":T,"msg":"..."}` ends the trace of a simulated panic, and
+//!   `{"kind":"error","line":L,"col":C,"msg":"..."}` the trace of a scenario error.
+//!
+//! The JSON is written by hand (the crate has no serde); [`json_string`] does the escaping.
+
+use super::error::ScriptError;
+use super::runner::Outcome;
+use crate::kernel::{Event, EventKind, Kernel, Value};
+
+/// How a route appears in a trace: its destination. Until the route table exists this is the
+/// route's arena name (`rt#3`); the route facility's lookup plugs in here and nowhere else.
+pub fn route_dst(_k: &Kernel, id: u32) -> String {
+    Value::Route(id).to_string()
+}
+
+/// A JSON string literal: quotes, backslashes and control characters escaped.
+pub fn json_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                out.push_str(&format!("\\u{:04x}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A call's return value: integers as numbers, NULL and void as null, routes by destination,
+/// anything else (handles, queues, addresses) as its printed form.
+fn ret_json(k: &Kernel, ret: &Option<Value>) -> String {
+    match ret {
+        None | Some(Value::Null) => "null".to_string(),
+        Some(Value::Int(n)) => n.to_string(),
+        Some(Value::Route(id)) => json_string(&route_dst(k, *id)),
+        Some(v) => json_string(&v.to_string()),
+    }
+}
+
+/// One event as one JSON object. A tick is `{"kind":"tick","tick":T,"count":1}`.
+pub fn event_json(k: &Kernel, ev: &Event) -> String {
+    let t = ev.tick;
+    match &ev.kind {
+        EventKind::Tick { ticks } => format!(r#"{{"kind":"tick","tick":{ticks},"count":1}}"#),
+        EventKind::Call {
+            line,
+            name,
+            ret,
+            refcnt,
+            freed,
+        } => {
+            let mut s = format!(
+                r#"{{"kind":"call","line":{line},"tick":{t},"call":{},"ret":{}"#,
+                json_string(name),
+                ret_json(k, ret)
+            );
+            if let Some(n) = refcnt {
+                s.push_str(&format!(r#","refcnt":{n}"#));
+            }
+            if *freed {
+                s.push_str(r#","freed":true"#);
+            }
+            s.push('}');
+            s
+        }
+        EventKind::Fire {
+            via,
+            func,
+            arg,
+            route,
+        } => {
+            let mut s = format!(
+                r#"{{"kind":"fire","tick":{t},"via":{},"func":{},"arg":{}"#,
+                json_string(via.as_str()),
+                json_string(func),
+                json_string(arg)
+            );
+            if let Some(r) = route {
+                s.push_str(&format!(r#","route":{}"#, json_string(r)));
+            }
+            s.push('}');
+            s
+        }
+        EventKind::Panic { msg } => {
+            format!(
+                r#"{{"kind":"panic","tick":{t},"msg":{}}}"#,
+                json_string(msg)
+            )
+        }
+        EventKind::Timeout(_)
+        | EventKind::Callout(_)
+        | EventKind::Route(_)
+        | EventKind::RtTimer(_) => facility_json(ev).unwrap_or_default(),
+    }
+}
+
+/// A facility's own event as a `note` with its narration; None for the core's events.
+pub fn facility_json(ev: &Event) -> Option<String> {
+    let facility = match &ev.kind {
+        EventKind::Timeout(_) => "timeout",
+        EventKind::Callout(_) => "callout",
+        EventKind::Route(_) => "route",
+        EventKind::RtTimer(_) => "rt_timer",
+        _ => return None,
+    };
+    Some(format!(
+        r#"{{"kind":"note","tick":{},"facility":"{facility}","text":{}}}"#,
+        ev.tick,
+        json_string(&ev.narrate())
+    ))
+}
+
+/// `{"kind":"error","line":L,"col":C,"msg":"..."}`.
+pub fn error_json(e: &ScriptError) -> String {
+    format!(
+        r#"{{"kind":"error","line":{},"col":{},"msg":{}}}"#,
+        e.line,
+        e.col,
+        json_string(&e.msg)
+    )
+}
+
+/// Groups the events: runs of ticks become one item, everything else stays as it is.
+enum Item<'e> {
+    Ticks { last: i32, count: u64 },
+    Event(&'e Event),
+}
+
+fn items(events: &[Event]) -> Vec<Item<'_>> {
+    let mut out: Vec<Item> = Vec::new();
+    for ev in events {
+        match (&ev.kind, out.last_mut()) {
+            (EventKind::Tick { ticks }, Some(Item::Ticks { last, count })) => {
+                *last = *ticks;
+                *count += 1;
+            }
+            (EventKind::Tick { ticks }, _) => out.push(Item::Ticks {
+                last: *ticks,
+                count: 1,
+            }),
+            _ => out.push(Item::Event(ev)),
+        }
+    }
+    out
+}
+
+/// The JSON-lines trace of a run on `k` that ended with `outcome`.
+pub fn json_lines(k: &Kernel, outcome: &Outcome) -> Vec<String> {
+    let mut out: Vec<String> = items(&k.events)
+        .into_iter()
+        .map(|it| match it {
+            Item::Ticks { last, count } => {
+                format!(r#"{{"kind":"tick","tick":{last},"count":{count}}}"#)
+            }
+            Item::Event(ev) => event_json(k, ev),
+        })
+        .collect();
+    if let Outcome::Error(e) = outcome {
+        out.push(error_json(e));
+    }
+    out
+}
+
+/// The readable trace: one line per event, `[tick T] line L: what happened.`
+pub fn text_lines(k: &Kernel, outcome: &Outcome) -> Vec<String> {
+    let mut out: Vec<String> = items(&k.events)
+        .into_iter()
+        .map(|it| match it {
+            Item::Ticks { last, count: 1 } => {
+                format!("[tick {last}] hardclock(): ticks is now {last}.")
+            }
+            Item::Ticks { last, count } => {
+                format!("[tick {last}] hardclock() x{count}: ticks is now {last}.")
+            }
+            Item::Event(ev) => match &ev.kind {
+                EventKind::Call { line, .. } => {
+                    format!("[tick {}] line {line}: {}", ev.tick, ev.narrate())
+                }
+                _ => format!("[tick {}] {}", ev.tick, ev.narrate()),
+            },
+        })
+        .collect();
+    if let Outcome::Error(e) = outcome {
+        out.push(e.to_string());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kernel::Via;
+
+    fn ev(tick: i32, kind: EventKind) -> Event {
+        Event { tick, kind }
+    }
+
+    #[test]
+    fn strings_are_escaped_for_json() {
+        for (s, want) in [
+            ("plain", r#""plain""#),
+            ("a\"b", r#""a\"b""#),
+            ("back\\slash", r#""back\\slash""#),
+            ("nl\ncr\rtab\t", r#""nl\ncr\rtab\t""#),
+            ("\u{1}\u{8}\u{c}\u{1f}\u{7f}", r#""\u0001\b\f\u001f\u007f""#),
+            ("é → ∞", "\"é → ∞\""),
+        ] {
+            assert_eq!(json_string(s), want, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn calls_fires_and_panics_follow_the_contract() {
+        let k = Kernel::new();
+        let call = |ret, refcnt, freed| {
+            event_json(
+                &k,
+                &ev(
+                    42,
+                    EventKind::Call {
+                        line: 3,
+                        name: "timeout_add".into(),
+                        ret,
+                        refcnt,
+                        freed,
+                    },
+                ),
+            )
+        };
+        assert_eq!(
+            call(Some(Value::Int(1)), None, false),
+            r#"{"kind":"call","line":3,"tick":42,"call":"timeout_add","ret":1}"#
+        );
+        assert_eq!(
+            call(None, None, false),
+            r#"{"kind":"call","line":3,"tick":42,"call":"timeout_add","ret":null}"#
+        );
+        assert_eq!(
+            call(Some(Value::Null), Some(0), true),
+            r#"{"kind":"call","line":3,"tick":42,"call":"timeout_add","ret":null,"refcnt":0,"freed":true}"#
+        );
+        assert_eq!(
+            call(Some(Value::Route(3)), Some(2), false),
+            format!(
+                r#"{{"kind":"call","line":3,"tick":42,"call":"timeout_add","ret":{},"refcnt":2}}"#,
+                json_string(&route_dst(&k, 3))
+            )
+        );
+        assert_eq!(
+            call(Some(Value::Handle(5)), None, false),
+            r#"{"kind":"call","line":3,"tick":42,"call":"timeout_add","ret":"handle#5"}"#
+        );
+        let fire = ev(
+            300,
+            EventKind::Fire {
+                via: Via::RtTimer,
+                func: "icmp_mtudisc_timeout".into(),
+                arg: "rt#1".into(),
+                route: Some("10.9.8.7".into()),
+            },
+        );
+        assert_eq!(
+            event_json(&k, &fire),
+            r#"{"kind":"fire","tick":300,"via":"rt_timer","func":"icmp_mtudisc_timeout","arg":"rt#1","route":"10.9.8.7"}"#
+        );
+        let fire = ev(
+            7,
+            EventKind::Fire {
+                via: Via::Timeout,
+                func: "arp_expire".into(),
+                arg: "rt1".into(),
+                route: None,
+            },
+        );
+        assert_eq!(
+            event_json(&k, &fire),
+            r#"{"kind":"fire","tick":7,"via":"timeout","func":"arp_expire","arg":"rt1"}"#
+        );
+        let panic = ev(
+            9,
+            EventKind::Panic {
+                msg: "timeout_add: to_ticks (-1) < 0".into(),
+            },
+        );
+        assert_eq!(
+            event_json(&k, &panic),
+            r#"{"kind":"panic","tick":9,"msg":"timeout_add: to_ticks (-1) < 0"}"#
+        );
+        assert_eq!(facility_json(&panic), None);
+    }
+
+    #[test]
+    fn runs_of_ticks_collapse_into_one_line() {
+        let mut k = Kernel::new();
+        k.run_ticks(3).unwrap();
+        k.events.push(ev(3, EventKind::Panic { msg: "x".into() }));
+        k.run_ticks(0).unwrap();
+        k.events.push(ev(4, EventKind::Tick { ticks: 4 }));
+        assert_eq!(
+            json_lines(&k, &Outcome::Ok),
+            vec![
+                r#"{"kind":"tick","tick":3,"count":3}"#,
+                r#"{"kind":"panic","tick":3,"msg":"x"}"#,
+                r#"{"kind":"tick","tick":4,"count":1}"#,
+            ]
+        );
+        assert_eq!(
+            text_lines(&k, &Outcome::Ok),
+            vec![
+                "[tick 3] hardclock() x3: ticks is now 3.",
+                "[tick 3] panic: x. The simulated machine has halted.",
+                "[tick 4] hardclock(): ticks is now 4.",
+            ]
+        );
+    }
+
+    #[test]
+    fn an_error_ends_the_trace() {
+        let e = ScriptError {
+            line: 2,
+            col: 5,
+            len: 1,
+            msg: "expected ')', found \"x\"".into(),
+            source_line: "f(1 x".into(),
+        };
+        let k = Kernel::new();
+        let o = Outcome::Error(e.clone());
+        assert_eq!(
+            json_lines(&k, &o),
+            vec![r#"{"kind":"error","line":2,"col":5,"msg":"expected ')', found \"x\""}"#]
+        );
+        assert_eq!(text_lines(&k, &o), vec![e.to_string()]);
+    }
+}

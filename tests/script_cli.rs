@@ -1,0 +1,107 @@
+#![cfg(not(target_arch = "wasm32"))]
+//! The `hardclock-trace` command: output formats and exit codes.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn trace(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hardclock-trace"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run hardclock-trace");
+    // The command may exit before reading (usage errors); a closed pipe is fine then.
+    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+fn scenario_file(name: &str, body: &[u8]) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("hardclock-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, body).unwrap();
+    p
+}
+
+#[test]
+fn a_good_scenario_prints_json_and_exits_0() {
+    let o = trace(&["-"], "hz = 1000\nticks = 250\nhardclock(3)\n");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "{\"kind\":\"tick\",\"tick\":253,\"count\":3}\n");
+    assert_eq!(stderr(&o), "");
+}
+
+#[test]
+fn a_file_and_the_text_format() {
+    let p = scenario_file("ok.hc", b"hardclock(2)\n");
+    let path = p.to_str().unwrap();
+    for args in [vec![path, "--format", "text"], vec!["--format=text", path]] {
+        let o = trace(&args, "");
+        assert_eq!(o.status.code(), Some(0));
+        assert_eq!(stdout(&o), "[tick 2] hardclock() x2: ticks is now 2.\n");
+    }
+    let o = trace(&[path, "--format", "json"], "");
+    assert_eq!(stdout(&o), "{\"kind\":\"tick\",\"tick\":2,\"count\":2}\n");
+}
+
+#[test]
+fn a_scenario_error_exits_2_with_the_error_in_the_trace() {
+    let o = trace(&["-"], "hardclock(1)\nhardclok(2)\n");
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stdout(&o),
+        "{\"kind\":\"error\",\"line\":2,\"col\":1,\"msg\":\"unknown function hardclok; did you mean hardclock?\"}\n"
+    );
+    assert!(stderr(&o).starts_with("error: line 2, column 1: unknown function hardclok"));
+
+    let o = trace(&["-", "--format", "text"], "hardclock(1)\nhz = 5\n");
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stdout(&o),
+        "[tick 1] hardclock(): ticks is now 1.\nerror: line 2, column 1: hz can only be set before the first hardclock\n  |\n2 | hz = 5\n  | ^^^^^^\n"
+    );
+}
+
+#[test]
+fn usage_errors_exit_2_with_a_usage_message() {
+    for args in [
+        vec![],
+        vec!["--format", "yaml", "-"],
+        vec!["-", "--format"],
+        vec!["a.hc", "b.hc"],
+        vec!["--verbose", "-"],
+    ] {
+        let o = trace(&args, "");
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(
+            stderr(&o).contains("usage: hardclock-trace FILE|- [--format json|text]"),
+            "{args:?}"
+        );
+        assert_eq!(stdout(&o), "");
+    }
+    let o = trace(&["/nonexistent/dir/x.hc"], "");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("cannot read /nonexistent/dir/x.hc"));
+
+    let o = trace(&["--help"], "");
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).starts_with("usage:"));
+}
+
+#[test]
+fn input_that_is_not_utf8_is_refused() {
+    let p = scenario_file("bin.hc", &[0xff, 0xfe, b'x']);
+    let o = trace(&[p.to_str().unwrap()], "");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("not UTF-8"));
+}
