@@ -83,7 +83,9 @@ async function wd(base, method, path, body) {
   return j.value;
 }
 
-const ELEMENT = "element-6066-11e4-a6e2-4c8ab4ad5a9e";
+// The W3C element reference key ("element-6066-11e4-a52e-4f735466cecf"); read from the reply so a
+// driver that still uses the legacy "ELEMENT" key works too.
+const elementId = (ref) => ref["element-6066-11e4-a52e-4f735466cecf"] ?? ref.ELEMENT ?? Object.values(ref)[0];
 
 export class Session {
   constructor(base, id, proc, kind) { Object.assign(this, { base, id, proc, kind }); }
@@ -93,7 +95,7 @@ export class Session {
   async find(css, timeout = 10000) {
     const end = Date.now() + timeout;
     for (;;) {
-      try { return (await this.cmd("POST", "/element", { using: "css selector", value: css }))[ELEMENT]; }
+      try { return elementId(await this.cmd("POST", "/element", { using: "css selector", value: css })); }
       catch (e) { if (Date.now() > end) throw new Error(`no element ${css} after ${timeout} ms`); }
       await sleep(100);
     }
