@@ -249,8 +249,25 @@ pub fn text_lines(k: &Kernel, outcome: &Outcome) -> Vec<String> {
                 format!("[tick {last}] hardclock() x{count}: ticks is now {last}.")
             }
             Item::Event(ev) => match &ev.kind {
-                EventKind::Call { line, .. } => {
-                    format!("[tick {}] line {line}: {}", ev.tick, ev.narrate())
+                EventKind::Call {
+                    line,
+                    name,
+                    ret,
+                    refcnt,
+                    freed,
+                } => {
+                    let said = match ret {
+                        Some(Value::Route(id)) => {
+                            format!("{name}() returned rt#{id} {}.", route_dst(k, *id))
+                        }
+                        _ => ev.narrate(),
+                    };
+                    let after = match (refcnt, freed) {
+                        (Some(_), true) => " The route is freed.".to_string(),
+                        (Some(n), false) => format!(" rt_refcnt is now {n}."),
+                        (None, _) => String::new(),
+                    };
+                    format!("[tick {}] line {line}: {said}{after}", ev.tick)
                 }
                 _ => format!("[tick {}] {}", ev.tick, ev.narrate()),
             },
