@@ -82,12 +82,9 @@ fn fires(k: &Kernel) -> Vec<(i32, String, String, String)> {
     k.events
         .iter()
         .filter_map(|e| match &e.kind {
-            EventKind::Fire { via, func, arg, .. } => Some((
-                e.tick,
-                via.as_str().to_string(),
-                func.clone(),
-                arg.clone(),
-            )),
+            EventKind::Fire { via, func, arg, .. } => {
+                Some((e.tick, via.as_str().to_string(), func.clone(), arg.clone()))
+            }
             _ => None,
         })
         .collect()
@@ -231,7 +228,10 @@ fn every_preset_has_a_header_and_runs_to_its_intended_end() {
             p.note
         );
         let header = presets::parse_header(p.source).unwrap();
-        assert_eq!((header.title, header.note), (p.title.clone(), p.note.clone()));
+        assert_eq!(
+            (header.title, header.note),
+            (p.title.clone(), p.note.clone())
+        );
         let r = run(p.source);
         match PANICS.iter().find(|(n, _)| *n == p.name) {
             Some((_, msg)) => match &r.outcome {
@@ -319,17 +319,51 @@ fn readd_earlier_moves_to_todo_and_readd_later_stays_in_place() {
     let k = &r.kernel;
     assert_eq!((var(k, "r1"), var(k, "r2")), (int(1), int(0)));
     assert!(timeout_events(k).iter().any(|(t, e)| *t == 100
-        && matches!(e, TimeoutEvent::MovedEarlier { from: Place::Wheel { wheel: 1, bucket: 1 }, old_time: 500, to_time: 150, .. })));
+        && matches!(
+            e,
+            TimeoutEvent::MovedEarlier {
+                from: Place::Wheel {
+                    wheel: 1,
+                    bucket: 1
+                },
+                old_time: 500,
+                to_time: 150,
+                ..
+            }
+        )));
 
     let (r, _) = run_preset("readd-later");
     let k = &r.kernel;
     assert_eq!((var(k, "r1"), var(k, "r2")), (int(1), int(0)));
     let ev = timeout_events(k);
     assert!(ev.iter().any(|(t, e)| *t == 50
-        && matches!(e, TimeoutEvent::LeftInPlace { at: Place::Wheel { wheel: 0, bucket: 0x64 }, old_time: 100, to_time: 350, .. })));
+        && matches!(
+            e,
+            TimeoutEvent::LeftInPlace {
+                at: Place::Wheel {
+                    wheel: 0,
+                    bucket: 0x64
+                },
+                old_time: 100,
+                to_time: 350,
+                ..
+            }
+        )));
     // Lazily: at its old deadline it is re-bucketed, not run.
     assert!(ev.iter().any(|(t, e)| *t == 100
-        && matches!(e, TimeoutEvent::Rebucketed { from: Place::Wheel { wheel: 0, bucket: 0x64 }, wheel: 0, bucket: 0x5e, delta: 250, .. })));
+        && matches!(
+            e,
+            TimeoutEvent::Rebucketed {
+                from: Place::Wheel {
+                    wheel: 0,
+                    bucket: 0x64
+                },
+                wheel: 0,
+                bucket: 0x5e,
+                delta: 250,
+                ..
+            }
+        )));
 }
 
 #[test]
@@ -487,9 +521,9 @@ fn drain_wait_sleeps_three_ticks() {
 #[test]
 fn drain_deadlock_and_table_full_end_in_their_panics() {
     let (r, _) = run_preset("drain-deadlock");
-    assert!(callout_events(&r.kernel)
-        .iter()
-        .any(|(t, e)| *t == 2 && matches!(e, CalloutEvent::Deadlock { lock, .. } if lock == "Giant")));
+    assert!(callout_events(&r.kernel).iter().any(
+        |(t, e)| *t == 2 && matches!(e, CalloutEvent::Deadlock { lock, .. } if lock == "Giant")
+    ));
     let last = trace::json_lines(&r.kernel, &r.outcome).pop().unwrap();
     assert_eq!(
         last,
@@ -510,9 +544,7 @@ fn calltodo_inserts_in_front_of_equal_deadlines() {
     let inserted: Vec<(&str, Option<&str>)> = callout_events(&r.kernel)
         .into_iter()
         .filter_map(|(_, e)| match e {
-            CalloutEvent::TodoInsert { arg, before, .. } => {
-                Some((arg.as_str(), before.as_deref()))
-            }
+            CalloutEvent::TodoInsert { arg, before, .. } => Some((arg.as_str(), before.as_deref())),
             _ => None,
         })
         .collect();
@@ -587,7 +619,9 @@ fn route_refcnt_keeps_the_deleted_route_in_rttrash_until_rtfree() {
     assert_eq!(var(k, "rt"), Value::Null, "RTFREE clears the pointer");
     assert_eq!(
         call_lines(&r, "RTFREE"),
-        vec![r#"{"kind":"call","line":14,"tick":0,"call":"RTFREE","ret":null,"refcnt":0,"freed":true}"#]
+        vec![
+            r#"{"kind":"call","line":14,"tick":0,"call":"RTFREE","ret":null,"refcnt":0,"freed":true}"#
+        ]
     );
     assert!(k.rt.entry(0).unwrap().freed.is_some());
 }
@@ -604,7 +638,10 @@ fn rtm_miss_is_sent_only_when_reporting() {
             r#"{"kind":"rtm","tick":0,"type":"RTM_ADD","dst":"0.0.0.0/0","fib":0}"#,
         ]
     );
-    assert_eq!((var(k, "quiet"), var(k, "loud")), (Value::Null, Value::Null));
+    assert_eq!(
+        (var(k, "quiet"), var(k, "loud")),
+        (Value::Null, Value::Null)
+    );
     assert_eq!(var(k, "unreach"), int(2));
     assert_eq!(
         rets(&r, "rtalloc1"),
@@ -672,7 +709,9 @@ fn double_rtfree_is_a_use_after_free() {
     }
     assert_eq!(
         call_lines(&r, "RTFREE"),
-        vec![r#"{"kind":"call","line":12,"tick":0,"call":"RTFREE","ret":null,"refcnt":0,"freed":true}"#],
+        vec![
+            r#"{"kind":"call","line":12,"tick":0,"call":"RTFREE","ret":null,"refcnt":0,"freed":true}"#
+        ],
         "only the first RTFREE returned"
     );
 }
@@ -738,6 +777,8 @@ fn text_traces_read_as_handouts() {
     assert!(text.contains(&"[tick 0] line 14: RTFREE() called. The route is freed.".to_string()));
     let (r, _) = run_preset("cascade-256");
     let text = trace::text_lines(&r.kernel, &r.outcome);
-    assert!(text.iter().any(|l| l.starts_with("[tick 256] The lower wheel wrapped")
-        && l.contains("wheel 1 bucket 0x01 (3 entries)")));
+    assert!(text
+        .iter()
+        .any(|l| l.starts_with("[tick 256] The lower wheel wrapped")
+            && l.contains("wheel 1 bucket 0x01 (3 entries)")));
 }

@@ -108,7 +108,10 @@ const FILES: &[(&str, &str)] = &[
         "callwheel-laps",
         include_str!("../../presets/callwheel-laps.hc"),
     ),
-    ("callout-fifo", include_str!("../../presets/callout-fifo.hc")),
+    (
+        "callout-fifo",
+        include_str!("../../presets/callout-fifo.hc"),
+    ),
     (
         "untimeout-recycled",
         include_str!("../../presets/untimeout-recycled.hc"),
@@ -125,7 +128,10 @@ const FILES: &[(&str, &str)] = &[
         include_str!("../../presets/calltodo-lifo.hc"),
     ),
     ("route-lpm", include_str!("../../presets/route-lpm.hc")),
-    ("route-refcnt", include_str!("../../presets/route-refcnt.hc")),
+    (
+        "route-refcnt",
+        include_str!("../../presets/route-refcnt.hc"),
+    ),
     ("rtm-miss", include_str!("../../presets/rtm-miss.hc")),
     ("fibs", include_str!("../../presets/fibs.hc")),
     ("route-cache", include_str!("../../presets/route-cache.hc")),
