@@ -1,5 +1,5 @@
 //! The scenario language: the C-like statements of `.hc` files, the console, URL hashes and
-//! presets (see the "Scenario language" section of the product spec).
+//! presets ([`presets`]; see the "Scenario language" section of the product spec).
 //!
 //! The pipeline is text -> [`lexer`] -> [`parser`] (a spanned [`ast`]) -> [`check`] against the
 //! kernel's call table -> [`lower`] to the kernel's `Stmt`s -> [`runner`] -> [`trace`]. Every
@@ -12,6 +12,7 @@ pub mod lexer;
 pub mod limits;
 pub mod lower;
 pub mod parser;
+pub mod presets;
 pub mod runner;
 pub mod trace;
 

@@ -9,9 +9,14 @@
 //!   for rt_timer actions.
 //! * `{"kind":"tick","tick":T,"count":N}`: N hardclocks in a row with nothing else happening,
 //!   the last one reaching `ticks == T` (one line, not N, so `hardclock(100000)` stays readable).
-//! * `{"kind":"note","tick":T,"facility":"timeout","text":"..."}`: a facility's own event, told
-//!   by its `narrate()`. The integrator replaces these with the contract's specific kinds
-//!   (`cascade`, `route_delete`, `rtm`) as the facilities land, in [`facility_json`].
+//! * `{"kind":"cascade","tick":T,"wheel":1,"bucket":3,"count":2}`: hardclock spliced a non-empty
+//!   bucket of a higher OpenBSD wheel onto `timeout_todo`.
+//! * `{"kind":"route_delete","tick":T,"dst":"10.1.2.3/32","fib":0,"refcnt":N}`: a route left the
+//!   table; `refcnt` is what still holds it (0: freed at once, else it waits in rttrash).
+//! * `{"kind":"rtm","tick":T,"type":"RTM_MISS","dst":"10.9.9.9","fib":0}`: a routing-socket
+//!   message; `dst` is a bare address for RTM_MISS and a prefix for route changes.
+//! * `{"kind":"note","tick":T,"facility":"timeout","event":"rebucketed","text":"..."}`: any other
+//!   facility event, named by its variant in snake_case and told by its `narrate()`.
 //! * `{"kind":"panic","tick":T,"msg":"..."}` ends the trace of a simulated panic, and
 //!   `{"kind":"error","line":L,"col":C,"msg":"..."}` the trace of a scenario error.
 //!
@@ -19,12 +24,18 @@
 
 use super::error::ScriptError;
 use super::runner::Outcome;
+use crate::kernel::openbsd::TimeoutEvent;
+use crate::kernel::route::RouteEvent;
 use crate::kernel::{Event, EventKind, Kernel, Value};
 
-/// How a route appears in a trace: its destination. Until the route table exists this is the
-/// route's arena name (`rt#3`); the route facility's lookup plugs in here and nowhere else.
-pub fn route_dst(_k: &Kernel, id: u32) -> String {
-    Value::Route(id).to_string()
+/// How a route appears in a trace: its destination as a prefix (`10.0.0.0/8`, `10.1.2.3/32` for a
+/// host route). A route is never forgotten (freed entries stay in the arena), so the arena name
+/// (`rt#3`) only shows for an id the table never handed out.
+pub fn route_dst(k: &Kernel, id: u32) -> String {
+    match k.rt.entry(id) {
+        Some(e) => e.cidr(),
+        None => Value::Route(id).to_string(),
+    }
 }
 
 /// A JSON string literal: quotes, backslashes and control characters escaped.
@@ -114,24 +125,65 @@ pub fn event_json(k: &Kernel, ev: &Event) -> String {
         EventKind::Timeout(_)
         | EventKind::Callout(_)
         | EventKind::Route(_)
-        | EventKind::RtTimer(_) => facility_json(ev).unwrap_or_default(),
+        | EventKind::RtTimer(_) => facility_json(k, ev).unwrap_or_default(),
     }
 }
 
-/// A facility's own event as a `note` with its narration; None for the core's events.
-pub fn facility_json(ev: &Event) -> Option<String> {
-    let facility = match &ev.kind {
-        EventKind::Timeout(_) => "timeout",
-        EventKind::Callout(_) => "callout",
-        EventKind::Route(_) => "route",
-        EventKind::RtTimer(_) => "rt_timer",
+/// A facility's own event: the contract's kind where it names one (`cascade`, `route_delete`,
+/// `rtm`), else a `note` with the event's name and narration. None for the core's events.
+pub fn facility_json(k: &Kernel, ev: &Event) -> Option<String> {
+    let t = ev.tick;
+    let (facility, event) = match &ev.kind {
+        EventKind::Timeout(TimeoutEvent::Cascade {
+            wheel,
+            bucket,
+            count,
+        }) => {
+            return Some(format!(
+                r#"{{"kind":"cascade","tick":{t},"wheel":{wheel},"bucket":{bucket},"count":{count}}}"#
+            ))
+        }
+        EventKind::Route(RouteEvent::Deleted {
+            id, fib, refcnt, ..
+        }) => {
+            return Some(format!(
+                r#"{{"kind":"route_delete","tick":{t},"dst":{},"fib":{fib},"refcnt":{refcnt}}}"#,
+                json_string(&route_dst(k, *id))
+            ))
+        }
+        EventKind::Route(RouteEvent::Rtm(m)) => {
+            return Some(format!(
+                r#"{{"kind":"rtm","tick":{t},"type":"{}","dst":{},"fib":{}}}"#,
+                m.kind.as_str(),
+                json_string(&m.dst),
+                m.fib
+            ))
+        }
+        EventKind::Timeout(e) => ("timeout", variant_name(e)),
+        EventKind::Callout(e) => ("callout", variant_name(e)),
+        EventKind::Route(e) => ("route", variant_name(e)),
+        EventKind::RtTimer(e) => ("rt_timer", variant_name(e)),
         _ => return None,
     };
     Some(format!(
-        r#"{{"kind":"note","tick":{},"facility":"{facility}","text":{}}}"#,
-        ev.tick,
+        r#"{{"kind":"note","tick":{t},"facility":"{facility}","event":"{event}","text":{}}}"#,
         json_string(&ev.narrate())
     ))
+}
+
+/// The name of an event's variant in snake_case (`MovedEarlier` -> `moved_earlier`), read from
+/// its derived `Debug` form so that a facility's new variants are named without touching this
+/// file. Only ASCII letters and digits survive, so the result never needs JSON escaping.
+fn variant_name(e: &impl std::fmt::Debug) -> String {
+    let debug = format!("{e:?}");
+    let mut out = String::new();
+    for c in debug.chars().take_while(|c| c.is_ascii_alphanumeric()) {
+        if c.is_ascii_uppercase() && !out.is_empty() {
+            out.push('_');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
 }
 
 /// `{"kind":"error","line":L,"col":C,"msg":"..."}`.
@@ -197,8 +249,25 @@ pub fn text_lines(k: &Kernel, outcome: &Outcome) -> Vec<String> {
                 format!("[tick {last}] hardclock() x{count}: ticks is now {last}.")
             }
             Item::Event(ev) => match &ev.kind {
-                EventKind::Call { line, .. } => {
-                    format!("[tick {}] line {line}: {}", ev.tick, ev.narrate())
+                EventKind::Call {
+                    line,
+                    name,
+                    ret,
+                    refcnt,
+                    freed,
+                } => {
+                    let said = match ret {
+                        Some(Value::Route(id)) => {
+                            format!("{name}() returned rt#{id} {}.", route_dst(k, *id))
+                        }
+                        _ => ev.narrate(),
+                    };
+                    let after = match (refcnt, freed) {
+                        (Some(_), true) => " The route is freed.".to_string(),
+                        (Some(n), false) => format!(" rt_refcnt is now {n}."),
+                        (None, _) => String::new(),
+                    };
+                    format!("[tick {}] line {line}: {said}{after}", ev.tick)
                 }
                 _ => format!("[tick {}] {}", ev.tick, ev.narrate()),
             },
@@ -310,7 +379,7 @@ mod tests {
             event_json(&k, &panic),
             r#"{"kind":"panic","tick":9,"msg":"timeout_add: to_ticks (-1) < 0"}"#
         );
-        assert_eq!(facility_json(&panic), None);
+        assert_eq!(facility_json(&k, &panic), None);
     }
 
     #[test]

@@ -1,0 +1,784 @@
+#![cfg(not(target_arch = "wasm32"))]
+//! Every preset scenario: it parses, runs to its intended end, has a header, and shows the
+//! behaviour its note promises, checked on the kernel's events; then the same through the
+//! `hardclock-trace` binary, whose JSON fire lines must match.
+
+use std::process::Command;
+
+use hardclock::kernel::freebsd::{CalloutEvent, UntimeoutOutcome};
+use hardclock::kernel::openbsd::{Place, TimeoutEvent};
+use hardclock::kernel::route::{RouteEvent, WalkStep};
+use hardclock::kernel::{EventKind, Kernel, Value};
+use hardclock::script::presets::{self, Preset};
+use hardclock::script::{run, trace, Outcome, RunOutcome};
+
+/// The presets that end in a simulated panic, with the start of the panic message.
+const PANICS: &[(&str, &str)] = &[
+    (
+        "drain-deadlock",
+        "deadlock: callout_drain(&c) sleeps until f() returns, but f() waits for Giant, held by the sleeping thread",
+    ),
+    ("table-full", "timeout table full"),
+    ("double-rtfree", "mtx_lock() of destroyed mutex"),
+];
+
+type Fire = (i32, &'static str, &'static str, &'static str);
+
+/// (tick, via, func, arg) of every handler run, in order: what each preset must show.
+fn expected_fires(name: &str) -> Vec<Fire> {
+    const T: &str = "timeout";
+    const C: &str = "callout";
+    const N: &str = "NULL";
+    match name {
+        "cascade-256" => vec![
+            (256, T, "at_boundary", N),
+            (300, T, "later", N),
+            (400, T, "much_later", N),
+        ],
+        "cascade-65536" => vec![(70000, T, "far_away", N)],
+        "readd-earlier" => vec![(150, T, "handler_t", N)],
+        "readd-later" => vec![(350, T, "handler_t", N)],
+        "timeout-add-zero" => vec![
+            (5, T, "one_tick", N),
+            (5, T, "zero_ticks", N),
+            (8, T, "kick", N),
+            (8, T, "from_handler", N),
+        ],
+        "b-before-a" => vec![(300, T, "fb", N), (300, T, "fa", N)],
+        "same-tick-order" => ["fC", "fW0a", "fW0b", "fW1b", "fW1a"]
+            .into_iter()
+            .map(|f| (0x300, T, f, N))
+            .collect(),
+        "ticks-wrap" => vec![(i32::MAX.wrapping_add(53), T, "wrapped", N)],
+        "msec-truncation" => vec![
+            (1, T, "five_ms", N),
+            (1, T, "fifteen_ms", N),
+            (2, T, "twenty_five_ms", N),
+        ],
+        "flags-lifecycle" => vec![(2, T, "look", N)],
+        "callwheel-laps" => vec![(22, C, "short_fn", N), (150, C, "long_fn", N)],
+        "callout-fifo" => vec![(10, C, "fb", N), (10, C, "fc", N), (10, C, "fa", N)],
+        "untimeout-recycled" => vec![(10, C, "hello", N)],
+        "stop-busy" | "drain-wait" => vec![(2, C, "f", N)],
+        "calltodo-lifo" => vec![
+            (3, C, "f", "early"),
+            (5, C, "f", "b"),
+            (5, C, "f", "a"),
+            (5, C, "g", "c1"),
+            (5, C, "g", "c2"),
+        ],
+        "drain-deadlock" | "table-full" | "route-lpm" | "route-refcnt" | "rtm-miss" | "fibs"
+        | "route-cache" | "double-rtfree" => vec![],
+        other => panic!("preset {other} has no expected fires in this test: add them"),
+    }
+}
+
+fn run_preset(name: &str) -> (RunOutcome, &'static Preset) {
+    let p = presets::find(name).unwrap_or_else(|| panic!("no preset {name}"));
+    (run(p.source), p)
+}
+
+fn fires(k: &Kernel) -> Vec<(i32, String, String, String)> {
+    k.events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Fire { via, func, arg, .. } => {
+                Some((e.tick, via.as_str().to_string(), func.clone(), arg.clone()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+fn owned(f: &[Fire]) -> Vec<(i32, String, String, String)> {
+    f.iter()
+        .map(|(t, v, f, a)| (*t, v.to_string(), f.to_string(), a.to_string()))
+        .collect()
+}
+
+fn var(k: &Kernel, name: &str) -> Value {
+    k.vars
+        .get(name)
+        .cloned()
+        .unwrap_or_else(|| panic!("no variable {name}"))
+}
+
+fn int(n: i64) -> Value {
+    Value::Int(n)
+}
+
+fn timeout_events(k: &Kernel) -> Vec<(i32, &TimeoutEvent)> {
+    k.events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Timeout(t) => Some((e.tick, t)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn callout_events(k: &Kernel) -> Vec<(i32, &CalloutEvent)> {
+    k.events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Callout(c) => Some((e.tick, c)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn route_events(k: &Kernel) -> Vec<&RouteEvent> {
+    k.events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Route(r) => Some(r),
+            _ => None,
+        })
+        .collect()
+}
+
+/// (tick, wheel, bucket, count) of every cascade.
+fn cascades(k: &Kernel) -> Vec<(i32, u8, u8, usize)> {
+    timeout_events(k)
+        .into_iter()
+        .filter_map(|(t, e)| match e {
+            TimeoutEvent::Cascade {
+                wheel,
+                bucket,
+                count,
+            } => Some((t, *wheel, *bucket, *count)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The JSON trace lines of one kind.
+fn json_of_kind(r: &RunOutcome, kind: &str) -> Vec<String> {
+    let tag = format!(r#"{{"kind":"{kind}","#);
+    trace::json_lines(&r.kernel, &r.outcome)
+        .into_iter()
+        .filter(|l| l.starts_with(&tag))
+        .collect()
+}
+
+/// The `call` lines of the JSON trace for one function.
+fn call_lines(r: &RunOutcome, call: &str) -> Vec<String> {
+    let tag = format!(r#""call":"{call}","#);
+    json_of_kind(r, "call")
+        .into_iter()
+        .filter(|l| l.contains(&tag))
+        .collect()
+}
+
+fn fire_json(f: &Fire) -> String {
+    format!(
+        r#"{{"kind":"fire","tick":{},"via":"{}","func":"{}","arg":"{}"}}"#,
+        f.0, f.1, f.2, f.3
+    )
+}
+
+// ---- every preset -----------------------------------------------------------------------------
+
+#[test]
+fn there_is_a_preset_for_every_required_behaviour() {
+    let names: Vec<&str> = presets::all().iter().map(|p| p.name).collect();
+    for want in [
+        "cascade-256",
+        "cascade-65536",
+        "readd-earlier",
+        "readd-later",
+        "timeout-add-zero",
+        "same-tick-order",
+        "b-before-a",
+        "ticks-wrap",
+        "msec-truncation",
+        "flags-lifecycle",
+        "callwheel-laps",
+        "callout-fifo",
+        "untimeout-recycled",
+        "stop-busy",
+        "drain-wait",
+        "drain-deadlock",
+        "table-full",
+        "calltodo-lifo",
+        "route-lpm",
+        "route-refcnt",
+        "rtm-miss",
+        "fibs",
+        "route-cache",
+        "double-rtfree",
+    ] {
+        assert!(names.contains(&want), "missing preset {want}");
+    }
+}
+
+#[test]
+fn every_preset_has_a_header_and_runs_to_its_intended_end() {
+    for p in presets::all() {
+        assert!(
+            !p.title.is_empty() && !p.title.starts_with("(bad header"),
+            "{}: {}",
+            p.name,
+            p.title
+        );
+        assert!(
+            p.note.len() > 150,
+            "{}: the note should teach something: {:?}",
+            p.name,
+            p.note
+        );
+        let header = presets::parse_header(p.source).unwrap();
+        assert_eq!(
+            (header.title, header.note),
+            (p.title.clone(), p.note.clone())
+        );
+        let r = run(p.source);
+        match PANICS.iter().find(|(n, _)| *n == p.name) {
+            Some((_, msg)) => match &r.outcome {
+                Outcome::Panicked(m) => assert!(m.starts_with(msg), "{}: {m}", p.name),
+                other => panic!("{} should panic, ended {other:?}", p.name),
+            },
+            None => assert_eq!(r.outcome, Outcome::Ok, "{}", p.name),
+        }
+        assert_eq!(
+            fires(&r.kernel),
+            owned(&expected_fires(p.name)),
+            "{}: handler runs",
+            p.name
+        );
+    }
+}
+
+#[test]
+fn the_readme_lists_every_preset() {
+    let readme = include_str!("../presets/README.md");
+    for p in presets::all() {
+        assert!(
+            readme.contains(&format!("`{}`", p.name)),
+            "presets/README.md does not list {}",
+            p.name
+        );
+    }
+}
+
+// ---- OpenBSD timeout(9) -----------------------------------------------------------------------
+
+#[test]
+fn cascade_256_moves_three_timeouts_from_wheel_1_bucket_1() {
+    let (r, _) = run_preset("cascade-256");
+    let k = &r.kernel;
+    assert_eq!(cascades(k), vec![(256, 1, 1, 3)]);
+    assert_eq!(
+        json_of_kind(&r, "cascade"),
+        vec![r#"{"kind":"cascade","tick":256,"wheel":1,"bucket":1,"count":3}"#]
+    );
+    // All three were parked in wheel 1 bucket 1 first, then t300 and t400 re-bucketed in wheel 0.
+    let rebucketed: Vec<(i32, &str, u8, u8)> = timeout_events(k)
+        .into_iter()
+        .filter_map(|(t, e)| match e {
+            TimeoutEvent::Rebucketed {
+                name,
+                wheel,
+                bucket,
+                ..
+            } => Some((t, name.as_str(), *wheel, *bucket)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        rebucketed,
+        vec![
+            (-49, "t256", 1, 1),
+            (-49, "t300", 1, 1),
+            (-49, "t400", 1, 1),
+            (256, "t300", 0, 0x2c),
+            (256, "t400", 0, 0x90),
+        ]
+    );
+}
+
+#[test]
+fn cascade_65536_goes_through_wheels_2_1_and_0() {
+    let (r, _) = run_preset("cascade-65536");
+    assert_eq!(
+        cascades(&r.kernel),
+        vec![(65536, 2, 1, 1), (69888, 1, 0x11, 1)]
+    );
+    assert_eq!(
+        json_of_kind(&r, "cascade"),
+        vec![
+            r#"{"kind":"cascade","tick":65536,"wheel":2,"bucket":1,"count":1}"#,
+            r#"{"kind":"cascade","tick":69888,"wheel":1,"bucket":17,"count":1}"#,
+        ]
+    );
+}
+
+#[test]
+fn readd_earlier_moves_to_todo_and_readd_later_stays_in_place() {
+    let (r, _) = run_preset("readd-earlier");
+    let k = &r.kernel;
+    assert_eq!((var(k, "r1"), var(k, "r2")), (int(1), int(0)));
+    assert!(timeout_events(k).iter().any(|(t, e)| *t == 100
+        && matches!(
+            e,
+            TimeoutEvent::MovedEarlier {
+                from: Place::Wheel {
+                    wheel: 1,
+                    bucket: 1
+                },
+                old_time: 500,
+                to_time: 150,
+                ..
+            }
+        )));
+
+    let (r, _) = run_preset("readd-later");
+    let k = &r.kernel;
+    assert_eq!((var(k, "r1"), var(k, "r2")), (int(1), int(0)));
+    let ev = timeout_events(k);
+    assert!(ev.iter().any(|(t, e)| *t == 50
+        && matches!(
+            e,
+            TimeoutEvent::LeftInPlace {
+                at: Place::Wheel {
+                    wheel: 0,
+                    bucket: 0x64
+                },
+                old_time: 100,
+                to_time: 350,
+                ..
+            }
+        )));
+    // Lazily: at its old deadline it is re-bucketed, not run.
+    assert!(ev.iter().any(|(t, e)| *t == 100
+        && matches!(
+            e,
+            TimeoutEvent::Rebucketed {
+                from: Place::Wheel {
+                    wheel: 0,
+                    bucket: 0x64
+                },
+                wheel: 0,
+                bucket: 0x5e,
+                delta: 250,
+                ..
+            }
+        )));
+}
+
+#[test]
+fn timeout_add_zero_is_one_tick_late_from_the_script_and_same_pass_from_a_handler() {
+    let (r, _) = run_preset("timeout-add-zero");
+    let dues: Vec<(i32, &str, i32)> = timeout_events(&r.kernel)
+        .into_iter()
+        .filter_map(|(t, e)| match e {
+            TimeoutEvent::Due { name, late } => Some((t, name.as_str(), *late)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        dues,
+        vec![(5, "z1", 0), (5, "z0", 1), (8, "k", 0), (8, "z2", 0)]
+    );
+}
+
+#[test]
+fn b_before_a_and_same_tick_order_follow_the_lists() {
+    let (r, _) = run_preset("b-before-a");
+    assert_eq!(cascades(&r.kernel), vec![(256, 1, 1, 1)]);
+    let (r, _) = run_preset("same-tick-order");
+    assert_eq!(cascades(&r.kernel), vec![(0x300, 1, 3, 2)]);
+    let splices: Vec<(i32, u8, usize)> = timeout_events(&r.kernel)
+        .into_iter()
+        .filter_map(|(t, e)| match e {
+            TimeoutEvent::Splice { bucket, count } => Some((t, *bucket, *count)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(splices, vec![(0x300, 0, 2)]);
+}
+
+#[test]
+fn ticks_wrap_fires_exactly_one_hundred_ticks_later() {
+    let (r, _) = run_preset("ticks-wrap");
+    assert_eq!(r.kernel.clock.ticks, -2_147_483_596);
+    assert!(timeout_events(&r.kernel).iter().any(|(_, e)| matches!(
+        e,
+        TimeoutEvent::Added {
+            to_time: -2_147_483_596,
+            ..
+        }
+    )));
+}
+
+#[test]
+fn msec_truncation_converts_5_15_25_ms_to_0_1_2_ticks() {
+    let (r, _) = run_preset("msec-truncation");
+    let converted: Vec<(&str, i32)> = timeout_events(&r.kernel)
+        .into_iter()
+        .filter_map(|(_, e)| match e {
+            TimeoutEvent::Converted { name, ticks, .. } => Some((name.as_str(), *ticks)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(converted, vec![("m5", 0), ("m15", 1), ("m25", 2)]);
+}
+
+#[test]
+fn flags_lifecycle_shows_triggered_inside_the_handler() {
+    let (r, _) = run_preset("flags-lifecycle");
+    let k = &r.kernel;
+    for (v, want) in [
+        ("i0", 0),
+        ("i1", 1),
+        ("p0", 0),
+        ("p1", 1),
+        ("tr1", 0),
+        ("in_pending", 0),
+        ("in_triggered", 1),
+        ("p2", 0),
+        ("tr2", 1),
+        ("d", 0),
+        ("tr3", 0),
+    ] {
+        assert_eq!(var(k, v), int(want), "{v}");
+    }
+}
+
+// ---- FreeBSD callout(9) / timeout(9) ------------------------------------------------------------
+
+#[test]
+fn callwheel_laps_skips_the_long_callout_once_per_lap() {
+    let (r, _) = run_preset("callwheel-laps");
+    let skips: Vec<(i32, &str, i32)> = callout_events(&r.kernel)
+        .into_iter()
+        .filter_map(|(t, e)| match e {
+            CalloutEvent::Skip { c, laps, .. } => Some((t, c.as_str(), *laps)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(skips, vec![(22, "long", 2), (86, "long", 1)]);
+    assert_eq!(r.kernel.kernel_var("callwheelsize"), Some(int(64)));
+}
+
+#[test]
+fn callout_fifo_moves_a_reset_callout_to_the_tail() {
+    let (r, _) = run_preset("callout-fifo");
+    assert!(callout_events(&r.kernel).iter().any(|(t, e)| *t == 3
+        && matches!(e, CalloutEvent::Reset { c, moved: true, c_time: 10, .. } if c == "a")));
+}
+
+#[test]
+fn untimeout_recycled_cancels_the_second_timeout() {
+    let (r, _) = run_preset("untimeout-recycled");
+    let k = &r.kernel;
+    assert_eq!(var(k, "h1"), Value::Handle(63));
+    assert_eq!(var(k, "h2"), Value::Handle(63), "the slot was recycled");
+    assert!(callout_events(k).iter().any(|(t, e)| *t == 10
+        && matches!(
+            e,
+            CalloutEvent::Untimeout {
+                outcome: UntimeoutOutcome::Stopped { ret: 1 },
+                ..
+            }
+        )));
+}
+
+#[test]
+fn stop_busy_returns_zero_and_the_handler_finishes_later() {
+    let (r, _) = run_preset("stop-busy");
+    let k = &r.kernel;
+    assert_eq!(var(k, "r"), int(0));
+    assert_eq!(var(k, "done"), int(1));
+    assert_eq!(
+        call_lines(&r, "callout_stop"),
+        vec![r#"{"kind":"call","line":14,"tick":2,"call":"callout_stop","ret":0}"#]
+    );
+    assert!(callout_events(k)
+        .iter()
+        .any(|(t, e)| *t == 5 && matches!(e, CalloutEvent::Return { func, .. } if func == "f")));
+}
+
+#[test]
+fn drain_wait_sleeps_three_ticks() {
+    let (r, _) = run_preset("drain-wait");
+    let k = &r.kernel;
+    assert_eq!((var(k, "r"), var(k, "done")), (int(0), int(1)));
+    assert_eq!(k.clock.ticks, 5);
+    let ev = callout_events(k);
+    assert!(ev
+        .iter()
+        .any(|(t, e)| *t == 2 && matches!(e, CalloutEvent::Blocked { .. })));
+    assert!(ev
+        .iter()
+        .any(|(t, e)| *t == 5 && matches!(e, CalloutEvent::Woke { after: 3, .. })));
+    assert_eq!(
+        call_lines(&r, "callout_drain"),
+        vec![r#"{"kind":"call","line":14,"tick":5,"call":"callout_drain","ret":0}"#]
+    );
+}
+
+#[test]
+fn drain_deadlock_and_table_full_end_in_their_panics() {
+    let (r, _) = run_preset("drain-deadlock");
+    assert!(callout_events(&r.kernel).iter().any(
+        |(t, e)| *t == 2 && matches!(e, CalloutEvent::Deadlock { lock, .. } if lock == "Giant")
+    ));
+    let last = trace::json_lines(&r.kernel, &r.outcome).pop().unwrap();
+    assert_eq!(
+        last,
+        r#"{"kind":"panic","tick":2,"msg":"deadlock: callout_drain(&c) sleeps until f() returns, but f() waits for Giant, held by the sleeping thread"}"#
+    );
+
+    let (r, _) = run_preset("table-full");
+    let k = &r.kernel;
+    assert_eq!(var(k, "h1"), Value::Handle(3));
+    assert_eq!(var(k, "h4"), Value::Handle(0));
+    assert!(!k.vars.contains_key("h5"), "the fifth call never returned");
+    assert_eq!(r.outcome, Outcome::Panicked("timeout table full".into()));
+}
+
+#[test]
+fn calltodo_inserts_in_front_of_equal_deadlines() {
+    let (r, _) = run_preset("calltodo-lifo");
+    let inserted: Vec<(&str, Option<&str>)> = callout_events(&r.kernel)
+        .into_iter()
+        .filter_map(|(_, e)| match e {
+            CalloutEvent::TodoInsert { arg, before, .. } => Some((arg.as_str(), before.as_deref())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        inserted,
+        vec![("a", None), ("b", Some("f(a)")), ("early", Some("f(b)"))]
+    );
+}
+
+// ---- FreeBSD rtalloc(9) -------------------------------------------------------------------------
+
+/// The `ret` of every call to `name`, by destination (null for NULL).
+fn rets(r: &RunOutcome, name: &str) -> Vec<String> {
+    call_lines(r, name)
+        .iter()
+        .map(|l| {
+            let at = l.find(r#""ret":"#).expect("a ret field") + 6;
+            let rest = &l[at..];
+            let end = rest.find([',', '}']).unwrap();
+            rest[..end].trim_matches('"').to_string()
+        })
+        .collect()
+}
+
+fn lookups(k: &Kernel) -> Vec<(u32, Option<u32>, bool)> {
+    route_events(k)
+        .into_iter()
+        .filter_map(|e| match e {
+            RouteEvent::Lookup { walk, .. } => Some((
+                walk.dst,
+                walk.route,
+                walk.steps.iter().any(|s| matches!(s, WalkStep::Up { .. })),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn route_lpm_backtracks_to_the_16_and_to_the_default() {
+    let (r, _) = run_preset("route-lpm");
+    assert_eq!(
+        rets(&r, "rtalloc1"),
+        vec!["10.1.2.3/32", "10.1.0.0/16", "10.0.0.0/8", "0.0.0.0/0"]
+    );
+    let ip = |a: u32, b: u32, c: u32, d: u32| (a << 24) | (b << 16) | (c << 8) | d;
+    assert_eq!(
+        lookups(&r.kernel),
+        vec![
+            (ip(10, 1, 2, 3), Some(3), false),
+            (ip(10, 1, 2, 4), Some(2), true),
+            (ip(10, 200, 0, 1), Some(1), false),
+            (ip(192, 0, 2, 1), Some(0), true),
+        ]
+    );
+    assert!(call_lines(&r, "rtalloc1")
+        .iter()
+        .all(|l| l.ends_with(r#","refcnt":1}"#)));
+    assert!(r.kernel.rt.entries.iter().all(|e| e.refcnt == 0));
+}
+
+#[test]
+fn route_refcnt_keeps_the_deleted_route_in_rttrash_until_rtfree() {
+    let (r, _) = run_preset("route-refcnt");
+    let k = &r.kernel;
+    assert_eq!(
+        json_of_kind(&r, "route_delete"),
+        vec![r#"{"kind":"route_delete","tick":0,"dst":"10.0.0.0/8","fib":0,"refcnt":1}"#]
+    );
+    assert_eq!((var(k, "trash"), var(k, "trash_after")), (int(1), int(0)));
+    assert_eq!(var(k, "gone"), Value::Null, "deleted: lookups miss it");
+    assert_eq!(var(k, "rt"), Value::Null, "RTFREE clears the pointer");
+    assert_eq!(
+        call_lines(&r, "RTFREE"),
+        vec![
+            r#"{"kind":"call","line":14,"tick":0,"call":"RTFREE","ret":null,"refcnt":0,"freed":true}"#
+        ]
+    );
+    assert!(k.rt.entry(0).unwrap().freed.is_some());
+}
+
+#[test]
+fn rtm_miss_is_sent_only_when_reporting() {
+    let (r, _) = run_preset("rtm-miss");
+    let k = &r.kernel;
+    assert_eq!(
+        json_of_kind(&r, "rtm"),
+        vec![
+            r#"{"kind":"rtm","tick":0,"type":"RTM_ADD","dst":"10.0.0.0/8","fib":0}"#,
+            r#"{"kind":"rtm","tick":0,"type":"RTM_MISS","dst":"11.0.0.1","fib":0}"#,
+            r#"{"kind":"rtm","tick":0,"type":"RTM_ADD","dst":"0.0.0.0/0","fib":0}"#,
+        ]
+    );
+    assert_eq!(
+        (var(k, "quiet"), var(k, "loud")),
+        (Value::Null, Value::Null)
+    );
+    assert_eq!(var(k, "unreach"), int(2));
+    assert_eq!(
+        rets(&r, "rtalloc1"),
+        vec!["10.0.0.0/8", "null", "null", "0.0.0.0/0"]
+    );
+}
+
+#[test]
+fn fibs_give_different_answers_for_the_same_destination() {
+    let (r, _) = run_preset("fibs");
+    assert_eq!(
+        rets(&r, "rtalloc1_fib"),
+        vec!["10.0.0.0/8", "10.0.0.0/8", "null", "0.0.0.0/0"]
+    );
+    let found: Vec<(u32, u32)> = lookups(&r.kernel)
+        .into_iter()
+        .filter_map(|(_, rt, _)| rt)
+        .map(|id| {
+            let e = r.kernel.rt.entry(id).unwrap();
+            (e.fib, e.gateway)
+        })
+        .collect();
+    let gw = |a: u32, b: u32, c: u32, d: u32| (a << 24) | (b << 16) | (c << 8) | d;
+    assert_eq!(
+        found,
+        vec![
+            (0, gw(192, 168, 1, 1)),
+            (1, gw(172, 16, 0, 1)),
+            (1, gw(172, 16, 0, 254))
+        ]
+    );
+}
+
+#[test]
+fn route_cache_is_replaced_after_the_cached_route_is_deleted() {
+    let (r, _) = run_preset("route-cache");
+    let k = &r.kernel;
+    assert_eq!(var(k, "first"), Value::Route(0));
+    assert_eq!(var(k, "second"), Value::Route(1));
+    let ev = route_events(k);
+    assert_eq!(
+        ev.iter()
+            .filter(|e| matches!(e, RouteEvent::CacheKept { .. }))
+            .count(),
+        1
+    );
+    assert_eq!(
+        ev.iter()
+            .filter(|e| matches!(e, RouteEvent::CacheStale { .. }))
+            .count(),
+        1
+    );
+    assert!(k.rt.entry(0).unwrap().freed.is_some());
+    let e1 = k.rt.entry(1).unwrap();
+    assert_eq!((e1.refcnt, e1.in_table, e1.freed), (0, true, None));
+    assert_eq!(k.rt.rttrash, 0);
+}
+
+#[test]
+fn double_rtfree_is_a_use_after_free() {
+    let (r, _) = run_preset("double-rtfree");
+    match &r.outcome {
+        Outcome::Panicked(m) => assert!(m.contains("use after free"), "{m}"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        call_lines(&r, "RTFREE"),
+        vec![
+            r#"{"kind":"call","line":12,"tick":0,"call":"RTFREE","ret":null,"refcnt":0,"freed":true}"#
+        ],
+        "only the first RTFREE returned"
+    );
+}
+
+// ---- through the binary -------------------------------------------------------------------------
+
+#[test]
+fn every_preset_through_hardclock_trace() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("presets");
+    for p in presets::all() {
+        let path = dir.join(format!("{}.hc", p.name));
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            p.source,
+            "{}: the embedded copy is the file",
+            p.name
+        );
+        let out = Command::new(env!("CARGO_BIN_EXE_hardclock-trace"))
+            .arg(&path)
+            .args(["--format", "json"])
+            .output()
+            .expect("run hardclock-trace");
+        let panics = PANICS.iter().any(|(n, _)| *n == p.name);
+        assert_eq!(
+            out.status.code(),
+            Some(if panics { 1 } else { 0 }),
+            "{}: {}",
+            p.name,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let fire_lines: Vec<&str> = stdout
+            .lines()
+            .filter(|l| l.starts_with(r#"{"kind":"fire","#))
+            .collect();
+        let want: Vec<String> = expected_fires(p.name).iter().map(fire_json).collect();
+        assert_eq!(fire_lines, want, "{}: fire lines", p.name);
+        let last = stdout.lines().last().unwrap_or("");
+        assert_eq!(
+            last.starts_with(r#"{"kind":"panic","#),
+            panics,
+            "{}: last line {last}",
+            p.name
+        );
+        // The library renders the same trace.
+        let r = run(p.source);
+        assert_eq!(
+            stdout.lines().collect::<Vec<_>>(),
+            trace::json_lines(&r.kernel, &r.outcome),
+            "{}",
+            p.name
+        );
+    }
+}
+
+#[test]
+fn text_traces_read_as_handouts() {
+    let (r, _) = run_preset("route-refcnt");
+    let text = trace::text_lines(&r.kernel, &r.outcome);
+    assert!(text.contains(
+        &"[tick 0] line 9: rtalloc1() returned rt#0 10.0.0.0/8. rt_refcnt is now 1.".to_string()
+    ));
+    assert!(text.contains(&"[tick 0] line 14: RTFREE() called. The route is freed.".to_string()));
+    let (r, _) = run_preset("cascade-256");
+    let text = trace::text_lines(&r.kernel, &r.outcome);
+    assert!(text
+        .iter()
+        .any(|l| l.starts_with("[tick 256] The lower wheel wrapped")
+            && l.contains("wheel 1 bucket 0x01 (3 entries)")));
+}
