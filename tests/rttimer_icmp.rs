@@ -58,7 +58,7 @@ fn pmtu_route_is_learned_referenced_expired_and_freed() {
     );
     let sc = Scenario::compile(&src).unwrap();
     let mut k = sc.boot();
-    let mut step = |k: &mut Kernel, i: usize| {
+    let step = |k: &mut Kernel, i: usize| {
         sc.step(k, i).unwrap();
     };
     for i in 0..5 {
@@ -110,7 +110,9 @@ fn pmtu_route_is_learned_referenced_expired_and_freed() {
 #[test]
 fn pmtu_timeout_sysctl_changes_the_queue() {
     // Shortened to 2 s at tick 60: 0 + 2 < 3 at the scan of tick 350.
-    let k = run_ok(&format!("{PMTU} hardclock(10); ip_mtudisc_timeout = 2; hardclock(400);"));
+    let k = run_ok(&format!(
+        "{PMTU} hardclock(10); ip_mtudisc_timeout = 2; hardclock(400);"
+    ));
     assert_eq!(deletes(&k, "10.9.8.7/32"), vec![350]);
     assert_eq!(k.kernel_var("ip_mtudisc_timeout"), Some(Value::Int(2)));
     // Set before the first message: the queue is created with it.
@@ -124,15 +126,18 @@ fn pmtu_timeout_sysctl_changes_the_queue() {
 fn pmtu_guesses_plateaus_and_applies_locks() {
     let k = run_ok(
         "route_add(10.0.0.0/8, 192.168.1.1);
-         icmp_mtudisc(10.9.8.7, 0);
-         a = 0;",
+         icmp_mtudisc(10.9.8.7, 0);",
     );
     assert_eq!(row(&k, "10.9.8.7").unwrap().mtu, 1492, "below 1500");
     let k = run_ok(
         "route_add(10.0.0.0/8, 192.168.1.1);
          icmp_mtudisc(10.9.8.7, 0); icmp_mtudisc(10.9.8.7, 0); icmp_mtudisc(10.9.8.7, 0);",
     );
-    assert_eq!(row(&k, "10.9.8.7").unwrap().mtu, 508, "1500 -> 1492 -> 1006 -> 508");
+    assert_eq!(
+        row(&k, "10.9.8.7").unwrap().mtu,
+        508,
+        "1500 -> 1492 -> 1006 -> 508"
+    );
     assert_eq!(route::netstat(&k, 0).len(), 2, "one host route, re-used");
     assert_eq!(rttimer::queues(&k)[0].count, 1, "one timer, refreshed");
 
@@ -189,8 +194,7 @@ fn pmtu_on_a_static_host_route_only_resets_the_mtu() {
         "route_add(10.2.2.2, 192.168.1.1);
          ip_mtudisc_timeout = 1;
          icmp_mtudisc(10.2.2.2, 1300);
-         hardclock(150);
-         m = 0;",
+         hardclock(150);",
     );
     assert_eq!(row(&k, "10.2.2.2").unwrap().mtu, 1300, "not expired yet");
     let k = run_ok(
@@ -219,10 +223,16 @@ const REDIRECT: &str = "
 fn redirect_route_is_learned_and_expires() {
     let k = run_ok(REDIRECT);
     let r = row(&k, "10.5.5.5").unwrap();
-    assert_eq!((r.flags.as_str(), r.gateway.as_str()), ("UGHD", "192.168.1.2"));
+    assert_eq!(
+        (r.flags.as_str(), r.gateway.as_str()),
+        ("UGHD", "192.168.1.2")
+    );
     // The static host route is changed in place and marked modified.
     let r = row(&k, "10.7.7.7").unwrap();
-    assert_eq!((r.flags.as_str(), r.gateway.as_str()), ("UGHMS", "192.168.1.4"));
+    assert_eq!(
+        (r.flags.as_str(), r.gateway.as_str()),
+        ("UGHMS", "192.168.1.4")
+    );
     let lanes = rttimer::queues(&k);
     assert_eq!(lanes[0].name, "q#0 (icmp_redirect_timeout_q)");
     assert_eq!(lanes[0].count, 3);
@@ -247,7 +257,10 @@ fn redirtimeout_zero_destroys_the_queue_and_its_routes() {
     // Both learned routes went at once, at tick 50, without waiting for a scan.
     assert_eq!(deletes(&k, "10.5.5.5/32"), vec![50]);
     assert_eq!(deletes(&k, "10.6.6.6/32"), vec![50]);
-    assert!(row(&k, "10.7.7.7").is_some(), "static: the action leaves it");
+    assert!(
+        row(&k, "10.7.7.7").is_some(),
+        "static: the action leaves it"
+    );
     assert!(rttimer::queues(&k).is_empty());
     assert_eq!(k.kernel_var("icmp_redirect_timeout_q"), Some(Value::Null));
     // With redirtimeout 0 a new redirect route never expires.

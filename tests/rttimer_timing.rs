@@ -123,7 +123,11 @@ fn expiry_tick_for_timeouts_and_phases() {
         assert_eq!(timers.len(), 1);
         let uptime_at_add = i64::from(add / hz);
         assert_eq!(timers[0].expiry_second, uptime_at_add + timeout + 1);
-        assert_eq!(timers[0].expiry_tick, Some(want), "predicted tick, case {hz} {arm} {add} {timeout}");
+        assert_eq!(
+            timers[0].expiry_tick,
+            Some(want),
+            "predicted tick, case {hz} {arm} {add} {timeout}"
+        );
         // netstat's Expire column shows the same second.
         let row = route::netstat(&k, 0)
             .into_iter()
@@ -149,7 +153,11 @@ fn scanner_is_a_timeout_rearmed_every_hz() {
     assert_eq!(rttimer::scanner_next_tick(&k), Some(400));
     // A second queue does not arm a second scanner.
     let k = run_ok("a = rt_timer_queue_create(5); hardclock(50); b = rt_timer_queue_create(1); hardclock(150);");
-    assert_eq!(rttimer::scanner_next_tick(&k), Some(300), "still the phase of the first queue");
+    assert_eq!(
+        rttimer::scanner_next_tick(&k),
+        Some(300),
+        "still the phase of the first queue"
+    );
     let names: Vec<String> = rttimer::queues(&k).into_iter().map(|q| q.name).collect();
     assert_eq!(names, vec!["q#1", "q#0"], "newest queue at the head");
 }
@@ -188,7 +196,15 @@ fn queue_change_lengthens_entries_already_queued() {
     ));
     assert_eq!(fires(&k), vec![(600, "10.0.0.1/32".into(), "f".into())]);
     let changed = k.events.iter().any(|e| {
-        matches!(&e.kind, EventKind::RtTimer(rttimer::RtTimerEvent::QueueChanged { from: 1, to: 5, count: 1, .. }))
+        matches!(
+            &e.kind,
+            EventKind::RtTimer(rttimer::RtTimerEvent::QueueChanged {
+                from: 1,
+                to: 5,
+                count: 1,
+                ..
+            })
+        )
     });
     assert!(changed);
 }
