@@ -155,7 +155,11 @@ impl RtTimerEvent {
                 to,
                 count,
             } => format!(
-                "rt_timer_queue_change: {queue} timeout {from} s -> {to} s; nothing is rescheduled, the next scan judges all {count} entries by the new value."
+                "rt_timer_queue_change: {queue} timeout {from} s -> {to} s; nothing is rescheduled, the next scan judges {} by the new value.",
+                match count {
+                    1 => "its 1 entry".to_string(),
+                    n => format!("all {n} entries"),
+                }
             ),
             E::QueueDestroyed {
                 queue,
@@ -284,6 +288,51 @@ impl RtTimerEvent {
                     )
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentences_give_the_rule_and_the_numbers() {
+        let table = [
+            (
+                RtTimerEvent::Added {
+                    route: "rt#1 10.9.8.7/32".into(),
+                    func: "icmp_mtudisc_timeout".into(),
+                    queue: "q#0 (ip_mtudisc_timeout_q)".into(),
+                    rtt_time: 4,
+                    timeout: 600,
+                    expiry_second: 605,
+                },
+                "rt_timer_add: rt#1 10.9.8.7/32 gets icmp_mtudisc_timeout() at the tail of q#0 (ip_mtudisc_timeout_q) with rtt_time 4; since 4 + 600 < uptime must hold, the first scan in second 605 takes it.",
+            ),
+            (
+                RtTimerEvent::Expired {
+                    route: "rt#2 10.0.0.1/32".into(),
+                    func: "NULL".into(),
+                    queue: "q#1".into(),
+                    rtt_time: 3,
+                    timeout: 1,
+                    uptime: 5,
+                },
+                "rt_timer_timer: head of q#1 is rt#2 10.0.0.1/32: 3 + 1 < 5 (age 2 s), so it is unlinked and NULL (delete the route) runs.",
+            ),
+            (
+                RtTimerEvent::QueueChanged {
+                    queue: "q#1".into(),
+                    from: 5,
+                    to: 1,
+                    count: 1,
+                },
+                "rt_timer_queue_change: q#1 timeout 5 s -> 1 s; nothing is rescheduled, the next scan judges its 1 entry by the new value.",
+            ),
+        ];
+        for (e, want) in table {
+            assert_eq!(e.narrate(), want);
         }
     }
 }
