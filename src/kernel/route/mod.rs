@@ -33,7 +33,7 @@ pub use radix::RadixTree;
 pub use radix_match::{LookupWalk, WalkStep};
 pub use rtentry::RtEntry;
 pub use table::{
-    lookup, netstat, rt_add_host_dynamic, rt_delete_by_key, rt_lookup_exact, rttrash_list,
+    lookup, netstat, rt_add_host_dynamic, rt_delete_by_key, rt_lookup_exact, rtm, rttrash_list,
     NetstatRow,
 };
 

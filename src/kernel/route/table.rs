@@ -16,7 +16,7 @@ pub(super) fn emit(k: &mut Kernel, e: RouteEvent) {
 }
 
 /// Sends a routing-socket message: logged in [`super::Routes::rtm`] and emitted.
-pub(super) fn rtm(k: &mut Kernel, kind: RtmType, dst: String, fib: u32, flags: u32) {
+pub fn rtm(k: &mut Kernel, kind: RtmType, dst: String, fib: u32, flags: u32) {
     let m = RtMsg {
         kind,
         dst,
@@ -230,6 +230,9 @@ pub(super) fn free_entry(k: &mut Kernel, id: u32) {
     e.freed = Some(tick);
     e.locked = false;
     k.rt.rttrash -= 1;
+    // NetBSD's rtfree ends with rt_timer_remove_all: timers added while the entry sat in
+    // rttrash must not outlive it.
+    crate::kernel::rttimer::remove_all(k, id);
     let ev = RouteEvent::Freed {
         id,
         name: name(k, id),

@@ -1,0 +1,386 @@
+//! NetBSD `rt_timer(9)`: per-route callouts kept on FIFO queues of equal timeout, as in
+//! `sys/net/route.c` of NetBSD 1.6-3.x (reference §3, versions A and B).
+//!
+//! The man page's idea (Kevin Lahey, NASA Ames, 1998): one queue per timeout period. Every
+//! timer on a queue has the same `rtq_timeout`, and timers are appended with a non-decreasing
+//! `rtt_time`, so a queue is sorted by expiry for free and the scanner only ever looks at
+//! heads. Adding, removing and expiring are all O(1); the price is a 1-second granularity.
+//!
+//! * `rt_timer_queue_create` puts the new queue at the HEAD of the global list; the very first
+//!   call arms the scanner `rt_timer_ch`, a timeout on the OpenBSD wheel that calls
+//!   `rt_timer_timer` every `hz` ticks.
+//! * `rt_timer_add(rt, fn, q)` first drops the route's timer with the same `fn` (on any queue),
+//!   then appends a timer stamped `rtt_time = time_uptime`.
+//! * The scan visits queues newest first and pops heads while `rtt_time + rtq_timeout <
+//!   time_uptime` (strict), running the action: `fn(rt, rtt)`, or for `fn == NULL`
+//!   `rtrequest(RTM_DELETE)` of the route's key. A timer added in uptime second S therefore
+//!   goes at the first scan of second S + T + 1 ([`queue::expiry_second`]): a real lifetime
+//!   strictly between T and T + 2 seconds.
+//!
+//! Files: [`queue`] (the queues, the timers and the scan), [`icmp`] (the two users: path-MTU
+//! discovery and ICMP redirects), [`view`] (read-only views for the UI), [`events`].
+//!
+//! Choices where the kernel is undefined or silent:
+//! * A destroyed queue stays in the arena, marked; any later use (add, change, count, destroy)
+//!   is a use after free in C and a simulated panic here. Destroying `ip_mtudisc_timeout_q`
+//!   from a scenario and then receiving an ICMP message panics the same way.
+//! * The kernel's queues are created on first use (the first `icmp_mtudisc` or `icmp_redirect`,
+//!   or a sysctl write that must change them) rather than at boot, so that scenarios which
+//!   never touch them do not get a scanner on the wheel.
+//! * A `NULL` action is shown in traces as `func "NULL"`; the core records the fire, then this
+//!   module deletes the route.
+//! * `rt_timer_queue_create` takes a `u_int`: a negative timeout is a scenario error.
+//!   `rt_timer_queue_change` takes a `long` and accepts anything ("Any value, including 0, is
+//!   valid"); a negative timeout expires every entry at the next scan.
+//! * A route keeps its timers while it is in rttrash only if they were added after it was
+//!   deleted; they are dropped when it is finally freed (A's `rtfree` calls
+//!   `rt_timer_remove_all`), so no timer ever points at freed memory.
+
+pub mod events;
+pub mod icmp;
+pub mod queue;
+pub mod view;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+pub use events::{PmtuIgnored, RemoveWhy, RtTimerEvent};
+pub use queue::{expiry_second, remove_all};
+pub use view::{queues, route_timers, scanner_next_tick, QueueView, TimerView};
+
+use super::api::{Args, Param, Signature};
+use super::{Kernel, KernelError, Value};
+
+/// The scanner's `struct timeout` on the OpenBSD wheel.
+pub const RT_TIMER_CH: &str = "rt_timer_ch";
+/// The scanner's handler, as traces show it.
+pub const RT_TIMER_TIMER: &str = "rt_timer_timer";
+/// How traces name the action of a timer added with `fn == NULL`.
+pub const NULL_FUNC: &str = "NULL";
+/// `IPMTUDISCTIMEOUT`: 10 minutes, "as per RFC 1191".
+pub const IPMTUDISCTIMEOUT: i64 = 600;
+/// Default of `net.inet.icmp.redirtimeout`.
+pub const ICMP_REDIRTIMEOUT: i64 = 600;
+
+/// One `struct rttimer`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RtTimer {
+    pub id: u32,
+    /// `rtt_rt`.
+    pub rt: u32,
+    /// `rtt_func`; None for NULL (delete the route).
+    pub func: Option<String>,
+    /// `rtt_queue`.
+    pub queue: u32,
+    /// `rtt_time`: `time_uptime` when it was added.
+    pub rtt_time: i64,
+}
+
+impl RtTimer {
+    /// The function as traces print it.
+    pub fn func_name(&self) -> &str {
+        self.func.as_deref().unwrap_or(NULL_FUNC)
+    }
+}
+
+/// One `struct rttimer_queue`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RtTimerQueue {
+    pub id: u32,
+    /// `rtq_timeout`, seconds.
+    pub rtq_timeout: i64,
+    /// `rtq_head`: timer ids, head first. Its length is `rtq_count`.
+    pub rtq_head: Vec<u32>,
+    /// The kernel variable that points at it, for the kernel's own queues.
+    pub kernel_name: Option<&'static str>,
+    /// The tick `rt_timer_queue_destroy` ran at; the memory is gone after that.
+    pub destroyed: Option<i32>,
+}
+
+impl RtTimerQueue {
+    /// `rt_timer_count(q)`.
+    pub fn rtq_count(&self) -> usize {
+        self.rtq_head.len()
+    }
+}
+
+/// All rt_timer state.
+#[derive(Clone, Debug)]
+pub struct RtTimers {
+    /// Every queue ever created, by id (destroyed ones kept, marked).
+    pub queues: Vec<RtTimerQueue>,
+    /// `rttimer_queue_head`: live queue ids, head (newest) first: the scan order.
+    pub order: Vec<u32>,
+    /// Live timers by id; ids are never reused.
+    pub timers: BTreeMap<u32, RtTimer>,
+    next_timer: u32,
+    /// `rt_timer_init` has run: the scanner is armed.
+    pub initialized: bool,
+    /// `ip_mtudisc_timeout` (net.inet.ip.mtudisctimeout), seconds.
+    pub ip_mtudisc_timeout: i64,
+    pub ip_mtudisc_timeout_q: Option<u32>,
+    /// `icmp_redirtimeout` (net.inet.icmp.redirtimeout), seconds; 0 = redirects never expire.
+    pub icmp_redirtimeout: i64,
+    pub icmp_redirect_timeout_q: Option<u32>,
+    /// Routes whose RTV_MTU metric is locked (`rmx_locks & RTV_MTU`).
+    pub mtu_locked: BTreeSet<u32>,
+}
+
+impl Default for RtTimers {
+    fn default() -> Self {
+        RtTimers {
+            queues: Vec::new(),
+            order: Vec::new(),
+            timers: BTreeMap::new(),
+            next_timer: 0,
+            initialized: false,
+            ip_mtudisc_timeout: IPMTUDISCTIMEOUT,
+            ip_mtudisc_timeout_q: None,
+            icmp_redirtimeout: ICMP_REDIRTIMEOUT,
+            icmp_redirect_timeout_q: None,
+            mtu_locked: BTreeSet::new(),
+        }
+    }
+}
+
+impl RtTimers {
+    pub fn queue(&self, q: u32) -> Option<&RtTimerQueue> {
+        self.queues.get(q as usize)
+    }
+
+    /// A queue that exists and has not been destroyed.
+    pub fn live_queue(&self, q: u32) -> Option<&RtTimerQueue> {
+        self.queue(q).filter(|q| q.destroyed.is_none())
+    }
+
+    /// "q#0", or "q#0 (ip_mtudisc_timeout_q)" for the kernel's own queues.
+    pub fn queue_name(&self, q: u32) -> String {
+        match self.queue(q).and_then(|q| q.kernel_name) {
+            Some(n) => format!("q#{q} ({n})"),
+            None => format!("q#{q}"),
+        }
+    }
+}
+
+const QUEUE: (&str, Param) = ("struct rttimer_queue *q", Param::Queue);
+const RT: (&str, Param) = ("struct rtentry *rt", Param::Route);
+
+pub const API: &[Signature] = &[
+    Signature {
+        name: "rt_timer_queue_create",
+        params: &[("u_int timeout", Param::Int)],
+        optional: 0,
+        ret: "struct rttimer_queue *",
+        page: "rt_timer(9)",
+    },
+    Signature {
+        name: "rt_timer_queue_change",
+        params: &[QUEUE, ("long timeout", Param::Int)],
+        optional: 0,
+        ret: "void",
+        page: "rt_timer(9)",
+    },
+    Signature {
+        name: "rt_timer_queue_destroy",
+        params: &[QUEUE, ("int destroy", Param::Int)],
+        optional: 0,
+        ret: "void",
+        page: "rt_timer(9)",
+    },
+    Signature {
+        name: "rt_timer_count",
+        params: &[QUEUE],
+        optional: 0,
+        ret: "unsigned long",
+        page: "net/route.c",
+    },
+    Signature {
+        name: "rt_timer_add",
+        params: &[
+            RT,
+            (
+                "void (*fn)(struct rtentry *, struct rttimer *)",
+                Param::Func,
+            ),
+            QUEUE,
+        ],
+        optional: 0,
+        ret: "int",
+        page: "rt_timer(9)",
+    },
+    Signature {
+        name: "rt_timer_remove_all",
+        params: &[RT],
+        optional: 0,
+        ret: "void",
+        page: "rt_timer(9)",
+    },
+    Signature {
+        name: "icmp_mtudisc",
+        params: &[
+            ("in_addr dst", Param::Addr),
+            ("u_short icmp_nextmtu", Param::Int),
+        ],
+        optional: 0,
+        ret: "void",
+        page: "netinet/ip_icmp.c",
+    },
+    Signature {
+        name: "icmp_redirect",
+        params: &[
+            ("in_addr dst", Param::Addr),
+            ("in_addr gateway", Param::Addr),
+        ],
+        optional: 0,
+        ret: "void",
+        page: "netinet/ip_icmp.c",
+    },
+];
+
+/// Runs `name` if it is an rt_timer(9) or ICMP function.
+pub fn call(k: &mut Kernel, name: &str, args: &Args) -> Option<Result<Value, KernelError>> {
+    if !API.iter().any(|s| s.name == name) {
+        return None;
+    }
+    Some(dispatch(k, name, args))
+}
+
+fn dispatch(k: &mut Kernel, name: &str, args: &Args) -> Result<Value, KernelError> {
+    match name {
+        "rt_timer_queue_create" => {
+            let t = args.int(0)?;
+            if !(0..=i64::from(u32::MAX)).contains(&t) {
+                return Err(KernelError::arg(
+                    0,
+                    format!(
+                        "rt_timer_queue_create: timeout is a u_int (0..{}), got {t}",
+                        u32::MAX
+                    ),
+                ));
+            }
+            queue::queue_create(k, t, None).map(Value::Queue)
+        }
+        "rt_timer_queue_change" => {
+            let q = queue_arg(k, args, 0)?;
+            queue::queue_change(k, q, args.int(1)?);
+            Ok(Value::Null)
+        }
+        "rt_timer_queue_destroy" => {
+            let q = queue_arg(k, args, 0)?;
+            queue::queue_destroy(k, q, args.int(1)? != 0)?;
+            Ok(Value::Null)
+        }
+        "rt_timer_count" => {
+            let q = queue_arg(k, args, 0)?;
+            let n = k.rtt.live_queue(q).map_or(0, RtTimerQueue::rtq_count);
+            Ok(Value::Int(n as i64))
+        }
+        "rt_timer_add" => {
+            let rt = queue::route_arg(k, args, 0)?;
+            let func = args.func(1)?.map(str::to_string);
+            let q = queue_arg(k, args, 2)?;
+            queue::timer_add(k, rt, func, q).map(Value::Int)
+        }
+        "rt_timer_remove_all" => {
+            let rt = queue::route_arg(k, args, 0)?;
+            queue::remove_all_why(k, rt, RemoveWhy::RemoveAll);
+            Ok(Value::Null)
+        }
+        "icmp_mtudisc" => {
+            let dst = args.addr(0)?;
+            let mtu = args.int(1)?;
+            let Ok(mtu) = u16::try_from(mtu) else {
+                return Err(KernelError::arg(
+                    1,
+                    format!("icmp_mtudisc: icmp_nextmtu is a 16-bit field (0..65535), got {mtu}"),
+                ));
+            };
+            icmp::icmp_mtudisc(k, dst, u32::from(mtu))?;
+            Ok(Value::Null)
+        }
+        _ => {
+            let dst = args.addr(0)?;
+            let gw = args.addr(1)?;
+            icmp::icmp_redirect(k, dst, gw)?;
+            Ok(Value::Null)
+        }
+    }
+}
+
+/// A queue argument that must still exist: a destroyed one is a use after free.
+fn queue_arg(k: &mut Kernel, args: &Args, i: usize) -> Result<u32, KernelError> {
+    let q = args.queue(i)?;
+    queue::check_queue(k, q, args.name).map_err(|e| match e {
+        KernelError::Scenario { msg, .. } => KernelError::arg(i, msg),
+        p => p,
+    })?;
+    Ok(q)
+}
+
+/// Runs a built-in kernel function fired by a wheel or by the scan: `rt_timer_timer` (the
+/// scan itself), `icmp_mtudisc_timeout`, `icmp_redirect_timeout`. False if `func` is not one.
+pub fn run_builtin(k: &mut Kernel, func: &str, arg: &Value) -> Result<bool, KernelError> {
+    match func {
+        RT_TIMER_TIMER => queue::rt_timer_timer(k)?,
+        icmp::ICMP_MTUDISC_TIMEOUT | icmp::ICMP_REDIRECT_TIMEOUT => {
+            let Value::Route(rt) = arg else {
+                return Err(k.panic(format!("{func}: bad route to timeout (arg {arg})")));
+            };
+            queue::check_route(k, *rt, func)?;
+            if func == icmp::ICMP_MTUDISC_TIMEOUT {
+                icmp::icmp_mtudisc_timeout(k, *rt)?;
+            } else {
+                icmp::icmp_redirect_timeout(k, *rt)?;
+            }
+        }
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
+
+/// `ip_mtudisc_timeout`, `icmp_redirtimeout`, and the two queue pointers (read-only).
+pub fn read_var(k: &Kernel, name: &str) -> Option<Value> {
+    let r = &k.rtt;
+    let q = |q: Option<u32>| q.map_or(Value::Null, Value::Queue);
+    match name {
+        "ip_mtudisc_timeout" => Some(Value::Int(r.ip_mtudisc_timeout)),
+        "icmp_redirtimeout" => Some(Value::Int(r.icmp_redirtimeout)),
+        "ip_mtudisc_timeout_q" => Some(q(r.ip_mtudisc_timeout_q)),
+        "icmp_redirect_timeout_q" => Some(q(r.icmp_redirect_timeout_q)),
+        _ => None,
+    }
+}
+
+/// The sysctl handlers: `net.inet.ip.mtudisctimeout` and `net.inet.icmp.redirtimeout`.
+pub fn write_var(k: &mut Kernel, name: &str, v: &Value) -> Result<bool, KernelError> {
+    let n = match (name, v) {
+        ("ip_mtudisc_timeout" | "icmp_redirtimeout", Value::Int(n)) => *n,
+        ("ip_mtudisc_timeout" | "icmp_redirtimeout", v) => {
+            return Err(KernelError::msg(format!(
+                "{name} must be an int (seconds), got {}",
+                v.type_name()
+            )))
+        }
+        ("ip_mtudisc_timeout_q" | "icmp_redirect_timeout_q", _) => {
+            return Err(KernelError::msg(format!(
+                "{name} is the kernel's own queue pointer and cannot be set; change its timeout with {} instead",
+                if name == "ip_mtudisc_timeout_q" {
+                    "ip_mtudisc_timeout"
+                } else {
+                    "icmp_redirtimeout"
+                }
+            )))
+        }
+        _ => return Ok(false),
+    };
+    if n < 0 {
+        return Err(KernelError::msg(format!(
+            "{name}: EINVAL, the sysctl rejects negative timeouts (got {n})"
+        )));
+    }
+    if name == "ip_mtudisc_timeout" {
+        icmp::set_mtudisc_timeout(k, n)?;
+    } else {
+        icmp::set_redirtimeout(k, n)?;
+    }
+    Ok(true)
+}
