@@ -36,9 +36,12 @@ pub struct Event {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EventKind {
-    /// `hardclock()` incremented `ticks`.
+    /// `hardclock()` incremented `ticks`. Within one `run_ticks`, `count` hardclocks share one
+    /// event: the first `count - 1` had nothing else to report, `ticks` is the value after the
+    /// last, and the events that follow belong to that last tick.
     Tick {
         ticks: i32,
+        count: u32,
     },
     /// A scenario statement called the API (or set a kernel variable).
     Call {
@@ -71,8 +74,11 @@ impl Event {
     /// One sentence saying what happened and why, for the narration and text traces.
     pub fn narrate(&self) -> String {
         match &self.kind {
-            EventKind::Tick { ticks } => {
+            EventKind::Tick { ticks, count: 1 } => {
                 format!("hardclock(): ticks is now {ticks}.")
+            }
+            EventKind::Tick { ticks, count } => {
+                format!("hardclock() ran {count} times: ticks is now {ticks}.")
             }
             EventKind::Call { name, ret, .. } => match ret {
                 Some(v) => format!("{name}() returned {v}."),

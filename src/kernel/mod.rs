@@ -134,19 +134,40 @@ impl Kernel {
     }
 
     /// Runs `n` hardclocks, stopping early on a panic.
+    ///
+    /// Consecutive ticks of this run on which nothing happened share one [`EventKind::Tick`]
+    /// (its `count` grows), so that a million idle ticks cost one event, not a million.
     pub fn run_ticks(&mut self, n: u64) -> Result<(), KernelError> {
+        let floor = self.events.len();
         for _ in 0..n {
-            self.hardclock()?;
+            self.tick(Some(floor))?;
         }
         Ok(())
     }
 
     /// One hardclock interrupt: `ticks++`, each wheel's hardclock half, then one softclock pass.
     pub fn hardclock(&mut self) -> Result<(), KernelError> {
+        self.tick(None)
+    }
+
+    /// `hardclock()`; with `merge_from`, an idle tick extends the previous tick event if that
+    /// event is the last one and was recorded at or after index `merge_from`.
+    fn tick(&mut self, merge_from: Option<usize>) -> Result<(), KernelError> {
         self.check_alive()?;
         let saved_line = std::mem::replace(&mut self.line, 0);
         let ticks = self.clock.advance();
-        self.emit(EventKind::Tick { ticks });
+        let n = self.events.len();
+        match self.events.last_mut() {
+            Some(Event {
+                tick,
+                kind: EventKind::Tick { ticks: t, count },
+            }) if merge_from.is_some_and(|m| n > m) => {
+                *tick = ticks;
+                *t = ticks;
+                *count += 1;
+            }
+            _ => self.emit(EventKind::Tick { ticks, count: 1 }),
+        }
         openbsd::hardclock(self);
         freebsd::hardclock(self);
         let r = openbsd::softclock(self).and_then(|_| freebsd::softclock(self));
@@ -376,5 +397,77 @@ impl Kernel {
         self.suspend = false;
         self.depth -= 1;
         r
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn idle_ticks_of_one_run_share_an_event_but_single_hardclocks_do_not() {
+        let mut k = Kernel::new();
+        k.hardclock().unwrap();
+        k.hardclock().unwrap();
+        k.run_ticks(1000).unwrap();
+        let ticks: Vec<(i32, u32)> = k
+            .events
+            .iter()
+            .map(|e| match e.kind {
+                EventKind::Tick { ticks, count } => (ticks, count),
+                _ => panic!("only ticks expected"),
+            })
+            .collect();
+        assert_eq!(ticks, vec![(1, 1), (2, 1), (1002, 1000)]);
+        assert_eq!(k.events[2].tick, 1002);
+        assert_eq!(
+            k.events[2].narrate(),
+            "hardclock() ran 1000 times: ticks is now 1002."
+        );
+    }
+
+    #[test]
+    fn a_tick_with_work_starts_a_new_tick_event() {
+        let mut k = Kernel::new();
+        let add = |k: &mut Kernel, src: &[Stmt]| {
+            for s in src {
+                k.exec(s).unwrap();
+            }
+        };
+        let call = |name: &str, args: Vec<Operand>| Stmt::Call {
+            line: 1,
+            target: None,
+            name: name.into(),
+            args,
+        };
+        add(
+            &mut k,
+            &[
+                call(
+                    "timeout_set",
+                    vec![
+                        Operand::Ref("t".into()),
+                        Operand::Ident("f".into()),
+                        Operand::Lit(Value::Null),
+                    ],
+                ),
+                call(
+                    "timeout_add",
+                    vec![Operand::Ref("t".into()), Operand::Lit(Value::Int(5))],
+                ),
+            ],
+        );
+        let before = k.events.len();
+        k.run_ticks(10).unwrap();
+        let ticks: Vec<(i32, u32)> = k.events[before..]
+            .iter()
+            .filter_map(|e| match e.kind {
+                EventKind::Tick { ticks, count } => Some((ticks, count)),
+                _ => None,
+            })
+            .collect();
+        // Tick 1 re-buckets t; ticks 2..4 are idle and share an event with tick 5, whose splice
+        // and fire follow it; 6..10 are idle.
+        assert_eq!(ticks, vec![(1, 1), (5, 4), (10, 5)]);
     }
 }

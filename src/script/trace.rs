@@ -76,7 +76,9 @@ fn ret_json(k: &Kernel, ret: &Option<Value>) -> String {
 pub fn event_json(k: &Kernel, ev: &Event) -> String {
     let t = ev.tick;
     match &ev.kind {
-        EventKind::Tick { ticks } => format!(r#"{{"kind":"tick","tick":{ticks},"count":1}}"#),
+        EventKind::Tick { ticks, count } => {
+            format!(r#"{{"kind":"tick","tick":{ticks},"count":{count}}}"#)
+        }
         EventKind::Call {
             line,
             name,
@@ -206,13 +208,13 @@ fn items(events: &[Event]) -> Vec<Item<'_>> {
     let mut out: Vec<Item> = Vec::new();
     for ev in events {
         match (&ev.kind, out.last_mut()) {
-            (EventKind::Tick { ticks }, Some(Item::Ticks { last, count })) => {
+            (EventKind::Tick { ticks, count: n }, Some(Item::Ticks { last, count })) => {
                 *last = *ticks;
-                *count += 1;
+                *count += *n as u64;
             }
-            (EventKind::Tick { ticks }, _) => out.push(Item::Ticks {
+            (EventKind::Tick { ticks, count }, _) => out.push(Item::Ticks {
                 last: *ticks,
-                count: 1,
+                count: *count as u64,
             }),
             _ => out.push(Item::Event(ev)),
         }
@@ -388,7 +390,7 @@ mod tests {
         k.run_ticks(3).unwrap();
         k.events.push(ev(3, EventKind::Panic { msg: "x".into() }));
         k.run_ticks(0).unwrap();
-        k.events.push(ev(4, EventKind::Tick { ticks: 4 }));
+        k.events.push(ev(4, EventKind::Tick { ticks: 4, count: 1 }));
         assert_eq!(
             json_lines(&k, &Outcome::Ok),
             vec![
