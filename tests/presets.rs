@@ -7,10 +7,11 @@ use std::process::Command;
 
 use hardclock::kernel::freebsd::{CalloutEvent, UntimeoutOutcome};
 use hardclock::kernel::openbsd::{Place, TimeoutEvent};
-use hardclock::kernel::route::{RouteEvent, WalkStep};
+use hardclock::kernel::route::{self, NetstatRow, RouteEvent, WalkStep};
+use hardclock::kernel::rttimer::{self, RemoveWhy, RtTimerEvent};
 use hardclock::kernel::{EventKind, Kernel, Value};
 use hardclock::script::presets::{self, Preset};
-use hardclock::script::{run, trace, Outcome, RunOutcome};
+use hardclock::script::{run, trace, Outcome, RunOutcome, Scenario};
 
 /// The presets that end in a simulated panic, with the start of the panic message.
 const PANICS: &[(&str, &str)] = &[
@@ -22,10 +23,28 @@ const PANICS: &[(&str, &str)] = &[
     ("double-rtfree", "mtx_lock() of destroyed mutex"),
 ];
 
-type Fire = (i32, &'static str, &'static str, &'static str);
+/// (tick, via, func, arg, route) of one handler run; `route` is set for rt_timer actions only.
+type Fire = (
+    i32,
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+);
 
-/// (tick, via, func, arg) of every handler run, in order: what each preset must show.
+/// Every handler run, in order: what each preset must show.
 fn expected_fires(name: &str) -> Vec<Fire> {
+    match rt_timer_fires(name) {
+        Some(f) => f,
+        None => wheel_fires(name)
+            .into_iter()
+            .map(|(t, v, f, a)| (t, v, f, a, None))
+            .collect(),
+    }
+}
+
+/// (tick, via, func, arg) of every handler run of the timeout, callout and route presets.
+fn wheel_fires(name: &str) -> Vec<(i32, &'static str, &'static str, &'static str)> {
     const T: &str = "timeout";
     const C: &str = "callout";
     const N: &str = "NULL";
@@ -73,26 +92,120 @@ fn expected_fires(name: &str) -> Vec<Fire> {
     }
 }
 
+/// The rt_timer presets: the scanner runs `rt_timer_timer` (a timeout) every second from tick
+/// `first` to `last`; each action (tick, func, arg, route) runs after the scanner of its tick,
+/// in the order given.
+fn with_scans(
+    first: i32,
+    last: i32,
+    actions: &[(i32, &'static str, &'static str, &'static str)],
+) -> Vec<Fire> {
+    let mut all: Vec<(Fire, u8)> = (first..=last)
+        .step_by(100)
+        .map(|t| ((t, "timeout", "rt_timer_timer", "NULL", None), 0))
+        .collect();
+    all.extend(
+        actions
+            .iter()
+            .map(|&(t, f, a, r)| ((t, "rt_timer", f, a, Some(r)), 1)),
+    );
+    all.sort_by_key(|(f, scanner_first)| (f.0, *scanner_first));
+    all.into_iter().map(|(f, _)| f).collect()
+}
+
+/// Every handler run of the NetBSD rt_timer(9) presets (None for the others).
+fn rt_timer_fires(name: &str) -> Option<Vec<Fire>> {
+    const H1: &str = "10.0.0.1/32";
+    const H2: &str = "10.0.0.2/32";
+    const H3: &str = "10.0.0.3/32";
+    const H4: &str = "10.0.0.4/32";
+    const REDIR: &str = "icmp_redirect_timeout";
+    Some(match name {
+        "pmtu-expiry" => with_scans(
+            350,
+            950,
+            &[(850, "icmp_mtudisc_timeout", "rt#1", "10.9.8.7/32")],
+        ),
+        "queue-change" => with_scans(
+            100,
+            500,
+            &[
+                (300, "shortened", "rt#0", H1),
+                (500, "lengthened", "rt#1", H2),
+            ],
+        ),
+        "queue-destroy" => with_scans(
+            100,
+            500,
+            &[(250, "NULL", "rt#0", H1), (250, "NULL", "rt#1", H2)],
+        ),
+        "redirect-expiry" => with_scans(
+            100,
+            700,
+            &[
+                (400, REDIR, "rt#1", "10.5.5.5/32"),
+                (440, REDIR, "rt#2", "10.6.6.6/32"),
+                (440, REDIR, "rt#3", "10.7.7.7/32"),
+            ],
+        ),
+        "rt-timer-replace" => with_scans(
+            100,
+            900,
+            &[(400, "probe", "rt#0", H1), (800, "NULL", "rt#0", H1)],
+        ),
+        "scan-phase" => with_scans(
+            100,
+            300,
+            &[
+                (200, "after0", "rt#0", H1),
+                (200, "before0", "rt#1", H2),
+                (300, "after1", "rt#2", H3),
+                (300, "before1", "rt#3", H4),
+            ],
+        ),
+        _ => return None,
+    })
+}
+
 fn run_preset(name: &str) -> (RunOutcome, &'static Preset) {
     let p = presets::find(name).unwrap_or_else(|| panic!("no preset {name}"));
     (run(p.source), p)
 }
 
-fn fires(k: &Kernel) -> Vec<(i32, String, String, String)> {
+type OwnedFire = (i32, String, String, String, Option<String>);
+
+fn fires(k: &Kernel) -> Vec<OwnedFire> {
     k.events
         .iter()
         .filter_map(|e| match &e.kind {
-            EventKind::Fire { via, func, arg, .. } => {
-                Some((e.tick, via.as_str().to_string(), func.clone(), arg.clone()))
-            }
+            EventKind::Fire {
+                via,
+                func,
+                arg,
+                route,
+            } => Some((
+                e.tick,
+                via.as_str().to_string(),
+                func.clone(),
+                arg.clone(),
+                route.clone(),
+            )),
             _ => None,
         })
         .collect()
 }
 
-fn owned(f: &[Fire]) -> Vec<(i32, String, String, String)> {
+fn owned(f: &[Fire]) -> Vec<OwnedFire> {
     f.iter()
-        .map(|(t, v, f, a)| (*t, v.to_string(), f.to_string(), a.to_string()))
+        .map(|(t, v, f, a, r)| {
+            (
+                *t,
+                v.to_string(),
+                f.to_string(),
+                a.to_string(),
+                r.map(str::to_string),
+            )
+        })
         .collect()
 }
 
@@ -171,8 +284,11 @@ fn call_lines(r: &RunOutcome, call: &str) -> Vec<String> {
 }
 
 fn fire_json(f: &Fire) -> String {
+    let route =
+        f.4.map(|r| format!(r#","route":"{r}""#))
+            .unwrap_or_default();
     format!(
-        r#"{{"kind":"fire","tick":{},"via":"{}","func":"{}","arg":"{}"}}"#,
+        r#"{{"kind":"fire","tick":{},"via":"{}","func":"{}","arg":"{}"{route}}}"#,
         f.0, f.1, f.2, f.3
     )
 }
@@ -207,6 +323,12 @@ fn there_is_a_preset_for_every_required_behaviour() {
         "fibs",
         "route-cache",
         "double-rtfree",
+        "pmtu-expiry",
+        "queue-change",
+        "queue-destroy",
+        "redirect-expiry",
+        "rt-timer-replace",
+        "scan-phase",
     ] {
         assert!(names.contains(&want), "missing preset {want}");
     }
