@@ -7,10 +7,11 @@ use std::process::Command;
 
 use hardclock::kernel::freebsd::{CalloutEvent, UntimeoutOutcome};
 use hardclock::kernel::openbsd::{Place, TimeoutEvent};
-use hardclock::kernel::route::{RouteEvent, WalkStep};
+use hardclock::kernel::route::{self, NetstatRow, RouteEvent, WalkStep};
+use hardclock::kernel::rttimer::{self, RemoveWhy, RtTimerEvent};
 use hardclock::kernel::{EventKind, Kernel, Value};
 use hardclock::script::presets::{self, Preset};
-use hardclock::script::{run, trace, Outcome, RunOutcome};
+use hardclock::script::{run, trace, Outcome, RunOutcome, Scenario};
 
 /// The presets that end in a simulated panic, with the start of the panic message.
 const PANICS: &[(&str, &str)] = &[
@@ -22,10 +23,28 @@ const PANICS: &[(&str, &str)] = &[
     ("double-rtfree", "mtx_lock() of destroyed mutex"),
 ];
 
-type Fire = (i32, &'static str, &'static str, &'static str);
+/// (tick, via, func, arg, route) of one handler run; `route` is set for rt_timer actions only.
+type Fire = (
+    i32,
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+);
 
-/// (tick, via, func, arg) of every handler run, in order: what each preset must show.
+/// Every handler run, in order: what each preset must show.
 fn expected_fires(name: &str) -> Vec<Fire> {
+    match rt_timer_fires(name) {
+        Some(f) => f,
+        None => wheel_fires(name)
+            .into_iter()
+            .map(|(t, v, f, a)| (t, v, f, a, None))
+            .collect(),
+    }
+}
+
+/// (tick, via, func, arg) of every handler run of the timeout, callout and route presets.
+fn wheel_fires(name: &str) -> Vec<(i32, &'static str, &'static str, &'static str)> {
     const T: &str = "timeout";
     const C: &str = "callout";
     const N: &str = "NULL";
@@ -73,26 +92,120 @@ fn expected_fires(name: &str) -> Vec<Fire> {
     }
 }
 
+/// The rt_timer presets: the scanner runs `rt_timer_timer` (a timeout) every second from tick
+/// `first` to `last`; each action (tick, func, arg, route) runs after the scanner of its tick,
+/// in the order given.
+fn with_scans(
+    first: i32,
+    last: i32,
+    actions: &[(i32, &'static str, &'static str, &'static str)],
+) -> Vec<Fire> {
+    let mut all: Vec<(Fire, u8)> = (first..=last)
+        .step_by(100)
+        .map(|t| ((t, "timeout", "rt_timer_timer", "NULL", None), 0))
+        .collect();
+    all.extend(
+        actions
+            .iter()
+            .map(|&(t, f, a, r)| ((t, "rt_timer", f, a, Some(r)), 1)),
+    );
+    all.sort_by_key(|(f, scanner_first)| (f.0, *scanner_first));
+    all.into_iter().map(|(f, _)| f).collect()
+}
+
+/// Every handler run of the NetBSD rt_timer(9) presets (None for the others).
+fn rt_timer_fires(name: &str) -> Option<Vec<Fire>> {
+    const H1: &str = "10.0.0.1/32";
+    const H2: &str = "10.0.0.2/32";
+    const H3: &str = "10.0.0.3/32";
+    const H4: &str = "10.0.0.4/32";
+    const REDIR: &str = "icmp_redirect_timeout";
+    Some(match name {
+        "pmtu-expiry" => with_scans(
+            350,
+            950,
+            &[(850, "icmp_mtudisc_timeout", "rt#1", "10.9.8.7/32")],
+        ),
+        "queue-change" => with_scans(
+            100,
+            500,
+            &[
+                (300, "shortened", "rt#0", H1),
+                (500, "lengthened", "rt#1", H2),
+            ],
+        ),
+        "queue-destroy" => with_scans(
+            100,
+            500,
+            &[(250, "NULL", "rt#0", H1), (250, "NULL", "rt#1", H2)],
+        ),
+        "redirect-expiry" => with_scans(
+            100,
+            700,
+            &[
+                (400, REDIR, "rt#1", "10.5.5.5/32"),
+                (440, REDIR, "rt#2", "10.6.6.6/32"),
+                (440, REDIR, "rt#3", "10.7.7.7/32"),
+            ],
+        ),
+        "rt-timer-replace" => with_scans(
+            100,
+            900,
+            &[(400, "probe", "rt#0", H1), (800, "NULL", "rt#0", H1)],
+        ),
+        "scan-phase" => with_scans(
+            100,
+            300,
+            &[
+                (200, "after0", "rt#0", H1),
+                (200, "before0", "rt#1", H2),
+                (300, "after1", "rt#2", H3),
+                (300, "before1", "rt#3", H4),
+            ],
+        ),
+        _ => return None,
+    })
+}
+
 fn run_preset(name: &str) -> (RunOutcome, &'static Preset) {
     let p = presets::find(name).unwrap_or_else(|| panic!("no preset {name}"));
     (run(p.source), p)
 }
 
-fn fires(k: &Kernel) -> Vec<(i32, String, String, String)> {
+type OwnedFire = (i32, String, String, String, Option<String>);
+
+fn fires(k: &Kernel) -> Vec<OwnedFire> {
     k.events
         .iter()
         .filter_map(|e| match &e.kind {
-            EventKind::Fire { via, func, arg, .. } => {
-                Some((e.tick, via.as_str().to_string(), func.clone(), arg.clone()))
-            }
+            EventKind::Fire {
+                via,
+                func,
+                arg,
+                route,
+            } => Some((
+                e.tick,
+                via.as_str().to_string(),
+                func.clone(),
+                arg.clone(),
+                route.clone(),
+            )),
             _ => None,
         })
         .collect()
 }
 
-fn owned(f: &[Fire]) -> Vec<(i32, String, String, String)> {
+fn owned(f: &[Fire]) -> Vec<OwnedFire> {
     f.iter()
-        .map(|(t, v, f, a)| (*t, v.to_string(), f.to_string(), a.to_string()))
+        .map(|(t, v, f, a, r)| {
+            (
+                *t,
+                v.to_string(),
+                f.to_string(),
+                a.to_string(),
+                r.map(str::to_string),
+            )
+        })
         .collect()
 }
 
@@ -171,8 +284,11 @@ fn call_lines(r: &RunOutcome, call: &str) -> Vec<String> {
 }
 
 fn fire_json(f: &Fire) -> String {
+    let route =
+        f.4.map(|r| format!(r#","route":"{r}""#))
+            .unwrap_or_default();
     format!(
-        r#"{{"kind":"fire","tick":{},"via":"{}","func":"{}","arg":"{}"}}"#,
+        r#"{{"kind":"fire","tick":{},"via":"{}","func":"{}","arg":"{}"{route}}}"#,
         f.0, f.1, f.2, f.3
     )
 }
@@ -207,6 +323,12 @@ fn there_is_a_preset_for_every_required_behaviour() {
         "fibs",
         "route-cache",
         "double-rtfree",
+        "pmtu-expiry",
+        "queue-change",
+        "queue-destroy",
+        "redirect-expiry",
+        "rt-timer-replace",
+        "scan-phase",
     ] {
         assert!(names.contains(&want), "missing preset {want}");
     }
@@ -714,6 +836,382 @@ fn double_rtfree_is_a_use_after_free() {
         ],
         "only the first RTFREE returned"
     );
+}
+
+// ---- NetBSD rt_timer(9) -------------------------------------------------------------------------
+
+fn rt_timer_events(k: &Kernel) -> Vec<(i32, &RtTimerEvent)> {
+    k.events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::RtTimer(r) => Some((e.tick, r)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// (tick, route, rtt_time, timeout, uptime) of every timer the scan expired.
+fn expirations(k: &Kernel) -> Vec<(i32, &str, i64, i64, i64)> {
+    rt_timer_events(k)
+        .into_iter()
+        .filter_map(|(t, e)| match e {
+            RtTimerEvent::Expired {
+                route,
+                rtt_time,
+                timeout,
+                uptime,
+                ..
+            } => Some((t, route.as_str(), *rtt_time, *timeout, *uptime)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// (tick, route, func, queue, rtt_time, expiry_second) of every rt_timer_add.
+fn additions(k: &Kernel) -> Vec<(i32, &str, &str, &str, i64, i64)> {
+    rt_timer_events(k)
+        .into_iter()
+        .filter_map(|(t, e)| match e {
+            RtTimerEvent::Added {
+                route,
+                func,
+                queue,
+                rtt_time,
+                expiry_second,
+                ..
+            } => Some((
+                t,
+                route.as_str(),
+                func.as_str(),
+                queue.as_str(),
+                *rtt_time,
+                *expiry_second,
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+fn netstat_row(k: &Kernel, dst: &str) -> Option<NetstatRow> {
+    route::netstat(k, 0)
+        .into_iter()
+        .find(|r| r.destination == dst)
+}
+
+/// The kernel of preset `name` just after its statement whose text is `stmt`.
+fn kernel_after(name: &str, stmt: &str) -> Kernel {
+    let p = presets::find(name).unwrap();
+    let sc = Scenario::compile(p.source).unwrap();
+    let at = sc
+        .stmts
+        .iter()
+        .position(|s| &p.source[s.span.start..s.span.end] == stmt)
+        .unwrap_or_else(|| panic!("{name} has no statement {stmt:?}"));
+    let mut k = sc.boot();
+    for i in 0..=at {
+        sc.step(&mut k, i).unwrap();
+    }
+    k
+}
+
+#[test]
+fn pmtu_expiry_learns_keeps_at_exactly_t_deletes_at_the_strict_second_and_frees() {
+    // Just after the ICMP message and the lookup: a UGHD host route with MTU 1400, referenced.
+    let k = kernel_after("pmtu-expiry", "RT_UNLOCK(rt)");
+    let row = netstat_row(&k, "10.9.8.7").expect("the learned host route");
+    assert_eq!(
+        (
+            row.flags.as_str(),
+            row.gateway.as_str(),
+            row.mtu,
+            row.refs,
+            row.expire,
+            row.timers
+        ),
+        ("UGHD", "192.168.1.1", 1400, 1, Some(8), 1)
+    );
+    let lanes = rttimer::queues(&k);
+    assert_eq!(lanes.len(), 1);
+    assert_eq!(
+        (lanes[0].name.as_str(), lanes[0].rtq_timeout),
+        ("q#0 (ip_mtudisc_timeout_q)", 5)
+    );
+    assert_eq!(lanes[0].entries[0].expiry_tick, Some(850));
+
+    let (r, _) = run_preset("pmtu-expiry");
+    let k = &r.kernel;
+    assert!(rt_timer_events(k).iter().any(|(t, e)| *t == 250
+        && matches!(
+            e,
+            RtTimerEvent::PmtuLearned {
+                mtu: 1400,
+                cloned: true,
+                plateau_from: None,
+                ..
+            }
+        )));
+    assert_eq!(
+        additions(k),
+        vec![(
+            250,
+            "rt#1 10.9.8.7/32",
+            "icmp_mtudisc_timeout",
+            "q#0 (ip_mtudisc_timeout_q)",
+            2,
+            8
+        )]
+    );
+    // Tick 750 is exactly 5 s after the message, but 2 + 5 < 7 is false: only tick 850 takes it.
+    assert_eq!(expirations(k), vec![(850, "rt#1 10.9.8.7/32", 2, 5, 8)]);
+    assert_eq!(
+        (var(k, "left"), var(k, "gone")),
+        (int(1), int(0)),
+        "still queued after the scan of tick 750, gone after 850"
+    );
+    assert_eq!(
+        json_of_kind(&r, "route_delete"),
+        vec![r#"{"kind":"route_delete","tick":850,"dst":"10.9.8.7/32","fib":0,"refcnt":1}"#]
+    );
+    assert_eq!(
+        json_of_kind(&r, "rtm"),
+        vec![
+            r#"{"kind":"rtm","tick":0,"type":"RTM_ADD","dst":"0.0.0.0/0","fib":0}"#,
+            r#"{"kind":"rtm","tick":250,"type":"RTM_ADD","dst":"10.9.8.7/32","fib":0}"#,
+            r#"{"kind":"rtm","tick":850,"type":"RTM_DELETE","dst":"10.9.8.7/32","fib":0}"#,
+        ]
+    );
+    // After expiry the lookup falls back to the default route; the deleted one waits in rttrash.
+    assert_eq!(rets(&r, "rtalloc1"), vec!["10.9.8.7/32", "0.0.0.0/0"]);
+    assert_eq!((var(k, "trash"), var(k, "trash_after")), (int(1), int(0)));
+    assert_eq!(
+        call_lines(&r, "RTFREE"),
+        vec![
+            r#"{"kind":"call","line":33,"tick":950,"call":"RTFREE","ret":null,"refcnt":0,"freed":true}"#
+        ]
+    );
+    assert_eq!(k.rt.entry(1).unwrap().freed, Some(950));
+    assert_eq!(k.rt.rttrash, 0);
+}
+
+#[test]
+fn queue_change_applies_the_new_timeout_at_the_next_scans() {
+    let (r, _) = run_preset("queue-change");
+    let k = &r.kernel;
+    // Predicted at the add with the old timeouts: second 601 and second 2.
+    let predicted: Vec<(&str, i64)> = additions(k).iter().map(|a| (a.2, a.5)).collect();
+    assert_eq!(predicted, vec![("shortened", 601), ("lengthened", 2)]);
+    let changes: Vec<(i32, &str, i64, i64, usize)> = rt_timer_events(k)
+        .into_iter()
+        .filter_map(|(t, e)| match e {
+            RtTimerEvent::QueueChanged {
+                queue,
+                from,
+                to,
+                count,
+            } => Some((t, queue.as_str(), *from, *to, *count)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        changes,
+        vec![(150, "q#0", 600, 2, 1), (150, "q#1", 1, 4, 1)]
+    );
+    // Judged by the new values: 0 + 2 < 3 and 0 + 4 < 5; nothing at tick 200 (the old 0 + 1 < 2).
+    assert_eq!(
+        expirations(k),
+        vec![
+            (300, "rt#0 10.0.0.1/32", 0, 2, 3),
+            (500, "rt#1 10.0.0.2/32", 0, 4, 5)
+        ]
+    );
+}
+
+#[test]
+fn queue_destroy_runs_the_actions_only_with_destroy_1() {
+    let (r, _) = run_preset("queue-destroy");
+    let k = &r.kernel;
+    assert_eq!((var(k, "na"), var(k, "nb")), (int(2), int(2)));
+    let destroyed: Vec<(i32, &str, usize, bool)> = rt_timer_events(k)
+        .into_iter()
+        .filter_map(|(t, e)| match e {
+            RtTimerEvent::QueueDestroyed {
+                queue,
+                removed,
+                ran_actions,
+            } => Some((t, queue.as_str(), *removed, *ran_actions)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        destroyed,
+        vec![(250, "q#0", 2, true), (250, "q#1", 2, false)]
+    );
+    let dropped: Vec<&str> = rt_timer_events(k)
+        .into_iter()
+        .filter_map(|(_, e)| match e {
+            RtTimerEvent::Removed {
+                route,
+                why: RemoveWhy::Destroy,
+                ..
+            } => Some(route.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(dropped, vec!["rt#2 10.0.0.3/32", "rt#3 10.0.0.4/32"]);
+    assert_eq!(
+        json_of_kind(&r, "route_delete"),
+        vec![
+            r#"{"kind":"route_delete","tick":250,"dst":"10.0.0.1/32","fib":0,"refcnt":1}"#,
+            r#"{"kind":"route_delete","tick":250,"dst":"10.0.0.2/32","fib":0,"refcnt":1}"#,
+        ]
+    );
+    assert!(expirations(k).is_empty(), "no scan ever expires anything");
+    assert_eq!((var(k, "trash"), var(k, "trash_after")), (int(2), int(0)));
+    // destroy = 0 left its routes in the table, with no timers.
+    let rows: Vec<(String, usize)> = route::netstat(k, 0)
+        .into_iter()
+        .map(|r| (r.destination, r.timers))
+        .collect();
+    assert_eq!(
+        rows,
+        vec![("10.0.0.3".to_string(), 0), ("10.0.0.4".to_string(), 0)]
+    );
+    assert!(rttimer::queues(k).is_empty());
+    assert_eq!(
+        rttimer::scanner_next_tick(k),
+        Some(600),
+        "the scanner runs on"
+    );
+}
+
+#[test]
+fn redirect_expiry_then_redirtimeout_zero_deletes_the_rest_at_once() {
+    let k = kernel_after("redirect-expiry", "icmp_redirect(10.5.5.5, 192.168.1.2)");
+    let row = netstat_row(&k, "10.5.5.5").unwrap();
+    assert_eq!(
+        (row.flags.as_str(), row.gateway.as_str(), row.expire),
+        ("UGHD", "192.168.1.2", Some(4))
+    );
+
+    let (r, _) = run_preset("redirect-expiry");
+    let k = &r.kernel;
+    assert_eq!(
+        json_of_kind(&r, "route_delete"),
+        vec![
+            r#"{"kind":"route_delete","tick":400,"dst":"10.5.5.5/32","fib":0,"refcnt":0}"#,
+            r#"{"kind":"route_delete","tick":440,"dst":"10.6.6.6/32","fib":0,"refcnt":0}"#,
+            r#"{"kind":"route_delete","tick":440,"dst":"10.7.7.7/32","fib":0,"refcnt":0}"#,
+        ]
+    );
+    assert_eq!(
+        expirations(k),
+        vec![(400, "rt#1 10.5.5.5/32", 0, 3, 4)],
+        "only the first went by expiry"
+    );
+    assert!(rt_timer_events(k).iter().any(|(t, e)| *t == 440
+        && matches!(
+            e,
+            RtTimerEvent::QueueDestroyed {
+                removed: 2,
+                ran_actions: true,
+                ..
+            }
+        )));
+    assert_eq!((var(k, "n"), var(k, "q")), (int(2), Value::Null));
+    assert_eq!(k.kernel_var("icmp_redirtimeout"), Some(int(0)));
+    // The redirect learned after that has no timer: it stays.
+    let row = netstat_row(k, "10.8.8.8").unwrap();
+    assert_eq!(
+        (
+            row.flags.as_str(),
+            row.gateway.as_str(),
+            row.timers,
+            row.expire
+        ),
+        ("UGHD", "192.168.1.4", 0, None)
+    );
+    assert_eq!(route::netstat(k, 0).len(), 2, "the default and 10.8.8.8");
+}
+
+#[test]
+fn rt_timer_replace_moves_same_function_timers_across_queues() {
+    let (r, _) = run_preset("rt-timer-replace");
+    let k = &r.kernel;
+    for (v, want) in [("ns", 2), ("ns2", 1), ("nf2", 1), ("ns3", 0), ("nf3", 1)] {
+        assert_eq!(var(k, v), int(want), "{v}");
+    }
+    let replaced: Vec<(i32, &str, &str, i64)> = rt_timer_events(k)
+        .into_iter()
+        .filter_map(|(t, e)| match e {
+            RtTimerEvent::Replaced {
+                func,
+                queue,
+                old_rtt_time,
+                ..
+            } => Some((t, func.as_str(), queue.as_str(), *old_rtt_time)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        replaced,
+        vec![(150, "probe", "q#0", 0), (500, "NULL", "q#0", 0)]
+    );
+    let added: Vec<(i32, &str, &str, i64, i64)> = additions(k)
+        .into_iter()
+        .map(|(t, _, f, q, rtt, exp)| (t, f, q, rtt, exp))
+        .collect();
+    assert_eq!(
+        added,
+        vec![
+            (0, "probe", "q#0", 0, 11),
+            (0, "NULL", "q#0", 0, 11),
+            (150, "probe", "q#1", 1, 4),
+            (500, "NULL", "q#1", 5, 8),
+        ]
+    );
+    assert_eq!(
+        json_of_kind(&r, "route_delete"),
+        vec![r#"{"kind":"route_delete","tick":800,"dst":"10.0.0.1/32","fib":0,"refcnt":1}"#]
+    );
+    assert_eq!((var(k, "trash"), var(k, "trash_after")), (int(1), int(0)));
+    assert!(k.rt.entry(0).unwrap().freed.is_some());
+}
+
+#[test]
+fn scan_phase_lifetimes_are_strictly_between_t_and_t_plus_2_seconds() {
+    let (r, _) = run_preset("scan-phase");
+    let k = &r.kernel;
+    let hz = i64::from(k.clock.hz);
+    assert_eq!(hz, 100);
+    // (func, timeout, tick added, tick run)
+    let mut lives: Vec<(String, i64, i32, i32)> = Vec::new();
+    for (added, route, func, queue, rtt_time, _) in additions(k) {
+        assert_eq!(rtt_time, 1, "{func}: all four are added in uptime second 1");
+        let timeout = if queue == "q#0" { 0 } else { 1 };
+        let ran = fires(k)
+            .into_iter()
+            .find(|f| f.2 == func && route.ends_with(f.4.as_deref().unwrap_or("-")))
+            .unwrap_or_else(|| panic!("{func} never ran"))
+            .0;
+        lives.push((func.to_string(), timeout, added, ran));
+    }
+    let want: Vec<(String, i64, i32, i32)> = [
+        ("after0", 0, 101, 200),
+        ("after1", 1, 101, 300),
+        ("before0", 0, 199, 200),
+        ("before1", 1, 199, 300),
+    ]
+    .into_iter()
+    .map(|(f, t, a, r)| (f.to_string(), t, a, r))
+    .collect();
+    assert_eq!(lives, want);
+    for (func, timeout, added, ran) in lives {
+        let life = i64::from(ran - added);
+        assert!(
+            timeout * hz < life && life < (timeout + 2) * hz,
+            "{func}: {life} ticks with timeout {timeout}"
+        );
+    }
 }
 
 // ---- through the binary -------------------------------------------------------------------------

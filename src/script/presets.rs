@@ -74,7 +74,7 @@ pub fn parse_header(src: &str) -> Result<Header, String> {
 }
 
 /// Every preset file, in the order menus show them: OpenBSD timeout(9), FreeBSD callout(9) and
-/// timeout(9), then rtalloc(9).
+/// timeout(9), then rtalloc(9), then NetBSD rt_timer(9).
 const FILES: &[(&str, &str)] = &[
     ("cascade-256", include_str!("../../presets/cascade-256.hc")),
     (
@@ -139,6 +139,24 @@ const FILES: &[(&str, &str)] = &[
         "double-rtfree",
         include_str!("../../presets/double-rtfree.hc"),
     ),
+    ("pmtu-expiry", include_str!("../../presets/pmtu-expiry.hc")),
+    (
+        "queue-change",
+        include_str!("../../presets/queue-change.hc"),
+    ),
+    (
+        "queue-destroy",
+        include_str!("../../presets/queue-destroy.hc"),
+    ),
+    (
+        "redirect-expiry",
+        include_str!("../../presets/redirect-expiry.hc"),
+    ),
+    (
+        "rt-timer-replace",
+        include_str!("../../presets/rt-timer-replace.hc"),
+    ),
+    ("scan-phase", include_str!("../../presets/scan-phase.hc")),
 ];
 
 /// Every preset, parsed once. A file with a broken header still appears, with the problem as
