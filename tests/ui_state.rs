@@ -145,7 +145,10 @@ fn step_back_across_many_snapshots_matches_a_fresh_run() {
 #[test]
 fn the_default_scenario_steps_one_statement_at_a_time() {
     let s = State::default();
-    assert_eq!(s.next_statement(), Some((2, "timeout_set(&t1, arp_expire, rt1)")));
+    assert_eq!(
+        s.next_statement(),
+        Some((2, "timeout_set(&t1, arp_expire, rt1)"))
+    );
     let mut s = s;
     for _ in 0..6 {
         s = s.reduce(Action::StepStatement);
@@ -190,7 +193,9 @@ fn console_lines_are_kept_and_step_back_undoes_them() {
 #[test]
 fn a_panic_stops_play_and_step_back_recovers() {
     let s = State::default()
-        .reduce(Action::LoadScenario("hardclock(2)\ntimeout_add(&x, 5)".into()))
+        .reduce(Action::LoadScenario(
+            "hardclock(2)\ntimeout_add(&x, 5)".into(),
+        ))
         .reduce(Action::RunScript)
         .reduce(Action::Play);
     assert!(s.kernel().panic.is_some());
@@ -211,7 +216,11 @@ fn run_to_next_reports_when_nothing_happens() {
     assert!(s.notice.as_deref().unwrap_or("").contains("No expiry"));
     // Statements are steps: the search stops after the statement in which it happened.
     let s = State::default().reduce(Action::RunToNext(Milestone::Fire));
-    assert_eq!(s.kernel().clock.ticks, 256, "t1 fired inside hardclock(256)");
+    assert_eq!(
+        s.kernel().clock.ticks,
+        256,
+        "t1 fired inside hardclock(256)"
+    );
     // Past the script, it stops at the very tick.
     let s = State::default()
         .reduce(Action::LoadScenario(
@@ -219,5 +228,39 @@ fn run_to_next_reports_when_nothing_happens() {
         ))
         .reduce(Action::RunToNext(Milestone::Fire));
     assert_eq!(s.kernel().clock.ticks, 700);
-    assert!(s.narration().iter().any(|n| n.contains("runs f(")), "{:?}", s.narration());
+    assert!(
+        s.narration().iter().any(|n| n.contains("runs f(")),
+        "{:?}",
+        s.narration()
+    );
+}
+
+#[test]
+fn narration_tells_a_run_of_plain_ticks_once() {
+    let s = State::default().reduce(Action::RunTicks(5));
+    assert_eq!(
+        s.narration(),
+        vec!["hardclock(): ticks is now 5.".to_string()]
+    );
+    let s = State::default()
+        .reduce(Action::RunScript)
+        .reduce(Action::StepBack)
+        .reduce(Action::StepBack);
+    // Back at the start of hardclock(256): stepping it tells the cascade tick and what followed.
+    let s = s.reduce(Action::StepStatement);
+    let n = s.narration();
+    assert!(
+        n.iter()
+            .any(|l| l == "softclock runs tcp_rexmt(tp), scheduled with timeout."),
+        "{n:?}"
+    );
+    assert!(
+        !n.iter().any(|l| l == "hardclock(): ticks is now 255."),
+        "{n:?}"
+    );
+    assert!(
+        n.iter().any(|l| l == "hardclock(): ticks is now 256."),
+        "{n:?}"
+    );
+    assert!(n.last().unwrap().contains("wheel 0 bucket 0x2c"), "{n:?}");
 }

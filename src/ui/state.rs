@@ -119,7 +119,20 @@ impl Machine {
     fn drain(&mut self) {
         let ev = std::mem::take(&mut self.kernel.events);
         push_capped(&mut self.log, &ev, LOG_CAP);
-        push_capped(&mut self.last, &ev, LAST_CAP);
+        // For the narration, a run of plain ticks only needs its last tick: keep a tick when
+        // something happened during it or it is the newest event.
+        self.last.extend(ev);
+        let last = std::mem::take(&mut self.last);
+        let mut kept: Vec<Event> = Vec::with_capacity(last.len().min(4 * LAST_CAP));
+        let mut it = last.into_iter().peekable();
+        while let Some(e) = it.next() {
+            let plain_run = matches!(e.kind, EventKind::Tick { .. })
+                && matches!(it.peek().map(|n| &n.kind), Some(EventKind::Tick { .. }));
+            if !plain_run {
+                kept.push(e);
+            }
+        }
+        push_capped(&mut self.last, &kept, LAST_CAP);
     }
 
     /// Runs up to `n` hardclocks, stopping after a panic or when `stop` matches an event.
@@ -316,9 +329,10 @@ impl State {
         let parsed = match hash::parse(h) {
             Ok(p) => p,
             Err(msg) => {
-                let mut s = State::default();
-                s.notice = Some(msg);
-                return s;
+                return State {
+                    notice: Some(msg),
+                    ..State::default()
+                }
             }
         };
         let mut s = State::default();
@@ -365,7 +379,11 @@ impl State {
     /// The statement that runs next, if any.
     pub fn next_statement(&self) -> Option<(u32, &str)> {
         let s = self.scenario.stmts.get(self.machine.next_stmt)?;
-        let line = self.scenario.src.get(s.span.start..s.span.end).unwrap_or("");
+        let line = self
+            .scenario
+            .src
+            .get(s.span.start..s.span.end)
+            .unwrap_or("");
         Some((s.span.line, line))
     }
 
@@ -568,7 +586,11 @@ impl State {
         let mut entry = ConsoleEntry {
             line_no,
             input: line.clone(),
-            output: out.results.iter().filter_map(|r| r.console_text()).collect(),
+            output: out
+                .results
+                .iter()
+                .filter_map(|r| r.console_text())
+                .collect(),
             error: None,
             panic: None,
         };
@@ -718,8 +740,8 @@ impl State {
             }
             return Vec::new();
         }
-        let skip = self.machine.last.len().saturating_sub(12);
-        self.machine.last[skip..]
+        let last = &self.machine.last;
+        last[last.len().saturating_sub(12)..]
             .iter()
             .map(|e| e.narrate())
             .collect()
@@ -767,7 +789,10 @@ mod tests {
     fn hardclock_advances_ticks_and_narrates() {
         let s = State::default().reduce(Action::Hardclock);
         assert_eq!(s.kernel().clock.ticks, 1);
-        assert_eq!(s.narration(), vec!["hardclock(): ticks is now 1.".to_string()]);
+        assert_eq!(
+            s.narration(),
+            vec!["hardclock(): ticks is now 1.".to_string()]
+        );
         let s = s.reduce(Action::RunTicks(255));
         assert_eq!(s.kernel().clock.ticks, 256);
         assert_eq!(s.reduce(Action::Reset).kernel().clock.ticks, 0);
