@@ -3,15 +3,25 @@
 
 use std::time::Duration;
 
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
-use web_sys::HtmlElement;
+use web_sys::{HtmlElement, HtmlTextAreaElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Mounts the app into a fresh element and lets Yew render.
+/// Mounts the app into a fresh element (with an empty URL hash) and lets Yew render.
 async fn mount() -> web_sys::Element {
-    let doc = web_sys::window().unwrap().document().unwrap();
+    mount_with_hash("").await
+}
+
+async fn mount_with_hash(hash: &str) -> web_sys::Element {
+    let w = web_sys::window().unwrap();
+    let path = w.location().pathname().unwrap();
+    w.history()
+        .unwrap()
+        .replace_state_with_url(&JsValue::NULL, "", Some(&format!("{path}{hash}")))
+        .unwrap();
+    let doc = w.document().unwrap();
     let root = doc.create_element("div").unwrap();
     doc.body().unwrap().append_child(&root).unwrap();
     yew::Renderer::<hardclock::ui::app::App>::with_root(root.clone()).render();
@@ -20,35 +30,147 @@ async fn mount() -> web_sys::Element {
 }
 
 async fn settle() {
-    yew::platform::time::sleep(Duration::from_millis(20)).await;
+    yew::platform::time::sleep(Duration::from_millis(30)).await;
 }
 
-fn text(root: &web_sys::Element, sel: &str) -> String {
+fn el(root: &web_sys::Element, sel: &str) -> web_sys::Element {
     root.query_selector(sel)
         .unwrap()
         .unwrap_or_else(|| panic!("no {sel}"))
-        .text_content()
-        .unwrap()
 }
 
-fn click(root: &web_sys::Element, sel: &str) {
-    root.query_selector(sel)
-        .unwrap()
-        .unwrap()
-        .dyn_into::<HtmlElement>()
-        .unwrap()
-        .click();
+fn text(root: &web_sys::Element, sel: &str) -> String {
+    el(root, sel).text_content().unwrap()
+}
+
+fn attr(root: &web_sys::Element, sel: &str, name: &str) -> String {
+    el(root, sel)
+        .get_attribute(name)
+        .unwrap_or_else(|| panic!("{sel} has no {name}"))
+}
+
+async fn click(root: &web_sys::Element, sel: &str) {
+    el(root, sel).dyn_into::<HtmlElement>().unwrap().click();
+    settle().await;
+}
+
+async fn load(root: &web_sys::Element, src: &str) {
+    let ta = el(root, "#hc-editor")
+        .dyn_into::<HtmlTextAreaElement>()
+        .unwrap();
+    ta.set_value(src);
+    let ev = web_sys::InputEvent::new("input").unwrap();
+    ta.dispatch_event(&ev).unwrap();
+    settle().await;
+    click(root, "#hc-load").await;
 }
 
 #[wasm_bindgen_test]
 async fn hardclock_button_advances_ticks() {
     let root = mount().await;
     assert_eq!(text(&root, "[data-testid=ticks]"), "0");
-    click(&root, "#hc-hardclock");
-    settle().await;
+    click(&root, "#hc-hardclock").await;
     assert_eq!(text(&root, "[data-testid=ticks]"), "1");
     assert_eq!(
         text(&root, "[data-testid=narration]").trim(),
         "hardclock(): ticks is now 1."
     );
+}
+
+const SCENARIO: &str = "timeout_set(&t1, f, NULL)\ntimeout_set(&t2, g, NULL)\ntimeout_add(&t1, 10)\ntimeout_add(&t2, 300)\nhardclock(1)\n";
+
+#[wasm_bindgen_test]
+async fn stepping_a_scenario_shows_the_wheel_todo_and_table_and_step_back_restores_it() {
+    let root = mount().await;
+    load(&root, SCENARIO).await;
+    assert_eq!(text(&root, "[data-testid=steps]"), "0");
+    for _ in 0..4 {
+        click(&root, "#hc-step").await;
+    }
+    // Both timeouts wait on timeout_todo, no bucket is occupied yet.
+    assert_eq!(text(&root, "[data-testid=todo]"), "t1t2");
+    assert_eq!(
+        root.query_selector_all(".hc-bucket.occ").unwrap().length(),
+        0
+    );
+    let row = "[data-testid=timer-row][data-timer=t2]";
+    assert!(text(&root, row).contains("INITIALIZED|ONQUEUE"));
+    assert!(text(&root, row).contains("timeout_todo"));
+    assert!(text(&root, "[data-testid=narration]").contains("timeout_add(&t2, 300)"));
+
+    // hardclock(1): softclock sorts them into wheel 0 bucket 0x0a and wheel 1 bucket 0x01.
+    click(&root, "#hc-step").await;
+    assert_eq!(text(&root, "[data-testid=ticks]"), "1");
+    let b = |w: u32, n: u32| format!("path[data-wheel=\"{w}\"][data-bucket=\"{n}\"]");
+    assert_eq!(attr(&root, &b(0, 10), "data-count"), "1");
+    assert_eq!(attr(&root, &b(1, 1), "data-count"), "1");
+    assert_eq!(attr(&root, &b(1, 2), "data-count"), "0");
+    assert!(attr(&root, &b(0, 1), "class")
+        .split(' ')
+        .any(|c| c == "cur"));
+    assert_eq!(text(&root, "[data-testid=todo]"), "empty");
+    assert!(text(&root, row).contains("wheel 1 bucket 0x01"));
+    assert!(text(&root, row).contains("299"), "ticks to go");
+    assert!(text(&root, "[data-testid=wheel-table]").contains("t2"));
+    assert!(text(&root, "[data-testid=narration]").contains("wheel 1 bucket 0x01"));
+
+    click(&root, "#hc-back").await;
+    assert_eq!(text(&root, "[data-testid=ticks]"), "0");
+    assert_eq!(text(&root, "[data-testid=todo]"), "t1t2");
+    assert_eq!(attr(&root, &b(1, 1), "data-count"), "0");
+    assert!(text(&root, row).contains("timeout_todo"));
+}
+
+#[wasm_bindgen_test]
+async fn a_bad_scenario_shows_the_error_at_its_line_and_keeps_the_text() {
+    let root = mount().await;
+    let bad = "timeout_set(&t1, f, NULL)\n\ntimeout_add(&t1, 300;\n";
+    load(&root, bad).await;
+    let sel = "[data-testid=script-error]";
+    assert_eq!(attr(&root, sel, "data-line"), "3");
+    assert_eq!(attr(&root, sel, "data-col"), "21");
+    let shown = text(&root, sel);
+    assert!(shown.contains("line 3, column 21"), "{shown}");
+    assert!(shown.contains("3 | timeout_add(&t1, 300;"), "{shown}");
+    let ta = el(&root, "#hc-editor")
+        .dyn_into::<HtmlTextAreaElement>()
+        .unwrap();
+    assert_eq!(ta.value(), bad, "the typed text is kept");
+}
+
+#[wasm_bindgen_test]
+async fn a_link_restores_the_moment_and_a_hostile_one_is_harmless() {
+    let root = mount_with_hash("#s=timeout_set(%26t,f,NULL)%0Atimeout_add(%26t,300)&t=256").await;
+    assert_eq!(text(&root, "[data-testid=ticks]"), "256");
+    assert!(text(&root, "[data-testid=narration]").contains("cascades wheel 1 bucket 0x01"));
+    let root = mount_with_hash("#s=%ff%fe&t=x&zz=1").await;
+    assert!(text(&root, "[data-testid=notice]").contains("not valid UTF-8"));
+    assert_eq!(text(&root, "[data-testid=ticks]"), "0");
+}
+
+#[wasm_bindgen_test]
+async fn keyboard_shortcuts_work_inside_the_widget_only() {
+    let root = mount().await;
+    let app = el(&root, ".hc-app");
+    let key = |k: &str| {
+        let init = web_sys::KeyboardEventInit::new();
+        init.set_key(k);
+        init.set_bubbles(true);
+        web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap()
+    };
+    app.dispatch_event(&key("n")).unwrap();
+    settle().await;
+    assert_eq!(text(&root, "[data-testid=ticks]"), "1");
+    app.dispatch_event(&key("?")).unwrap();
+    settle().await;
+    assert!(text(&root, "[data-testid=help]").contains("step back"));
+    // Typing in the console is not a shortcut.
+    el(&root, "#hc-console-input")
+        .dispatch_event(&key("n"))
+        .unwrap();
+    settle().await;
+    assert_eq!(text(&root, "[data-testid=ticks]"), "1");
+    app.dispatch_event(&key("b")).unwrap();
+    settle().await;
+    assert_eq!(text(&root, "[data-testid=ticks]"), "0");
 }

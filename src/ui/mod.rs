@@ -1,10 +1,26 @@
 //! The Yew front end: one reducer ([`state`]) and one component per file.
 //!
-//! Only `state` is plain Rust (tested natively); the components compile for wasm32 only.
+//! Only `state` and `hash` are plain Rust (tested natively); the components compile for wasm32
+//! only. Every component takes the state (read-only) and an `on_action` callback.
 
+pub mod hash;
 pub mod state;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;
 #[cfg(target_arch = "wasm32")]
+pub mod callwheel;
+#[cfg(target_arch = "wasm32")]
+pub mod console;
+#[cfg(target_arch = "wasm32")]
 pub mod controls;
+#[cfg(target_arch = "wasm32")]
+pub mod help;
+#[cfg(target_arch = "wasm32")]
+pub mod narration;
+#[cfg(target_arch = "wasm32")]
+pub mod routes;
+#[cfg(target_arch = "wasm32")]
+pub mod timers;
+#[cfg(target_arch = "wasm32")]
+pub mod wheel;

@@ -2,49 +2,782 @@
 //!
 //! This file is plain Rust so that it is tested natively; the Yew glue (`Reducible`) lives in
 //! `app.rs`. Components only dispatch [`Action`]s; timers (play) only dispatch `Advance`.
+//!
+//! Step back is exact because the state is a pure function of the scenario and the *tape*: the
+//! list of steps taken since it was loaded (a statement, a run of hardclocks, a console line).
+//! Going back `k` steps replays the tape from the nearest [`Snapshot`] (one is kept every
+//! [`SNAPSHOT_EVERY`] steps, thinned out as the run grows so memory stays bounded). One
+//! *step* is one statement, one console line or one hardclock.
 
-use crate::kernel::Kernel;
+use std::rc::Rc;
+
+use super::hash;
+use crate::kernel::openbsd::TimeoutEvent;
+use crate::kernel::route::RouteEvent;
+use crate::kernel::{Event, EventKind, Kernel, Stmt, Value};
+use crate::script::limits::MAX_TICKS_PER_RUN;
+use crate::script::{run_console_line, Outcome, Scenario, ScriptError, Stop};
+
+/// Steps between two snapshots at first.
+pub const SNAPSHOT_EVERY: u64 = 256;
+/// More snapshots than this and every other one is dropped (and the interval doubled).
+pub const MAX_SNAPSHOTS: usize = 96;
+/// "Run to next" gives up after this many hardclocks.
+pub const SEARCH_TICKS: u64 = 100_000;
+/// The most hardclocks one action may run (run N, jump).
+pub const MAX_ACTION_TICKS: u64 = 1_000_000;
+/// Events kept in the log panel.
+pub const LOG_CAP: usize = 400;
+/// Events of the latest action kept for the narration and highlights.
+pub const LAST_CAP: usize = 64;
+/// Play speeds offered, in ticks per second.
+pub const SPEEDS: [u32; 4] = [1, 10, 100, 1000];
+
+/// The example shown when the page has no scenario in its URL.
+pub const DEFAULT_SCENARIO: &str = "\
+# OpenBSD timeout(9): three timeouts on the 4x256 wheel.
+timeout_set(&t1, arp_expire, rt1)
+timeout_set(&t2, tcp_rexmt, tp)
+timeout_set(&t3, nd6_timer, NULL)
+timeout_add(&t1, 10)     # due within 256 ticks: wheel 0
+timeout_add(&t2, 100)
+timeout_add(&t3, 300)    # wheel 1 until the cascade at tick 256
+hardclock(256)           # wheel 0 wraps: wheel 1 bucket 1 cascades
+hardclock(50)            # t3 fires at tick 300
+";
+
+/// One recorded step group of the tape.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Op {
+    /// Statement `i` of the scenario.
+    Stmt(usize),
+    /// That many hardclocks (consecutive runs are merged).
+    Ticks(u64),
+    /// A console line, with its number in the console.
+    Console(String, u32),
+}
+
+impl Op {
+    fn steps(&self) -> u64 {
+        match self {
+            Op::Ticks(n) => *n,
+            _ => 1,
+        }
+    }
+}
+
+/// What "run to next" looks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Milestone {
+    /// A higher-wheel bucket spliced onto `timeout_todo`.
+    Cascade,
+    /// Any handler run (timeout, callout, rt_timer).
+    Fire,
+    /// A route added, deleted, changed or freed.
+    RouteChange,
+}
+
+impl Milestone {
+    pub fn label(self) -> &'static str {
+        match self {
+            Milestone::Cascade => "cascade",
+            Milestone::Fire => "expiry",
+            Milestone::RouteChange => "route change",
+        }
+    }
+
+    fn matches(self, e: &Event) -> bool {
+        match (self, &e.kind) {
+            (Milestone::Cascade, EventKind::Timeout(TimeoutEvent::Cascade { .. })) => true,
+            (Milestone::Fire, EventKind::Fire { .. }) => true,
+            (Milestone::RouteChange, EventKind::Route(r)) => matches!(
+                r,
+                RouteEvent::Added { .. }
+                    | RouteEvent::Deleted { .. }
+                    | RouteEvent::Changed { .. }
+                    | RouteEvent::Freed { .. }
+            ),
+            _ => false,
+        }
+    }
+}
+
+/// The simulated machine plus what the page remembers of its past.
+#[derive(Clone, Debug, Default)]
+pub struct Machine {
+    /// Its `events` are drained after every step into `log` and `last`.
+    pub kernel: Kernel,
+    /// Index of the next scenario statement.
+    pub next_stmt: usize,
+    /// The latest events, oldest first (at most [`LOG_CAP`]).
+    pub log: Vec<Event>,
+    /// The events of the latest action (at most the last [`LAST_CAP`]).
+    pub last: Vec<Event>,
+}
+
+impl Machine {
+    fn drain(&mut self) {
+        let ev = std::mem::take(&mut self.kernel.events);
+        push_capped(&mut self.log, &ev, LOG_CAP);
+        // For the narration, a run of plain ticks only needs its last tick: keep a tick when
+        // something happened during it or it is the newest event.
+        self.last.extend(ev);
+        let last = std::mem::take(&mut self.last);
+        let mut kept: Vec<Event> = Vec::with_capacity(last.len().min(4 * LAST_CAP));
+        let mut it = last.into_iter().peekable();
+        while let Some(e) = it.next() {
+            let plain_run = matches!(e.kind, EventKind::Tick { .. })
+                && matches!(it.peek().map(|n| &n.kind), Some(EventKind::Tick { .. }));
+            if !plain_run {
+                kept.push(e);
+            }
+        }
+        push_capped(&mut self.last, &kept, LAST_CAP);
+    }
+
+    /// Runs up to `n` hardclocks, stopping after a panic or when `stop` matches an event.
+    /// Returns how many ran (the panicking one included) and whether `stop` matched.
+    fn ticks(&mut self, n: u64, stop: Option<Milestone>) -> (u64, bool) {
+        let mut ran = 0;
+        while ran < n && self.kernel.panic.is_none() {
+            let _ = self.kernel.hardclock();
+            ran += 1;
+            let hit = stop.is_some_and(|m| self.kernel.events.iter().any(|e| m.matches(e)));
+            if hit || self.kernel.events.len() > 1024 {
+                self.drain();
+            }
+            if hit {
+                return (ran, true);
+            }
+        }
+        self.drain();
+        (ran, false)
+    }
+
+    /// Runs the next statement; `Ok(true)` when `stop` matched one of its events. `Err`
+    /// leaves the machine as it was.
+    fn stmt(&mut self, sc: &Scenario, stop: Option<Milestone>) -> Result<bool, ScriptError> {
+        let before = self.kernel.clone();
+        match sc.step(&mut self.kernel, self.next_stmt) {
+            Ok(_) | Err(Stop::Panicked(_)) => {
+                self.next_stmt += 1;
+                let hit = stop.is_some_and(|m| self.kernel.events.iter().any(|e| m.matches(e)));
+                self.drain();
+                Ok(hit)
+            }
+            Err(Stop::Error(e)) => {
+                self.kernel = before;
+                Err(e)
+            }
+        }
+    }
+
+    fn console(&mut self, line: &str, line_no: u32) -> Outcome {
+        let out = run_console_line(&mut self.kernel, line, line_no);
+        self.drain();
+        out.outcome
+    }
+
+    /// Replays one recorded op (or the first `limit` steps of it).
+    fn replay(&mut self, sc: &Scenario, op: &Op, limit: u64) {
+        match op {
+            Op::Stmt(_) => {
+                let _ = self.stmt(sc, None);
+            }
+            Op::Ticks(n) => {
+                self.ticks((*n).min(limit), None);
+            }
+            Op::Console(line, no) => {
+                self.console(line, *no);
+            }
+        }
+    }
+}
+
+fn push_capped(v: &mut Vec<Event>, new: &[Event], cap: usize) {
+    let tail = &new[new.len().saturating_sub(cap)..];
+    v.extend_from_slice(tail);
+    if v.len() > cap {
+        v.drain(..v.len() - cap);
+    }
+}
+
+/// The machine after `steps` steps of the tape.
+#[derive(Clone, Debug)]
+pub struct Snapshot {
+    pub steps: u64,
+    pub machine: Machine,
+}
+
+/// One console line and what it produced. Kept even when the machine steps back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConsoleEntry {
+    pub line_no: u32,
+    pub input: String,
+    /// Values the statements gave back ("r = 1").
+    pub output: Vec<String>,
+    pub error: Option<ScriptError>,
+    pub panic: Option<String>,
+}
 
 /// Everything the page shows is derived from this.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct State {
-    pub kernel: Kernel,
+    /// The editor's text, kept as typed even when it does not compile.
+    pub text: String,
+    /// The scenario loaded last (the text that compiled).
+    pub scenario: Rc<Scenario>,
+    pub machine: Machine,
+    /// Steps taken since the scenario was loaded (what step back undoes).
+    pub tape: Vec<Op>,
+    /// Total steps on the tape.
+    pub steps: u64,
+    snapshots: Vec<Rc<Snapshot>>,
+    snapshot_every: u64,
+    /// The latest scenario error (compile or run), with line and column.
+    pub error: Option<ScriptError>,
+    /// A friendly message (bad link, nothing found, end of script).
+    pub notice: Option<String>,
+    pub console: Vec<ConsoleEntry>,
+    pub playing: bool,
+    /// Ticks per second while playing, one of [`SPEEDS`].
+    pub speed: u32,
+    /// The timer highlighted in the table and on the wheels.
+    pub selected: Option<String>,
+    pub help_open: bool,
 }
 
 /// The only ways to change [`State`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Action {
+    /// Compile the text and start over with it (the text is kept even if it fails).
+    LoadScenario(String),
+    /// The editor changed.
+    EditText(String),
+    /// Run the next statement.
+    StepStatement,
+    /// Run every remaining statement.
+    RunScript,
     /// One `hardclock()`.
     Hardclock,
     /// `n` hardclocks.
     RunTicks(u64),
-    /// Back to a freshly booted machine.
+    /// Undo the latest step (exactly).
+    StepBack,
+    /// Go to the latest moment with this many hardclocks since boot.
+    JumpToTick(u64),
+    /// Back to the loaded scenario before its first statement.
     Reset,
+    RunToNext(Milestone),
+    Play,
+    Pause,
+    TogglePlay,
+    SetSpeed(u32),
+    /// One play interval elapsed.
+    Advance,
+    /// Run one console line on the current machine.
+    Console(String),
+    Select(String),
+    ToggleHelp,
+    DismissNotice,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        let sc = Scenario::compile(DEFAULT_SCENARIO).unwrap_or_else(|_| empty_scenario());
+        State::with_scenario(DEFAULT_SCENARIO.to_string(), sc)
+    }
+}
+
+fn empty_scenario() -> Scenario {
+    Scenario {
+        src: String::new(),
+        handlers: Vec::new(),
+        stmts: Vec::new(),
+    }
 }
 
 impl State {
-    /// Applies one action and returns the new state.
-    pub fn reduce(&self, action: Action) -> State {
-        let mut next = self.clone();
-        match action {
-            // A panic is recorded in the kernel itself; the view shows it.
-            Action::Hardclock => {
-                let _ = next.kernel.hardclock();
-            }
-            Action::RunTicks(n) => {
-                let _ = next.kernel.run_ticks(n);
-            }
-            Action::Reset => next = State::default(),
+    fn with_scenario(text: String, sc: Scenario) -> State {
+        let machine = Machine {
+            kernel: sc.boot(),
+            ..Machine::default()
+        };
+        State {
+            text,
+            scenario: Rc::new(sc),
+            snapshots: vec![Rc::new(Snapshot {
+                steps: 0,
+                machine: machine.clone(),
+            })],
+            machine,
+            tape: Vec::new(),
+            steps: 0,
+            snapshot_every: SNAPSHOT_EVERY,
+            error: None,
+            notice: None,
+            console: Vec::new(),
+            playing: false,
+            speed: 10,
+            selected: None,
+            help_open: false,
         }
-        next
     }
 
-    /// The narration of the latest event, or a greeting before anything happened.
-    pub fn narration(&self) -> String {
-        match self.kernel.events.last() {
-            Some(e) => e.narrate(),
-            None => "The simulated machine has booted; ticks is 0. Press hardclock to advance the clock.".into(),
+    /// The state a page opens with for this URL hash (empty: the built-in example).
+    pub fn from_hash(h: &str) -> State {
+        let parsed = match hash::parse(h) {
+            Ok(p) => p,
+            Err(msg) => {
+                return State {
+                    notice: Some(msg),
+                    ..State::default()
+                }
+            }
+        };
+        let mut s = State::default();
+        if let Some(text) = parsed.scenario {
+            s = s.reduce(Action::LoadScenario(text));
         }
+        if let Some(t) = parsed.ticks {
+            if s.error.is_none() {
+                s = s.reduce(Action::JumpToTick(t));
+            }
+        }
+        if !parsed.unknown.is_empty() {
+            let note = format!(
+                "The link had keys this page does not know ({}); they were ignored.",
+                parsed.unknown.join(", ")
+            );
+            s.notice = Some(match s.notice {
+                Some(n) => format!("{n} {note}"),
+                None => note,
+            });
+        }
+        s
+    }
+
+    /// The hash that brings back this moment (`t` only once something has run).
+    pub fn to_hash(&self) -> String {
+        let t = (self.steps > 0).then_some(self.kernel().clock.elapsed);
+        hash::encode(&self.scenario.src, t)
+    }
+
+    pub fn kernel(&self) -> &Kernel {
+        &self.machine.kernel
+    }
+
+    /// Milliseconds between two play advances.
+    pub fn interval_ms(&self) -> u32 {
+        (1000 / self.speed.max(1)).max(50)
+    }
+
+    fn ticks_per_advance(&self) -> u64 {
+        (self.speed as u64 * self.interval_ms() as u64 / 1000).max(1)
+    }
+
+    /// The statement that runs next, if any.
+    pub fn next_statement(&self) -> Option<(u32, &str)> {
+        let s = self.scenario.stmts.get(self.machine.next_stmt)?;
+        let line = self
+            .scenario
+            .src
+            .get(s.span.start..s.span.end)
+            .unwrap_or("");
+        Some((s.span.line, line))
+    }
+
+    /// Applies one action and returns the new state. Never panics, whatever the input.
+    pub fn reduce(&self, action: Action) -> State {
+        let mut s = self.clone();
+        let quiet = matches!(
+            action,
+            Action::EditText(_)
+                | Action::Play
+                | Action::Pause
+                | Action::TogglePlay
+                | Action::SetSpeed(_)
+                | Action::Select(_)
+                | Action::ToggleHelp
+                | Action::DismissNotice
+        ) || action == Action::Advance && !self.playing;
+        if !quiet {
+            // A new step: its own events and messages replace the old ones.
+            s.machine.last.clear();
+            s.notice = None;
+        }
+        if action == Action::DismissNotice {
+            s.notice = None;
+        }
+        match action {
+            Action::LoadScenario(text) => s.load(text),
+            Action::EditText(text) => s.text = text,
+            Action::StepStatement => {
+                s.playing = false;
+                s.step_statement();
+            }
+            Action::RunScript => {
+                s.playing = false;
+                while s.machine.next_stmt < s.scenario.stmts.len() && s.alive() {
+                    if !s.step_statement() {
+                        break;
+                    }
+                }
+            }
+            Action::Hardclock => s.run_ticks(1),
+            Action::RunTicks(n) => s.run_ticks(n),
+            Action::StepBack => {
+                s.playing = false;
+                if s.steps > 0 {
+                    s.rewind(s.steps - 1);
+                }
+            }
+            Action::JumpToTick(t) => {
+                s.playing = false;
+                s.jump(t);
+            }
+            Action::Reset => {
+                s.playing = false;
+                s.rewind(0);
+                s.error = None;
+            }
+            Action::RunToNext(m) => {
+                s.playing = false;
+                s.run_to_next(m);
+            }
+            Action::Play => s.playing = s.alive(),
+            Action::Pause => s.playing = false,
+            Action::TogglePlay => s.playing = !s.playing && s.alive(),
+            Action::SetSpeed(v) => {
+                s.speed = SPEEDS
+                    .iter()
+                    .copied()
+                    .min_by_key(|x| x.abs_diff(v))
+                    .unwrap_or(10)
+            }
+            Action::Advance => {
+                if s.playing {
+                    let n = s.ticks_per_advance();
+                    s.run_ticks(n);
+                    s.playing = s.alive() && s.ticks_left() > 0;
+                }
+            }
+            Action::Console(line) => s.console(line),
+            Action::Select(name) => {
+                s.selected = (s.selected.as_deref() != Some(&name)).then_some(name);
+            }
+            Action::ToggleHelp => s.help_open = !s.help_open,
+            Action::DismissNotice => {}
+        }
+        s
+    }
+
+    fn alive(&self) -> bool {
+        self.kernel().panic.is_none()
+    }
+
+    /// Hardclocks still allowed before the whole run reaches the script's tick budget.
+    fn ticks_left(&self) -> u64 {
+        MAX_TICKS_PER_RUN.saturating_sub(self.kernel().clock.elapsed)
+    }
+
+    fn load(&mut self, text: String) {
+        match Scenario::compile(&text) {
+            Ok(sc) => {
+                let console = std::mem::take(&mut self.console);
+                let (speed, help) = (self.speed, self.help_open);
+                *self = State::with_scenario(text, sc);
+                self.console = console;
+                self.speed = speed;
+                self.help_open = help;
+            }
+            Err(e) => {
+                self.text = text;
+                self.error = Some(e);
+                self.playing = false;
+            }
+        }
+    }
+
+    /// Records `n` steps of `op` on the tape and takes a snapshot when one is due.
+    fn record(&mut self, op: Op) {
+        let before = self.steps;
+        self.steps += op.steps();
+        match (self.tape.last_mut(), &op) {
+            (Some(Op::Ticks(a)), Op::Ticks(b)) => *a += b,
+            _ => self.tape.push(op),
+        }
+        if self.steps / self.snapshot_every > before / self.snapshot_every {
+            self.snapshots.push(Rc::new(Snapshot {
+                steps: self.steps,
+                machine: self.machine.clone(),
+            }));
+            if self.snapshots.len() > MAX_SNAPSHOTS {
+                self.snapshot_every *= 2;
+                let every = self.snapshot_every;
+                let mut i = 0;
+                // Keep the first (step 0) and the newest; thin the rest.
+                let newest = self.snapshots.len() - 1;
+                self.snapshots.retain(|sn| {
+                    let keep = i == 0 || i == newest || sn.steps % every == 0;
+                    i += 1;
+                    keep
+                });
+            }
+        }
+    }
+
+    /// Runs the next statement; false if there is none or it failed.
+    fn step_statement(&mut self) -> bool {
+        self.step_statement_until(None).is_some()
+    }
+
+    /// Runs the next statement; `None` if there is none or it failed, else whether `stop`
+    /// matched one of its events.
+    fn step_statement_until(&mut self, stop: Option<Milestone>) -> Option<bool> {
+        if !self.alive() {
+            return None;
+        }
+        if self.machine.next_stmt >= self.scenario.stmts.len() {
+            self.notice = Some(
+                "The scenario has no more statements: use hardclock or run N ticks to go on."
+                    .into(),
+            );
+            return None;
+        }
+        let sc = Rc::clone(&self.scenario);
+        let i = self.machine.next_stmt;
+        match self.machine.stmt(&sc, stop) {
+            Ok(hit) => {
+                self.error = None;
+                self.record(Op::Stmt(i));
+                Some(hit)
+            }
+            Err(e) => {
+                self.error = Some(e);
+                None
+            }
+        }
+    }
+
+    fn run_ticks(&mut self, n: u64) {
+        if !self.alive() {
+            return;
+        }
+        let n = n.min(MAX_ACTION_TICKS).min(self.ticks_left());
+        if n == 0 {
+            self.notice = Some(format!(
+                "This run has reached {MAX_TICKS_PER_RUN} ticks, the most one run may have: step back or reset."
+            ));
+            self.playing = false;
+            return;
+        }
+        let (ran, _) = self.machine.ticks(n, None);
+        if ran > 0 {
+            self.record(Op::Ticks(ran));
+        }
+    }
+
+    fn console(&mut self, line: String) {
+        let line_no = self.console.len() as u32 + 1;
+        let before = self.machine.clone();
+        let out = run_console_line(&mut self.machine.kernel, &line, line_no);
+        self.machine.drain();
+        let mut entry = ConsoleEntry {
+            line_no,
+            input: line.clone(),
+            output: out
+                .results
+                .iter()
+                .filter_map(|r| r.console_text())
+                .collect(),
+            error: None,
+            panic: None,
+        };
+        let changed = match out.outcome {
+            Outcome::Ok => true,
+            Outcome::Panicked(m) => {
+                entry.panic = Some(m);
+                before.kernel.panic.is_none()
+            }
+            Outcome::Error(e) => {
+                entry.error = Some(e);
+                !out.results.is_empty()
+            }
+        };
+        if changed {
+            self.record(Op::Console(line, line_no));
+        } else {
+            let last = std::mem::take(&mut self.machine.last);
+            self.machine = before;
+            self.machine.last = last;
+        }
+        self.console.push(entry);
+    }
+
+    /// Puts the machine at `target` steps by replaying the tape from the nearest snapshot,
+    /// and forgets the steps after it.
+    fn rewind(&mut self, target: u64) {
+        let target = target.min(self.steps);
+        self.snapshots.retain(|sn| sn.steps <= target);
+        let Some(base) = self.snapshots.last().cloned() else {
+            // Unreachable: the step-0 snapshot is never dropped. Start over rather than panic.
+            let sc = (*self.scenario).clone();
+            *self = State::with_scenario(self.text.clone(), sc);
+            return;
+        };
+        let mut m = base.machine.clone();
+        m.last.clear();
+        let mut tape = Vec::new();
+        let mut pos = 0u64;
+        let sc = Rc::clone(&self.scenario);
+        for op in &self.tape {
+            let (start, end) = (pos, pos + op.steps());
+            pos = end;
+            if start >= target {
+                break;
+            }
+            let kept = match op {
+                Op::Ticks(_) => Op::Ticks(end.min(target) - start),
+                other => other.clone(),
+            };
+            if end > base.steps {
+                let from = start.max(base.steps);
+                m.last.clear();
+                m.replay(&sc, op, end.min(target) - from);
+            }
+            tape.push(kept);
+        }
+        if m.last.is_empty() {
+            m.last = base.machine.last.clone();
+        }
+        self.machine = m;
+        self.tape = tape;
+        self.steps = target;
+    }
+
+    /// The latest moment with `t` hardclocks since boot: statements run while they keep the
+    /// clock at or before `t`, then hardclocks make up the rest. Going back starts over.
+    fn jump(&mut self, t: u64) {
+        let t = t.min(MAX_TICKS_PER_RUN);
+        if t < self.kernel().clock.elapsed {
+            self.rewind(0);
+        }
+        let sc = Rc::clone(&self.scenario);
+        while self.alive() && self.machine.next_stmt < sc.stmts.len() {
+            let now = self.kernel().clock.elapsed;
+            if let Some(n) = hardclock_count(self.kernel(), &sc.stmts[self.machine.next_stmt].stmt)
+            {
+                if now + n > t {
+                    break;
+                }
+            }
+            let before = self.machine.clone();
+            if !self.step_statement() {
+                break;
+            }
+            if self.kernel().clock.elapsed > t {
+                // A handler ran more ticks than the statement showed: undo it.
+                self.machine = before;
+                self.tape.pop();
+                self.steps -= 1;
+                self.snapshots.retain(|sn| sn.steps <= self.steps);
+                break;
+            }
+        }
+        let now = self.kernel().clock.elapsed;
+        if t > now {
+            if t - now > MAX_ACTION_TICKS {
+                self.notice = Some(format!(
+                    "A jump may run at most {MAX_ACTION_TICKS} hardclocks at once."
+                ));
+            }
+            self.run_ticks(t - now);
+        }
+    }
+
+    /// Steps (statements first, then hardclocks) until an event of kind `m` happens.
+    fn run_to_next(&mut self, m: Milestone) {
+        let start = self.kernel().clock.elapsed;
+        let sc = Rc::clone(&self.scenario);
+        while self.alive() {
+            if self.machine.next_stmt < sc.stmts.len() {
+                match self.step_statement_until(Some(m)) {
+                    None | Some(true) => return,
+                    Some(false) => continue,
+                }
+            }
+            let used = self.kernel().clock.elapsed.saturating_sub(start);
+            let budget = SEARCH_TICKS.saturating_sub(used).min(self.ticks_left());
+            if budget == 0 {
+                break;
+            }
+            let (ran, hit) = self.machine.ticks(budget, Some(m));
+            if ran > 0 {
+                self.record(Op::Ticks(ran));
+            }
+            if hit {
+                return;
+            }
+            break;
+        }
+        if self.alive() {
+            self.notice = Some(format!(
+                "No {} happened in the next {SEARCH_TICKS} ticks.",
+                m.label()
+            ));
+        }
+    }
+
+    /// The narration: one sentence per event of the latest action (the last few of them).
+    pub fn narration(&self) -> Vec<String> {
+        if self.machine.last.is_empty() {
+            if self.steps == 0 {
+                return vec![format!(
+                    "The simulated machine has booted; ticks is {}. Step through the scenario or press hardclock.",
+                    self.kernel().clock.ticks
+                )];
+            }
+            return Vec::new();
+        }
+        let last = &self.machine.last;
+        last[last.len().saturating_sub(12)..]
+            .iter()
+            .map(|e| e.narrate())
+            .collect()
+    }
+
+    /// Buckets spliced onto `timeout_todo` during the latest tick: (wheel, bucket).
+    pub fn spliced(&self) -> Vec<(usize, usize)> {
+        let now = self.kernel().clock.ticks;
+        self.machine
+            .last
+            .iter()
+            .filter(|e| e.tick == now)
+            .filter_map(|e| match &e.kind {
+                EventKind::Timeout(TimeoutEvent::Splice { bucket, .. }) => {
+                    Some((0, *bucket as usize))
+                }
+                EventKind::Timeout(TimeoutEvent::Cascade { wheel, bucket, .. }) => {
+                    Some((*wheel as usize, *bucket as usize))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+/// How many hardclocks a `hardclock(n)` statement will run, if that is known beforehand.
+fn hardclock_count(k: &Kernel, stmt: &Stmt) -> Option<u64> {
+    match stmt {
+        Stmt::Call { name, args, .. } if name == "hardclock" => match args.first() {
+            None => Some(1),
+            Some(op) => match k.eval(op) {
+                Ok(Value::Int(n)) => Some(n.max(0) as u64),
+                _ => None,
+            },
+        },
+        _ => None,
     }
 }
 
@@ -55,10 +788,21 @@ mod tests {
     #[test]
     fn hardclock_advances_ticks_and_narrates() {
         let s = State::default().reduce(Action::Hardclock);
-        assert_eq!(s.kernel.clock.ticks, 1);
-        assert_eq!(s.narration(), "hardclock(): ticks is now 1.");
+        assert_eq!(s.kernel().clock.ticks, 1);
+        assert_eq!(
+            s.narration(),
+            vec!["hardclock(): ticks is now 1.".to_string()]
+        );
         let s = s.reduce(Action::RunTicks(255));
-        assert_eq!(s.kernel.clock.ticks, 256);
-        assert_eq!(s.reduce(Action::Reset).kernel.clock.ticks, 0);
+        assert_eq!(s.kernel().clock.ticks, 256);
+        assert_eq!(s.reduce(Action::Reset).kernel().clock.ticks, 0);
+    }
+
+    #[test]
+    fn default_scenario_cascades_at_256() {
+        let s = State::default().reduce(Action::RunToNext(Milestone::Cascade));
+        assert_eq!(s.kernel().clock.ticks, 256);
+        assert_eq!(s.spliced(), vec![(1, 1)]);
+        assert_eq!(s.kernel().to.bucket(0, 44), vec!["t3"]);
     }
 }

@@ -1,0 +1,93 @@
+//! The scenario editor (load / run) and the one-line console. Errors appear inline with line,
+//! column and a caret under the place; nothing typed is ever thrown away.
+
+use web_sys::{HtmlInputElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use super::app::Shared;
+use super::state::Action;
+use crate::script::ScriptError;
+
+#[derive(Properties, PartialEq)]
+pub struct ConsoleProps {
+    pub state: Shared,
+    pub on_action: Callback<Action>,
+}
+
+fn error_view(e: &ScriptError) -> Html {
+    html! {
+        <pre class="hc-error" role="alert" data-testid="script-error"
+            data-line={e.line.to_string()} data-col={e.col.to_string()}>{ e.to_string() }</pre>
+    }
+}
+
+#[function_component(Console)]
+pub fn console(props: &ConsoleProps) -> Html {
+    let s = &props.state;
+    let input = use_node_ref();
+    let on_edit = props.on_action.reform(|e: InputEvent| {
+        let text = e
+            .target_dyn_into::<HtmlTextAreaElement>()
+            .map(|t| t.value())
+            .unwrap_or_default();
+        Action::EditText(text)
+    });
+    let load = {
+        let (cb, text) = (props.on_action.clone(), s.text.clone());
+        Callback::from(move |_: MouseEvent| cb.emit(Action::LoadScenario(text.clone())))
+    };
+    let load_run = {
+        let (cb, text) = (props.on_action.clone(), s.text.clone());
+        Callback::from(move |_: MouseEvent| {
+            cb.emit(Action::LoadScenario(text.clone()));
+            cb.emit(Action::RunScript);
+        })
+    };
+    let on_console = {
+        let (cb, input) = (props.on_action.clone(), input.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if let Some(i) = input.cast::<HtmlInputElement>() {
+                let line = i.value();
+                if !line.trim().is_empty() {
+                    cb.emit(Action::Console(line));
+                    i.set_value("");
+                }
+            }
+        })
+    };
+    let dirty = s.text != s.scenario.src;
+    html! {
+        <section class="hc-panel hc-console" aria-labelledby="hc-console-h">
+            <h2 id="hc-console-h">{ "Scenario" }</h2>
+            <label for="hc-editor" class="hc-muted">{ "One statement per line or ;-separated; # starts a comment." }</label>
+            <textarea id="hc-editor" spellcheck="false" rows="10" value={s.text.clone()} oninput={on_edit}
+                aria-describedby="hc-editor-status" />
+            <div class="hc-row">
+                <button id="hc-load" type="button" onclick={load}>{ "load" }</button>
+                <button id="hc-load-run" type="button" onclick={load_run}>{ "load and run" }</button>
+                <span id="hc-editor-status" class="hc-muted">
+                    { if dirty { "edited: press load to use this text" } else { "loaded" } }
+                </span>
+            </div>
+            if let Some(e) = &s.error { { error_view(e) } }
+            <h3>{ "Console" }</h3>
+            <ol class="hc-console-log" data-testid="console-log" aria-live="polite">
+                { for s.console.iter().map(|c| html! {
+                    <li>
+                        <code class="hc-input">{ format!("{}> {}", c.line_no, c.input) }</code>
+                        { for c.output.iter().map(|o| html! { <div class="hc-output">{ o }</div> }) }
+                        if let Some(e) = &c.error { { error_view(e) } }
+                        if let Some(p) = &c.panic { <div class="hc-error">{ format!("panic: {p}") }</div> }
+                    </li>
+                }) }
+            </ol>
+            <form class="hc-row" onsubmit={on_console}>
+                <label for="hc-console-input">{ format!("{}>", s.console.len() + 1) }</label>
+                <input id="hc-console-input" ref={input} type="text" spellcheck="false" autocomplete="off"
+                    placeholder="timeout_add(&t1, 50)" />
+                <button type="submit">{ "run" }</button>
+            </form>
+        </section>
+    }
+}

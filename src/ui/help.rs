@@ -1,0 +1,39 @@
+//! The keyboard help panel. Shortcuts work while focus is inside the simulator, never in a
+//! text field.
+
+use yew::prelude::*;
+
+use super::state::Action;
+
+#[derive(Properties, PartialEq)]
+pub struct HelpProps {
+    pub on_action: Callback<Action>,
+}
+
+const KEYS: &[(&str, &str)] = &[
+    ("space", "play / pause"),
+    ("n or .", "one hardclock"),
+    ("s", "step one statement"),
+    ("b", "step back"),
+    ("c", "run to the next cascade"),
+    ("f", "run to the next expiry (a handler runs)"),
+    ("0", "reset to the start of the scenario"),
+    ("?", "show or hide this help"),
+    ("Esc", "close this help"),
+];
+
+#[function_component(Help)]
+pub fn help(props: &HelpProps) -> Html {
+    html! {
+        <section class="hc-help" aria-label="Keyboard shortcuts" data-testid="help">
+            <h2>{ "Keyboard shortcuts" }</h2>
+            <p class="hc-muted">{ "They work while the simulator has focus (click on it or tab into it), not while typing in a field." }</p>
+            <dl>
+                { for KEYS.iter().map(|(k, what)| html! {
+                    <div><dt><kbd>{ *k }</kbd></dt><dd>{ *what }</dd></div>
+                }) }
+            </dl>
+            <button type="button" onclick={props.on_action.reform(|_| Action::ToggleHelp)}>{ "close" }</button>
+        </section>
+    }
+}

@@ -1,0 +1,36 @@
+//! What the latest step did, one sentence per event, in an ARIA live region; the event log
+//! below it.
+
+use yew::prelude::*;
+
+use super::app::Shared;
+
+#[derive(Properties, PartialEq)]
+pub struct NarrationProps {
+    pub state: Shared,
+}
+
+/// How many log entries the log panel shows.
+const LOG_SHOWN: usize = 60;
+
+#[function_component(Narration)]
+pub fn narration(props: &NarrationProps) -> Html {
+    let s = &props.state;
+    let log = &s.machine.log;
+    let shown = &log[log.len().saturating_sub(LOG_SHOWN)..];
+    html! {
+        <section class="hc-narration-box" aria-label="Narration">
+            <div class="hc-narration" role="status" aria-live="polite" data-testid="narration">
+                { for s.narration().into_iter().map(|n| html! { <p>{ n }</p> }) }
+            </div>
+            <details class="hc-log">
+                <summary>{ format!("Event log (last {} events)", shown.len()) }</summary>
+                <ol>
+                    { for shown.iter().rev().map(|e| html! {
+                        <li><span class="hc-tick">{ format!("[{}]", e.tick) }</span>{ " " }{ e.narrate() }</li>
+                    }) }
+                </ol>
+            </details>
+        </section>
+    }
+}

@@ -1,0 +1,266 @@
+//! The UI reducer, natively: no action sequence may panic, step back is exact, and a link
+//! brings back the moment it was taken at.
+#![cfg(not(target_arch = "wasm32"))]
+
+use hardclock::ui::state::{Action, Milestone, State, DEFAULT_SCENARIO};
+use proptest::prelude::*;
+
+const SCENARIOS: &[&str] = &[
+    DEFAULT_SCENARIO,
+    "callout_init(&c, 1)\ncallout_reset(&c, 5, f, NULL)\nhardclock(10)\nhandler f { callout_reset(&c, 3, f, NULL) }",
+    "route_add(10.0.0.0/8, 192.168.1.1)\nrt = rtalloc1_fib(10.1.2.3, 1, 0, 0)\nhardclock(3)\nroute_delete(10.0.0.0/8)\nRTFREE_LOCKED(rt)",
+    "timeout_add(&x, 5)\nhardclock(2)",
+    "h = timeout(f, NULL, 4)\nuntimeout(f, NULL, h)\nh = timeout(g, NULL, 2)\nhardclock(3)",
+    "hardclock(1\n",
+    "ticks = 2147483500\ntimeout_set(&t, f, NULL)\ntimeout_add(&t, 300)\nhardclock(400)",
+    "",
+];
+
+const LINES: &[&str] = &[
+    "timeout_set(&z, f, NULL); timeout_add(&z, 7)",
+    "hardclock(3)",
+    "x = 4; hardclock(x)",
+    "callout_init(&d, 1); callout_reset(&d, 2, g, NULL)",
+    "timeout_add(&nope, 1)",
+    "hardclok()",
+    "handler q { busy(1) }",
+    "",
+];
+
+fn action() -> impl Strategy<Value = Action> {
+    // Weighted so that the 100000-tick searches of "run to next" stay rare (they are slow in
+    // a debug build) while everything else is exercised often.
+    prop_oneof![
+        4 => (0..SCENARIOS.len()).prop_map(|i| Action::LoadScenario(SCENARIOS[i].to_string())),
+        2 => ".{0,30}".prop_map(Action::LoadScenario),
+        1 => ".{0,10}".prop_map(Action::EditText),
+        6 => Just(Action::StepStatement),
+        2 => Just(Action::RunScript),
+        6 => Just(Action::Hardclock),
+        3 => (0u64..300).prop_map(Action::RunTicks),
+        6 => Just(Action::StepBack),
+        2 => (0u64..600).prop_map(Action::JumpToTick),
+        1 => Just(Action::Reset),
+        1 => prop_oneof![
+            Just(Milestone::Cascade),
+            Just(Milestone::Fire),
+            Just(Milestone::RouteChange)
+        ]
+        .prop_map(Action::RunToNext),
+        1 => Just(Action::Play),
+        1 => Just(Action::TogglePlay),
+        1 => any::<u32>().prop_map(Action::SetSpeed),
+        3 => Just(Action::Advance),
+        3 => (0..LINES.len()).prop_map(|i| Action::Console(LINES[i].to_string())),
+        1 => ".{0,20}".prop_map(Action::Console),
+        1 => "[a-z0-9]{0,4}".prop_map(Action::Select),
+        1 => Just(Action::ToggleHelp),
+    ]
+}
+
+/// Everything of the machine that step back must restore.
+fn fingerprint(s: &State) -> String {
+    format!("{:?} next={}", s.kernel(), s.machine.next_stmt)
+}
+
+/// Actions that, when they change anything, add exactly one step.
+fn one_step(a: &Action) -> bool {
+    matches!(
+        a,
+        Action::StepStatement | Action::Hardclock | Action::Console(_)
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn no_action_sequence_panics_and_step_back_is_exact(
+        actions in proptest::collection::vec(action(), 0..14)
+    ) {
+        let mut s = State::default();
+        for a in actions {
+            let before = s.clone();
+            s = s.reduce(a.clone());
+            prop_assert!(s.speed == 1 || s.speed == 10 || s.speed == 100 || s.speed == 1000);
+            prop_assert!(s.machine.last.len() <= hardclock::ui::state::LAST_CAP);
+            if one_step(&a) && s.steps == before.steps + 1 {
+                let back = s.reduce(Action::StepBack);
+                prop_assert_eq!(back.steps, before.steps);
+                prop_assert_eq!(fingerprint(&back), fingerprint(&before), "after {:?}", a);
+            }
+            if matches!(a, Action::Hardclock) && before.kernel().panic.is_none() {
+                prop_assert_eq!(s.kernel().clock.elapsed, before.kernel().clock.elapsed + 1);
+            }
+            if a == Action::Reset {
+                prop_assert_eq!(s.steps, 0);
+                prop_assert_eq!(s.kernel().clock.elapsed, 0);
+            }
+            if s.steps == 0 && s.tape.is_empty() {
+                prop_assert_eq!(s.machine.next_stmt, 0);
+            }
+        }
+    }
+
+    #[test]
+    fn hostile_hashes_never_panic(h in ".{0,200}", raw in proptest::collection::vec(any::<u8>(), 0..64)) {
+        let _ = State::from_hash(&h);
+        let esc: String = raw.iter().map(|b| format!("%{b:02x}")).collect();
+        let _ = State::from_hash(&format!("#s={esc}&t=5&x=1"));
+    }
+
+    #[test]
+    fn a_link_brings_back_the_moment(script in 0..SCENARIOS.len(), n in 0u64..400) {
+        let s = State::default()
+            .reduce(Action::LoadScenario(SCENARIOS[script].to_string()))
+            .reduce(Action::RunScript)
+            .reduce(Action::RunTicks(n));
+        let again = State::from_hash(&format!("#{}", s.to_hash()));
+        prop_assert_eq!(&again.scenario.src, &s.scenario.src);
+        if s.error.is_none() && s.kernel().panic.is_none() {
+            prop_assert_eq!(fingerprint(&again), fingerprint(&s));
+        }
+    }
+}
+
+#[test]
+fn step_back_across_many_snapshots_matches_a_fresh_run() {
+    let mut s = State::default().reduce(Action::RunScript);
+    // Many small runs: snapshots are taken and thinned out as the run grows.
+    for _ in 0..300 {
+        s = s.reduce(Action::RunTicks(97));
+    }
+    let want = State::default()
+        .reduce(Action::RunScript)
+        .reduce(Action::RunTicks(300 * 97 - 1));
+    let back = s.reduce(Action::StepBack);
+    assert_eq!(fingerprint(&back), fingerprint(&want));
+    let jumped = s.reduce(Action::JumpToTick(306 + 1000));
+    let want = State::default()
+        .reduce(Action::RunScript)
+        .reduce(Action::RunTicks(1000));
+    assert_eq!(fingerprint(&jumped), fingerprint(&want));
+}
+
+#[test]
+fn the_default_scenario_steps_one_statement_at_a_time() {
+    let s = State::default();
+    assert_eq!(
+        s.next_statement(),
+        Some((2, "timeout_set(&t1, arp_expire, rt1)"))
+    );
+    let mut s = s;
+    for _ in 0..6 {
+        s = s.reduce(Action::StepStatement);
+    }
+    assert_eq!(s.kernel().to.todo(), vec!["t1", "t2", "t3"]);
+    assert_eq!(s.kernel().clock.ticks, 0);
+    let s = s.reduce(Action::StepStatement); // hardclock(256)
+    assert_eq!(s.kernel().clock.ticks, 256);
+    assert_eq!(s.kernel().to.bucket_len(0, 44), 1);
+    assert_eq!(s.spliced(), vec![(1, 1)]);
+    let back = s.reduce(Action::StepBack);
+    assert_eq!(back.kernel().clock.ticks, 0);
+    assert_eq!(back.kernel().to.todo(), vec!["t1", "t2", "t3"]);
+}
+
+#[test]
+fn errors_keep_the_text_and_point_at_the_line() {
+    let s = State::default().reduce(Action::Hardclock);
+    let bad = "timeout_set(&a, f, NULL)\ntimeout_add(&a, 300;\n";
+    let s2 = s.reduce(Action::LoadScenario(bad.into()));
+    let e = s2.error.as_ref().expect("an error");
+    assert_eq!((e.line, e.col), (2, 20));
+    assert_eq!(s2.text, bad);
+    // The machine that was running is untouched.
+    assert_eq!(s2.kernel().clock.ticks, 1);
+}
+
+#[test]
+fn console_lines_are_kept_and_step_back_undoes_them() {
+    let s = State::default().reduce(Action::Console("x = 4; hardclock(x)".into()));
+    assert_eq!(s.kernel().clock.ticks, 4);
+    assert_eq!(s.console[0].output, vec!["x = 4".to_string()]);
+    let s = s.reduce(Action::Console("hardclok(1)".into()));
+    let e = s.console[1].error.as_ref().expect("an error");
+    assert_eq!((e.line, e.col), (2, 1));
+    assert_eq!(s.steps, 1, "a line that did nothing is not a step");
+    let s = s.reduce(Action::StepBack);
+    assert_eq!(s.kernel().clock.ticks, 0);
+    assert_eq!(s.console.len(), 2, "the typed text is never lost");
+}
+
+#[test]
+fn a_panic_stops_play_and_step_back_recovers() {
+    let s = State::default()
+        .reduce(Action::LoadScenario(
+            "hardclock(2)\ntimeout_add(&x, 5)".into(),
+        ))
+        .reduce(Action::RunScript)
+        .reduce(Action::Play);
+    assert!(s.kernel().panic.is_some());
+    assert!(!s.playing);
+    let s = s.reduce(Action::Hardclock);
+    assert_eq!(s.kernel().clock.ticks, 2, "a halted machine does not tick");
+    let s = s.reduce(Action::StepBack);
+    assert!(s.kernel().panic.is_none());
+    assert_eq!(s.kernel().clock.ticks, 2);
+}
+
+#[test]
+fn run_to_next_reports_when_nothing_happens() {
+    let s = State::default()
+        .reduce(Action::LoadScenario(String::new()))
+        .reduce(Action::RunToNext(Milestone::Fire));
+    assert_eq!(s.kernel().clock.elapsed, 100_000);
+    assert!(s.notice.as_deref().unwrap_or("").contains("No expiry"));
+    // Statements are steps: the search stops after the statement in which it happened.
+    let s = State::default().reduce(Action::RunToNext(Milestone::Fire));
+    assert_eq!(
+        s.kernel().clock.ticks,
+        256,
+        "t1 fired inside hardclock(256)"
+    );
+    // Past the script, it stops at the very tick.
+    let s = State::default()
+        .reduce(Action::LoadScenario(
+            "timeout_set(&t, f, NULL)\ntimeout_add(&t, 700)".into(),
+        ))
+        .reduce(Action::RunToNext(Milestone::Fire));
+    assert_eq!(s.kernel().clock.ticks, 700);
+    assert!(
+        s.narration().iter().any(|n| n.contains("runs f(")),
+        "{:?}",
+        s.narration()
+    );
+}
+
+#[test]
+fn narration_tells_a_run_of_plain_ticks_once() {
+    let s = State::default().reduce(Action::RunTicks(5));
+    assert_eq!(
+        s.narration(),
+        vec!["hardclock(): ticks is now 5.".to_string()]
+    );
+    let s = State::default()
+        .reduce(Action::RunScript)
+        .reduce(Action::StepBack)
+        .reduce(Action::StepBack);
+    // Back at the start of hardclock(256): stepping it tells the cascade tick and what followed.
+    let s = s.reduce(Action::StepStatement);
+    let n = s.narration();
+    assert!(
+        n.iter()
+            .any(|l| l == "softclock runs tcp_rexmt(tp), scheduled with timeout."),
+        "{n:?}"
+    );
+    assert!(
+        !n.iter().any(|l| l == "hardclock(): ticks is now 255."),
+        "{n:?}"
+    );
+    assert!(
+        n.iter().any(|l| l == "hardclock(): ticks is now 256."),
+        "{n:?}"
+    );
+    assert!(n.last().unwrap().contains("wheel 0 bucket 0x2c"), "{n:?}");
+}
