@@ -259,7 +259,8 @@ fn narration_tells_a_run_of_plain_ticks_once() {
         "{n:?}"
     );
     assert!(
-        n.iter().any(|l| l == "hardclock(): ticks is now 256."),
+        n.iter()
+            .any(|l| l == "hardclock() ran 156 times: ticks is now 256."),
         "{n:?}"
     );
     assert!(n.last().unwrap().contains("wheel 0 bucket 0x2c"), "{n:?}");
