@@ -30,6 +30,10 @@ pub use value::{Operand, Stmt, Target, Value};
 /// handler that re-adds itself with 0 ticks; the simulator stops it with a panic instead of
 /// freezing the tab.
 pub const MAX_HANDLER_RUNS_PER_PASS: usize = 100_000;
+/// The event log holds at most this many events (about 100 MB). A scenario that produces more
+/// without the log being drained (a timer re-armed every tick for a million ticks, say) halts
+/// with a simulator panic instead of exhausting the browser tab's memory.
+pub const MAX_EVENTS: usize = 400_000;
 /// Handler bodies may call handlers that call handlers ...; this bounds the nesting.
 pub const MAX_HANDLER_DEPTH: usize = 32;
 
@@ -112,6 +116,11 @@ impl Kernel {
 
     /// Records an event stamped with the current `ticks`.
     pub fn emit(&mut self, kind: EventKind) {
+        // A halted machine does nothing more, so the panic stays the last event of the trace
+        // even when the code that panicked unwinds through more bookkeeping.
+        if self.panic.is_some() {
+            return;
+        }
         let tick = self.clock.ticks;
         self.events.push(Event { tick, kind });
     }
@@ -120,13 +129,25 @@ impl Kernel {
     pub fn panic(&mut self, msg: impl Into<String>) -> KernelError {
         let msg = msg.into();
         if self.panic.is_none() {
+            let tick = self.clock.ticks;
+            self.events.push(Event {
+                tick,
+                kind: EventKind::Panic { msg: msg.clone() },
+            });
             self.panic = Some(msg.clone());
-            self.emit(EventKind::Panic { msg: msg.clone() });
         }
         KernelError::Panic(msg)
     }
 
-    fn check_alive(&self) -> Result<(), KernelError> {
+    /// Refuses to go on after a panic; also halts, between two steps, a machine whose event log
+    /// is full (see [`MAX_EVENTS`]).
+    fn check_alive(&mut self) -> Result<(), KernelError> {
+        if self.panic.is_none() && self.events.len() >= MAX_EVENTS {
+            return Err(self.panic(format!(
+                "simulator limit: {MAX_EVENTS} events recorded; the simulated machine stops here so that \
+                 the page keeps running (run fewer ticks per statement, or fewer timers)"
+            )));
+        }
         match &self.panic {
             Some(m) => Err(KernelError::Panic(m.clone())),
             None => Ok(()),
@@ -277,15 +298,12 @@ impl Kernel {
                     let shown = api::lookup(name)
                         .filter(|s| s.ret != "void")
                         .map(|_| ret.clone());
-                    self.events.push(Event {
-                        tick: self.clock.ticks,
-                        kind: EventKind::Call {
-                            line: *line,
-                            name: name.clone(),
-                            ret: shown,
-                            refcnt,
-                            freed,
-                        },
+                    self.emit(EventKind::Call {
+                        line: *line,
+                        name: name.clone(),
+                        ret: shown,
+                        refcnt,
+                        freed,
                     });
                 }
                 if let Some(t) = target {
@@ -469,5 +487,49 @@ mod tests {
         // Tick 1 re-buckets t; ticks 2..4 are idle and share an event with tick 5, whose splice
         // and fire follow it; 6..10 are idle.
         assert_eq!(ticks, vec![(1, 1), (5, 4), (10, 5)]);
+    }
+
+    #[test]
+    fn a_flood_of_events_halts_the_machine_instead_of_the_page() {
+        let mut k = Kernel::new();
+        let call = |name: &str, args: Vec<Operand>| Stmt::Call {
+            line: 1,
+            target: None,
+            name: name.into(),
+            args,
+        };
+        // A timeout that re-arms itself every tick makes several events per tick.
+        k.handlers.insert(
+            "f".into(),
+            vec![call(
+                "timeout_add",
+                vec![Operand::Ref("t".into()), Operand::Lit(Value::Int(1))],
+            )],
+        );
+        k.exec(&call(
+            "timeout_set",
+            vec![
+                Operand::Ref("t".into()),
+                Operand::Ident("f".into()),
+                Operand::Lit(Value::Null),
+            ],
+        ))
+        .unwrap();
+        k.exec(&call(
+            "timeout_add",
+            vec![Operand::Ref("t".into()), Operand::Lit(Value::Int(1))],
+        ))
+        .unwrap();
+        let r = k.run_ticks(10 * MAX_EVENTS as u64);
+        assert!(
+            matches!(r, Err(KernelError::Panic(ref m)) if m.starts_with("simulator limit")),
+            "{r:?}"
+        );
+        assert!(k.events.len() <= MAX_EVENTS + 1, "{}", k.events.len());
+        assert!(
+            matches!(k.events.last().unwrap().kind, EventKind::Panic { .. }),
+            "the panic ends the log"
+        );
+        assert!(k.clock.ticks < MAX_EVENTS as i32);
     }
 }
