@@ -9,9 +9,11 @@ use web_sys::{HtmlElement, HtmlTextAreaElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Mounts the app into a fresh element (with an empty URL hash) and lets Yew render.
+/// Mounts the app into a fresh element showing the built-in example (not the default preset,
+/// so these tests do not depend on a preset's text) and lets Yew render.
 async fn mount() -> web_sys::Element {
-    mount_with_hash("").await
+    let h = hardclock::ui::hash::encode(hardclock::ui::state::DEFAULT_SCENARIO, None);
+    mount_with_hash(&format!("#{h}")).await
 }
 
 async fn mount_with_hash(hash: &str) -> web_sys::Element {

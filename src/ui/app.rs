@@ -13,7 +13,10 @@ use super::console::Console;
 use super::controls::Controls;
 use super::help::Help;
 use super::narration::Narration;
+use super::presets::Presets;
+use super::radix::Radix;
 use super::routes::Routes;
+use super::rttimer::RtTimer;
 use super::state::{Action, Milestone, State};
 use super::timers::Timers;
 use super::wheel::Wheel;
@@ -151,6 +154,7 @@ pub fn app() -> Html {
                 </dl>
                 <p class="hc-next" data-testid="next">{ next }</p>
             </section>
+            <Presets state={state.clone()} on_action={dispatch.clone()} />
             <Controls state={state.clone()} on_action={dispatch.clone()} />
             if state.help_open {
                 <Help on_action={dispatch.clone()} />
@@ -168,7 +172,9 @@ pub fn app() -> Html {
                 <Wheel state={state.clone()} on_action={dispatch.clone()} />
                 <Timers state={state.clone()} on_action={dispatch.clone()} />
                 <Callwheel state={state.clone()} />
-                <Routes state={state.clone()} />
+                <RtTimer state={state.clone()} on_action={dispatch.clone()} />
+                <Routes state={state.clone()} on_action={dispatch.clone()} />
+                <Radix state={state.clone()} />
             </div>
             <Console state={state.clone()} on_action={dispatch} />
         </main>
