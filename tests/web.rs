@@ -176,3 +176,94 @@ async fn keyboard_shortcuts_work_inside_the_widget_only() {
     settle().await;
     assert_eq!(text(&root, "[data-testid=ticks]"), "0");
 }
+
+#[wasm_bindgen_test]
+async fn the_preset_picker_groups_by_man_page_and_loads_the_choice() {
+    let root = mount_with_hash("#p=pmtu-expiry").await;
+    let select = el(&root, "#hc-preset")
+        .dyn_into::<web_sys::HtmlSelectElement>()
+        .unwrap();
+    assert_eq!(select.value(), "pmtu-expiry");
+    let groups: Vec<String> = (0..4)
+        .map(|i| {
+            root.query_selector_all("#hc-preset optgroup")
+                .unwrap()
+                .item(i)
+                .unwrap()
+                .dyn_into::<web_sys::Element>()
+                .unwrap()
+                .get_attribute("label")
+                .unwrap()
+        })
+        .collect();
+    assert!(groups[0].starts_with("timeout(9)"), "{groups:?}");
+    assert!(groups[3].starts_with("rt_timer(9)"), "{groups:?}");
+    assert!(text(&root, "[data-testid=preset-title]").contains("PMTU"));
+    assert!(text(&root, "[data-testid=preset-note]").contains("ip_mtudisc_timeout"));
+
+    select.set_value("cascade-256");
+    select
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    settle().await;
+    assert!(text(&root, "[data-testid=preset-title]").contains("Cascade"));
+    let ta = el(&root, "#hc-editor")
+        .dyn_into::<HtmlTextAreaElement>()
+        .unwrap();
+    assert!(ta.value().contains("timeout_set(&t256, at_boundary, NULL)"));
+    click(&root, "#hc-step").await;
+    // The machine runs the preset: its first statement sets ticks 50 before the wrap.
+    assert_eq!(text(&root, "[data-testid=steps]"), "1");
+    assert_eq!(text(&root, "[data-testid=ticks]"), "-50");
+
+    let root = mount_with_hash("#p=no-such-preset").await;
+    assert!(text(&root, "[data-testid=notice]").contains("no-such-preset"));
+}
+
+#[wasm_bindgen_test]
+async fn rt_timer_lanes_show_the_entry_then_its_expiry_deletes_the_route() {
+    // Tick 800: the PMTU timer is on ip_mtudisc_timeout_q, the scan of second 8 will take it.
+    let root = mount_with_hash("#p=pmtu-expiry&t=800").await;
+    let lane = "[data-testid=rtt-lane]";
+    assert_eq!(attr(&root, lane, "data-count"), "1");
+    assert!(text(&root, lane).contains("ip_mtudisc_timeout_q"));
+    assert_eq!(
+        attr(&root, "[data-testid=rtt-entry]", "data-dst"),
+        "10.9.8.7/32"
+    );
+    assert!(text(&root, "[data-testid=rtt-entry]").contains("second 8"));
+    assert!(text(&root, "[data-testid=next-scan]").contains("tick 850"));
+    // Choosing the entry highlights its route in the table.
+    click(&root, "[data-testid=rtt-entry] button").await;
+    let row = el(&root, "[data-testid=route-row].sel");
+    assert!(row
+        .get_attribute("data-dst")
+        .unwrap()
+        .starts_with("10.9.8.7"));
+
+    // Tick 850: the scan took it, the route was deleted and waits in rttrash.
+    let root = mount_with_hash("#p=pmtu-expiry&t=850").await;
+    assert_eq!(attr(&root, lane, "data-count"), "0");
+    assert!(root
+        .query_selector("[data-testid=rtm-log] [data-rtm=RTM_DELETE]")
+        .unwrap()
+        .is_some());
+    assert!(text(&root, "[data-testid=rttrash-row]").contains("10.9.8.7"));
+}
+
+#[wasm_bindgen_test]
+async fn the_radix_tree_marks_the_latest_lookup_path() {
+    let src = "route_add(10.0.0.0/8, 192.168.1.1)\nroute_add(10.1.0.0/16, 192.168.1.2)\nrt = rtalloc1(10.2.3.4, 0, 0)\n";
+    let root = mount().await;
+    load(&root, src).await;
+    click(&root, "#hc-run-script").await;
+    assert!(
+        root.query_selector_all("[data-testid=rn-leaf]")
+            .unwrap()
+            .length()
+            >= 2
+    );
+    assert!(text(&root, "[data-testid=lookup-summary]").contains("10.2.3.4"));
+    assert!(text(&root, "[data-testid=lookup-steps]").contains("test bit"));
+    assert!(root.query_selector(".on-path").unwrap().is_some());
+}
