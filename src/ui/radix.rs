@@ -1,6 +1,8 @@
 //! The radix tree of each FIB as a nested HTML list (internal nodes with the bit they test and
 //! their `radix_mask` list, leaves with their dupedkey chain), and the latest lookup's path:
-//! the nodes it visited are marked in the tree and every step, backtracking included, is listed.
+//! the destination last looked up is looked up again in the tree as it is now (so the marks
+//! never point at nodes a later change has moved), the nodes visited are marked and every step,
+//! backtracking included, is listed.
 
 use std::collections::{HashMap, HashSet};
 
@@ -9,7 +11,7 @@ use yew::prelude::*;
 use super::app::Shared;
 use crate::kernel::route::radix::NodeId;
 use crate::kernel::route::radix_view::{LeafView, NodeView};
-use crate::kernel::route::{LookupWalk, RouteEvent, WalkStep};
+use crate::kernel::route::{lookup, LookupWalk, RouteEvent, WalkStep};
 use crate::kernel::value::fmt_addr;
 use crate::kernel::EventKind;
 
@@ -95,15 +97,16 @@ pub fn step_text(s: &WalkStep) -> String {
     }
 }
 
-fn step_node(s: &WalkStep) -> NodeId {
+/// The nodes a step touched (a masked search also reaches a leaf).
+fn step_nodes(s: &WalkStep) -> Vec<NodeId> {
     match s {
+        WalkStep::MaskedSearch { node, reached, .. } => vec![*node, *reached],
         WalkStep::Test { node, .. }
         | WalkStep::Compare { node, .. }
         | WalkStep::RootMarker { node }
         | WalkStep::Duped { node, .. }
         | WalkStep::Up { node, .. }
-        | WalkStep::MaskTest { node, .. }
-        | WalkStep::MaskedSearch { node, .. } => *node,
+        | WalkStep::MaskTest { node, .. } => vec![*node],
     }
 }
 
@@ -168,11 +171,19 @@ fn node_html(
 pub fn radix(props: &RadixProps) -> Html {
     let s = &props.state;
     let k = s.kernel();
-    let last = last_lookup(s);
-    // An empty tree is its top node and two end markers.
+    let asked = last_lookup(s);
+    // The same destination through the tree as it is now.
+    let last = asked.as_ref().map(|(caller, found, w)| {
+        let (_, now) = lookup(k, w.dst, w.fib);
+        (caller.clone(), found.clone(), now)
+    });
+    // A tree with no route in it holds only its top node and the two end markers.
+    let has_route = |v: &[NodeView]| {
+        v.iter().any(|n| matches!(n, NodeView::Leaf { chain, .. } if chain.iter().any(|l| l.route.is_some())))
+    };
     let trees: Vec<(u32, Vec<NodeView>)> = (0..k.rt.numfibs)
         .filter_map(|f| k.rt.tree(f).map(|t| (f, t.view())))
-        .filter(|(_, v)| v.len() > 3)
+        .filter(|(_, v)| has_route(v))
         .collect();
     html! {
         <section class="hc-panel hc-radix" aria-labelledby="hc-radix-h" data-testid="radix">
@@ -186,7 +197,7 @@ pub fn radix(props: &RadixProps) -> Html {
                 }).collect();
                 let path: HashSet<NodeId> = last.as_ref()
                     .filter(|(_, _, w)| w.fib == fib)
-                    .map(|(_, _, w)| w.steps.iter().map(step_node).collect())
+                    .map(|(_, _, w)| w.steps.iter().flat_map(step_nodes).collect())
                     .unwrap_or_default();
                 let top = view.first().map(|n| match n {
                     NodeView::Internal { id, .. } | NodeView::Leaf { id, .. } => *id,
@@ -204,7 +215,10 @@ pub fn radix(props: &RadixProps) -> Html {
             if let Some((caller, found, walk)) = last {
                 <p data-testid="lookup-summary">
                     <code>{ format!("{caller}({})", fmt_addr(walk.dst)) }</code>
-                    { format!(" in FIB {}: {} — {}", walk.fib, found.unwrap_or_else(|| "no route".into()), walk.summary()) }
+                    { format!(" in FIB {} found {}. ", walk.fib, found.unwrap_or_else(|| "no route".into())) }
+                    { "The same lookup in the tree as it is now: " }
+                    <strong>{ walk.route.and_then(|r| k.rt.entry(r)).map_or("no route".to_string(), |e| e.name()) }</strong>
+                    { format!(" — {}.", walk.summary()) }
                 </p>
                 <ol class="hc-walk" data-testid="lookup-steps">
                     { for walk.steps.iter().map(|st| {

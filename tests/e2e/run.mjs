@@ -42,7 +42,11 @@ async function open(s, hash) {
   await s.go(page + hash);
   await s.find("[data-testid=ticks]");
 }
-const shot = async (s, name) => writeFileSync(`${shots}/${browser}-${name}.png`, await s.screenshot());
+/** Saves a screenshot with `css` (if given) scrolled to the top of the window. */
+async function shot(s, name, css) {
+  if (css) await s.exec("document.querySelector(arguments[0]).scrollIntoView()", [css]);
+  writeFileSync(`${shots}/${browser}-${name}.png`, await s.screenshot());
+}
 
 test("a preset link loads the preset into the picker, the editor and the machine", async (s) => {
   await open(s, "#p=cascade-256");
@@ -96,7 +100,7 @@ test("run to the next cascade splices wheel 1 bucket 1 at tick 256", async (s) =
   // softclock re-sorted them: t300 and t400 now sit in wheel 0 buckets 0x2c and 0x90.
   const c = await s.attr('path[data-wheel="0"][data-bucket="44"]', "data-count");
   if (c !== "1") throw new Error(`wheel 0 bucket 0x2c holds ${c}`);
-  await shot(s, "cascade");
+  await shot(s, "cascade", ".hc-wheel");
 });
 
 test("the PMTU preset expires its route: RTM_DELETE, the lane empties", async (s) => {
@@ -105,7 +109,7 @@ test("the PMTU preset expires its route: RTM_DELETE, the lane empties", async (s
   if (lane !== "1") throw new Error(`lane holds ${lane} before expiry`);
   await s.click("[data-testid=rtt-entry] button");
   await s.find("[data-testid=route-row].sel");
-  await shot(s, "rttimer");
+  await shot(s, "rttimer", ".hc-rttimer");
   // Run 50 plain hardclocks: the scan at tick 850 (uptime 8 s) takes the timer.
   await s.clear("#hc-run-n");
   await s.type("#hc-run-n", "50\n");
@@ -114,7 +118,7 @@ test("the PMTU preset expires its route: RTM_DELETE, the lane empties", async (s
   const trash = await s.text("[data-testid=rttrash-row]");
   if (!trash.includes("10.9.8.7")) throw new Error(`rttrash: ${trash}`);
   if ((await s.attr("[data-testid=rtt-lane]", "data-count")) !== "0") throw new Error("lane not empty");
-  await shot(s, "routes");
+  await shot(s, "routes", ".hc-routes");
   await s.click("#hc-run-script");
   await s.waitText("[data-testid=next]", (t) => t.includes("run to its end"));
   if ((await s.count("[data-testid=rttrash-row]")) !== 0) throw new Error("still in rttrash after RTFREE");
@@ -125,7 +129,7 @@ test("the radix tree shows the latest lookup's path", async (s) => {
   await s.click("#hc-run-script");
   await s.find("[data-testid=lookup-steps]");
   if ((await s.count(".on-path")) < 1) throw new Error("no node marked on the lookup path");
-  await shot(s, "radix");
+  await shot(s, "radix", ".hc-radix");
 });
 
 test("narrow screen (360 px) and the panic panel", async (s) => {
@@ -135,7 +139,7 @@ test("narrow screen (360 px) and the panic panel", async (s) => {
     await s.click("#hc-run-script");
     const p = await s.waitText("[data-testid=panic]", (t) => t.includes("panic:"));
     if (!p.includes("drain")) throw new Error(`panic panel: ${p}`);
-    await shot(s, "narrow-panic");
+    await shot(s, "narrow-panic", "[data-testid=panic]");
     await s.click("[data-testid=panic] button");
     if ((await s.count("[data-testid=panic]")) !== 0) throw new Error("step back left the panic panel");
   } finally {
