@@ -81,7 +81,7 @@ pub fn controls(props: &ControlsProps) -> Html {
                 </label>
                 <form class="hc-field" onsubmit={on_run_n}>
                     <label for="hc-run-n">{ "run" }</label>
-                    <input id="hc-run-n" ref={run_n} type="number" min="0" defaultvalue="256" inputmode="numeric" />
+                    <input id="hc-run-n" ref={run_n} type="number" min="0" value="256" inputmode="numeric" />
                     <button type="submit" disabled={halted}>{ "ticks" }</button>
                 </form>
                 <form class="hc-field" onsubmit={on_jump}>

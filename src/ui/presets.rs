@@ -45,9 +45,14 @@ pub fn presets(props: &PresetsProps) -> Html {
             </select>
             <div id="hc-preset-note" data-testid="preset-note">
                 if let Some(p) = current {
-                    <h3 data-testid="preset-title">{ &p.title }</h3>
-                    <p class="hc-muted">{ man_page(p.source).label() }</p>
-                    <p class="hc-note">{ &p.note }</p>
+                    <details class="hc-note-box" open=true>
+                        <summary>
+                            <strong data-testid="preset-title">{ &p.title }</strong>
+                            <span class="hc-muted">{ format!(" · {}", man_page(p.source).label()) }</span>
+                        </summary>
+                        // Long notes scroll inside the box; tabindex lets the keyboard scroll it.
+                        <p class="hc-note" tabindex="0">{ &p.note }</p>
+                    </details>
                 } else {
                     <p class="hc-muted">{ "Your own scenario (not an unchanged preset)." }</p>
                 }
