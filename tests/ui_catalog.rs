@@ -95,3 +95,17 @@ fn an_edited_preset_is_linked_by_its_text() {
         text
     );
 }
+
+#[test]
+fn following_a_link_opens_its_moment_and_keeps_the_console() {
+    let s = State::from_hash("").reduce(Action::Console("x = 1".into()));
+    let own = format!("#{}", s.to_hash());
+    let same = s.reduce(Action::OpenLink(own));
+    assert_eq!(same.steps, s.steps, "the page's own hash changes nothing");
+    let s = s.reduce(Action::OpenLink("#p=pmtu-expiry&t=850".into()));
+    assert_eq!(s.preset().map(|p| p.name), Some("pmtu-expiry"));
+    assert_eq!(s.kernel().clock.elapsed, 850);
+    assert_eq!(s.console.len(), 1);
+    let s = s.reduce(Action::OpenLink("#p=missing".into()));
+    assert!(s.notice.unwrap().contains("missing"));
+}

@@ -4,7 +4,8 @@
 use std::rc::Rc;
 
 use gloo_timers::callback::Interval;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
@@ -99,6 +100,28 @@ pub fn app() -> Html {
         );
     }
     use_effect_with(state.to_hash(), |h| write_hash(h));
+    {
+        // A link to another moment on this page (or an edited address) only changes the hash.
+        let d = model.dispatcher();
+        use_effect_with((), move |_| {
+            let cb =
+                Closure::<dyn Fn()>::new(move || d.dispatch(Action::OpenLink(location_hash())));
+            let w = web_sys::window();
+            if let Some(w) = &w {
+                let _ =
+                    w.add_event_listener_with_callback("hashchange", cb.as_ref().unchecked_ref());
+            }
+            move || {
+                if let Some(w) = w {
+                    let _ = w.remove_event_listener_with_callback(
+                        "hashchange",
+                        cb.as_ref().unchecked_ref(),
+                    );
+                }
+                drop(cb);
+            }
+        });
+    }
 
     let onkeydown = {
         let dispatch = dispatch.clone();

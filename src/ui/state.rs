@@ -256,6 +256,9 @@ pub enum Action {
     LoadScenario(String),
     /// Load a preset by name (an unknown name gives a notice and changes nothing else).
     LoadPreset(String),
+    /// The URL hash changed (a link followed, an address edited): open that moment, keeping
+    /// the console, speed and help. The hash this state writes itself changes nothing.
+    OpenLink(String),
     /// The editor changed.
     EditText(String),
     /// Run the next statement.
@@ -429,6 +432,15 @@ impl State {
         }
         match action {
             Action::LoadScenario(text) => s.load(text),
+            Action::OpenLink(h) => {
+                if h.strip_prefix('#').unwrap_or(&h) != self.to_hash() {
+                    let mut next = State::from_hash(&h);
+                    next.console = std::mem::take(&mut s.console);
+                    next.speed = s.speed;
+                    next.help_open = s.help_open;
+                    s = next;
+                }
+            }
             Action::LoadPreset(name) => match presets::find(&name) {
                 Some(p) => s.load(p.source.to_string()),
                 None => {

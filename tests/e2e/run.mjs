@@ -54,6 +54,10 @@ test("a preset link loads the preset into the picker, the editor and the machine
   if (!title.includes("Cascade")) throw new Error(`preset title: ${title}`);
   const next = await s.text("[data-testid=next]");
   if (!next.includes("ticks = -50")) throw new Error(`next statement: ${next}`);
+  // Following an in-page link (only the hash changes) opens that preset at that tick.
+  await s.exec("location.hash = '#p=route-lpm&t=5'");
+  await s.waitText("[data-testid=preset-title]", (t) => t.includes("Longest-prefix"));
+  await s.waitText("[data-testid=ticks]", (t) => t === "5");
   await open(s, "#p=not-a-preset");
   await s.waitText("[data-testid=notice]", (t) => t.includes("not-a-preset"));
 });
