@@ -267,3 +267,21 @@ async fn the_radix_tree_marks_the_latest_lookup_path() {
     assert!(text(&root, "[data-testid=lookup-steps]").contains("test bit"));
     assert!(root.query_selector(".on-path").unwrap().is_some());
 }
+
+#[wasm_bindgen_test]
+async fn choosing_a_callout_in_the_table_marks_it_on_the_callwheel() {
+    let root = mount().await;
+    load(
+        &root,
+        "callout_init(&c1, 1)\ncallout_init(&c2, 1)\ncallout_reset(&c1, 5, f, NULL)\ncallout_reset(&c2, 9, g, NULL)\n",
+    )
+    .await;
+    click(&root, "#hc-run-script").await;
+    assert!(root.query_selector(".hc-entry.sel").unwrap().is_none());
+    click(&root, "[data-testid=timer-row][data-timer=c2] button").await;
+    assert!(text(&root, ".hc-entry.sel").starts_with("c2"));
+    assert_eq!(attr(&root, ".hc-callwheel path.sel", "data-cw-bucket"), "9");
+    // Choosing it again clears the mark.
+    click(&root, "[data-testid=timer-row][data-timer=c2] button").await;
+    assert!(root.query_selector(".hc-entry.sel").unwrap().is_none());
+}
