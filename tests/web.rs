@@ -266,6 +266,31 @@ async fn the_radix_tree_marks_the_latest_lookup_path() {
     assert!(text(&root, "[data-testid=lookup-summary]").contains("10.2.3.4"));
     assert!(text(&root, "[data-testid=lookup-steps]").contains("test bit"));
     assert!(root.query_selector(".on-path").unwrap().is_some());
+    assert!(root
+        .query_selector("[data-testid=walk-at]")
+        .unwrap()
+        .is_none());
+    // Going through the walk: step 1 tests bit 0 at the top; step 2 is one level down.
+    click(&root, "#hc-walk-next").await;
+    assert_eq!(text(&root, "[data-testid=walk-at]").trim(), "● step 1");
+    assert_eq!(
+        el(&root, "[data-testid=walk-at]")
+            .closest("li")
+            .unwrap()
+            .unwrap()
+            .get_attribute("data-bit")
+            .as_deref(),
+        Some("0")
+    );
+    click(&root, "#hc-walk-next").await;
+    assert_eq!(text(&root, "[data-testid=walk-at]").trim(), "● step 2");
+    assert!(text(&root, "[data-testid=lookup-steps] li.cur").contains("test bit"));
+    click(&root, "#hc-walk-prev").await;
+    click(&root, "#hc-walk-prev").await;
+    assert!(root
+        .query_selector("[data-testid=walk-at]")
+        .unwrap()
+        .is_none());
 }
 
 #[wasm_bindgen_test]

@@ -2,7 +2,8 @@
 //! their `radix_mask` list, leaves with their dupedkey chain), and the latest lookup's path:
 //! the destination last looked up is looked up again in the tree as it is now (so the marks
 //! never point at nodes a later change has moved), the nodes visited are marked and every step,
-//! backtracking included, is listed.
+//! backtracking included, is listed. The walk can be gone through one step at a time (prev /
+//! next, or a step's own button): the node of that step is marked "● step N" in the tree.
 
 use std::collections::{HashMap, HashSet};
 
@@ -122,13 +123,26 @@ fn last_lookup(s: &Shared) -> Option<(String, Option<String>, LookupWalk)> {
     })
 }
 
-fn node_html(
-    id: NodeId,
-    nodes: &HashMap<NodeId, &NodeView>,
-    path: &HashSet<NodeId>,
-    depth: u32,
-) -> Html {
-    let on = path.contains(&id);
+/// Where the lookup marks go: the nodes on its path, and the node of the step in focus.
+struct Marks {
+    path: HashSet<NodeId>,
+    at: Option<(NodeId, usize)>,
+}
+
+impl Marks {
+    fn at_html(&self, id: NodeId) -> Html {
+        match self.at {
+            Some((n, i)) if n == id => {
+                html! { <span class="hc-step-mark" data-testid="walk-at">{ format!(" ● step {}", i + 1) }</span> }
+            }
+            _ => html! {},
+        }
+    }
+}
+
+fn node_html(id: NodeId, nodes: &HashMap<NodeId, &NodeView>, marks: &Marks, depth: u32) -> Html {
+    let on = marks.path.contains(&id);
+    let at = matches!(marks.at, Some((n, _)) if n == id);
     let Some(n) = nodes.get(&id) else {
         return html! {};
     };
@@ -140,9 +154,10 @@ fn node_html(
             masks,
             ..
         } => html! {
-            <li class={classes!("hc-rn-node", on.then_some("on-path"))} data-testid="rn-internal" data-bit={bit.to_string()}>
+            <li class={classes!("hc-rn-node", on.then_some("on-path"), at.then_some("at-step"))} data-testid="rn-internal" data-bit={bit.to_string()}>
                 <span class="hc-rn-label">{ format!("bit {bit}") }
                     if on { <span class="hc-path-mark">{ " ◀ lookup" }</span> }
+                    { marks.at_html(id) }
                 </span>
                 if !masks.is_empty() {
                     <span class="hc-rn-masks">{ " masks: " }
@@ -152,16 +167,17 @@ fn node_html(
                 }
                 if depth < 40 {
                     <ul>
-                        { node_html(*left, nodes, path, depth + 1) }
-                        { node_html(*right, nodes, path, depth + 1) }
+                        { node_html(*left, nodes, marks, depth + 1) }
+                        { node_html(*right, nodes, marks, depth + 1) }
                     </ul>
                 }
             </li>
         },
         NodeView::Leaf { chain, .. } => html! {
-            <li class={classes!("hc-rn-leaf", on.then_some("on-path"))} data-testid="rn-leaf">
+            <li class={classes!("hc-rn-leaf", on.then_some("on-path"), at.then_some("at-step"))} data-testid="rn-leaf">
                 { chain.iter().map(leaf_text).collect::<Vec<_>>().join(" → ") }
                 if on { <span class="hc-path-mark">{ " ◀ lookup" }</span> }
+                { marks.at_html(id) }
             </li>
         },
     }
@@ -171,6 +187,8 @@ fn node_html(
 pub fn radix(props: &RadixProps) -> Html {
     let s = &props.state;
     let k = s.kernel();
+    // The step in focus, remembered with the moment it belongs to (a new step forgets it).
+    let focus = use_state(|| (u64::MAX, None::<usize>));
     let asked = last_lookup(s);
     // The same destination through the tree as it is now.
     let last = asked.as_ref().map(|(caller, found, w)| {
@@ -185,6 +203,20 @@ pub fn radix(props: &RadixProps) -> Html {
         .filter_map(|f| k.rt.tree(f).map(|t| (f, t.view())))
         .filter(|(_, v)| has_route(v))
         .collect();
+    let n_steps = last.as_ref().map_or(0, |(_, _, w)| w.steps.len());
+    let at = if focus.0 == s.steps { focus.1 } else { None }.filter(|&i| i < n_steps);
+    let go = |i: Option<usize>| {
+        let (focus, moment) = (focus.clone(), s.steps);
+        Callback::from(move |_: MouseEvent| focus.set((moment, i)))
+    };
+    let prev = go(match at {
+        Some(0) | None => None,
+        Some(i) => Some(i - 1),
+    });
+    let next = go(match at {
+        None => Some(0),
+        Some(i) => Some((i + 1).min(n_steps.saturating_sub(1))),
+    });
     html! {
         <section class="hc-panel hc-radix" aria-labelledby="hc-radix-h" data-testid="radix">
             <h2 id="hc-radix-h">{ "Radix tree" }</h2>
@@ -195,10 +227,11 @@ pub fn radix(props: &RadixProps) -> Html {
                 let nodes: HashMap<NodeId, &NodeView> = view.iter().map(|n| match n {
                     NodeView::Internal { id, .. } | NodeView::Leaf { id, .. } => (*id, n),
                 }).collect();
-                let path: HashSet<NodeId> = last.as_ref()
-                    .filter(|(_, _, w)| w.fib == fib)
-                    .map(|(_, _, w)| w.steps.iter().flat_map(step_nodes).collect())
-                    .unwrap_or_default();
+                let walk = last.as_ref().map(|(_, _, w)| w).filter(|w| w.fib == fib);
+                let marks = Marks {
+                    path: walk.map(|w| w.steps.iter().flat_map(step_nodes).collect()).unwrap_or_default(),
+                    at: walk.zip(at).and_then(|(w, i)| w.steps.get(i).map(|st| (step_nodes(st)[0], i))),
+                };
                 let top = view.first().map(|n| match n {
                     NodeView::Internal { id, .. } | NodeView::Leaf { id, .. } => *id,
                 });
@@ -206,7 +239,7 @@ pub fn radix(props: &RadixProps) -> Html {
                     <div class="hc-scroll">
                         <h3>{ format!("FIB {fib}") }</h3>
                         <ul class="hc-rn-tree" data-fib={fib.to_string()}>
-                            { top.map_or(html! {}, |t| node_html(t, &nodes, &path, 0)) }
+                            { top.map_or(html! {}, |t| node_html(t, &nodes, &marks, 0)) }
                         </ul>
                     </div>
                 }
@@ -220,10 +253,25 @@ pub fn radix(props: &RadixProps) -> Html {
                     <strong>{ walk.route.and_then(|r| k.rt.entry(r)).map_or("no route".to_string(), |e| e.name()) }</strong>
                     { format!(" — {}.", walk.summary()) }
                 </p>
+                <div class="hc-row" role="group" aria-label="Go through the lookup">
+                    <button type="button" id="hc-walk-prev" onclick={prev} disabled={at.is_none()}>{ "◀ prev step" }</button>
+                    <button type="button" id="hc-walk-next" onclick={next}
+                        disabled={n_steps == 0 || at == Some(n_steps - 1)}>{ "next step ▶" }</button>
+                    <span class="hc-muted" aria-live="polite">{ match at {
+                        Some(i) => format!("step {} of {n_steps}", i + 1),
+                        None => format!("{n_steps} steps; the whole path is marked"),
+                    } }</span>
+                </div>
                 <ol class="hc-walk" data-testid="lookup-steps">
-                    { for walk.steps.iter().map(|st| {
+                    { for walk.steps.iter().enumerate().map(|(i, st)| {
                         let back = matches!(st, WalkStep::Up { .. } | WalkStep::MaskTest { .. } | WalkStep::MaskedSearch { .. });
-                        html! { <li class={classes!(back.then_some("back"))}>{ step_text(st) }</li> }
+                        let cur = at == Some(i);
+                        html! {
+                            <li class={classes!(back.then_some("back"), cur.then_some("cur"))} aria-current={cur.then_some("step")}>
+                                <button type="button" class="hc-link" onclick={go((!cur).then_some(i))}>{ step_text(st) }</button>
+                                if back { <span class="hc-muted">{ " (backtracking)" }</span> }
+                            </li>
+                        }
                     }) }
                 </ol>
             } else {

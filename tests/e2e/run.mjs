@@ -133,6 +133,12 @@ test("the radix tree shows the latest lookup's path", async (s) => {
   await s.click("#hc-run-script");
   await s.find("[data-testid=lookup-steps]");
   if ((await s.count(".on-path")) < 1) throw new Error("no node marked on the lookup path");
+  // The last lookup (192.0.2.1) descends right, misses, then backtracks to the default route.
+  for (let i = 0; i < 3; i++) await s.click("#hc-walk-next");
+  const at = await s.text("[data-testid=walk-at]");
+  if (at !== "● step 3") throw new Error(`walk focus: ${at}`);
+  const cur = await s.text("[data-testid=lookup-steps] li.cur");
+  if (!cur.includes("backtrack")) throw new Error(`step 3 is not the backtrack: ${cur}`);
   await shot(s, "radix", ".hc-radix");
 });
 
