@@ -17,6 +17,7 @@ use super::narration::Narration;
 use super::presets::Presets;
 use super::radix::Radix;
 use super::routes::Routes;
+use super::routine::RoutineView;
 use super::rttimer::RtTimer;
 use super::state::{Action, Milestone, State};
 use super::timers::Timers;
@@ -191,6 +192,7 @@ pub fn app() -> Html {
                 </section>
             }
             <Narration state={state.clone()} />
+            <RoutineView state={state.clone()} />
             <div class="hc-views">
                 <Wheel state={state.clone()} on_action={dispatch.clone()} />
                 <Timers state={state.clone()} on_action={dispatch.clone()} />

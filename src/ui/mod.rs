@@ -5,6 +5,7 @@
 
 pub mod catalog;
 pub mod hash;
+pub mod pseudocode;
 pub mod state;
 
 #[cfg(target_arch = "wasm32")]
@@ -25,6 +26,8 @@ pub mod presets;
 pub mod radix;
 #[cfg(target_arch = "wasm32")]
 pub mod routes;
+#[cfg(target_arch = "wasm32")]
+pub mod routine;
 #[cfg(target_arch = "wasm32")]
 pub mod rttimer;
 #[cfg(target_arch = "wasm32")]

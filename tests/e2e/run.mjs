@@ -104,6 +104,10 @@ test("run to the next cascade splices wheel 1 bucket 1 at tick 256", async (s) =
   // softclock re-sorted them: t300 and t400 now sit in wheel 0 buckets 0x2c and 0x90.
   const c = await s.attr('path[data-wheel="0"][data-bucket="44"]', "data-count");
   if (c !== "1") throw new Error(`wheel 0 bucket 0x2c holds ${c}`);
+  // The running routine is softclock, on the line that re-buckets a timeout.
+  const r = await s.text("[data-testid=routine-name]");
+  const line = await s.text("[data-testid=routine-line]");
+  if (r !== "softclock()" || !line.includes("bucket for delta")) throw new Error(`routine: ${r}: ${line}`);
   await shot(s, "cascade", ".hc-wheel");
 });
 
