@@ -254,10 +254,8 @@ fn narration_tells_a_run_of_plain_ticks_once() {
             .any(|l| l == "softclock runs tcp_rexmt(tp), scheduled with timeout."),
         "{n:?}"
     );
-    assert!(
-        !n.iter().any(|l| l == "hardclock(): ticks is now 255."),
-        "{n:?}"
-    );
+    assert!(!n.iter().any(|l| l.ends_with("ticks is now 255.")), "{n:?}");
+    // The plain ticks before the cascade tick are told as one run.
     assert!(
         n.iter()
             .any(|l| l == "hardclock() ran 156 times: ticks is now 256."),

@@ -9,9 +9,11 @@ use web_sys::{HtmlElement, HtmlTextAreaElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Mounts the app into a fresh element (with an empty URL hash) and lets Yew render.
+/// Mounts the app into a fresh element showing the built-in example (not the default preset,
+/// so these tests do not depend on a preset's text) and lets Yew render.
 async fn mount() -> web_sys::Element {
-    mount_with_hash("").await
+    let h = hardclock::ui::hash::encode(hardclock::ui::state::DEFAULT_SCENARIO, None);
+    mount_with_hash(&format!("#{h}")).await
 }
 
 async fn mount_with_hash(hash: &str) -> web_sys::Element {
@@ -173,4 +175,138 @@ async fn keyboard_shortcuts_work_inside_the_widget_only() {
     app.dispatch_event(&key("b")).unwrap();
     settle().await;
     assert_eq!(text(&root, "[data-testid=ticks]"), "0");
+}
+
+#[wasm_bindgen_test]
+async fn the_preset_picker_groups_by_man_page_and_loads_the_choice() {
+    let root = mount_with_hash("#p=pmtu-expiry").await;
+    let select = el(&root, "#hc-preset")
+        .dyn_into::<web_sys::HtmlSelectElement>()
+        .unwrap();
+    assert_eq!(select.value(), "pmtu-expiry");
+    let groups: Vec<String> = (0..4)
+        .map(|i| {
+            root.query_selector_all("#hc-preset optgroup")
+                .unwrap()
+                .item(i)
+                .unwrap()
+                .dyn_into::<web_sys::Element>()
+                .unwrap()
+                .get_attribute("label")
+                .unwrap()
+        })
+        .collect();
+    assert!(groups[0].starts_with("timeout(9)"), "{groups:?}");
+    assert!(groups[3].starts_with("rt_timer(9)"), "{groups:?}");
+    assert!(text(&root, "[data-testid=preset-title]").contains("PMTU"));
+    assert!(text(&root, "[data-testid=preset-note]").contains("ip_mtudisc_timeout"));
+
+    select.set_value("cascade-256");
+    select
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    settle().await;
+    assert!(text(&root, "[data-testid=preset-title]").contains("Cascade"));
+    let ta = el(&root, "#hc-editor")
+        .dyn_into::<HtmlTextAreaElement>()
+        .unwrap();
+    assert!(ta.value().contains("timeout_set(&t256, at_boundary, NULL)"));
+    click(&root, "#hc-step").await;
+    // The machine runs the preset: its first statement sets ticks 50 before the wrap.
+    assert_eq!(text(&root, "[data-testid=steps]"), "1");
+    assert_eq!(text(&root, "[data-testid=ticks]"), "-50");
+
+    let root = mount_with_hash("#p=no-such-preset").await;
+    assert!(text(&root, "[data-testid=notice]").contains("no-such-preset"));
+}
+
+#[wasm_bindgen_test]
+async fn rt_timer_lanes_show_the_entry_then_its_expiry_deletes_the_route() {
+    // Tick 800: the PMTU timer is on ip_mtudisc_timeout_q, the scan of second 8 will take it.
+    let root = mount_with_hash("#p=pmtu-expiry&t=800").await;
+    let lane = "[data-testid=rtt-lane]";
+    assert_eq!(attr(&root, lane, "data-count"), "1");
+    assert!(text(&root, lane).contains("ip_mtudisc_timeout_q"));
+    assert_eq!(
+        attr(&root, "[data-testid=rtt-entry]", "data-dst"),
+        "10.9.8.7/32"
+    );
+    assert!(text(&root, "[data-testid=rtt-entry]").contains("second 8"));
+    assert!(text(&root, "[data-testid=next-scan]").contains("tick 850"));
+    // Choosing the entry highlights its route in the table.
+    click(&root, "[data-testid=rtt-entry] button").await;
+    let row = el(&root, "[data-testid=route-row].sel");
+    assert!(row
+        .get_attribute("data-dst")
+        .unwrap()
+        .starts_with("10.9.8.7"));
+
+    // Tick 850: the scan took it, the route was deleted and waits in rttrash.
+    let root = mount_with_hash("#p=pmtu-expiry&t=850").await;
+    assert_eq!(attr(&root, lane, "data-count"), "0");
+    assert!(root
+        .query_selector("[data-testid=rtm-log] [data-rtm=RTM_DELETE]")
+        .unwrap()
+        .is_some());
+    assert!(text(&root, "[data-testid=rttrash-row]").contains("10.9.8.7"));
+}
+
+#[wasm_bindgen_test]
+async fn the_radix_tree_marks_the_latest_lookup_path() {
+    let src = "route_add(10.0.0.0/8, 192.168.1.1)\nroute_add(10.1.0.0/16, 192.168.1.2)\nrt = rtalloc1(10.2.3.4, 0, 0)\n";
+    let root = mount().await;
+    load(&root, src).await;
+    click(&root, "#hc-run-script").await;
+    assert!(
+        root.query_selector_all("[data-testid=rn-leaf]")
+            .unwrap()
+            .length()
+            >= 2
+    );
+    assert!(text(&root, "[data-testid=lookup-summary]").contains("10.2.3.4"));
+    assert!(text(&root, "[data-testid=lookup-steps]").contains("test bit"));
+    assert!(root.query_selector(".on-path").unwrap().is_some());
+    assert!(root
+        .query_selector("[data-testid=walk-at]")
+        .unwrap()
+        .is_none());
+    // Going through the walk: step 1 tests bit 0 at the top; step 2 is one level down.
+    click(&root, "#hc-walk-next").await;
+    assert_eq!(text(&root, "[data-testid=walk-at]").trim(), "● step 1");
+    assert_eq!(
+        el(&root, "[data-testid=walk-at]")
+            .closest("li")
+            .unwrap()
+            .unwrap()
+            .get_attribute("data-bit")
+            .as_deref(),
+        Some("0")
+    );
+    click(&root, "#hc-walk-next").await;
+    assert_eq!(text(&root, "[data-testid=walk-at]").trim(), "● step 2");
+    assert!(text(&root, "[data-testid=lookup-steps] li.cur").contains("test bit"));
+    click(&root, "#hc-walk-prev").await;
+    click(&root, "#hc-walk-prev").await;
+    assert!(root
+        .query_selector("[data-testid=walk-at]")
+        .unwrap()
+        .is_none());
+}
+
+#[wasm_bindgen_test]
+async fn choosing_a_callout_in_the_table_marks_it_on_the_callwheel() {
+    let root = mount().await;
+    load(
+        &root,
+        "callout_init(&c1, 1)\ncallout_init(&c2, 1)\ncallout_reset(&c1, 5, f, NULL)\ncallout_reset(&c2, 9, g, NULL)\n",
+    )
+    .await;
+    click(&root, "#hc-run-script").await;
+    assert!(root.query_selector(".hc-entry.sel").unwrap().is_none());
+    click(&root, "[data-testid=timer-row][data-timer=c2] button").await;
+    assert!(text(&root, ".hc-entry.sel").starts_with("c2"));
+    assert_eq!(attr(&root, ".hc-callwheel path.sel", "data-cw-bucket"), "9");
+    // Choosing it again clears the mark.
+    click(&root, "[data-testid=timer-row][data-timer=c2] button").await;
+    assert!(root.query_selector(".hc-entry.sel").unwrap().is_none());
 }

@@ -4,7 +4,8 @@
 use std::rc::Rc;
 
 use gloo_timers::callback::Interval;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
@@ -13,7 +14,11 @@ use super::console::Console;
 use super::controls::Controls;
 use super::help::Help;
 use super::narration::Narration;
+use super::presets::Presets;
+use super::radix::Radix;
 use super::routes::Routes;
+use super::routine::RoutineView;
+use super::rttimer::RtTimer;
 use super::state::{Action, Milestone, State};
 use super::timers::Timers;
 use super::wheel::Wheel;
@@ -96,6 +101,28 @@ pub fn app() -> Html {
         );
     }
     use_effect_with(state.to_hash(), |h| write_hash(h));
+    {
+        // A link to another moment on this page (or an edited address) only changes the hash.
+        let d = model.dispatcher();
+        use_effect_with((), move |_| {
+            let cb =
+                Closure::<dyn Fn()>::new(move || d.dispatch(Action::OpenLink(location_hash())));
+            let w = web_sys::window();
+            if let Some(w) = &w {
+                let _ =
+                    w.add_event_listener_with_callback("hashchange", cb.as_ref().unchecked_ref());
+            }
+            move || {
+                if let Some(w) = w {
+                    let _ = w.remove_event_listener_with_callback(
+                        "hashchange",
+                        cb.as_ref().unchecked_ref(),
+                    );
+                }
+                drop(cb);
+            }
+        });
+    }
 
     let onkeydown = {
         let dispatch = dispatch.clone();
@@ -151,6 +178,7 @@ pub fn app() -> Html {
                 </dl>
                 <p class="hc-next" data-testid="next">{ next }</p>
             </section>
+            <Presets state={state.clone()} on_action={dispatch.clone()} />
             <Controls state={state.clone()} on_action={dispatch.clone()} />
             if state.help_open {
                 <Help on_action={dispatch.clone()} />
@@ -164,11 +192,14 @@ pub fn app() -> Html {
                 </section>
             }
             <Narration state={state.clone()} />
+            <RoutineView state={state.clone()} />
             <div class="hc-views">
                 <Wheel state={state.clone()} on_action={dispatch.clone()} />
                 <Timers state={state.clone()} on_action={dispatch.clone()} />
                 <Callwheel state={state.clone()} />
-                <Routes state={state.clone()} />
+                <RtTimer state={state.clone()} on_action={dispatch.clone()} />
+                <Routes state={state.clone()} on_action={dispatch.clone()} />
+                <Radix state={state.clone()} />
             </div>
             <Console state={state.clone()} on_action={dispatch} />
         </main>

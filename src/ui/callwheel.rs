@@ -49,6 +49,11 @@ pub fn callwheel(props: &CallwheelProps) -> Html {
     }
     let size = co.callwheelsize().max(1);
     let ticks = k.clock.ticks;
+    // The timer chosen in the table, named as the table names it.
+    let selected = props.state.selected.clone().unwrap_or_default();
+    let is_sel = |name: &str, id| {
+        !selected.is_empty() && (selected == name || selected == format!("callout #{id}"))
+    };
     let cursor = (co.softticks() as u32) & (size - 1);
     let a = (cursor as f64 + 0.5) * 2.0 * PI / size as f64 - PI / 2.0;
     let (cx0, cy0) = polar(60.0, a);
@@ -61,7 +66,7 @@ pub fn callwheel(props: &CallwheelProps) -> Html {
                     aria-label={format!("Callwheel of {size} buckets; {} occupied; softticks {}", occupied.len(), co.softticks())}>
                     <circle class="hc-cw-ring" r="81" cx="0" cy="0" />
                     { for occupied.iter().map(|(b, cs)| html! {
-                        <path class="hc-bucket occ" d={wedge(*b, size)} data-cw-bucket={b.to_string()} data-count={cs.len().to_string()}>
+                        <path class={classes!("hc-bucket", "occ", cs.iter().any(|c| is_sel(&c.name, c.id)).then_some("sel"))} d={wedge(*b, size)} data-cw-bucket={b.to_string()} data-count={cs.len().to_string()}>
                             <title>{ format!("bucket {b}: {}", cs.iter().map(|c| c.name.clone()).collect::<Vec<_>>().join(", ")) }</title>
                         </path>
                     }) }
@@ -81,7 +86,9 @@ pub fn callwheel(props: &CallwheelProps) -> Html {
                                     <tr><td>{ b }</td><td>
                                         { for cs.iter().map(|c| {
                                             let lap = (c.c_time as i64 - ticks as i64) >= size as i64;
-                                            html! { <span class={classes!("hc-entry", lap.then_some("lap"))}>
+                                            let sel = is_sel(&c.name, c.id);
+                                            html! { <span class={classes!("hc-entry", lap.then_some("lap"), sel.then_some("sel"))}
+                                                aria-current={sel.then_some("true")}>
                                                 { format!("{} ({})", if c.name.is_empty() { format!("#{}", c.id) } else { c.name.clone() }, c.c_time) }
                                                 if lap { <em>{ " later lap: skipped" }</em> }
                                             </span> }

@@ -95,7 +95,7 @@ pub fn controls(props: &ControlsProps) -> Html {
             <div class="hc-row" role="group" aria-label="Run to next">
                 <span class="hc-muted">{ "run to next:" }</span>
                 { for [Milestone::Cascade, Milestone::Fire, Milestone::RouteChange].into_iter().map(|m| html! {
-                    <button type="button" class="hc-next-btn" onclick={send(Action::RunToNext(m))} disabled={halted}>
+                    <button type="button" class="hc-next-btn" data-milestone={m.label()} onclick={send(Action::RunToNext(m))} disabled={halted}>
                         { m.label() }
                     </button>
                 }) }

@@ -1,4 +1,4 @@
-//! The URL hash: `#s=<scenario, percent-encoded>&t=<ticks since boot>`.
+//! The URL hash: `#s=<scenario, percent-encoded>&t=<ticks since boot>`, or `#p=<preset name>&t=...`.
 //!
 //! A link is untrusted input, so decoding never panics: a hash that is too long, is not UTF-8
 //! after decoding, or has a bad `t` gives a sentence for the student instead of a crash, and
@@ -14,6 +14,8 @@ pub const MAX_HASH_LEN: usize = 3 * MAX_SCRIPT_BYTES + 64;
 pub struct HashState {
     /// The scenario text (`s`).
     pub scenario: Option<String>,
+    /// A preset by name (`p`); `s` wins when both are given.
+    pub preset: Option<String>,
     /// Hardclocks since boot (`t`).
     pub ticks: Option<u64>,
     /// Keys we do not know, reported to the student and otherwise ignored.
@@ -43,6 +45,10 @@ pub fn parse(hash: &str) -> Result<HashState, String> {
                 })?;
                 out.scenario = Some(text);
             }
+            "p" => {
+                let bytes = decode(value).unwrap_or_else(|| value.as_bytes().to_vec());
+                out.preset = Some(shorten(&String::from_utf8_lossy(&bytes)));
+            }
             "t" => {
                 let t = value.parse::<u64>().map_err(|_| {
                     format!(
@@ -69,6 +75,15 @@ pub fn encode(scenario: &str, ticks: Option<u64>) -> String {
             s.push_str(&format!("%{b:02X}"));
         }
     }
+    if let Some(t) = ticks {
+        s.push_str(&format!("&t={t}"));
+    }
+    s
+}
+
+/// `p=NAME&t=...` (without the `#`) for a preset; `t` only when given.
+pub fn encode_preset(name: &str, ticks: Option<u64>) -> String {
+    let mut s = format!("p={name}");
     if let Some(t) = ticks {
         s.push_str(&format!("&t={t}"));
     }
@@ -145,5 +160,9 @@ mod tests {
         assert_eq!(p.scenario.as_deref(), Some("x=1"));
         assert_eq!(p.unknown, vec!["zz".to_string(), "q".to_string()]);
         assert_eq!(parse("").unwrap(), HashState::default());
+        let p = parse("#p=pmtu-expiry&t=850").unwrap();
+        assert_eq!(p.preset.as_deref(), Some("pmtu-expiry"));
+        assert_eq!(p.ticks, Some(850));
+        assert_eq!(encode_preset("cascade-256", Some(3)), "p=cascade-256&t=3");
     }
 }

@@ -3,7 +3,9 @@
 //! Only `state` and `hash` are plain Rust (tested natively); the components compile for wasm32
 //! only. Every component takes the state (read-only) and an `on_action` callback.
 
+pub mod catalog;
 pub mod hash;
+pub mod pseudocode;
 pub mod state;
 
 #[cfg(target_arch = "wasm32")]
@@ -19,7 +21,15 @@ pub mod help;
 #[cfg(target_arch = "wasm32")]
 pub mod narration;
 #[cfg(target_arch = "wasm32")]
+pub mod presets;
+#[cfg(target_arch = "wasm32")]
+pub mod radix;
+#[cfg(target_arch = "wasm32")]
 pub mod routes;
+#[cfg(target_arch = "wasm32")]
+pub mod routine;
+#[cfg(target_arch = "wasm32")]
+pub mod rttimer;
 #[cfg(target_arch = "wasm32")]
 pub mod timers;
 #[cfg(target_arch = "wasm32")]

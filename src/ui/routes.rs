@@ -1,14 +1,22 @@
-//! `netstat -rn` per FIB, and the entries in `rttrash` (deleted but still referenced).
+//! `netstat -rn` per FIB, the entries in `rttrash` (deleted but still referenced), and the
+//! routing socket messages (`route monitor`). A route chosen in the rt_timer view is
+//! highlighted here.
 
 use yew::prelude::*;
 
 use super::app::Shared;
+use super::rttimer::route_key;
+use super::state::Action;
 use crate::kernel::route::{netstat, rttrash_list};
 
 #[derive(Properties, PartialEq)]
 pub struct RoutesProps {
     pub state: Shared,
+    pub on_action: Callback<Action>,
 }
+
+/// Routing socket messages shown (newest first).
+const RTM_SHOWN: usize = 40;
 
 #[function_component(Routes)]
 pub fn routes(props: &RoutesProps) -> Html {
@@ -16,7 +24,15 @@ pub fn routes(props: &RoutesProps) -> Html {
     let now = k.clock.time_uptime();
     let fibs: Vec<(u32, Vec<_>)> = (0..k.rt.numfibs).map(|f| (f, netstat(k, f))).collect();
     let trash = rttrash_list(k);
-    let empty = fibs.iter().all(|(_, r)| r.is_empty()) && trash.is_empty();
+    let rtm = &k.rt.rtm;
+    let empty = fibs.iter().all(|(_, r)| r.is_empty()) && trash.is_empty() && rtm.is_empty();
+    let selected = props.state.selected.clone();
+    let select = |id: u32| {
+        let key = route_key(id);
+        props
+            .on_action
+            .reform(move |_: MouseEvent| Action::Select(key.clone()))
+    };
     html! {
         <section class="hc-panel hc-routes" aria-labelledby="hc-routes-h">
             <h2 id="hc-routes-h">{ "Routing tables (netstat -rn)" }</h2>
@@ -32,24 +48,49 @@ pub fn routes(props: &RoutesProps) -> Html {
                             <th scope="col">{ "Refs" }</th><th scope="col">{ "Use" }</th><th scope="col">{ "Mtu" }</th><th scope="col">{ "Expire" }</th>
                         </tr></thead>
                         <tbody>
-                            { for rows.into_iter().map(|r| html! {
-                                <tr>
-                                    <td>{ r.destination }</td><td>{ r.gateway }</td><td>{ r.flags }</td>
+                            { for rows.into_iter().map(|r| {
+                                let is_sel = selected.as_deref() == Some(route_key(r.id).as_str());
+                                html! {
+                                <tr data-testid="route-row" data-dst={r.destination.clone()}
+                                    class={classes!(is_sel.then_some("sel"))} aria-selected={is_sel.to_string()}>
+                                    <th scope="row"><button type="button" class="hc-link" onclick={select(r.id)}>{ r.destination }</button></th>
+                                    <td>{ r.gateway }</td><td>{ r.flags }</td>
                                     <td>{ r.refs }</td><td>{ r.use_count }</td>
                                     <td>{ if r.mtu == 0 { String::new() } else { r.mtu.to_string() } }</td>
                                     <td>{ r.expire.map_or(String::new(), |e| (e - now).to_string()) }</td>
                                 </tr>
-                            }) }
+                            }}) }
                         </tbody>
                     </table>
                     </div>
                 }) }
-                <p>{ format!("rttrash: {}", trash.len()) }
-                    if !trash.is_empty() {
-                        { " — deleted but still referenced: " }
-                        { trash.iter().map(|e| format!("{} (refcnt {})", e.name(), e.refcnt)).collect::<Vec<_>>().join(", ") }
-                    }
-                </p>
+                <h3>{ format!("rttrash: {}", trash.len()) }</h3>
+                if trash.is_empty() {
+                    <p class="hc-muted">{ "No deleted route is still referenced." }</p>
+                } else {
+                    <table data-testid="rttrash">
+                        <caption>{ "Deleted from the tree (RTF_UP clear) but still referenced: freed by the last RTFREE" }</caption>
+                        <thead><tr><th scope="col">{ "route" }</th><th scope="col">{ "refcnt" }</th></tr></thead>
+                        <tbody>
+                            { for trash.iter().map(|e| html! {
+                                <tr data-testid="rttrash-row"><td>{ e.name() }</td><td>{ e.refcnt }</td></tr>
+                            }) }
+                        </tbody>
+                    </table>
+                }
+                <h3 id="hc-rtm-h">{ "Routing socket (route monitor)" }</h3>
+                if rtm.is_empty() {
+                    <p class="hc-muted">{ "No message yet." }</p>
+                } else {
+                    <ol class="hc-rtm" data-testid="rtm-log" aria-labelledby="hc-rtm-h" reversed=true>
+                        { for rtm.iter().rev().take(RTM_SHOWN).map(|m| html! {
+                            <li data-rtm={m.kind.as_str()}>
+                                <span class="hc-tick">{ format!("[{}]", m.tick) }</span>{ " " }
+                                <code>{ m.kind.as_str() }</code>{ format!(" {} fib {}", m.dst, m.fib) }
+                            </li>
+                        }) }
+                    </ol>
+                }
             }
         </section>
     }

@@ -11,11 +11,13 @@
 
 use std::rc::Rc;
 
+use super::catalog::{preset_with_source, DEFAULT_PRESET};
 use super::hash;
 use crate::kernel::openbsd::TimeoutEvent;
 use crate::kernel::route::RouteEvent;
 use crate::kernel::{Event, EventKind, Kernel, Stmt, Value};
 use crate::script::limits::MAX_TICKS_PER_RUN;
+use crate::script::presets;
 use crate::script::{run_console_line, Outcome, Scenario, ScriptError, Stop};
 
 /// Steps between two snapshots at first.
@@ -252,6 +254,11 @@ pub struct State {
 pub enum Action {
     /// Compile the text and start over with it (the text is kept even if it fails).
     LoadScenario(String),
+    /// Load a preset by name (an unknown name gives a notice and changes nothing else).
+    LoadPreset(String),
+    /// The URL hash changed (a link followed, an address edited): open that moment, keeping
+    /// the console, speed and help. The hash this state writes itself changes nothing.
+    OpenLink(String),
     /// The editor changed.
     EditText(String),
     /// Run the next statement.
@@ -324,7 +331,8 @@ impl State {
         }
     }
 
-    /// The state a page opens with for this URL hash (empty: the built-in example).
+    /// The state a page opens with for this URL hash (no scenario in it: the
+    /// [`DEFAULT_PRESET`]; a link that cannot be read: the built-in example and a notice).
     pub fn from_hash(h: &str) -> State {
         let parsed = match hash::parse(h) {
             Ok(p) => p,
@@ -338,10 +346,15 @@ impl State {
         let mut s = State::default();
         if let Some(text) = parsed.scenario {
             s = s.reduce(Action::LoadScenario(text));
+        } else {
+            let name = parsed.preset.as_deref().unwrap_or(DEFAULT_PRESET);
+            s = s.reduce(Action::LoadPreset(name.to_string()));
         }
         if let Some(t) = parsed.ticks {
             if s.error.is_none() {
+                let notice = s.notice.take();
                 s = s.reduce(Action::JumpToTick(t));
+                s.notice = s.notice.or(notice);
             }
         }
         if !parsed.unknown.is_empty() {
@@ -360,7 +373,15 @@ impl State {
     /// The hash that brings back this moment (`t` only once something has run).
     pub fn to_hash(&self) -> String {
         let t = (self.steps > 0).then_some(self.kernel().clock.elapsed);
-        hash::encode(&self.scenario.src, t)
+        match self.preset() {
+            Some(p) => hash::encode_preset(p.name, t),
+            None => hash::encode(&self.scenario.src, t),
+        }
+    }
+
+    /// The preset loaded, when the scenario is one unchanged.
+    pub fn preset(&self) -> Option<&'static presets::Preset> {
+        preset_with_source(&self.scenario.src)
     }
 
     pub fn kernel(&self) -> &Kernel {
@@ -411,6 +432,23 @@ impl State {
         }
         match action {
             Action::LoadScenario(text) => s.load(text),
+            Action::OpenLink(h) => {
+                if h.strip_prefix('#').unwrap_or(&h) != self.to_hash() {
+                    let mut next = State::from_hash(&h);
+                    next.console = std::mem::take(&mut s.console);
+                    next.speed = s.speed;
+                    next.help_open = s.help_open;
+                    s = next;
+                }
+            }
+            Action::LoadPreset(name) => match presets::find(&name) {
+                Some(p) => s.load(p.source.to_string()),
+                None => {
+                    s.notice = Some(format!(
+                        "There is no preset called \"{name}\"; pick one from the list of presets."
+                    ))
+                }
+            },
             Action::EditText(text) => s.text = text,
             Action::StepStatement => {
                 s.playing = false;

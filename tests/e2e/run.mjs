@@ -34,6 +34,133 @@ test("the hardclock button advances ticks and narrates", async (s) => {
   writeFileSync(`${shots}/${browser}-clock.png`, await s.screenshot());
 });
 
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const num = (t) => Number.parseInt(t, 10);
+/** Opens the page with this hash in a fresh document (a hash change alone does not reload). */
+async function open(s, hash) {
+  await s.go("about:blank");
+  await s.go(page + hash);
+  await s.find("[data-testid=ticks]");
+}
+/** Saves a screenshot with `css` (if given) scrolled to the top of the window. */
+async function shot(s, name, css) {
+  if (css) await s.exec("document.querySelector(arguments[0]).scrollIntoView()", [css]);
+  writeFileSync(`${shots}/${browser}-${name}.png`, await s.screenshot());
+}
+
+test("a preset link loads the preset into the picker, the editor and the machine", async (s) => {
+  await open(s, "#p=cascade-256");
+  const title = await s.text("[data-testid=preset-title]");
+  if (!title.includes("Cascade")) throw new Error(`preset title: ${title}`);
+  const next = await s.text("[data-testid=next]");
+  if (!next.includes("ticks = -50")) throw new Error(`next statement: ${next}`);
+  // Following an in-page link (only the hash changes) opens that preset at that tick.
+  await s.exec("location.hash = '#p=route-lpm&t=5'");
+  await s.waitText("[data-testid=preset-title]", (t) => t.includes("Longest-prefix"));
+  await s.waitText("[data-testid=ticks]", (t) => t === "5");
+  await open(s, "#p=not-a-preset");
+  await s.waitText("[data-testid=notice]", (t) => t.includes("not-a-preset"));
+});
+
+test("play advances ticks, pause stops them, step back goes back one tick", async (s) => {
+  await open(s, "#p=cascade-256");
+  await s.click("#hc-play");
+  const moving = num(await s.waitText("[data-testid=ticks]", (t) => num(t) >= 3));
+  await s.click("#hc-play");
+  const paused = num(await s.text("[data-testid=ticks]"));
+  if (paused < moving) throw new Error(`ticks went back while playing: ${moving} then ${paused}`);
+  await sleep(600);
+  const later = num(await s.text("[data-testid=ticks]"));
+  if (later !== paused) throw new Error(`ticks moved after pause: ${paused} then ${later}`);
+  await s.click("#hc-back");
+  await s.waitText("[data-testid=ticks]", (t) => num(t) === paused - 1);
+});
+
+test("a console statement with an error shows it at its line", async (s) => {
+  await open(s, "#p=cascade-256");
+  await s.type("#hc-console-input", "x = 1\n");
+  await s.waitText("[data-testid=console-log]", (t) => t.includes("1> x = 1"));
+  await s.type("#hc-console-input", "timeout_add(&t256, 300;\n");
+  const sel = "[data-testid=console-log] li:nth-child(2) [data-testid=script-error]";
+  const msg = await s.waitText(sel, (t) => t !== "");
+  const line = await s.attr(sel, "data-line");
+  if (line !== "2") throw new Error(`error on line ${line}, expected console line 2: ${msg}`);
+  if (!msg.includes("line 2")) throw new Error(`error text: ${msg}`);
+  // A scenario error in the editor names its own line.
+  await s.clear("#hc-editor");
+  await s.type("#hc-editor", "timeout_set(&t1, f, NULL)\nhz = 100\ntimeout_add(&t1 300)\n");
+  await s.click("#hc-load");
+  const ed = "section.hc-console > [data-testid=script-error]";
+  await s.waitText(ed, (t) => t.includes("line 3"));
+  if ((await s.attr(ed, "data-line")) !== "3") throw new Error("editor error is not on line 3");
+});
+
+test("run to the next cascade splices wheel 1 bucket 1 at tick 256", async (s) => {
+  await open(s, "#p=cascade-256");
+  await s.click("[data-milestone=cascade]");
+  await s.waitText("[data-testid=ticks]", (t) => t === "256");
+  const n = await s.text("[data-testid=narration]");
+  if (!n.includes("cascades wheel 1 bucket 0x01 (3 entries)")) throw new Error(`narration: ${n}`);
+  // softclock re-sorted them: t300 and t400 now sit in wheel 0 buckets 0x2c and 0x90.
+  const c = await s.attr('path[data-wheel="0"][data-bucket="44"]', "data-count");
+  if (c !== "1") throw new Error(`wheel 0 bucket 0x2c holds ${c}`);
+  // The running routine is softclock, on the line that re-buckets a timeout.
+  const r = await s.text("[data-testid=routine-name]");
+  const line = await s.text("[data-testid=routine-line]");
+  if (r !== "softclock()" || !line.includes("bucket for delta")) throw new Error(`routine: ${r}: ${line}`);
+  await shot(s, "cascade", ".hc-wheel");
+});
+
+test("the PMTU preset expires its route: RTM_DELETE, the lane empties", async (s) => {
+  await open(s, "#p=pmtu-expiry&t=800");
+  const lane = await s.attr("[data-testid=rtt-lane]", "data-count");
+  if (lane !== "1") throw new Error(`lane holds ${lane} before expiry`);
+  await s.click("[data-testid=rtt-entry] button");
+  await s.find("[data-testid=route-row].sel");
+  await shot(s, "rttimer", ".hc-rttimer");
+  // Run 50 plain hardclocks: the scan at tick 850 (uptime 8 s) takes the timer.
+  await s.clear("#hc-run-n");
+  await s.type("#hc-run-n", "50\n");
+  await s.waitText("[data-testid=ticks]", (t) => t === "850");
+  await s.find("[data-testid=rtm-log] [data-rtm=RTM_DELETE]");
+  const trash = await s.text("[data-testid=rttrash-row]");
+  if (!trash.includes("10.9.8.7")) throw new Error(`rttrash: ${trash}`);
+  if ((await s.attr("[data-testid=rtt-lane]", "data-count")) !== "0") throw new Error("lane not empty");
+  await shot(s, "routes", ".hc-routes");
+  await s.click("#hc-run-script");
+  await s.waitText("[data-testid=next]", (t) => t.includes("run to its end"));
+  if ((await s.count("[data-testid=rttrash-row]")) !== 0) throw new Error("still in rttrash after RTFREE");
+});
+
+test("the radix tree shows the latest lookup's path", async (s) => {
+  await open(s, "#p=route-lpm");
+  await s.click("#hc-run-script");
+  await s.find("[data-testid=lookup-steps]");
+  if ((await s.count(".on-path")) < 1) throw new Error("no node marked on the lookup path");
+  // The last lookup (192.0.2.1) descends right, misses, then backtracks to the default route.
+  for (let i = 0; i < 3; i++) await s.click("#hc-walk-next");
+  const at = await s.text("[data-testid=walk-at]");
+  if (at !== "● step 3") throw new Error(`walk focus: ${at}`);
+  const cur = await s.text("[data-testid=lookup-steps] li.cur");
+  if (!cur.includes("backtrack")) throw new Error(`step 3 is not the backtrack: ${cur}`);
+  await shot(s, "radix", ".hc-radix");
+});
+
+test("narrow screen (360 px) and the panic panel", async (s) => {
+  await s.setSize(360, 900);
+  try {
+    await open(s, "#p=drain-deadlock");
+    await s.click("#hc-run-script");
+    const p = await s.waitText("[data-testid=panic]", (t) => t.includes("panic:"));
+    if (!p.includes("drain")) throw new Error(`panic panel: ${p}`);
+    await shot(s, "narrow-panic", "[data-testid=panic]");
+    await s.click("[data-testid=panic] button");
+    if ((await s.count("[data-testid=panic]")) !== 0) throw new Error("step back left the panic panel");
+  } finally {
+    await s.setSize(1280, 900);
+  }
+});
+
 let passed = 0, failed = 0;
 const session = await startBrowser(browser);
 try {

@@ -102,6 +102,10 @@ export class Session {
   }
   async text(css) { return (await this.cmd("GET", `/element/${await this.find(css)}/text`)).trim(); }
   async click(css) { await this.cmd("POST", `/element/${await this.find(css)}/click`, {}); }
+  async clear(css) { await this.cmd("POST", `/element/${await this.find(css)}/clear`, {}); }
+  async attr(css, name) { return this.cmd("GET", `/element/${await this.find(css)}/attribute/${name}`); }
+  async count(css) { return (await this.cmd("POST", "/elements", { using: "css selector", value: css })).length; }
+  setSize(width, height) { return this.cmd("POST", "/window/rect", { width, height }); }
   async type(css, keys) { await this.cmd("POST", `/element/${await this.find(css)}/value`, { text: keys }); }
   /** Polls until `css`'s text satisfies `pred`; returns the text. */
   async waitText(css, pred, timeout = 10000) {

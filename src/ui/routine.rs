@@ -1,0 +1,42 @@
+//! The running routine: the project's pseudocode of the routine the latest step ended in, with
+//! the line that produced the latest event highlighted (by a marker and bold text, not colour
+//! alone) and that event's sentence beside it.
+
+use yew::prelude::*;
+
+use super::app::Shared;
+use super::pseudocode::latest;
+
+#[derive(Properties, PartialEq)]
+pub struct RoutineProps {
+    pub state: Shared,
+}
+
+#[function_component(RoutineView)]
+pub fn routine_view(props: &RoutineProps) -> Html {
+    let s = &props.state;
+    let found = latest(&s.machine.last);
+    html! {
+        <section class="hc-panel hc-routine" aria-labelledby="hc-routine-h" data-testid="routine">
+            <h2 id="hc-routine-h">{ "Running routine" }</h2>
+            if let Some((e, r, line)) = found {
+                <p><code data-testid="routine-name">{ r.name() }</code>
+                    <span class="hc-muted">{ format!(" at tick {}: {}", e.tick, e.narrate()) }</span></p>
+                <ol class="hc-code">
+                    { for r.lines().iter().enumerate().map(|(i, l)| {
+                        let cur = i == line;
+                        html! {
+                            <li class={classes!(cur.then_some("cur"))} aria-current={cur.then_some("step")}
+                                data-testid={cur.then_some("routine-line")}>
+                                <span class="hc-code-mark" aria-hidden="true">{ if cur { "▶ " } else { "  " } }</span>
+                                <code>{ *l }</code>
+                            </li>
+                        }
+                    }) }
+                </ol>
+            } else {
+                <p class="hc-muted">{ "The latest step ran no routine with pseudocode here (timeout(9) add, hardclock, softclock and the rt_timer scan have it)." }</p>
+            }
+        </section>
+    }
+}
