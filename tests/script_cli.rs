@@ -48,7 +48,10 @@ fn a_file_and_the_text_format() {
     for args in [vec![path, "--format", "text"], vec!["--format=text", path]] {
         let o = trace(&args, "");
         assert_eq!(o.status.code(), Some(0));
-        assert_eq!(stdout(&o), "[tick 2] hardclock() x2: ticks is now 2.\n");
+        assert_eq!(
+            stdout(&o),
+            "[tick 2] hardclock() ran 2 times: ticks is now 2.\n"
+        );
     }
     let o = trace(&[path, "--format", "json"], "");
     assert_eq!(stdout(&o), "{\"kind\":\"tick\",\"tick\":2,\"count\":2}\n");

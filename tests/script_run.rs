@@ -26,7 +26,7 @@ fn clock_settings_and_hardclock_in_the_json_trace() {
     assert_eq!(json(src), vec![r#"{"kind":"tick","tick":253,"count":3}"#]);
     assert_eq!(
         text(src),
-        vec!["[tick 253] hardclock() x3: ticks is now 253."]
+        vec!["[tick 253] hardclock() ran 3 times: ticks is now 253."]
     );
 }
 
@@ -98,7 +98,7 @@ fn an_error_ends_the_trace_after_what_already_ran() {
         ]
     );
     let t = text(src);
-    assert_eq!(t[0], "[tick 5] hardclock() x5: ticks is now 5.");
+    assert_eq!(t[0], "[tick 5] hardclock() ran 5 times: ticks is now 5.");
     assert_eq!(
         t[1],
         "error: line 2, column 1: hz can only be set before the first hardclock\n  |\n2 | hz = 1000\n  | ^^^^^^^^^"

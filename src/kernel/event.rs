@@ -70,16 +70,20 @@ pub enum EventKind {
     },
 }
 
+/// The narration of `count` hardclocks that brought `ticks` to `ticks`.
+pub fn tick_sentence(ticks: i32, count: u64) -> String {
+    if count == 1 {
+        format!("hardclock(): ticks is now {ticks}.")
+    } else {
+        format!("hardclock() ran {count} times: ticks is now {ticks}.")
+    }
+}
+
 impl Event {
     /// One sentence saying what happened and why, for the narration and text traces.
     pub fn narrate(&self) -> String {
         match &self.kind {
-            EventKind::Tick { ticks, count: 1 } => {
-                format!("hardclock(): ticks is now {ticks}.")
-            }
-            EventKind::Tick { ticks, count } => {
-                format!("hardclock() ran {count} times: ticks is now {ticks}.")
-            }
+            EventKind::Tick { ticks, count } => tick_sentence(*ticks, *count as u64),
             EventKind::Call { name, ret, .. } => match ret {
                 Some(v) => format!("{name}() returned {v}."),
                 None => format!("{name}() called."),

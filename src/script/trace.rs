@@ -24,6 +24,7 @@
 
 use super::error::ScriptError;
 use super::runner::Outcome;
+use crate::kernel::event::tick_sentence;
 use crate::kernel::openbsd::TimeoutEvent;
 use crate::kernel::route::RouteEvent;
 use crate::kernel::{Event, EventKind, Kernel, Value};
@@ -244,12 +245,7 @@ pub fn text_lines(k: &Kernel, outcome: &Outcome) -> Vec<String> {
     let mut out: Vec<String> = items(&k.events)
         .into_iter()
         .map(|it| match it {
-            Item::Ticks { last, count: 1 } => {
-                format!("[tick {last}] hardclock(): ticks is now {last}.")
-            }
-            Item::Ticks { last, count } => {
-                format!("[tick {last}] hardclock() x{count}: ticks is now {last}.")
-            }
+            Item::Ticks { last, count } => format!("[tick {last}] {}", tick_sentence(last, count)),
             Item::Event(ev) => match &ev.kind {
                 EventKind::Call {
                     line,
@@ -402,7 +398,7 @@ mod tests {
         assert_eq!(
             text_lines(&k, &Outcome::Ok),
             vec![
-                "[tick 3] hardclock() x3: ticks is now 3.",
+                "[tick 3] hardclock() ran 3 times: ticks is now 3.",
                 "[tick 3] panic: x. The simulated machine has halted.",
                 "[tick 4] hardclock(): ticks is now 4.",
             ]
