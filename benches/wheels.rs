@@ -28,8 +28,10 @@ use hierarchical_hash_wheel_timer::wheels::cancellable::{
 };
 use hierarchical_hash_wheel_timer::wheels::TimerEntryWithDelay;
 
-/// Drain the event log every this many operations (or ticks) in the `_drained` variants.
+/// Drain the event log every this many operations in the `_drained` variants.
 const DRAIN_EVERY: usize = 1024;
+/// ... and every this many ticks (at 10^6 timers 1024 ticks would pass MAX_EVENTS).
+const DRAIN_TICKS: u64 = 64;
 /// Uniform delays are in [1, UNIFORM_MAX).
 const UNIFORM_MAX: u32 = 4096;
 /// The simulator's cap on named callouts (`MAX_NAMED_CALLOUTS`), so the callwheel runs at 10^3 only.
@@ -136,12 +138,12 @@ fn obsd_cancel(mut k: Kernel, names: &[String], drain: bool) -> Kernel {
     k
 }
 
-/// Runs `ticks` hardclocks; drained: in runs of DRAIN_EVERY ticks with the log cleared between.
+/// Runs `ticks` hardclocks; drained: in runs of DRAIN_TICKS ticks with the log cleared between.
 fn run_ticks(k: &mut Kernel, ticks: u64, drain: bool) {
     if drain {
         let mut left = ticks;
         while left > 0 {
-            let n = left.min(DRAIN_EVERY as u64);
+            let n = left.min(DRAIN_TICKS);
             k.run_ticks(n).expect("run_ticks");
             k.events.clear();
             left -= n;
@@ -308,7 +310,7 @@ fn ops_for(g: &mut Group<'_>, work: &str, dist: Dist, n: usize) {
     g.throughput(Throughput::Elements(n as u64));
     let armed = work != "insert";
 
-    // OpenBSD, log kept as it is, and drained every DRAIN_EVERY operations or ticks.
+    // OpenBSD, log kept as it is, and drained every DRAIN_EVERY operations or DRAIN_TICKS ticks.
     let base = obsd_kernel(&nm, &d, armed);
     for drain in [false, true] {
         if !drain && n > UNDRAINED_MAX_N || !drain && work == "expire" && n > 10_000 {
