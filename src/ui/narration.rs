@@ -24,6 +24,7 @@ pub fn narration(props: &NarrationProps) -> Html {
                 <p class="hc-micro" data-testid="micro">
                     { format!("micro-step: event {} of {} of this step", c.min(s.machine.last.len()), s.machine.last.len()) }
                     if s.unrevealed() > 0 { { " (m shows the next)" } } else { { " (m runs the next step)" } }
+                    <span class="hc-muted">{ "; the wheels and tables already show the machine after the whole step." }</span>
                 </p>
             }
             <div class={classes!("hc-narration", s.reveal.is_some().then_some("micro"))} role="status" aria-live="polite" data-testid="narration">
