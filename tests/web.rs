@@ -31,8 +31,10 @@ async fn mount_with_hash(hash: &str) -> web_sys::Element {
     root
 }
 
+/// Lets Yew render. The tests run concurrently on one thread, and a slow step of one (a debug
+/// build jumping hundreds of ticks) delays the others' renders: 30 ms was sometimes too short.
 async fn settle() {
-    yew::platform::time::sleep(Duration::from_millis(30)).await;
+    yew::platform::time::sleep(Duration::from_millis(60)).await;
 }
 
 fn el(root: &web_sys::Element, sel: &str) -> web_sys::Element {
