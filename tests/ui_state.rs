@@ -35,6 +35,7 @@ fn action() -> impl Strategy<Value = Action> {
         2 => ".{0,30}".prop_map(Action::LoadScenario),
         1 => ".{0,10}".prop_map(Action::EditText),
         6 => Just(Action::StepStatement),
+        4 => Just(Action::MicroStep),
         2 => Just(Action::RunScript),
         6 => Just(Action::Hardclock),
         3 => (0u64..300).prop_map(Action::RunTicks),
@@ -262,4 +263,139 @@ fn narration_tells_a_run_of_plain_ticks_once() {
         "{n:?}"
     );
     assert!(n.last().unwrap().contains("wheel 0 bucket 0x2c"), "{n:?}");
+}
+
+/// Micro-steps `s` until the step it is in has shown every event; returns the sentences
+/// revealed one by one (the first of the step included) and the state at the end.
+fn micro_through(mut s: State) -> (Vec<String>, State) {
+    let mut told = vec![s.narration().last().cloned().unwrap_or_default()];
+    while s.unrevealed() > 0 {
+        let before = s.revealed().len();
+        s = s.reduce(Action::MicroStep);
+        assert_eq!(s.revealed().len(), before + 1, "one event per micro-step");
+        told.push(s.narration().last().cloned().unwrap_or_default());
+    }
+    (told, s)
+}
+
+#[test]
+fn micro_steps_reveal_a_statement_event_by_event_then_run_the_next() {
+    let start = State::default().reduce(Action::LoadScenario(DEFAULT_SCENARIO.into()));
+    // Up to hardclock(256), whose step tells the cascade and the expiries.
+    let mut s = start.clone();
+    for _ in 0..6 {
+        s = s.reduce(Action::StepStatement);
+    }
+    let whole = s.reduce(Action::StepStatement);
+    let want: Vec<String> = whole.machine.last.iter().map(|e| e.narrate()).collect();
+    assert!(want.len() > 3, "{want:?}");
+
+    let first = s.reduce(Action::MicroStep);
+    // The machine ran the whole statement at once...
+    assert_eq!(fingerprint(&first), fingerprint(&whole));
+    assert_eq!(first.steps, whole.steps);
+    // ...but only its first event is told, logged and highlighted.
+    assert_eq!(first.revealed().len(), 1);
+    assert_eq!(first.narration(), vec![want[0].clone()]);
+    assert_eq!(first.unrevealed(), want.len() - 1);
+    assert!(
+        first.spliced().is_empty(),
+        "the cascade is not revealed yet"
+    );
+    let log_first = first.visible_log();
+    assert_eq!(log_first.last().map(|e| e.narrate()), Some(want[0].clone()));
+    assert!(log_first.len() < whole.machine.log.len());
+
+    let (told, end) = micro_through(first);
+    assert_eq!(told, want, "every event once, in order");
+    assert_eq!(end.narration(), whole.narration());
+    assert_eq!(end.visible_log(), &whole.machine.log[..]);
+    assert_eq!(end.spliced(), whole.spliced());
+    assert_eq!(fingerprint(&end), fingerprint(&whole));
+
+    // Every event shown: the next micro-step runs the next statement, hardclock(50).
+    let next = end.reduce(Action::MicroStep);
+    assert_eq!(next.steps, whole.steps + 1);
+    assert_eq!(next.kernel().clock.ticks, 306);
+    assert_eq!(next.revealed().len(), 1);
+    let last_full = whole.reduce(Action::StepStatement);
+    assert_eq!(fingerprint(&next), fingerprint(&last_full));
+    // Past the script it runs one hardclock.
+    let (_, done) = micro_through(next);
+    let tick = done.reduce(Action::MicroStep);
+    assert_eq!(tick.kernel().clock.ticks, 307);
+    assert_eq!(
+        tick.narration(),
+        vec!["hardclock(): ticks is now 307.".to_string()]
+    );
+}
+
+#[test]
+fn step_back_during_a_micro_step_undoes_the_whole_step_exactly() {
+    let mut s = State::default().reduce(Action::LoadScenario(DEFAULT_SCENARIO.into()));
+    for _ in 0..6 {
+        s = s.reduce(Action::StepStatement);
+    }
+    let before = s.clone();
+    let mid = s
+        .reduce(Action::MicroStep)
+        .reduce(Action::MicroStep)
+        .reduce(Action::MicroStep);
+    assert!(mid.unrevealed() > 0);
+    let back = mid.reduce(Action::StepBack);
+    assert_eq!(back.steps, before.steps);
+    assert_eq!(fingerprint(&back), fingerprint(&before));
+    assert_eq!(back.reveal, None);
+    assert_eq!(back.narration(), before.narration());
+    assert_eq!(back.visible_log(), before.visible_log());
+    // Any other step ends the micro-step and shows everything it did.
+    let other = mid.reduce(Action::Hardclock);
+    assert_eq!(other.reveal, None);
+    assert_eq!(
+        other.narration(),
+        vec!["hardclock(): ticks is now 257.".to_string()]
+    );
+    // Quiet actions keep the cursor.
+    let sel = mid.reduce(Action::ToggleHelp);
+    assert_eq!(sel.revealed().len(), mid.revealed().len());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 100, ..ProptestConfig::default() })]
+
+    /// Micro-stepping reaches the same machine as stepping whole statements and hardclocks,
+    /// tells exactly the events a whole step tells, and step back from any cursor is exact.
+    #[test]
+    fn micro_steps_match_whole_steps(script in 0..SCENARIOS.len(), units in 1usize..8, back_at in 0usize..8) {
+        let load = Action::LoadScenario(SCENARIOS[script].to_string());
+        let mut whole = State::default().reduce(load.clone());
+        let mut micro = whole.clone();
+        for u in 0..units {
+            if whole.error.is_some() || whole.kernel().panic.is_some() {
+                break;
+            }
+            let before = micro.clone();
+            let a = if whole.next_statement().is_some() { Action::StepStatement } else { Action::Hardclock };
+            let next = whole.reduce(a);
+            let m = micro.reduce(Action::MicroStep);
+            if next.steps == whole.steps {
+                // The statement failed: neither advanced.
+                prop_assert_eq!(m.steps, micro.steps);
+                break;
+            }
+            whole = next;
+            let (told, end) = micro_through(m);
+            prop_assert_eq!(fingerprint(&end), fingerprint(&whole));
+            if !whole.machine.last.is_empty() {
+                let want: Vec<String> = whole.machine.last.iter().map(|e| e.narrate()).collect();
+                prop_assert_eq!(told, want);
+                prop_assert_eq!(end.visible_log(), &whole.machine.log[..]);
+            }
+            if u == back_at {
+                let back = end.reduce(Action::StepBack);
+                prop_assert_eq!(fingerprint(&back), fingerprint(&before));
+            }
+            micro = end;
+        }
+    }
 }

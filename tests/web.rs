@@ -31,8 +31,10 @@ async fn mount_with_hash(hash: &str) -> web_sys::Element {
     root
 }
 
+/// Lets Yew render. The tests run concurrently on one thread, and a slow step of one (a debug
+/// build jumping hundreds of ticks) delays the others' renders: 30 ms was sometimes too short.
 async fn settle() {
-    yew::platform::time::sleep(Duration::from_millis(30)).await;
+    yew::platform::time::sleep(Duration::from_millis(60)).await;
 }
 
 fn el(root: &web_sys::Element, sel: &str) -> web_sys::Element {
@@ -309,4 +311,48 @@ async fn choosing_a_callout_in_the_table_marks_it_on_the_callwheel() {
     // Choosing it again clears the mark.
     click(&root, "[data-testid=timer-row][data-timer=c2] button").await;
     assert!(root.query_selector(".hc-entry.sel").unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
+async fn micro_step_reveals_one_event_at_a_time_then_runs_the_next_statement() {
+    let root = mount().await;
+    load(&root, SCENARIO).await;
+    for _ in 0..4 {
+        click(&root, "#hc-step").await;
+    }
+    // hardclock(1) runs at once, but the narration shows only its first event: the tick.
+    click(&root, "#hc-micro").await;
+    assert_eq!(text(&root, "[data-testid=ticks]"), "1");
+    assert_eq!(text(&root, "[data-testid=steps]"), "5");
+    let told = |root: &web_sys::Element| {
+        root.query_selector_all("[data-testid=narration] p")
+            .unwrap()
+            .length()
+    };
+    assert_eq!(told(&root), 1);
+    assert!(text(&root, "[data-testid=micro]").contains("event 1 of"));
+    assert!(!text(&root, "[data-testid=narration]").contains("wheel 1 bucket 0x01"));
+    let app = el(&root, ".hc-app");
+    let mut shown = 1;
+    while !text(&root, "[data-testid=narration]").contains("wheel 1 bucket 0x01") {
+        let init = web_sys::KeyboardEventInit::new();
+        init.set_key("m");
+        init.set_bubbles(true);
+        let m =
+            web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+        app.dispatch_event(&m).unwrap();
+        settle().await;
+        shown += 1;
+        assert_eq!(told(&root), shown, "one more sentence per micro-step");
+        assert_eq!(text(&root, "[data-testid=steps]"), "5", "no new step");
+        assert!(shown < 20, "the re-bucketing of t2 is never told");
+    }
+    // Step back undoes the whole statement.
+    click(&root, "#hc-back").await;
+    assert_eq!(text(&root, "[data-testid=ticks]"), "0");
+    assert_eq!(text(&root, "[data-testid=todo]"), "t1t2");
+    assert!(root
+        .query_selector("[data-testid=micro]")
+        .unwrap()
+        .is_none());
 }

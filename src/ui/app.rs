@@ -72,6 +72,7 @@ fn shortcut(key: &str, in_button: bool) -> Option<Action> {
         " " if !in_button => Action::TogglePlay,
         "n" | "." => Action::Hardclock,
         "s" => Action::StepStatement,
+        "m" => Action::MicroStep,
         "b" => Action::StepBack,
         "c" => Action::RunToNext(Milestone::Cascade),
         "f" => Action::RunToNext(Milestone::Fire),

@@ -56,6 +56,9 @@ pub fn controls(props: &ControlsProps) -> Html {
                 <button id="hc-step" type="button" onclick={send(Action::StepStatement)}
                     disabled={halted || no_stmt} aria-keyshortcuts="s"
                     title="Run the next statement of the scenario (s)">{ "step statement" }</button>
+                <button id="hc-micro" type="button" onclick={send(Action::MicroStep)}
+                    disabled={halted && s.unrevealed() == 0} aria-keyshortcuts="m"
+                    title="Reveal the next event of the step; then run the next statement or hardclock (m)">{ "micro-step" }</button>
                 <button id="hc-run-script" type="button" onclick={send(Action::RunScript)}
                     disabled={halted || no_stmt}
                     title="Run every remaining statement">{ "run script" }</button>

@@ -14,6 +14,10 @@ const KEYS: &[(&str, &str)] = &[
     ("space", "play / pause"),
     ("n or .", "one hardclock"),
     ("s", "step one statement"),
+    (
+        "m",
+        "micro-step: reveal the next event of the step (then run the next step)",
+    ),
     ("b", "step back"),
     ("c", "run to the next cascade"),
     ("f", "run to the next expiry (a handler runs)"),

@@ -15,7 +15,7 @@ pub struct RoutineProps {
 #[function_component(RoutineView)]
 pub fn routine_view(props: &RoutineProps) -> Html {
     let s = &props.state;
-    let found = latest(&s.machine.last);
+    let found = latest(s.revealed());
     html! {
         <section class="hc-panel hc-routine" aria-labelledby="hc-routine-h" data-testid="routine">
             <h2 id="hc-routine-h">{ "Running routine" }</h2>

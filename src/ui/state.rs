@@ -8,6 +8,11 @@
 //! Going back `k` steps replays the tape from the nearest [`Snapshot`] (one is kept every
 //! [`SNAPSHOT_EVERY`] steps, thinned out as the run grows so memory stays bounded). One
 //! *step* is one statement, one console line or one hardclock.
+//!
+//! A *micro-step* runs a whole step on the machine but reveals its events one at a time: the
+//! narration, the event log and the highlights read [`State::revealed`] and
+//! [`State::visible_log`], which stop at a cursor into the step's events. The tape still holds
+//! whole steps, so step back stays exact.
 
 use std::rc::Rc;
 
@@ -115,26 +120,45 @@ pub struct Machine {
     pub log: Vec<Event>,
     /// The events of the latest action (at most the last [`LAST_CAP`]).
     pub last: Vec<Event>,
+    /// For each event of `last`, its number among all events ever logged (0 = the first).
+    pub last_seq: Vec<u64>,
+    /// How many events have been logged since boot (`log` holds the newest of them).
+    pub logged: u64,
 }
 
 impl Machine {
     fn drain(&mut self) {
         let ev = std::mem::take(&mut self.kernel.events);
         push_capped(&mut self.log, &ev, LOG_CAP);
+        let first = self.logged;
+        self.logged += ev.len() as u64;
         // For the narration, a run of plain ticks only needs its last tick: keep a tick when
         // something happened during it or it is the newest event.
-        self.last.extend(ev);
         let last = std::mem::take(&mut self.last);
-        let mut kept: Vec<Event> = Vec::with_capacity(last.len().min(4 * LAST_CAP));
-        let mut it = last.into_iter().peekable();
-        while let Some(e) = it.next() {
+        let seqs = std::mem::take(&mut self.last_seq);
+        let fresh = ev.into_iter().zip(first..);
+        let mut it = last.into_iter().zip(seqs).chain(fresh).peekable();
+        let mut kept: Vec<Event> = Vec::new();
+        let mut kept_seq: Vec<u64> = Vec::new();
+        while let Some((e, n)) = it.next() {
             let plain_run = matches!(e.kind, EventKind::Tick { .. })
-                && matches!(it.peek().map(|n| &n.kind), Some(EventKind::Tick { .. }));
+                && matches!(
+                    it.peek().map(|(n, _)| &n.kind),
+                    Some(EventKind::Tick { .. })
+                );
             if !plain_run {
                 kept.push(e);
+                kept_seq.push(n);
             }
         }
         push_capped(&mut self.last, &kept, LAST_CAP);
+        push_capped(&mut self.last_seq, &kept_seq, LAST_CAP);
+    }
+
+    /// Forgets the latest action's events (a new action begins).
+    fn clear_last(&mut self) {
+        self.last.clear();
+        self.last_seq.clear();
     }
 
     /// Runs up to `n` hardclocks, stopping after a panic or when `stop` matches an event.
@@ -196,7 +220,7 @@ impl Machine {
     }
 }
 
-fn push_capped(v: &mut Vec<Event>, new: &[Event], cap: usize) {
+fn push_capped<T: Clone>(v: &mut Vec<T>, new: &[T], cap: usize) {
     let tail = &new[new.len().saturating_sub(cap)..];
     v.extend_from_slice(tail);
     if v.len() > cap {
@@ -247,6 +271,9 @@ pub struct State {
     /// The timer highlighted in the table and on the wheels.
     pub selected: Option<String>,
     pub help_open: bool,
+    /// While micro-stepping: how many events of the latest step are revealed (1 or more).
+    /// `None`: all of them.
+    pub reveal: Option<usize>,
 }
 
 /// The only ways to change [`State`].
@@ -263,6 +290,9 @@ pub enum Action {
     EditText(String),
     /// Run the next statement.
     StepStatement,
+    /// Reveal the next event of the latest step; once all are shown, run the next statement
+    /// (or one hardclock when the script has ended) and reveal its first event.
+    MicroStep,
     /// Run every remaining statement.
     RunScript,
     /// One `hardclock()`.
@@ -328,6 +358,7 @@ impl State {
             speed: 10,
             selected: None,
             help_open: false,
+            reveal: None,
         }
     }
 
@@ -422,10 +453,14 @@ impl State {
                 | Action::ToggleHelp
                 | Action::DismissNotice
         ) || action == Action::Advance && !self.playing;
+        let reveal_next = action == Action::MicroStep && self.unrevealed() > 0;
         if !quiet {
-            // A new step: its own events and messages replace the old ones.
-            s.machine.last.clear();
+            s.reveal = None;
             s.notice = None;
+            if !reveal_next {
+                // A new step: its own events and messages replace the old ones.
+                s.machine.clear_last();
+            }
         }
         if action == Action::DismissNotice {
             s.notice = None;
@@ -453,6 +488,14 @@ impl State {
             Action::StepStatement => {
                 s.playing = false;
                 s.step_statement();
+            }
+            Action::MicroStep => {
+                s.playing = false;
+                if reveal_next {
+                    s.reveal = self.reveal.map(|c| c + 1);
+                } else {
+                    s.micro_step();
+                }
             }
             Action::RunScript => {
                 s.playing = false;
@@ -508,6 +551,44 @@ impl State {
             Action::DismissNotice => {}
         }
         s
+    }
+
+    /// Events of the latest step that a micro-step has not revealed yet.
+    pub fn unrevealed(&self) -> usize {
+        match self.reveal {
+            Some(c) => self.machine.last.len().saturating_sub(c),
+            None => 0,
+        }
+    }
+
+    /// The events of the latest step shown so far (all of them unless micro-stepping).
+    pub fn revealed(&self) -> &[Event] {
+        let last = &self.machine.last;
+        &last[..self.reveal.unwrap_or(last.len()).min(last.len())]
+    }
+
+    /// The event log as shown: the newest events, without those a micro-step has not
+    /// revealed yet (ticks of a plain run before a revealed event count as revealed).
+    pub fn visible_log(&self) -> &[Event] {
+        let m = &self.machine;
+        let hidden = match (self.unrevealed(), self.revealed().len()) {
+            (0, _) | (_, 0) => 0,
+            (_, c) => m.logged.saturating_sub(m.last_seq[c - 1] + 1),
+        };
+        &m.log[..m.log.len().saturating_sub(hidden as usize)]
+    }
+
+    /// Runs the next step of a micro-step: a statement, or one hardclock past the script.
+    fn micro_step(&mut self) {
+        let before = self.steps;
+        if self.machine.next_stmt < self.scenario.stmts.len() {
+            self.step_statement();
+        } else {
+            self.run_ticks(1);
+        }
+        if self.steps > before && !self.machine.last.is_empty() {
+            self.reveal = Some(1);
+        }
     }
 
     fn alive(&self) -> bool {
@@ -647,8 +728,13 @@ impl State {
             self.record(Op::Console(line, line_no));
         } else {
             let last = std::mem::take(&mut self.machine.last);
+            let last_seq = std::mem::take(&mut self.machine.last_seq);
+            let logged = self.machine.logged;
             self.machine = before;
             self.machine.last = last;
+            self.machine.last_seq = last_seq;
+            // Event numbers only ever grow, so those of `last` stay unique.
+            self.machine.logged = logged;
         }
         self.console.push(entry);
     }
@@ -665,7 +751,7 @@ impl State {
             return;
         };
         let mut m = base.machine.clone();
-        m.last.clear();
+        m.clear_last();
         let mut tape = Vec::new();
         let mut pos = 0u64;
         let sc = Rc::clone(&self.scenario);
@@ -681,13 +767,14 @@ impl State {
             };
             if end > base.steps {
                 let from = start.max(base.steps);
-                m.last.clear();
+                m.clear_last();
                 m.replay(&sc, op, end.min(target) - from);
             }
             tape.push(kept);
         }
         if m.last.is_empty() {
             m.last = base.machine.last.clone();
+            m.last_seq = base.machine.last_seq.clone();
         }
         self.machine = m;
         self.tape = tape;
@@ -769,7 +856,8 @@ impl State {
 
     /// The narration: one sentence per event of the latest action (the last few of them).
     pub fn narration(&self) -> Vec<String> {
-        if self.machine.last.is_empty() {
+        let last = self.revealed();
+        if last.is_empty() {
             if self.steps == 0 {
                 return vec![format!(
                     "The simulated machine has booted; ticks is {}. Step through the scenario or press hardclock.",
@@ -778,7 +866,6 @@ impl State {
             }
             return Vec::new();
         }
-        let last = &self.machine.last;
         last[last.len().saturating_sub(12)..]
             .iter()
             .map(|e| e.narrate())
@@ -788,8 +875,7 @@ impl State {
     /// Buckets spliced onto `timeout_todo` during the latest tick: (wheel, bucket).
     pub fn spliced(&self) -> Vec<(usize, usize)> {
         let now = self.kernel().clock.ticks;
-        self.machine
-            .last
+        self.revealed()
             .iter()
             .filter(|e| e.tick == now)
             .filter_map(|e| match &e.kind {

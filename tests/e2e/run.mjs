@@ -161,6 +161,27 @@ test("narrow screen (360 px) and the panic panel", async (s) => {
   }
 });
 
+test("micro-step reveals one event at a time and step back undoes the whole step", async (s) => {
+  await open(s, "#p=cascade-256");
+  // Run the statements up to the last one, then micro-step into it.
+  for (let i = 0; i < 40 && !(await s.text("[data-testid=next]")).includes("hardclock("); i++) await s.click("#hc-step");
+  const steps = await s.text("[data-testid=steps]");
+  await s.click("#hc-micro");
+  await s.waitText("[data-testid=micro]", (t) => t.includes("event 1 of"));
+  const total = Number((await s.text("[data-testid=micro]")).match(/of (\d+)/)[1]);
+  if (total < 2) throw new Error(`the step told only ${total} event`);
+  for (let k = 2; k <= Math.min(total, 4); k++) {
+    await s.click("#hc-micro");
+    await s.waitText("[data-testid=micro]", (t) => t.includes(`event ${k} of`));
+    const n = await s.count("[data-testid=narration] p");
+    if (n !== Math.min(k, 12)) throw new Error(`${n} sentences after ${k} micro-steps`);
+  }
+  await shot(s, "micro-step", "[data-testid=micro]");
+  await s.click("#hc-back");
+  await s.waitText("[data-testid=steps]", (t) => t === steps);
+  if (await s.count("[data-testid=micro]")) throw new Error("the micro-step cursor survived step back");
+});
+
 let passed = 0, failed = 0;
 const session = await startBrowser(browser);
 try {

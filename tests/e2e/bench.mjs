@@ -1,0 +1,122 @@
+// Browser benchmark of the release build (not a test: it prints numbers, it never fails on them).
+// Usage: node tests/e2e/bench.mjs DIST_DIR [chrome|firefox] [SECONDS]
+// Serves DIST_DIR, measures the first render of the default view, then loads a scenario that
+// keeps 10,000 callouts pending, plays it at 1,000 ticks/s and collects frame times with
+// requestAnimationFrame timestamps in the page. Prints one summary table.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { gzipSync } from "node:zlib";
+import { serveStatic, startBrowser } from "./webdriver.mjs";
+
+const dist = resolve(process.argv[2] || "dist");
+const browser = process.argv[3] || "chrome";
+const seconds = Number(process.argv[4] || 5);
+
+/**
+ * 10,000 pending callouts within the script limits (5,000 statements, 64 KiB, 1,000 named
+ * objects): 625 legacy timeout(9) calls, each handler level schedules two of the next, so every
+ * call becomes 16 leaves; a leaf re-arms itself every 1,000 ticks. The start delays are spread
+ * over 1,000 ticks, so about 10 leaves fire on every tick once the tree has grown (tick ~1010).
+ */
+export function benchScenario() {
+  const lines = [
+    "# 10,000 pending callouts: 625 timeout() calls fan out 16-fold, then re-arm every 1000 ticks.",
+    "ncallout = 10240",
+  ];
+  for (let i = 0; i < 4; i++) lines.push(`handler h${i} { timeout(h${i + 1}, NULL, 1); timeout(h${i + 1}, NULL, 1) }`);
+  lines.push("handler h4 { timeout(h4, NULL, 1000) }");
+  for (let i = 0; i < 625; i++) lines.push(`timeout(h0, NULL, ${1 + Math.floor((i * 8) / 5)})`);
+  return lines.join("\n") + "\n";
+}
+
+const stats = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
+  return { n: s.length, median: q(0.5), p95: q(0.95), max: s[s.length - 1] };
+};
+const ms = (x) => (x === undefined || x === null ? "-" : `${x.toFixed(1)} ms`);
+
+/** Gzipped size (level 9) of the files the page downloads: wasm, js, css, html. */
+function bundle() {
+  let raw = 0, gz = 0;
+  for (const f of readdirSync(dist)) {
+    if (!/\.(wasm|js|css|html)$/.test(f)) continue;
+    const p = join(dist, f);
+    if (!statSync(p).isFile()) continue;
+    const b = readFileSync(p);
+    raw += b.length;
+    gz += gzipSync(b, { level: 9 }).length;
+  }
+  return { raw, gz };
+}
+
+// Resolves (WebDriver awaits a returned promise) with the paint timings of this document.
+const PAINTS = `return new Promise((done) => {
+  const fcp = performance.getEntriesByName("first-contentful-paint")[0];
+  let lcp = null;
+  try {
+    new PerformanceObserver((l) => { const e = l.getEntries().at(-1); lcp = { t: e.startTime, el: e.element ? e.element.closest(".hc-app") !== null : false }; })
+      .observe({ type: "largest-contentful-paint", buffered: true });
+  } catch (e) {}
+  setTimeout(() => done({ fcp: fcp ? fcp.startTime : null, lcp }), 300);
+});`;
+
+// Collects requestAnimationFrame timestamps for arguments[0] ms; resolves with the deltas.
+const FRAMES = `const dur = arguments[0];
+return new Promise((done) => {
+  const ts = [];
+  const frame = (t) => { ts.push(t); if (t - ts[0] < dur) requestAnimationFrame(frame); else done(ts.slice(1).map((x, i) => x - ts[i])); };
+  requestAnimationFrame(frame);
+});`;
+
+const server = await serveStatic(dist, "/");
+const page = `http://127.0.0.1:${server.address().port}/`;
+const s = await startBrowser(browser);
+const rows = [];
+try {
+  // First render of the default view: a fresh document, no hash (the default preset).
+  await s.go("about:blank");
+  await s.go(page);
+  await s.find("[data-testid=ticks]");
+  const paints = await s.exec(PAINTS);
+  rows.push(["first contentful paint, default view", ms(paints.fcp)]);
+  rows.push([`largest contentful paint${paints.lcp && paints.lcp.el ? " (an app element)" : ""}`, ms(paints.lcp && paints.lcp.t)]);
+
+  // The 10,000-callout scenario, jumped to tick 1010 by the link (statements run, then ticks).
+  const sc = benchScenario();
+  const hash = `#s=${encodeURIComponent(sc)}&t=1010`;
+  await s.go("about:blank");
+  const t0 = Date.now();
+  await s.go(page + hash);
+  await s.waitText("[data-testid=ticks]", (t) => t === "1010", 120000);
+  rows.push(["open link: 640 statements + 1010 ticks", ms(Date.now() - t0)]);
+  rows.push(["scenario size", `${sc.length} bytes, ${sc.split("\n").length - 1} lines`]);
+  const err = await s.exec("const e = document.querySelector('[data-testid=panic], .hc-error'); return e ? e.textContent : null");
+  if (err) rows.push(["ERROR on the page", err.slice(0, 80)]);
+
+  await s.exec(`const sel = document.querySelector('#hc-speed'); sel.value = '1000';
+    sel.dispatchEvent(new Event('change', { bubbles: true }));`);
+  const ticks0 = Number(await s.text("[data-testid=ticks]"));
+  await s.click("#hc-play");
+  const w0 = Date.now();
+  const deltas = await s.exec(FRAMES, [seconds * 1000]);
+  const ticks1 = Number(await s.text("[data-testid=ticks]"));
+  const wall = (Date.now() - w0) / 1000;
+  await s.click("#hc-play");
+  const f = stats(deltas);
+  rows.push([`frames while playing ${seconds} s at 1,000 ticks/s`, `${f.n}`]);
+  rows.push(["frame time median", ms(f.median)]);
+  rows.push(["frame time p95", ms(f.p95)]);
+  rows.push(["frame time max", ms(f.max)]);
+  rows.push(["frames over 16.7 ms", `${deltas.filter((d) => d > 16.7).length}`]);
+  rows.push(["ticks/s reached", `${Math.round((ticks1 - ticks0) / wall)}`]);
+
+  const b = bundle();
+  rows.push(["bundle (wasm+js+css+html), gzip -9", `${(b.gz / 1024).toFixed(1)} KiB (${(b.raw / 1024).toFixed(1)} KiB raw)`]);
+} finally {
+  await s.close();
+  server.close();
+}
+const w = Math.max(...rows.map((r) => r[0].length));
+console.log(`hardclock browser benchmark (${browser}, ${dist})`);
+for (const [k, v] of rows) console.log(`  ${k.padEnd(w)}  ${v}`);
