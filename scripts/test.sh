@@ -53,7 +53,8 @@ bundle_size() {
 
 part "cargo fmt --check" cargo fmt --all -- --check
 part "clippy (native)" cargo clippy --all-targets -- -D warnings
-part "clippy (wasm32)" cargo clippy --target $WASM --all-targets -- -D warnings
+# Benches are native-only (criterion and the peers do not target wasm32).
+part "clippy (wasm32)" cargo clippy --target $WASM --lib --bins --tests -- -D warnings
 part "native tests (unit, property, CLI)" cargo test
 part "browser tests: headless Chromium" wasm_tests chrome
 part "browser tests: headless Firefox" wasm_tests firefox
