@@ -3,31 +3,14 @@
 //! table and the same lookup set. N = 10^4 and 10^5 prefixes, 10^6 with `HC_BENCH_BIG=1`.
 //! ns/op is per lookup (one iteration = LOOKUPS lookups); lookups/s = 1e9 / ns.
 
+mod common;
+
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use hardclock::kernel::route::{LookupWalk, RadixTree};
 use prefix_trie::PrefixMap;
 
 /// Lookups per iteration: half inside a table prefix, half uniformly random addresses.
 const LOOKUPS: usize = 10_000;
-
-fn sizes() -> Vec<usize> {
-    let mut v = vec![10_000, 100_000];
-    if std::env::var_os("HC_BENCH_BIG").is_some() {
-        v.push(1_000_000);
-    }
-    v
-}
-
-/// xorshift64*: a deterministic table without a rand dependency.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-}
 
 fn mask(len: u8) -> u32 {
     if len == 0 {
@@ -39,7 +22,7 @@ fn mask(len: u8) -> u32 {
 
 /// N distinct prefixes shaped a little like a real table: half /24, the rest /8../32.
 fn table(n: usize) -> Vec<(u32, u8)> {
-    let mut r = Rng(0xC0FF_EE00 ^ n as u64);
+    let mut r = common::Rng(0xC0FF_EE00 ^ n as u64);
     let mut seen = std::collections::HashSet::new();
     let mut v = Vec::with_capacity(n);
     while v.len() < n {
@@ -58,7 +41,7 @@ fn table(n: usize) -> Vec<(u32, u8)> {
 }
 
 fn lookups(t: &[(u32, u8)]) -> Vec<u32> {
-    let mut r = Rng(42);
+    let mut r = common::Rng(42);
     (0..LOOKUPS)
         .map(|i| {
             let x = r.next();
@@ -75,7 +58,7 @@ fn lookups(t: &[(u32, u8)]) -> Vec<u32> {
 fn bench_routes(c: &mut Criterion) {
     let mut g = c.benchmark_group("route_lookup");
     g.throughput(Throughput::Elements(LOOKUPS as u64));
-    for n in sizes() {
+    for n in common::sizes(&[10_000, 100_000]) {
         let t = table(n);
         let dsts = lookups(&t);
 

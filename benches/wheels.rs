@@ -17,6 +17,8 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::time::Duration;
 
+mod common;
+
 use criterion::{
     criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, SamplingMode, Throughput,
 };
@@ -42,28 +44,6 @@ const UNDRAINED_MAX_N: usize = 100_000;
 /// `timeout_todo` to the wheel in one pass, recording N events, more than MAX_EVENTS.
 const OPENBSD_EXPIRE_MAX_N: usize = 100_000;
 
-fn sizes() -> Vec<usize> {
-    let mut v = vec![1_000, 10_000, 100_000];
-    if std::env::var_os("HC_BENCH_BIG").is_some() {
-        v.push(1_000_000);
-    }
-    v
-}
-
-/// xorshift64*: deterministic delays without a rand dependency.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
 #[derive(Clone, Copy, PartialEq)]
 enum Dist {
     Uniform,
@@ -83,7 +63,7 @@ impl Dist {
 
 /// N delays in ticks, all >= 1.
 fn delays(dist: Dist, n: usize) -> Vec<u32> {
-    let mut r = Rng(0x9E37_79B9_7F4A_7C15 ^ n as u64);
+    let mut r = common::Rng(0x9E37_79B9_7F4A_7C15 ^ n as u64);
     (0..n)
         .map(|_| match dist {
             Dist::Uniform => 1 + r.below(UNIFORM_MAX as u64 - 1) as u32,
@@ -296,7 +276,7 @@ fn bench_ops(c: &mut Criterion) {
             }
             let mut g = c.benchmark_group(format!("{work}_{}", dist.name()));
             g.sampling_mode(SamplingMode::Flat);
-            for n in sizes() {
+            for n in common::sizes(&[1_000, 10_000, 100_000]) {
                 ops_for(&mut g, work, dist, n);
             }
             g.finish();
@@ -455,7 +435,7 @@ const REPLAY_TIMERS: usize = 10_000;
 /// events, re-arms those timeouts, and clears the log.
 const REPLAY_CHUNK: u64 = 1000;
 
-fn replay_delay(r: &mut Rng) -> u32 {
+fn replay_delay(r: &mut common::Rng) -> u32 {
     1000 + r.below(99_000) as u32
 }
 
@@ -469,7 +449,7 @@ fn bench_replay(c: &mut Criterion) {
     g.bench_function(BenchmarkId::new("openbsd_drained", REPLAY_TICKS), |b| {
         b.iter_batched(
             || {
-                let mut r = Rng(7);
+                let mut r = common::Rng(7);
                 let d: Vec<u32> = (0..REPLAY_TIMERS).map(|_| replay_delay(&mut r)).collect();
                 (obsd_kernel(&nm, &d, true), r)
             },
@@ -503,7 +483,7 @@ fn bench_replay(c: &mut Criterion) {
     g.bench_function(BenchmarkId::new("hhwt", REPLAY_TICKS), |b| {
         b.iter_batched(
             || {
-                let mut r = Rng(7);
+                let mut r = common::Rng(7);
                 let d: Vec<u32> = (0..REPLAY_TIMERS).map(|_| replay_delay(&mut r)).collect();
                 (hhwt_insert(Hhwt::new(), &d), r)
             },
@@ -523,7 +503,7 @@ fn bench_replay(c: &mut Criterion) {
     g.bench_function(BenchmarkId::new("binary_heap", REPLAY_TICKS), |b| {
         b.iter_batched(
             || {
-                let mut r = Rng(7);
+                let mut r = common::Rng(7);
                 let mut h = Heap::with(REPLAY_TIMERS);
                 for i in 0..REPLAY_TIMERS {
                     h.add(i as u32, replay_delay(&mut r));

@@ -73,13 +73,16 @@ fn ret_json(k: &Kernel, ret: &Option<Value>) -> String {
     }
 }
 
+/// `count` hardclocks that brought `ticks` to `ticks`, as one JSON object.
+fn tick_json(ticks: i32, count: u64) -> String {
+    format!(r#"{{"kind":"tick","tick":{ticks},"count":{count}}}"#)
+}
+
 /// One event as one JSON object. A tick is `{"kind":"tick","tick":T,"count":1}`.
 pub fn event_json(k: &Kernel, ev: &Event) -> String {
     let t = ev.tick;
     match &ev.kind {
-        EventKind::Tick { ticks, count } => {
-            format!(r#"{{"kind":"tick","tick":{ticks},"count":{count}}}"#)
-        }
+        EventKind::Tick { ticks, count } => tick_json(*ticks, *count as u64),
         EventKind::Call {
             line,
             name,
@@ -228,9 +231,7 @@ pub fn json_lines(k: &Kernel, outcome: &Outcome) -> Vec<String> {
     let mut out: Vec<String> = items(&k.events)
         .into_iter()
         .map(|it| match it {
-            Item::Ticks { last, count } => {
-                format!(r#"{{"kind":"tick","tick":{last},"count":{count}}}"#)
-            }
+            Item::Ticks { last, count } => tick_json(last, count),
             Item::Event(ev) => event_json(k, ev),
         })
         .collect();
