@@ -91,7 +91,7 @@ pub fn encode_preset(name: &str, ticks: Option<u64>) -> String {
 }
 
 /// Percent-decoding; `None` for a `%` not followed by two hex digits.
-fn decode(s: &str) -> Option<Vec<u8>> {
+pub(crate) fn decode(s: &str) -> Option<Vec<u8>> {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
@@ -114,7 +114,7 @@ fn hex(c: u8) -> Option<u8> {
 }
 
 /// At most 40 characters of something hostile, for a message.
-fn shorten(s: &str) -> String {
+pub(crate) fn shorten(s: &str) -> String {
     let mut t: String = s.chars().take(40).collect();
     if t.len() < s.len() {
         t.push('…');

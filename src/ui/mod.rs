@@ -4,6 +4,8 @@
 //! only. Every component takes the state (read-only) and an `on_action` callback.
 
 pub mod catalog;
+pub mod embed;
+pub mod embed_params;
 pub mod hash;
 pub mod pseudocode;
 pub mod state;
@@ -34,3 +36,11 @@ pub mod rttimer;
 pub mod timers;
 #[cfg(target_arch = "wasm32")]
 pub mod wheel;
+#[cfg(target_arch = "wasm32")]
+pub mod embed_mount;
+#[cfg(target_arch = "wasm32")]
+pub mod host_link;
+#[cfg(target_arch = "wasm32")]
+pub mod widget;
+#[cfg(target_arch = "wasm32")]
+pub mod widget_controls;
