@@ -1,6 +1,7 @@
 //! The embedded widget's parameters and host commands (src/ui/embed_params.rs, src/ui/embed.rs):
 //! every malformed value gives a sentence naming the parameter and what it accepts, the
 //! widget opens where the parameters say, and no input makes the parsers panic.
+#![cfg(not(target_arch = "wasm32"))]
 
 use hardclock::ui::embed::{self, initial_state, WidgetAction};
 use hardclock::ui::embed_params::{

@@ -1,5 +1,7 @@
 //! The root component: owns the reducer, the play timer, the URL hash and the keyboard
-//! shortcuts (scoped to this element), and lays out the views.
+//! shortcuts (scoped to this element), and lays out the views. With an embed configuration
+//! it is the compact widget of [`super::widget`] instead, which touches neither the hash nor
+//! any storage (several widgets share one page).
 
 use std::rc::Rc;
 
@@ -19,9 +21,11 @@ use super::radix::Radix;
 use super::routes::Routes;
 use super::routine::RoutineView;
 use super::rttimer::RtTimer;
+use super::embed_params::EmbedConfig;
 use super::state::{Action, Milestone, State};
 use super::timers::Timers;
 use super::wheel::Wheel;
+use super::widget::Widget;
 
 /// The state as the views receive it: cheap to clone, equal only to itself (so a view
 /// re-renders exactly when the reducer produced a new state).
@@ -67,7 +71,7 @@ fn write_hash(h: &str) {
 }
 
 /// The shortcut for a key, if any (`in_button`: Space belongs to the focused button).
-fn shortcut(key: &str, in_button: bool) -> Option<Action> {
+pub(super) fn shortcut(key: &str, in_button: bool) -> Option<Action> {
     Some(match key {
         " " if !in_button => Action::TogglePlay,
         "n" | "." => Action::Hardclock,
@@ -82,8 +86,26 @@ fn shortcut(key: &str, in_button: bool) -> Option<Action> {
     })
 }
 
+#[derive(Properties, PartialEq, Default)]
+pub struct AppProps {
+    /// Set: the compact widget for course notes, not the whole app.
+    #[prop_or_default]
+    pub embed: Option<Rc<EmbedConfig>>,
+    /// The widget is its page's only content (an iframe): it posts to the parent window.
+    #[prop_or_default]
+    pub framed: bool,
+}
+
 #[function_component(App)]
-pub fn app() -> Html {
+pub fn app(props: &AppProps) -> Html {
+    match &props.embed {
+        Some(config) => html! { <Widget config={config.clone()} framed={props.framed} /> },
+        None => html! { <FullApp /> },
+    }
+}
+
+#[function_component(FullApp)]
+fn full_app() -> Html {
     let model = use_reducer(|| Model(Shared(Rc::new(State::from_hash(&location_hash())))));
     let state = model.0.clone();
     let dispatch = {

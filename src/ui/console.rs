@@ -14,7 +14,8 @@ pub struct ConsoleProps {
     pub on_action: Callback<Action>,
 }
 
-fn error_view(e: &ScriptError) -> Html {
+/// A scenario error with its line and column (the widget shows it too).
+pub(super) fn error_view(e: &ScriptError) -> Html {
     html! {
         <pre class="hc-error" role="alert" data-testid="script-error"
             data-line={e.line.to_string()} data-col={e.col.to_string()}>{ e.to_string() }</pre>

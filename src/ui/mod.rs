@@ -1,7 +1,8 @@
 //! The Yew front end: one reducer ([`state`]) and one component per file.
 //!
-//! Only `state` and `hash` are plain Rust (tested natively); the components compile for wasm32
-//! only. Every component takes the state (read-only) and an `on_action` callback.
+//! Only `state`, `hash`, `catalog`, `pseudocode` and the embedding logic (`embed_params`,
+//! `embed`) are plain Rust (tested natively); the components and the DOM glue compile for
+//! wasm32 only. Every component takes the state (read-only) and an `on_action` callback.
 
 pub mod catalog;
 pub mod embed;

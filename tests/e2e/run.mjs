@@ -182,6 +182,116 @@ test("micro-step reveals one event at a time and step back undoes the whole step
   if (await s.count("[data-testid=micro]")) throw new Error("the micro-step cursor survived step back");
 });
 
+// Embedding (README, "Embedding in course notes"): the example course page under its strict CSP.
+const notes = page + "course-notes.html";
+const A = "#wheel-demo", B = "#own-timeouts";
+/** Browser log entries (Chrome) about a Content Security Policy, since the last call. */
+async function cspLog(s) {
+  return (await s.logs()).filter((l) => /Content.Security.Policy|Refused to/i.test(l.message));
+}
+/** Starts recording `securitypolicyviolation` events in the current document. */
+async function watchCsp(s) {
+  await s.exec(`window.__csp = []; document.addEventListener("securitypolicyviolation",
+    (e) => window.__csp.push(e.violatedDirective + " " + e.blockedURI), true);`);
+}
+
+test("course notes: two inline widgets and a sandboxed iframe step independently under a strict CSP", async (s) => {
+  await s.logs();
+  await s.go("about:blank");
+  await s.go(notes);
+  await watchCsp(s);
+  // cascade-256 starts at ticks = -50, so data-t="250" is ticks 200.
+  await s.waitTextIn(A, "[data-testid=ticks]", (t) => t === "200");
+  if ((await s.textIn(A, "[data-testid=widget]")).length < 50) throw new Error("widget A is nearly empty");
+  await s.waitTextIn(B, "[data-testid=ticks]", (t) => t === "0");
+  await s.findIn(B, "section.hc-timers");
+  await s.clickIn(A, "[data-action=hardclock]");
+  await s.waitTextIn(A, "[data-testid=ticks]", (t) => t === "201");
+  for (let i = 0; i < 6; i++) await s.clickIn(B, "[data-action=step]");
+  await s.waitTextIn(B, "[data-testid=ticks]", (t) => t === "3");
+  if ((await s.textIn(A, "[data-testid=ticks]")) !== "201") throw new Error("stepping B moved A");
+  const row = await s.textIn(B, "[data-testid=timer-row][data-timer=t2]");
+  if (!row.includes("TRIGGERED") && !row.includes("INITIALIZED")) throw new Error(`B's timer row: ${row}`);
+  // Keys go to the focused widget only.
+  await s.typeIn(A, "[data-testid=widget]", "n");
+  await s.waitTextIn(A, "[data-testid=ticks]", (t) => t === "202");
+  if ((await s.textIn(B, "[data-testid=ticks]")) !== "3") throw new Error("a key for A moved B");
+  // The page's own script commands A by postMessage and hears its state.
+  await s.click('button[data-target="wheel-demo"][data-command="goto"]');
+  await s.waitTextIn(A, "[data-testid=ticks]", (t) => t === "206");
+  await s.waitText('output[data-state-of="wheel-demo"]', (t) => t === "206");
+  // The sandboxed frame posts its state (and height) to the page, and obeys its buttons.
+  const before = num(await s.waitText('output[data-state-of="rt-frame"]', (t) => /^-?\d+$/.test(t)));
+  const h = await s.exec('return document.getElementById("rt-frame").style.height');
+  if (!/^\d+px$/.test(h)) throw new Error(`the page did not size the frame from its height message: ${h}`);
+  await s.click('button[data-target="rt-frame"][data-command="hardclock"]');
+  await s.waitText('output[data-state-of="rt-frame"]', (t) => num(t) === before + 50);
+  await shot(s, "notes-wheel", A);
+  await shot(s, "notes-timers", B);
+  await shot(s, "notes-frame", "#rt-frame");
+  // Inside the frame: an opaque origin without storage, and the widget works there.
+  await s.frame("#rt-frame");
+  try {
+    const env = await s.exec(`let st; try { localStorage.length; st = "storage"; } catch (e) { st = "no storage"; }
+      return self.origin + " " + st;`);
+    if (env !== "null no storage") throw new Error(`the frame is not sandboxed: ${env}`);
+    await s.waitText("[data-testid=ticks]", (t) => num(t) === before + 50);
+    await s.find("[data-testid=rtt-lane]");
+    await s.click("[data-action=back]");
+    await s.waitText("[data-testid=ticks]", (t) => num(t) === before);
+  } finally {
+    await s.frame(null);
+  }
+  // No two elements of the page share an id (each widget's ids are in its own shadow root).
+  const dup = await s.exec(`const ids = [...document.querySelectorAll("[id]")].map((e) => e.id);
+    return ids.filter((x, i) => ids.indexOf(x) !== i);`);
+  if (dup.length) throw new Error(`duplicate ids on the page: ${dup}`);
+  const violations = await s.exec("return window.__csp");
+  const logged = await cspLog(s);
+  if (violations.length || logged.length) {
+    throw new Error(`CSP violations: ${violations.concat(logged.map((l) => l.message)).join("; ")}`);
+  }
+});
+
+test("course notes at 360 px", async (s) => {
+  await s.setSize(360, 800);
+  try {
+    await s.go("about:blank");
+    await s.go(notes);
+    await s.waitTextIn(A, "[data-testid=ticks]", (t) => t === "200");
+    const wide = await s.exec(`return [...document.querySelectorAll("[data-hardclock]")]
+      .map((h) => h.shadowRoot.querySelector("[data-testid=widget]").scrollWidth)
+      .filter((w) => w > document.documentElement.clientWidth);`);
+    if (wide.length) throw new Error(`a widget is wider than the 360 px page: ${wide}`);
+    await shot(s, "notes-narrow-wheel", A);
+    await shot(s, "notes-narrow-timers", B);
+  } finally {
+    await s.setSize(1280, 900);
+  }
+});
+
+test("a malformed parameter shows its message, and the widget still works", async (s) => {
+  await s.go("about:blank");
+  await s.go(page + "embed.html?preset=cascade256&view=wheels&speed=fast&veiw=x");
+  const p = await s.waitText("[data-testid=embed-problems]", (t) => t.includes("preset"));
+  for (const want of ['preset="cascade256" is not a preset', 'Did you mean "cascade-256"?',
+    'view="wheels" is not a view', 'speed="fast" is not a play speed', "Did you mean view?"]) {
+    if (!p.includes(want)) throw new Error(`the message lacks ${JSON.stringify(want)}: ${p}`);
+  }
+  await s.click("[data-action=hardclock]");
+  await s.waitText("[data-testid=ticks]", (t) => t === "1");
+  await shot(s, "embed-problems");
+});
+
+test("the full app's index.html?embed=1 is the compact widget too", async (s) => {
+  await s.go("about:blank");
+  await s.go(page + "?embed=1&preset=route-lpm&step=6");
+  await s.waitText("[data-testid=steps]", (t) => t === "6");
+  if ((await s.attr("[data-testid=widget]", "data-view")) !== "radix") throw new Error("not the radix view");
+  if (await s.count(".hc-app")) throw new Error("the full app is shown as well");
+  if ((await s.exec("return location.hash")) !== "") throw new Error("the widget wrote the URL hash");
+});
+
 let passed = 0, failed = 0;
 const session = await startBrowser(browser);
 try {

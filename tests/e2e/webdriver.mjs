@@ -86,6 +86,7 @@ async function wd(base, method, path, body) {
 // The W3C element reference key ("element-6066-11e4-a52e-4f735466cecf"); read from the reply so a
 // driver that still uses the legacy "ELEMENT" key works too.
 const elementId = (ref) => ref["element-6066-11e4-a52e-4f735466cecf"] ?? ref.ELEMENT ?? Object.values(ref)[0];
+const shadowId = (ref) => ref["shadow-6066-11e4-a52e-4f735466cecf"] ?? Object.values(ref)[0];
 
 export class Session {
   constructor(base, id, proc, kind) { Object.assign(this, { base, id, proc, kind }); }
@@ -99,6 +100,36 @@ export class Session {
       catch (e) { if (Date.now() > end) throw new Error(`no element ${css} after ${timeout} ms`); }
       await sleep(100);
     }
+  }
+  /** The element `css` inside the open shadow root of the element `host` (an embedded widget). */
+  async findIn(host, css, timeout = 10000) {
+    const end = Date.now() + timeout;
+    for (;;) {
+      try {
+        const h = await this.find(host, timeout);
+        const root = shadowId(await this.cmd("GET", `/element/${h}/shadow`));
+        return elementId(await this.cmd("POST", `/shadow/${root}/element`, { using: "css selector", value: css }));
+      } catch (e) { if (Date.now() > end) throw new Error(`no ${css} in the shadow root of ${host} after ${timeout} ms`); }
+      await sleep(100);
+    }
+  }
+  async textIn(host, css) { return (await this.cmd("GET", `/element/${await this.findIn(host, css)}/text`)).trim(); }
+  async clickIn(host, css) { await this.cmd("POST", `/element/${await this.findIn(host, css)}/click`, {}); }
+  async typeIn(host, css, keys) { await this.cmd("POST", `/element/${await this.findIn(host, css)}/value`, { text: keys }); }
+  /** Polls until the text of `css` in `host`'s shadow root satisfies `pred`. */
+  async waitTextIn(host, css, pred, timeout = 10000) {
+    const end = Date.now() + timeout;
+    let last;
+    for (;;) {
+      try { last = await this.textIn(host, css); if (pred(last)) return last; } catch {}
+      if (Date.now() > end) throw new Error(`${host} ${css}: text ${JSON.stringify(last)} never matched`);
+      await sleep(50);
+    }
+  }
+  /** Switches into the iframe `css` (null: back to the top document). */
+  async frame(css) {
+    const id = css === null ? null : { "element-6066-11e4-a52e-4f735466cecf": await this.find(css) };
+    await this.cmd("POST", "/frame", { id });
   }
   async text(css) { return (await this.cmd("GET", `/element/${await this.find(css)}/text`)).trim(); }
   async click(css) { await this.cmd("POST", `/element/${await this.find(css)}/click`, {}); }

@@ -1,0 +1,189 @@
+//! The compact widget for course notes, slides and LMS pages: one chosen view with the step
+//! controls and the narration, sized to its container, without the app's page chrome.
+//!
+//! Each widget owns its own reducer and play timer. Unlike the app it never reads or writes
+//! the URL hash and uses no storage (a sandboxed iframe has none, and several widgets share a
+//! page); its keyboard shortcuts listen on its own root element only, so a reader steps the
+//! widget that has focus. The host page talks to it by `postMessage` ([`super::host_link`]).
+
+use std::rc::Rc;
+
+use gloo_timers::callback::Interval;
+use web_sys::HtmlElement;
+use yew::prelude::*;
+
+use super::app::{shortcut, Shared};
+use super::callwheel::Callwheel;
+use super::console::{error_view, Console};
+use super::embed::{self, WidgetAction};
+use super::embed_params::{EmbedConfig, View};
+use super::help::Help;
+use super::host_link::use_host_link;
+use super::narration::Narration;
+use super::radix::Radix;
+use super::routes::Routes;
+use super::routine::RoutineView;
+use super::rttimer::RtTimer;
+use super::state::Action;
+use super::timers::Timers;
+use super::wheel::Wheel;
+use super::widget_controls::WidgetControls;
+
+#[derive(Properties, PartialEq)]
+pub struct WidgetProps {
+    pub config: Rc<EmbedConfig>,
+    /// The widget is its page's only content (an iframe).
+    #[prop_or_default]
+    pub framed: bool,
+}
+
+/// The widget's reducer: [`embed::reduce`] over the app's [`super::state::State`].
+pub struct WidgetModel(Shared);
+
+impl Reducible for WidgetModel {
+    type Action = WidgetAction;
+
+    fn reduce(self: Rc<Self>, action: WidgetAction) -> Rc<Self> {
+        Rc::new(WidgetModel(Shared(Rc::new(embed::reduce(&self.0, action)))))
+    }
+}
+
+#[function_component(Widget)]
+pub fn widget(props: &WidgetProps) -> Html {
+    let cfg = props.config.clone();
+    let model = {
+        let cfg = cfg.clone();
+        use_reducer(move || WidgetModel(Shared(Rc::new(embed::initial_state(&cfg)))))
+    };
+    let state = model.0.clone();
+    let dispatch = {
+        let d = model.dispatcher();
+        Callback::from(move |a: WidgetAction| d.dispatch(a))
+    };
+    let on_action = dispatch.reform(WidgetAction::Do);
+    let root = use_node_ref();
+
+    {
+        let d = model.dispatcher();
+        use_effect_with(
+            (state.playing, state.interval_ms()),
+            move |&(playing, ms)| {
+                let timer = playing.then(|| {
+                    Interval::new(ms, move || d.dispatch(Action::Advance.into()))
+                });
+                move || drop(timer)
+            },
+        );
+    }
+    {
+        // A fixed height goes through the CSSOM: a strict CSP blocks `style` attributes.
+        let (root, height) = (root.clone(), cfg.height.clone());
+        use_effect_with(height, move |h| {
+            if let (Some(h), Some(el)) = (h, root.cast::<HtmlElement>()) {
+                let _ = el.style().set_property("height", h);
+            }
+        });
+    }
+    use_host_link(&root, &cfg, &state, &dispatch, props.framed);
+
+    let onkeydown = {
+        let dispatch = dispatch.clone();
+        let help_open = state.help_open;
+        Callback::from(move |e: KeyboardEvent| {
+            if e.ctrl_key() || e.meta_key() || e.alt_key() {
+                return;
+            }
+            let tag = e
+                .target_dyn_into::<HtmlElement>()
+                .map(|t| t.tag_name())
+                .unwrap_or_default();
+            if matches!(tag.as_str(), "INPUT" | "TEXTAREA" | "SELECT") {
+                return;
+            }
+            if e.key() == "Escape" && help_open {
+                dispatch.emit(Action::ToggleHelp.into());
+                return;
+            }
+            if let Some(a) = shortcut(&e.key(), tag == "BUTTON") {
+                e.prevent_default();
+                // The widget's step goes on with hardclocks once the script has ended.
+                dispatch.emit(match a {
+                    Action::StepStatement => WidgetAction::Steps(1),
+                    a => a.into(),
+                });
+            }
+        })
+    };
+
+    let view = cfg.view.unwrap_or_else(|| embed::default_view(&state));
+    let title = match state.preset() {
+        Some(p) => p.title.clone(),
+        None => "hardclock scenario".to_string(),
+    };
+    let k = state.kernel();
+    let next = match state.next_statement() {
+        Some((line, text)) => html! {
+            <>{ "next: line " }{ line }{ " " }<code>{ text.to_string() }</code></>
+        },
+        None => html! { { "the scenario has run to its end" } },
+    };
+    let body = match view {
+        View::Wheel => html! { <Wheel state={state.clone()} on_action={on_action.clone()} /> },
+        View::Timers => html! { <Timers state={state.clone()} on_action={on_action.clone()} /> },
+        View::Callwheel => html! { <Callwheel state={state.clone()} /> },
+        View::RtTimer => html! { <RtTimer state={state.clone()} on_action={on_action.clone()} /> },
+        View::Routes => html! { <Routes state={state.clone()} on_action={on_action.clone()} /> },
+        View::Radix => html! { <Radix state={state.clone()} /> },
+        View::Pseudocode => html! { <RoutineView state={state.clone()} /> },
+        View::Console => html! { <Console state={state.clone()} on_action={on_action.clone()} /> },
+    };
+    let class = classes!(
+        "hc-widget",
+        props.framed.then_some("hc-framed"),
+        cfg.height.is_some().then_some("hc-fixed")
+    );
+    html! {
+        <div {class} ref={root} tabindex="0" {onkeydown} role="region"
+            aria-label={format!("hardclock: {title}")} data-testid="widget"
+            data-view={view.name()} data-theme={cfg.theme.name()}
+            data-widget-id={cfg.id.clone()}>
+            if !cfg.problems.is_empty() {
+                <div class="hc-w-problems" role="alert" data-testid="embed-problems">
+                    <p><strong>{ "This hardclock widget has a problem with its parameters:" }</strong></p>
+                    <ul>{ for cfg.problems.iter().map(|p| html! { <li>{ p }</li> }) }</ul>
+                </div>
+            }
+            <header class="hc-w-head">
+                <strong class="hc-w-title" data-testid="title">{ title }</strong>
+                <span class="hc-w-clock">
+                    { "ticks " }<b data-testid="ticks">{ k.clock.ticks }</b>
+                    { " · step " }<b data-testid="steps">{ state.steps }</b>
+                </span>
+                <span class="hc-w-next hc-muted" data-testid="next">{ next }</span>
+            </header>
+            <WidgetControls state={state.clone()} on_action={dispatch.clone()} />
+            <div class="hc-w-body">
+                if let Some(n) = &state.notice {
+                    <div class="hc-notice" role="status" data-testid="notice">
+                        <p>{ n }</p>
+                        <button type="button" onclick={on_action.reform(|_| Action::DismissNotice)}>{ "dismiss" }</button>
+                    </div>
+                }
+                if let (Some(e), false) = (&state.error, view == View::Console) {
+                    { error_view(e) }
+                }
+                if state.help_open {
+                    <Help on_action={on_action.clone()} />
+                }
+                if let Some(msg) = &k.panic {
+                    <section class="hc-panic" role="alert" data-testid="panic">
+                        <p><code>{ format!("panic: {msg}") }</code></p>
+                        <p>{ "The simulated machine has halted. Step back to the moment before, or reset." }</p>
+                    </section>
+                }
+                <Narration state={state.clone()} />
+                { body }
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,60 @@
+//! The embedded widget's step controls: one row, the few buttons a reader of course notes
+//! needs (the keyboard shortcuts of the app work too). No DOM ids: several widgets share a
+//! page, so the buttons are found by `data-action`.
+
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+use super::app::Shared;
+use super::embed::WidgetAction;
+use super::state::{Action, SPEEDS};
+
+#[derive(Properties, PartialEq)]
+pub struct WidgetControlsProps {
+    pub state: Shared,
+    pub on_action: Callback<WidgetAction>,
+}
+
+#[function_component(WidgetControls)]
+pub fn widget_controls(props: &WidgetControlsProps) -> Html {
+    let s = &props.state;
+    let send = |a: WidgetAction| props.on_action.reform(move |_: MouseEvent| a.clone());
+    let on_speed = props.on_action.reform(|e: Event| {
+        let v = e
+            .target_dyn_into::<HtmlSelectElement>()
+            .and_then(|s| s.value().parse::<u32>().ok())
+            .unwrap_or(10);
+        WidgetAction::Do(Action::SetSpeed(v))
+    });
+    let halted = s.kernel().panic.is_some();
+    let step_title = if s.next_statement().is_some() {
+        "Run the next statement of the scenario (s)"
+    } else {
+        "The scenario has run to its end: one hardclock (s)"
+    };
+    html! {
+        <nav class="hc-w-controls" aria-label="Step controls">
+            <button type="button" data-action="step" onclick={send(WidgetAction::Steps(1))}
+                disabled={halted} aria-keyshortcuts="s" title={step_title}>{ "step" }</button>
+            <button type="button" class="hc-primary" data-action="hardclock"
+                onclick={send(Action::Hardclock.into())} disabled={halted} aria-keyshortcuts="n"
+                title="Run one hardclock interrupt: ticks++ then softclock (n)">{ "hardclock" }</button>
+            <button type="button" data-action="back" onclick={send(Action::StepBack.into())}
+                disabled={s.steps == 0} aria-keyshortcuts="b"
+                title="Undo the latest step exactly (b)">{ "back" }</button>
+            <button type="button" data-action="reset" onclick={send(Action::Reset.into())}
+                aria-keyshortcuts="0" title="Back to the start of the scenario (0)">{ "reset" }</button>
+            <button type="button" data-action="play" onclick={send(Action::TogglePlay.into())}
+                disabled={halted} aria-pressed={s.playing.to_string()} aria-keyshortcuts="Space"
+                title="Play or pause (space)">{ if s.playing { "⏸ pause" } else { "▶ play" } }</button>
+            <label class="hc-field">
+                <span class="hc-visually-hidden">{ "play speed" }</span>
+                <select data-action="speed" onchange={on_speed} title="Play speed">
+                    { for SPEEDS.iter().map(|&v| html! {
+                        <option value={v.to_string()} selected={v == s.speed}>{ format!("{v}/s") }</option>
+                    }) }
+                </select>
+            </label>
+        </nav>
+    }
+}
