@@ -9,7 +9,7 @@
 use std::rc::Rc;
 
 use gloo_timers::callback::Interval;
-use web_sys::HtmlElement;
+use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
 
 use super::app::{shortcut, Shared};
@@ -81,6 +81,18 @@ pub fn widget(props: &WidgetProps) -> Html {
         use_effect_with(height, move |h| {
             if let (Some(h), Some(el)) = (h, root.cast::<HtmlElement>()) {
                 let _ = el.style().set_property("height", h);
+            }
+        });
+    }
+    {
+        // The narration box scrolls; its newest sentence is the last one.
+        let root = root.clone();
+        use_effect_with(state.clone(), move |_| {
+            let boxed = root
+                .cast::<Element>()
+                .and_then(|r| r.query_selector(".hc-narration").ok().flatten());
+            if let Some(b) = boxed {
+                b.set_scroll_top(b.scroll_height());
             }
         });
     }
