@@ -54,20 +54,56 @@ fn defaults_are_quiet_and_autoplay_is_off() {
 #[test]
 fn every_malformed_value_names_its_parameter_and_the_accepted_values() {
     let cases = [
-        ("view=wheels", "view=\"wheels\" is not a view", "wheel, timers"),
+        (
+            "view=wheels",
+            "view=\"wheels\" is not a view",
+            "wheel, timers",
+        ),
         ("t=-3", "t=\"-3\" is not a tick", "whole number"),
         ("t=99999999999", "past the end of a run", "5000000"),
-        ("step=lots", "step=\"lots\" is not a number of steps", "0 to 10000"),
+        (
+            "step=lots",
+            "step=\"lots\" is not a number of steps",
+            "0 to 10000",
+        ),
         ("autoplay=maybe", "autoplay=\"maybe\"", "1 or 0"),
-        ("speed=50", "speed=\"50\" is not a play speed", "1, 10, 100 or 1000"),
-        ("theme=blue", "theme=\"blue\" is not a theme", "light or dark"),
-        ("height=10px", "height=\"10px\" is not a height", "120 to 4000"),
+        (
+            "speed=50",
+            "speed=\"50\" is not a play speed",
+            "1, 10, 100 or 1000",
+        ),
+        (
+            "theme=blue",
+            "theme=\"blue\" is not a theme",
+            "light or dark",
+        ),
+        (
+            "height=10px",
+            "height=\"10px\" is not a height",
+            "120 to 4000",
+        ),
         ("height=calc(1px)", "is not a height", "vh"),
-        ("origin=notes.example.edu", "is not an origin", "scheme://host"),
-        ("origin=https://a.example/path", "is not an origin", "no path"),
+        (
+            "origin=notes.example.edu",
+            "is not an origin",
+            "scheme://host",
+        ),
+        (
+            "origin=https://a.example/path",
+            "is not an origin",
+            "no path",
+        ),
         ("id=a%20b", "is not a widget id", "letters, digits"),
-        ("preset=cascade256", "preset=\"cascade256\" is not a preset", "Did you mean \"cascade-256\"?"),
-        ("veiw=wheel", "veiw is not a parameter", "Did you mean view?"),
+        (
+            "preset=cascade256",
+            "preset=\"cascade256\" is not a preset",
+            "Did you mean \"cascade-256\"?",
+        ),
+        (
+            "veiw=wheel",
+            "veiw is not a parameter",
+            "Did you mean view?",
+        ),
         ("s=%zz", "broken %-escape", "ignored"),
     ];
     for (q, want, accepted) in cases {
@@ -78,11 +114,18 @@ fn every_malformed_value_names_its_parameter_and_the_accepted_values() {
     }
     // The same checks speak the attribute syntax when the values come from an element.
     let c = from_attributes(
-        &attrs(&[("data-hardclock", "pmtu"), ("data-view", "tree"), ("data-speeed", "1")]),
+        &attrs(&[
+            ("data-hardclock", "pmtu"),
+            ("data-view", "tree"),
+            ("data-speeed", "1"),
+        ]),
         "",
     );
     let all = c.problems.join(" | ");
-    assert!(all.contains("data-hardclock=\"pmtu\" is not a preset"), "{all}");
+    assert!(
+        all.contains("data-hardclock=\"pmtu\" is not a preset"),
+        "{all}"
+    );
     assert!(all.contains("data-view=\"tree\" is not a view"), "{all}");
     assert!(all.contains("data-speeed is not a parameter"), "{all}");
     assert!(all.contains("Did you mean data-speed?"), "{all}");
@@ -122,7 +165,10 @@ fn attributes_take_the_preset_from_data_hardclock_and_an_inline_scenario_from_th
     assert_eq!(s.kernel().clock.elapsed, 3);
     // data-scenario wins over the text; both a preset and a scenario is a problem.
     let c = from_attributes(
-        &attrs(&[("data-hardclock", "cascade-256"), ("data-scenario", "hardclock(2)")]),
+        &attrs(&[
+            ("data-hardclock", "cascade-256"),
+            ("data-scenario", "hardclock(2)"),
+        ]),
         "",
     );
     assert_eq!(c.source, Source::Scenario("hardclock(2)".into()));
@@ -209,10 +255,34 @@ fn host_commands_are_checked() {
         (m("jump"), "not a command"),
         (m("goto"), "needs t"),
         (m("load"), "exactly one of preset"),
-        (MessageFields { n: Some(1.5), ..m("step") }, "whole number"),
-        (MessageFields { n: Some(-1.0), ..m("hardclock") }, "whole number"),
-        (MessageFields { preset: Some("nope".into()), ..m("load") }, "not a preset"),
-        (MessageFields { speed: Some(3.0), ..m("speed") }, "1, 10, 100 or 1000"),
+        (
+            MessageFields {
+                n: Some(1.5),
+                ..m("step")
+            },
+            "whole number",
+        ),
+        (
+            MessageFields {
+                n: Some(-1.0),
+                ..m("hardclock")
+            },
+            "whole number",
+        ),
+        (
+            MessageFields {
+                preset: Some("nope".into()),
+                ..m("load")
+            },
+            "not a preset",
+        ),
+        (
+            MessageFields {
+                speed: Some(3.0),
+                ..m("speed")
+            },
+            "1, 10, 100 or 1000",
+        ),
     ] {
         let e = command(&bad).unwrap_err();
         assert!(e.contains(want), "{bad:?}: {e}");

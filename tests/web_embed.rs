@@ -61,19 +61,39 @@ fn key(k: &str) -> web_sys::KeyboardEvent {
 async fn two_widgets_on_one_page_step_independently() {
     let hash_before = web_sys::window().unwrap().location().hash().unwrap();
     let a = host(
-        &[("data-hardclock", "cascade-256"), ("id", "wa"), ("data-t", "250")],
+        &[
+            ("data-hardclock", "cascade-256"),
+            ("id", "wa"),
+            ("data-t", "250"),
+        ],
         "",
     );
     let b = host(
-        &[("data-hardclock", ""), ("id", "wb"), ("data-view", "timers")],
+        &[
+            ("data-hardclock", ""),
+            ("id", "wb"),
+            ("data-view", "timers"),
+        ],
         "timeout_set(&t1, f, NULL)\ntimeout_add(&t1, 2)\nhardclock(2)",
     );
     assert_eq!(mount_inline(&[a.clone(), b.clone()]), 2);
     settle().await;
-    assert_eq!(text(&a, "[data-testid=ticks]"), "200", "ticks = -50, so t=250 is 200");
-    assert_eq!(el(&a, "[data-testid=widget]").get_attribute("data-view").unwrap(), "wheel");
+    assert_eq!(
+        text(&a, "[data-testid=ticks]"),
+        "200",
+        "ticks = -50, so t=250 is 200"
+    );
+    assert_eq!(
+        el(&a, "[data-testid=widget]")
+            .get_attribute("data-view")
+            .unwrap(),
+        "wheel"
+    );
     assert_eq!(text(&b, "[data-testid=ticks]"), "0");
-    assert!(shadow(&b).query_selector("section.hc-timers").unwrap().is_some());
+    assert!(shadow(&b)
+        .query_selector("section.hc-timers")
+        .unwrap()
+        .is_some());
 
     // Three steps in b: its two statements run, then hardclock(2); a does not move.
     for _ in 0..3 {
@@ -88,7 +108,9 @@ async fn two_widgets_on_one_page_step_independently() {
     assert_eq!(text(&b, "[data-testid=ticks]"), "2");
 
     // Keys go to the widget that has them, not its neighbour.
-    el(&b, "[data-testid=widget]").dispatch_event(&key("b")).unwrap();
+    el(&b, "[data-testid=widget]")
+        .dispatch_event(&key("b"))
+        .unwrap();
     settle().await;
     assert_eq!(text(&b, "[data-testid=steps]"), "2");
     assert_eq!(text(&a, "[data-testid=ticks]"), "201");
@@ -98,7 +120,10 @@ async fn two_widgets_on_one_page_step_independently() {
     assert!(doc.get_element_by_id("hc-wheel-h").is_none());
     assert!(shadow(&a).get_element_by_id("hc-wheel-h").is_some());
     // A widget never touches the page's URL hash.
-    assert_eq!(web_sys::window().unwrap().location().hash().unwrap(), hash_before);
+    assert_eq!(
+        web_sys::window().unwrap().location().hash().unwrap(),
+        hash_before
+    );
     // Mounting again leaves mounted widgets alone.
     assert_eq!(mount_inline(&[a.clone(), b.clone()]), 0);
 }
@@ -120,7 +145,12 @@ async fn a_malformed_attribute_shows_its_message_and_the_widget_still_works() {
     assert!(p.contains("rttimer"), "{p}");
     assert!(p.contains("data-speed=\"fast\" is not a play speed"), "{p}");
     // The default view for an rt_timer scenario, and it steps.
-    assert_eq!(el(&h, "[data-testid=widget]").get_attribute("data-view").unwrap(), "rttimer");
+    assert_eq!(
+        el(&h, "[data-testid=widget]")
+            .get_attribute("data-view")
+            .unwrap(),
+        "rttimer"
+    );
     click(&h, "[data-action=step]").await;
     assert_eq!(text(&h, "[data-testid=steps]"), "1");
 }
@@ -172,16 +202,32 @@ async fn the_host_page_commands_a_widget_by_id_and_hears_its_state() {
     let states: Vec<JsValue> = seen
         .iter()
         .filter(|m| {
-            Reflect::get(m, &"hardclock".into()).ok().and_then(|v| v.as_string())
+            Reflect::get(m, &"hardclock".into())
+                .ok()
+                .and_then(|v| v.as_string())
                 == Some("state".into())
-                && Reflect::get(m, &"id".into()).ok().and_then(|v| v.as_string())
+                && Reflect::get(m, &"id".into())
+                    .ok()
+                    .and_then(|v| v.as_string())
                     == Some("msg-a".into())
         })
         .collect();
     let last = states.last().expect("a state message from msg-a");
-    assert_eq!(Reflect::get(last, &"tick".into()).unwrap().as_f64(), Some(206.0));
-    assert_eq!(Reflect::get(last, &"elapsed".into()).unwrap().as_f64(), Some(256.0));
-    assert!(Reflect::get(last, &"height".into()).unwrap().as_f64().unwrap() > 50.0);
+    assert_eq!(
+        Reflect::get(last, &"tick".into()).unwrap().as_f64(),
+        Some(206.0)
+    );
+    assert_eq!(
+        Reflect::get(last, &"elapsed".into()).unwrap().as_f64(),
+        Some(256.0)
+    );
+    assert!(
+        Reflect::get(last, &"height".into())
+            .unwrap()
+            .as_f64()
+            .unwrap()
+            > 50.0
+    );
 
     // A malformed command is answered with an error naming what is wrong.
     w.post_message(
@@ -193,13 +239,60 @@ async fn the_host_page_commands_a_widget_by_id_and_hears_its_state() {
     let err = seen
         .iter()
         .find(|m| {
-            Reflect::get(m, &"hardclock".into()).ok().and_then(|v| v.as_string())
+            Reflect::get(m, &"hardclock".into())
+                .ok()
+                .and_then(|v| v.as_string())
                 == Some("error".into())
         })
         .expect("an error reply");
-    let text_of = Reflect::get(&err, &"message".into()).unwrap().as_string().unwrap();
+    let text_of = Reflect::get(&err, &"message".into())
+        .unwrap()
+        .as_string()
+        .unwrap();
     assert!(text_of.contains("\"jump\" is not a command"), "{text_of}");
     assert_eq!(text(&b, "[data-testid=ticks]"), "0");
     w.remove_event_listener_with_callback("message", on_msg.as_ref().unchecked_ref())
         .unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn height_theme_and_autoplay_take_effect() {
+    let h = host(
+        &[
+            ("data-hardclock", "cascade-256"),
+            ("data-height", "300"),
+            ("data-theme", "dark"),
+            ("data-autoplay", ""),
+            ("data-speed", "100"),
+        ],
+        "",
+    );
+    mount_inline(std::slice::from_ref(&h));
+    settle().await;
+    let w = el(&h, "[data-testid=widget]").dyn_into::<HtmlElement>().unwrap();
+    // A fixed height through the CSSOM (a strict CSP blocks style attributes); the body scrolls.
+    assert_eq!(w.offset_height(), 300);
+    let body = el(&h, ".hc-w-body").dyn_into::<HtmlElement>().unwrap();
+    assert!(body.scroll_height() > body.client_height(), "the views scroll inside");
+    let style = web_sys::window()
+        .unwrap()
+        .get_computed_style(&w)
+        .unwrap()
+        .unwrap();
+    assert_eq!(style.get_property_value("color-scheme").unwrap(), "dark");
+    let play = el(&h, "[data-action=play]");
+    assert_eq!(play.get_attribute("aria-pressed").as_deref(), Some("true"));
+    assert_eq!(
+        el(&h, "[data-action=speed]")
+            .dyn_into::<web_sys::HtmlSelectElement>()
+            .unwrap()
+            .value(),
+        "100"
+    );
+    // Pause, so this test leaves no timer running for the others.
+    click(&h, "[data-action=play]").await;
+    assert_eq!(
+        el(&h, "[data-action=play]").get_attribute("aria-pressed").as_deref(),
+        Some("false")
+    );
 }

@@ -16,7 +16,10 @@ pub enum WidgetAction {
     /// `n` steps (see the module doc).
     Steps(u64),
     /// Back to the start, then to `ticks` since boot, then `steps` steps.
-    Goto { ticks: Option<u64>, steps: u64 },
+    Goto {
+        ticks: Option<u64>,
+        steps: u64,
+    },
     Load(Source),
 }
 

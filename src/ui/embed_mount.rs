@@ -115,7 +115,9 @@ pub fn mount_frame(doc: &Document, query: &str) {
         let _ = adopt(doc, &s);
     }
     if let Some(de) = doc.document_element() {
+        // The page is the widget: its background takes the widget's theme too.
         let _ = de.set_attribute("data-hardclock-frame", "");
+        let _ = de.set_attribute("data-theme", cfg.theme.name());
     }
     let props = AppProps {
         embed: Some(Rc::new(cfg)),

@@ -545,7 +545,9 @@ fn origin(o: &str) -> Option<Origin> {
     let o = o.strip_suffix('/').unwrap_or(o);
     let (scheme, rest) = o.split_once("://")?;
     let scheme_ok = !scheme.is_empty()
-        && scheme.bytes().all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+        && scheme
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
         && scheme.as_bytes()[0].is_ascii_alphabetic();
     let (host, port) = match rest.rsplit_once(':') {
         Some((h, p)) if !h.ends_with(']') || rest.starts_with('[') => (h, Some(p)),
@@ -606,7 +608,10 @@ pub enum Command {
     /// Back to the start of the scenario.
     Reset,
     /// Go to `t` ticks since boot, then take `step` steps (as the start parameters do).
-    Goto { ticks: Option<u64>, steps: u64 },
+    Goto {
+        ticks: Option<u64>,
+        steps: u64,
+    },
     /// Load a preset or a scenario.
     Load(Source),
     Play,
@@ -631,8 +636,7 @@ pub struct MessageFields {
 }
 
 /// The names of the commands, for messages.
-pub const COMMANDS: &str =
-    "step, hardclock, back, reset, goto, load, play, pause, speed and ping";
+pub const COMMANDS: &str = "step, hardclock, back, reset, goto, load, play, pause, speed and ping";
 
 /// Checks a message's fields into a command; an error is a sentence for the host page's
 /// developer (posted back as `{hardclock: "error", message}`).
@@ -649,16 +653,15 @@ pub fn command(m: &MessageFields) -> Result<Command, String> {
     };
     Ok(match m.kind.as_str() {
         "step" => Command::Step(count("n", m.n, MAX_MESSAGE_STEPS)?),
-        "hardclock" => Command::Hardclock(count(
-            "n",
-            m.n,
-            crate::ui::state::MAX_ACTION_TICKS,
-        )?),
+        "hardclock" => Command::Hardclock(count("n", m.n, crate::ui::state::MAX_ACTION_TICKS)?),
         "back" => Command::Back,
         "reset" => Command::Reset,
         "goto" => {
             if m.t.is_none() && m.step.is_none() {
-                return Err("\"goto\" needs t (ticks since boot) or step (a number of steps), or both.".into());
+                return Err(
+                    "\"goto\" needs t (ticks since boot) or step (a number of steps), or both."
+                        .into(),
+                );
             }
             let ticks = match m.t {
                 None => None,

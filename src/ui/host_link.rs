@@ -157,7 +157,8 @@ pub fn use_host_link(
         };
         let w = web_sys::window();
         if let Some(w) = &w {
-            let _ = w.add_event_listener_with_callback("message", on_message.as_ref().unchecked_ref());
+            let _ =
+                w.add_event_listener_with_callback("message", on_message.as_ref().unchecked_ref());
         }
         let observer = ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok();
         if let (Some(o), Some(el)) = (&observer, poster.root.cast::<Element>()) {
@@ -203,7 +204,11 @@ fn handle(
     let reply = |message: String| {
         let Some(src) = e.source() else { return };
         let origin = e.origin();
-        let target = if origin == "null" { "*" } else { origin.as_str() };
+        let target = if origin == "null" {
+            "*"
+        } else {
+            origin.as_str()
+        };
         let msg = object(&[
             ("hardclock", "error".into()),
             ("id", poster.id()),

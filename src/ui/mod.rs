@@ -20,7 +20,11 @@ pub mod console;
 #[cfg(target_arch = "wasm32")]
 pub mod controls;
 #[cfg(target_arch = "wasm32")]
+pub mod embed_mount;
+#[cfg(target_arch = "wasm32")]
 pub mod help;
+#[cfg(target_arch = "wasm32")]
+pub mod host_link;
 #[cfg(target_arch = "wasm32")]
 pub mod narration;
 #[cfg(target_arch = "wasm32")]
@@ -37,10 +41,6 @@ pub mod rttimer;
 pub mod timers;
 #[cfg(target_arch = "wasm32")]
 pub mod wheel;
-#[cfg(target_arch = "wasm32")]
-pub mod embed_mount;
-#[cfg(target_arch = "wasm32")]
-pub mod host_link;
 #[cfg(target_arch = "wasm32")]
 pub mod widget;
 #[cfg(target_arch = "wasm32")]

@@ -68,9 +68,8 @@ pub fn widget(props: &WidgetProps) -> Html {
         use_effect_with(
             (state.playing, state.interval_ms()),
             move |&(playing, ms)| {
-                let timer = playing.then(|| {
-                    Interval::new(ms, move || d.dispatch(Action::Advance.into()))
-                });
+                let timer =
+                    playing.then(|| Interval::new(ms, move || d.dispatch(Action::Advance.into())));
                 move || drop(timer)
             },
         );

@@ -41,6 +41,8 @@ function bundle() {
   let raw = 0, gz = 0;
   for (const f of readdirSync(dist)) {
     if (!/\.(wasm|js|css|html)$/.test(f)) continue;
+    // Only embedding pages load these (README, "Embedding in course notes").
+    if (/^(hardclock-embed\.js|embed\.html|course-notes\.)/.test(f)) continue;
     const p = join(dist, f);
     if (!statSync(p).isFile()) continue;
     const b = readFileSync(p);
