@@ -269,11 +269,16 @@ async fn height_theme_and_autoplay_take_effect() {
     );
     mount_inline(std::slice::from_ref(&h));
     settle().await;
-    let w = el(&h, "[data-testid=widget]").dyn_into::<HtmlElement>().unwrap();
+    let w = el(&h, "[data-testid=widget]")
+        .dyn_into::<HtmlElement>()
+        .unwrap();
     // A fixed height through the CSSOM (a strict CSP blocks style attributes); the body scrolls.
     assert_eq!(w.offset_height(), 300);
     let body = el(&h, ".hc-w-body").dyn_into::<HtmlElement>().unwrap();
-    assert!(body.scroll_height() > body.client_height(), "the views scroll inside");
+    assert!(
+        body.scroll_height() > body.client_height(),
+        "the views scroll inside"
+    );
     let style = web_sys::window()
         .unwrap()
         .get_computed_style(&w)
@@ -292,7 +297,91 @@ async fn height_theme_and_autoplay_take_effect() {
     // Pause, so this test leaves no timer running for the others.
     click(&h, "[data-action=play]").await;
     assert_eq!(
-        el(&h, "[data-action=play]").get_attribute("aria-pressed").as_deref(),
+        el(&h, "[data-action=play]")
+            .get_attribute("aria-pressed")
+            .as_deref(),
         Some("false")
     );
+}
+
+fn field(m: &JsValue, k: &str) -> Option<String> {
+    Reflect::get(m, &k.into()).ok().and_then(|v| v.as_string())
+}
+
+#[wasm_bindgen_test]
+async fn load_play_pause_by_message_and_the_origin_allow_list_is_enforced() {
+    let w = web_sys::window().unwrap();
+    let origin = w.location().origin().unwrap();
+    let open = host(&[("data-hardclock", "cascade-256"), ("id", "cmd-open")], "");
+    // Only another site may command this one: this page's own messages are refused.
+    let closed = host(
+        &[
+            ("data-hardclock", "cascade-256"),
+            ("id", "cmd-closed"),
+            ("data-origin", "https://notes.example.edu"),
+        ],
+        "",
+    );
+    mount_inline(&[open.clone(), closed.clone()]);
+    settle().await;
+    let seen = js_sys::Array::new();
+    let on_msg = {
+        let seen = seen.clone();
+        wasm_bindgen::closure::Closure::<dyn Fn(web_sys::MessageEvent)>::new(
+            move |e: web_sys::MessageEvent| {
+                seen.push(&e.data());
+            },
+        )
+    };
+    w.add_event_listener_with_callback("message", on_msg.as_ref().unchecked_ref())
+        .unwrap();
+    let send = |id: &str, fields: &[(&str, JsValue)]| {
+        let mut all = vec![("id", JsValue::from_str(id))];
+        all.extend(fields.iter().cloned());
+        w.post_message(&message(&all), &origin).unwrap();
+    };
+
+    send(
+        "cmd-open",
+        &[("hardclock", "load".into()), ("preset", "route-lpm".into())],
+    );
+    send(
+        "cmd-closed",
+        &[("hardclock", "load".into()), ("preset", "route-lpm".into())],
+    );
+    settle().await;
+    settle().await;
+    assert!(text(&open, "[data-testid=title]").contains("Longest-prefix"));
+    assert!(text(&closed, "[data-testid=title]").contains("Cascade"));
+    let refused = seen
+        .iter()
+        .find(|m| {
+            field(m, "hardclock").as_deref() == Some("error")
+                && field(m, "id").as_deref() == Some("cmd-closed")
+        })
+        .expect("the refused sender hears why");
+    let why = field(&refused, "message").unwrap();
+    assert!(
+        why.contains(&format!("\"{origin}\" is not one of them")),
+        "{why}"
+    );
+
+    send("cmd-open", &[("hardclock", "play".into())]);
+    settle().await;
+    assert_eq!(
+        el(&open, "[data-action=play]")
+            .get_attribute("aria-pressed")
+            .as_deref(),
+        Some("true")
+    );
+    send("cmd-open", &[("hardclock", "pause".into())]);
+    settle().await;
+    assert_eq!(
+        el(&open, "[data-action=play]")
+            .get_attribute("aria-pressed")
+            .as_deref(),
+        Some("false")
+    );
+    w.remove_event_listener_with_callback("message", on_msg.as_ref().unchecked_ref())
+        .unwrap();
 }
