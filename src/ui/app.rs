@@ -45,6 +45,19 @@ impl std::ops::Deref for Shared {
     }
 }
 
+// The widget (widget.rs) reads and makes the state only through these two, which the
+// in-place `Shared` of the ui4 branch has too.
+impl Shared {
+    pub fn new(state: State) -> Shared {
+        Shared(Rc::new(state))
+    }
+
+    /// The state, for reading during a render.
+    pub fn get(&self) -> &State {
+        &self.0
+    }
+}
+
 /// The reducer's handle on the state.
 pub struct Model(Shared);
 

@@ -96,6 +96,7 @@ impl Poster {
     }
 
     fn state(&self, s: &Shared, height: f64) {
+        let s = s.get();
         let k = s.kernel();
         self.post(&object(&[
             ("hardclock", "state".into()),
@@ -127,8 +128,11 @@ pub fn use_host_link(
     let last_height = use_mut_ref(|| -1.0f64);
     {
         let (poster, latest, last_height) = (poster.clone(), latest.clone(), last_height.clone());
-        let k = state.kernel();
-        let key = (k.clock.ticks, k.clock.elapsed, state.steps, state.playing);
+        let key = {
+            let st = state.get();
+            let k = st.kernel();
+            (k.clock.ticks, k.clock.elapsed, st.steps, st.playing)
+        };
         let s = state.clone();
         use_effect_with(key, move |_| {
             *latest.borrow_mut() = s.clone();

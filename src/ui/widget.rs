@@ -43,8 +43,13 @@ pub struct WidgetModel(Shared);
 impl Reducible for WidgetModel {
     type Action = WidgetAction;
 
+    // `&`: with the ui4 branch's `Shared`, `get()` is a `Ref`.
+    #[allow(clippy::needless_borrow)]
     fn reduce(self: Rc<Self>, action: WidgetAction) -> Rc<Self> {
-        Rc::new(WidgetModel(Shared(Rc::new(embed::reduce(&self.0, action)))))
+        Rc::new(WidgetModel(Shared::new(embed::reduce(
+            &self.0.get(),
+            action,
+        ))))
     }
 }
 
@@ -53,9 +58,10 @@ pub fn widget(props: &WidgetProps) -> Html {
     let cfg = props.config.clone();
     let model = {
         let cfg = cfg.clone();
-        use_reducer(move || WidgetModel(Shared(Rc::new(embed::initial_state(&cfg)))))
+        use_reducer(move || WidgetModel(Shared::new(embed::initial_state(&cfg))))
     };
-    let state = model.0.clone();
+    let shared = model.0.clone();
+    let state = shared.get();
     let dispatch = {
         let d = model.dispatcher();
         Callback::from(move |a: WidgetAction| d.dispatch(a))
@@ -86,7 +92,7 @@ pub fn widget(props: &WidgetProps) -> Html {
     {
         // The narration box scrolls; its newest sentence is the last one.
         let root = root.clone();
-        use_effect_with(state.clone(), move |_| {
+        use_effect_with(shared.clone(), move |_| {
             let boxed = root
                 .cast::<Element>()
                 .and_then(|r| r.query_selector(".hc-narration").ok().flatten());
@@ -95,7 +101,7 @@ pub fn widget(props: &WidgetProps) -> Html {
             }
         });
     }
-    use_host_link(&root, &cfg, &state, &dispatch, props.framed);
+    use_host_link(&root, &cfg, &shared, &dispatch, props.framed);
 
     let onkeydown = {
         let dispatch = dispatch.clone();
@@ -126,6 +132,7 @@ pub fn widget(props: &WidgetProps) -> Html {
         })
     };
 
+    #[allow(clippy::needless_borrow)] // `state` is a `Ref` with the ui4 branch's `Shared`.
     let view = cfg.view.unwrap_or_else(|| embed::default_view(&state));
     let title = match state.preset() {
         Some(p) => p.title.clone(),
@@ -139,14 +146,14 @@ pub fn widget(props: &WidgetProps) -> Html {
         None => html! { { "the scenario has run to its end" } },
     };
     let body = match view {
-        View::Wheel => html! { <Wheel state={state.clone()} on_action={on_action.clone()} /> },
-        View::Timers => html! { <Timers state={state.clone()} on_action={on_action.clone()} /> },
-        View::Callwheel => html! { <Callwheel state={state.clone()} /> },
-        View::RtTimer => html! { <RtTimer state={state.clone()} on_action={on_action.clone()} /> },
-        View::Routes => html! { <Routes state={state.clone()} on_action={on_action.clone()} /> },
-        View::Radix => html! { <Radix state={state.clone()} /> },
-        View::Pseudocode => html! { <RoutineView state={state.clone()} /> },
-        View::Console => html! { <Console state={state.clone()} on_action={on_action.clone()} /> },
+        View::Wheel => html! { <Wheel state={shared.clone()} on_action={on_action.clone()} /> },
+        View::Timers => html! { <Timers state={shared.clone()} on_action={on_action.clone()} /> },
+        View::Callwheel => html! { <Callwheel state={shared.clone()} /> },
+        View::RtTimer => html! { <RtTimer state={shared.clone()} on_action={on_action.clone()} /> },
+        View::Routes => html! { <Routes state={shared.clone()} on_action={on_action.clone()} /> },
+        View::Radix => html! { <Radix state={shared.clone()} /> },
+        View::Pseudocode => html! { <RoutineView state={shared.clone()} /> },
+        View::Console => html! { <Console state={shared.clone()} on_action={on_action.clone()} /> },
     };
     let class = classes!(
         "hc-widget",
@@ -172,7 +179,7 @@ pub fn widget(props: &WidgetProps) -> Html {
                 </span>
                 <span class="hc-w-next hc-muted" data-testid="next">{ next }</span>
             </header>
-            <WidgetControls state={state.clone()} on_action={dispatch.clone()} />
+            <WidgetControls state={shared.clone()} on_action={dispatch.clone()} />
             <div class="hc-w-body">
                 if let Some(n) = &state.notice {
                     <div class="hc-notice" role="status" data-testid="notice">
@@ -192,7 +199,7 @@ pub fn widget(props: &WidgetProps) -> Html {
                         <p>{ "The simulated machine has halted. Step back to the moment before, or reset." }</p>
                     </section>
                 }
-                <Narration state={state.clone()} />
+                <Narration state={shared.clone()} />
                 { body }
             </div>
         </div>

@@ -17,7 +17,7 @@ pub struct WidgetControlsProps {
 
 #[function_component(WidgetControls)]
 pub fn widget_controls(props: &WidgetControlsProps) -> Html {
-    let s = &props.state;
+    let s = props.state.get();
     let send = |a: WidgetAction| props.on_action.reform(move |_: MouseEvent| a.clone());
     let on_speed = props.on_action.reform(|e: Event| {
         let v = e
