@@ -28,6 +28,7 @@ use super::state::Action;
 use super::timers::Timers;
 use super::wheel::Wheel;
 use super::widget_controls::WidgetControls;
+use crate::script::presets::parse_header;
 
 #[derive(Properties, PartialEq)]
 pub struct WidgetProps {
@@ -134,9 +135,12 @@ pub fn widget(props: &WidgetProps) -> Html {
 
     #[allow(clippy::needless_borrow)] // `state` is a `Ref` with the ui4 branch's `Shared`.
     let view = cfg.view.unwrap_or_else(|| embed::default_view(&state));
+    // A scenario written into the page may carry a preset's header (`# title: ...`).
     let title = match state.preset() {
         Some(p) => p.title.clone(),
-        None => "hardclock scenario".to_string(),
+        None => parse_header(&state.scenario.src)
+            .map(|h| h.title)
+            .unwrap_or_else(|_| "hardclock scenario".to_string()),
     };
     let k = state.kernel();
     let next = match state.next_statement() {

@@ -205,6 +205,8 @@ test("course notes: two inline widgets and a sandboxed iframe step independently
   if ((await s.textIn(A, "[data-testid=widget]")).length < 50) throw new Error("widget A is nearly empty");
   await s.waitTextIn(B, "[data-testid=ticks]", (t) => t === "0");
   await s.findIn(B, "section.hc-timers");
+  const title = await s.textIn(B, "[data-testid=title]");
+  if (title !== "Exercise: which handler runs first?") throw new Error(`B's title: ${title}`);
   await s.clickIn(A, "[data-action=hardclock]");
   await s.waitTextIn(A, "[data-testid=ticks]", (t) => t === "201");
   for (let i = 0; i < 6; i++) await s.clickIn(B, "[data-action=step]");
