@@ -1,6 +1,7 @@
-//! The wasm entry point. A course page with `<div data-hardclock="...">` elements gets one
-//! widget in each; a page opened with `?embed=1` (an iframe) is one compact widget; any other
-//! page is the whole app.
+//! The wasm entry point. A course page (it has `<div data-hardclock="...">` elements, or it
+//! loaded `hardclock-embed.js`) gets one widget in each such element, also in those added
+//! later; a page opened with `?embed=1` or `embed.html` (an iframe) is one compact widget; any
+//! other page is the whole app.
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
@@ -13,9 +14,12 @@ fn main() {
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default();
     if !hosts.is_empty() {
-        embed_mount::mount_inline(&hosts);
+        embed_mount::mount_and_watch(&doc);
     } else if embed_mount::wants_frame(&doc, &query) {
         embed_mount::mount_frame(&doc, &query);
+    } else if embed_mount::loaded_for_embedding() {
+        // A course page whose widgets are not there yet.
+        embed_mount::mount_and_watch(&doc);
     } else {
         yew::Renderer::<hardclock::ui::app::App>::new().render();
     }

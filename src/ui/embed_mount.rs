@@ -11,11 +11,16 @@
 //! `div` held (the scenario as text, say) stays in the light DOM for readers without
 //! JavaScript and for printing.
 
+use std::cell::Cell;
 use std::rc::Rc;
 
 use js_sys::{Array, Reflect};
-use wasm_bindgen::JsValue;
-use web_sys::{CssStyleSheet, Document, Element, ShadowRootInit, ShadowRootMode};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{
+    CssStyleSheet, Document, Element, MutationObserver, MutationObserverInit, ShadowRootInit,
+    ShadowRootMode,
+};
 
 use super::app::{App, AppProps};
 use super::embed::shadow_css;
@@ -46,17 +51,25 @@ pub fn hosts(doc: &Document) -> Vec<Element> {
     };
     (0..list.length())
         .filter_map(|i| list.item(i))
-        .filter_map(|n| wasm_bindgen::JsCast::dyn_into::<Element>(n).ok())
+        .filter_map(|n| n.dyn_into::<Element>().ok())
         .collect()
 }
 
+thread_local! {
+    /// One constructed stylesheet shared by every widget of the page.
+    static SHEET: Option<CssStyleSheet> = sheet(&shadow_css(STYLE)).ok();
+    /// Widgets mounted so far, for the default ids.
+    static MOUNTED: Cell<usize> = const { Cell::new(0) };
+}
+
 /// Mounts a widget into each host that has none yet; returns how many were mounted. The
-/// `n`-th widget without an id of its own is called `hardclock-n` in messages.
+/// `n`-th widget of the page without an id of its own is called `hardclock-n` in messages.
 pub fn mount_inline(hosts: &[Element]) -> usize {
-    let css = shadow_css(STYLE);
-    let Ok(sheet) = sheet(&css) else { return 0 };
+    let Some(sheet) = SHEET.with(|s| s.clone()) else {
+        return 0;
+    };
     let mut mounted = 0;
-    for (i, host) in hosts.iter().enumerate() {
+    for host in hosts {
         if host.shadow_root().is_some() {
             continue;
         }
@@ -67,8 +80,12 @@ pub fn mount_inline(hosts: &[Element]) -> usize {
             .collect();
         let text = host.text_content().unwrap_or_default();
         let mut cfg = from_attributes(&pairs, &text);
+        let n = MOUNTED.with(|m| {
+            m.set(m.get() + 1);
+            m.get()
+        });
         if cfg.id.is_none() {
-            cfg.id = Some(format!("hardclock-{}", i + 1));
+            cfg.id = Some(format!("hardclock-{n}"));
         }
         let Ok(shadow) = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open)) else {
             continue;
@@ -90,6 +107,43 @@ pub fn mount_inline(hosts: &[Element]) -> usize {
         mounted += 1;
     }
     mounted
+}
+
+/// Mounts the page's widgets now and any `div data-hardclock` added later (an LMS or a
+/// single-page course site may render its content after the script ran). The observer sees
+/// the page's own tree only, not the widgets' shadow roots, so rendering never feeds it.
+pub fn mount_and_watch(doc: &Document) {
+    mount_inline(&hosts(doc));
+    let watch_doc = doc.clone();
+    let cb = Closure::<dyn Fn()>::new(move || {
+        let fresh: Vec<Element> = hosts(&watch_doc)
+            .into_iter()
+            .filter(|h| h.shadow_root().is_none())
+            .collect();
+        if !fresh.is_empty() {
+            mount_inline(&fresh);
+        }
+    });
+    let Ok(observer) = MutationObserver::new(cb.as_ref().unchecked_ref()) else {
+        return;
+    };
+    let init = MutationObserverInit::new();
+    init.set_child_list(true);
+    init.set_subtree(true);
+    if let Some(root) = doc.document_element() {
+        let _ = observer.observe_with_options(&root, &init);
+    }
+    // Both live as long as the page.
+    cb.forget();
+    std::mem::forget(observer);
+}
+
+/// Whether the page was loaded by `hardclock-embed.js` (which sets `hardclockEmbed`): such a
+/// page is a course page or a frame, never the full app, even before its widgets appear.
+pub fn loaded_for_embedding() -> bool {
+    web_sys::window()
+        .and_then(|w| Reflect::get(&w, &JsValue::from_str("hardclockEmbed")).ok())
+        .is_some_and(|v| v.is_truthy())
 }
 
 /// Whether the page is one compact widget: its query says `embed=1` (also `true`, `yes`), or

@@ -245,6 +245,14 @@ test("course notes: two inline widgets and a sandboxed iframe step independently
   } finally {
     await s.frame(null);
   }
+  // The page sets 1rem = 10px (as mdBook does): the widgets' text keeps the reader's size.
+  const px = await s.exec(`const b = document.querySelector("#wheel-demo").shadowRoot
+    .querySelector("[data-testid=title]"); return parseFloat(getComputedStyle(b).fontSize);`);
+  if (px < 15) throw new Error(`the widget's text shrank with the page's rem: ${px}px`);
+  // A widget added after load (an LMS rendering its content late) is mounted too.
+  await s.exec(`const d = document.createElement("div"); d.id = "late";
+    d.setAttribute("data-hardclock", "route-lpm"); document.querySelector("main").append(d);`);
+  await s.waitTextIn("#late", "[data-testid=title]", (t) => t.includes("Longest-prefix"));
   // No two elements of the page share an id (each widget's ids are in its own shadow root).
   const dup = await s.exec(`const ids = [...document.querySelectorAll("[id]")].map((e) => e.id);
     return ids.filter((x, i) => ids.indexOf(x) !== i);`);
