@@ -200,28 +200,30 @@ test("course notes: two inline widgets and a sandboxed iframe step independently
   await s.go("about:blank");
   await s.go(notes);
   await watchCsp(s);
-  // cascade-256 starts at ticks = -50, so data-t="250" is ticks 200.
-  await s.waitTextIn(A, "[data-testid=ticks]", (t) => t === "200");
+  // cascade-256 starts at ticks = -50, so data-t="300" is ticks 250.
+  await s.waitTextIn(A, "[data-testid=ticks]", (t) => t === "250");
   if ((await s.textIn(A, "[data-testid=widget]")).length < 50) throw new Error("widget A is nearly empty");
   await s.waitTextIn(B, "[data-testid=ticks]", (t) => t === "0");
   await s.findIn(B, "section.hc-timers");
   const title = await s.textIn(B, "[data-testid=title]");
   if (title !== "Exercise: which handler runs first?") throw new Error(`B's title: ${title}`);
   await s.clickIn(A, "[data-action=hardclock]");
-  await s.waitTextIn(A, "[data-testid=ticks]", (t) => t === "201");
+  await s.waitTextIn(A, "[data-testid=ticks]", (t) => t === "251");
   for (let i = 0; i < 6; i++) await s.clickIn(B, "[data-action=step]");
   await s.waitTextIn(B, "[data-testid=ticks]", (t) => t === "3");
-  if ((await s.textIn(A, "[data-testid=ticks]")) !== "201") throw new Error("stepping B moved A");
+  if ((await s.textIn(A, "[data-testid=ticks]")) !== "251") throw new Error("stepping B moved A");
   const row = await s.textIn(B, "[data-testid=timer-row][data-timer=t2]");
   if (!row.includes("TRIGGERED") && !row.includes("INITIALIZED")) throw new Error(`B's timer row: ${row}`);
   // Keys go to the focused widget only.
   await s.typeIn(A, "[data-testid=widget]", "n");
-  await s.waitTextIn(A, "[data-testid=ticks]", (t) => t === "202");
+  await s.waitTextIn(A, "[data-testid=ticks]", (t) => t === "252");
   if ((await s.textIn(B, "[data-testid=ticks]")) !== "3") throw new Error("a key for A moved B");
   // The page's own script commands A by postMessage and hears its state.
   await s.click('button[data-target="wheel-demo"][data-command="goto"]');
-  await s.waitTextIn(A, "[data-testid=ticks]", (t) => t === "206");
-  await s.waitText('output[data-state-of="wheel-demo"]', (t) => t === "206");
+  await s.waitTextIn(A, "[data-testid=ticks]", (t) => t === "256");
+  await s.waitText('output[data-state-of="wheel-demo"]', (t) => t === "256");
+  const told = await s.textIn(A, "[data-testid=narration]");
+  if (!told.includes("cascades wheel 1 bucket 0x01")) throw new Error(`no cascade told at ticks 256: ${told}`);
   // The sandboxed frame posts its state (and height) to the page, and obeys its buttons.
   const before = num(await s.waitText('output[data-state-of="rt-frame"]', (t) => /^-?\d+$/.test(t)));
   const h = await s.exec('return document.getElementById("rt-frame").style.height');
@@ -269,7 +271,7 @@ test("course notes at 360 px", async (s) => {
   try {
     await s.go("about:blank");
     await s.go(notes);
-    await s.waitTextIn(A, "[data-testid=ticks]", (t) => t === "200");
+    await s.waitTextIn(A, "[data-testid=ticks]", (t) => t === "250");
     const wide = await s.exec(`return [...document.querySelectorAll("[data-hardclock]")]
       .map((h) => h.shadowRoot.querySelector("[data-testid=widget]").scrollWidth)
       .filter((w) => w > document.documentElement.clientWidth);`);
