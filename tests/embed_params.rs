@@ -156,6 +156,13 @@ fn attributes_take_the_preset_from_data_hardclock_and_an_inline_scenario_from_th
     assert!(c.problems.is_empty(), "{:?}", c.problems);
     assert_eq!(c.source, Source::Preset("cascade-256".into()));
     assert_eq!(c.id.as_deref(), Some("wheel-demo"));
+    // An element id the widget cannot use is the page's business: no problem, no widget id.
+    let c = from_attributes(
+        &attrs(&[("id", "séance 1"), ("data-hardclock", "route-lpm")]),
+        "",
+    );
+    assert!(c.problems.is_empty(), "{:?}", c.problems);
+    assert_eq!(c.id, None);
     let text = "timeout_set(&t1, f, NULL)\ntimeout_add(&t1, 3)\nhardclock(3)\n";
     let c = from_attributes(&attrs(&[("data-hardclock", ""), ("data-step", "3")]), text);
     assert_eq!(c.source, Source::Scenario(text.trim().into()));

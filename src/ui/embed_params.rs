@@ -295,8 +295,10 @@ pub fn from_attributes(attrs: &[(String, String)], text: &str) -> EmbedConfig {
             pairs.push(("scenario".into(), t.to_string()));
         }
     }
+    // The element's own id names the widget only if it is a valid widget id: the author chose
+    // it for the page, so a spelling we do not take is no problem to report.
     if !pairs.iter().any(|(k, _)| k == "id") {
-        if let Some(id) = element_id.filter(|i| !i.is_empty()) {
+        if let Some(id) = element_id.filter(|i| valid_id(i)) {
             pairs.push(("id".into(), id));
         }
     }
@@ -412,10 +414,7 @@ fn from_pairs(pairs: impl Iterator<Item = (String, String)>, syn: Syntax) -> Emb
                 }
             }
             "id" => {
-                let ok = !v.is_empty()
-                    && v.len() <= MAX_ID_LEN
-                    && v.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b));
-                if ok {
+                if valid_id(v) {
                     c.id = Some(v.to_string());
                 } else {
                     c.problems.push(format!(
@@ -497,6 +496,13 @@ fn scenario_source(text: String, syn: Syntax, problems: &mut Vec<String>) -> Sou
         return Source::Default;
     }
     Source::Scenario(text)
+}
+
+fn valid_id(v: &str) -> bool {
+    !v.is_empty()
+        && v.len() <= MAX_ID_LEN
+        && v.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
 }
 
 /// `1/0`, `true/false`, `yes/no`, `on/off`; empty (a bare `autoplay` attribute) is on.
