@@ -250,6 +250,22 @@ async fn the_host_page_commands_a_widget_by_id_and_hears_its_state() {
         .as_string()
         .unwrap();
     assert!(text_of.contains("\"jump\" is not a command"), "{text_of}");
+    // A field of the wrong type is told, not read as its default.
+    w.post_message(
+        &message(&[
+            ("hardclock", "step".into()),
+            ("id", "msg-b".into()),
+            ("n", "5".into()),
+        ]),
+        &origin,
+    )
+    .unwrap();
+    settle().await;
+    let typed = seen
+        .iter()
+        .filter_map(|m| field(&m, "message"))
+        .find(|t| t.contains("n must be a number, not string"));
+    assert!(typed.is_some(), "no reply about the type of n");
     assert_eq!(text(&b, "[data-testid=ticks]"), "0");
     w.remove_event_listener_with_callback("message", on_msg.as_ref().unchecked_ref())
         .unwrap();

@@ -51,12 +51,34 @@ fn object(fields: &[(&str, JsValue)]) -> JsValue {
     o.into()
 }
 
-fn field_f64(data: &JsValue, k: &str) -> Option<f64> {
-    Reflect::get(data, &k.into()).ok()?.as_f64()
+/// A field that must be a number if it is there at all.
+fn field_f64(data: &JsValue, k: &str) -> Result<Option<f64>, String> {
+    let v = Reflect::get(data, &k.into()).unwrap_or(JsValue::UNDEFINED);
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    v.as_f64()
+        .map(Some)
+        .ok_or_else(|| format!("{k} must be a number, not {}.", type_name(&v)))
+}
+
+/// A field that must be a string if it is there at all.
+fn field_text(data: &JsValue, k: &str) -> Result<Option<String>, String> {
+    let v = Reflect::get(data, &k.into()).unwrap_or(JsValue::UNDEFINED);
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    v.as_string()
+        .map(Some)
+        .ok_or_else(|| format!("{k} must be a string, not {}.", type_name(&v)))
 }
 
 fn field_str(data: &JsValue, k: &str) -> Option<String> {
     Reflect::get(data, &k.into()).ok()?.as_string()
+}
+
+fn type_name(v: &JsValue) -> String {
+    v.js_typeof().as_string().unwrap_or_else(|| "that".into())
 }
 
 /// Where the widget's own messages go.
@@ -227,14 +249,20 @@ fn handle(
         ));
         return;
     }
-    let fields = MessageFields {
-        kind,
-        n: field_f64(&data, "n"),
-        t: field_f64(&data, "t"),
-        step: field_f64(&data, "step"),
-        speed: field_f64(&data, "speed"),
-        preset: field_str(&data, "preset"),
-        scenario: field_str(&data, "scenario"),
+    let read = || -> Result<MessageFields, String> {
+        Ok(MessageFields {
+            kind: kind.clone(),
+            n: field_f64(&data, "n")?,
+            t: field_f64(&data, "t")?,
+            step: field_f64(&data, "step")?,
+            speed: field_f64(&data, "speed")?,
+            preset: field_text(&data, "preset")?,
+            scenario: field_text(&data, "scenario")?,
+        })
+    };
+    let fields = match read() {
+        Ok(f) => f,
+        Err(why) => return reply(format!("\"{kind}\": {why}")),
     };
     match command(&fields) {
         Ok(c) => match command_action(c) {
