@@ -65,9 +65,7 @@ thread_local! {
 /// Mounts a widget into each host that has none yet; returns how many were mounted. The
 /// `n`-th widget of the page without an id of its own is called `hardclock-n` in messages.
 pub fn mount_inline(hosts: &[Element]) -> usize {
-    let Some(sheet) = SHEET.with(|s| s.clone()) else {
-        return 0;
-    };
+    let sheet = SHEET.with(|s| s.clone());
     let mut mounted = 0;
     for host in hosts {
         if host.shadow_root().is_some() {
@@ -96,7 +94,19 @@ pub fn mount_inline(hosts: &[Element]) -> usize {
         let Ok(root) = doc.create_element("div") else {
             continue;
         };
-        if adopt(&shadow, &sheet).is_err() || shadow.append_child(&root).is_err() {
+        let styled = match &sheet {
+            Some(sheet) => adopt(&shadow, sheet).is_ok(),
+            None => false,
+        };
+        if !styled {
+            // A browser without constructed stylesheets (Safari before 16.4): a <style>
+            // element. A strict CSP blocks it; the widget then works unstyled.
+            if let Ok(style) = doc.create_element("style") {
+                style.set_text_content(Some(&shadow_css(STYLE)));
+                let _ = shadow.append_child(&style);
+            }
+        }
+        if shadow.append_child(&root).is_err() {
             continue;
         }
         let props = AppProps {
