@@ -43,7 +43,7 @@ bundle_size() {
     for (const f of fs.readdirSync("dist")) {
       if (!/\.(wasm|js|css)$/.test(f)) continue;
       // The embed loader carries its own copy of the wasm and is loaded only by embedding
-      // pages (README, "Embedding in course notes"): reported, not added to the app's bundle.
+      // pages (README, "Embedding in course notes"): reported, not added to the bundle of the app.
       const embedOnly = /^(hardclock-embed|course-notes)\./.test(f);
       const raw = fs.readFileSync(path.join("dist", f));
       const gz = zlib.gzipSync(raw, { level: 9 }).length;
