@@ -170,6 +170,13 @@ fn attributes_take_the_preset_from_data_hardclock_and_an_inline_scenario_from_th
     assert!(s.error.is_none());
     assert_eq!(s.steps, 3);
     assert_eq!(s.kernel().clock.elapsed, 3);
+    let c = from_attributes(&attrs(&[("data-hardclock", " ")]), "  \n ");
+    assert_eq!(c.source, Source::Default);
+    assert!(
+        c.problems[0].contains("holds no scenario"),
+        "{:?}",
+        c.problems
+    );
     // data-scenario wins over the text; both a preset and a scenario is a problem.
     let c = from_attributes(
         &attrs(&[

@@ -291,7 +291,12 @@ pub fn from_attributes(attrs: &[(String, String)], text: &str) -> EmbedConfig {
     }
     if preset_empty && !has_scenario {
         let t = text.trim();
-        if !t.is_empty() {
+        if t.is_empty() {
+            problems.push(
+                "data-hardclock is empty and the element holds no scenario, so the default preset is shown: name a preset (data-hardclock=\"NAME\") or write the scenario inside the element."
+                    .to_string(),
+            );
+        } else {
             pairs.push(("scenario".into(), t.to_string()));
         }
     }
