@@ -9,7 +9,9 @@
 use std::rc::Rc;
 
 use gloo_timers::callback::Interval;
-use web_sys::{Element, HtmlElement};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement, ResizeObserver};
 use yew::prelude::*;
 
 use super::app::{shortcut, Shared};
@@ -54,6 +56,42 @@ impl Reducible for WidgetModel {
     }
 }
 
+/// Keeps the narration box (it scrolls) showing its newest sentence, the last one: after each
+/// step, and when the widget's width changes (the page's scroll bar appears, the window turns),
+/// which rewraps the sentences.
+#[hook]
+fn use_newest_narration(root: &NodeRef, shared: &Shared) {
+    let pin = {
+        let root = root.clone();
+        move || {
+            let boxed = root
+                .cast::<Element>()
+                .and_then(|r| r.query_selector(".hc-narration").ok().flatten());
+            if let Some(b) = boxed {
+                b.set_scroll_top(b.scroll_height());
+            }
+        }
+    };
+    {
+        let pin = pin.clone();
+        use_effect_with(shared.clone(), move |_| pin());
+    }
+    let root = root.clone();
+    use_effect_with((), move |_| {
+        let cb = Closure::<dyn Fn()>::new(pin);
+        let observer = ResizeObserver::new(cb.as_ref().unchecked_ref()).ok();
+        if let (Some(o), Some(el)) = (&observer, root.cast::<Element>()) {
+            o.observe(&el);
+        }
+        move || {
+            if let Some(o) = observer {
+                o.disconnect();
+            }
+            drop(cb);
+        }
+    });
+}
+
 #[function_component(Widget)]
 pub fn widget(props: &WidgetProps) -> Html {
     let cfg = props.config.clone();
@@ -90,18 +128,7 @@ pub fn widget(props: &WidgetProps) -> Html {
             }
         });
     }
-    {
-        // The narration box scrolls; its newest sentence is the last one.
-        let root = root.clone();
-        use_effect_with(shared.clone(), move |_| {
-            let boxed = root
-                .cast::<Element>()
-                .and_then(|r| r.query_selector(".hc-narration").ok().flatten());
-            if let Some(b) = boxed {
-                b.set_scroll_top(b.scroll_height());
-            }
-        });
-    }
+    use_newest_narration(&root, &shared);
     use_host_link(&root, &cfg, &shared, &dispatch, props.framed);
 
     let onkeydown = {
