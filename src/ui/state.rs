@@ -155,6 +155,19 @@ impl Machine {
         push_capped(&mut self.last_seq, &kept_seq, LAST_CAP);
     }
 
+    /// The latest action's events and their numbers, taken out.
+    fn take_last(&mut self) -> (Vec<Event>, Vec<u64>) {
+        (
+            std::mem::take(&mut self.last),
+            std::mem::take(&mut self.last_seq),
+        )
+    }
+
+    fn put_last(&mut self, (last, seq): (Vec<Event>, Vec<u64>)) {
+        self.last = last;
+        self.last_seq = seq;
+    }
+
     /// Forgets the latest action's events (a new action begins).
     fn clear_last(&mut self) {
         self.last.clear();
@@ -180,10 +193,11 @@ impl Machine {
         (ran, false)
     }
 
-    /// Runs the next statement; `Ok(true)` when `stop` matched one of its events. `Err`
-    /// leaves the machine as it was.
+    /// Runs the next statement; `Ok(true)` when `stop` matched one of its events. After an
+    /// `Err` the kernel may be half-way through the statement: the caller puts it back with
+    /// [`State::rewind`] (copying a kernel of 10,000 timeouts before every statement would make
+    /// a long script quadratic).
     fn stmt(&mut self, sc: &Scenario, stop: Option<Milestone>) -> Result<bool, ScriptError> {
-        let before = self.kernel.clone();
         match sc.step(&mut self.kernel, self.next_stmt) {
             Ok(_) | Err(Stop::Panicked(_)) => {
                 self.next_stmt += 1;
@@ -191,10 +205,7 @@ impl Machine {
                 self.drain();
                 Ok(hit)
             }
-            Err(Stop::Error(e)) => {
-                self.kernel = before;
-                Err(e)
-            }
+            Err(Stop::Error(e)) => Err(e),
         }
     }
 
@@ -673,6 +684,10 @@ impl State {
                 Some(hit)
             }
             Err(e) => {
+                // Back to the moment before the statement: the state is a function of the tape.
+                let last = self.machine.take_last();
+                self.rewind(self.steps);
+                self.machine.put_last(last);
                 self.error = Some(e);
                 None
             }
@@ -727,12 +742,10 @@ impl State {
         if changed {
             self.record(Op::Console(line, line_no));
         } else {
-            let last = std::mem::take(&mut self.machine.last);
-            let last_seq = std::mem::take(&mut self.machine.last_seq);
+            let last = self.machine.take_last();
             let logged = self.machine.logged;
             self.machine = before;
-            self.machine.last = last;
-            self.machine.last_seq = last_seq;
+            self.machine.put_last(last);
             // Event numbers only ever grow, so those of `last` stay unique.
             self.machine.logged = logged;
         }
@@ -797,16 +810,14 @@ impl State {
                     break;
                 }
             }
-            let before = self.machine.clone();
+            let last = (self.machine.last.clone(), self.machine.last_seq.clone());
             if !self.step_statement() {
                 break;
             }
             if self.kernel().clock.elapsed > t {
                 // A handler ran more ticks than the statement showed: undo it.
-                self.machine = before;
-                self.tape.pop();
-                self.steps -= 1;
-                self.snapshots.retain(|sn| sn.steps <= self.steps);
+                self.rewind(self.steps - 1);
+                self.machine.put_last(last);
                 break;
             }
         }
