@@ -23,7 +23,7 @@ fn error_view(e: &ScriptError) -> Html {
 
 #[function_component(Console)]
 pub fn console(props: &ConsoleProps) -> Html {
-    let s = &props.state;
+    let s = props.state.get();
     let input = use_node_ref();
     let on_edit = props.on_action.reform(|e: InputEvent| {
         let text = e

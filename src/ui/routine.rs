@@ -14,7 +14,7 @@ pub struct RoutineProps {
 
 #[function_component(RoutineView)]
 pub fn routine_view(props: &RoutineProps) -> Html {
-    let s = &props.state;
+    let s = props.state.get();
     let found = latest(s.revealed());
     html! {
         <section class="hc-panel hc-routine" aria-labelledby="hc-routine-h" data-testid="routine">

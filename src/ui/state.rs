@@ -18,7 +18,7 @@ use std::rc::Rc;
 
 use super::catalog::{preset_with_source, DEFAULT_PRESET};
 use super::hash;
-use crate::kernel::openbsd::TimeoutEvent;
+use crate::kernel::openbsd::{Place, TimeoutEvent};
 use crate::kernel::route::RouteEvent;
 use crate::kernel::{Event, EventKind, Kernel, Stmt, Value};
 use crate::script::limits::MAX_TICKS_PER_RUN;
@@ -37,6 +37,8 @@ pub const MAX_ACTION_TICKS: u64 = 1_000_000;
 pub const LOG_CAP: usize = 400;
 /// Events of the latest action kept for the narration and highlights.
 pub const LAST_CAP: usize = 64;
+/// Rows of the timer table shown at once (a page; 10,000 rows would be 100,000 elements).
+pub const TIMER_ROWS: usize = 50;
 /// Play speeds offered, in ticks per second.
 pub const SPEEDS: [u32; 4] = [1, 10, 100, 1000];
 
@@ -285,6 +287,8 @@ pub struct State {
     /// While micro-stepping: how many events of the latest step are revealed (1 or more).
     /// `None`: all of them.
     pub reveal: Option<usize>,
+    /// The first row of the timer table's page (a multiple of [`TIMER_ROWS`]).
+    pub timer_first: usize,
 }
 
 /// The only ways to change [`State`].
@@ -326,6 +330,8 @@ pub enum Action {
     /// Run one console line on the current machine.
     Console(String),
     Select(String),
+    /// Show the timer table's page that starts at this row.
+    TimerPage(usize),
     ToggleHelp,
     DismissNotice,
 }
@@ -370,6 +376,7 @@ impl State {
             selected: None,
             help_open: false,
             reveal: None,
+            timer_first: 0,
         }
     }
 
@@ -453,6 +460,16 @@ impl State {
     /// Applies one action and returns the new state. Never panics, whatever the input.
     pub fn reduce(&self, action: Action) -> State {
         let mut s = self.clone();
+        s.apply(action);
+        s
+    }
+
+    /// [`State::reduce`] in place: the page's reducer uses this, so that a play advance does
+    /// not copy a kernel of 10,000 timers sixty times a second.
+    pub fn apply(&mut self, action: Action) {
+        let old_reveal = self.reveal;
+        let old_hash = matches!(action, Action::OpenLink(_)).then(|| self.to_hash());
+        let s = self;
         let quiet = matches!(
             action,
             Action::EditText(_)
@@ -461,10 +478,11 @@ impl State {
                 | Action::TogglePlay
                 | Action::SetSpeed(_)
                 | Action::Select(_)
+                | Action::TimerPage(_)
                 | Action::ToggleHelp
                 | Action::DismissNotice
-        ) || action == Action::Advance && !self.playing;
-        let reveal_next = action == Action::MicroStep && self.unrevealed() > 0;
+        ) || action == Action::Advance && !s.playing;
+        let reveal_next = action == Action::MicroStep && s.unrevealed() > 0;
         if !quiet {
             s.reveal = None;
             s.notice = None;
@@ -479,12 +497,12 @@ impl State {
         match action {
             Action::LoadScenario(text) => s.load(text),
             Action::OpenLink(h) => {
-                if h.strip_prefix('#').unwrap_or(&h) != self.to_hash() {
+                if Some(h.strip_prefix('#').unwrap_or(&h)) != old_hash.as_deref() {
                     let mut next = State::from_hash(&h);
                     next.console = std::mem::take(&mut s.console);
                     next.speed = s.speed;
                     next.help_open = s.help_open;
-                    s = next;
+                    *s = next;
                 }
             }
             Action::LoadPreset(name) => match presets::find(&name) {
@@ -503,7 +521,7 @@ impl State {
             Action::MicroStep => {
                 s.playing = false;
                 if reveal_next {
-                    s.reveal = self.reveal.map(|c| c + 1);
+                    s.reveal = old_reveal.map(|c| c + 1);
                 } else {
                     s.micro_step();
                 }
@@ -556,12 +574,15 @@ impl State {
             }
             Action::Console(line) => s.console(line),
             Action::Select(name) => {
+                if let Some(i) = s.timer_index(&name) {
+                    s.timer_first = i / TIMER_ROWS * TIMER_ROWS;
+                }
                 s.selected = (s.selected.as_deref() != Some(&name)).then_some(name);
             }
+            Action::TimerPage(first) => s.timer_first = first / TIMER_ROWS * TIMER_ROWS,
             Action::ToggleHelp => s.help_open = !s.help_open,
             Action::DismissNotice => {}
         }
-        s
     }
 
     /// Events of the latest step that a micro-step has not revealed yet.
@@ -883,6 +904,68 @@ impl State {
             .collect()
     }
 
+    /// How many rows the timer table has: every timeout, then every callout.
+    pub fn timer_count(&self) -> usize {
+        let k = self.kernel();
+        k.to.iter().count() + k.co.callout_ids().count()
+    }
+
+    /// The timer table's row of the timer called `name` (as the table names it).
+    pub fn timer_index(&self, name: &str) -> Option<usize> {
+        let k = self.kernel();
+        let timeouts = k.to.iter().count();
+        k.to.iter()
+            .position(|v| v.timeout.name == name)
+            .or_else(|| {
+                k.co.callout_ids()
+                    .position(|id| callout_label(k, id) == name)
+                    .map(|i| timeouts + i)
+            })
+    }
+
+    /// The first row of the table's page, kept inside the table as it shrinks.
+    pub fn timer_page_start(&self) -> usize {
+        let n = self.timer_count();
+        if self.timer_first < n {
+            self.timer_first
+        } else {
+            n.saturating_sub(1) / TIMER_ROWS * TIMER_ROWS
+        }
+    }
+
+    /// What the latest tick's cascades moved: each timeout that softclock took off
+    /// `timeout_todo` after its higher-wheel bucket was spliced there, and put into a lower
+    /// bucket. (One that was due ran instead and is not a move.)
+    pub fn cascade_moves(&self) -> Vec<CascadeMove> {
+        let now = self.kernel().clock.ticks;
+        let tick: Vec<&Event> = self.revealed().iter().filter(|e| e.tick == now).collect();
+        let cascaded: Vec<(u8, u8)> = tick
+            .iter()
+            .filter_map(|e| match &e.kind {
+                EventKind::Timeout(TimeoutEvent::Cascade { wheel, bucket, .. }) => {
+                    Some((*wheel, *bucket))
+                }
+                _ => None,
+            })
+            .collect();
+        tick.iter()
+            .filter_map(|e| match &e.kind {
+                EventKind::Timeout(TimeoutEvent::Rebucketed {
+                    name,
+                    from: Place::Wheel { wheel, bucket },
+                    wheel: to_wheel,
+                    bucket: to_bucket,
+                    ..
+                }) if cascaded.contains(&(*wheel, *bucket)) => Some(CascadeMove {
+                    name: name.to_string(),
+                    from: (*wheel as usize, *bucket as usize),
+                    to: (*to_wheel as usize, *to_bucket as usize),
+                }),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// Buckets spliced onto `timeout_todo` during the latest tick: (wheel, bucket).
     pub fn spliced(&self) -> Vec<(usize, usize)> {
         let now = self.kernel().clock.ticks;
@@ -899,6 +982,25 @@ impl State {
                 _ => None,
             })
             .collect()
+    }
+}
+
+/// One timeout moved down by a cascade (see [`State::cascade_moves`]): (wheel, bucket) it was
+/// spliced out of, and the one softclock put it into.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CascadeMove {
+    pub name: String,
+    pub from: (usize, usize),
+    pub to: (usize, usize),
+}
+
+/// A callout as the timer table names it: its name, or `callout #N` for a pooled one.
+pub fn callout_label(k: &Kernel, id: u32) -> String {
+    let c = k.co.callout_view(id);
+    if c.name.is_empty() {
+        format!("callout #{}", c.id)
+    } else {
+        c.name
     }
 }
 
