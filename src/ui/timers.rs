@@ -156,16 +156,16 @@ pub fn timers(props: &TimersProps) -> Html {
             } else {
                 if total > TIMER_ROWS {
                     <nav class="hc-row hc-pager" aria-label="Timer table pages">
-                        { pager(0, "⏮ first", first == 0, "hc-timers-first") }
+                        { pager(0, "« first", first == 0, "hc-timers-first") }
                         { pager(first.saturating_sub(TIMER_ROWS), "◀ previous", first == 0, "hc-timers-prev") }
                         <span data-testid="timers-count" aria-live="off">{ format!("rows {}–{} of {total}", first + 1, last) }</span>
                         { pager(first + TIMER_ROWS, "next ▶", last >= total, "hc-timers-next") }
-                        { pager(total.saturating_sub(1) / TIMER_ROWS * TIMER_ROWS, "last ⏭", last >= total, "hc-timers-last") }
+                        { pager(total.saturating_sub(1) / TIMER_ROWS * TIMER_ROWS, "last »", last >= total, "hc-timers-last") }
                     </nav>
                 } else {
                     <p class="hc-muted" data-testid="timers-count">{ format!("{total} timers") }</p>
                 }
-                <div class="hc-scroll">
+                <div class="hc-scroll" tabindex="0" aria-label="Timer table (scrolls)">
                 <table data-testid="timers">
                     <thead><tr>
                         <th scope="col">{ "name" }</th><th scope="col">{ "API" }</th><th scope="col">{ "calls" }</th>

@@ -42,7 +42,7 @@ pub const TABLE_NAMES: usize = 8;
 /// Cascade moves drawn as moving dots and arrows (the side panel counts them all).
 const DRAWN_MOVES: usize = 24;
 /// Where `timeout_todo` sits in the picture: the path of a moving entry passes through here.
-const TODO_AT: (f64, f64) = (0.0, 15.0);
+const TODO_AT: (f64, f64) = (0.0, 17.5);
 
 fn polar(r: f64, a: f64) -> (f64, f64) {
     (r * a.cos(), r * a.sin())
@@ -169,7 +169,9 @@ fn ring(p: &RingProps) -> Html {
         .filter(|&(_, &n)| labelled && n > 0)
         .map(|(b, &n)| {
             let (x, y) = centre(w, b);
-            html! { <text class="hc-count" x={format!("{x:.1}")} y={format!("{y:.1}")}>{ n }</text> }
+            // Four digits would spill over the neighbouring buckets.
+            let label = if n >= 1000 { format!("{:.1}k", n as f64 / 1000.0) } else { n.to_string() };
+            html! { <text class="hc-count" x={format!("{x:.1}")} y={format!("{y:.1}")}>{ label }</text> }
         });
     html! {
         <g class="hc-ring" data-ring={wheel.clone()} data-dense={(!labelled).to_string()}>
@@ -179,7 +181,6 @@ fn ring(p: &RingProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
 struct CascadeProps {
     /// The tick of the cascade (a new one restarts the animation).
     tick: i32,
@@ -187,8 +188,8 @@ struct CascadeProps {
 }
 
 /// The latest tick's cascade: an arrow per move (higher bucket, todo, lower bucket) and,
-/// unless motion is reduced (CSS), a dot that travels along it.
-#[function_component(CascadeLayer)]
+/// unless motion is reduced (CSS), a dot that travels along it. (Plain functions, not
+/// components, where memoising would not pay: each component costs bundle size.)
 fn cascade_layer(p: &CascadeProps) -> Html {
     if p.moves.is_empty() {
         return html! {};
@@ -223,7 +224,6 @@ fn cascade_layer(p: &CascadeProps) -> Html {
 /// Entries of `timeout_todo` listed (a cascade can put thousands there).
 const TODO_SHOWN: usize = 40;
 
-#[derive(Properties, PartialEq)]
 struct SideProps {
     ticks: i32,
     /// The first [`TODO_SHOWN`] entries of `timeout_todo`, and how many it has.
@@ -236,14 +236,12 @@ struct SideProps {
     on_action: Callback<Action>,
 }
 
-#[derive(Properties, PartialEq)]
 struct TableProps {
     /// Up to [`TABLE_BUCKETS`] occupied buckets: wheel, bucket, count, first names.
     table: Vec<(usize, usize, usize, Vec<String>)>,
     occupied: usize,
 }
 
-#[function_component(Side)]
 fn side(p: &SideProps) -> Html {
     let onselect = |name: String| {
         p.on_action
@@ -294,7 +292,6 @@ fn side(p: &SideProps) -> Html {
     }
 }
 
-#[function_component(WheelTable)]
 fn wheel_table(p: &TableProps) -> Html {
     html! {
             <details class="hc-table-alt">
@@ -392,11 +389,11 @@ pub fn wheel(props: &WheelProps) -> Html {
                     { for markers }
                     <text class="hc-center" x="0" y="-3">{ "ticks" }</text>
                     <text class="hc-center hc-center-n" x="0" y="8">{ ticks }</text>
-                    <CascadeLayer tick={ticks} moves={moves.clone()} />
+                    { cascade_layer(&CascadeProps { tick: ticks, moves: moves.clone() }) }
                 </svg>
-                <Side {ticks} {todo} {todo_len} {spliced} {moves} {totals} on_action={props.on_action.clone()} />
+                { side(&SideProps { ticks, todo, todo_len, spliced, moves, totals, on_action: props.on_action.clone() }) }
             </div>
-            <WheelTable {table} {occupied} />
+            { wheel_table(&TableProps { table, occupied }) }
         </section>
     }
 }
