@@ -144,6 +144,42 @@ fn step_back_across_many_snapshots_matches_a_fresh_run() {
 }
 
 #[test]
+fn a_big_kernel_is_copied_less_often_and_step_back_stays_exact() {
+    // 600 timeouts, each re-armed by one handler per group of 10: snapshots are spaced by the
+    // kernel's size (600 steps here), and a statement error rewinds from the tape.
+    let mut src = String::new();
+    for g in 0..60 {
+        let ts: Vec<String> = (0..10).map(|j| format!("&t{}", g * 10 + j)).collect();
+        let adds: Vec<String> = ts.iter().map(|t| format!("timeout_add({t}, 300)")).collect();
+        src.push_str(&format!("handler g{g} {{ {} }}\n", adds.join("; ")));
+        for (j, t) in ts.iter().enumerate() {
+            let f = if j == 9 { format!("g{g}") } else { "f".into() };
+            src.push_str(&format!("timeout_set({t}, {f}, NULL); timeout_add({t}, {})\n", g + 1));
+        }
+    }
+    let start = State::default()
+        .reduce(Action::LoadScenario(src.clone()))
+        .reduce(Action::RunScript);
+    assert!(start.error.is_none(), "{:?}", start.error);
+    let mut s = start.clone();
+    for _ in 0..40 {
+        s = s.reduce(Action::RunTicks(50));
+    }
+    let want = start.reduce(Action::RunTicks(40 * 50 - 1));
+    assert_eq!(fingerprint(&s.reduce(Action::StepBack)), fingerprint(&want));
+    // A statement that fails at run time leaves the machine as the statement found it (it is
+    // rewound from the tape, not from a copy taken before every statement).
+    let good = format!("{src}x = 2000000\n");
+    let bad = State::default().reduce(Action::LoadScenario(format!("{good}hardclock(x)\n")));
+    let ran = bad.reduce(Action::RunScript);
+    assert!(ran.error.is_some());
+    let want = State::default()
+        .reduce(Action::LoadScenario(good))
+        .reduce(Action::RunScript);
+    assert_eq!(fingerprint(&ran), fingerprint(&want));
+}
+
+#[test]
 fn the_default_scenario_steps_one_statement_at_a_time() {
     let s = State::default();
     assert_eq!(

@@ -111,10 +111,10 @@ pub fn app() -> Html {
     let model = use_reducer(|| Model(Shared::new(State::from_hash(&location_hash()))));
     let shared = model.0.clone();
     let state = shared.get();
-    let dispatch = {
-        let model = model.dispatcher();
-        Callback::from(move |a: Action| model.dispatch(a))
-    };
+    // One callback for the page's life (the dispatcher never changes), so that memoised views
+    // see equal props.
+    let dispatcher = model.dispatcher();
+    let dispatch = use_callback((), move |a: Action, _| dispatcher.dispatch(a));
 
     {
         let d = model.dispatcher();

@@ -658,7 +658,7 @@ impl State {
             (Some(Op::Ticks(a)), Op::Ticks(b)) => *a += b,
             _ => self.tape.push(op),
         }
-        if self.steps / self.snapshot_every > before / self.snapshot_every {
+        if self.steps / self.snapshot_every > before / self.snapshot_every && self.snapshot_pays() {
             self.snapshots.push(Rc::new(Snapshot {
                 steps: self.steps,
                 machine: self.machine.clone(),
@@ -676,6 +676,17 @@ impl State {
                 });
             }
         }
+    }
+
+    /// Whether a snapshot is worth its copy now: copying the machine costs about one step's
+    /// work per timer, so at least that many steps lie between two snapshots (a kernel of
+    /// 10,000 timers is copied every 10,000 steps, not every 256, and step back replays up to
+    /// that many). Small scenarios keep [`SNAPSHOT_EVERY`].
+    fn snapshot_pays(&self) -> bool {
+        let since = self.steps - self.snapshots.last().map_or(0, |sn| sn.steps);
+        let k = self.kernel();
+        let timers = k.to.iter().count() + k.co.callout_ids().count();
+        since >= timers as u64
     }
 
     /// Runs the next statement; false if there is none or it failed.

@@ -3,12 +3,16 @@
 //! A page of [`TIMER_ROWS`] rows at a time, with the total and buttons to page (a real table
 //! of 10,000 rows is 100,000 elements, far too many to render while playing). Only the page's
 //! rows are built, and the rows are a memoised component: a page that did not change is not
-//! rendered again.
+//! rendered again. While playing, the page is rebuilt at most every [`PLAYING_EVERY_MS`]: a
+//! table whose "ticks to go" changes twenty times a second cannot be read, and laying it out
+//! that often costs most of a frame.
+
+use std::rc::Rc;
 
 use yew::prelude::*;
 
 use super::app::Shared;
-use super::state::{callout_label, Action, TIMER_ROWS};
+use super::state::{callout_label, Action, State, TIMER_ROWS};
 use crate::kernel::freebsd::callwheel::{
     CALLOUT_ACTIVE, CALLOUT_LOCAL_ALLOC, CALLOUT_MPSAFE, CALLOUT_PENDING,
 };
@@ -44,9 +48,12 @@ struct Row {
     place: String,
 }
 
+/// While playing, the rows are rebuilt at most this often.
+const PLAYING_EVERY_MS: f64 = 250.0;
+
 #[derive(Properties, PartialEq)]
 struct PageProps {
-    rows: Vec<Row>,
+    rows: Rc<Vec<Row>>,
     selected: Option<String>,
     on_action: Callback<Action>,
 }
@@ -96,6 +103,17 @@ pub fn timers(props: &TimersProps) -> Html {
     let timeouts = k.to.iter().count();
     let total = timeouts + k.co.callout_ids().count();
     let first = s.timer_page_start();
+    // (when, rows, their first row) of the page last built.
+    let kept = use_mut_ref(|| (f64::NEG_INFINITY, Rc::new(Vec::<Row>::new()), usize::MAX));
+    let now = js_sys::Date::now();
+    let stale = {
+        let k = kept.borrow();
+        !s.playing || k.2 != first || now - k.0 >= PLAYING_EVERY_MS
+    };
+    if !stale {
+        let rows = kept.borrow().1.clone();
+        return page_view(props, &s, first, total, rows);
+    }
     let mut rows: Vec<Row> = k
         .to
         .iter()
@@ -142,6 +160,13 @@ pub fn timers(props: &TimersProps) -> Html {
                 }
             }),
     );
+    let rows = Rc::new(rows);
+    *kept.borrow_mut() = (now, rows.clone(), first);
+    page_view(props, &s, first, total, rows)
+}
+
+/// The panel around a page of rows: the count, the pager and the table.
+fn page_view(props: &TimersProps, s: &State, first: usize, total: usize, rows: Rc<Vec<Row>>) -> Html {
     let selected = s.selected.clone();
     let last = first + rows.len();
     let pager = |to: usize, label: &'static str, disabled: bool, id: &'static str| {
