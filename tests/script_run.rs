@@ -2,8 +2,8 @@
 //! Whole scenarios through `script::run`, checked through the traces a student or tool sees.
 
 use hardclock::kernel::Value;
-use hardclock::script::{run, trace, Outcome, Scenario};
 use hardclock::script::limits::MAX_SCRIPT_BYTES;
+use hardclock::script::{run, trace, Outcome, Scenario};
 
 fn json(src: &str) -> Vec<String> {
     let r = run(src);

@@ -2,9 +2,9 @@
 //! lines are the ones the kernel runs for that event.
 #![cfg(not(target_arch = "wasm32"))]
 
-use hardclock::script::presets;
 use hardclock::kernel::route::RouteEvent;
 use hardclock::kernel::EventKind;
+use hardclock::script::presets;
 use hardclock::ui::pseudocode::{latest, locate, locate_in, Routine};
 use hardclock::ui::state::{Action, Milestone, State};
 
@@ -106,12 +106,18 @@ fn the_callwheel_scan_skips_later_laps_and_runs_what_is_due() {
         .filter(|(r, _)| *r == Routine::CallwheelSoftclock)
         .map(|(_, l)| *l)
         .collect();
-    assert!(fb.iter().any(|l| l.contains("callwheel[curticks")), "{fb:?}");
+    assert!(
+        fb.iter().any(|l| l.contains("callwheel[curticks")),
+        "{fb:?}"
+    );
     assert!(fb.iter().any(|l| l.contains("later lap")), "{fb:?}");
     assert!(fb.iter().any(|l| l.contains("c_func(c_arg)")), "{fb:?}");
     // The skip comes before the run: the long callout is skipped on earlier laps.
     let skip = fb.iter().position(|l| l.contains("later lap")).unwrap();
-    let run = fb.iter().rposition(|l| l.contains("c_func(c_arg)")).unwrap();
+    let run = fb
+        .iter()
+        .rposition(|l| l.contains("c_func(c_arg)"))
+        .unwrap();
     assert!(skip < run, "{fb:?}");
 }
 
@@ -140,7 +146,8 @@ fn a_legacy_timeout_off_calltodo_is_not_placed_on_the_callwheel() {
 
 #[test]
 fn a_pooled_callout_freed_by_softclock_is_placed_but_one_untimeout_freed_is_not() {
-    let src = "h = timeout(f, NULL, 5)\ng = timeout(f, NULL, 9)\nuntimeout(f, NULL, g)\nhardclock(6)\n";
+    let src =
+        "h = timeout(f, NULL, 5)\ng = timeout(f, NULL, 9)\nuntimeout(f, NULL, g)\nhardclock(6)\n";
     let s = State::default()
         .reduce(Action::LoadScenario(src.into()))
         .reduce(Action::RunScript);
@@ -174,11 +181,23 @@ fn rn_match_lines_follow_the_walk_down_the_compare_and_the_backtrack() {
     for _ in 0..3 {
         s = s.reduce(Action::StepStatement);
         let (e, r, l) = latest(&s.machine.last).expect("the lookup is placed");
-        assert!(matches!(e.kind, EventKind::Route(RouteEvent::Lookup { .. })));
+        assert!(matches!(
+            e.kind,
+            EventKind::Route(RouteEvent::Lookup { .. })
+        ));
         assert_eq!(r, Routine::RnMatch, "{}", e.narrate());
         found.push(r.lines()[l]);
     }
-    assert!(found[0].contains("m->rm_leaf"), "backtrack to the /8: {found:?}");
-    assert!(found[1].contains("they are equal"), "an exact hit on the /16: {found:?}");
-    assert!(found[2].contains("return NULL"), "no route for 11/8: {found:?}");
+    assert!(
+        found[0].contains("m->rm_leaf"),
+        "backtrack to the /8: {found:?}"
+    );
+    assert!(
+        found[1].contains("they are equal"),
+        "an exact hit on the /16: {found:?}"
+    );
+    assert!(
+        found[2].contains("return NULL"),
+        "no route for 11/8: {found:?}"
+    );
 }

@@ -150,11 +150,17 @@ fn a_big_kernel_is_copied_less_often_and_step_back_stays_exact() {
     let mut src = String::new();
     for g in 0..60 {
         let ts: Vec<String> = (0..10).map(|j| format!("&t{}", g * 10 + j)).collect();
-        let adds: Vec<String> = ts.iter().map(|t| format!("timeout_add({t}, 300)")).collect();
+        let adds: Vec<String> = ts
+            .iter()
+            .map(|t| format!("timeout_add({t}, 300)"))
+            .collect();
         src.push_str(&format!("handler g{g} {{ {} }}\n", adds.join("; ")));
         for (j, t) in ts.iter().enumerate() {
             let f = if j == 9 { format!("g{g}") } else { "f".into() };
-            src.push_str(&format!("timeout_set({t}, {f}, NULL); timeout_add({t}, {})\n", g + 1));
+            src.push_str(&format!(
+                "timeout_set({t}, {f}, NULL); timeout_add({t}, {})\n",
+                g + 1
+            ));
         }
     }
     let start = State::default()

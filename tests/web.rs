@@ -383,7 +383,10 @@ async fn a_cascade_draws_each_moved_timeout_from_its_higher_bucket_through_todo_
     // The arrow passes through timeout_todo, drawn in the middle of the wheel.
     assert_eq!(text(&root, "[data-testid=cascade] .hc-todo-label"), "todo");
     let said = text(&root, "[data-testid=cascade-text]");
-    assert!(said.contains("t300 wheel 1 bucket 0x01 → wheel 0 bucket 0x2c"), "{said}");
+    assert!(
+        said.contains("t300 wheel 1 bucket 0x01 → wheel 0 bucket 0x2c"),
+        "{said}"
+    );
     // The next tick has no cascade: the layer goes away.
     click(&root, "#hc-hardclock").await;
     assert!(root
@@ -397,26 +400,45 @@ async fn the_timer_table_shows_a_page_with_the_count_and_pages_on() {
     let root = mount().await;
     let mut src = String::new();
     for i in 0..120 {
-        src.push_str(&format!("timeout_set(&t{i:03}, f, NULL); timeout_add(&t{i:03}, {})\n", i + 1));
+        src.push_str(&format!(
+            "timeout_set(&t{i:03}, f, NULL); timeout_add(&t{i:03}, {})\n",
+            i + 1
+        ));
     }
     load(&root, &src).await;
     click(&root, "#hc-run-script").await;
     let rows = root.query_selector_all("[data-testid=timer-row]").unwrap();
     assert_eq!(rows.length(), 50);
-    assert_eq!(text(&root, "[data-testid=timers-count]"), "rows 1–50 of 120");
+    assert_eq!(
+        text(&root, "[data-testid=timers-count]"),
+        "rows 1–50 of 120"
+    );
     click(&root, "#hc-timers-next").await;
-    assert_eq!(text(&root, "[data-testid=timers-count]"), "rows 51–100 of 120");
+    assert_eq!(
+        text(&root, "[data-testid=timers-count]"),
+        "rows 51–100 of 120"
+    );
     assert!(root
         .query_selector("[data-testid=timer-row][data-timer=t050]")
         .unwrap()
         .is_some());
     click(&root, "#hc-timers-last").await;
-    assert_eq!(text(&root, "[data-testid=timers-count]"), "rows 101–120 of 120");
+    assert_eq!(
+        text(&root, "[data-testid=timers-count]"),
+        "rows 101–120 of 120"
+    );
     // Choosing a timeout on the wheel's todo list (it shows the first 40) opens its page.
     click(&root, "[data-testid=todo] li:last-child button").await;
-    assert_eq!(text(&root, "[data-testid=timers-count]"), "rows 1–50 of 120");
     assert_eq!(
-        attr(&root, "[data-testid=timer-row][data-timer=t039]", "aria-selected"),
+        text(&root, "[data-testid=timers-count]"),
+        "rows 1–50 of 120"
+    );
+    assert_eq!(
+        attr(
+            &root,
+            "[data-testid=timer-row][data-timer=t039]",
+            "aria-selected"
+        ),
         "true"
     );
 }

@@ -946,20 +946,15 @@ impl State {
 
     /// What the latest tick's cascades moved: each timeout that softclock took off
     /// `timeout_todo` after its higher-wheel bucket was spliced there, and put into a lower
-    /// bucket. (One that was due ran instead and is not a move.)
+    /// bucket. (One that was due ran instead and is not a move.) A re-bucketed timeout that
+    /// comes from a bucket of wheel 1 or higher can only have been cascaded (anything put on
+    /// the todo list otherwise comes from the todo list), so this holds even when the cascade's
+    /// own event has left the [`LAST_CAP`] window of a big cascade.
     pub fn cascade_moves(&self) -> Vec<CascadeMove> {
         let now = self.kernel().clock.ticks;
-        let tick: Vec<&Event> = self.revealed().iter().filter(|e| e.tick == now).collect();
-        let cascaded: Vec<(u8, u8)> = tick
+        self.revealed()
             .iter()
-            .filter_map(|e| match &e.kind {
-                EventKind::Timeout(TimeoutEvent::Cascade { wheel, bucket, .. }) => {
-                    Some((*wheel, *bucket))
-                }
-                _ => None,
-            })
-            .collect();
-        tick.iter()
+            .filter(|e| e.tick == now)
             .filter_map(|e| match &e.kind {
                 EventKind::Timeout(TimeoutEvent::Rebucketed {
                     name,
@@ -967,7 +962,7 @@ impl State {
                     wheel: to_wheel,
                     bucket: to_bucket,
                     ..
-                }) if cascaded.contains(&(*wheel, *bucket)) => Some(CascadeMove {
+                }) if *wheel >= 1 => Some(CascadeMove {
                     name: name.to_string(),
                     from: (*wheel as usize, *bucket as usize),
                     to: (*to_wheel as usize, *to_bucket as usize),
@@ -1052,5 +1047,32 @@ mod tests {
         assert_eq!(s.kernel().clock.ticks, 256);
         assert_eq!(s.spliced(), vec![(1, 1)]);
         assert_eq!(s.kernel().to.bucket(0, 44), vec!["t3"]);
+        assert_eq!(
+            s.cascade_moves(),
+            vec![CascadeMove {
+                name: "t3".into(),
+                from: (1, 1),
+                to: (0, 44)
+            }]
+        );
+        assert!(s.reduce(Action::Hardclock).cascade_moves().is_empty());
+    }
+
+    #[test]
+    fn a_cascade_bigger_than_the_event_window_still_shows_its_latest_moves() {
+        let mut src = String::new();
+        for i in 0..200 {
+            src.push_str(&format!(
+                "timeout_set(&t{i}, f, NULL); timeout_add(&t{i}, {})\n",
+                300 + i % 200
+            ));
+        }
+        let s = State::default()
+            .reduce(Action::LoadScenario(src))
+            .reduce(Action::RunScript)
+            .reduce(Action::RunTicks(256));
+        let moves = s.cascade_moves();
+        assert_eq!(moves.len(), LAST_CAP, "only the window's worth");
+        assert!(moves.iter().all(|m| m.from == (1, 1) && m.to.0 == 0));
     }
 }

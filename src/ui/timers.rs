@@ -114,63 +114,65 @@ pub fn timers(props: &TimersProps) -> Html {
         let rows = kept.borrow().1.clone();
         return page_view(props, &s, first, total, rows);
     }
-    let mut rows: Vec<Row> = k
-        .to
-        .iter()
-        .skip(first)
-        .take(TIMER_ROWS)
-        .map(|v| {
-            let t = v.timeout;
-            let queued = t.to_flags & TIMEOUT_ONQUEUE != 0;
-            Row {
-                name: t.name.to_string(),
-                api: "timeout",
-                call: format!("{}({})", t.to_func, t.to_arg),
-                flags: flag_names(t.to_flags as u32, &to_flags),
-                deadline: t.to_time,
-                to_go: queued.then(|| t.to_time as i64 - ticks),
-                place: v.place.to_string(),
-            }
-        })
-        .collect();
+    let mut rows: Vec<Row> =
+        k.to.iter()
+            .skip(first)
+            .take(TIMER_ROWS)
+            .map(|v| {
+                let t = v.timeout;
+                let queued = t.to_flags & TIMEOUT_ONQUEUE != 0;
+                Row {
+                    name: t.name.to_string(),
+                    api: "timeout",
+                    call: format!("{}({})", t.to_func, t.to_arg),
+                    flags: flag_names(t.to_flags as u32, &to_flags),
+                    deadline: t.to_time,
+                    to_go: queued.then(|| t.to_time as i64 - ticks),
+                    place: v.place.to_string(),
+                }
+            })
+            .collect();
     let size = k.co.callwheelsize();
     let callouts_from = first.saturating_sub(timeouts);
     let room = TIMER_ROWS - rows.len();
-    rows.extend(
-        k.co.callout_ids()
-            .skip(callouts_from)
-            .take(room)
-            .map(|id| {
-                let c = k.co.callout_view(id);
-                let pending = c.flags & CALLOUT_PENDING != 0;
-                Row {
-                    name: callout_label(k, id),
-                    api: "callout",
-                    call: format!("{}({})", c.func.as_deref().unwrap_or("-"), c.arg),
-                    flags: flag_names(c.flags, &c_flags),
-                    deadline: c.c_time,
-                    to_go: pending.then(|| c.c_time as i64 - ticks),
-                    place: if c.serviced {
-                        "running (curr_callout)".into()
-                    } else if pending {
-                        format!("callwheel bucket {} of {size}", c.bucket)
-                    } else {
-                        "not on the callwheel".into()
-                    },
-                }
-            }),
-    );
+    rows.extend(k.co.callout_ids().skip(callouts_from).take(room).map(|id| {
+        let c = k.co.callout_view(id);
+        let pending = c.flags & CALLOUT_PENDING != 0;
+        Row {
+            name: callout_label(k, id),
+            api: "callout",
+            call: format!("{}({})", c.func.as_deref().unwrap_or("-"), c.arg),
+            flags: flag_names(c.flags, &c_flags),
+            deadline: c.c_time,
+            to_go: pending.then(|| c.c_time as i64 - ticks),
+            place: if c.serviced {
+                "running (curr_callout)".into()
+            } else if pending {
+                format!("callwheel bucket {} of {size}", c.bucket)
+            } else {
+                "not on the callwheel".into()
+            },
+        }
+    }));
     let rows = Rc::new(rows);
     *kept.borrow_mut() = (now, rows.clone(), first);
     page_view(props, &s, first, total, rows)
 }
 
 /// The panel around a page of rows: the count, the pager and the table.
-fn page_view(props: &TimersProps, s: &State, first: usize, total: usize, rows: Rc<Vec<Row>>) -> Html {
+fn page_view(
+    props: &TimersProps,
+    s: &State,
+    first: usize,
+    total: usize,
+    rows: Rc<Vec<Row>>,
+) -> Html {
     let selected = s.selected.clone();
     let last = first + rows.len();
     let pager = |to: usize, label: &'static str, disabled: bool, id: &'static str| {
-        let onclick = props.on_action.reform(move |_: MouseEvent| Action::TimerPage(to));
+        let onclick = props
+            .on_action
+            .reform(move |_: MouseEvent| Action::TimerPage(to));
         html! { <button type="button" {id} {onclick} {disabled}>{ label }</button> }
     };
     html! {

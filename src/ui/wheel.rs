@@ -22,7 +22,7 @@ use std::sync::OnceLock;
 use yew::prelude::*;
 
 use super::app::Shared;
-use super::state::{Action, CascadeMove};
+use super::state::{Action, CascadeMove, LAST_CAP};
 use crate::kernel::openbsd::{wheel_position, Place, WHEELCOUNT, WHEELSIZE};
 
 #[derive(Properties, PartialEq)]
@@ -279,7 +279,11 @@ fn side(p: &SideProps) -> Html {
                 }
                 if !p.moves.is_empty() {
                     <p class="hc-cascade-text" data-testid="cascade-text">
-                        { format!("cascade: {} moved through timeout_todo: ", p.moves.len()) }
+                        { if p.moves.len() < LAST_CAP {
+                            format!("cascade: {} moved through timeout_todo: ", p.moves.len())
+                        } else {
+                            format!("cascade: the latest {} of its moves through timeout_todo: ", p.moves.len())
+                        } }
                         { p.moves.iter().take(6).map(|m| format!("{} wheel {} bucket {:#04x} → wheel {} bucket {:#04x}", m.name, m.from.0, m.from.1, m.to.0, m.to.1)).collect::<Vec<_>>().join("; ") }
                         { if p.moves.len() > 6 { "; …" } else { "" } }
                     </p>
@@ -342,7 +346,11 @@ pub fn wheel(props: &WheelProps) -> Html {
         for (b, &n) in counts.iter().enumerate() {
             if n > 0 && table.len() < TABLE_BUCKETS {
                 let names = to.bucket(w, b);
-                let first = names.iter().take(TABLE_NAMES).map(|n| n.to_string()).collect();
+                let first = names
+                    .iter()
+                    .take(TABLE_NAMES)
+                    .map(|n| n.to_string())
+                    .collect();
                 table.push((w, b, n as usize, first));
             }
         }
@@ -373,7 +381,11 @@ pub fn wheel(props: &WheelProps) -> Html {
     });
     let all_todo = to.todo();
     let todo_len = all_todo.len();
-    let todo: Vec<String> = all_todo.iter().take(TODO_SHOWN).map(|n| n.to_string()).collect();
+    let todo: Vec<String> = all_todo
+        .iter()
+        .take(TODO_SHOWN)
+        .map(|n| n.to_string())
+        .collect();
     html! {
         <section class="hc-panel hc-wheel" aria-labelledby="hc-wheel-h">
             <h2 id="hc-wheel-h">{ "OpenBSD timeout wheel (4 × 256 buckets)" }</h2>
