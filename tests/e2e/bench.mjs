@@ -15,8 +15,8 @@ const seconds = Number(process.argv[4] || 5);
 const cases = (process.argv[5] || "openbsd,freebsd").split(",");
 
 /**
- * 10,000 pending callouts within the script limits (5,000 statements, 64 KiB, 1,000 named
- * objects): 625 legacy timeout(9) calls, each handler level schedules two of the next, so every
+ * 10,000 pending callouts from a short script (it opens by a link): 625 legacy timeout(9)
+ * calls, each handler level schedules two of the next, so every
  * call becomes 16 leaves; a leaf re-arms itself every 1,000 ticks. The start delays are spread
  * over 1,000 ticks, so about 10 leaves fire on every tick once the tree has grown (tick ~1010).
  */
