@@ -6,7 +6,8 @@
 //! Step back is exact because the state is a pure function of the scenario and the *tape*: the
 //! list of steps taken since it was loaded (a statement, a run of hardclocks, a console line).
 //! Going back `k` steps replays the tape from the nearest [`Snapshot`] (one is kept every
-//! [`SNAPSHOT_EVERY`] steps, thinned out as the run grows so memory stays bounded). One
+//! [`SNAPSHOT_EVERY`] steps, and at least one step per timer apart so that a big kernel is not
+//! copied every few frames; thinned out as the run grows so memory stays bounded). One
 //! *step* is one statement, one console line or one hardclock.
 //!
 //! A *micro-step* runs a whole step on the machine but reveals its events one at a time: the
