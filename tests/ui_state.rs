@@ -55,6 +55,7 @@ fn action() -> impl Strategy<Value = Action> {
         3 => (0..LINES.len()).prop_map(|i| Action::Console(LINES[i].to_string())),
         1 => ".{0,20}".prop_map(Action::Console),
         1 => "[a-z0-9]{0,4}".prop_map(Action::Select),
+        1 => any::<usize>().prop_map(Action::TimerPage),
         1 => Just(Action::ToggleHelp),
     ]
 }
@@ -85,6 +86,15 @@ proptest! {
             s = s.reduce(a.clone());
             prop_assert!(s.speed == 1 || s.speed == 10 || s.speed == 100 || s.speed == 1000);
             prop_assert!(s.machine.last.len() <= hardclock::ui::state::LAST_CAP);
+            // What the views derive from the state: the table's page stays inside the table,
+            // and every cascade move starts on wheel 1 or higher. (It usually lands lower, but
+            // a timeout re-added later in place may land on the same wheel again.)
+            let first = s.timer_page_start();
+            prop_assert!(first == 0 || first < s.timer_count());
+            prop_assert_eq!(first % hardclock::ui::state::TIMER_ROWS, 0);
+            for m in s.cascade_moves() {
+                prop_assert!(m.from.0 >= 1 && m.to.0 < 4, "{:?}", m);
+            }
             if one_step(&a) && s.steps == before.steps + 1 {
                 let back = s.reduce(Action::StepBack);
                 prop_assert_eq!(back.steps, before.steps);

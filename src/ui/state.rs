@@ -946,7 +946,7 @@ impl State {
     }
 
     /// What the latest tick's cascades moved: each timeout that softclock took off
-    /// `timeout_todo` after its higher-wheel bucket was spliced there, and put into a lower
+    /// `timeout_todo` after its higher-wheel bucket was spliced there, and put into another
     /// bucket. (One that was due ran instead and is not a move.) A re-bucketed timeout that
     /// comes from a bucket of wheel 1 or higher can only have been cascaded (anything put on
     /// the todo list otherwise comes from the todo list), so this holds even when the cascade's
@@ -992,8 +992,9 @@ impl State {
     }
 }
 
-/// One timeout moved down by a cascade (see [`State::cascade_moves`]): (wheel, bucket) it was
-/// spliced out of, and the one softclock put it into.
+/// One timeout moved by a cascade (see [`State::cascade_moves`]): (wheel, bucket) it was
+/// spliced out of, and the one softclock put it into (lower, unless it was re-added later in
+/// place and still has a long way to go).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CascadeMove {
     pub name: String,
