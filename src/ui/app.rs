@@ -82,11 +82,22 @@ fn location_hash() -> String {
         .unwrap_or_default()
 }
 
-/// Writes the hash without adding a history entry; a browser that refuses is ignored.
+/// Writes the hash (an empty one removes it) without adding a history entry; a browser that
+/// refuses is ignored.
 fn write_hash(h: &str) {
     let Some(w) = web_sys::window() else { return };
+    let url = if h.is_empty() {
+        let l = w.location();
+        format!(
+            "{}{}",
+            l.pathname().unwrap_or_default(),
+            l.search().unwrap_or_default()
+        )
+    } else {
+        format!("#{h}")
+    };
     if let Ok(hist) = w.history() {
-        let _ = hist.replace_state_with_url(&JsValue::NULL, "", Some(&format!("#{h}")));
+        let _ = hist.replace_state_with_url(&JsValue::NULL, "", Some(&url));
     }
 }
 
@@ -128,7 +139,7 @@ pub fn app() -> Html {
     }
     // While playing the hash would change (and a long scenario be encoded) on every advance:
     // it is written when play stops.
-    use_effect_with((!state.playing).then(|| state.to_hash()), |h| {
+    use_effect_with((!state.playing).then(|| state.link()), |h| {
         if let Some(h) = h {
             write_hash(h)
         }

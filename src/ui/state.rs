@@ -429,6 +429,16 @@ impl State {
         }
     }
 
+    /// The hash the page writes into its address: [`State::to_hash`], or nothing for a
+    /// scenario longer than [`hash::MAX_LINKED_SCENARIO`].
+    pub fn link(&self) -> String {
+        if self.preset().is_none() && self.scenario.src.len() > hash::MAX_LINKED_SCENARIO {
+            String::new()
+        } else {
+            self.to_hash()
+        }
+    }
+
     /// The preset loaded, when the scenario is one unchanged.
     pub fn preset(&self) -> Option<&'static presets::Preset> {
         preset_with_source(&self.scenario.src)
@@ -1058,6 +1068,18 @@ mod tests {
             }]
         );
         assert!(s.reduce(Action::Hardclock).cascade_moves().is_empty());
+        assert_eq!(s.link(), s.to_hash());
+    }
+
+    #[test]
+    fn a_scenario_too_long_for_a_link_is_not_written_into_the_address() {
+        let long = "hardclock(1)\n".repeat(hash::MAX_LINKED_SCENARIO / 13 + 1);
+        let s = State::default()
+            .reduce(Action::LoadScenario(long))
+            .reduce(Action::StepStatement);
+        assert!(s.error.is_none());
+        assert_eq!(s.link(), "");
+        assert!(s.to_hash().starts_with("s=hardclock(1)"));
     }
 
     #[test]
