@@ -442,3 +442,23 @@ async fn the_timer_table_shows_a_page_with_the_count_and_pages_on() {
         "true"
     );
 }
+
+#[wasm_bindgen_test]
+async fn while_playing_the_live_region_holds_one_sentence_and_the_log_waits() {
+    let root = mount().await;
+    click(&root, "#hc-hardclock").await;
+    assert_eq!(
+        text(&root, "[data-testid=narration]").trim(),
+        "hardclock(): ticks is now 1."
+    );
+    click(&root, "#hc-play").await;
+    let n = el(&root, "[data-testid=narration]");
+    assert_eq!(n.get_attribute("data-playing").as_deref(), Some("true"));
+    assert_eq!(n.query_selector_all("p").unwrap().length(), 1);
+    assert!(text(&root, "[data-testid=narration]").starts_with("Playing at 10 ticks/s; at tick"));
+    assert!(text(&root, ".hc-log summary").contains("shown when paused"));
+    click(&root, "#hc-play").await;
+    let n = el(&root, "[data-testid=narration]");
+    assert_eq!(n.get_attribute("data-playing").as_deref(), Some("false"));
+    assert!(text(&root, ".hc-log summary").starts_with("Event log (last"));
+}
