@@ -2,6 +2,7 @@
 //! Whole scenarios through `script::run`, checked through the traces a student or tool sees.
 
 use hardclock::kernel::Value;
+use hardclock::script::limits::MAX_SCRIPT_BYTES;
 use hardclock::script::{run, trace, Outcome, Scenario};
 
 fn json(src: &str) -> Vec<String> {
@@ -128,9 +129,10 @@ fn limits_are_errors_at_the_offending_place() {
         r.outcome
     );
 
-    let long = format!("hardclock(1)\n{}", "#".repeat(70_000));
+    let long = format!("hardclock(1)\n{}", "#".repeat(MAX_SCRIPT_BYTES));
+    let size = format!("{MAX_SCRIPT_BYTES} bytes");
     assert!(
-        matches!(&run(&long).outcome, Outcome::Error(e) if e.line == 2 && e.msg.contains("65536 bytes"))
+        matches!(&run(&long).outcome, Outcome::Error(e) if e.line == 2 && e.msg.contains(&size))
     );
 
     // Five full statements are the whole run's budget; the sixth is refused before it runs.

@@ -2,8 +2,10 @@
 //! lines are the ones the kernel runs for that event.
 #![cfg(not(target_arch = "wasm32"))]
 
+use hardclock::kernel::route::RouteEvent;
+use hardclock::kernel::EventKind;
 use hardclock::script::presets;
-use hardclock::ui::pseudocode::{latest, locate, Routine};
+use hardclock::ui::pseudocode::{latest, locate, locate_in, Routine};
 use hardclock::ui::state::{Action, Milestone, State};
 
 fn line(r: Routine, l: usize) -> &'static str {
@@ -15,8 +17,9 @@ fn every_placed_event_of_every_preset_points_at_an_existing_line() {
     let mut placed = 0;
     for p in presets::all() {
         let s = State::from_hash(&format!("#p={}", p.name)).reduce(Action::RunScript);
-        for e in &s.machine.log {
-            if let Some((r, l)) = locate(e) {
+        let log = &s.machine.log;
+        for i in 0..log.len() {
+            if let Some((r, l)) = locate_in(log, i) {
                 assert!(l < r.lines().len(), "{}: {r:?} line {l}", p.name);
                 placed += 1;
             }
@@ -80,4 +83,121 @@ fn timeout_add_lines_follow_the_three_cases() {
     assert!(lines[0].contains("append to to timeout_todo"), "{lines:?}");
     assert!(lines[1].contains("move to"), "{lines:?}");
     assert!(lines[2].contains("left where it is"), "{lines:?}");
+}
+
+/// Every (routine, line) the events of a preset's whole run are placed on.
+fn placed(name: &str, ticks: u64) -> Vec<(Routine, &'static str)> {
+    let s = State::from_hash(&format!("#p={name}"))
+        .reduce(Action::RunScript)
+        .reduce(Action::RunTicks(ticks));
+    // The log keeps the newest events; these presets are short enough for all of them.
+    let log = &s.machine.log;
+    (0..log.len())
+        .filter_map(|i| locate_in(log, i))
+        .map(|(r, l)| (r, r.lines()[l]))
+        .collect()
+}
+
+#[test]
+fn the_callwheel_scan_skips_later_laps_and_runs_what_is_due() {
+    let lines = placed("callwheel-laps", 0);
+    let fb: Vec<&str> = lines
+        .iter()
+        .filter(|(r, _)| *r == Routine::CallwheelSoftclock)
+        .map(|(_, l)| *l)
+        .collect();
+    assert!(
+        fb.iter().any(|l| l.contains("callwheel[curticks")),
+        "{fb:?}"
+    );
+    assert!(fb.iter().any(|l| l.contains("later lap")), "{fb:?}");
+    assert!(fb.iter().any(|l| l.contains("c_func(c_arg)")), "{fb:?}");
+    // The skip comes before the run: the long callout is skipped on earlier laps.
+    let skip = fb.iter().position(|l| l.contains("later lap")).unwrap();
+    let run = fb
+        .iter()
+        .rposition(|l| l.contains("c_func(c_arg)"))
+        .unwrap();
+    assert!(skip < run, "{fb:?}");
+}
+
+#[test]
+fn a_legacy_timeout_off_calltodo_is_not_placed_on_the_callwheel() {
+    // calltodo-lifo runs 4.4BSD timeout() handlers off the delta list, not the callwheel.
+    let s = State::from_hash("#p=calltodo-lifo").reduce(Action::RunScript);
+    let log = &s.machine.log;
+    let fires: Vec<usize> = (0..log.len())
+        .filter(|&i| matches!(log[i].kind, EventKind::Fire { .. }))
+        .collect();
+    assert!(!fires.is_empty());
+    for i in fires {
+        let came_off_todo = log[..i].iter().rev().find_map(|e| match &e.kind {
+            EventKind::Callout(hardclock::kernel::freebsd::CalloutEvent::TodoDue { .. }) => {
+                Some(true)
+            }
+            EventKind::Fire { .. } => Some(false),
+            _ => None,
+        });
+        if came_off_todo == Some(true) {
+            assert_eq!(locate_in(log, i), None, "{}", log[i].narrate());
+        }
+    }
+}
+
+#[test]
+fn a_pooled_callout_freed_by_softclock_is_placed_but_one_untimeout_freed_is_not() {
+    let src =
+        "h = timeout(f, NULL, 5)\ng = timeout(f, NULL, 9)\nuntimeout(f, NULL, g)\nhardclock(6)\n";
+    let s = State::default()
+        .reduce(Action::LoadScenario(src.into()))
+        .reduce(Action::RunScript);
+    let log = &s.machine.log;
+    let freed: Vec<Option<(Routine, usize)>> = (0..log.len())
+        .filter(|&i| {
+            matches!(
+                log[i].kind,
+                EventKind::Callout(hardclock::kernel::freebsd::CalloutEvent::Freed { .. })
+            )
+        })
+        .map(|i| locate_in(log, i))
+        .collect();
+    assert_eq!(freed.len(), 2, "{freed:?}");
+    assert_eq!(freed[0], None, "untimeout's free is not softclock's");
+    let (r, l) = freed[1].expect("softclock's free is placed");
+    assert_eq!(r, Routine::CallwheelSoftclock);
+    assert!(r.lines()[l].contains("callfree"), "{}", r.lines()[l]);
+}
+
+#[test]
+fn rn_match_lines_follow_the_walk_down_the_compare_and_the_backtrack() {
+    // 10.3.0.1 descends to 10.1.0.0/16, differs at bit 14 and finds 10/8 backtracking.
+    let src = "route_add(10.0.0.0/8, 192.168.1.1)\nroute_add(10.1.0.0/16, 192.168.1.2)\nrt = rtalloc1(10.3.0.1, 0, 0)\nr2 = rtalloc1(10.1.2.3, 0, 0)\nr3 = rtalloc1(11.0.0.1, 0, 0)\n";
+    let s = State::default()
+        .reduce(Action::LoadScenario(src.into()))
+        .reduce(Action::StepStatement)
+        .reduce(Action::StepStatement);
+    let mut found = Vec::new();
+    let mut s = s;
+    for _ in 0..3 {
+        s = s.reduce(Action::StepStatement);
+        let (e, r, l) = latest(&s.machine.last).expect("the lookup is placed");
+        assert!(matches!(
+            e.kind,
+            EventKind::Route(RouteEvent::Lookup { .. })
+        ));
+        assert_eq!(r, Routine::RnMatch, "{}", e.narrate());
+        found.push(r.lines()[l]);
+    }
+    assert!(
+        found[0].contains("m->rm_leaf"),
+        "backtrack to the /8: {found:?}"
+    );
+    assert!(
+        found[1].contains("they are equal"),
+        "an exact hit on the /16: {found:?}"
+    );
+    assert!(
+        found[2].contains("return NULL"),
+        "no route for 11/8: {found:?}"
+    );
 }

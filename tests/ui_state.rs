@@ -55,6 +55,7 @@ fn action() -> impl Strategy<Value = Action> {
         3 => (0..LINES.len()).prop_map(|i| Action::Console(LINES[i].to_string())),
         1 => ".{0,20}".prop_map(Action::Console),
         1 => "[a-z0-9]{0,4}".prop_map(Action::Select),
+        1 => any::<usize>().prop_map(Action::TimerPage),
         1 => Just(Action::ToggleHelp),
     ]
 }
@@ -85,6 +86,15 @@ proptest! {
             s = s.reduce(a.clone());
             prop_assert!(s.speed == 1 || s.speed == 10 || s.speed == 100 || s.speed == 1000);
             prop_assert!(s.machine.last.len() <= hardclock::ui::state::LAST_CAP);
+            // What the views derive from the state: the table's page stays inside the table,
+            // and every cascade move starts on wheel 1 or higher. (It usually lands lower, but
+            // a timeout re-added later in place may land on the same wheel again.)
+            let first = s.timer_page_start();
+            prop_assert!(first == 0 || first < s.timer_count());
+            prop_assert_eq!(first % hardclock::ui::state::TIMER_ROWS, 0);
+            for m in s.cascade_moves() {
+                prop_assert!(m.from.0 >= 1 && m.to.0 < 4, "{:?}", m);
+            }
             if one_step(&a) && s.steps == before.steps + 1 {
                 let back = s.reduce(Action::StepBack);
                 prop_assert_eq!(back.steps, before.steps);
@@ -141,6 +151,48 @@ fn step_back_across_many_snapshots_matches_a_fresh_run() {
         .reduce(Action::RunScript)
         .reduce(Action::RunTicks(1000));
     assert_eq!(fingerprint(&jumped), fingerprint(&want));
+}
+
+#[test]
+fn a_big_kernel_is_copied_less_often_and_step_back_stays_exact() {
+    // 600 timeouts, each re-armed by one handler per group of 10: snapshots are spaced by the
+    // kernel's size (600 steps here), and a statement error rewinds from the tape.
+    let mut src = String::new();
+    for g in 0..60 {
+        let ts: Vec<String> = (0..10).map(|j| format!("&t{}", g * 10 + j)).collect();
+        let adds: Vec<String> = ts
+            .iter()
+            .map(|t| format!("timeout_add({t}, 300)"))
+            .collect();
+        src.push_str(&format!("handler g{g} {{ {} }}\n", adds.join("; ")));
+        for (j, t) in ts.iter().enumerate() {
+            let f = if j == 9 { format!("g{g}") } else { "f".into() };
+            src.push_str(&format!(
+                "timeout_set({t}, {f}, NULL); timeout_add({t}, {})\n",
+                g + 1
+            ));
+        }
+    }
+    let start = State::default()
+        .reduce(Action::LoadScenario(src.clone()))
+        .reduce(Action::RunScript);
+    assert!(start.error.is_none(), "{:?}", start.error);
+    let mut s = start.clone();
+    for _ in 0..40 {
+        s = s.reduce(Action::RunTicks(50));
+    }
+    let want = start.reduce(Action::RunTicks(40 * 50 - 1));
+    assert_eq!(fingerprint(&s.reduce(Action::StepBack)), fingerprint(&want));
+    // A statement that fails at run time leaves the machine as the statement found it (it is
+    // rewound from the tape, not from a copy taken before every statement).
+    let good = format!("{src}x = 2000000\n");
+    let bad = State::default().reduce(Action::LoadScenario(format!("{good}hardclock(x)\n")));
+    let ran = bad.reduce(Action::RunScript);
+    assert!(ran.error.is_some());
+    let want = State::default()
+        .reduce(Action::LoadScenario(good))
+        .reduce(Action::RunScript);
+    assert_eq!(fingerprint(&ran), fingerprint(&want));
 }
 
 #[test]

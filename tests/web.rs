@@ -356,3 +356,109 @@ async fn micro_step_reveals_one_event_at_a_time_then_runs_the_next_statement() {
         .unwrap()
         .is_none());
 }
+
+#[wasm_bindgen_test]
+async fn a_cascade_draws_each_moved_timeout_from_its_higher_bucket_through_todo_to_a_lower_one() {
+    let root = mount_with_hash("#p=cascade-256").await;
+    assert!(root
+        .query_selector("[data-testid=cascade]")
+        .unwrap()
+        .is_none());
+    click(&root, "[data-milestone=cascade]").await;
+    assert_eq!(text(&root, "[data-testid=ticks]"), "256");
+    // Wheel 1 bucket 1 held three timeouts: t256 was due and ran, t300 and t400 moved down.
+    let layer = el(&root, "[data-testid=cascade]");
+    assert_eq!(layer.get_attribute("data-moves").as_deref(), Some("2"));
+    let moves = root.query_selector_all(".hc-move").unwrap();
+    assert_eq!(moves.length(), 2);
+    assert_eq!(attr(&root, ".hc-move[data-name=t300]", "data-from"), "1:1");
+    assert_eq!(attr(&root, ".hc-move[data-name=t300]", "data-to"), "0:44");
+    assert_eq!(attr(&root, ".hc-move[data-name=t400]", "data-to"), "0:144");
+    // Each move has its arrow (which stays under reduced motion) and its moving dot.
+    assert!(attr(&root, ".hc-move[data-name=t300] .hc-move-arrow", "d").starts_with('M'));
+    assert!(root
+        .query_selector(".hc-move[data-name=t300] circle.hc-mover")
+        .unwrap()
+        .is_some());
+    // The arrow passes through timeout_todo, drawn in the middle of the wheel.
+    assert_eq!(text(&root, "[data-testid=cascade] .hc-todo-label"), "todo");
+    let said = text(&root, "[data-testid=cascade-text]");
+    assert!(
+        said.contains("t300 wheel 1 bucket 0x01 → wheel 0 bucket 0x2c"),
+        "{said}"
+    );
+    // The next tick has no cascade: the layer goes away.
+    click(&root, "#hc-hardclock").await;
+    assert!(root
+        .query_selector("[data-testid=cascade]")
+        .unwrap()
+        .is_none());
+}
+
+#[wasm_bindgen_test]
+async fn the_timer_table_shows_a_page_with_the_count_and_pages_on() {
+    let root = mount().await;
+    let mut src = String::new();
+    for i in 0..120 {
+        src.push_str(&format!(
+            "timeout_set(&t{i:03}, f, NULL); timeout_add(&t{i:03}, {})\n",
+            i + 1
+        ));
+    }
+    load(&root, &src).await;
+    click(&root, "#hc-run-script").await;
+    let rows = root.query_selector_all("[data-testid=timer-row]").unwrap();
+    assert_eq!(rows.length(), 50);
+    assert_eq!(
+        text(&root, "[data-testid=timers-count]"),
+        "rows 1–50 of 120"
+    );
+    click(&root, "#hc-timers-next").await;
+    assert_eq!(
+        text(&root, "[data-testid=timers-count]"),
+        "rows 51–100 of 120"
+    );
+    assert!(root
+        .query_selector("[data-testid=timer-row][data-timer=t050]")
+        .unwrap()
+        .is_some());
+    click(&root, "#hc-timers-last").await;
+    assert_eq!(
+        text(&root, "[data-testid=timers-count]"),
+        "rows 101–120 of 120"
+    );
+    // Choosing a timeout on the wheel's todo list (it shows the first 40) opens its page.
+    click(&root, "[data-testid=todo] li:last-child button").await;
+    assert_eq!(
+        text(&root, "[data-testid=timers-count]"),
+        "rows 1–50 of 120"
+    );
+    assert_eq!(
+        attr(
+            &root,
+            "[data-testid=timer-row][data-timer=t039]",
+            "aria-selected"
+        ),
+        "true"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn while_playing_the_live_region_holds_one_sentence_and_the_log_waits() {
+    let root = mount().await;
+    click(&root, "#hc-hardclock").await;
+    assert_eq!(
+        text(&root, "[data-testid=narration]").trim(),
+        "hardclock(): ticks is now 1."
+    );
+    click(&root, "#hc-play").await;
+    let n = el(&root, "[data-testid=narration]");
+    assert_eq!(n.get_attribute("data-playing").as_deref(), Some("true"));
+    assert_eq!(n.query_selector_all("p").unwrap().length(), 1);
+    assert!(text(&root, "[data-testid=narration]").starts_with("Playing at 10 ticks/s; at tick"));
+    assert!(text(&root, ".hc-log summary").contains("shown when paused"));
+    click(&root, "#hc-play").await;
+    let n = el(&root, "[data-testid=narration]");
+    assert_eq!(n.get_attribute("data-playing").as_deref(), Some("false"));
+    assert!(text(&root, ".hc-log summary").starts_with("Event log (last"));
+}

@@ -540,7 +540,9 @@ mod tests {
         let e = err(&line.repeat(n));
         assert_eq!(e.line as usize, MAX_SCRIPT_BYTES / line.len() + 1);
         assert!(
-            e.msg.starts_with("the script is longer than 65536 bytes"),
+            e.msg.starts_with(&format!(
+                "the script is longer than {MAX_SCRIPT_BYTES} bytes"
+            )),
             "{}",
             e.msg
         );

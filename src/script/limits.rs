@@ -5,12 +5,16 @@
 //!
 //! [`ScriptError`]: super::error::ScriptError
 
-/// Longest script, in bytes (64 KiB). The longest preset is a few hundred bytes; a URL hash
-/// past this size is not a scenario anyone typed.
-pub const MAX_SCRIPT_BYTES: usize = 64 * 1024;
+/// Longest script, in bytes (1 MiB). The longest preset is a few hundred bytes; the largest
+/// scenario we mean to run is the browser benchmark's 10,000 named timeouts (about 520 KB,
+/// two statements each). Everything downstream is linear in the text (lexing, parsing,
+/// checking, and running, which never copies the kernel per statement), so a hostile hash at
+/// this size costs well under a second, not a frozen tab.
+pub const MAX_SCRIPT_BYTES: usize = 1024 * 1024;
 
-/// Most statements in one script, handler bodies included.
-pub const MAX_STATEMENTS: usize = 5_000;
+/// Most statements in one script, handler bodies included: room for [`MAX_OBJECTS`] timeouts
+/// that are each set and added (two statements).
+pub const MAX_STATEMENTS: usize = 2 * MAX_OBJECTS;
 
 /// Most ticks one `hardclock(n)` may advance: 1,000,000 ticks is 2.8 simulated hours at
 /// `hz = 100` and 16 minutes at `hz = 1000`, more than any rt_timer queue of the presets needs
@@ -43,8 +47,10 @@ pub const MAX_FLAGS: usize = 32;
 /// contain handlers, so the depth is 1 and the parser needs no recursion.
 pub const MAX_NESTING: usize = 1;
 
-/// Most distinct kernel objects (`&name`) one script may mention.
-pub const MAX_OBJECTS: usize = 1_000;
+/// Most distinct kernel objects (`&name`) one script may mention. The scale target is
+/// 10,000 pending timeouts on the wheel view; a `struct timeout` costs a few hundred bytes of
+/// kernel state (name, function, list links), so 16,384 of them stay a few MB per snapshot.
+pub const MAX_OBJECTS: usize = 16_384;
 
 /// Most script variables alive in one kernel (`x = ...` for a name that is not a kernel variable).
 pub const MAX_VARIABLES: usize = 1_000;

@@ -3,6 +3,7 @@
 //! it is the compact widget of [`super::widget`] instead, which touches neither the hash nor
 //! any storage (several widgets share one page).
 
+use std::cell::{Ref, RefCell};
 use std::rc::Rc;
 
 use gloo_timers::callback::Interval;
@@ -27,34 +28,33 @@ use super::timers::Timers;
 use super::wheel::Wheel;
 use super::widget::Widget;
 
-/// The state as the views receive it: cheap to clone, equal only to itself (so a view
-/// re-renders exactly when the reducer produced a new state).
+/// The state as the views receive it: one cell that the reducer changes in place (copying a
+/// kernel of 10,000 timers on every play advance would take most of a frame), and a version
+/// that grows with every action, so a view's props are equal only within one version. Views
+/// read it with [`Shared::get`] while they render; the reducer only writes between renders.
 #[derive(Clone)]
-pub struct Shared(pub Rc<State>);
+pub struct Shared {
+    cell: Rc<RefCell<State>>,
+    version: u64,
+}
 
 impl PartialEq for Shared {
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
+        Rc::ptr_eq(&self.cell, &other.cell) && self.version == other.version
     }
 }
 
-impl std::ops::Deref for Shared {
-    type Target = State;
-    fn deref(&self) -> &State {
-        &self.0
-    }
-}
-
-// The widget (widget.rs) reads and makes the state only through these two, which the
-// in-place `Shared` of the ui4 branch has too.
 impl Shared {
     pub fn new(state: State) -> Shared {
-        Shared(Rc::new(state))
+        Shared {
+            cell: Rc::new(RefCell::new(state)),
+            version: 0,
+        }
     }
 
     /// The state, for reading during a render.
-    pub fn get(&self) -> &State {
-        &self.0
+    pub fn get(&self) -> Ref<'_, State> {
+        self.cell.borrow()
     }
 }
 
@@ -65,7 +65,18 @@ impl Reducible for Model {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        Rc::new(Model(Shared(Rc::new(self.0.reduce(action)))))
+        let shared = &self.0;
+        // Only a dispatch from inside a render could find the state borrowed; none does, and
+        // dropping that action beats a panic.
+        let Ok(mut st) = shared.cell.try_borrow_mut() else {
+            return self;
+        };
+        st.apply(action);
+        drop(st);
+        Rc::new(Model(Shared {
+            cell: Rc::clone(&shared.cell),
+            version: shared.version + 1,
+        }))
     }
 }
 
@@ -75,11 +86,22 @@ fn location_hash() -> String {
         .unwrap_or_default()
 }
 
-/// Writes the hash without adding a history entry; a browser that refuses is ignored.
+/// Writes the hash (an empty one removes it) without adding a history entry; a browser that
+/// refuses is ignored.
 fn write_hash(h: &str) {
     let Some(w) = web_sys::window() else { return };
+    let url = if h.is_empty() {
+        let l = w.location();
+        format!(
+            "{}{}",
+            l.pathname().unwrap_or_default(),
+            l.search().unwrap_or_default()
+        )
+    } else {
+        format!("#{h}")
+    };
     if let Ok(hist) = w.history() {
-        let _ = hist.replace_state_with_url(&JsValue::NULL, "", Some(&format!("#{h}")));
+        let _ = hist.replace_state_with_url(&JsValue::NULL, "", Some(&url));
     }
 }
 
@@ -119,12 +141,13 @@ pub fn app(props: &AppProps) -> Html {
 
 #[function_component(FullApp)]
 fn full_app() -> Html {
-    let model = use_reducer(|| Model(Shared(Rc::new(State::from_hash(&location_hash())))));
-    let state = model.0.clone();
-    let dispatch = {
-        let model = model.dispatcher();
-        Callback::from(move |a: Action| model.dispatch(a))
-    };
+    let model = use_reducer(|| Model(Shared::new(State::from_hash(&location_hash()))));
+    let shared = model.0.clone();
+    let state = shared.get();
+    // One callback for the page's life (the dispatcher never changes), so that memoised views
+    // see equal props.
+    let dispatcher = model.dispatcher();
+    let dispatch = use_callback((), move |a: Action, _| dispatcher.dispatch(a));
 
     {
         let d = model.dispatcher();
@@ -136,7 +159,13 @@ fn full_app() -> Html {
             },
         );
     }
-    use_effect_with(state.to_hash(), |h| write_hash(h));
+    // While playing the hash would change (and a long scenario be encoded) on every advance:
+    // it is written when play stops.
+    use_effect_with((!state.playing).then(|| state.link()), |h| {
+        if let Some(h) = h {
+            write_hash(h)
+        }
+    });
     {
         // A link to another moment on this page (or an edited address) only changes the hash.
         let d = model.dispatcher();
@@ -214,8 +243,8 @@ fn full_app() -> Html {
                 </dl>
                 <p class="hc-next" data-testid="next">{ next }</p>
             </section>
-            <Presets state={state.clone()} on_action={dispatch.clone()} />
-            <Controls state={state.clone()} on_action={dispatch.clone()} />
+            <Presets state={shared.clone()} on_action={dispatch.clone()} />
+            <Controls state={shared.clone()} on_action={dispatch.clone()} />
             if state.help_open {
                 <Help on_action={dispatch.clone()} />
             }
@@ -227,17 +256,17 @@ fn full_app() -> Html {
                     <button type="button" onclick={dispatch.reform(|_| Action::StepBack)}>{ "step back" }</button>
                 </section>
             }
-            <Narration state={state.clone()} />
-            <RoutineView state={state.clone()} />
+            <Narration state={shared.clone()} />
+            <RoutineView state={shared.clone()} />
             <div class="hc-views">
-                <Wheel state={state.clone()} on_action={dispatch.clone()} />
-                <Timers state={state.clone()} on_action={dispatch.clone()} />
-                <Callwheel state={state.clone()} />
-                <RtTimer state={state.clone()} on_action={dispatch.clone()} />
-                <Routes state={state.clone()} on_action={dispatch.clone()} />
-                <Radix state={state.clone()} />
+                <Wheel state={shared.clone()} on_action={dispatch.clone()} />
+                <Timers state={shared.clone()} on_action={dispatch.clone()} />
+                <Callwheel state={shared.clone()} />
+                <RtTimer state={shared.clone()} on_action={dispatch.clone()} />
+                <Routes state={shared.clone()} on_action={dispatch.clone()} />
+                <Radix state={shared.clone()} />
             </div>
-            <Console state={state.clone()} on_action={dispatch} />
+            <Console state={shared.clone()} on_action={dispatch} />
         </main>
     }
 }

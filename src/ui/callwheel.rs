@@ -1,23 +1,34 @@
 //! The FreeBSD callwheel: `callwheelsize` buckets in a ring, one wedge per occupied bucket
 //! (so a large wheel stays cheap to draw), the scan cursor at `softticks`, the entries with
 //! their `c_time` (those of a later lap are marked: softclock skips them), and `callfree`.
+//!
+//! At scale: a wheel of more than [`SECTORS`] buckets is drawn as [`SECTORS`] wedges, each
+//! the sum of its buckets (one element per wedge, never per callout), and the table lists the
+//! next [`TABLE_BUCKETS`] occupied buckets from the scan cursor, [`TABLE_ENTRIES`] entries each.
 
 use std::f64::consts::PI;
 
 use yew::prelude::*;
 
 use super::app::Shared;
-use crate::kernel::freebsd::view::handles;
+use crate::kernel::freebsd::view::{handles, CalloutView};
 
 #[derive(Properties, PartialEq)]
 pub struct CallwheelProps {
     pub state: Shared,
 }
 
+/// Most wedges drawn.
+const SECTORS: u32 = 256;
+/// Buckets listed in the table, and entries per bucket.
+const TABLE_BUCKETS: usize = 32;
+const TABLE_ENTRIES: usize = 8;
+
 fn polar(r: f64, a: f64) -> (f64, f64) {
     (r * a.cos(), r * a.sin())
 }
 
+/// The wedge of bucket `b` on a ring of `size` buckets.
 fn wedge(b: u32, size: u32) -> String {
     let step = 2.0 * PI / size as f64;
     // Very large wheels would give invisible slivers: never draw a wedge under ~1 degree.
@@ -34,12 +45,18 @@ fn wedge(b: u32, size: u32) -> String {
 
 #[function_component(Callwheel)]
 pub fn callwheel(props: &CallwheelProps) -> Html {
-    let k = props.state.kernel();
+    let state = props.state.get();
+    let k = state.kernel();
     let co = &k.co;
-    let occupied = co.occupied_buckets();
     let free = co.free_list();
     let hs = handles(k);
-    if !co.allocated && occupied.is_empty() {
+    let size = co.callwheelsize().max(1);
+    let occupied = if co.allocated {
+        (0..size).filter(|&b| co.bucket_len(b) > 0).count()
+    } else {
+        0
+    };
+    if !co.allocated && occupied == 0 {
         return html! {
             <section class="hc-panel hc-callwheel" aria-labelledby="hc-cw-h">
                 <h2 id="hc-cw-h">{ "FreeBSD callwheel" }</h2>
@@ -47,14 +64,57 @@ pub fn callwheel(props: &CallwheelProps) -> Html {
             </section>
         };
     }
-    let size = co.callwheelsize().max(1);
     let ticks = k.clock.ticks;
     // The timer chosen in the table, named as the table names it.
-    let selected = props.state.selected.clone().unwrap_or_default();
+    let selected = state.selected.clone().unwrap_or_default();
     let is_sel = |name: &str, id| {
         !selected.is_empty() && (selected == name || selected == format!("callout #{id}"))
     };
+    let sel_bucket = (!selected.is_empty())
+        .then(|| {
+            co.callout(&selected).or_else(|| {
+                selected
+                    .strip_prefix("callout #")
+                    .and_then(|n| n.parse().ok())
+                    .and_then(|id| co.pooled(id))
+            })
+        })
+        .flatten()
+        .filter(|c| c.flags & crate::kernel::freebsd::CALLOUT_PENDING != 0)
+        .map(|c| c.bucket);
+    // One wedge per bucket up to SECTORS buckets, else per run of size / SECTORS buckets.
+    let per = (size / SECTORS).max(1);
+    let wedges = (0..size / per).filter_map(|w| {
+        let first = w * per;
+        let n: u32 = (first..first + per).map(|b| co.bucket_len(b)).sum();
+        (n > 0).then(|| {
+            let sel = sel_bucket.is_some_and(|b| b / per == w);
+            let title = if per == 1 {
+                format!("bucket {first}: {n} callouts")
+            } else {
+                format!("buckets {first}–{}: {n} callouts", first + per - 1)
+            };
+            html! {
+                <path class={classes!("hc-bucket", "occ", sel.then_some("sel"))} d={wedge(w, size / per)}
+                    data-cw-bucket={first.to_string()} data-cw-buckets={per.to_string()} data-count={n.to_string()}>
+                    <title>{ title }</title>
+                </path>
+            }
+        })
+    });
     let cursor = (co.softticks() as u32) & (size - 1);
+    // The next occupied buckets the scan reaches, from the cursor on.
+    let table: Vec<(u32, Vec<CalloutView>, u32)> = (0..size)
+        .map(|i| (cursor + i) & (size - 1))
+        .filter(|&b| co.bucket_len(b) > 0)
+        .take(TABLE_BUCKETS)
+        .map(|b| {
+            let mut cs = co.bucket(b);
+            let n = cs.len() as u32;
+            cs.truncate(TABLE_ENTRIES);
+            (b, cs, n)
+        })
+        .collect();
     let a = (cursor as f64 + 0.5) * 2.0 * PI / size as f64 - PI / 2.0;
     let (cx0, cy0) = polar(60.0, a);
     let (cx1, cy1) = polar(102.0, a);
@@ -63,26 +123,25 @@ pub fn callwheel(props: &CallwheelProps) -> Html {
             <h2 id="hc-cw-h">{ format!("FreeBSD callwheel ({size} buckets)") }</h2>
             <div class="hc-wheel-body">
                 <svg viewBox="-108 -108 216 216" role="img" class="hc-cw-svg"
-                    aria-label={format!("Callwheel of {size} buckets; {} occupied; softticks {}", occupied.len(), co.softticks())}>
+                    aria-label={format!("Callwheel of {size} buckets; {occupied} occupied; softticks {}", co.softticks())}>
                     <circle class="hc-cw-ring" r="81" cx="0" cy="0" />
-                    { for occupied.iter().map(|(b, cs)| html! {
-                        <path class={classes!("hc-bucket", "occ", cs.iter().any(|c| is_sel(&c.name, c.id)).then_some("sel"))} d={wedge(*b, size)} data-cw-bucket={b.to_string()} data-count={cs.len().to_string()}>
-                            <title>{ format!("bucket {b}: {}", cs.iter().map(|c| c.name.clone()).collect::<Vec<_>>().join(", ")) }</title>
-                        </path>
-                    }) }
+                    { for wedges }
                     <line class="hc-cursor" x1={format!("{cx0:.2}")} y1={format!("{cy0:.2}")} x2={format!("{cx1:.2}")} y2={format!("{cy1:.2}")} />
                     <text class="hc-center" x="0" y="-3">{ "softticks" }</text>
                     <text class="hc-center hc-center-n" x="0" y="8">{ co.softticks() }</text>
                 </svg>
                 <div class="hc-wheel-side">
                     <p>{ "scan cursor: bucket " }<code data-testid="softticks">{ cursor }</code>{ format!(" (softticks {} & {})", co.softticks(), size - 1) }</p>
-                    if occupied.is_empty() {
+                    if per > 1 {
+                        <p class="hc-muted">{ format!("Each wedge sums {per} buckets.") }</p>
+                    }
+                    if table.is_empty() {
                         <p class="hc-muted">{ "Every bucket is empty." }</p>
                     } else {
                         <table>
                             <thead><tr><th scope="col">{ "bucket" }</th><th scope="col">{ "callouts (c_time)" }</th></tr></thead>
                             <tbody>
-                                { for occupied.iter().map(|(b, cs)| html! {
+                                { for table.iter().map(|(b, cs, n)| html! {
                                     <tr><td>{ b }</td><td>
                                         { for cs.iter().map(|c| {
                                             let lap = (c.c_time as i64 - ticks as i64) >= size as i64;
@@ -93,10 +152,16 @@ pub fn callwheel(props: &CallwheelProps) -> Html {
                                                 if lap { <em>{ " later lap: skipped" }</em> }
                                             </span> }
                                         }) }
+                                        if *n as usize > cs.len() {
+                                            <span class="hc-muted">{ format!("… {n} in all") }</span>
+                                        }
                                     </td></tr>
                                 }) }
                             </tbody>
                         </table>
+                        if occupied > table.len() {
+                            <p class="hc-muted">{ format!("The next {} of {occupied} occupied buckets from the cursor.", table.len()) }</p>
+                        }
                     }
                     <p>{ format!("callfree: {} free", free.len()) }
                         if !free.is_empty() {
@@ -105,7 +170,8 @@ pub fn callwheel(props: &CallwheelProps) -> Html {
                     </p>
                     if !hs.is_empty() {
                         <p>{ "handles: " }
-                            { hs.iter().map(|(n, slot)| match slot { Some(s) => format!("{n} → callout #{s}"), None => format!("{n} → NULL") }).collect::<Vec<_>>().join(", ") }
+                            { hs.iter().take(12).map(|(n, slot)| match slot { Some(s) => format!("{n} → callout #{s}"), None => format!("{n} → NULL") }).collect::<Vec<_>>().join(", ") }
+                            { if hs.len() > 12 { format!(", … ({} handles)", hs.len()) } else { String::new() } }
                         </p>
                     }
                 </div>

@@ -22,16 +22,33 @@ pub(super) fn error_view(e: &ScriptError) -> Html {
     }
 }
 
+#[derive(Properties, PartialEq)]
+struct EditorProps {
+    text: String,
+    on_edit: Callback<InputEvent>,
+}
+
+/// The textarea alone, so that it renders only when the text changes: rendering it makes Yew
+/// read the element's value back, which for a long scenario (800 KB) costs milliseconds.
+#[function_component(Editor)]
+fn editor(p: &EditorProps) -> Html {
+    html! {
+        <textarea id="hc-editor" spellcheck="false" rows="10" value={p.text.clone()} oninput={p.on_edit.clone()}
+            aria-describedby="hc-editor-status" />
+    }
+}
+
 #[function_component(Console)]
 pub fn console(props: &ConsoleProps) -> Html {
-    let s = &props.state;
+    let s = props.state.get();
     let input = use_node_ref();
-    let on_edit = props.on_action.reform(|e: InputEvent| {
+    // The same callback across renders, so that the editor's props stay equal.
+    let on_edit = use_callback(props.on_action.clone(), |e: InputEvent, on_action| {
         let text = e
             .target_dyn_into::<HtmlTextAreaElement>()
             .map(|t| t.value())
             .unwrap_or_default();
-        Action::EditText(text)
+        on_action.emit(Action::EditText(text))
     });
     let load = {
         let (cb, text) = (props.on_action.clone(), s.text.clone());
@@ -62,8 +79,7 @@ pub fn console(props: &ConsoleProps) -> Html {
         <section class="hc-panel hc-console" aria-labelledby="hc-console-h">
             <h2 id="hc-console-h">{ "Scenario" }</h2>
             <label for="hc-editor" class="hc-muted">{ "One statement per line or ;-separated; # starts a comment." }</label>
-            <textarea id="hc-editor" spellcheck="false" rows="10" value={s.text.clone()} oninput={on_edit}
-                aria-describedby="hc-editor-status" />
+            <Editor text={s.text.clone()} {on_edit} />
             <div class="hc-row">
                 <button id="hc-load" type="button" onclick={load}>{ "load" }</button>
                 <button id="hc-load-run" type="button" onclick={load_run}>{ "load and run" }</button>

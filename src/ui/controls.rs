@@ -15,7 +15,7 @@ pub struct ControlsProps {
 
 #[function_component(Controls)]
 pub fn controls(props: &ControlsProps) -> Html {
-    let s = &props.state;
+    let s = props.state.get();
     let send = |a: Action| props.on_action.reform(move |_: MouseEvent| a.clone());
     let run_n = use_node_ref();
     let jump_to = use_node_ref();

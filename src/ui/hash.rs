@@ -9,6 +9,11 @@ use crate::script::limits::MAX_SCRIPT_BYTES;
 /// Longest hash we decode: a maximal script, every byte escaped, plus room for `t`.
 pub const MAX_HASH_LEN: usize = 3 * MAX_SCRIPT_BYTES + 64;
 
+/// Longest scenario the page writes into its address. Past this a link is not something anyone
+/// shares, and writing megabytes into the address on every step costs a tenth of a second a
+/// click; such a page keeps an empty hash instead (a reload shows the default preset).
+pub const MAX_LINKED_SCENARIO: usize = 64 * 1024;
+
 /// What a hash asks for.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct HashState {

@@ -1,5 +1,9 @@
 //! What the latest step did, one sentence per event, in an ARIA live region; the event log
 //! below it.
+//!
+//! While playing, the narration would change twenty times a second, far faster than anyone can
+//! read or a screen reader can speak: the region then holds one sentence, the newest, renewed
+//! at most every [`PLAYING_EVERY_MS`], and the log waits for a pause.
 
 use yew::prelude::*;
 
@@ -12,12 +16,39 @@ pub struct NarrationProps {
 
 /// How many log entries the log panel shows.
 const LOG_SHOWN: usize = 60;
+/// While playing, the live region changes at most this often.
+const PLAYING_EVERY_MS: f64 = 2000.0;
 
 #[function_component(Narration)]
 pub fn narration(props: &NarrationProps) -> Html {
-    let s = &props.state;
+    let s = props.state.get();
     let log = s.visible_log();
-    let shown = &log[log.len().saturating_sub(LOG_SHOWN)..];
+    let shown = if s.playing {
+        &[]
+    } else {
+        &log[log.len().saturating_sub(LOG_SHOWN)..]
+    };
+    // (when it was last renewed, what it says) while playing.
+    let spoken = use_mut_ref(|| (f64::NEG_INFINITY, String::new()));
+    let lines = if s.playing {
+        let now = js_sys::Date::now();
+        let mut sp = spoken.borrow_mut();
+        if now - sp.0 >= PLAYING_EVERY_MS {
+            let newest = s.narration().pop().unwrap_or_default();
+            *sp = (
+                now,
+                format!(
+                    "Playing at {} ticks/s; at tick {}: {newest}",
+                    s.speed,
+                    s.kernel().clock.ticks
+                ),
+            );
+        }
+        vec![sp.1.clone()]
+    } else {
+        spoken.borrow_mut().0 = f64::NEG_INFINITY;
+        s.narration()
+    };
     html! {
         <section class="hc-narration-box" aria-label="Narration">
             if let Some(c) = s.reveal {
@@ -27,11 +58,12 @@ pub fn narration(props: &NarrationProps) -> Html {
                     <span class="hc-muted">{ "; the wheels and tables already show the machine after the whole step." }</span>
                 </p>
             }
-            <div class={classes!("hc-narration", s.reveal.is_some().then_some("micro"))} role="status" aria-live="polite" data-testid="narration">
-                { for s.narration().into_iter().map(|n| html! { <p>{ n }</p> }) }
+            <div class={classes!("hc-narration", s.reveal.is_some().then_some("micro"))} role="status" aria-live="polite"
+                data-testid="narration" data-playing={s.playing.to_string()}>
+                { for lines.into_iter().map(|n| html! { <p>{ n }</p> }) }
             </div>
             <details class="hc-log">
-                <summary>{ format!("Event log (last {} events)", shown.len()) }</summary>
+                <summary>{ if s.playing { "Event log (shown when paused)".to_string() } else { format!("Event log (last {} events)", shown.len()) } }</summary>
                 <ol>
                     { for shown.iter().rev().map(|e| html! {
                         <li><span class="hc-tick">{ format!("[{}]", e.tick) }</span>{ " " }{ e.narrate() }</li>

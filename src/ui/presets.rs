@@ -16,7 +16,8 @@ pub struct PresetsProps {
 
 #[function_component(Presets)]
 pub fn presets(props: &PresetsProps) -> Html {
-    let current = props.state.preset();
+    let state = props.state.get();
+    let current = state.preset();
     let onchange = props.on_action.reform(|e: Event| {
         let name = e
             .target_dyn_into::<HtmlSelectElement>()

@@ -10,6 +10,7 @@ use std::collections::{HashMap, HashSet};
 use yew::prelude::*;
 
 use super::app::Shared;
+use super::state::State;
 use crate::kernel::route::radix::NodeId;
 use crate::kernel::route::radix_view::{LeafView, NodeView};
 use crate::kernel::route::{lookup, LookupWalk, RouteEvent, WalkStep};
@@ -112,7 +113,7 @@ fn step_nodes(s: &WalkStep) -> Vec<NodeId> {
 }
 
 /// The newest lookup in the event log: who asked, what it found, and its walk.
-fn last_lookup(s: &Shared) -> Option<(String, Option<String>, LookupWalk)> {
+fn last_lookup(s: &State) -> Option<(String, Option<String>, LookupWalk)> {
     s.visible_log().iter().rev().find_map(|e| match &e.kind {
         EventKind::Route(RouteEvent::Lookup {
             caller,
@@ -185,11 +186,11 @@ fn node_html(id: NodeId, nodes: &HashMap<NodeId, &NodeView>, marks: &Marks, dept
 
 #[function_component(Radix)]
 pub fn radix(props: &RadixProps) -> Html {
-    let s = &props.state;
+    let s = props.state.get();
     let k = s.kernel();
     // The step in focus, remembered with the moment it belongs to (a new step forgets it).
     let focus = use_state(|| (u64::MAX, None::<usize>));
-    let asked = last_lookup(s);
+    let asked = last_lookup(&s);
     // The same destination through the tree as it is now.
     let last = asked.as_ref().map(|(caller, found, w)| {
         let (_, now) = lookup(k, w.dst, w.fib);

@@ -20,13 +20,14 @@ const RTM_SHOWN: usize = 40;
 
 #[function_component(Routes)]
 pub fn routes(props: &RoutesProps) -> Html {
-    let k = props.state.kernel();
+    let state = props.state.get();
+    let k = state.kernel();
     let now = k.clock.time_uptime();
     let fibs: Vec<(u32, Vec<_>)> = (0..k.rt.numfibs).map(|f| (f, netstat(k, f))).collect();
     let trash = rttrash_list(k);
     let rtm = &k.rt.rtm;
     let empty = fibs.iter().all(|(_, r)| r.is_empty()) && trash.is_empty() && rtm.is_empty();
-    let selected = props.state.selected.clone();
+    let selected = state.selected.clone();
     let select = |id: u32| {
         let key = route_key(id);
         props

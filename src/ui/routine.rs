@@ -14,7 +14,7 @@ pub struct RoutineProps {
 
 #[function_component(RoutineView)]
 pub fn routine_view(props: &RoutineProps) -> Html {
-    let s = &props.state;
+    let s = props.state.get();
     let found = latest(s.revealed());
     html! {
         <section class="hc-panel hc-routine" aria-labelledby="hc-routine-h" data-testid="routine">
@@ -35,7 +35,7 @@ pub fn routine_view(props: &RoutineProps) -> Html {
                     }) }
                 </ol>
             } else {
-                <p class="hc-muted">{ "The latest step ran no routine with pseudocode here (timeout(9) add, hardclock, softclock and the rt_timer scan have it)." }</p>
+                <p class="hc-muted">{ "The latest step ran no routine with pseudocode here (OpenBSD timeout_add, hardclock and softclock, the FreeBSD callwheel softclock, rn_match and the rt_timer scan have it)." }</p>
             }
         </section>
     }

@@ -23,7 +23,7 @@ pub fn route_key(id: u32) -> String {
 
 #[function_component(RtTimer)]
 pub fn rt_timer(props: &RtTimerProps) -> Html {
-    let s = &props.state;
+    let s = props.state.get();
     let k = s.kernel();
     let lanes = queues(k);
     if lanes.is_empty() && scanner_next_tick(k).is_none() {

@@ -6,7 +6,8 @@
 //! Step back is exact because the state is a pure function of the scenario and the *tape*: the
 //! list of steps taken since it was loaded (a statement, a run of hardclocks, a console line).
 //! Going back `k` steps replays the tape from the nearest [`Snapshot`] (one is kept every
-//! [`SNAPSHOT_EVERY`] steps, thinned out as the run grows so memory stays bounded). One
+//! [`SNAPSHOT_EVERY`] steps, and at least one step per timer apart so that a big kernel is not
+//! copied every few frames; thinned out as the run grows so memory stays bounded). One
 //! *step* is one statement, one console line or one hardclock.
 //!
 //! A *micro-step* runs a whole step on the machine but reveals its events one at a time: the
@@ -18,7 +19,7 @@ use std::rc::Rc;
 
 use super::catalog::{preset_with_source, DEFAULT_PRESET};
 use super::hash;
-use crate::kernel::openbsd::TimeoutEvent;
+use crate::kernel::openbsd::{Place, TimeoutEvent};
 use crate::kernel::route::RouteEvent;
 use crate::kernel::{Event, EventKind, Kernel, Stmt, Value};
 use crate::script::limits::MAX_TICKS_PER_RUN;
@@ -37,6 +38,8 @@ pub const MAX_ACTION_TICKS: u64 = 1_000_000;
 pub const LOG_CAP: usize = 400;
 /// Events of the latest action kept for the narration and highlights.
 pub const LAST_CAP: usize = 64;
+/// Rows of the timer table shown at once (a page; 10,000 rows would be 100,000 elements).
+pub const TIMER_ROWS: usize = 50;
 /// Play speeds offered, in ticks per second.
 pub const SPEEDS: [u32; 4] = [1, 10, 100, 1000];
 
@@ -155,6 +158,19 @@ impl Machine {
         push_capped(&mut self.last_seq, &kept_seq, LAST_CAP);
     }
 
+    /// The latest action's events and their numbers, taken out.
+    fn take_last(&mut self) -> (Vec<Event>, Vec<u64>) {
+        (
+            std::mem::take(&mut self.last),
+            std::mem::take(&mut self.last_seq),
+        )
+    }
+
+    fn put_last(&mut self, (last, seq): (Vec<Event>, Vec<u64>)) {
+        self.last = last;
+        self.last_seq = seq;
+    }
+
     /// Forgets the latest action's events (a new action begins).
     fn clear_last(&mut self) {
         self.last.clear();
@@ -180,10 +196,11 @@ impl Machine {
         (ran, false)
     }
 
-    /// Runs the next statement; `Ok(true)` when `stop` matched one of its events. `Err`
-    /// leaves the machine as it was.
+    /// Runs the next statement; `Ok(true)` when `stop` matched one of its events. After an
+    /// `Err` the kernel may be half-way through the statement: the caller puts it back with
+    /// [`State::rewind`] (copying a kernel of 10,000 timeouts before every statement would make
+    /// a long script quadratic).
     fn stmt(&mut self, sc: &Scenario, stop: Option<Milestone>) -> Result<bool, ScriptError> {
-        let before = self.kernel.clone();
         match sc.step(&mut self.kernel, self.next_stmt) {
             Ok(_) | Err(Stop::Panicked(_)) => {
                 self.next_stmt += 1;
@@ -191,10 +208,7 @@ impl Machine {
                 self.drain();
                 Ok(hit)
             }
-            Err(Stop::Error(e)) => {
-                self.kernel = before;
-                Err(e)
-            }
+            Err(Stop::Error(e)) => Err(e),
         }
     }
 
@@ -274,6 +288,8 @@ pub struct State {
     /// While micro-stepping: how many events of the latest step are revealed (1 or more).
     /// `None`: all of them.
     pub reveal: Option<usize>,
+    /// The first row of the timer table's page (a multiple of [`TIMER_ROWS`]).
+    pub timer_first: usize,
 }
 
 /// The only ways to change [`State`].
@@ -315,6 +331,8 @@ pub enum Action {
     /// Run one console line on the current machine.
     Console(String),
     Select(String),
+    /// Show the timer table's page that starts at this row.
+    TimerPage(usize),
     ToggleHelp,
     DismissNotice,
 }
@@ -359,6 +377,7 @@ impl State {
             selected: None,
             help_open: false,
             reveal: None,
+            timer_first: 0,
         }
     }
 
@@ -410,6 +429,16 @@ impl State {
         }
     }
 
+    /// The hash the page writes into its address: [`State::to_hash`], or nothing for a
+    /// scenario longer than [`hash::MAX_LINKED_SCENARIO`].
+    pub fn link(&self) -> String {
+        if self.preset().is_none() && self.scenario.src.len() > hash::MAX_LINKED_SCENARIO {
+            String::new()
+        } else {
+            self.to_hash()
+        }
+    }
+
     /// The preset loaded, when the scenario is one unchanged.
     pub fn preset(&self) -> Option<&'static presets::Preset> {
         preset_with_source(&self.scenario.src)
@@ -442,6 +471,16 @@ impl State {
     /// Applies one action and returns the new state. Never panics, whatever the input.
     pub fn reduce(&self, action: Action) -> State {
         let mut s = self.clone();
+        s.apply(action);
+        s
+    }
+
+    /// [`State::reduce`] in place: the page's reducer uses this, so that a play advance does
+    /// not copy a kernel of 10,000 timers sixty times a second.
+    pub fn apply(&mut self, action: Action) {
+        let old_reveal = self.reveal;
+        let old_hash = matches!(action, Action::OpenLink(_)).then(|| self.to_hash());
+        let s = self;
         let quiet = matches!(
             action,
             Action::EditText(_)
@@ -450,10 +489,11 @@ impl State {
                 | Action::TogglePlay
                 | Action::SetSpeed(_)
                 | Action::Select(_)
+                | Action::TimerPage(_)
                 | Action::ToggleHelp
                 | Action::DismissNotice
-        ) || action == Action::Advance && !self.playing;
-        let reveal_next = action == Action::MicroStep && self.unrevealed() > 0;
+        ) || action == Action::Advance && !s.playing;
+        let reveal_next = action == Action::MicroStep && s.unrevealed() > 0;
         if !quiet {
             s.reveal = None;
             s.notice = None;
@@ -468,12 +508,12 @@ impl State {
         match action {
             Action::LoadScenario(text) => s.load(text),
             Action::OpenLink(h) => {
-                if h.strip_prefix('#').unwrap_or(&h) != self.to_hash() {
+                if Some(h.strip_prefix('#').unwrap_or(&h)) != old_hash.as_deref() {
                     let mut next = State::from_hash(&h);
                     next.console = std::mem::take(&mut s.console);
                     next.speed = s.speed;
                     next.help_open = s.help_open;
-                    s = next;
+                    *s = next;
                 }
             }
             Action::LoadPreset(name) => match presets::find(&name) {
@@ -492,7 +532,7 @@ impl State {
             Action::MicroStep => {
                 s.playing = false;
                 if reveal_next {
-                    s.reveal = self.reveal.map(|c| c + 1);
+                    s.reveal = old_reveal.map(|c| c + 1);
                 } else {
                     s.micro_step();
                 }
@@ -545,12 +585,15 @@ impl State {
             }
             Action::Console(line) => s.console(line),
             Action::Select(name) => {
+                if let Some(i) = s.timer_index(&name) {
+                    s.timer_first = i / TIMER_ROWS * TIMER_ROWS;
+                }
                 s.selected = (s.selected.as_deref() != Some(&name)).then_some(name);
             }
+            Action::TimerPage(first) => s.timer_first = first / TIMER_ROWS * TIMER_ROWS,
             Action::ToggleHelp => s.help_open = !s.help_open,
             Action::DismissNotice => {}
         }
-        s
     }
 
     /// Events of the latest step that a micro-step has not revealed yet.
@@ -626,7 +669,7 @@ impl State {
             (Some(Op::Ticks(a)), Op::Ticks(b)) => *a += b,
             _ => self.tape.push(op),
         }
-        if self.steps / self.snapshot_every > before / self.snapshot_every {
+        if self.steps / self.snapshot_every > before / self.snapshot_every && self.snapshot_pays() {
             self.snapshots.push(Rc::new(Snapshot {
                 steps: self.steps,
                 machine: self.machine.clone(),
@@ -644,6 +687,17 @@ impl State {
                 });
             }
         }
+    }
+
+    /// Whether a snapshot is worth its copy now: copying the machine costs about one step's
+    /// work per timer, so at least that many steps lie between two snapshots (a kernel of
+    /// 10,000 timers is copied every 10,000 steps, not every 256, and step back replays up to
+    /// that many). Small scenarios keep [`SNAPSHOT_EVERY`].
+    fn snapshot_pays(&self) -> bool {
+        let since = self.steps - self.snapshots.last().map_or(0, |sn| sn.steps);
+        let k = self.kernel();
+        let timers = k.to.iter().count() + k.co.callout_ids().count();
+        since >= timers as u64
     }
 
     /// Runs the next statement; false if there is none or it failed.
@@ -673,6 +727,10 @@ impl State {
                 Some(hit)
             }
             Err(e) => {
+                // Back to the moment before the statement: the state is a function of the tape.
+                let last = self.machine.take_last();
+                self.rewind(self.steps);
+                self.machine.put_last(last);
                 self.error = Some(e);
                 None
             }
@@ -727,12 +785,10 @@ impl State {
         if changed {
             self.record(Op::Console(line, line_no));
         } else {
-            let last = std::mem::take(&mut self.machine.last);
-            let last_seq = std::mem::take(&mut self.machine.last_seq);
+            let last = self.machine.take_last();
             let logged = self.machine.logged;
             self.machine = before;
-            self.machine.last = last;
-            self.machine.last_seq = last_seq;
+            self.machine.put_last(last);
             // Event numbers only ever grow, so those of `last` stay unique.
             self.machine.logged = logged;
         }
@@ -797,16 +853,14 @@ impl State {
                     break;
                 }
             }
-            let before = self.machine.clone();
+            let last = (self.machine.last.clone(), self.machine.last_seq.clone());
             if !self.step_statement() {
                 break;
             }
             if self.kernel().clock.elapsed > t {
                 // A handler ran more ticks than the statement showed: undo it.
-                self.machine = before;
-                self.tape.pop();
-                self.steps -= 1;
-                self.snapshots.retain(|sn| sn.steps <= self.steps);
+                self.rewind(self.steps - 1);
+                self.machine.put_last(last);
                 break;
             }
         }
@@ -872,6 +926,63 @@ impl State {
             .collect()
     }
 
+    /// How many rows the timer table has: every timeout, then every callout.
+    pub fn timer_count(&self) -> usize {
+        let k = self.kernel();
+        k.to.iter().count() + k.co.callout_ids().count()
+    }
+
+    /// The timer table's row of the timer called `name` (as the table names it).
+    pub fn timer_index(&self, name: &str) -> Option<usize> {
+        let k = self.kernel();
+        let timeouts = k.to.iter().count();
+        k.to.iter()
+            .position(|v| v.timeout.name == name)
+            .or_else(|| {
+                k.co.callout_ids()
+                    .position(|id| callout_label(k, id) == name)
+                    .map(|i| timeouts + i)
+            })
+    }
+
+    /// The first row of the table's page, kept inside the table as it shrinks.
+    pub fn timer_page_start(&self) -> usize {
+        let n = self.timer_count();
+        if self.timer_first < n {
+            self.timer_first
+        } else {
+            n.saturating_sub(1) / TIMER_ROWS * TIMER_ROWS
+        }
+    }
+
+    /// What the latest tick's cascades moved: each timeout that softclock took off
+    /// `timeout_todo` after its higher-wheel bucket was spliced there, and put into another
+    /// bucket. (One that was due ran instead and is not a move.) A re-bucketed timeout that
+    /// comes from a bucket of wheel 1 or higher can only have been cascaded (anything put on
+    /// the todo list otherwise comes from the todo list), so this holds even when the cascade's
+    /// own event has left the [`LAST_CAP`] window of a big cascade.
+    pub fn cascade_moves(&self) -> Vec<CascadeMove> {
+        let now = self.kernel().clock.ticks;
+        self.revealed()
+            .iter()
+            .filter(|e| e.tick == now)
+            .filter_map(|e| match &e.kind {
+                EventKind::Timeout(TimeoutEvent::Rebucketed {
+                    name,
+                    from: Place::Wheel { wheel, bucket },
+                    wheel: to_wheel,
+                    bucket: to_bucket,
+                    ..
+                }) if *wheel >= 1 => Some(CascadeMove {
+                    name: name.to_string(),
+                    from: (*wheel as usize, *bucket as usize),
+                    to: (*to_wheel as usize, *to_bucket as usize),
+                }),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// Buckets spliced onto `timeout_todo` during the latest tick: (wheel, bucket).
     pub fn spliced(&self) -> Vec<(usize, usize)> {
         let now = self.kernel().clock.ticks;
@@ -888,6 +999,26 @@ impl State {
                 _ => None,
             })
             .collect()
+    }
+}
+
+/// One timeout moved by a cascade (see [`State::cascade_moves`]): (wheel, bucket) it was
+/// spliced out of, and the one softclock put it into (lower, unless it was re-added later in
+/// place and still has a long way to go).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CascadeMove {
+    pub name: String,
+    pub from: (usize, usize),
+    pub to: (usize, usize),
+}
+
+/// A callout as the timer table names it: its name, or `callout #N` for a pooled one.
+pub fn callout_label(k: &Kernel, id: u32) -> String {
+    let c = k.co.callout_view(id);
+    if c.name.is_empty() {
+        format!("callout #{}", c.id)
+    } else {
+        c.name
     }
 }
 
@@ -928,5 +1059,44 @@ mod tests {
         assert_eq!(s.kernel().clock.ticks, 256);
         assert_eq!(s.spliced(), vec![(1, 1)]);
         assert_eq!(s.kernel().to.bucket(0, 44), vec!["t3"]);
+        assert_eq!(
+            s.cascade_moves(),
+            vec![CascadeMove {
+                name: "t3".into(),
+                from: (1, 1),
+                to: (0, 44)
+            }]
+        );
+        assert!(s.reduce(Action::Hardclock).cascade_moves().is_empty());
+        assert_eq!(s.link(), s.to_hash());
+    }
+
+    #[test]
+    fn a_scenario_too_long_for_a_link_is_not_written_into_the_address() {
+        let long = "hardclock(1)\n".repeat(hash::MAX_LINKED_SCENARIO / 13 + 1);
+        let s = State::default()
+            .reduce(Action::LoadScenario(long))
+            .reduce(Action::StepStatement);
+        assert!(s.error.is_none());
+        assert_eq!(s.link(), "");
+        assert!(s.to_hash().starts_with("s=hardclock(1)"));
+    }
+
+    #[test]
+    fn a_cascade_bigger_than_the_event_window_still_shows_its_latest_moves() {
+        let mut src = String::new();
+        for i in 0..200 {
+            src.push_str(&format!(
+                "timeout_set(&t{i}, f, NULL); timeout_add(&t{i}, {})\n",
+                300 + i % 200
+            ));
+        }
+        let s = State::default()
+            .reduce(Action::LoadScenario(src))
+            .reduce(Action::RunScript)
+            .reduce(Action::RunTicks(256));
+        let moves = s.cascade_moves();
+        assert_eq!(moves.len(), LAST_CAP, "only the window's worth");
+        assert!(moves.iter().all(|m| m.from == (1, 1) && m.to.0 == 0));
     }
 }

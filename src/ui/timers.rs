@@ -1,9 +1,18 @@
 //! Every OpenBSD timeout and FreeBSD callout: flags, deadline, ticks to go and where it lives.
+//!
+//! A page of [`TIMER_ROWS`] rows at a time, with the total and buttons to page (a real table
+//! of 10,000 rows is 100,000 elements, far too many to render while playing). Only the page's
+//! rows are built, and the rows are a memoised component: a page that did not change is not
+//! rendered again. While playing, the page is rebuilt at most every [`PLAYING_EVERY_MS`]: a
+//! table whose "ticks to go" changes twenty times a second cannot be read, and laying it out
+//! that often costs most of a frame.
+
+use std::rc::Rc;
 
 use yew::prelude::*;
 
 use super::app::Shared;
-use super::state::Action;
+use super::state::{callout_label, Action, State, TIMER_ROWS};
 use crate::kernel::freebsd::callwheel::{
     CALLOUT_ACTIVE, CALLOUT_LOCAL_ALLOC, CALLOUT_MPSAFE, CALLOUT_PENDING,
 };
@@ -28,6 +37,7 @@ fn flag_names(flags: u32, table: &[(u32, &str)]) -> String {
     }
 }
 
+#[derive(Clone, PartialEq)]
 struct Row {
     name: String,
     api: &'static str,
@@ -38,9 +48,46 @@ struct Row {
     place: String,
 }
 
+/// While playing, the rows are rebuilt at most this often.
+const PLAYING_EVERY_MS: f64 = 250.0;
+
+#[derive(Properties, PartialEq)]
+struct PageProps {
+    rows: Rc<Vec<Row>>,
+    selected: Option<String>,
+    on_action: Callback<Action>,
+}
+
+#[function_component(Page)]
+fn page(p: &PageProps) -> Html {
+    html! {
+        <tbody>
+            { for p.rows.iter().map(|r| {
+                let is_sel = p.selected.as_deref() == Some(r.name.as_str());
+                let name = r.name.clone();
+                let onclick = p.on_action.reform(move |_: MouseEvent| Action::Select(name.clone()));
+                let deadline = if r.api == "timeout" { format!("to_time {}", r.deadline) } else { format!("c_time {}", r.deadline) };
+                html! {
+                    <tr data-testid="timer-row" data-timer={r.name.clone()} class={classes!(is_sel.then_some("sel"))}
+                        aria-selected={is_sel.to_string()}>
+                        <th scope="row"><button type="button" class="hc-link" {onclick}>{ r.name.clone() }</button></th>
+                        <td>{ r.api }</td>
+                        <td><code>{ r.call.clone() }</code></td>
+                        <td class="hc-flags">{ r.flags.clone() }</td>
+                        <td>{ deadline }</td>
+                        <td>{ r.to_go.map_or("-".to_string(), |n| n.to_string()) }</td>
+                        <td>{ r.place.clone() }</td>
+                    </tr>
+                }
+            }) }
+        </tbody>
+    }
+}
+
 #[function_component(Timers)]
 pub fn timers(props: &TimersProps) -> Html {
-    let k = props.state.kernel();
+    let s = props.state.get();
+    let k = s.kernel();
     let ticks = k.clock.ticks as i64;
     let to_flags = [
         (TIMEOUT_INITIALIZED as u32, "INITIALIZED"),
@@ -53,13 +100,29 @@ pub fn timers(props: &TimersProps) -> Html {
         (CALLOUT_LOCAL_ALLOC, "LOCAL_ALLOC"),
         (CALLOUT_MPSAFE, "MPSAFE"),
     ];
+    let timeouts = k.to.iter().count();
+    let total = timeouts + k.co.callout_ids().count();
+    let first = s.timer_page_start();
+    // (when, rows, their first row) of the page last built.
+    let kept = use_mut_ref(|| (f64::NEG_INFINITY, Rc::new(Vec::<Row>::new()), usize::MAX));
+    let now = js_sys::Date::now();
+    let stale = {
+        let k = kept.borrow();
+        !s.playing || k.2 != first || now - k.0 >= PLAYING_EVERY_MS
+    };
+    if !stale {
+        let rows = kept.borrow().1.clone();
+        return page_view(props, &s, first, total, rows);
+    }
     let mut rows: Vec<Row> =
         k.to.iter()
+            .skip(first)
+            .take(TIMER_ROWS)
             .map(|v| {
                 let t = v.timeout;
                 let queued = t.to_flags & TIMEOUT_ONQUEUE != 0;
                 Row {
-                    name: t.name.clone(),
+                    name: t.name.to_string(),
                     api: "timeout",
                     call: format!("{}({})", t.to_func, t.to_arg),
                     flags: flag_names(t.to_flags as u32, &to_flags),
@@ -70,15 +133,13 @@ pub fn timers(props: &TimersProps) -> Html {
             })
             .collect();
     let size = k.co.callwheelsize();
-    rows.extend(k.co.callouts().into_iter().map(|c| {
+    let callouts_from = first.saturating_sub(timeouts);
+    let room = TIMER_ROWS - rows.len();
+    rows.extend(k.co.callout_ids().skip(callouts_from).take(room).map(|id| {
+        let c = k.co.callout_view(id);
         let pending = c.flags & CALLOUT_PENDING != 0;
-        let name = if c.name.is_empty() {
-            format!("callout #{}", c.id)
-        } else {
-            c.name.clone()
-        };
         Row {
-            name,
+            name: callout_label(k, id),
             api: "callout",
             call: format!("{}({})", c.func.as_deref().unwrap_or("-"), c.arg),
             flags: flag_names(c.flags, &c_flags),
@@ -93,40 +154,52 @@ pub fn timers(props: &TimersProps) -> Html {
             },
         }
     }));
-    let selected = props.state.selected.clone();
+    let rows = Rc::new(rows);
+    *kept.borrow_mut() = (now, rows.clone(), first);
+    page_view(props, &s, first, total, rows)
+}
+
+/// The panel around a page of rows: the count, the pager and the table.
+fn page_view(
+    props: &TimersProps,
+    s: &State,
+    first: usize,
+    total: usize,
+    rows: Rc<Vec<Row>>,
+) -> Html {
+    let selected = s.selected.clone();
+    let last = first + rows.len();
+    let pager = |to: usize, label: &'static str, disabled: bool, id: &'static str| {
+        let onclick = props
+            .on_action
+            .reform(move |_: MouseEvent| Action::TimerPage(to));
+        html! { <button type="button" {id} {onclick} {disabled}>{ label }</button> }
+    };
     html! {
         <section class="hc-panel hc-timers" aria-labelledby="hc-timers-h">
             <h2 id="hc-timers-h">{ "Timers" }</h2>
             if rows.is_empty() {
                 <p class="hc-muted">{ "No timeout or callout exists yet." }</p>
             } else {
-                <div class="hc-scroll">
+                if total > TIMER_ROWS {
+                    <nav class="hc-row hc-pager" aria-label="Timer table pages">
+                        { pager(0, "« first", first == 0, "hc-timers-first") }
+                        { pager(first.saturating_sub(TIMER_ROWS), "◀ previous", first == 0, "hc-timers-prev") }
+                        <span data-testid="timers-count" aria-live="off">{ format!("rows {}–{} of {total}", first + 1, last) }</span>
+                        { pager(first + TIMER_ROWS, "next ▶", last >= total, "hc-timers-next") }
+                        { pager(total.saturating_sub(1) / TIMER_ROWS * TIMER_ROWS, "last »", last >= total, "hc-timers-last") }
+                    </nav>
+                } else {
+                    <p class="hc-muted" data-testid="timers-count">{ format!("{total} timers") }</p>
+                }
+                <div class="hc-scroll" tabindex="0" aria-label="Timer table (scrolls)">
                 <table data-testid="timers">
                     <thead><tr>
                         <th scope="col">{ "name" }</th><th scope="col">{ "API" }</th><th scope="col">{ "calls" }</th>
                         <th scope="col">{ "flags" }</th><th scope="col">{ "deadline" }</th>
                         <th scope="col">{ "ticks to go" }</th><th scope="col">{ "where it lives now" }</th>
                     </tr></thead>
-                    <tbody>
-                        { for rows.into_iter().map(|r| {
-                            let is_sel = selected.as_deref() == Some(r.name.as_str());
-                            let name = r.name.clone();
-                            let onclick = props.on_action.reform(move |_: MouseEvent| Action::Select(name.clone()));
-                            let deadline = if r.api == "timeout" { format!("to_time {}", r.deadline) } else { format!("c_time {}", r.deadline) };
-                            html! {
-                                <tr data-testid="timer-row" data-timer={r.name.clone()} class={classes!(is_sel.then_some("sel"))}
-                                    aria-selected={is_sel.to_string()}>
-                                    <th scope="row"><button type="button" class="hc-link" {onclick}>{ r.name }</button></th>
-                                    <td>{ r.api }</td>
-                                    <td><code>{ r.call }</code></td>
-                                    <td class="hc-flags">{ r.flags }</td>
-                                    <td>{ deadline }</td>
-                                    <td>{ r.to_go.map_or("-".to_string(), |n| n.to_string()) }</td>
-                                    <td>{ r.place }</td>
-                                </tr>
-                            }
-                        }) }
-                    </tbody>
+                    <Page {rows} {selected} on_action={props.on_action.clone()} />
                 </table>
                 </div>
             }

@@ -1,8 +1,20 @@
 //! The OpenBSD 4x256 wheel as SVG: wheel 0 is the outer ring, wheel 3 the inner one. One
-//! element per bucket (never per timeout), filled when occupied and labelled with its count;
-//! each ring's current position (`wheel_position(ticks, w)`, the bucket hardclock splices
-//! next) is outlined and pointed at by a triangle; buckets spliced this tick are dashed. The
-//! todo list sits beside it, and a table gives the same facts for screen readers.
+//! element per bucket (never per timeout), filled when occupied; each ring's current position
+//! (`wheel_position(ticks, w)`, the bucket hardclock splices next) is outlined and pointed at
+//! by a triangle; buckets spliced this tick are dashed. The todo list sits beside it, and a
+//! table gives the same facts for screen readers.
+//!
+//! At scale (10,000 timeouts at 1,000 ticks/s) a frame has a few milliseconds, so:
+//! * each ring is its own component whose props are its 256 counts, so a ring that did not
+//!   change is not rendered again (wheels 2 and 3 almost never change);
+//! * a dense ring shows its occupancy as four shades (1, 2-9, 10-99, 100+ timeouts) and one
+//!   total instead of a count on every bucket, which would be unreadable anyway;
+//! * the table lists at most [`TABLE_BUCKETS`] buckets and [`TABLE_NAMES`] names per bucket.
+//!
+//! A cascade is drawn as what it is: for each timeout that the latest tick's cascade moved, a
+//! dot travels from its higher-wheel bucket through `timeout_todo` (the centre) to the lower
+//! bucket softclock put it into, over an arrow that stays (the arrows alone carry the facts
+//! under `prefers-reduced-motion`, where the dots are not drawn).
 
 use std::f64::consts::PI;
 use std::sync::OnceLock;
@@ -10,8 +22,8 @@ use std::sync::OnceLock;
 use yew::prelude::*;
 
 use super::app::Shared;
-use super::state::Action;
-use crate::kernel::openbsd::{wheel_position, WHEELCOUNT, WHEELSIZE};
+use super::state::{Action, CascadeMove, LAST_CAP};
+use crate::kernel::openbsd::{wheel_position, Place, WHEELCOUNT, WHEELSIZE};
 
 #[derive(Properties, PartialEq)]
 pub struct WheelProps {
@@ -22,6 +34,16 @@ pub struct WheelProps {
 /// Outer and inner radius of each ring, wheel 0 first.
 const RINGS: [(f64, f64); WHEELCOUNT] = [(100.0, 80.0), (75.0, 57.0), (52.0, 37.0), (32.0, 20.0)];
 
+/// A ring with more occupied buckets than this shows shades and a total, not a count per bucket.
+const LABELLED_BUCKETS: usize = 48;
+/// Buckets listed in the table, and names per bucket.
+pub const TABLE_BUCKETS: usize = 64;
+pub const TABLE_NAMES: usize = 8;
+/// Cascade moves drawn as moving dots and arrows (the side panel counts them all).
+const DRAWN_MOVES: usize = 24;
+/// Where `timeout_todo` sits in the picture: the path of a moving entry passes through here.
+const TODO_AT: (f64, f64) = (0.0, 17.5);
+
 fn polar(r: f64, a: f64) -> (f64, f64) {
     (r * a.cos(), r * a.sin())
 }
@@ -29,6 +51,12 @@ fn polar(r: f64, a: f64) -> (f64, f64) {
 /// Angle of the start of bucket `b` (0 at twelve o'clock, clockwise).
 fn angle(b: f64) -> f64 {
     b / WHEELSIZE as f64 * 2.0 * PI - PI / 2.0
+}
+
+/// The middle of bucket `b` of wheel `w`.
+fn centre(w: usize, b: usize) -> (f64, f64) {
+    let (ro, ri) = RINGS[w];
+    polar((ro + ri) / 2.0, angle(b as f64 + 0.5))
 }
 
 /// An annular sector from bucket `b` to `b + 1` between radii `ro` and `ri`.
@@ -44,59 +72,300 @@ fn sector(ro: f64, ri: f64, b: usize, n: usize) -> String {
     )
 }
 
-/// The 1024 bucket outlines, computed once.
-fn paths() -> &'static [String] {
-    static PATHS: OnceLock<Vec<String>> = OnceLock::new();
-    PATHS.get_or_init(|| {
-        (0..WHEELCOUNT)
+/// The 1024 bucket outlines and the numbers 0..256 as text, computed once (so a render
+/// copies no strings for them).
+struct Statics {
+    paths: Vec<String>,
+    numbers: Vec<String>,
+}
+
+fn statics() -> &'static Statics {
+    static S: OnceLock<Statics> = OnceLock::new();
+    S.get_or_init(|| Statics {
+        paths: (0..WHEELCOUNT)
             .flat_map(|w| (0..WHEELSIZE).map(move |b| sector(RINGS[w].0, RINGS[w].1, b, WHEELSIZE)))
-            .collect()
+            .collect(),
+        numbers: (0..WHEELSIZE).map(|n| n.to_string()).collect(),
     })
+}
+
+fn path_of(w: usize, b: usize) -> &'static str {
+    &statics().paths[w * WHEELSIZE + b]
+}
+
+fn number(n: usize) -> AttrValue {
+    match statics().numbers.get(n) {
+        Some(s) => AttrValue::Static(s),
+        None => AttrValue::from(n.to_string()),
+    }
+}
+
+/// The shade of a bucket holding `n` timeouts: 0 empty, then 1, 2-9, 10-99, 100+.
+fn shade(n: u32) -> usize {
+    match n {
+        0 => 0,
+        1 => 1,
+        2..=9 => 2,
+        10..=99 => 3,
+        _ => 4,
+    }
+}
+
+/// Every class combination a bucket can have, as static text: shade x current x hot x sel.
+fn bucket_class(n: u32, cur: bool, hot: bool, sel: bool) -> &'static str {
+    static C: OnceLock<Vec<String>> = OnceLock::new();
+    let table = C.get_or_init(|| {
+        let mut v = Vec::with_capacity(40);
+        for sh in 0..5 {
+            for flags in 0..8 {
+                let mut c = String::from("hc-bucket");
+                if sh > 0 {
+                    c.push_str(&format!(" occ d{sh}"));
+                }
+                for (bit, name) in [(1, " cur"), (2, " hot"), (4, " sel")] {
+                    if flags & bit != 0 {
+                        c.push_str(name);
+                    }
+                }
+                v.push(c);
+            }
+        }
+        v
+    });
+    let flags = cur as usize | (hot as usize) << 1 | (sel as usize) << 2;
+    &table[shade(n) * 8 + flags]
+}
+
+#[derive(Properties, PartialEq)]
+struct RingProps {
+    wheel: usize,
+    /// Timeouts in each of the 256 buckets.
+    counts: Vec<u32>,
+    pos: usize,
+    /// Buckets of this ring spliced during the latest tick.
+    hot: Vec<usize>,
+    /// The bucket of the selected timeout, if it is on this ring.
+    sel: Option<usize>,
+}
+
+/// One ring: 256 sectors, and a count on each occupied one unless the ring is dense.
+#[function_component(Ring)]
+fn ring(p: &RingProps) -> Html {
+    let w = p.wheel;
+    let occupied = p.counts.iter().filter(|&&n| n > 0).count();
+    let labelled = occupied <= LABELLED_BUCKETS;
+    let wheel = number(w);
+    let buckets = p.counts.iter().enumerate().map(|(b, &n)| {
+        let class = bucket_class(n, b == p.pos, p.hot.contains(&b), p.sel == Some(b));
+        html! {
+            <path d={path_of(w, b)} {class} data-wheel={wheel.clone()} data-bucket={number(b)}
+                data-count={number(n as usize)} />
+        }
+    });
+    let labels = p
+        .counts
+        .iter()
+        .enumerate()
+        .filter(|&(_, &n)| labelled && n > 0)
+        .map(|(b, &n)| {
+            let (x, y) = centre(w, b);
+            // Four digits would spill over the neighbouring buckets.
+            let label = if n >= 1000 { format!("{:.1}k", n as f64 / 1000.0) } else { n.to_string() };
+            html! { <text class="hc-count" x={format!("{x:.1}")} y={format!("{y:.1}")}>{ label }</text> }
+        });
+    html! {
+        <g class="hc-ring" data-ring={wheel.clone()} data-dense={(!labelled).to_string()}>
+            { for buckets }
+            { for labels }
+        </g>
+    }
+}
+
+struct CascadeProps {
+    /// The tick of the cascade (a new one restarts the animation).
+    tick: i32,
+    moves: Vec<CascadeMove>,
+}
+
+/// The latest tick's cascade: an arrow per move (higher bucket, todo, lower bucket) and,
+/// unless motion is reduced (CSS), a dot that travels along it. (Plain functions, not
+/// components, where memoising would not pay: each component costs bundle size.)
+fn cascade_layer(p: &CascadeProps) -> Html {
+    if p.moves.is_empty() {
+        return html! {};
+    }
+    let (tx, ty) = TODO_AT;
+    let drawn = p.moves.iter().take(DRAWN_MOVES).enumerate().map(|(i, m)| {
+        let (x0, y0) = centre(m.from.0, m.from.1);
+        let (x1, y1) = centre(m.to.0, m.to.1);
+        let d = format!("M{x0:.1} {y0:.1}L{tx:.1} {ty:.1}L{x1:.1} {y1:.1}");
+        // Each dot starts a little after the one before: the todo list is a queue.
+        let style = format!(
+            "--x0:{x0:.1}px;--y0:{y0:.1}px;--xt:{tx:.1}px;--yt:{ty:.1}px;--x1:{x1:.1}px;--y1:{y1:.1}px;animation-delay:{}ms",
+            i * 60
+        );
+        html! {
+            <g class="hc-move" data-name={m.name.clone()}
+                data-from={format!("{}:{}", m.from.0, m.from.1)} data-to={format!("{}:{}", m.to.0, m.to.1)}>
+                <path class="hc-move-arrow" d={d} marker-end="url(#hc-arrowhead)" />
+                <circle class="hc-mover" r="2.2" cx="0" cy="0" {style} />
+            </g>
+        }
+    });
+    html! {
+        <g class="hc-cascade" key={p.tick.to_string()} data-testid="cascade" data-moves={p.moves.len().to_string()}>
+            <rect class="hc-todo-box" x={format!("{:.1}", tx - 9.0)} y={format!("{:.1}", ty - 3.5)} width="18" height="7" rx="1.5" />
+            <text class="hc-todo-label" x={format!("{tx:.1}")} y={format!("{:.1}", ty + 0.3)}>{ "todo" }</text>
+            { for drawn }
+        </g>
+    }
+}
+
+/// Entries of `timeout_todo` listed (a cascade can put thousands there).
+const TODO_SHOWN: usize = 40;
+
+struct SideProps {
+    ticks: i32,
+    /// The first [`TODO_SHOWN`] entries of `timeout_todo`, and how many it has.
+    todo: Vec<String>,
+    todo_len: usize,
+    spliced: Vec<(usize, usize)>,
+    moves: Vec<CascadeMove>,
+    /// Per ring: timeouts and occupied buckets.
+    totals: Vec<(usize, usize)>,
+    on_action: Callback<Action>,
+}
+
+struct TableProps {
+    /// Up to [`TABLE_BUCKETS`] occupied buckets: wheel, bucket, count, first names.
+    table: Vec<(usize, usize, usize, Vec<String>)>,
+    occupied: usize,
+}
+
+fn side(p: &SideProps) -> Html {
+    let onselect = |name: String| {
+        p.on_action
+            .reform(move |_: MouseEvent| Action::Select(name.clone()))
+    };
+    html! {
+            <div class="hc-wheel-side">
+                <h3>{ "current position" }</h3>
+                <ul class="hc-positions" data-testid="positions">
+                    { for (0..WHEELCOUNT).map(|w| html! {
+                        <li>{ "▼ wheel " }{ w }{ ": bucket " }<code>{ format!("{:#04x}", wheel_position(p.ticks, w)) }</code>
+                            if p.totals[w].0 > 0 {
+                                <span class="hc-muted">{ format!(" · {} in {} buckets", p.totals[w].0, p.totals[w].1) }</span>
+                            }
+                        </li>
+                    }) }
+                </ul>
+                <h3 id="hc-todo-h">{ "timeout_todo" }</h3>
+                if p.todo.is_empty() {
+                    <p class="hc-muted" data-testid="todo">{ "empty" }</p>
+                } else {
+                    <ol class="hc-todo" data-testid="todo" aria-labelledby="hc-todo-h">
+                        { for p.todo.iter().map(|n| html! {
+                            <li><button type="button" class="hc-link" onclick={onselect(n.clone())}>{ n }</button></li>
+                        }) }
+                    </ol>
+                    if p.todo_len > p.todo.len() {
+                        <p class="hc-muted">{ format!("… and {} more", p.todo_len - p.todo.len()) }</p>
+                    }
+                }
+                if !p.spliced.is_empty() {
+                    <p class="hc-spliced">{ "spliced this tick: " }
+                        { p.spliced.iter().map(|(w, b)| format!("wheel {w} bucket {b:#04x}")).collect::<Vec<_>>().join(", ") }
+                    </p>
+                }
+                if !p.moves.is_empty() {
+                    <p class="hc-cascade-text" data-testid="cascade-text">
+                        { if p.moves.len() < LAST_CAP {
+                            format!("cascade: {} moved through timeout_todo: ", p.moves.len())
+                        } else {
+                            format!("cascade: the latest {} of its moves through timeout_todo: ", p.moves.len())
+                        } }
+                        { p.moves.iter().take(6).map(|m| format!("{} wheel {} bucket {:#04x} → wheel {} bucket {:#04x}", m.name, m.from.0, m.from.1, m.to.0, m.to.1)).collect::<Vec<_>>().join("; ") }
+                        { if p.moves.len() > 6 { "; …" } else { "" } }
+                    </p>
+                }
+                <p class="hc-legend"><span class="hc-swatch occ"></span>{ " occupied (count; dense rings: darker is fuller) " }
+                    <span class="hc-swatch cur"></span>{ " current " }
+                    <span class="hc-swatch hot"></span>{ " spliced this tick " }
+                    <span class="hc-swatch move"></span>{ " moved by a cascade" }</p>
+            </div>
+    }
+}
+
+fn wheel_table(p: &TableProps) -> Html {
+    html! {
+            <details class="hc-table-alt">
+                <summary>{ "Wheel as a table" }</summary>
+                if p.table.is_empty() {
+                    <p>{ "Every bucket is empty." }</p>
+                } else {
+                    <table data-testid="wheel-table">
+                        <thead><tr><th scope="col">{ "wheel" }</th><th scope="col">{ "bucket" }</th><th scope="col">{ "timeouts, head first" }</th></tr></thead>
+                        <tbody>
+                            { for p.table.iter().map(|(w, b, n, names)| html! {
+                                <tr><td>{ w }</td><td>{ format!("{b:#04x}") }</td>
+                                    <td>{ names.join(", ") }{ if *n > names.len() { format!(", … ({n} in all)") } else { String::new() } }</td></tr>
+                            }) }
+                        </tbody>
+                    </table>
+                    if p.occupied > p.table.len() {
+                        <p class="hc-muted">{ format!("The first {} of {} occupied buckets.", p.table.len(), p.occupied) }</p>
+                    }
+                }
+            </details>
+    }
 }
 
 #[function_component(Wheel)]
 pub fn wheel(props: &WheelProps) -> Html {
-    let s = &props.state;
+    let s = props.state.get();
     let k = s.kernel();
     let to = &k.to;
     let ticks = k.clock.ticks;
     let spliced = s.spliced();
+    let moves = s.cascade_moves();
     let selected_place = s
         .selected
         .as_deref()
         .and_then(|n| to.get(n))
         .map(|v| v.place);
-    let paths = paths();
-    let mut buckets = Vec::with_capacity(WHEELCOUNT * WHEELSIZE);
-    let mut labels = Vec::new();
-    let mut occupied = Vec::new();
+    let mut rings = Vec::with_capacity(WHEELCOUNT);
+    let mut totals = Vec::with_capacity(WHEELCOUNT);
+    let mut table = Vec::new();
+    let mut occupied = 0;
     for w in 0..WHEELCOUNT {
-        let pos = wheel_position(ticks, w);
-        for b in 0..WHEELSIZE {
-            let n = to.bucket_len(w, b);
-            let hot = spliced.contains(&(w, b));
-            let sel = matches!(selected_place, Some(crate::kernel::openbsd::Place::Wheel { wheel, bucket })
-                if wheel as usize == w && bucket as usize == b);
-            let class = classes!(
-                "hc-bucket",
-                (n > 0).then_some("occ"),
-                (b == pos).then_some("cur"),
-                hot.then_some("hot"),
-                sel.then_some("sel")
-            );
-            buckets.push(html! {
-                <path d={paths[w * WHEELSIZE + b].clone()} {class}
-                    data-wheel={w.to_string()} data-bucket={b.to_string()} data-count={n.to_string()} />
-            });
-            if n > 0 {
-                let (ro, ri) = RINGS[w];
-                let (x, y) = polar((ro + ri) / 2.0, angle(b as f64 + 0.5));
-                labels.push(html! {
-                    <text class="hc-count" x={format!("{x:.1}")} y={format!("{y:.1}")}>{ n }</text>
-                });
-                occupied.push((w, b, to.bucket(w, b).join(", ")));
+        let counts: Vec<u32> = (0..WHEELSIZE).map(|b| to.bucket_len(w, b) as u32).collect();
+        let total: usize = counts.iter().map(|&n| n as usize).sum();
+        let used = counts.iter().filter(|&&n| n > 0).count();
+        totals.push((total, used));
+        occupied += used;
+        for (b, &n) in counts.iter().enumerate() {
+            if n > 0 && table.len() < TABLE_BUCKETS {
+                let names = to.bucket(w, b);
+                let first = names
+                    .iter()
+                    .take(TABLE_NAMES)
+                    .map(|n| n.to_string())
+                    .collect();
+                table.push((w, b, n as usize, first));
             }
         }
+        let sel = match selected_place {
+            Some(Place::Wheel { wheel, bucket }) if wheel as usize == w => Some(bucket as usize),
+            _ => None,
+        };
+        let hot: Vec<usize> = spliced
+            .iter()
+            .filter(|(sw, _)| *sw == w)
+            .map(|(_, b)| *b)
+            .collect();
+        rings.push(html! {
+            <Ring wheel={w} {counts} pos={wheel_position(ticks, w)} {hot} {sel} />
+        });
     }
     let markers = (0..WHEELCOUNT).map(|w| {
         let pos = wheel_position(ticks, w);
@@ -110,66 +379,33 @@ pub fn wheel(props: &WheelProps) -> Html {
                 data-current={format!("{w}:{pos}")} />
         }
     });
-    let todo = to.todo();
-    let onselect = |name: String| {
-        props
-            .on_action
-            .reform(move |_: MouseEvent| Action::Select(name.clone()))
-    };
+    let all_todo = to.todo();
+    let todo_len = all_todo.len();
+    let todo: Vec<String> = all_todo
+        .iter()
+        .take(TODO_SHOWN)
+        .map(|n| n.to_string())
+        .collect();
     html! {
         <section class="hc-panel hc-wheel" aria-labelledby="hc-wheel-h">
             <h2 id="hc-wheel-h">{ "OpenBSD timeout wheel (4 × 256 buckets)" }</h2>
             <div class="hc-wheel-body">
                 <svg viewBox="-108 -108 216 216" role="img" class="hc-wheel-svg"
-                    aria-label={format!("Timing wheel at ticks {ticks}; occupied buckets: {}", occupied.len())}>
-                    { for buckets }
+                    aria-label={format!("Timing wheel at ticks {ticks}; occupied buckets: {occupied}")}>
+                    <defs>
+                        <marker id="hc-arrowhead" viewBox="0 0 6 6" refX="5" refY="3" markerWidth="4" markerHeight="4" orient="auto-start-reverse">
+                            <path d="M0 0L6 3L0 6Z" class="hc-arrowhead" />
+                        </marker>
+                    </defs>
+                    { for rings }
                     { for markers }
-                    { for labels }
                     <text class="hc-center" x="0" y="-3">{ "ticks" }</text>
                     <text class="hc-center hc-center-n" x="0" y="8">{ ticks }</text>
+                    { cascade_layer(&CascadeProps { tick: ticks, moves: moves.clone() }) }
                 </svg>
-                <div class="hc-wheel-side">
-                    <h3>{ "current position" }</h3>
-                    <ul class="hc-positions" data-testid="positions">
-                        { for (0..WHEELCOUNT).map(|w| html! {
-                            <li>{ "▼ wheel " }{ w }{ ": bucket " }<code>{ format!("{:#04x}", wheel_position(ticks, w)) }</code></li>
-                        }) }
-                    </ul>
-                    <h3 id="hc-todo-h">{ "timeout_todo" }</h3>
-                    if todo.is_empty() {
-                        <p class="hc-muted" data-testid="todo">{ "empty" }</p>
-                    } else {
-                        <ol class="hc-todo" data-testid="todo" aria-labelledby="hc-todo-h">
-                            { for todo.iter().map(|n| html! {
-                                <li><button type="button" class="hc-link" onclick={onselect(n.to_string())}>{ *n }</button></li>
-                            }) }
-                        </ol>
-                    }
-                    if !spliced.is_empty() {
-                        <p class="hc-spliced">{ "spliced this tick: " }
-                            { spliced.iter().map(|(w, b)| format!("wheel {w} bucket {b:#04x}")).collect::<Vec<_>>().join(", ") }
-                        </p>
-                    }
-                    <p class="hc-legend"><span class="hc-swatch occ"></span>{ " occupied (count) " }
-                        <span class="hc-swatch cur"></span>{ " current " }
-                        <span class="hc-swatch hot"></span>{ " spliced this tick" }</p>
-                </div>
+                { side(&SideProps { ticks, todo, todo_len, spliced, moves, totals, on_action: props.on_action.clone() }) }
             </div>
-            <details class="hc-table-alt">
-                <summary>{ "Wheel as a table" }</summary>
-                if occupied.is_empty() {
-                    <p>{ "Every bucket is empty." }</p>
-                } else {
-                    <table data-testid="wheel-table">
-                        <thead><tr><th scope="col">{ "wheel" }</th><th scope="col">{ "bucket" }</th><th scope="col">{ "timeouts, head first" }</th></tr></thead>
-                        <tbody>
-                            { for occupied.into_iter().map(|(w, b, names)| html! {
-                                <tr><td>{ w }</td><td>{ format!("{b:#04x}") }</td><td>{ names }</td></tr>
-                            }) }
-                        </tbody>
-                    </table>
-                }
-            </details>
+            { wheel_table(&TableProps { table, occupied }) }
         </section>
     }
 }

@@ -108,6 +108,10 @@ test("run to the next cascade splices wheel 1 bucket 1 at tick 256", async (s) =
   const r = await s.text("[data-testid=routine-name]");
   const line = await s.text("[data-testid=routine-line]");
   if (r !== "softclock()" || !line.includes("bucket for delta")) throw new Error(`routine: ${r}: ${line}`);
+  // The cascade is drawn: t300 and t400 move from wheel 1 bucket 1 through todo to wheel 0.
+  const moves = await s.count(".hc-move");
+  const to = await s.attr(".hc-move[data-name=t300]", "data-to");
+  if (moves !== 2 || to !== "0:44") throw new Error(`cascade moves: ${moves}, t300 to ${to}`);
   await shot(s, "cascade", ".hc-wheel");
 });
 

@@ -63,6 +63,11 @@ impl Callouts {
             .count()
     }
 
+    /// The callout in slot `id`, as the UI shows it.
+    pub fn callout_view(&self, id: CalloutId) -> CalloutView {
+        self.view(id)
+    }
+
     fn view(&self, id: CalloutId) -> CalloutView {
         let c = self.wheel.get(id);
         CalloutView {
@@ -112,11 +117,25 @@ impl Callouts {
 
     /// Named callouts (by name), then pooled ones in use.
     pub fn callouts(&self) -> Vec<CalloutView> {
-        let named = self.names.values().map(|&id| self.view(id));
+        self.callout_ids().map(|id| self.view(id)).collect()
+    }
+
+    /// The slots of [`Callouts::callouts`], in the same order, without building the views (a
+    /// page of a 10,000-row table needs only its own rows).
+    pub fn callout_ids(&self) -> impl Iterator<Item = CalloutId> + '_ {
+        let named = self.names.values().copied();
         let pooled = (0..self.callfree_capacity() as CalloutId)
-            .filter(|&id| self.wheel.get(id).c_func.is_some() || self.wheel.get(id).pending())
-            .map(|id| self.view(id));
-        named.chain(pooled).collect()
+            .filter(|&id| self.wheel.get(id).c_func.is_some() || self.wheel.get(id).pending());
+        named.chain(pooled)
+    }
+
+    /// How many callouts a bucket holds (O(1)).
+    pub fn bucket_len(&self, b: u32) -> u32 {
+        if !self.allocated || b > self.wheel.mask {
+            0
+        } else {
+            self.wheel.bucket_len(b)
+        }
     }
 
     /// A pooled callout (what a handle points at).
