@@ -56,6 +56,19 @@ impl Shared {
     pub fn get(&self) -> Ref<'_, State> {
         self.cell.borrow()
     }
+
+    /// Changes the state in place and returns its next version (what a reducer hands Yew).
+    /// `None` when the state is borrowed: only a dispatch from inside a render could find it
+    /// so, none does, and dropping that action beats a panic.
+    pub(super) fn update(&self, change: impl FnOnce(&mut State)) -> Option<Shared> {
+        let mut st = self.cell.try_borrow_mut().ok()?;
+        change(&mut st);
+        drop(st);
+        Some(Shared {
+            cell: Rc::clone(&self.cell),
+            version: self.version + 1,
+        })
+    }
 }
 
 /// The reducer's handle on the state.
@@ -65,18 +78,10 @@ impl Reducible for Model {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        let shared = &self.0;
-        // Only a dispatch from inside a render could find the state borrowed; none does, and
-        // dropping that action beats a panic.
-        let Ok(mut st) = shared.cell.try_borrow_mut() else {
-            return self;
-        };
-        st.apply(action);
-        drop(st);
-        Rc::new(Model(Shared {
-            cell: Rc::clone(&shared.cell),
-            version: shared.version + 1,
-        }))
+        match self.0.update(|st| st.apply(action)) {
+            Some(next) => Rc::new(Model(next)),
+            None => self,
+        }
     }
 }
 
@@ -105,8 +110,39 @@ fn write_hash(h: &str) {
     }
 }
 
+/// What a key pressed inside the app (or a widget) asks for: Escape closes the help, other
+/// keys are [`shortcut`]s (whose default the page then does not run). Keys typed into a field,
+/// and chords with Ctrl, Meta or Alt, belong to the browser.
+pub(super) fn key_action(e: &KeyboardEvent, help_open: bool) -> Option<Action> {
+    if e.ctrl_key() || e.meta_key() || e.alt_key() {
+        return None;
+    }
+    let tag = e
+        .target_dyn_into::<HtmlElement>()
+        .map(|t| t.tag_name())
+        .unwrap_or_default();
+    if matches!(tag.as_str(), "INPUT" | "TEXTAREA" | "SELECT") {
+        return None;
+    }
+    if e.key() == "Escape" && help_open {
+        return Some(Action::ToggleHelp);
+    }
+    let a = shortcut(&e.key(), tag == "BUTTON")?;
+    e.prevent_default();
+    Some(a)
+}
+
+/// While `playing`, calls `advance` every `ms` milliseconds; the timer only dispatches.
+#[hook]
+pub(super) fn use_play_timer(playing: bool, ms: u32, advance: Callback<()>) {
+    use_effect_with((playing, ms), move |&(playing, ms)| {
+        let timer = playing.then(|| Interval::new(ms, move || advance.emit(())));
+        move || drop(timer)
+    });
+}
+
 /// The shortcut for a key, if any (`in_button`: Space belongs to the focused button).
-pub(super) fn shortcut(key: &str, in_button: bool) -> Option<Action> {
+fn shortcut(key: &str, in_button: bool) -> Option<Action> {
     Some(match key {
         " " if !in_button => Action::TogglePlay,
         "n" | "." => Action::Hardclock,
@@ -151,13 +187,8 @@ fn full_app() -> Html {
 
     {
         let d = model.dispatcher();
-        use_effect_with(
-            (state.playing, state.interval_ms()),
-            move |&(playing, ms)| {
-                let timer = playing.then(|| Interval::new(ms, move || d.dispatch(Action::Advance)));
-                move || drop(timer)
-            },
-        );
+        let advance = Callback::from(move |_| d.dispatch(Action::Advance));
+        use_play_timer(state.playing, state.interval_ms(), advance);
     }
     // While playing the hash would change (and a long scenario be encoded) on every advance:
     // it is written when play stops.
@@ -193,22 +224,7 @@ fn full_app() -> Html {
         let dispatch = dispatch.clone();
         let help_open = state.help_open;
         Callback::from(move |e: KeyboardEvent| {
-            if e.ctrl_key() || e.meta_key() || e.alt_key() {
-                return;
-            }
-            let tag = e
-                .target_dyn_into::<HtmlElement>()
-                .map(|t| t.tag_name())
-                .unwrap_or_default();
-            if matches!(tag.as_str(), "INPUT" | "TEXTAREA" | "SELECT") {
-                return;
-            }
-            if e.key() == "Escape" && help_open {
-                dispatch.emit(Action::ToggleHelp);
-                return;
-            }
-            if let Some(a) = shortcut(&e.key(), tag == "BUTTON") {
-                e.prevent_default();
+            if let Some(a) = key_action(&e, help_open) {
                 dispatch.emit(a);
             }
         })

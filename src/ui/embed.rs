@@ -46,6 +46,14 @@ pub fn command_action(c: Command) -> Option<WidgetAction> {
     })
 }
 
+/// Applies a widget action in place (a plain action changes the state without copying it).
+pub fn apply(s: &mut State, a: WidgetAction) {
+    match a {
+        WidgetAction::Do(a) => s.apply(a),
+        other => *s = reduce(s, other),
+    }
+}
+
 /// Applies a widget action. Never panics (every step is a [`State::reduce`]).
 pub fn reduce(s: &State, a: WidgetAction) -> State {
     match a {

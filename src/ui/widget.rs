@@ -8,13 +8,12 @@
 
 use std::rc::Rc;
 
-use gloo_timers::callback::Interval;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, ResizeObserver};
 use yew::prelude::*;
 
-use super::app::{shortcut, Shared};
+use super::app::{key_action, use_play_timer, Shared};
 use super::callwheel::Callwheel;
 use super::console::{error_view, Console};
 use super::embed::{self, WidgetAction};
@@ -46,13 +45,11 @@ pub struct WidgetModel(Shared);
 impl Reducible for WidgetModel {
     type Action = WidgetAction;
 
-    // `&`: with the ui4 branch's `Shared`, `get()` is a `Ref`.
-    #[allow(clippy::needless_borrow)]
     fn reduce(self: Rc<Self>, action: WidgetAction) -> Rc<Self> {
-        Rc::new(WidgetModel(Shared::new(embed::reduce(
-            &self.0.get(),
-            action,
-        ))))
+        match self.0.update(|st| embed::apply(st, action)) {
+            Some(next) => Rc::new(WidgetModel(next)),
+            None => self,
+        }
     }
 }
 
@@ -110,14 +107,8 @@ pub fn widget(props: &WidgetProps) -> Html {
 
     {
         let d = model.dispatcher();
-        use_effect_with(
-            (state.playing, state.interval_ms()),
-            move |&(playing, ms)| {
-                let timer =
-                    playing.then(|| Interval::new(ms, move || d.dispatch(Action::Advance.into())));
-                move || drop(timer)
-            },
-        );
+        let advance = Callback::from(move |_| d.dispatch(Action::Advance.into()));
+        use_play_timer(state.playing, state.interval_ms(), advance);
     }
     {
         // A fixed height goes through the CSSOM: a strict CSP blocks `style` attributes.
@@ -135,32 +126,15 @@ pub fn widget(props: &WidgetProps) -> Html {
         let dispatch = dispatch.clone();
         let help_open = state.help_open;
         Callback::from(move |e: KeyboardEvent| {
-            if e.ctrl_key() || e.meta_key() || e.alt_key() {
-                return;
-            }
-            let tag = e
-                .target_dyn_into::<HtmlElement>()
-                .map(|t| t.tag_name())
-                .unwrap_or_default();
-            if matches!(tag.as_str(), "INPUT" | "TEXTAREA" | "SELECT") {
-                return;
-            }
-            if e.key() == "Escape" && help_open {
-                dispatch.emit(Action::ToggleHelp.into());
-                return;
-            }
-            if let Some(a) = shortcut(&e.key(), tag == "BUTTON") {
-                e.prevent_default();
-                // The widget's step goes on with hardclocks once the script has ended.
-                dispatch.emit(match a {
-                    Action::StepStatement => WidgetAction::Steps(1),
-                    a => a.into(),
-                });
+            // The widget's step goes on with hardclocks once the script has ended.
+            match key_action(&e, help_open) {
+                Some(Action::StepStatement) => dispatch.emit(WidgetAction::Steps(1)),
+                Some(a) => dispatch.emit(a.into()),
+                None => {}
             }
         })
     };
 
-    #[allow(clippy::needless_borrow)] // `state` is a `Ref` with the ui4 branch's `Shared`.
     let view = cfg.view.unwrap_or_else(|| embed::default_view(&state));
     // A scenario written into the page may carry a preset's header (`# title: ...`).
     let title = match state.preset() {
