@@ -146,7 +146,7 @@ fn obsd_expire(mut k: Kernel, max_delay: u32, drain: bool) -> Kernel {
 fn obsd_events_only(mut k: Kernel, names: &[String], d: &[u32]) -> Kernel {
     for (i, name) in names.iter().enumerate() {
         k.emit(EventKind::Timeout(openbsd::TimeoutEvent::Added {
-            name: name.clone(),
+            name: name.as_str().into(),
             n: d[i] as i32,
             to_time: d[i] as i32,
         }));

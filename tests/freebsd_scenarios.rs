@@ -68,7 +68,7 @@ fn fires(k: &Kernel) -> Vec<(i32, String, String)> {
                 func,
                 arg,
                 ..
-            } => Some((e.tick, func.clone(), arg.clone())),
+            } => Some((e.tick, func.to_string(), arg.to_string())),
             _ => None,
         })
         .collect()
