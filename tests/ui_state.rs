@@ -144,6 +144,37 @@ fn step_back_across_many_snapshots_matches_a_fresh_run() {
 }
 
 #[test]
+fn one_long_run_has_snapshots_inside_it_and_going_back_into_it_is_exact() {
+    // One action of many ticks: step back and backward jumps land inside it (where snapshots are
+    // taken mid-run) and must match a machine that went straight there.
+    let s = State::default()
+        .reduce(Action::RunScript)
+        .reduce(Action::RunTicks(40_000));
+    let fresh = |ticks: u64| {
+        State::default()
+            .reduce(Action::RunScript)
+            .reduce(Action::RunTicks(ticks))
+    };
+    let back = s.reduce(Action::StepBack);
+    assert_eq!(fingerprint(&back), fingerprint(&fresh(40_000 - 1)));
+    assert_eq!(back.tape, fresh(40_000 - 1).tape);
+    for t in [306 + 39_999, 306 + 20_480, 306 + 12_345, 306 + 256, 306 + 1, 306] {
+        let jumped = s.reduce(Action::JumpToTick(t));
+        let want = fresh(t - 306);
+        assert_eq!(fingerprint(&jumped), fingerprint(&want), "jump to {t}");
+        assert_eq!(jumped.tape, want.tape, "jump to {t}");
+        assert_eq!(jumped.machine.log, want.machine.log, "jump to {t}");
+        // And on from there, as if nothing had been undone.
+        let on = jumped.reduce(Action::RunTicks(300));
+        assert_eq!(fingerprint(&on), fingerprint(&want.reduce(Action::RunTicks(300))));
+    }
+    // Back before the ticks: the statements run again.
+    let early = s.reduce(Action::JumpToTick(100));
+    let want = State::default().reduce(Action::JumpToTick(100));
+    assert_eq!(fingerprint(&early), fingerprint(&want));
+}
+
+#[test]
 fn the_default_scenario_steps_one_statement_at_a_time() {
     let s = State::default();
     assert_eq!(
