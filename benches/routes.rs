@@ -58,7 +58,7 @@ fn lookups(t: &[(u32, u8)]) -> Vec<u32> {
 fn bench_routes(c: &mut Criterion) {
     let mut g = c.benchmark_group("route_lookup");
     g.throughput(Throughput::Elements(LOOKUPS as u64));
-    for n in common::sizes(&[10_000, 100_000]) {
+    for n in common::sizes(&[10_000, 100_000], 1_000_000) {
         let t = table(n);
         let dsts = lookups(&t);
 

@@ -15,6 +15,7 @@ pub mod api;
 pub mod clock;
 pub mod event;
 pub mod freebsd;
+pub mod handlers;
 pub mod name;
 pub mod openbsd;
 pub mod route;
@@ -25,6 +26,7 @@ use std::collections::BTreeMap;
 
 pub use clock::Clock;
 pub use event::{Event, EventKind, Via};
+pub use handlers::Handlers;
 pub use name::Name;
 pub use value::{Operand, Stmt, Target, Value};
 
@@ -83,7 +85,7 @@ pub struct Kernel {
     /// Script variables (`r = timeout_add(...)`), visible to handler bodies.
     pub vars: BTreeMap<String, Value>,
     /// Handler bodies (`handler NAME { ... }`), run when NAME fires.
-    pub handlers: BTreeMap<String, Vec<Stmt>>,
+    pub handlers: Handlers,
     /// OpenBSD `timeout(9)` state.
     pub to: openbsd::Timeouts,
     /// FreeBSD callwheel state.
@@ -117,7 +119,7 @@ impl Default for Kernel {
             events: Vec::new(),
             panic: None,
             vars: BTreeMap::new(),
-            handlers: BTreeMap::new(),
+            handlers: Handlers::default(),
             to: openbsd::Timeouts::default(),
             co: freebsd::Callouts::default(),
             rt: route::Routes::default(),
@@ -438,10 +440,12 @@ impl Kernel {
         if rttimer::run_builtin(self, func, arg)? {
             return Ok(HandlerEnd::Done);
         }
-        let Some(body) = self.handlers.get(func.as_str()).cloned() else {
+        // A handle on the table, so the body is read in place while the kernel runs it.
+        let handlers = self.handlers.clone();
+        let Some(body) = handlers.get(func) else {
             return Ok(HandlerEnd::Done);
         };
-        self.resume_handler(func, &body)
+        self.resume_handler(func, body)
     }
 
     /// Runs (the rest of) handler `func`'s body, stopping early if a statement sets

@@ -343,8 +343,17 @@ fn empty_scenario() -> Scenario {
 
 impl State {
     fn with_scenario(text: String, sc: Scenario) -> State {
+        let kernel = sc.boot();
+        State::on_kernel(text, sc, kernel)
+    }
+
+    /// A state whose tape starts on `kernel` (made by `sc.boot()`, then given more) instead of a
+    /// fresh boot: for native drivers that set up more than a script may, like the step-back benchmark's
+    /// 10,000 timeouts (a script mentions at most `MAX_OBJECTS`). Step back, reset and backward
+    /// jumps return to `kernel`, never before it. The app always boots from the scenario.
+    pub fn on_kernel(text: String, sc: Scenario, kernel: Kernel) -> State {
         let machine = Machine {
-            kernel: sc.boot(),
+            kernel,
             ..Machine::default()
         };
         State {

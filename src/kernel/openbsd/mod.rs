@@ -49,6 +49,7 @@ pub use wheel::{
 };
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use super::api::{Args, Param, Signature};
 use super::{EventKind, Kernel, KernelError, Name, Value, Via, MAX_HANDLER_RUNS_PER_PASS};
@@ -101,7 +102,8 @@ struct Names {
 pub struct Timeouts {
     timeouts: Vec<Timeout>,
     names: Vec<Names>,
-    by_name: BTreeMap<Name, usize>,
+    /// Shared between copies of the kernel (snapshots): it changes only when a new name is set.
+    by_name: Rc<BTreeMap<Name, usize>>,
     lists: Lists,
 }
 
@@ -233,7 +235,7 @@ pub fn timeout_set(k: &mut Kernel, name: &str, func: &str, arg: Value) -> Timeou
                 func: Name::default(),
                 arg: Name::default(),
             });
-            to.by_name.insert(shared, i);
+            Rc::make_mut(&mut to.by_name).insert(shared, i);
             i
         }
     };
