@@ -198,7 +198,8 @@ mod tests {
         assert!(matches!((&l.0, &l2.0), (Repr::Shared(a), Repr::Shared(b)) if Rc::ptr_eq(a, b)));
         let exact = "x".repeat(INLINE);
         assert_eq!(Name::from(exact.as_str()), exact);
-        assert!(Name::from("b") > Name::from("a") && Name::from("ab") > Name::from("a"));
+        let (a, ab, b) = (Name::from("a"), Name::from("ab"), Name::from("b"));
+        assert_eq!((b.cmp(&a), ab.cmp(&a), a.cmp(&ab)), (Ordering::Greater, Ordering::Greater, Ordering::Less));
         assert_eq!(Name::default(), "");
     }
 }

@@ -52,7 +52,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use super::api::{Args, Param, Signature};
-use super::{EventKind, Kernel, KernelError, Name, Value, Via, MAX_HANDLER_RUNS_PER_PASS};
+use super::{rttimer, EventKind, Kernel, KernelError, Name, Value, Via, MAX_HANDLER_RUNS_PER_PASS};
 use convert::c_int;
 use wheel::Lists;
 
@@ -95,6 +95,8 @@ struct Names {
     func: Name,
     /// `to_arg` as text (a `Value` prints the same whenever it is printed).
     arg: Name,
+    /// `func` is a built-in rt_timer action, which reads `to_arg`.
+    builtin: bool,
 }
 
 /// The wheel, `timeout_todo`, and every `struct timeout` by name.
@@ -234,6 +236,7 @@ pub fn timeout_set(k: &mut Kernel, name: &str, func: &str, arg: Value) -> Timeou
                 name: shared.clone(),
                 func: Name::default(),
                 arg: Name::default(),
+                builtin: false,
             });
             Rc::make_mut(&mut to.by_name).insert(shared, i);
             i
@@ -248,6 +251,7 @@ pub fn timeout_set(k: &mut Kernel, name: &str, func: &str, arg: Value) -> Timeou
     let n = &mut to.names[i];
     n.func = Name::from(func);
     n.arg = Name::from(arg_text.as_str());
+    n.builtin = rttimer::is_builtin(func);
     let name = n.name.clone();
     emit(
         k,
@@ -297,6 +301,7 @@ fn add(k: &mut Kernel, i: Option<usize>, n: i64) -> Result<i64, KernelError> {
     let old_time = t.to_time;
     let to_time = ticks.wrapping_add(n);
     t.to_time = to_time;
+    to.lists.set_time(i, to_time);
     t.to_flags &= !TIMEOUT_TRIGGERED;
     let name = to.names[i].name.clone();
     if !queued {
@@ -410,30 +415,40 @@ pub fn softclock(k: &mut Kernel) -> Result<(), KernelError> {
         k.to.lists.remove(i);
         let ticks = k.clock.ticks;
         let to = &mut k.to;
-        let t = &mut to.timeouts[i];
-        let delta = t.to_time.wrapping_sub(ticks);
-        let names = &to.names[i];
+        // The list node's copy of `to_time`: a re-bucket touches nothing but the lists (and the
+        // name, for the event), which matters when a pass moves a million scattered entries.
+        let to_time = to.lists.time(i);
+        let delta = to_time.wrapping_sub(ticks);
         if delta > 0 {
-            let name = names.name.clone();
-            let b = bucket_for(t.to_time, delta);
+            let b = bucket_for(to_time, delta);
             to.lists.insert_tail(b, i);
-            emit(
-                k,
-                TimeoutEvent::Rebucketed {
-                    name,
-                    from,
-                    wheel: (b / WHEELSIZE) as u8,
-                    bucket: (b % WHEELSIZE) as u8,
-                    delta,
-                },
-            );
+            if k.recording {
+                let name = k.to.names[i].name.clone();
+                emit(
+                    k,
+                    TimeoutEvent::Rebucketed {
+                        name,
+                        from,
+                        wheel: (b / WHEELSIZE) as u8,
+                        bucket: (b % WHEELSIZE) as u8,
+                        delta,
+                    },
+                );
+            }
             continue;
         }
+        let t = &mut to.timeouts[i];
         t.to_flags &= !TIMEOUT_ONQUEUE;
         t.to_flags |= TIMEOUT_TRIGGERED;
-        let arg = t.to_arg.clone();
+        let names = &to.names[i];
+        // Only a built-in action reads its argument (a scenario handler's body does not).
+        let arg = if names.builtin {
+            t.to_arg.clone()
+        } else {
+            Value::Null
+        };
         let (name, func, arg_text) = (names.name.clone(), names.func.clone(), names.arg.clone());
-        let late = ticks.wrapping_sub(t.to_time);
+        let late = ticks.wrapping_sub(to_time);
         runs += 1;
         if runs > MAX_HANDLER_RUNS_PER_PASS {
             return Err(k.panic(format!(

@@ -97,7 +97,9 @@ impl std::fmt::Display for Place {
 ///
 /// A node keeps its links, home and stamp together (24 bytes), so moving an entry touches one
 /// cache line per node instead of one per field: with a million timeouts, every step of a
-/// softclock pass is a cache miss on entries scattered over the heap.
+/// softclock pass is a cache miss on entries scattered over the heap. A timeout's node also
+/// carries a copy of its `to_time`, the one field a re-bucket reads (in the kernel the links and
+/// `to_time` share one `struct timeout` for the same reason).
 #[derive(Clone, Debug)]
 pub struct Lists {
     /// Sentinels `0..SENTINELS`, then one node per timeout.
@@ -112,6 +114,8 @@ struct Node {
     prev: u32,
     /// For a timeout's node: the list it was last inserted into on its own, or NIL.
     home: u32,
+    /// For a timeout's node: its `to_time` (kept by `timeout_add`).
+    time: i32,
     /// The home's generation at that insertion.
     stamp: u64,
 }
@@ -130,6 +134,7 @@ impl Default for Lists {
                     next: n,
                     prev: n,
                     home: NIL,
+                    time: 0,
                     stamp: 0,
                 })
                 .collect(),
@@ -146,9 +151,19 @@ impl Lists {
             next: NIL,
             prev: NIL,
             home: NIL,
+            time: 0,
             stamp: 0,
         });
         i
+    }
+
+    /// Timeout `i`'s `to_time`, as last set with [`Lists::set_time`].
+    pub fn time(&self, i: usize) -> i32 {
+        self.node(i).time
+    }
+
+    pub fn set_time(&mut self, i: usize, to_time: i32) {
+        self.nodes[SENTINELS + i].time = to_time;
     }
 
     fn node(&self, i: usize) -> &Node {
@@ -184,11 +199,13 @@ impl Lists {
         let node = (SENTINELS + i) as u32;
         let last = self.nodes[list].prev;
         let generation = self.heads[list].generation;
-        self.nodes[SENTINELS + i] = Node {
+        let n = &mut self.nodes[SENTINELS + i];
+        *n = Node {
             next: list as u32,
             prev: last,
             home: list as u32,
             stamp: generation,
+            ..*n
         };
         self.nodes[last as usize].next = node;
         self.nodes[list].prev = node;
