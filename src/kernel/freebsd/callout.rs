@@ -7,7 +7,7 @@ use super::callwheel::{
 };
 use super::events::{CalloutEvent, StopWhy};
 use super::threads::{self, ScriptWait, Thread, GIANT};
-use super::{emit, MAX_NAMED_CALLOUTS};
+use super::emit;
 use crate::kernel::{Kernel, KernelError, Value};
 
 /// The mutex softclock takes around this callout's handler.
@@ -35,10 +35,11 @@ pub fn callout_init(k: &mut Kernel, name: &str, mpsafe: bool) -> Result<Value, K
             c.c_time = 0;
         }
         None => {
-            if k.co.names.len() >= MAX_NAMED_CALLOUTS {
+            if k.co.names.len() >= k.co.max_named {
+                let max = k.co.max_named;
                 return Err(KernelError::arg(
                     0,
-                    format!("callout_init: more than {MAX_NAMED_CALLOUTS} callouts"),
+                    format!("callout_init: more than {max} callouts"),
                 ));
             }
             let id = k.co.wheel.add(name.to_string(), flags);
