@@ -594,7 +594,7 @@ fn worked_example_of_reference_2_10() {
     let skips: Vec<(i32, String, i32)> = callout_events(&k)
         .into_iter()
         .filter_map(|(_, e)| match e {
-            CalloutEvent::Skip { c, tick, laps, .. } => Some((tick, c, laps)),
+            CalloutEvent::Skip { c, tick, laps, .. } => Some((tick, c.to_string(), laps)),
             _ => None,
         })
         .collect();

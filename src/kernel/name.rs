@@ -45,6 +45,40 @@ impl Name {
     }
 }
 
+impl Name {
+    /// `v` as text, made without allocating when it fits inline.
+    pub fn display(v: &impl fmt::Display) -> Name {
+        let mut w = InlineWriter {
+            len: 0,
+            buf: [0; INLINE],
+        };
+        if fmt::write(&mut w, format_args!("{v}")).is_ok() {
+            Name(Repr::Inline(w.len as u8, w.buf))
+        } else {
+            Name::from(v.to_string())
+        }
+    }
+}
+
+/// Collects formatted text inline; fails (so the caller falls back to a `String`) when it
+/// does not fit.
+struct InlineWriter {
+    len: usize,
+    buf: [u8; INLINE],
+}
+
+impl fmt::Write for InlineWriter {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let end = self.len + s.len();
+        if end > INLINE {
+            return Err(fmt::Error);
+        }
+        self.buf[self.len..end].copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
 impl PartialEq for Name {
     fn eq(&self, other: &Name) -> bool {
         self.as_str() == other.as_str()
@@ -201,5 +235,9 @@ mod tests {
         let (a, ab, b) = (Name::from("a"), Name::from("ab"), Name::from("b"));
         assert_eq!((b.cmp(&a), ab.cmp(&a), a.cmp(&ab)), (Ordering::Greater, Ordering::Greater, Ordering::Less));
         assert_eq!(Name::default(), "");
+        assert_eq!(Name::display(&42), "42");
+        assert!(matches!(Name::display(&42).0, Repr::Inline(2, _)));
+        let wide = "w".repeat(INLINE + 1);
+        assert_eq!(Name::display(&wide), wide);
     }
 }

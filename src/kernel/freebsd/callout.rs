@@ -8,7 +8,7 @@ use super::callwheel::{
 use super::events::{CalloutEvent, StopWhy};
 use super::threads::{self, ScriptWait, Thread, GIANT};
 use super::emit;
-use crate::kernel::{Kernel, KernelError, Value};
+use crate::kernel::{Kernel, KernelError, Name, Value};
 
 /// The mutex softclock takes around this callout's handler.
 pub fn c_mtx(k: &Kernel, id: CalloutId) -> Option<&'static str> {
@@ -49,7 +49,7 @@ pub fn callout_init(k: &mut Kernel, name: &str, mpsafe: bool) -> Result<Value, K
     emit(
         k,
         CalloutEvent::Init {
-            c: name.to_string(),
+            c: Name::from(name),
             mpsafe,
         },
     );
@@ -119,8 +119,8 @@ pub fn callout_reset(
         k,
         CalloutEvent::Reset {
             c: name,
-            func: func.unwrap_or("NULL").to_string(),
-            arg: arg.to_string(),
+            func: Name::from(func.unwrap_or("NULL")),
+            arg: Name::display(arg),
             asked,
             c_time,
             bucket: bucket_of(c_time, mask),
