@@ -11,7 +11,9 @@
 
 mod common;
 
-use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, SamplingMode, Throughput};
+use criterion::{
+    criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, SamplingMode, Throughput,
+};
 use hardclock::script::Scenario;
 use hardclock::ui::state::{Action, State};
 

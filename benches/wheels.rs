@@ -309,7 +309,10 @@ fn ops_for(g: &mut Group<'_>, work: &str, dist: Dist, n: usize) {
         if work == "expire" {
             // Checked once, untimed: every timeout has fired by then.
             let k = obsd_expire(base.clone(), max_delay);
-            assert!(k.to.iter().all(|t| t.timeout.to_flags & openbsd::TIMEOUT_ONQUEUE == 0));
+            assert!(k
+                .to
+                .iter()
+                .all(|t| t.timeout.to_flags & openbsd::TIMEOUT_ONQUEUE == 0));
         }
         let id = match log {
             Log::Recorded => "openbsd",
@@ -334,31 +337,32 @@ fn ops_for(g: &mut Group<'_>, work: &str, dist: Dist, n: usize) {
     let (base, ids) = fbsd_kernel(&d, armed);
     if work == "expire" {
         let k = fbsd_expire(base.clone(), max_delay);
-        assert!(ids.iter().all(|&id| !k.co.wheel.get(id).pending()), "all fired");
+        assert!(
+            ids.iter().all(|&id| !k.co.wheel.get(id).pending()),
+            "all fired"
+        );
     }
     g.bench_function(BenchmarkId::new("freebsd", n), |b| {
         b.iter_batched(
             || base.clone(),
-            |mut k| {
-                match work {
-                    "insert" => {
-                        for (i, &id) in ids.iter().enumerate() {
-                            let arg = Value::Int(i as i64);
-                            callout::callout_reset(&mut k, id, d[i] as i64, Some("f"), &arg)
-                                .expect("callout_reset");
-                            drain(&mut k);
-                        }
-                        k
+            |mut k| match work {
+                "insert" => {
+                    for (i, &id) in ids.iter().enumerate() {
+                        let arg = Value::Int(i as i64);
+                        callout::callout_reset(&mut k, id, d[i] as i64, Some("f"), &arg)
+                            .expect("callout_reset");
+                        drain(&mut k);
                     }
-                    "cancel" => {
-                        for &id in &ids {
-                            assert_eq!(callout::stop_safe(&mut k, id, false).expect("stop"), 1);
-                            drain(&mut k);
-                        }
-                        k
-                    }
-                    _ => fbsd_expire(k, max_delay),
+                    k
                 }
+                "cancel" => {
+                    for &id in &ids {
+                        assert_eq!(callout::stop_safe(&mut k, id, false).expect("stop"), 1);
+                        drain(&mut k);
+                    }
+                    k
+                }
+                _ => fbsd_expire(k, max_delay),
             },
             BatchSize::PerIteration,
         )
@@ -464,7 +468,11 @@ fn bench_replay(c: &mut Criterion) {
                 let mut w = Hhwt::new();
                 for (i, &p) in periods.iter().enumerate() {
                     let delay = Duration::from_millis(p as u64);
-                    w.insert(Entry { id: i as u32, delay }).expect("arm");
+                    w.insert(Entry {
+                        id: i as u32,
+                        delay,
+                    })
+                    .expect("arm");
                 }
                 w
             },

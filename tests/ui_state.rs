@@ -158,7 +158,14 @@ fn one_long_run_has_snapshots_inside_it_and_going_back_into_it_is_exact() {
     let back = s.reduce(Action::StepBack);
     assert_eq!(fingerprint(&back), fingerprint(&fresh(40_000 - 1)));
     assert_eq!(back.tape, fresh(40_000 - 1).tape);
-    for t in [306 + 39_999, 306 + 20_480, 306 + 12_345, 306 + 256, 306 + 1, 306] {
+    for t in [
+        306 + 39_999,
+        306 + 20_480,
+        306 + 12_345,
+        306 + 256,
+        306 + 1,
+        306,
+    ] {
         let jumped = s.reduce(Action::JumpToTick(t));
         let want = fresh(t - 306);
         assert_eq!(fingerprint(&jumped), fingerprint(&want), "jump to {t}");
@@ -166,7 +173,10 @@ fn one_long_run_has_snapshots_inside_it_and_going_back_into_it_is_exact() {
         assert_eq!(jumped.machine.log, want.machine.log, "jump to {t}");
         // And on from there, as if nothing had been undone.
         let on = jumped.reduce(Action::RunTicks(300));
-        assert_eq!(fingerprint(&on), fingerprint(&want.reduce(Action::RunTicks(300))));
+        assert_eq!(
+            fingerprint(&on),
+            fingerprint(&want.reduce(Action::RunTicks(300)))
+        );
     }
     // Back before the ticks: the statements run again.
     let early = s.reduce(Action::JumpToTick(100));

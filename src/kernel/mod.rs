@@ -419,7 +419,13 @@ impl Kernel {
         arg: &Value,
         route: Option<String>,
     ) -> Result<HandlerEnd, KernelError> {
-        self.start_named_handler(via, &Name::from(func), arg, &Name::from(arg.to_string()), route)
+        self.start_named_handler(
+            via,
+            &Name::from(func),
+            arg,
+            &Name::from(arg.to_string()),
+            route,
+        )
     }
 
     fn start_named_handler(
@@ -549,6 +555,65 @@ mod tests {
         // Tick 1 re-buckets t; ticks 2..4 are idle and share an event with tick 5, whose splice
         // and fire follow it; 6..10 are idle.
         assert_eq!(ticks, vec![(1, 1), (5, 4), (10, 5)]);
+    }
+
+    #[test]
+    fn a_kernel_that_does_not_record_runs_exactly_the_same() {
+        let call = |name: &str, args: Vec<Operand>| Stmt::Call {
+            line: 1,
+            target: None,
+            name: name.into(),
+            args,
+        };
+        let run = |recording: bool| {
+            let mut k = Kernel::new();
+            k.recording = recording;
+            k.handlers.insert(
+                "f".into(),
+                vec![call(
+                    "timeout_add",
+                    vec![Operand::Ref("a".into()), Operand::Lit(Value::Int(300))],
+                )],
+            );
+            for (t, f, n) in [("a", "f", 5), ("b", "g", 70_000), ("c", "g", 1)] {
+                let to = Operand::Ref(t.into());
+                k.exec(&call(
+                    "timeout_set",
+                    vec![
+                        to.clone(),
+                        Operand::Ident(f.into()),
+                        Operand::Lit(Value::Null),
+                    ],
+                ))
+                .unwrap();
+                k.exec(&call("timeout_add", vec![to, Operand::Lit(Value::Int(n))]))
+                    .unwrap();
+            }
+            k.exec(&call(
+                "callout_init",
+                vec![Operand::Ref("co".into()), Operand::Lit(Value::Int(1))],
+            ))
+            .unwrap();
+            k.exec(&call(
+                "callout_reset",
+                vec![
+                    Operand::Ref("co".into()),
+                    Operand::Lit(Value::Int(90)),
+                    Operand::Ident("g".into()),
+                    Operand::Lit(Value::Int(7)),
+                ],
+            ))
+            .unwrap();
+            k.run_ticks(2000).unwrap();
+            openbsd::timeout_del(&mut k, "b");
+            k.run_ticks(70_000).unwrap();
+            k
+        };
+        let (on, off) = (run(true), run(false));
+        assert!(!on.events.is_empty() && off.events.is_empty());
+        assert_eq!(format!("{:?}", on.to), format!("{:?}", off.to));
+        assert_eq!(format!("{:?}", on.co), format!("{:?}", off.co));
+        assert_eq!(on.clock, off.clock);
     }
 
     #[test]

@@ -233,7 +233,10 @@ mod tests {
         let exact = "x".repeat(INLINE);
         assert_eq!(Name::from(exact.as_str()), exact);
         let (a, ab, b) = (Name::from("a"), Name::from("ab"), Name::from("b"));
-        assert_eq!((b.cmp(&a), ab.cmp(&a), a.cmp(&ab)), (Ordering::Greater, Ordering::Greater, Ordering::Less));
+        assert_eq!(
+            (b.cmp(&a), ab.cmp(&a), a.cmp(&ab)),
+            (Ordering::Greater, Ordering::Greater, Ordering::Less)
+        );
         assert_eq!(Name::default(), "");
         assert_eq!(Name::display(&42), "42");
         assert!(matches!(Name::display(&42).0, Repr::Inline(2, _)));

@@ -5,9 +5,9 @@ use super::callwheel::{
     bucket_of, laps_until, CalloutId, CALLOUT_ACTIVE, CALLOUT_LOCAL_ALLOC, CALLOUT_MPSAFE,
     CALLOUT_PENDING,
 };
+use super::emit;
 use super::events::{CalloutEvent, StopWhy};
 use super::threads::{self, ScriptWait, Thread, GIANT};
-use super::emit;
 use crate::kernel::{Kernel, KernelError, Name, Value};
 
 /// The mutex softclock takes around this callout's handler.

@@ -3,8 +3,8 @@
 //! Every variant narrates itself in one sentence, in the kernel's own words, saying what happened
 //! and why; the UI animates the same events.
 
-use crate::kernel::Name;
 use super::threads::Thread;
+use crate::kernel::Name;
 
 /// How `callout_stop` / `callout_drain` decided its return value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -114,6 +114,16 @@ impl Timeouts {
         self.by_name.get(name).copied()
     }
 
+    /// Timeout `i`'s name for an event. With recording off the event is dropped unread, so the
+    /// name is not even fetched (with a million timeouts that is a cache miss per call).
+    fn event_name(&self, i: usize, recording: bool) -> Name {
+        if recording {
+            self.names[i].name.clone()
+        } else {
+            Name::default()
+        }
+    }
+
     /// The number of the timeout called `name`, if `timeout_set` ever saw it.
     pub fn id(&self, name: &str) -> Option<TimeoutId> {
         self.index(name).map(|i| TimeoutId(i as u32))
@@ -274,7 +284,11 @@ pub fn timeout_add(k: &mut Kernel, name: &str, n: i64) -> Result<i64, KernelErro
 
 /// [`timeout_add`] by number (no name lookup); the same checks, effects and events.
 pub fn timeout_add_id(k: &mut Kernel, id: TimeoutId, n: i64) -> Result<i64, KernelError> {
-    add(k, Some(id.0 as usize).filter(|&i| i < k.to.timeouts.len()), n)
+    add(
+        k,
+        Some(id.0 as usize).filter(|&i| i < k.to.timeouts.len()),
+        n,
+    )
 }
 
 fn add(k: &mut Kernel, i: Option<usize>, n: i64) -> Result<i64, KernelError> {
@@ -297,13 +311,13 @@ fn add(k: &mut Kernel, i: Option<usize>, n: i64) -> Result<i64, KernelError> {
         )));
     }
     let to = &mut k.to;
+    let name = to.event_name(i, k.recording);
     let t = &mut to.timeouts[i];
     let old_time = t.to_time;
     let to_time = ticks.wrapping_add(n);
     t.to_time = to_time;
     to.lists.set_time(i, to_time);
     t.to_flags &= !TIMEOUT_TRIGGERED;
-    let name = to.names[i].name.clone();
     if !queued {
         t.to_flags |= TIMEOUT_ONQUEUE;
         to.lists.insert_tail(TODO, i);
@@ -357,7 +371,7 @@ pub fn timeout_del_id(k: &mut Kernel, id: TimeoutId) -> i64 {
 
 fn del(k: &mut Kernel, i: usize) -> i64 {
     let to = &mut k.to;
-    let name = to.names[i].name.clone();
+    let name = to.event_name(i, k.recording);
     let queued = to.timeouts[i].to_flags & TIMEOUT_ONQUEUE != 0;
     let event = if queued {
         let from = to.place_of(i);
@@ -423,7 +437,7 @@ pub fn softclock(k: &mut Kernel) -> Result<(), KernelError> {
             let b = bucket_for(to_time, delta);
             to.lists.insert_tail(b, i);
             if k.recording {
-                let name = k.to.names[i].name.clone();
+                let name = k.to.event_name(i, true);
                 emit(
                     k,
                     TimeoutEvent::Rebucketed {
