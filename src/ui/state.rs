@@ -879,7 +879,15 @@ impl State {
         if !probe.alive() || !stops || t < now || t - now > run.min(MAX_ACTION_TICKS) {
             return false;
         }
+        let before = self.clone();
         self.rewind(lead as u64 + (t - now));
+        if self.machine.last.len() < LAST_CAP {
+            // Starting over, the jump would also narrate the tail of everything before the
+            // ticks; the rewind only knows the ticks' events, and they do not fill the
+            // narration. Start over after all.
+            *self = before;
+            return false;
+        }
         if lead > 0 {
             // The jump would have run those statements, each clearing the error.
             self.error = None;
