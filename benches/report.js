@@ -1,6 +1,8 @@
-// Prints one table from criterion's output: ns/op (mean time of an iteration / elements in it)
-// and the ratio to the fastest peer of each workload. Diagnostic rows (`openbsd_drained`,
-// `openbsd_events_only`, `radix_walk_reused`) get a ratio but are never "the fastest peer".
+// Prints one table from criterion's output: time per operation (mean time of an iteration /
+// elements in it), operations per second, and the ratio to the fastest peer of the same
+// workload and N. Peers are the libraries we measure against (hhwt, binary_heap, prefix_trie);
+// hardclock's own rows are never "the fastest peer", so a ratio below 1.00 means hardclock is
+// faster than every peer there. Workloads without peers (step back) show "-".
 // Usage: node benches/report.js target/criterion
 "use strict";
 const fs = require("fs");
@@ -28,30 +30,30 @@ const rows = [];
   }
 })(root);
 
-const diagnostic = (peer) => /_drained$|_events_only$|_reused$/.test(peer);
+const PEERS = new Set(["hhwt", "binary_heap", "prefix_trie"]);
 const key = (r) => `${r.group} N=${r.n}`;
 const fastest = {};
 for (const r of rows) {
-  if (diagnostic(r.peer)) continue;
+  if (!PEERS.has(r.peer)) continue;
   const k = key(r);
   if (!(k in fastest) || r.ns < fastest[k].ns) fastest[k] = r;
 }
-// Rows whose workload has only diagnostic rows compare with the fastest row overall.
-for (const r of rows) if (!(key(r) in fastest)) fastest[key(r)] = r;
 
 const order = (a, b) =>
   a.group.localeCompare(b.group) || Number(a.n) - Number(b.n) || a.ns - b.ns;
 rows.sort(order);
-const fmt = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+const num = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+const time = (ns) =>
+  ns >= 1e9 ? num(ns / 1e9) + " s" : ns >= 1e6 ? num(ns / 1e6) + " ms" : ns >= 1e3 ? num(ns / 1e3) + " µs" : num(ns) + " ns";
+const rate = (ops) =>
+  ops >= 1e6 ? (ops / 1e6).toFixed(1) + " M" : ops >= 1e3 ? (ops / 1e3).toFixed(1) + " k" : ops.toFixed(1);
 const out = [
-  "| workload | N | peer | ns/op | ops/s | x fastest peer |",
+  "| workload | N | row | time/op | ops/s | x fastest peer |",
   "|---|---:|---|---:|---:|---:|",
 ];
 for (const r of rows) {
   const f = fastest[key(r)];
-  const ratio = r.ns / f.ns;
-  const ops = 1e9 / r.ns;
-  const opsS = ops >= 1e6 ? (ops / 1e6).toFixed(1) + " M" : (ops / 1e3).toFixed(1) + " k";
-  out.push(`| ${r.group} | ${r.n} | ${r.peer} | ${fmt(r.ns)} | ${opsS} | ${ratio.toFixed(2)} |`);
+  const ratio = f ? (r.ns / f.ns).toFixed(2) : "-";
+  out.push(`| ${r.group} | ${r.n} | ${r.peer} | ${time(r.ns)} | ${rate(1e9 / r.ns)} | ${ratio} |`);
 }
 console.log(out.join("\n"));

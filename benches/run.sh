@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every benchmark with short criterion settings, then prints one summary table.
-#   bash benches/run.sh            # 10^3..10^5 timers, 10^4..10^5 routes (a few minutes on 2 cores)
-#   HC_BENCH_BIG=1 bash benches/run.sh   # adds 10^6
+#   bash benches/run.sh                   # 10^3..10^6 timers, 10^4..10^6 routes, replay, step back
+#   HC_BENCH_SMALL=1 bash benches/run.sh  # without the 10^6 sizes (a quick look)
 # Extra arguments go to criterion (e.g. a filter: bash benches/run.sh insert_uniform).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +10,13 @@ cd "$(dirname "$0")/.."
 export CARGO_PROFILE_BENCH_OPT_LEVEL=3 CARGO_PROFILE_BENCH_LTO=false CARGO_PROFILE_BENCH_CODEGEN_UNITS=16
 rm -rf target/criterion
 ARGS=(--warm-up-time 0.3 --measurement-time 1 --sample-size 10 --noplot "$@")
-cargo bench --bench wheels -- "${ARGS[@]}"
-cargo bench --bench routes -- "${ARGS[@]}"
+start=$(date +%s)
+for b in wheels routes stepback; do
+  cargo bench --bench "$b" -- "${ARGS[@]}"
+done
+echo
+echo "hardclock benchmarks, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores:" \
+  "$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//' || echo unknown CPU)," \
+  "$(rustc --version), $(( $(date +%s) - start )) s"
+echo
 node benches/report.js target/criterion

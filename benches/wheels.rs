@@ -1,16 +1,17 @@
-//! Timer wheels side by side: hardclock's OpenBSD 4x256 wheel and FreeBSD callwheel (as the
-//! simulator runs them, event log included), `hierarchical_hash_wheel_timer`'s cancellable quad
-//! wheel (the wheel under its `SimulationTimer`), and a `BinaryHeap` baseline.
+//! Timer wheels side by side: hardclock's OpenBSD 4x256 wheel and FreeBSD callwheel (the whole
+//! simulated kernel, event log included, and once more with recording off),
+//! `hierarchical_hash_wheel_timer`'s cancellable quad wheel (the wheel under its
+//! `SimulationTimer`), and a `BinaryHeap` baseline.
 //!
 //! Workloads (ns/op = time of one iteration / number of timers):
 //! * `insert`: arm N initialised timers.
-//! * `cancel`: disarm N armed timers.
+//! * `cancel`: disarm N armed timers (already sorted into the wheels).
 //! * `expire`: tick until all N armed timers have fired.
-//! * `replay`: 1,000,000 ticks with 10,000 timers kept pending (each re-armed when it fires).
+//! * `replay`: 1,000,000 ticks with 10,000 periodic timers (each re-armed when it fires).
 //!
 //! Delays: `uniform` in [1, 4096) ticks, `bursty` (90% on 16 shared deadlines), `span4`
 //! (log-uniform over all four 256-slot wheels, up to 2^30 ticks; insert and cancel only, since
-//! expiring it would take 2^30 ticks). N = 10^3, 10^4, 10^5, and 10^6 with `HC_BENCH_BIG=1`.
+//! expiring it would take 2^30 ticks). N = 10^3 ... 10^6 (10^6 skipped with `HC_BENCH_SMALL=1`).
 //! See BENCHMARKS.md for the method and the caveats.
 
 use std::cmp::Reverse;
@@ -19,30 +20,28 @@ use std::time::Duration;
 
 mod common;
 
+use common::Rng;
 use criterion::{
     criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, SamplingMode, Throughput,
 };
 use hardclock::kernel::freebsd::callout;
 use hardclock::kernel::freebsd::callwheel::CalloutId;
-use hardclock::kernel::{openbsd, EventKind, Kernel, Value};
+use hardclock::kernel::openbsd::{self, TimeoutId};
+use hardclock::kernel::{Kernel, Target, Value};
 use hierarchical_hash_wheel_timer::wheels::cancellable::{
     CancellableTimerEntry, QuadWheelWithOverflow,
 };
 use hierarchical_hash_wheel_timer::wheels::TimerEntryWithDelay;
 
-/// Drain the event log every this many operations in the `_drained` variants.
-const DRAIN_EVERY: usize = 1024;
-/// ... and every this many ticks (at 10^6 timers 1024 ticks would pass MAX_EVENTS).
-const DRAIN_TICKS: u64 = 64;
+/// The recording rows clear the event log whenever it holds more than this many events, as the
+/// UI does between hardclocks (`Machine::ticks` in src/ui/state.rs).
+const DRAIN_AT: usize = 1024;
 /// Uniform delays are in [1, UNIFORM_MAX).
 const UNIFORM_MAX: u32 = 4096;
-/// The simulator's cap on named callouts (`MAX_NAMED_CALLOUTS`), so the callwheel runs at 10^3 only.
-const FREEBSD_MAX_N: usize = 1000;
-/// Above this N the undrained OpenBSD variant would pass the simulator's MAX_EVENTS (400,000).
-const UNDRAINED_MAX_N: usize = 100_000;
-/// Above this N OpenBSD expire cannot run at all: the first softclock moves every timeout from
-/// `timeout_todo` to the wheel in one pass, recording N events, more than MAX_EVENTS.
-const OPENBSD_EXPIRE_MAX_N: usize = 100_000;
+/// `ncallout` for the callwheel rows, the largest the simulator allows: `callwheelsize` = 16384
+/// buckets (real kernels size it from maxusers; the simulator's default of 64 is for scenarios
+/// with a handful of callouts, and with 10^3 callouts it makes every tick scan ~16 of them).
+const NCALLOUT: i64 = 16_384;
 
 #[derive(Clone, Copy, PartialEq)]
 enum Dist {
@@ -63,7 +62,7 @@ impl Dist {
 
 /// N delays in ticks, all >= 1.
 fn delays(dist: Dist, n: usize) -> Vec<u32> {
-    let mut r = common::Rng(0x9E37_79B9_7F4A_7C15 ^ n as u64);
+    let mut r = Rng(0x9E37_79B9_7F4A_7C15 ^ n as u64);
     (0..n)
         .map(|_| match dist {
             Dist::Uniform => 1 + r.below(UNIFORM_MAX as u64 - 1) as u32,
@@ -79,100 +78,112 @@ fn delays(dist: Dist, n: usize) -> Vec<u32> {
         .collect()
 }
 
-fn names(n: usize) -> Vec<String> {
-    (0..n).map(|i| format!("t{i}")).collect()
-}
-
 // ---------- OpenBSD ----------
 
-/// A kernel with N timeouts initialised (`timeout_set`) and, if `armed`, added; log empty.
-fn obsd_kernel(names: &[String], d: &[u32], armed: bool) -> Kernel {
+/// How an OpenBSD row runs the kernel.
+#[derive(Clone, Copy, PartialEq)]
+enum Log {
+    /// Every event recorded, as the app does; the log cleared whenever it passes DRAIN_AT
+    /// events (and its size limit lifted: at 10^6 timers one softclock pass may record 10^5
+    /// or more events before the driver can clear them).
+    Recorded,
+    /// `Kernel::recording = false`: the same kernel code, events built and dropped.
+    Unrecorded,
+}
+
+/// A kernel with N timeouts `timeout_set` and, if `armed`, added and sorted into the wheels by
+/// one hardclock; log empty.
+fn obsd_kernel(d: &[u32], armed: bool, log: Log) -> (Kernel, Vec<TimeoutId>) {
     let mut k = Kernel::new();
-    for (i, name) in names.iter().enumerate() {
-        openbsd::timeout_set(&mut k, name, "f", Value::Int(i as i64));
+    k.max_events = usize::MAX;
+    k.recording = log == Log::Recorded;
+    let mut ids = Vec::with_capacity(d.len());
+    for (i, &t) in d.iter().enumerate() {
+        let id = openbsd::timeout_set(&mut k, &format!("t{i}"), "f", Value::Int(i as i64));
         if armed {
-            openbsd::timeout_add(&mut k, name, d[i] as i64).expect("timeout_add");
+            // One tick early, so that the hardclock below leaves the same deadline.
+            openbsd::timeout_add_id(&mut k, id, t as i64 + 1).expect("timeout_add");
         }
-        if i % DRAIN_EVERY == 0 {
-            k.events.clear();
-        }
+        ids.push(id);
+        drain(&mut k);
+    }
+    if armed {
+        k.run_ticks(1).expect("sort into the wheels");
+        assert_eq!(k.to.todo().len(), 0);
     }
     k.events = Vec::new();
-    k
+    (k, ids)
 }
 
-fn obsd_insert(mut k: Kernel, names: &[String], d: &[u32], drain: bool) -> Kernel {
-    for (i, name) in names.iter().enumerate() {
-        openbsd::timeout_add(&mut k, name, d[i] as i64).expect("timeout_add");
-        if drain && i % DRAIN_EVERY == 0 {
-            k.events.clear();
-        }
+#[inline]
+fn drain(k: &mut Kernel) {
+    if k.events.len() > DRAIN_AT {
+        k.events.clear();
+    }
+}
+
+fn obsd_insert(mut k: Kernel, ids: &[TimeoutId], d: &[u32]) -> Kernel {
+    for (i, &id) in ids.iter().enumerate() {
+        openbsd::timeout_add_id(&mut k, id, d[i] as i64).expect("timeout_add");
+        drain(&mut k);
     }
     k
 }
 
-fn obsd_cancel(mut k: Kernel, names: &[String], drain: bool) -> Kernel {
-    for (i, name) in names.iter().enumerate() {
-        assert_eq!(openbsd::timeout_del(&mut k, name), 1);
-        if drain && i % DRAIN_EVERY == 0 {
-            k.events.clear();
-        }
+fn obsd_cancel(mut k: Kernel, ids: &[TimeoutId]) -> Kernel {
+    for &id in ids {
+        assert_eq!(openbsd::timeout_del_id(&mut k, id), 1);
+        drain(&mut k);
     }
     k
 }
 
-/// Runs `ticks` hardclocks; drained: in runs of DRAIN_TICKS ticks with the log cleared between.
-fn run_ticks(k: &mut Kernel, ticks: u64, drain: bool) {
-    if drain {
-        let mut left = ticks;
-        while left > 0 {
-            let n = left.min(DRAIN_TICKS);
-            k.run_ticks(n).expect("run_ticks");
-            k.events.clear();
-            left -= n;
-        }
-    } else {
-        k.run_ticks(ticks).expect("run_ticks");
+/// `ticks` hardclocks, one at a time as the UI runs them.
+fn obsd_expire(mut k: Kernel, ticks: u32) -> Kernel {
+    for _ in 0..ticks {
+        k.hardclock().expect("hardclock");
+        drain(&mut k);
     }
-}
-
-fn obsd_expire(mut k: Kernel, max_delay: u32, drain: bool) -> Kernel {
-    run_ticks(&mut k, max_delay as u64 + 1, drain);
     assert!(k.to.todo().is_empty() && k.panic.is_none());
-    k
-}
-
-/// The event-recording share of `timeout_add`: the same `Added` event pushed N times.
-fn obsd_events_only(mut k: Kernel, names: &[String], d: &[u32]) -> Kernel {
-    for (i, name) in names.iter().enumerate() {
-        k.emit(EventKind::Timeout(openbsd::TimeoutEvent::Added {
-            name: name.clone(),
-            n: d[i] as i32,
-            to_time: d[i] as i32,
-        }));
-    }
     k
 }
 
 // ---------- FreeBSD ----------
 
-fn fbsd_kernel(names: &[String], d: &[u32], armed: bool) -> (Kernel, Vec<CalloutId>) {
+fn fbsd_kernel(d: &[u32], armed: bool) -> (Kernel, Vec<CalloutId>) {
     let mut k = Kernel::new();
-    let mut ids = Vec::with_capacity(names.len());
-    for (i, name) in names.iter().enumerate() {
+    k.assign(&Target::Var("ncallout".into()), Value::Int(NCALLOUT))
+        .expect("ncallout");
+    // The simulator's cap on named callouts (MAX_NAMED_CALLOUTS = 1024) is for scripts.
+    k.co.max_named = usize::MAX;
+    k.max_events = usize::MAX;
+    let mut ids = Vec::with_capacity(d.len());
+    for (i, &t) in d.iter().enumerate() {
         // Through `Kernel::call`, as a scenario does: the first call also boots the callwheel
         // (sized from the default `ncallout`).
+        let name = format!("t{i}");
         let args = [Value::Ref(name.clone()), Value::Int(1)];
         k.call("callout_init", &args).expect("callout_init");
-        let id = callout::named(&k, "callout_reset", name).expect("named");
+        let id = callout::named(&k, "callout_reset", &name).expect("named");
         if armed {
-            callout::callout_reset(&mut k, id, d[i] as i64, Some("f"), &Value::Int(i as i64))
+            callout::callout_reset(&mut k, id, t as i64, Some("f"), &Value::Int(i as i64))
                 .expect("callout_reset");
         }
         ids.push(id);
+        drain(&mut k);
     }
     k.events = Vec::new();
     (k, ids)
+}
+
+/// `ticks` + 1 hardclocks (the callouts were armed at tick 0), one at a time.
+fn fbsd_expire(mut k: Kernel, ticks: u32) -> Kernel {
+    for _ in 0..=ticks {
+        k.hardclock().expect("hardclock");
+        drain(&mut k);
+    }
+    assert!(k.panic.is_none());
+    k
 }
 
 // ---------- hierarchical_hash_wheel_timer ----------
@@ -276,7 +287,7 @@ fn bench_ops(c: &mut Criterion) {
             }
             let mut g = c.benchmark_group(format!("{work}_{}", dist.name()));
             g.sampling_mode(SamplingMode::Flat);
-            for n in common::sizes(&[1_000, 10_000, 100_000]) {
+            for n in common::sizes(&[1_000, 10_000, 100_000], 1_000_000) {
                 ops_for(&mut g, work, dist, n);
             }
             g.finish();
@@ -289,79 +300,74 @@ type Group<'a> = criterion::BenchmarkGroup<'a, criterion::measurement::WallTime>
 fn ops_for(g: &mut Group<'_>, work: &str, dist: Dist, n: usize) {
     let d = delays(dist, n);
     let max_delay = *d.iter().max().unwrap_or(&1);
-    let nm = names(n);
     g.throughput(Throughput::Elements(n as u64));
     let armed = work != "insert";
 
-    // OpenBSD, log kept as it is, and drained every DRAIN_EVERY operations or DRAIN_TICKS ticks.
-    let base = obsd_kernel(&nm, &d, armed);
-    for drain in [false, true] {
-        if !drain && n > UNDRAINED_MAX_N
-            || !drain && work == "expire" && n > 10_000
-            || work == "expire" && n > OPENBSD_EXPIRE_MAX_N
-        {
-            continue;
+    // OpenBSD: the whole kernel through its public API, by TimeoutId (no name lookup).
+    for log in [Log::Recorded, Log::Unrecorded] {
+        let (base, ids) = obsd_kernel(&d, armed, log);
+        if work == "expire" {
+            // Checked once, untimed: every timeout has fired by then.
+            let k = obsd_expire(base.clone(), max_delay);
+            assert!(k
+                .to
+                .iter()
+                .all(|t| t.timeout.to_flags & openbsd::TIMEOUT_ONQUEUE == 0));
         }
-        let id = if drain { "openbsd_drained" } else { "openbsd" };
+        let id = match log {
+            Log::Recorded => "openbsd",
+            Log::Unrecorded => "openbsd_unrecorded",
+        };
         g.bench_function(BenchmarkId::new(id, n), |b| {
             b.iter_batched(
                 || base.clone(),
                 |k| match work {
-                    "insert" => obsd_insert(k, &nm, &d, drain),
-                    "cancel" => obsd_cancel(k, &nm, drain),
-                    _ => obsd_expire(k, max_delay, drain),
+                    "insert" => obsd_insert(k, &ids, &d),
+                    "cancel" => obsd_cancel(k, &ids),
+                    _ => obsd_expire(k, max_delay),
                 },
                 BatchSize::PerIteration,
             )
         });
     }
-    if work == "insert" && n <= UNDRAINED_MAX_N {
-        g.bench_function(BenchmarkId::new("openbsd_events_only", n), |b| {
-            b.iter_batched(
-                || base.clone(),
-                |k| obsd_events_only(k, &nm, &d),
-                BatchSize::PerIteration,
-            )
-        });
-    }
-    drop(base);
 
     // FreeBSD callwheel (named callouts; log kept, it stays under MAX_EVENTS at this N).
-    if n <= FREEBSD_MAX_N {
-        let (base, ids) = fbsd_kernel(&nm, &d, armed);
-        g.bench_function(BenchmarkId::new("freebsd", n), |b| {
-            b.iter_batched(
-                || base.clone(),
-                |mut k| {
-                    match work {
-                        "insert" => {
-                            for (i, &id) in ids.iter().enumerate() {
-                                callout::callout_reset(
-                                    &mut k,
-                                    id,
-                                    d[i] as i64,
-                                    Some("f"),
-                                    &Value::Int(i as i64),
-                                )
-                                .expect("callout_reset");
-                            }
-                        }
-                        "cancel" => {
-                            for &id in &ids {
-                                assert_eq!(callout::stop_safe(&mut k, id, false).expect("stop"), 1);
-                            }
-                        }
-                        _ => {
-                            k.run_ticks(max_delay as u64 + 1).expect("run_ticks");
-                            assert!(k.panic.is_none());
-                        }
+    // FreeBSD: the callwheel through the public callout(9) functions, by CalloutId, log kept
+    // and drained like the OpenBSD rows.
+    let (base, ids) = fbsd_kernel(&d, armed);
+    if work == "expire" {
+        let k = fbsd_expire(base.clone(), max_delay);
+        assert!(
+            ids.iter().all(|&id| !k.co.wheel.get(id).pending()),
+            "all fired"
+        );
+    }
+    g.bench_function(BenchmarkId::new("freebsd", n), |b| {
+        b.iter_batched(
+            || base.clone(),
+            |mut k| match work {
+                "insert" => {
+                    for (i, &id) in ids.iter().enumerate() {
+                        let arg = Value::Int(i as i64);
+                        callout::callout_reset(&mut k, id, d[i] as i64, Some("f"), &arg)
+                            .expect("callout_reset");
+                        drain(&mut k);
                     }
                     k
-                },
-                BatchSize::PerIteration,
-            )
-        });
-    }
+                }
+                "cancel" => {
+                    for &id in &ids {
+                        assert_eq!(callout::stop_safe(&mut k, id, false).expect("stop"), 1);
+                        drain(&mut k);
+                    }
+                    k
+                }
+                _ => fbsd_expire(k, max_delay),
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    drop(base);
 
     // hierarchical_hash_wheel_timer
     g.bench_function(BenchmarkId::new("hhwt", n), |b| {
@@ -427,70 +433,53 @@ fn ops_for(g: &mut Group<'_>, work: &str, dist: Dist, n: usize) {
     });
 }
 
-/// 1,000,000 ticks, 10,000 timers, each re-armed with a fresh uniform delay in [1000, 100000)
-/// when it fires, so 10,000 stay pending throughout.
-const REPLAY_TICKS: u64 = 1_000_000;
-const REPLAY_TIMERS: usize = 10_000;
-/// The kernel is driven in runs of this many ticks: after each run the driver reads the `Fire`
-/// events, re-arms those timeouts, and clears the log.
-const REPLAY_CHUNK: u64 = 1000;
-
-fn replay_delay(r: &mut common::Rng) -> u32 {
-    1000 + r.below(99_000) as u32
-}
-
 fn bench_replay(c: &mut Criterion) {
     let mut g = c.benchmark_group("replay_1M_ticks_10k_pending");
     g.sampling_mode(SamplingMode::Flat);
     g.sample_size(10);
-    g.throughput(Throughput::Elements(REPLAY_TICKS));
-    let nm = names(REPLAY_TIMERS);
+    g.throughput(Throughput::Elements(common::REPLAY_TICKS));
+    let periods = common::periods();
 
-    g.bench_function(BenchmarkId::new("openbsd_drained", REPLAY_TICKS), |b| {
-        b.iter_batched(
-            || {
-                let mut r = common::Rng(7);
-                let d: Vec<u32> = (0..REPLAY_TIMERS).map(|_| replay_delay(&mut r)).collect();
-                (obsd_kernel(&nm, &d, true), r)
-            },
-            |(mut k, mut r)| {
-                let mut fired = Vec::new();
-                for _ in 0..REPLAY_TICKS / REPLAY_CHUNK {
-                    k.run_ticks(REPLAY_CHUNK).expect("run_ticks");
-                    fired.clear();
-                    fired.extend(k.events.iter().filter_map(|e| match &e.kind {
-                        EventKind::Fire { arg, .. } => arg.parse::<usize>().ok(),
-                        _ => None,
-                    }));
-                    k.events.clear();
-                    for &i in &fired {
-                        openbsd::timeout_add(&mut k, &nm[i], replay_delay(&mut r) as i64)
-                            .expect("timeout_add");
+    // The handlers re-arm their timeouts inside softclock, as a scenario's would.
+    for (id, recording) in [("openbsd", true), ("openbsd_unrecorded", false)] {
+        g.bench_function(BenchmarkId::new(id, common::REPLAY_TICKS), |b| {
+            b.iter_batched(
+                || {
+                    let mut k = common::periodic_kernel(Kernel::new(), &periods);
+                    k.recording = recording;
+                    k
+                },
+                |mut k| {
+                    for _ in 0..common::REPLAY_TICKS / 1000 {
+                        k.run_ticks(1000).expect("run_ticks");
+                        k.events.clear();
                     }
-                }
-                assert_eq!(
-                    k.to.iter()
-                        .filter(|t| t.timeout.to_flags & openbsd::TIMEOUT_ONQUEUE != 0)
-                        .count(),
-                    REPLAY_TIMERS
-                );
-                k
-            },
-            BatchSize::PerIteration,
-        )
-    });
+                    assert_eq!(k.to.todo().len(), 0);
+                    k
+                },
+                BatchSize::PerIteration,
+            )
+        });
+    }
 
-    g.bench_function(BenchmarkId::new("hhwt", REPLAY_TICKS), |b| {
+    g.bench_function(BenchmarkId::new("hhwt", common::REPLAY_TICKS), |b| {
         b.iter_batched(
             || {
-                let mut r = common::Rng(7);
-                let d: Vec<u32> = (0..REPLAY_TIMERS).map(|_| replay_delay(&mut r)).collect();
-                (hhwt_insert(Hhwt::new(), &d), r)
+                let mut w = Hhwt::new();
+                for (i, &p) in periods.iter().enumerate() {
+                    let delay = Duration::from_millis(p as u64);
+                    w.insert(Entry {
+                        id: i as u32,
+                        delay,
+                    })
+                    .expect("arm");
+                }
+                w
             },
-            |(mut w, mut r)| {
-                for _ in 0..REPLAY_TICKS {
+            |mut w| {
+                for _ in 0..common::REPLAY_TICKS {
                     for e in w.tick() {
-                        let delay = Duration::from_millis(replay_delay(&mut r) as u64);
+                        let delay = Duration::from_millis(periods[e.id as usize] as u64);
                         w.insert(Entry { id: e.id, delay }).expect("re-arm");
                     }
                 }
@@ -500,22 +489,21 @@ fn bench_replay(c: &mut Criterion) {
         )
     });
 
-    g.bench_function(BenchmarkId::new("binary_heap", REPLAY_TICKS), |b| {
+    g.bench_function(BenchmarkId::new("binary_heap", common::REPLAY_TICKS), |b| {
         b.iter_batched(
             || {
-                let mut r = common::Rng(7);
-                let mut h = Heap::with(REPLAY_TIMERS);
-                for i in 0..REPLAY_TIMERS {
-                    h.add(i as u32, replay_delay(&mut r));
+                let mut h = Heap::with(periods.len());
+                for (i, &p) in periods.iter().enumerate() {
+                    h.add(i as u32, p);
                 }
-                (h, r)
+                h
             },
-            |(mut h, mut r)| {
+            |mut h| {
                 let mut fired = Vec::new();
-                for _ in 0..REPLAY_TICKS {
+                for _ in 0..common::REPLAY_TICKS {
                     h.tick(|id| fired.push(id));
                     for id in fired.drain(..) {
-                        h.add(id, replay_delay(&mut r));
+                        h.add(id, periods[id as usize]);
                     }
                 }
                 h

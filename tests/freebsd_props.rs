@@ -269,7 +269,7 @@ fn kernel_fires(k: &Kernel) -> Vec<(i32, String, String)> {
                 func,
                 arg,
                 ..
-            } => Some((e.tick, func.clone(), arg.clone())),
+            } => Some((e.tick, func.to_string(), arg.to_string())),
             _ => None,
         })
         .collect()

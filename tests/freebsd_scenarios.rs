@@ -68,7 +68,7 @@ fn fires(k: &Kernel) -> Vec<(i32, String, String)> {
                 func,
                 arg,
                 ..
-            } => Some((e.tick, func.clone(), arg.clone())),
+            } => Some((e.tick, func.to_string(), arg.to_string())),
             _ => None,
         })
         .collect()
@@ -594,7 +594,7 @@ fn worked_example_of_reference_2_10() {
     let skips: Vec<(i32, String, i32)> = callout_events(&k)
         .into_iter()
         .filter_map(|(_, e)| match e {
-            CalloutEvent::Skip { c, tick, laps, .. } => Some((tick, c, laps)),
+            CalloutEvent::Skip { c, tick, laps, .. } => Some((tick, c.to_string(), laps)),
             _ => None,
         })
         .collect();

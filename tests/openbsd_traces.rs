@@ -85,15 +85,15 @@ fn steps(k: &Kernel, from: usize) -> Vec<(i32, Step)> {
                     wheel,
                     bucket,
                     ..
-                }) => Step::Rebucket(name.clone(), *from, *wheel, *bucket),
+                }) => Step::Rebucket(name.to_string(), *from, *wheel, *bucket),
                 EventKind::Timeout(TimeoutEvent::Due { name, late }) => {
-                    Step::Due(name.clone(), *late)
+                    Step::Due(name.to_string(), *late)
                 }
                 EventKind::Fire {
                     via: Via::Timeout,
                     func,
                     ..
-                } => Step::Fire(func.clone()),
+                } => Step::Fire(func.to_string()),
                 _ => return None,
             };
             Some((e.tick, s))
@@ -117,7 +117,7 @@ fn fires(k: &Kernel) -> Vec<(i32, String)> {
                 via: Via::Timeout,
                 func,
                 ..
-            } => Some((e.tick, func.clone())),
+            } => Some((e.tick, func.to_string())),
             _ => None,
         })
         .collect()

@@ -186,8 +186,8 @@ fn fires(k: &Kernel) -> Vec<OwnedFire> {
             } => Some((
                 e.tick,
                 via.as_str().to_string(),
-                func.clone(),
-                arg.clone(),
+                func.to_string(),
+                arg.to_string(),
                 route.clone(),
             )),
             _ => None,

@@ -25,7 +25,7 @@ fn fires(k: &Kernel) -> Vec<(i32, String, String)> {
                 func,
                 route: Some(r),
                 ..
-            } => Some((e.tick, r.clone(), func.clone())),
+            } => Some((e.tick, r.clone(), func.to_string())),
             _ => None,
         })
         .collect()

@@ -196,6 +196,90 @@ fn a_big_kernel_is_copied_less_often_and_step_back_stays_exact() {
 }
 
 #[test]
+fn one_long_run_has_snapshots_inside_it_and_going_back_into_it_is_exact() {
+    // One action of many ticks: step back and backward jumps land inside it (where snapshots are
+    // taken mid-run) and must match a machine that went straight there.
+    let s = State::default()
+        .reduce(Action::RunScript)
+        .reduce(Action::RunTicks(40_000));
+    let fresh = |ticks: u64| {
+        State::default()
+            .reduce(Action::RunScript)
+            .reduce(Action::RunTicks(ticks))
+    };
+    let back = s.reduce(Action::StepBack);
+    assert_eq!(fingerprint(&back), fingerprint(&fresh(40_000 - 1)));
+    assert_eq!(back.tape, fresh(40_000 - 1).tape);
+    assert_eq!(
+        back.machine.last,
+        fresh(40_000 - 1).machine.last,
+        "step back: last"
+    );
+    for t in [
+        306 + 39_999,
+        306 + 20_480,
+        306 + 12_345,
+        306 + 256,
+        306 + 1,
+        306,
+    ] {
+        let jumped = s.reduce(Action::JumpToTick(t));
+        // A fresh page jumping there runs the same statements and ticks, and narrates them the
+        // way a backward jump (which starts over) does.
+        let want = State::default().reduce(Action::JumpToTick(t));
+        assert_eq!(fingerprint(&jumped), fingerprint(&want), "jump to {t}");
+        assert_eq!(
+            fingerprint(&want),
+            fingerprint(&fresh(t - 306)),
+            "jump to {t}"
+        );
+        assert_eq!(jumped.tape, want.tape, "jump to {t}");
+        assert_eq!(jumped.machine.log, want.machine.log, "jump to {t}");
+        assert_eq!(
+            jumped.machine.last, want.machine.last,
+            "jump to {t}: narration"
+        );
+        // And on from there, as if nothing had been undone.
+        let on = jumped.reduce(Action::RunTicks(300));
+        assert_eq!(
+            fingerprint(&on),
+            fingerprint(&want.reduce(Action::RunTicks(300)))
+        );
+    }
+    // Back before the ticks: the statements run again.
+    let early = s.reduce(Action::JumpToTick(100));
+    let want = State::default().reduce(Action::JumpToTick(100));
+    assert_eq!(fingerprint(&early), fingerprint(&want));
+}
+
+#[test]
+fn backward_jumps_into_a_busy_run_match_a_fresh_jump() {
+    // A timeout that re-arms itself every 3 ticks: the run has plenty to narrate, so a backward
+    // jump rewinds on the tape instead of starting over, and must not be told apart from one.
+    let sc = "timeout_set(&t, f, NULL)\ntimeout_add(&t, 1)\nhandler f { timeout_add(&t, 3) }";
+    let load = || State::default().reduce(Action::LoadScenario(sc.to_string()));
+    let s = load()
+        .reduce(Action::RunScript)
+        .reduce(Action::RunTicks(30_000));
+    for t in [29_999, 20_480, 12_345, 257, 256, 100, 2, 0] {
+        let jumped = s.reduce(Action::JumpToTick(t));
+        let want = load().reduce(Action::JumpToTick(t));
+        assert_eq!(fingerprint(&jumped), fingerprint(&want), "jump to {t}");
+        assert_eq!(jumped.tape, want.tape, "jump to {t}");
+        assert_eq!(jumped.machine.log, want.machine.log, "jump to {t}");
+        assert_eq!(jumped.machine.last, want.machine.last, "jump to {t}");
+        assert_eq!(
+            jumped.machine.last_seq, want.machine.last_seq,
+            "jump to {t}"
+        );
+        assert_eq!(jumped.machine.logged, want.machine.logged, "jump to {t}");
+        let on =
+            |st: &State| fingerprint(&st.reduce(Action::RunTicks(50)).reduce(Action::StepBack));
+        assert_eq!(on(&jumped), on(&want), "on from {t}");
+    }
+}
+
+#[test]
 fn the_default_scenario_steps_one_statement_at_a_time() {
     let s = State::default();
     assert_eq!(

@@ -1,11 +1,15 @@
-//! Shared by the benches: deterministic inputs and the workload sizes.
+//! Shared by the benches: deterministic inputs, the workload sizes, and the periodic-timer
+//! scenario that both the replay (wheels.rs) and the step-back (stepback.rs) benches run.
+#![allow(dead_code)] // each bench uses part of this
 
-/// The sizes a bench runs at: `base`, plus 10^6 when `HC_BENCH_BIG` is set (a full default run
-/// must fit in a few minutes on 2 cores).
-pub fn sizes(base: &[usize]) -> Vec<usize> {
+use hardclock::kernel::{openbsd, Kernel, Operand, Stmt, Value};
+
+/// The sizes a bench runs at: `base`, then `big` unless `HC_BENCH_SMALL` is set (a quicker run
+/// for trying things out; the published table is the full run).
+pub fn sizes(base: &[usize], big: usize) -> Vec<usize> {
     let mut v = base.to_vec();
-    if std::env::var_os("HC_BENCH_BIG").is_some() {
-        v.push(1_000_000);
+    if std::env::var_os("HC_BENCH_SMALL").is_none() {
+        v.push(big);
     }
     v
 }
@@ -21,8 +25,41 @@ impl Rng {
         self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
 
-    #[allow(dead_code)] // used by wheels.rs only
     pub fn below(&mut self, n: u64) -> u64 {
         self.next() % n
     }
+}
+
+/// The replay scenario: this many ticks ...
+pub const REPLAY_TICKS: u64 = 1_000_000;
+/// ... with this many timeouts pending all the time: each is periodic, re-armed by its handler.
+pub const REPLAY_TIMERS: usize = 10_000;
+
+/// Each timer's period, uniform in [1000, 100000) ticks.
+pub fn periods() -> Vec<u32> {
+    let mut r = Rng(7);
+    (0..REPLAY_TIMERS)
+        .map(|_| 1000 + r.below(99_000) as u32)
+        .collect()
+}
+
+/// `k` with timeouts `t0..` armed with `periods`, each with a handler `fI` whose body is
+/// `timeout_add(&tI, period)`: what a scenario would say, were a script allowed that many
+/// objects (scripts stop at `MAX_OBJECTS`, so the benches set the kernel up directly). The
+/// log is left empty.
+pub fn periodic_kernel(mut k: Kernel, periods: &[u32]) -> Kernel {
+    for (i, &p) in periods.iter().enumerate() {
+        let (to, func) = (format!("t{i}"), format!("f{i}"));
+        let id = openbsd::timeout_set(&mut k, &to, &func, Value::Null);
+        openbsd::timeout_add_id(&mut k, id, p as i64).expect("timeout_add");
+        let body = Stmt::Call {
+            line: 1,
+            target: None,
+            name: "timeout_add".into(),
+            args: vec![Operand::Ref(to), Operand::Lit(Value::Int(p as i64))],
+        };
+        k.handlers.insert(func, vec![body]);
+    }
+    k.events.clear();
+    k
 }

@@ -3,6 +3,7 @@
 //! The UI animates these, the narration reads them aloud, and `hardclock-trace` prints them.
 //! Each facility has its own event enum next to its code; this file ties them together.
 
+use super::name::Name;
 use super::value::Value;
 use super::{freebsd, openbsd, route, rttimer};
 
@@ -55,8 +56,8 @@ pub enum EventKind {
     /// A handler ran.
     Fire {
         via: Via,
-        func: String,
-        arg: String,
+        func: Name,
+        arg: Name,
         /// For rt_timer actions: the route's destination.
         route: Option<String>,
     },

@@ -15,6 +15,8 @@ pub mod api;
 pub mod clock;
 pub mod event;
 pub mod freebsd;
+pub mod handlers;
+pub mod name;
 pub mod openbsd;
 pub mod route;
 pub mod rttimer;
@@ -24,6 +26,8 @@ use std::collections::BTreeMap;
 
 pub use clock::Clock;
 pub use event::{Event, EventKind, Via};
+pub use handlers::Handlers;
+pub use name::Name;
 pub use value::{Operand, Stmt, Target, Value};
 
 /// Softclock runs at most this many handlers in one pass. OpenBSD 5.6 would spin forever on a
@@ -71,7 +75,7 @@ impl KernelError {
 }
 
 /// The whole simulated machine.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Kernel {
     pub clock: Clock,
     /// Everything that happened, in order.
@@ -81,7 +85,7 @@ pub struct Kernel {
     /// Script variables (`r = timeout_add(...)`), visible to handler bodies.
     pub vars: BTreeMap<String, Value>,
     /// Handler bodies (`handler NAME { ... }`), run when NAME fires.
-    pub handlers: BTreeMap<String, Vec<Stmt>>,
+    pub handlers: Handlers,
     /// OpenBSD `timeout(9)` state.
     pub to: openbsd::Timeouts,
     /// FreeBSD callwheel state.
@@ -98,6 +102,35 @@ pub struct Kernel {
     /// (FreeBSD `busy(n)`, or a callout handler waiting for a mutex). [`Kernel::start_handler`]
     /// and [`Kernel::resume_handler`] then hand back the rest of the body.
     pub suspend: bool,
+    /// The log size at which the machine halts: [`MAX_EVENTS`], the browser tab's memory
+    /// budget. Only native drivers that drain the log themselves raise it (the benches); the
+    /// app, the CLI and the scenario language never change it.
+    pub max_events: usize,
+    /// When false, [`Kernel::emit`] drops every event except a panic: the machine runs exactly
+    /// the same, but nothing is narrated, shown or traced. For benchmarks that measure the
+    /// wheels without the log (`benches/`); the app, the CLI and the tests always record.
+    pub recording: bool,
+}
+
+impl Default for Kernel {
+    fn default() -> Kernel {
+        Kernel {
+            clock: Clock::default(),
+            events: Vec::new(),
+            panic: None,
+            vars: BTreeMap::new(),
+            handlers: Handlers::default(),
+            to: openbsd::Timeouts::default(),
+            co: freebsd::Callouts::default(),
+            rt: route::Routes::default(),
+            rtt: rttimer::RtTimers::default(),
+            line: 0,
+            depth: 0,
+            suspend: false,
+            max_events: MAX_EVENTS,
+            recording: true,
+        }
+    }
 }
 
 /// How a handler body ended.
@@ -115,10 +148,11 @@ impl Kernel {
     }
 
     /// Records an event stamped with the current `ticks`.
+    #[inline]
     pub fn emit(&mut self, kind: EventKind) {
         // A halted machine does nothing more, so the panic stays the last event of the trace
         // even when the code that panicked unwinds through more bookkeeping.
-        if self.panic.is_some() {
+        if self.panic.is_some() || !self.recording {
             return;
         }
         let tick = self.clock.ticks;
@@ -142,9 +176,10 @@ impl Kernel {
     /// Refuses to go on after a panic; also halts, between two steps, a machine whose event log
     /// is full (see [`MAX_EVENTS`]).
     fn check_alive(&mut self) -> Result<(), KernelError> {
-        if self.panic.is_none() && self.events.len() >= MAX_EVENTS {
+        if self.panic.is_none() && self.events.len() >= self.max_events {
+            let max = self.max_events;
             return Err(self.panic(format!(
-                "simulator limit: {MAX_EVENTS} events recorded; the simulated machine stops here so that \
+                "simulator limit: {max} events recorded; the simulated machine stops here so that \
                  the page keeps running (run fewer ticks per statement, or fewer timers)"
             )));
         }
@@ -361,6 +396,20 @@ impl Kernel {
         self.start_handler(via, func, arg, route).map(|_| ())
     }
 
+    /// [`Kernel::run_handler`] for a caller that already holds the names (the OpenBSD wheel keeps
+    /// them from `timeout_set`), so a fire records them without formatting or copying.
+    pub fn run_named_handler(
+        &mut self,
+        via: Via,
+        func: &Name,
+        arg: &Value,
+        arg_text: &Name,
+        route: Option<String>,
+    ) -> Result<(), KernelError> {
+        self.start_named_handler(via, func, arg, arg_text, route)
+            .map(|_| ())
+    }
+
     /// Like [`Kernel::run_handler`], but the body may stop half-way (see [`Kernel::suspend`]);
     /// the caller keeps the rest and later passes it to [`Kernel::resume_handler`].
     pub fn start_handler(
@@ -370,20 +419,39 @@ impl Kernel {
         arg: &Value,
         route: Option<String>,
     ) -> Result<HandlerEnd, KernelError> {
+        self.start_named_handler(
+            via,
+            &Name::from(func),
+            arg,
+            &Name::from(arg.to_string()),
+            route,
+        )
+    }
+
+    fn start_named_handler(
+        &mut self,
+        via: Via,
+        func: &Name,
+        arg: &Value,
+        arg_text: &Name,
+        route: Option<String>,
+    ) -> Result<HandlerEnd, KernelError> {
         self.check_alive()?;
         self.emit(EventKind::Fire {
             via,
-            func: func.to_string(),
-            arg: arg.to_string(),
+            func: func.clone(),
+            arg: arg_text.clone(),
             route,
         });
         if rttimer::run_builtin(self, func, arg)? {
             return Ok(HandlerEnd::Done);
         }
-        let Some(body) = self.handlers.get(func).cloned() else {
+        // A handle on the table, so the body is read in place while the kernel runs it.
+        let handlers = self.handlers.clone();
+        let Some(body) = handlers.get(func) else {
             return Ok(HandlerEnd::Done);
         };
-        self.resume_handler(func, &body)
+        self.resume_handler(func, body)
     }
 
     /// Runs (the rest of) handler `func`'s body, stopping early if a statement sets
@@ -487,6 +555,65 @@ mod tests {
         // Tick 1 re-buckets t; ticks 2..4 are idle and share an event with tick 5, whose splice
         // and fire follow it; 6..10 are idle.
         assert_eq!(ticks, vec![(1, 1), (5, 4), (10, 5)]);
+    }
+
+    #[test]
+    fn a_kernel_that_does_not_record_runs_exactly_the_same() {
+        let call = |name: &str, args: Vec<Operand>| Stmt::Call {
+            line: 1,
+            target: None,
+            name: name.into(),
+            args,
+        };
+        let run = |recording: bool| {
+            let mut k = Kernel::new();
+            k.recording = recording;
+            k.handlers.insert(
+                "f".into(),
+                vec![call(
+                    "timeout_add",
+                    vec![Operand::Ref("a".into()), Operand::Lit(Value::Int(300))],
+                )],
+            );
+            for (t, f, n) in [("a", "f", 5), ("b", "g", 70_000), ("c", "g", 1)] {
+                let to = Operand::Ref(t.into());
+                k.exec(&call(
+                    "timeout_set",
+                    vec![
+                        to.clone(),
+                        Operand::Ident(f.into()),
+                        Operand::Lit(Value::Null),
+                    ],
+                ))
+                .unwrap();
+                k.exec(&call("timeout_add", vec![to, Operand::Lit(Value::Int(n))]))
+                    .unwrap();
+            }
+            k.exec(&call(
+                "callout_init",
+                vec![Operand::Ref("co".into()), Operand::Lit(Value::Int(1))],
+            ))
+            .unwrap();
+            k.exec(&call(
+                "callout_reset",
+                vec![
+                    Operand::Ref("co".into()),
+                    Operand::Lit(Value::Int(90)),
+                    Operand::Ident("g".into()),
+                    Operand::Lit(Value::Int(7)),
+                ],
+            ))
+            .unwrap();
+            k.run_ticks(2000).unwrap();
+            openbsd::timeout_del(&mut k, "b");
+            k.run_ticks(70_000).unwrap();
+            k
+        };
+        let (on, off) = (run(true), run(false));
+        assert!(!on.events.is_empty() && off.events.is_empty());
+        assert_eq!(format!("{:?}", on.to), format!("{:?}", off.to));
+        assert_eq!(format!("{:?}", on.co), format!("{:?}", off.co));
+        assert_eq!(on.clock, off.clock);
     }
 
     #[test]

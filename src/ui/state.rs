@@ -180,6 +180,14 @@ impl Machine {
     /// Runs up to `n` hardclocks, stopping after a panic or when `stop` matches an event.
     /// Returns how many ran (the panicking one included) and whether `stop` matched.
     fn ticks(&mut self, n: u64, stop: Option<Milestone>) -> (u64, bool) {
+        let r = self.ticks_undrained(n, stop);
+        self.drain();
+        r
+    }
+
+    /// [`Machine::ticks`] without the final drain: the last events stay in the kernel, so a
+    /// snapshot taken here and run on drains at exactly the points an unbroken run would.
+    fn ticks_undrained(&mut self, n: u64, stop: Option<Milestone>) -> (u64, bool) {
         let mut ran = 0;
         while ran < n && self.kernel.panic.is_none() {
             let _ = self.kernel.hardclock();
@@ -192,7 +200,6 @@ impl Machine {
                 return (ran, true);
             }
         }
-        self.drain();
         (ran, false)
     }
 
@@ -354,8 +361,17 @@ fn empty_scenario() -> Scenario {
 
 impl State {
     fn with_scenario(text: String, sc: Scenario) -> State {
+        let kernel = sc.boot();
+        State::on_kernel(text, sc, kernel)
+    }
+
+    /// A state whose tape starts on `kernel` (made by `sc.boot()`, then given more) instead of a
+    /// fresh boot: for native drivers that set up more than a script may, like the step-back benchmark's
+    /// 10,000 timeouts (a script mentions at most `MAX_OBJECTS`). Step back, reset and backward
+    /// jumps return to `kernel`, never before it. The app always boots from the scenario.
+    pub fn on_kernel(text: String, sc: Scenario, kernel: Kernel) -> State {
         let machine = Machine {
-            kernel: sc.boot(),
+            kernel,
             ..Machine::default()
         };
         State {
@@ -749,10 +765,19 @@ impl State {
             self.playing = false;
             return;
         }
-        let (ran, _) = self.machine.ticks(n, None);
-        if ran > 0 {
+        // In runs that end where a snapshot is due, so that a long run (a million ticks) has
+        // snapshots inside it and stepping back into it replays at most `snapshot_every` ticks.
+        let mut left = n;
+        while left > 0 && self.alive() {
+            let chunk = left.min(self.snapshot_every - self.steps % self.snapshot_every);
+            let (ran, _) = self.machine.ticks_undrained(chunk, None);
+            if ran == 0 {
+                break;
+            }
             self.record(Op::Ticks(ran));
+            left -= ran;
         }
+        self.machine.drain();
     }
 
     fn console(&mut self, line: String) {
@@ -806,8 +831,9 @@ impl State {
             *self = State::with_scenario(self.text.clone(), sc);
             return;
         };
+        // No `clear_last` here: each replayed op clears it, and with none replayed the base's
+        // events are the latest.
         let mut m = base.machine.clone();
-        m.clear_last();
         let mut tape = Vec::new();
         let mut pos = 0u64;
         let sc = Rc::clone(&self.scenario);
@@ -823,7 +849,11 @@ impl State {
             };
             if end > base.steps {
                 let from = start.max(base.steps);
-                m.clear_last();
+                if start >= base.steps {
+                    m.clear_last();
+                }
+                // Else the snapshot was taken inside this run of ticks: its latest events (and
+                // the undrained ones) are this run's, and the replay goes on from them.
                 m.replay(&sc, op, end.min(target) - from);
             }
             tape.push(kept);
@@ -841,7 +871,7 @@ impl State {
     /// clock at or before `t`, then hardclocks make up the rest. Going back starts over.
     fn jump(&mut self, t: u64) {
         let t = t.min(MAX_TICKS_PER_RUN);
-        if t < self.kernel().clock.elapsed {
+        if t < self.kernel().clock.elapsed && !self.jump_back_on_tape(t) {
             self.rewind(0);
         }
         let sc = Rc::clone(&self.scenario);
@@ -873,6 +903,50 @@ impl State {
             }
             self.run_ticks(t - now);
         }
+    }
+
+    /// Going back to `t` hardclocks, a jump starts over: it runs the leading statements, then
+    /// hardclocks. When the tape itself starts with those statements followed by a run of ticks
+    /// that reaches `t`, that moment is already on the tape: rewind to it (from the nearest
+    /// snapshot) instead of running everything again. False, with nothing changed, otherwise.
+    fn jump_back_on_tape(&mut self, t: u64) -> bool {
+        let lead = self
+            .tape
+            .iter()
+            .enumerate()
+            .take_while(|(i, op)| **op == Op::Stmt(*i))
+            .count();
+        let Some(&Op::Ticks(run)) = self.tape.get(lead) else {
+            return false;
+        };
+        let mut probe = self.clone();
+        probe.rewind(lead as u64);
+        let now = probe.kernel().clock.elapsed;
+        // Where the jump's statement loop would stop: no statement left, or the next one is a
+        // hardclock(n) that would pass `t`.
+        let stops = probe.machine.next_stmt >= probe.scenario.stmts.len()
+            || hardclock_count(
+                probe.kernel(),
+                &probe.scenario.stmts[probe.machine.next_stmt].stmt,
+            )
+            .is_some_and(|n| now + n > t);
+        if !probe.alive() || !stops || t < now || t - now > run.min(MAX_ACTION_TICKS) {
+            return false;
+        }
+        let before = self.clone();
+        self.rewind(lead as u64 + (t - now));
+        if self.machine.last.len() < LAST_CAP {
+            // Starting over, the jump would also narrate the tail of everything before the
+            // ticks; the rewind only knows the ticks' events, and they do not fill the
+            // narration. Start over after all.
+            *self = before;
+            return false;
+        }
+        if lead > 0 {
+            // The jump would have run those statements, each clearing the error.
+            self.error = None;
+        }
+        true
     }
 
     /// Steps (statements first, then hardclocks) until an event of kind `m` happens.

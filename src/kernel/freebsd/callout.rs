@@ -5,10 +5,10 @@ use super::callwheel::{
     bucket_of, laps_until, CalloutId, CALLOUT_ACTIVE, CALLOUT_LOCAL_ALLOC, CALLOUT_MPSAFE,
     CALLOUT_PENDING,
 };
+use super::emit;
 use super::events::{CalloutEvent, StopWhy};
 use super::threads::{self, ScriptWait, Thread, GIANT};
-use super::{emit, MAX_NAMED_CALLOUTS};
-use crate::kernel::{Kernel, KernelError, Value};
+use crate::kernel::{Kernel, KernelError, Name, Value};
 
 /// The mutex softclock takes around this callout's handler.
 pub fn c_mtx(k: &Kernel, id: CalloutId) -> Option<&'static str> {
@@ -35,10 +35,11 @@ pub fn callout_init(k: &mut Kernel, name: &str, mpsafe: bool) -> Result<Value, K
             c.c_time = 0;
         }
         None => {
-            if k.co.names.len() >= MAX_NAMED_CALLOUTS {
+            if k.co.names.len() >= k.co.max_named {
+                let max = k.co.max_named;
                 return Err(KernelError::arg(
                     0,
-                    format!("callout_init: more than {MAX_NAMED_CALLOUTS} callouts"),
+                    format!("callout_init: more than {max} callouts"),
                 ));
             }
             let id = k.co.wheel.add(name.to_string(), flags);
@@ -48,7 +49,7 @@ pub fn callout_init(k: &mut Kernel, name: &str, mpsafe: bool) -> Result<Value, K
     emit(
         k,
         CalloutEvent::Init {
-            c: name.to_string(),
+            c: Name::from(name),
             mpsafe,
         },
     );
@@ -118,8 +119,8 @@ pub fn callout_reset(
         k,
         CalloutEvent::Reset {
             c: name,
-            func: func.unwrap_or("NULL").to_string(),
-            arg: arg.to_string(),
+            func: Name::from(func.unwrap_or("NULL")),
+            arg: Name::display(arg),
             asked,
             c_time,
             bucket: bucket_of(c_time, mask),

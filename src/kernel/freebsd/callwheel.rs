@@ -10,6 +10,7 @@
 //! `c_links.tqe` pointers. The first `ncallout` slots are the preallocated pool of the legacy
 //! `timeout()` API, so a `struct callout_handle` is just a slot number.
 
+use crate::kernel::Name;
 use crate::kernel::Value;
 
 /// The callout came from the `callfree` pool (`timeout()`); it goes back there when it fires or stops.
@@ -49,7 +50,7 @@ pub fn laps_until(c_time: i32, curticks: i32, size: u32) -> i32 {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Callout {
     /// The scenario's name (`c`), or `callout[3]` for a pooled one.
-    pub name: String,
+    pub name: Name,
     /// Absolute tick it is due at (meaningful while PENDING).
     pub c_time: i32,
     /// The handler; NULL once a pooled callout is freed.
@@ -63,7 +64,7 @@ pub struct Callout {
 impl Callout {
     fn new(name: String, flags: u32) -> Callout {
         Callout {
-            name,
+            name: Name::from(name),
             c_time: 0,
             c_func: None,
             c_arg: Value::Null,

@@ -4,6 +4,7 @@
 //! and why; the UI animates the same events.
 
 use super::threads::Thread;
+use crate::kernel::Name;
 
 /// How `callout_stop` / `callout_drain` decided its return value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,13 +42,13 @@ pub enum UntimeoutOutcome {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CalloutEvent {
     Init {
-        c: String,
+        c: Name,
         mpsafe: bool,
     },
     Reset {
-        c: String,
-        func: String,
-        arg: String,
+        c: Name,
+        func: Name,
+        arg: Name,
         /// The ticks argument as given (n <= 0 becomes 1).
         asked: i64,
         c_time: i32,
@@ -59,21 +60,21 @@ pub enum CalloutEvent {
     },
     /// `callout_reset` on the callout being drained: not rescheduled.
     ResetRefused {
-        c: String,
+        c: Name,
     },
     /// `curr_cancelled = 1`: softclock will not call it after it gets the mutex.
     InvocationCancelled {
-        c: String,
+        c: Name,
         by: &'static str,
     },
     Stop {
-        c: String,
+        c: Name,
         drain: bool,
         ret: i64,
         why: StopWhy,
     },
     Deactivate {
-        c: String,
+        c: Name,
     },
     /// hardclock found the bucket of `ticks` non-empty and scheduled softclock.
     Scheduled {
@@ -88,7 +89,7 @@ pub enum CalloutEvent {
     },
     /// An entry of a later lap, skipped.
     Skip {
-        c: String,
+        c: Name,
         tick: i32,
         c_time: i32,
         laps: i32,
@@ -105,7 +106,7 @@ pub enum CalloutEvent {
     },
     /// Softclock got the callout's mutex but the invocation had been cancelled meanwhile.
     CancelledSkip {
-        c: String,
+        c: Name,
         func: String,
     },
     Busy {
@@ -118,7 +119,7 @@ pub enum CalloutEvent {
     /// The handler returned; `curr_callout` is cleared.
     Return {
         func: String,
-        c: Option<String>,
+        c: Option<Name>,
     },
     /// A thread found the mutex held by the other thread.
     LockWait {

@@ -180,6 +180,9 @@ pub enum CalloutImpl {
 #[derive(Clone, Debug)]
 pub struct Callouts {
     pub ncallout: u32,
+    /// How many callouts `callout_init` may create: [`MAX_NAMED_CALLOUTS`]. Only native drivers
+    /// raise it (the benches, to run the callwheel with 10^6 callouts); scripts cannot.
+    pub max_named: usize,
     pub impl_: CalloutImpl,
     /// Set when the wheel is allocated (boot); the tunables are frozen from then on.
     pub allocated: bool,
@@ -200,6 +203,7 @@ impl Default for Callouts {
     fn default() -> Self {
         Callouts {
             ncallout: NCALLOUT_DEFAULT,
+            max_named: MAX_NAMED_CALLOUTS,
             impl_: CalloutImpl::Callwheel,
             allocated: false,
             wheel: Callwheel::default(),

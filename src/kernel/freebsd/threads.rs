@@ -413,7 +413,7 @@ pub fn advance(k: &mut Kernel) -> Result<bool, KernelError> {
                 emit(
                     k,
                     CalloutEvent::CancelledSkip {
-                        c,
+                        c: crate::kernel::Name::from(c),
                         func: run.func.clone(),
                     },
                 );
@@ -455,7 +455,7 @@ pub fn advance(k: &mut Kernel) -> Result<bool, KernelError> {
 
 fn describe_origin(k: &Kernel, origin: Origin) -> String {
     match origin {
-        Origin::Wheel(id) => k.co.wheel.get(id).name.clone(),
+        Origin::Wheel(id) => k.co.wheel.get(id).name.to_string(),
         Origin::Todo(slot) => format!("calltodo entry {slot}"),
     }
 }

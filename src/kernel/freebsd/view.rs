@@ -72,7 +72,7 @@ impl Callouts {
         let c = self.wheel.get(id);
         CalloutView {
             id,
-            name: c.name.clone(),
+            name: c.name.to_string(),
             c_time: c.c_time,
             bucket: callwheel::bucket_of(c.c_time, self.wheel.mask),
             func: c.c_func.clone(),
@@ -154,7 +154,7 @@ impl Callouts {
         Some(RunningView {
             func: r.func.clone(),
             callout: match r.origin {
-                Origin::Wheel(id) => self.wheel.get(id).name.clone(),
+                Origin::Wheel(id) => self.wheel.get(id).name.to_string(),
                 Origin::Todo(slot) => format!("calltodo entry {slot}"),
             },
             started: r.started,
@@ -169,7 +169,7 @@ impl Callouts {
             let next = self
                 .th
                 .nextsoftcheck
-                .map(|id| self.wheel.get(id).name.clone());
+                .map(|id| self.wheel.get(id).name.to_string());
             (t, callwheel::bucket_of(t, self.wheel.mask), next)
         })
     }

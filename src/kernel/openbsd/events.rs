@@ -1,6 +1,7 @@
 //! What `timeout(9)` does, as events the UI animates and the narration reads aloud.
 
 use super::wheel::Place;
+use crate::kernel::Name;
 
 /// One step of the OpenBSD timeout machinery.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -8,14 +9,14 @@ pub enum TimeoutEvent {
     /// `timeout_set()`: `to_flags` is now just INITIALIZED. `still_linked` is where the timeout
     /// still sits if it was queued: the kernel keeps it linked but forgets ONQUEUE.
     Set {
-        name: String,
+        name: Name,
         func: String,
         arg: String,
         still_linked: Option<Place>,
     },
     /// A `timeout_add_*` wrapper turned a time into ticks (2014 rules).
     Converted {
-        name: String,
+        name: Name,
         call: String,
         input: String,
         ticks: i32,
@@ -23,32 +24,32 @@ pub enum TimeoutEvent {
         tick: i32,
     },
     /// `timeout_add()` on a timeout that was not queued: ONQUEUE set, appended to the todo list.
-    Added { name: String, n: i32, to_time: i32 },
+    Added { name: Name, n: i32, to_time: i32 },
     /// `timeout_add()` with a strictly earlier deadline: unlinked and appended to the todo list.
     MovedEarlier {
-        name: String,
+        name: Name,
         from: Place,
         old_time: i32,
         to_time: i32,
     },
     /// `timeout_add()` with an equal or later deadline: only `to_time` changes.
     LeftInPlace {
-        name: String,
+        name: Name,
         at: Place,
         old_time: i32,
         to_time: i32,
     },
     /// `timeout_del()` unlinked a queued timeout.
-    Deleted { name: String, from: Place },
+    Deleted { name: Name, from: Place },
     /// `timeout_del()` on a timeout that was not queued (returns 0; TRIGGERED is still cleared).
-    NotPending { name: String },
+    NotPending { name: Name },
     /// hardclock moved the wheel-0 bucket of this tick onto the todo list.
     Splice { bucket: u8, count: usize },
     /// hardclock moved a higher wheel's bucket onto the todo list (a block boundary).
     Cascade { wheel: u8, bucket: u8, count: usize },
     /// softclock found the timeout not yet due and put it into a bucket.
     Rebucketed {
-        name: String,
+        name: Name,
         from: Place,
         wheel: u8,
         bucket: u8,
@@ -56,7 +57,7 @@ pub enum TimeoutEvent {
     },
     /// softclock found the timeout due: ONQUEUE cleared, TRIGGERED set, its function is called.
     /// `late` is `ticks - to_time` (0 when on time).
-    Due { name: String, late: i32 },
+    Due { name: Name, late: i32 },
 }
 
 impl TimeoutEvent {

@@ -49,9 +49,10 @@ pub use wheel::{
 };
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use super::api::{Args, Param, Signature};
-use super::{EventKind, Kernel, KernelError, Value, Via, MAX_HANDLER_RUNS_PER_PASS};
+use super::{rttimer, EventKind, Kernel, KernelError, Name, Value, Via, MAX_HANDLER_RUNS_PER_PASS};
 use convert::c_int;
 use wheel::Lists;
 
@@ -80,17 +81,52 @@ pub struct TimeoutView<'a> {
     pub place: Place,
 }
 
+/// A `struct timeout` by number, as [`timeout_set`] hands it out: what a caller that already
+/// knows which timeout it means passes to [`timeout_add_id`] and [`timeout_del_id`] instead of
+/// the name (the benches, a native driver). A scenario names its timeouts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TimeoutId(pub u32);
+
+/// What the events of a timeout carry, made once per `timeout_set` so that recording an add,
+/// a re-bucket or a fire shares it instead of copying or formatting strings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Names {
+    name: Name,
+    func: Name,
+    /// `to_arg` as text (a `Value` prints the same whenever it is printed).
+    arg: Name,
+    /// `func` is a built-in rt_timer action, which reads `to_arg`.
+    builtin: bool,
+}
+
 /// The wheel, `timeout_todo`, and every `struct timeout` by name.
 #[derive(Clone, Debug, Default)]
 pub struct Timeouts {
     timeouts: Vec<Timeout>,
-    by_name: BTreeMap<String, usize>,
+    names: Vec<Names>,
+    /// Shared between copies of the kernel (snapshots): it changes only when a new name is set.
+    by_name: Rc<BTreeMap<Name, usize>>,
     lists: Lists,
 }
 
 impl Timeouts {
     fn index(&self, name: &str) -> Option<usize> {
         self.by_name.get(name).copied()
+    }
+
+    /// Timeout `i`'s name for an event. With recording off the event is dropped unread, so the
+    /// name is not even fetched (with a million timeouts that is a cache miss per call).
+    fn event_name(&self, i: usize, recording: bool) -> Name {
+        if recording {
+            self.names[i].name.clone()
+        } else {
+            Name::default()
+        }
+    }
+
+    /// The number of the timeout called `name`, if `timeout_set` ever saw it.
+    pub fn id(&self, name: &str) -> Option<TimeoutId> {
+        self.index(name).map(|i| TimeoutId(i as u32))
     }
 
     fn place_of(&self, i: usize) -> Place {
@@ -191,12 +227,14 @@ fn emit(k: &mut Kernel, e: TimeoutEvent) {
 }
 
 /// `timeout_set(&to, fn, arg)`: `to_flags` = INITIALIZED only, even if the timeout is queued.
-pub fn timeout_set(k: &mut Kernel, name: &str, func: &str, arg: Value) {
+/// Returns the timeout's number (the same for every `timeout_set` of one name).
+pub fn timeout_set(k: &mut Kernel, name: &str, func: &str, arg: Value) -> TimeoutId {
     let to = &mut k.to;
     let i = match to.index(name) {
         Some(i) => i,
         None => {
             let i = to.lists.add_timeout();
+            let shared = Name::from(name);
             to.timeouts.push(Timeout {
                 name: name.to_string(),
                 to_func: String::new(),
@@ -204,31 +242,58 @@ pub fn timeout_set(k: &mut Kernel, name: &str, func: &str, arg: Value) {
                 to_time: 0,
                 to_flags: 0,
             });
-            to.by_name.insert(name.to_string(), i);
+            to.names.push(Names {
+                name: shared.clone(),
+                func: Name::default(),
+                arg: Name::default(),
+                builtin: false,
+            });
+            Rc::make_mut(&mut to.by_name).insert(shared, i);
             i
         }
     };
     let still_linked = to.lists.is_linked(i).then(|| to.place_of(i));
+    let arg_text = arg.to_string();
     let t = &mut to.timeouts[i];
     t.to_func = func.to_string();
-    t.to_arg = arg.clone();
+    t.to_arg = arg;
     t.to_flags = TIMEOUT_INITIALIZED;
+    let n = &mut to.names[i];
+    n.func = Name::from(func);
+    n.arg = Name::from(arg_text.as_str());
+    n.builtin = rttimer::is_builtin(func);
+    let name = n.name.clone();
     emit(
         k,
         TimeoutEvent::Set {
-            name: name.to_string(),
+            name,
             func: func.to_string(),
-            arg: arg.to_string(),
+            arg: arg_text,
             still_linked,
         },
     );
+    TimeoutId(i as u32)
 }
 
 /// `timeout_add(&to, n)`. `n` is the C `int to_ticks` (wider values are truncated to 32 bits).
 /// Returns 1 if the timeout was newly queued, 0 if it was already queued.
 pub fn timeout_add(k: &mut Kernel, name: &str, n: i64) -> Result<i64, KernelError> {
+    let i = k.to.index(name);
+    add(k, i, n)
+}
+
+/// [`timeout_add`] by number (no name lookup); the same checks, effects and events.
+pub fn timeout_add_id(k: &mut Kernel, id: TimeoutId, n: i64) -> Result<i64, KernelError> {
+    add(
+        k,
+        Some(id.0 as usize).filter(|&i| i < k.to.timeouts.len()),
+        n,
+    )
+}
+
+fn add(k: &mut Kernel, i: Option<usize>, n: i64) -> Result<i64, KernelError> {
     let n = c_int(n);
-    let i = match k.to.index(name) {
+    let i = match i {
         Some(i) if k.to.timeouts[i].to_flags & TIMEOUT_INITIALIZED != 0 => i,
         _ => return Err(k.panic("timeout_add: not initialized")),
     };
@@ -239,18 +304,20 @@ pub fn timeout_add(k: &mut Kernel, name: &str, n: i64) -> Result<i64, KernelErro
     let queued = k.to.timeouts[i].to_flags & TIMEOUT_ONQUEUE != 0;
     let place = k.to.place_of(i);
     if !queued && place != Place::Nowhere {
+        let name = &k.to.names[i].name;
         return Err(k.panic(format!(
             "timeout_add: {name} is still linked on {place} although timeout_set() cleared \
              ONQUEUE; linking it again would corrupt the timeout lists"
         )));
     }
     let to = &mut k.to;
+    let name = to.event_name(i, k.recording);
     let t = &mut to.timeouts[i];
     let old_time = t.to_time;
     let to_time = ticks.wrapping_add(n);
     t.to_time = to_time;
+    to.lists.set_time(i, to_time);
     t.to_flags &= !TIMEOUT_TRIGGERED;
-    let name = name.to_string();
     if !queued {
         t.to_flags |= TIMEOUT_ONQUEUE;
         to.lists.insert_tail(TODO, i);
@@ -289,25 +356,30 @@ pub fn timeout_del(k: &mut Kernel, name: &str) -> i64 {
         emit(
             k,
             TimeoutEvent::NotPending {
-                name: name.to_string(),
+                name: Name::from(name),
             },
         );
         return 0;
     };
+    del(k, i)
+}
+
+/// [`timeout_del`] by number (no name lookup); the same effects and events.
+pub fn timeout_del_id(k: &mut Kernel, id: TimeoutId) -> i64 {
+    del(k, id.0 as usize)
+}
+
+fn del(k: &mut Kernel, i: usize) -> i64 {
     let to = &mut k.to;
+    let name = to.event_name(i, k.recording);
     let queued = to.timeouts[i].to_flags & TIMEOUT_ONQUEUE != 0;
     let event = if queued {
         let from = to.place_of(i);
         to.lists.remove(i);
         to.timeouts[i].to_flags &= !TIMEOUT_ONQUEUE;
-        TimeoutEvent::Deleted {
-            name: name.to_string(),
-            from,
-        }
+        TimeoutEvent::Deleted { name, from }
     } else {
-        TimeoutEvent::NotPending {
-            name: name.to_string(),
-        }
+        TimeoutEvent::NotPending { name }
     };
     to.timeouts[i].to_flags &= !TIMEOUT_TRIGGERED;
     emit(k, event);
@@ -356,28 +428,41 @@ pub fn softclock(k: &mut Kernel) -> Result<(), KernelError> {
         let from = k.to.lists.home_of(i).map_or(Place::Todo, Place::of_list);
         k.to.lists.remove(i);
         let ticks = k.clock.ticks;
-        let t = &mut k.to.timeouts[i];
-        let delta = t.to_time.wrapping_sub(ticks);
-        let name = t.name.clone();
+        let to = &mut k.to;
+        // The list node's copy of `to_time`: a re-bucket touches nothing but the lists (and the
+        // name, for the event), which matters when a pass moves a million scattered entries.
+        let to_time = to.lists.time(i);
+        let delta = to_time.wrapping_sub(ticks);
         if delta > 0 {
-            let b = bucket_for(t.to_time, delta);
-            k.to.lists.insert_tail(b, i);
-            emit(
-                k,
-                TimeoutEvent::Rebucketed {
-                    name,
-                    from,
-                    wheel: (b / WHEELSIZE) as u8,
-                    bucket: (b % WHEELSIZE) as u8,
-                    delta,
-                },
-            );
+            let b = bucket_for(to_time, delta);
+            to.lists.insert_tail(b, i);
+            if k.recording {
+                let name = k.to.event_name(i, true);
+                emit(
+                    k,
+                    TimeoutEvent::Rebucketed {
+                        name,
+                        from,
+                        wheel: (b / WHEELSIZE) as u8,
+                        bucket: (b % WHEELSIZE) as u8,
+                        delta,
+                    },
+                );
+            }
             continue;
         }
+        let t = &mut to.timeouts[i];
         t.to_flags &= !TIMEOUT_ONQUEUE;
         t.to_flags |= TIMEOUT_TRIGGERED;
-        let (func, arg) = (t.to_func.clone(), t.to_arg.clone());
-        let late = ticks.wrapping_sub(t.to_time);
+        let names = &to.names[i];
+        // Only a built-in action reads its argument (a scenario handler's body does not).
+        let arg = if names.builtin {
+            t.to_arg.clone()
+        } else {
+            Value::Null
+        };
+        let (name, func, arg_text) = (names.name.clone(), names.func.clone(), names.arg.clone());
+        let late = ticks.wrapping_sub(to_time);
         runs += 1;
         if runs > MAX_HANDLER_RUNS_PER_PASS {
             return Err(k.panic(format!(
@@ -388,7 +473,7 @@ pub fn softclock(k: &mut Kernel) -> Result<(), KernelError> {
             )));
         }
         emit(k, TimeoutEvent::Due { name, late });
-        k.run_handler(Via::Timeout, &func, &arg, None)?;
+        k.run_named_handler(Via::Timeout, &func, &arg, &arg_text, None)?;
     }
     Ok(())
 }
@@ -466,7 +551,7 @@ fn add_converted(k: &mut Kernel, call: &str, args: &Args) -> Result<i64, KernelE
     emit(
         k,
         TimeoutEvent::Converted {
-            name: to.to_string(),
+            name: Name::from(to),
             call: call.to_string(),
             input,
             ticks,

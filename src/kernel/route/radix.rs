@@ -525,13 +525,17 @@ impl RadixTree {
 
     /// The `radix_mask` records of an internal node's list, in order.
     pub fn mask_list(&self, node: NodeId) -> Vec<MaskId> {
-        let mut v = Vec::new();
+        self.masks_of(node).collect()
+    }
+
+    /// [`RadixTree::mask_list`] without collecting it (`rn_match` walks one per backtracking step).
+    pub fn masks_of(&self, node: NodeId) -> impl Iterator<Item = MaskId> + '_ {
         let mut c = self.nodes[node].mklist;
-        while let Some(ci) = c {
-            v.push(ci);
+        std::iter::from_fn(move || {
+            let ci = c?;
             c = self.masks[ci].next;
-        }
-        v
+            Some(ci)
+        })
     }
 
     /// `rn_walktree`: every route leaf from left to right, chains in order, markers skipped.

@@ -242,7 +242,7 @@ impl RadixTree {
                 node: t,
                 bit: self.node(t).bit as u8,
             });
-            for mi in self.mask_list(t) {
+            for mi in self.masks_of(t) {
                 let m = self.mask_record(mi);
                 if let Some(leaf) = m.leaf {
                     let matched = rn_bit <= m.bit;

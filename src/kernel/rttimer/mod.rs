@@ -318,6 +318,14 @@ fn queue_arg(k: &mut Kernel, args: &Args, i: usize) -> Result<u32, KernelError> 
 
 /// Runs a built-in kernel function fired by a wheel or by the scan: `rt_timer_timer` (the
 /// scan itself), `icmp_mtudisc_timeout`, `icmp_redirect_timeout`. False if `func` is not one.
+/// Whether [`run_builtin`] runs `func` (else it is a scenario handler, or nothing).
+pub fn is_builtin(func: &str) -> bool {
+    matches!(
+        func,
+        RT_TIMER_TIMER | icmp::ICMP_MTUDISC_TIMEOUT | icmp::ICMP_REDIRECT_TIMEOUT
+    )
+}
+
 pub fn run_builtin(k: &mut Kernel, func: &str, arg: &Value) -> Result<bool, KernelError> {
     match func {
         RT_TIMER_TIMER => queue::rt_timer_timer(k)?,
@@ -332,7 +340,10 @@ pub fn run_builtin(k: &mut Kernel, func: &str, arg: &Value) -> Result<bool, Kern
                 icmp::icmp_redirect_timeout(k, *rt)?;
             }
         }
-        _ => return Ok(false),
+        _ => {
+            debug_assert!(!is_builtin(func));
+            return Ok(false);
+        }
     }
     Ok(true)
 }
