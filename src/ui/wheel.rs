@@ -19,6 +19,8 @@
 use std::f64::consts::PI;
 use std::sync::OnceLock;
 
+use wasm_bindgen::JsCast;
+use web_sys::SvgElement;
 use yew::prelude::*;
 
 use super::app::Shared;
@@ -199,16 +201,17 @@ fn cascade_layer(p: &CascadeProps) -> Html {
         let (x0, y0) = centre(m.from.0, m.from.1);
         let (x1, y1) = centre(m.to.0, m.to.1);
         let d = format!("M{x0:.1} {y0:.1}L{tx:.1} {ty:.1}L{x1:.1} {y1:.1}");
-        // Each dot starts a little after the one before: the todo list is a queue.
-        let style = format!(
-            "--x0:{x0:.1}px;--y0:{y0:.1}px;--xt:{tx:.1}px;--yt:{ty:.1}px;--x1:{x1:.1}px;--y1:{y1:.1}px;animation-delay:{}ms",
+        // Each dot starts a little after the one before: the todo list is a queue. Its path goes
+        // to the CSS animation as custom properties, set by `use_movers` through the CSSOM.
+        let path = format!(
+            "{x0:.1} {y0:.1} {tx:.1} {ty:.1} {x1:.1} {y1:.1} {}",
             i * 60
         );
         html! {
             <g class="hc-move" data-name={m.name.clone()}
                 data-from={format!("{}:{}", m.from.0, m.from.1)} data-to={format!("{}:{}", m.to.0, m.to.1)}>
                 <path class="hc-move-arrow" d={d} marker-end="url(#hc-arrowhead)" />
-                <circle class="hc-mover" r="2.2" cx="0" cy="0" {style} />
+                <circle class="hc-mover" r="2.2" cx="0" cy="0" data-path={path} />
             </g>
         }
     });
@@ -320,6 +323,37 @@ fn wheel_table(p: &TableProps) -> Html {
     }
 }
 
+/// Hands each cascade dot its path (`data-path`: from, todo, to, delay in ms) as the custom
+/// properties its animation reads. Through the CSSOM, because a strict CSP (course notes,
+/// `default-src 'self'`) blocks `style` attributes but not `element.style`.
+#[hook]
+fn use_movers(svg: &NodeRef, cascade: (i32, usize)) {
+    let svg = svg.clone();
+    use_effect_with(cascade, move |_| {
+        let Some(list) = svg
+            .cast::<web_sys::Element>()
+            .and_then(|root| root.query_selector_all(".hc-mover[data-path]").ok())
+        else {
+            return;
+        };
+        const VARS: [&str; 6] = ["--x0", "--y0", "--xt", "--yt", "--x1", "--y1"];
+        for i in 0..list.length() {
+            let Some(el) = list.item(i).and_then(|n| n.dyn_into::<SvgElement>().ok()) else {
+                continue;
+            };
+            let path = el.get_attribute("data-path").unwrap_or_default();
+            let nums: Vec<&str> = path.split(' ').collect();
+            let style = el.style();
+            for (var, v) in VARS.iter().zip(&nums) {
+                let _ = style.set_property(var, &format!("{v}px"));
+            }
+            if let Some(delay) = nums.get(VARS.len()) {
+                let _ = style.set_property("animation-delay", &format!("{delay}ms"));
+            }
+        }
+    });
+}
+
 #[function_component(Wheel)]
 pub fn wheel(props: &WheelProps) -> Html {
     let s = props.state.get();
@@ -328,6 +362,8 @@ pub fn wheel(props: &WheelProps) -> Html {
     let ticks = k.clock.ticks;
     let spliced = s.spliced();
     let moves = s.cascade_moves();
+    let svg = use_node_ref();
+    use_movers(&svg, (ticks, moves.len()));
     let selected_place = s
         .selected
         .as_deref()
@@ -390,7 +426,7 @@ pub fn wheel(props: &WheelProps) -> Html {
         <section class="hc-panel hc-wheel" aria-labelledby="hc-wheel-h">
             <h2 id="hc-wheel-h">{ "OpenBSD timeout wheel (4 × 256 buckets)" }</h2>
             <div class="hc-wheel-body">
-                <svg viewBox="-108 -108 216 216" role="img" class="hc-wheel-svg"
+                <svg ref={svg} viewBox="-108 -108 216 216" role="img" class="hc-wheel-svg"
                     aria-label={format!("Timing wheel at ticks {ticks}; occupied buckets: {occupied}")}>
                     <defs>
                         <marker id="hc-arrowhead" viewBox="0 0 6 6" refX="5" refY="3" markerWidth="4" markerHeight="4" orient="auto-start-reverse">
