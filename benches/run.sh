@@ -2,6 +2,7 @@
 # Runs every benchmark with short criterion settings, then prints one summary table.
 #   bash benches/run.sh                   # 10^3..10^6 timers, 10^4..10^6 routes, replay, step back
 #   HC_BENCH_SMALL=1 bash benches/run.sh  # without the 10^6 sizes (a quick look)
+#   HC_BENCH_BROWSER=0 bash benches/run.sh  # without the browser half (release build, Chromium)
 # Extra arguments go to criterion (e.g. a filter: bash benches/run.sh insert_uniform).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,9 +15,19 @@ start=$(date +%s)
 for b in wheels routes stepback; do
   cargo bench --bench "$b" -- "${ARGS[@]}"
 done
+# The browser half: the release build in headless Chromium (first render, frame times while
+# playing 10,000 timers at 1,000 ticks/s, bundle size). Its table follows the native one.
+browser_table=""
+if [ "${HC_BENCH_BROWSER:-1}" != 0 ]; then
+  source scripts/setup.sh
+  hc_setup all
+  trunk build --release
+  browser_table=$(CHROMEDRIVER=/usr/bin/chromedriver node tests/e2e/bench.mjs dist chrome 5)
+fi
 echo
 echo "hardclock benchmarks, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores:" \
   "$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//' || echo unknown CPU)," \
   "$(rustc --version), $(( $(date +%s) - start )) s"
 echo
 node benches/report.js target/criterion
+[ -z "$browser_table" ] || printf '\n%s\n' "$browser_table"
