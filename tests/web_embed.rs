@@ -57,6 +57,27 @@ fn key(k: &str) -> web_sys::KeyboardEvent {
     web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap()
 }
 
+/// Starts collecting the page's messages (the data of each); remove the listener when done.
+fn listen(
+    w: &web_sys::Window,
+) -> (
+    js_sys::Array,
+    wasm_bindgen::closure::Closure<dyn Fn(web_sys::MessageEvent)>,
+) {
+    let seen = js_sys::Array::new();
+    let on_msg = {
+        let seen = seen.clone();
+        wasm_bindgen::closure::Closure::<dyn Fn(web_sys::MessageEvent)>::new(
+            move |e: web_sys::MessageEvent| {
+                seen.push(&e.data());
+            },
+        )
+    };
+    w.add_event_listener_with_callback("message", on_msg.as_ref().unchecked_ref())
+        .unwrap();
+    (seen, on_msg)
+}
+
 #[wasm_bindgen_test]
 async fn two_widgets_on_one_page_step_independently() {
     let hash_before = web_sys::window().unwrap().location().hash().unwrap();
@@ -172,17 +193,7 @@ async fn the_host_page_commands_a_widget_by_id_and_hears_its_state() {
     settle().await;
 
     // Collect the widgets' state messages, as a course page's script would.
-    let seen = js_sys::Array::new();
-    let on_msg = {
-        let seen = seen.clone();
-        wasm_bindgen::closure::Closure::<dyn Fn(web_sys::MessageEvent)>::new(
-            move |e: web_sys::MessageEvent| {
-                seen.push(&e.data());
-            },
-        )
-    };
-    w.add_event_listener_with_callback("message", on_msg.as_ref().unchecked_ref())
-        .unwrap();
+    let (seen, on_msg) = listen(&w);
 
     let origin = w.location().origin().unwrap();
     w.post_message(
@@ -340,17 +351,7 @@ async fn load_play_pause_by_message_and_the_origin_allow_list_is_enforced() {
     );
     mount_inline(&[open.clone(), closed.clone()]);
     settle().await;
-    let seen = js_sys::Array::new();
-    let on_msg = {
-        let seen = seen.clone();
-        wasm_bindgen::closure::Closure::<dyn Fn(web_sys::MessageEvent)>::new(
-            move |e: web_sys::MessageEvent| {
-                seen.push(&e.data());
-            },
-        )
-    };
-    w.add_event_listener_with_callback("message", on_msg.as_ref().unchecked_ref())
-        .unwrap();
+    let (seen, on_msg) = listen(&w);
     let send = |id: &str, fields: &[(&str, JsValue)]| {
         let mut all = vec![("id", JsValue::from_str(id))];
         all.extend(fields.iter().cloned());
