@@ -16,6 +16,9 @@ const page = `http://127.0.0.1:${server.address().port}/course/hardclock/`;
 const tests = [];
 const test = (name, fn) => tests.push({ name, fn });
 
+// WebDriver's Enter key: Chrome also submits a form on a typed "\n", geckodriver types a newline.
+const ENTER = "\uE007";
+
 test("the page loads from a sub-path and shows ticks 0", async (s) => {
   await s.go(page);
   const t = await s.waitText("[data-testid=ticks]", (t) => t !== "");
@@ -78,9 +81,9 @@ test("play advances ticks, pause stops them, step back goes back one tick", asyn
 
 test("a console statement with an error shows it at its line", async (s) => {
   await open(s, "#p=cascade-256");
-  await s.type("#hc-console-input", "x = 1\n");
+  await s.type("#hc-console-input", "x = 1" + ENTER);
   await s.waitText("[data-testid=console-log]", (t) => t.includes("1> x = 1"));
-  await s.type("#hc-console-input", "timeout_add(&t256, 300;\n");
+  await s.type("#hc-console-input", "timeout_add(&t256, 300;" + ENTER);
   const sel = "[data-testid=console-log] li:nth-child(2) [data-testid=script-error]";
   const msg = await s.waitText(sel, (t) => t !== "");
   const line = await s.attr(sel, "data-line");
@@ -124,7 +127,7 @@ test("the PMTU preset expires its route: RTM_DELETE, the lane empties", async (s
   await shot(s, "rttimer", ".hc-rttimer");
   // Run 50 plain hardclocks: the scan at tick 850 (uptime 8 s) takes the timer.
   await s.clear("#hc-run-n");
-  await s.type("#hc-run-n", "50\n");
+  await s.type("#hc-run-n", "50" + ENTER);
   await s.waitText("[data-testid=ticks]", (t) => t === "850");
   await s.find("[data-testid=rtm-log] [data-rtm=RTM_DELETE]");
   const trash = await s.text("[data-testid=rttrash-row]");
