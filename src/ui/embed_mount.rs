@@ -23,12 +23,12 @@ use web_sys::{
 };
 
 use super::app::{App, AppProps};
+// The app's stylesheet (minified, src/ui/css.rs): the one copy of it for every page, the full
+// app included (a separate `style.css` in dist/ as well would put the same 4 KB into the
+// bundle twice).
+use super::css::STYLE;
 use super::embed::shadow_css;
 use super::embed_params::{from_attributes, from_query};
-
-/// The app's stylesheet: the one copy of it for every page, the full app included (a
-/// separate `style.css` in dist/ as well would put the same 4 KB into the bundle twice).
-const STYLE: &str = include_str!("../../static/style.css");
 
 fn sheet(css: &str) -> Result<CssStyleSheet, JsValue> {
     let s = CssStyleSheet::new()?;

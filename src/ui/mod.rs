@@ -5,6 +5,7 @@
 //! wasm32 only. Every component takes the state (read-only) and an `on_action` callback.
 
 pub mod catalog;
+pub mod css;
 pub mod embed;
 pub mod embed_params;
 pub mod hash;

@@ -5,7 +5,6 @@
 //! backtracking included, is listed. The walk can be gone through one step at a time (prev /
 //! next, or a step's own button): the node of that step is marked "● step N" in the tree.
 
-
 use yew::prelude::*;
 
 use super::app::Shared;
