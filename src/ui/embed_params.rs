@@ -242,7 +242,8 @@ pub fn from_query(query: &str) -> EmbedConfig {
                 _ => k,
             };
             (k, v)
-        });
+        })
+        .collect();
     let mut cfg = from_pairs(pairs, Syntax::Query);
     problems.append(&mut cfg.problems);
     cfg.problems = problems;
@@ -307,14 +308,15 @@ pub fn from_attributes(attrs: &[(String, String)], text: &str) -> EmbedConfig {
             pairs.push(("id".into(), id));
         }
     }
-    let mut cfg = from_pairs(pairs.into_iter(), Syntax::Attributes);
+    let mut cfg = from_pairs(pairs, Syntax::Attributes);
     problems.append(&mut cfg.problems);
     cfg.problems = problems;
     cfg
 }
 
 /// The checks shared by both syntaxes, on decoded `(key, value)` pairs.
-fn from_pairs(pairs: impl Iterator<Item = (String, String)>, syn: Syntax) -> EmbedConfig {
+/// (A `Vec`, not an iterator: one copy of this in the wasm for both callers.)
+fn from_pairs(pairs: Vec<(String, String)>, syn: Syntax) -> EmbedConfig {
     let mut c = EmbedConfig::default();
     let mut seen: Vec<String> = Vec::new();
     let mut origins: Option<Vec<Origin>> = None;
