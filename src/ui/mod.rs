@@ -11,6 +11,7 @@ pub mod embed_params;
 pub mod hash;
 pub mod pseudocode;
 pub mod state;
+pub mod svg;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;
@@ -38,8 +39,6 @@ pub mod routes;
 pub mod routine;
 #[cfg(target_arch = "wasm32")]
 pub mod rttimer;
-#[cfg(target_arch = "wasm32")]
-pub mod svg;
 #[cfg(target_arch = "wasm32")]
 pub mod timers;
 #[cfg(target_arch = "wasm32")]

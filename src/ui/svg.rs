@@ -8,6 +8,7 @@ use std::fmt;
 
 /// The point at radius `r` and angle `a` (radians, clockwise from three o'clock in SVG's
 /// downward y).
+#[cfg(target_arch = "wasm32")]
 pub fn polar(r: f64, a: f64) -> (f64, f64) {
     (r * js_sys::Math::cos(a), r * js_sys::Math::sin(a))
 }
@@ -42,4 +43,34 @@ pub fn f2(v: f64) -> Fx {
 /// One decimal.
 pub fn f1(v: f64) -> Fx {
     Fx(v, 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The same digits as `{:.1}`/`{:.2}` for the coordinates the wheels draw (ties and
+    /// negative zero aside, which no picture can show).
+    #[test]
+    fn fixed_point_matches_float_formatting() {
+        for i in -200_000..200_000 {
+            let v = f64::from(i) * 0.000_731;
+            for (places, std) in [(1, format!("{v:.1}")), (2, format!("{v:.2}"))] {
+                let ours = Fx(v, places).to_string();
+                let tie = (v * 10f64.powi(places as i32)).fract().abs() - 0.5;
+                if tie.abs() < 1e-6
+                    || std
+                        .trim_start_matches('-')
+                        .chars()
+                        .all(|c| c == '0' || c == '.')
+                {
+                    continue;
+                }
+                assert_eq!(ours, std, "{v} to {places} places");
+            }
+        }
+        assert_eq!(f2(-0.004).to_string(), "0.00");
+        assert_eq!(f1(1234.56).to_string(), "1234.6");
+        assert_eq!(f2(f64::NAN).to_string(), "0.00");
+    }
 }
