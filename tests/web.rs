@@ -376,10 +376,12 @@ async fn a_cascade_draws_each_moved_timeout_from_its_higher_bucket_through_todo_
     assert_eq!(attr(&root, ".hc-move[data-name=t400]", "data-to"), "0:144");
     // Each move has its arrow (which stays under reduced motion) and its moving dot.
     assert!(attr(&root, ".hc-move[data-name=t300] .hc-move-arrow", "d").starts_with('M'));
-    assert!(root
-        .query_selector(".hc-move[data-name=t300] circle.hc-mover")
-        .unwrap()
-        .is_some());
+    // Its path and delay reach it through the CSSOM (a strict CSP blocks style attributes).
+    let dot = attr(&root, ".hc-move[data-name=t300] circle.hc-mover", "style");
+    assert!(
+        dot.contains("--x0:") && dot.contains("--yt:") && dot.contains("animation-delay"),
+        "{dot}"
+    );
     // The arrow passes through timeout_todo, drawn in the middle of the wheel.
     assert_eq!(text(&root, "[data-testid=cascade] .hc-todo-label"), "todo");
     let said = text(&root, "[data-testid=cascade-text]");

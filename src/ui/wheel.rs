@@ -19,6 +19,7 @@
 use std::f64::consts::PI;
 use std::sync::OnceLock;
 
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::app::Shared;
@@ -206,8 +207,10 @@ fn cascade_layer(p: &CascadeProps) -> Html {
         let (x1, y1) = centre(m.to.0, m.to.1);
         let (x0, y0, x1, y1, tx, ty) = (f1(x0), f1(y0), f1(x1), f1(y1), f1(tx), f1(ty));
         let d = format!("M{x0} {y0}L{tx} {ty}L{x1} {y1}");
-        // Each dot starts a little after the one before: the todo list is a queue.
-        let style = format!(
+        // Each dot starts a little after the one before: the todo list is a queue. The
+        // properties reach the dot through the CSSOM ([`use_motion_styles`]): a course page's
+        // strict CSP blocks `style` attributes.
+        let motion = format!(
             "--x0:{x0}px;--y0:{y0}px;--xt:{tx}px;--yt:{ty}px;--x1:{x1}px;--y1:{y1}px;animation-delay:{}ms",
             i * 60
         );
@@ -215,7 +218,7 @@ fn cascade_layer(p: &CascadeProps) -> Html {
             <g class="hc-move" data-name={m.name.clone()}
                 data-from={format!("{}:{}", m.from.0, m.from.1)} data-to={format!("{}:{}", m.to.0, m.to.1)}>
                 <path class="hc-move-arrow" d={d} marker-end="url(#hc-arrowhead)" />
-                <circle class="hc-mover" r="2.2" cx="0" cy="0" {style} />
+                <circle class="hc-mover" r="2.2" cx="0" cy="0" data-motion={motion} />
             </g>
         }
     });
@@ -327,8 +330,32 @@ fn wheel_table(p: &TableProps) -> Html {
     }
 }
 
+/// Applies each moving dot's `data-motion` (`--x0:…px;…;animation-delay:…ms`) to its style
+/// through the CSSOM, after every render: a `style` attribute would be blocked by a strict
+/// CSP (course pages, embed.html), the CSSOM never is.
+#[hook]
+fn use_motion_styles(root: &NodeRef) {
+    let root = root.clone();
+    use_effect(move || {
+        let Some(root) = root.cast::<web_sys::Element>() else {
+            return;
+        };
+        let Ok(dots) = root.query_selector_all(".hc-mover[data-motion]") else {
+            return;
+        };
+        for dot in (0..dots.length()).filter_map(|i| dots.item(i)) {
+            // `style` is on every element (SVG too); web-sys files it under HTMLElement.
+            let dot: web_sys::HtmlElement = dot.unchecked_into();
+            let motion = dot.get_attribute("data-motion").unwrap_or_default();
+            dot.style().set_css_text(&motion);
+        }
+    });
+}
+
 #[function_component(Wheel)]
 pub fn wheel(props: &WheelProps) -> Html {
+    let svg = use_node_ref();
+    use_motion_styles(&svg);
     let s = props.state.get();
     let k = s.kernel();
     let to = &k.to;
@@ -397,7 +424,7 @@ pub fn wheel(props: &WheelProps) -> Html {
         <section class="hc-panel hc-wheel" aria-labelledby="hc-wheel-h">
             <h2 id="hc-wheel-h">{ "OpenBSD timeout wheel (4 × 256 buckets)" }</h2>
             <div class="hc-wheel-body">
-                <svg viewBox="-108 -108 216 216" role="img" class="hc-wheel-svg"
+                <svg ref={svg} viewBox="-108 -108 216 216" role="img" class="hc-wheel-svg"
                     aria-label={format!("Timing wheel at ticks {ticks}; occupied buckets: {occupied}")}>
                     <defs>
                         <marker id="hc-arrowhead" viewBox="0 0 6 6" refX="5" refY="3" markerWidth="4" markerHeight="4" orient="auto-start-reverse">
