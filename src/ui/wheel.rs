@@ -208,7 +208,7 @@ fn cascade_layer(p: &CascadeProps) -> Html {
         let (x0, y0, x1, y1, tx, ty) = (f1(x0), f1(y0), f1(x1), f1(y1), f1(tx), f1(ty));
         let d = format!("M{x0} {y0}L{tx} {ty}L{x1} {y1}");
         // Each dot starts a little after the one before: the todo list is a queue. The
-        // properties reach the dot through the CSSOM ([`use_motion_styles`]): a course page's
+        // properties reach the dot through the CSSOM ([`apply_motion_styles`]): a course page's
         // strict CSP blocks `style` attributes.
         let motion = format!(
             "--x0:{x0}px;--y0:{y0}px;--xt:{tx}px;--yt:{ty}px;--x1:{x1}px;--y1:{y1}px;animation-delay:{}ms",
@@ -331,31 +331,30 @@ fn wheel_table(p: &TableProps) -> Html {
 }
 
 /// Applies each moving dot's `data-motion` (`--x0:…px;…;animation-delay:…ms`) to its style
-/// through the CSSOM, after every render: a `style` attribute would be blocked by a strict
-/// CSP (course pages, embed.html), the CSSOM never is.
-#[hook]
-fn use_motion_styles(root: &NodeRef) {
-    let root = root.clone();
-    use_effect(move || {
-        let Some(root) = root.cast::<web_sys::Element>() else {
-            return;
-        };
-        let Ok(dots) = root.query_selector_all(".hc-mover[data-motion]") else {
-            return;
-        };
-        for dot in (0..dots.length()).filter_map(|i| dots.item(i)) {
-            // `style` is on every element (SVG too); web-sys files it under HTMLElement.
-            let dot: web_sys::HtmlElement = dot.unchecked_into();
-            let motion = dot.get_attribute("data-motion").unwrap_or_default();
-            dot.style().set_css_text(&motion);
-        }
-    });
+/// through the CSSOM (after every render of the wheel): a `style` attribute would be blocked
+/// by a strict CSP (course pages, embed.html), the CSSOM never is.
+fn apply_motion_styles(root: &NodeRef) {
+    let Some(root) = root.cast::<web_sys::Element>() else {
+        return;
+    };
+    let Ok(dots) = root.query_selector_all(".hc-mover[data-motion]") else {
+        return;
+    };
+    for dot in (0..dots.length()).filter_map(|i| dots.item(i)) {
+        // `style` is on every element (SVG too); web-sys files it under HTMLElement.
+        let dot: web_sys::HtmlElement = dot.unchecked_into();
+        let motion = dot.get_attribute("data-motion").unwrap_or_default();
+        dot.style().set_css_text(&motion);
+    }
 }
 
 #[function_component(Wheel)]
 pub fn wheel(props: &WheelProps) -> Html {
     let svg = use_node_ref();
-    use_motion_styles(&svg);
+    {
+        let svg = svg.clone();
+        use_effect(move || apply_motion_styles(&svg));
+    }
     let s = props.state.get();
     let k = s.kernel();
     let to = &k.to;
