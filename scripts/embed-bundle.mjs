@@ -14,6 +14,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { slimBundle } from "./slim-bundle.mjs";
 
 const dir = process.env.TRUNK_STAGING_DIR || process.argv[2];
 if (!dir) {
@@ -27,6 +28,9 @@ if (!glueName || !wasmName) {
   console.error(`embed-bundle: no hardclock glue/wasm in ${dir} (${files.join(", ")})`);
   process.exit(1);
 }
+// First the app's own files get short import names and a glue without layout
+// (scripts/slim-bundle.mjs); the loader below then carries the same.
+slimBundle(dir, glueName, wasmName);
 let glue = readFileSync(join(dir, glueName), "utf8");
 if (/^\s*import\s/m.test(glue)) {
   console.error("embed-bundle: the wasm-bindgen glue imports a module; a classic script cannot");

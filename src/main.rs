@@ -21,6 +21,7 @@ fn main() {
         // A course page whose widgets are not there yet.
         embed_mount::mount_and_watch(&doc);
     } else {
+        embed_mount::style_page(&doc);
         yew::Renderer::<hardclock::ui::app::App>::new().render();
     }
 }

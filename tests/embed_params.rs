@@ -364,3 +364,28 @@ impl EmbedConfigNoStart {
         c
     }
 }
+
+/// Heights are read and rounded to hundredths in integers (no float formatting in the wasm):
+/// the written length is the input's value, its bounds are inclusive and exact.
+#[test]
+fn heights_are_rounded_to_hundredths_and_bounded_exactly() {
+    let h = |v: &str| from_query(&format!("?embed=1&height={v}")).height;
+    for (v, want) in [
+        ("480", Some("480px")),
+        ("480.0px", Some("480px")),
+        ("30rem", Some("30em")),
+        ("12.5em", Some("12.5em")),
+        ("12.345em", Some("12.35em")),
+        ("12.344em", Some("12.34em")),
+        ("99.999vh", Some("100vh")),
+        ("100vh", Some("100vh")),
+        ("100.001vh", None),
+        ("120px", Some("120px")),
+        ("119.99px", None),
+        ("4000.00px", Some("4000px")),
+        ("1.2.3em", None),
+        ("08.05em", Some("8.05em")),
+    ] {
+        assert_eq!(h(v).as_deref(), want, "height={v}");
+    }
+}

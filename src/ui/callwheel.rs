@@ -11,6 +11,7 @@ use std::f64::consts::PI;
 use yew::prelude::*;
 
 use super::app::Shared;
+use super::svg::{f2, polar};
 use crate::kernel::freebsd::view::{handles, CalloutView};
 
 #[derive(Properties, PartialEq)]
@@ -24,10 +25,6 @@ const SECTORS: u32 = 256;
 const TABLE_BUCKETS: usize = 32;
 const TABLE_ENTRIES: usize = 8;
 
-fn polar(r: f64, a: f64) -> (f64, f64) {
-    (r * a.cos(), r * a.sin())
-}
-
 /// The wedge of bucket `b` on a ring of `size` buckets.
 fn wedge(b: u32, size: u32) -> String {
     let step = 2.0 * PI / size as f64;
@@ -35,12 +32,22 @@ fn wedge(b: u32, size: u32) -> String {
     let width = step.max(0.018);
     let a0 = b as f64 * step - PI / 2.0;
     let a1 = a0 + width;
-    let (ro, ri) = (96.0, 66.0);
-    let (x0, y0) = polar(ro, a0);
-    let (x1, y1) = polar(ro, a1);
-    let (x2, y2) = polar(ri, a1);
-    let (x3, y3) = polar(ri, a0);
-    format!("M{x0:.2} {y0:.2}A{ro} {ro} 0 0 1 {x1:.2} {y1:.2}L{x2:.2} {y2:.2}A{ri} {ri} 0 0 0 {x3:.2} {y3:.2}Z")
+    let (ro, ri) = (96, 66);
+    let (x0, y0) = polar(f64::from(ro), a0);
+    let (x1, y1) = polar(f64::from(ro), a1);
+    let (x2, y2) = polar(f64::from(ri), a1);
+    let (x3, y3) = polar(f64::from(ri), a0);
+    format!(
+        "M{} {}A{ro} {ro} 0 0 1 {} {}L{} {}A{ri} {ri} 0 0 0 {} {}Z",
+        f2(x0),
+        f2(y0),
+        f2(x1),
+        f2(y1),
+        f2(x2),
+        f2(y2),
+        f2(x3),
+        f2(y3)
+    )
 }
 
 #[function_component(Callwheel)]
@@ -126,7 +133,7 @@ pub fn callwheel(props: &CallwheelProps) -> Html {
                     aria-label={format!("Callwheel of {size} buckets; {occupied} occupied; softticks {}", co.softticks())}>
                     <circle class="hc-cw-ring" r="81" cx="0" cy="0" />
                     { for wedges }
-                    <line class="hc-cursor" x1={format!("{cx0:.2}")} y1={format!("{cy0:.2}")} x2={format!("{cx1:.2}")} y2={format!("{cy1:.2}")} />
+                    <line class="hc-cursor" x1={f2(cx0).to_string()} y1={f2(cy0).to_string()} x2={f2(cx1).to_string()} y2={f2(cy1).to_string()} />
                     <text class="hc-center" x="0" y="-3">{ "softticks" }</text>
                     <text class="hc-center hc-center-n" x="0" y="8">{ co.softticks() }</text>
                 </svg>

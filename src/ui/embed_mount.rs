@@ -23,11 +23,12 @@ use web_sys::{
 };
 
 use super::app::{App, AppProps};
+// The app's stylesheet (minified, src/ui/css.rs): the one copy of it for every page, the full
+// app included (a separate `style.css` in dist/ as well would put the same 4 KB into the
+// bundle twice).
+use super::css::STYLE;
 use super::embed::shadow_css;
 use super::embed_params::{from_attributes, from_query};
-
-/// The app's stylesheet, as trunk also serves it to the full app.
-const STYLE: &str = include_str!("../../static/style.css");
 
 fn sheet(css: &str) -> Result<CssStyleSheet, JsValue> {
     let s = CssStyleSheet::new()?;
@@ -42,6 +43,20 @@ fn adopt(target: &JsValue, sheet: &CssStyleSheet) -> Result<(), JsValue> {
     list.push(sheet);
     Reflect::set(target, &key, &list)?;
     Ok(())
+}
+
+/// Styles a whole page (the full app, or a frame) with the app's stylesheet: adopted where
+/// constructed stylesheets exist, else a `<style>` in the head (which a strict CSP blocks; the
+/// page then works unstyled).
+pub fn style_page(doc: &Document) {
+    if sheet(STYLE).and_then(|s| adopt(doc, &s)).is_ok() {
+        return;
+    }
+    let head = doc.query_selector("head").ok().flatten();
+    if let (Ok(style), Some(head)) = (doc.create_element("style"), head) {
+        style.set_text_content(Some(STYLE));
+        let _ = head.append_child(&style);
+    }
 }
 
 /// The elements a course page asks widgets for.
@@ -175,9 +190,7 @@ pub fn mount_frame(doc: &Document, query: &str) {
     if cfg.id.is_none() {
         cfg.id = Some("hardclock".into());
     }
-    if let Ok(s) = sheet(STYLE) {
-        let _ = adopt(doc, &s);
-    }
+    style_page(doc);
     if let Some(de) = doc.document_element() {
         // The page is the widget: its background takes the widget's theme too.
         let _ = de.set_attribute("data-hardclock-frame", "");

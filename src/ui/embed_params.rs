@@ -242,7 +242,8 @@ pub fn from_query(query: &str) -> EmbedConfig {
                 _ => k,
             };
             (k, v)
-        });
+        })
+        .collect();
     let mut cfg = from_pairs(pairs, Syntax::Query);
     problems.append(&mut cfg.problems);
     cfg.problems = problems;
@@ -307,14 +308,15 @@ pub fn from_attributes(attrs: &[(String, String)], text: &str) -> EmbedConfig {
             pairs.push(("id".into(), id));
         }
     }
-    let mut cfg = from_pairs(pairs.into_iter(), Syntax::Attributes);
+    let mut cfg = from_pairs(pairs, Syntax::Attributes);
     problems.append(&mut cfg.problems);
     cfg.problems = problems;
     cfg
 }
 
 /// The checks shared by both syntaxes, on decoded `(key, value)` pairs.
-fn from_pairs(pairs: impl Iterator<Item = (String, String)>, syn: Syntax) -> EmbedConfig {
+/// (A `Vec`, not an iterator: one copy of this in the wasm for both callers.)
+fn from_pairs(pairs: Vec<(String, String)>, syn: Syntax) -> EmbedConfig {
     let mut c = EmbedConfig::default();
     let mut seen: Vec<String> = Vec::new();
     let mut origins: Option<Vec<Origin>> = None;
@@ -520,6 +522,8 @@ fn boolean(v: &str) -> Option<bool> {
 }
 
 /// A height as a CSS length written by us (so nothing of the input reaches the style).
+/// The number is read and rounded to hundredths in integers: parsing and printing an `f64`
+/// would link core's float formatting and parsing into the wasm (about 15 KB) for this alone.
 fn height(v: &str) -> Option<String> {
     let v = v.to_ascii_lowercase();
     let split = v
@@ -529,20 +533,36 @@ fn height(v: &str) -> Option<String> {
     if num.is_empty() || num.starts_with('.') || num.ends_with('.') || num.len() > 8 {
         return None;
     }
-    let n: f64 = num.parse().ok()?;
+    let (int, frac) = num.split_once('.').unwrap_or((num, ""));
+    if frac.contains('.') {
+        return None;
+    }
+    let int: u32 = int.parse().ok()?;
     let (lo, hi, unit) = match unit {
-        "" | "px" => (120.0, 4000.0, "px"),
-        "em" | "rem" => (8.0, 250.0, unit),
-        "vh" => (10.0, 100.0, "vh"),
+        "" | "px" => (120, 4000, "px"),
+        "em" | "rem" => (8, 250, unit),
+        "vh" => (10, 100, "vh"),
         _ => return None,
     };
-    if !(lo..=hi).contains(&n) {
+    let beyond_int = frac.bytes().any(|d| d != b'0');
+    if int < lo || int > hi || (int == hi && beyond_int) {
         return None;
+    }
+    // Hundredths, rounded half up on the third decimal.
+    let digit = |i: usize| frac.as_bytes().get(i).map_or(0, |d| u32::from(d - b'0'));
+    let mut hundredths = int * 100 + digit(0) * 10 + digit(1);
+    if digit(2) >= 5 {
+        hundredths += 1;
     }
     // `rem` inside a shadow root follows the host page's root font size (mdBook sets 62.5%),
     // so both mean the widget's own `em`.
     let unit = if unit == "rem" { "em" } else { unit };
-    Some(format!("{}{unit}", (n * 100.0).round() / 100.0))
+    let (whole, part) = (hundredths / 100, hundredths % 100);
+    Some(match part {
+        0 => format!("{whole}{unit}"),
+        p if p % 10 == 0 => format!("{whole}.{}{unit}", p / 10),
+        p => format!("{whole}.{p:02}{unit}"),
+    })
 }
 
 /// One entry of an origin allow-list.
@@ -646,6 +666,24 @@ pub struct MessageFields {
     pub scenario: Option<String>,
 }
 
+/// A number from a host message as the host wrote it. In the browser it is JavaScript's own
+/// `String(x)` (what the host page's developer sees in their console), which also keeps
+/// core's `f64` formatting (~11 KB) out of the wasm.
+fn number_text(x: f64) -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        // Radix 10 never fails.
+        js_sys::Number::from(x)
+            .to_string_with_radix(10)
+            .map(String::from)
+            .unwrap_or_default()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        x.to_string()
+    }
+}
+
 /// The names of the commands, for messages.
 pub const COMMANDS: &str = "step, hardclock, back, reset, goto, load, play, pause, speed and ping";
 
@@ -657,8 +695,9 @@ pub fn command(m: &MessageFields) -> Result<Command, String> {
             None => Ok(1),
             Some(x) if x.fract() == 0.0 && x >= 0.0 && x <= max as f64 => Ok(x as u64),
             Some(x) => Err(format!(
-                "\"{}\": {field} must be a whole number from 0 to {max}, not {x}.",
-                m.kind
+                "\"{}\": {field} must be a whole number from 0 to {max}, not {}.",
+                m.kind,
+                number_text(x)
             )),
         }
     };

@@ -5,11 +5,13 @@
 //! wasm32 only. Every component takes the state (read-only) and an `on_action` callback.
 
 pub mod catalog;
+pub mod css;
 pub mod embed;
 pub mod embed_params;
 pub mod hash;
 pub mod pseudocode;
 pub mod state;
+pub mod svg;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;

@@ -5,8 +5,6 @@
 //! backtracking included, is listed. The walk can be gone through one step at a time (prev /
 //! next, or a step's own button): the node of that step is marked "● step N" in the tree.
 
-use std::collections::{HashMap, HashSet};
-
 use yew::prelude::*;
 
 use super::app::Shared;
@@ -126,7 +124,8 @@ fn last_lookup(s: &State) -> Option<(String, Option<String>, LookupWalk)> {
 
 /// Where the lookup marks go: the nodes on its path, and the node of the step in focus.
 struct Marks {
-    path: HashSet<NodeId>,
+    /// A walk is a few dozen steps at most: a list is enough (and no hash table in the wasm).
+    path: Vec<NodeId>,
     at: Option<(NodeId, usize)>,
 }
 
@@ -141,10 +140,11 @@ impl Marks {
     }
 }
 
-fn node_html(id: NodeId, nodes: &HashMap<NodeId, &NodeView>, marks: &Marks, depth: u32) -> Html {
+/// `nodes[id]` is the tree's node `id` (ids are arena indices).
+fn node_html(id: NodeId, nodes: &[Option<&NodeView>], marks: &Marks, depth: u32) -> Html {
     let on = marks.path.contains(&id);
     let at = matches!(marks.at, Some((n, _)) if n == id);
-    let Some(n) = nodes.get(&id) else {
+    let Some(Some(n)) = nodes.get(id) else {
         return html! {};
     };
     match n {
@@ -225,17 +225,19 @@ pub fn radix(props: &RadixProps) -> Html {
                 <p class="hc-muted">{ "Every tree holds only its end markers: add a route to see one grow." }</p>
             }
             { for trees.into_iter().map(|(fib, view)| {
-                let nodes: HashMap<NodeId, &NodeView> = view.iter().map(|n| match n {
-                    NodeView::Internal { id, .. } | NodeView::Leaf { id, .. } => (*id, n),
-                }).collect();
+                let id_of = |n: &NodeView| match n {
+                    NodeView::Internal { id, .. } | NodeView::Leaf { id, .. } => *id,
+                };
+                let mut nodes: Vec<Option<&NodeView>> = vec![None; view.iter().map(|n| id_of(n) + 1).max().unwrap_or(0)];
+                for n in &view {
+                    nodes[id_of(n)] = Some(n);
+                }
                 let walk = last.as_ref().map(|(_, _, w)| w).filter(|w| w.fib == fib);
                 let marks = Marks {
                     path: walk.map(|w| w.steps.iter().flat_map(step_nodes).collect()).unwrap_or_default(),
                     at: walk.zip(at).and_then(|(w, i)| w.steps.get(i).map(|st| (step_nodes(st)[0], i))),
                 };
-                let top = view.first().map(|n| match n {
-                    NodeView::Internal { id, .. } | NodeView::Leaf { id, .. } => *id,
-                });
+                let top = view.first().map(id_of);
                 html! {
                     <div class="hc-scroll">
                         <h3>{ format!("FIB {fib}") }</h3>

@@ -20,11 +20,11 @@ use std::f64::consts::PI;
 use std::sync::OnceLock;
 
 use wasm_bindgen::JsCast;
-use web_sys::SvgElement;
 use yew::prelude::*;
 
 use super::app::Shared;
 use super::state::{Action, CascadeMove, LAST_CAP};
+use super::svg::{f1, f2, polar};
 use crate::kernel::openbsd::{wheel_position, Place, WHEELCOUNT, WHEELSIZE};
 
 #[derive(Properties, PartialEq)]
@@ -46,10 +46,6 @@ const DRAWN_MOVES: usize = 24;
 /// Where `timeout_todo` sits in the picture: the path of a moving entry passes through here.
 const TODO_AT: (f64, f64) = (0.0, 17.5);
 
-fn polar(r: f64, a: f64) -> (f64, f64) {
-    (r * a.cos(), r * a.sin())
-}
-
 /// Angle of the start of bucket `b` (0 at twelve o'clock, clockwise).
 fn angle(b: f64) -> f64 {
     b / WHEELSIZE as f64 * 2.0 * PI - PI / 2.0
@@ -69,8 +65,17 @@ fn sector(ro: f64, ri: f64, b: usize, n: usize) -> String {
     let (x1, y1) = polar(ro, a1);
     let (x2, y2) = polar(ri, a1);
     let (x3, y3) = polar(ri, a0);
+    let (ro, ri) = (ro as u32, ri as u32);
     format!(
-        "M{x0:.2} {y0:.2}A{ro} {ro} 0 0 1 {x1:.2} {y1:.2}L{x2:.2} {y2:.2}A{ri} {ri} 0 0 0 {x3:.2} {y3:.2}Z"
+        "M{} {}A{ro} {ro} 0 0 1 {} {}L{} {}A{ri} {ri} 0 0 0 {} {}Z",
+        f2(x0),
+        f2(y0),
+        f2(x1),
+        f2(y1),
+        f2(x2),
+        f2(y2),
+        f2(x3),
+        f2(y3)
     )
 }
 
@@ -172,8 +177,8 @@ fn ring(p: &RingProps) -> Html {
         .map(|(b, &n)| {
             let (x, y) = centre(w, b);
             // Four digits would spill over the neighbouring buckets.
-            let label = if n >= 1000 { format!("{:.1}k", n as f64 / 1000.0) } else { n.to_string() };
-            html! { <text class="hc-count" x={format!("{x:.1}")} y={format!("{y:.1}")}>{ label }</text> }
+            let label = if n >= 1000 { format!("{}k", f1(n as f64 / 1000.0)) } else { n.to_string() };
+            html! { <text class="hc-count" x={f1(x).to_string()} y={f1(y).to_string()}>{ label }</text> }
         });
     html! {
         <g class="hc-ring" data-ring={wheel.clone()} data-dense={(!labelled).to_string()}>
@@ -200,25 +205,27 @@ fn cascade_layer(p: &CascadeProps) -> Html {
     let drawn = p.moves.iter().take(DRAWN_MOVES).enumerate().map(|(i, m)| {
         let (x0, y0) = centre(m.from.0, m.from.1);
         let (x1, y1) = centre(m.to.0, m.to.1);
-        let d = format!("M{x0:.1} {y0:.1}L{tx:.1} {ty:.1}L{x1:.1} {y1:.1}");
-        // Each dot starts a little after the one before: the todo list is a queue. Its path goes
-        // to the CSS animation as custom properties, set by `use_movers` through the CSSOM.
-        let path = format!(
-            "{x0:.1} {y0:.1} {tx:.1} {ty:.1} {x1:.1} {y1:.1} {}",
+        let (x0, y0, x1, y1, tx, ty) = (f1(x0), f1(y0), f1(x1), f1(y1), f1(tx), f1(ty));
+        let d = format!("M{x0} {y0}L{tx} {ty}L{x1} {y1}");
+        // Each dot starts a little after the one before: the todo list is a queue. The
+        // properties reach the dot through the CSSOM ([`apply_motion_styles`]): a course page's
+        // strict CSP blocks `style` attributes.
+        let motion = format!(
+            "--x0:{x0}px;--y0:{y0}px;--xt:{tx}px;--yt:{ty}px;--x1:{x1}px;--y1:{y1}px;animation-delay:{}ms",
             i * 60
         );
         html! {
             <g class="hc-move" data-name={m.name.clone()}
                 data-from={format!("{}:{}", m.from.0, m.from.1)} data-to={format!("{}:{}", m.to.0, m.to.1)}>
                 <path class="hc-move-arrow" d={d} marker-end="url(#hc-arrowhead)" />
-                <circle class="hc-mover" r="2.2" cx="0" cy="0" data-path={path} />
+                <circle class="hc-mover" r="2.2" cx="0" cy="0" data-motion={motion} />
             </g>
         }
     });
     html! {
         <g class="hc-cascade" key={p.tick.to_string()} data-testid="cascade" data-moves={p.moves.len().to_string()}>
-            <rect class="hc-todo-box" x={format!("{:.1}", tx - 9.0)} y={format!("{:.1}", ty - 3.5)} width="18" height="7" rx="1.5" />
-            <text class="hc-todo-label" x={format!("{tx:.1}")} y={format!("{:.1}", ty + 0.3)}>{ "todo" }</text>
+            <rect class="hc-todo-box" x={f1(tx - 9.0).to_string()} y={f1(ty - 3.5).to_string()} width="18" height="7" rx="1.5" />
+            <text class="hc-todo-label" x={f1(tx).to_string()} y={f1(ty + 0.3).to_string()}>{ "todo" }</text>
             { for drawn }
         </g>
     }
@@ -323,47 +330,37 @@ fn wheel_table(p: &TableProps) -> Html {
     }
 }
 
-/// Hands each cascade dot its path (`data-path`: from, todo, to, delay in ms) as the custom
-/// properties its animation reads. Through the CSSOM, because a strict CSP (course notes,
-/// `default-src 'self'`) blocks `style` attributes but not `element.style`.
-#[hook]
-fn use_movers(svg: &NodeRef, cascade: (i32, usize)) {
-    let svg = svg.clone();
-    use_effect_with(cascade, move |_| {
-        let Some(list) = svg
-            .cast::<web_sys::Element>()
-            .and_then(|root| root.query_selector_all(".hc-mover[data-path]").ok())
-        else {
-            return;
-        };
-        const VARS: [&str; 6] = ["--x0", "--y0", "--xt", "--yt", "--x1", "--y1"];
-        for i in 0..list.length() {
-            let Some(el) = list.item(i).and_then(|n| n.dyn_into::<SvgElement>().ok()) else {
-                continue;
-            };
-            let path = el.get_attribute("data-path").unwrap_or_default();
-            let nums: Vec<&str> = path.split(' ').collect();
-            let style = el.style();
-            for (var, v) in VARS.iter().zip(&nums) {
-                let _ = style.set_property(var, &format!("{v}px"));
-            }
-            if let Some(delay) = nums.get(VARS.len()) {
-                let _ = style.set_property("animation-delay", &format!("{delay}ms"));
-            }
-        }
-    });
+/// Applies each moving dot's `data-motion` (`--x0:…px;…;animation-delay:…ms`) to its style
+/// through the CSSOM (after every render of the wheel): a `style` attribute would be blocked
+/// by a strict CSP (course pages, embed.html), the CSSOM never is.
+fn apply_motion_styles(root: &NodeRef) {
+    let Some(root) = root.cast::<web_sys::Element>() else {
+        return;
+    };
+    let Ok(dots) = root.query_selector_all(".hc-mover[data-motion]") else {
+        return;
+    };
+    for dot in (0..dots.length()).filter_map(|i| dots.item(i)) {
+        // `style` is on every element (SVG too); web-sys files it under HTMLElement.
+        let dot: web_sys::HtmlElement = dot.unchecked_into();
+        let motion = dot.get_attribute("data-motion").unwrap_or_default();
+        dot.style().set_css_text(&motion);
+    }
 }
 
 #[function_component(Wheel)]
 pub fn wheel(props: &WheelProps) -> Html {
+    let svg = use_node_ref();
+    {
+        let svg = svg.clone();
+        use_effect(move || apply_motion_styles(&svg));
+    }
     let s = props.state.get();
     let k = s.kernel();
     let to = &k.to;
     let ticks = k.clock.ticks;
     let spliced = s.spliced();
     let moves = s.cascade_moves();
-    let svg = use_node_ref();
-    use_movers(&svg, (ticks, moves.len()));
     let selected_place = s
         .selected
         .as_deref()
@@ -411,7 +408,7 @@ pub fn wheel(props: &WheelProps) -> Html {
         let (lx, ly) = polar(r + 4.5, a - 0.05);
         let (rx, ry) = polar(r + 4.5, a + 0.05);
         html! {
-            <path class="hc-marker" d={format!("M{tx:.2} {ty:.2}L{lx:.2} {ly:.2}L{rx:.2} {ry:.2}Z")}
+            <path class="hc-marker" d={format!("M{} {}L{} {}L{} {}Z", f2(tx), f2(ty), f2(lx), f2(ly), f2(rx), f2(ry))}
                 data-current={format!("{w}:{pos}")} />
         }
     });
