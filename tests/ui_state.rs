@@ -280,6 +280,32 @@ fn backward_jumps_into_a_busy_run_match_a_fresh_jump() {
 }
 
 #[test]
+fn step_back_onto_a_snapshot_taken_inside_a_run_is_drained_like_the_run() {
+    // Found by the property test: the second run ends on step 256, where a snapshot is taken
+    // before the run's last events are drained; stepping back from the next statement lands
+    // on that snapshot with nothing to replay.
+    let mut s = State::default();
+    let mut before = s.clone();
+    for a in [
+        Action::StepStatement,
+        Action::Hardclock,
+        Action::StepStatement,
+        Action::RunTicks(215),
+        Action::RunTicks(38),
+        Action::StepStatement,
+    ] {
+        before = s.clone();
+        s = s.reduce(a);
+    }
+    assert_eq!(s.steps, 257);
+    let back = s.reduce(Action::StepBack);
+    assert!(back.kernel().events.is_empty());
+    assert_eq!(fingerprint(&back), fingerprint(&before));
+    assert_eq!(back.machine.last, before.machine.last);
+    assert_eq!(back.machine.logged, before.machine.logged);
+}
+
+#[test]
 fn the_default_scenario_steps_one_statement_at_a_time() {
     let s = State::default();
     assert_eq!(

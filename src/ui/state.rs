@@ -858,6 +858,10 @@ impl State {
             }
             tape.push(kept);
         }
+        // Every action ends drained; a snapshot taken inside a run of ticks still holds that
+        // run's undrained events (so a replay from it drains where the run did), and landing on
+        // it with nothing to replay must drain them as the run's end did.
+        m.drain();
         if m.last.is_empty() {
             m.last = base.machine.last.clone();
             m.last_seq = base.machine.last_seq.clone();
