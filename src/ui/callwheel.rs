@@ -11,7 +11,7 @@ use std::f64::consts::PI;
 use yew::prelude::*;
 
 use super::app::Shared;
-use super::svg::{f2, polar};
+use super::svg::{annulus, f2, polar};
 use crate::kernel::freebsd::view::{handles, CalloutView};
 
 #[derive(Properties, PartialEq)]
@@ -32,22 +32,7 @@ fn wedge(b: u32, size: u32) -> String {
     let width = step.max(0.018);
     let a0 = b as f64 * step - PI / 2.0;
     let a1 = a0 + width;
-    let (ro, ri) = (96, 66);
-    let (x0, y0) = polar(f64::from(ro), a0);
-    let (x1, y1) = polar(f64::from(ro), a1);
-    let (x2, y2) = polar(f64::from(ri), a1);
-    let (x3, y3) = polar(f64::from(ri), a0);
-    format!(
-        "M{} {}A{ro} {ro} 0 0 1 {} {}L{} {}A{ri} {ri} 0 0 0 {} {}Z",
-        f2(x0),
-        f2(y0),
-        f2(x1),
-        f2(y1),
-        f2(x2),
-        f2(y2),
-        f2(x3),
-        f2(y3)
-    )
+    annulus(96, 66, a0, a1)
 }
 
 #[function_component(Callwheel)]

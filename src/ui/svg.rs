@@ -13,6 +13,27 @@ pub fn polar(r: f64, a: f64) -> (f64, f64) {
     (r * js_sys::Math::cos(a), r * js_sys::Math::sin(a))
 }
 
+/// The outline of an annular sector between radii `ro` and `ri` from angle `a0` to `a1`
+/// (less than half a turn): one bucket of a wheel.
+#[cfg(target_arch = "wasm32")]
+pub fn annulus(ro: u32, ri: u32, a0: f64, a1: f64) -> String {
+    let (x0, y0) = polar(f64::from(ro), a0);
+    let (x1, y1) = polar(f64::from(ro), a1);
+    let (x2, y2) = polar(f64::from(ri), a1);
+    let (x3, y3) = polar(f64::from(ri), a0);
+    format!(
+        "M{} {}A{ro} {ro} 0 0 1 {} {}L{} {}A{ri} {ri} 0 0 0 {} {}Z",
+        f2(x0),
+        f2(y0),
+        f2(x1),
+        f2(y1),
+        f2(x2),
+        f2(y2),
+        f2(x3),
+        f2(y3)
+    )
+}
+
 /// `v` with `places` (1 or 2) decimals, like `{:.1}`/`{:.2}` but without float formatting.
 #[derive(Clone, Copy)]
 pub struct Fx(pub f64, pub u32);

@@ -24,7 +24,7 @@ use yew::prelude::*;
 
 use super::app::Shared;
 use super::state::{Action, CascadeMove, LAST_CAP};
-use super::svg::{f1, f2, polar};
+use super::svg::{annulus, f1, f2, polar};
 use crate::kernel::openbsd::{wheel_position, Place, WHEELCOUNT, WHEELSIZE};
 
 #[derive(Properties, PartialEq)]
@@ -61,22 +61,7 @@ fn centre(w: usize, b: usize) -> (f64, f64) {
 fn sector(ro: f64, ri: f64, b: usize, n: usize) -> String {
     let a0 = b as f64 / n as f64 * 2.0 * PI - PI / 2.0;
     let a1 = (b + 1) as f64 / n as f64 * 2.0 * PI - PI / 2.0;
-    let (x0, y0) = polar(ro, a0);
-    let (x1, y1) = polar(ro, a1);
-    let (x2, y2) = polar(ri, a1);
-    let (x3, y3) = polar(ri, a0);
-    let (ro, ri) = (ro as u32, ri as u32);
-    format!(
-        "M{} {}A{ro} {ro} 0 0 1 {} {}L{} {}A{ri} {ri} 0 0 0 {} {}Z",
-        f2(x0),
-        f2(y0),
-        f2(x1),
-        f2(y1),
-        f2(x2),
-        f2(y2),
-        f2(x3),
-        f2(y3)
-    )
+    annulus(ro as u32, ri as u32, a0, a1)
 }
 
 /// The 1024 bucket outlines and the numbers 0..256 as text, computed once (so a render
