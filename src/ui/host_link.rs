@@ -53,24 +53,28 @@ fn object(fields: &[(&str, JsValue)]) -> JsValue {
 
 /// A field that must be a number if it is there at all.
 fn field_f64(data: &JsValue, k: &str) -> Result<Option<f64>, String> {
-    let v = Reflect::get(data, &k.into()).unwrap_or(JsValue::UNDEFINED);
-    if v.is_undefined() || v.is_null() {
-        return Ok(None);
-    }
-    v.as_f64()
-        .map(Some)
-        .ok_or_else(|| format!("{k} must be a number, not {}.", type_name(&v)))
+    field(data, k, "a number", JsValue::as_f64)
 }
 
 /// A field that must be a string if it is there at all.
 fn field_text(data: &JsValue, k: &str) -> Result<Option<String>, String> {
+    field(data, k, "a string", JsValue::as_string)
+}
+
+/// Field `k` read by `read`; absent (undefined or null) is `None`, another type an error.
+fn field<T>(
+    data: &JsValue,
+    k: &str,
+    kind: &str,
+    read: fn(&JsValue) -> Option<T>,
+) -> Result<Option<T>, String> {
     let v = Reflect::get(data, &k.into()).unwrap_or(JsValue::UNDEFINED);
     if v.is_undefined() || v.is_null() {
         return Ok(None);
     }
-    v.as_string()
+    read(&v)
         .map(Some)
-        .ok_or_else(|| format!("{k} must be a string, not {}.", type_name(&v)))
+        .ok_or_else(|| format!("{k} must be {kind}, not {}.", type_name(&v)))
 }
 
 fn field_str(data: &JsValue, k: &str) -> Option<String> {
