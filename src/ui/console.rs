@@ -50,14 +50,20 @@ pub fn console(props: &ConsoleProps) -> Html {
             .unwrap_or_default();
         on_action.emit(Action::EditText(text))
     });
+    // The text is read when the button is pressed, not copied on every render (a long
+    // scenario is 800 KB, and the console renders on every play advance).
     let load = {
-        let (cb, text) = (props.on_action.clone(), s.text.clone());
-        Callback::from(move |_: MouseEvent| cb.emit(Action::LoadScenario(text.clone())))
+        let (cb, state) = (props.on_action.clone(), props.state.clone());
+        Callback::from(move |_: MouseEvent| {
+            let text = state.get().text.clone();
+            cb.emit(Action::LoadScenario(text))
+        })
     };
     let load_run = {
-        let (cb, text) = (props.on_action.clone(), s.text.clone());
+        let (cb, state) = (props.on_action.clone(), props.state.clone());
         Callback::from(move |_: MouseEvent| {
-            cb.emit(Action::LoadScenario(text.clone()));
+            let text = state.get().text.clone();
+            cb.emit(Action::LoadScenario(text));
             cb.emit(Action::RunScript);
         })
     };
