@@ -312,7 +312,7 @@ fn ops_for(g: &mut Group<'_>, work: &str, dist: Dist, n: usize) {
             assert!(k
                 .to
                 .iter()
-                .all(|t| t.timeout.to_flags & openbsd::TIMEOUT_ONQUEUE == 0));
+                .all(|t| t.to_flags & openbsd::TIMEOUT_ONQUEUE == 0));
         }
         let id = match log {
             Log::Recorded => "openbsd",

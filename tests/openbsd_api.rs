@@ -60,7 +60,7 @@ fn flag(k: &mut Kernel, name: &str, t: &str) -> i64 {
 }
 
 fn to_time(k: &Kernel, t: &str) -> i32 {
-    k.to.get(t).unwrap().timeout.to_time
+    k.to.get(t).unwrap().to_time
 }
 
 fn fires(k: &Kernel) -> Vec<(i32, String)> {
@@ -373,7 +373,7 @@ fn timeout_set_on_a_queued_timeout() {
     k.run_ticks(1).unwrap();
     set(&mut k, "t", "new");
     let v = k.to.get("t").unwrap();
-    assert_eq!(v.timeout.to_flags, TIMEOUT_INITIALIZED);
+    assert_eq!(v.to_flags, TIMEOUT_INITIALIZED);
     assert_eq!(
         v.place,
         Place::Wheel {
@@ -439,7 +439,7 @@ fn ui_accessors() {
     assert_eq!(k.to.bucket(1, 2), vec!["z"]);
     let all: Vec<(String, Place)> =
         k.to.iter()
-            .map(|v| (v.timeout.name.clone(), v.place))
+            .map(|v| (v.name.to_string(), v.place))
             .collect();
     assert_eq!(
         all,

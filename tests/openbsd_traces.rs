@@ -130,7 +130,7 @@ fn a_three_ticks_across_the_0x200_boundary() {
     let mut k = boot(0x1fe);
     set(&mut k, "A", "fa");
     assert_eq!(add(&mut k, "A", 3), Value::Int(1));
-    assert_eq!(k.to.get("A").unwrap().timeout.to_time, 0x201);
+    assert_eq!(k.to.get("A").unwrap().to_time, 0x201);
     assert_eq!(k.to.todo(), vec!["A"]);
     let from = k.events.len();
     run_to(&mut k, 0x201);
@@ -152,7 +152,7 @@ fn b_three_hundred_ticks_cascades_once() {
     let mut k = boot(0x1fe);
     set(&mut k, "B", "fb");
     add(&mut k, "B", 300);
-    assert_eq!(k.to.get("B").unwrap().timeout.to_time, 0x32a);
+    assert_eq!(k.to.get("B").unwrap().to_time, 0x32a);
     let from = k.events.len();
     run_to(&mut k, 0x1ff);
     assert_eq!(k.to.get("B").unwrap().place, w(1, 3));

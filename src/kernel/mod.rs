@@ -397,16 +397,20 @@ impl Kernel {
     }
 
     /// [`Kernel::run_handler`] for a caller that already holds the names (the OpenBSD wheel keeps
-    /// them from `timeout_set`), so a fire records them without formatting or copying.
+    /// them from `timeout_set`), so a fire records them without formatting or copying. It also
+    /// knows whether `func` is a built-in action ([`rttimer::is_builtin`]): when it is not, the
+    /// built-in actions are not even looked at. With recording off nothing reads `arg_text`
+    /// (the caller may pass an empty name).
     pub fn run_named_handler(
         &mut self,
         via: Via,
         func: &Name,
+        builtin: bool,
         arg: &Value,
         arg_text: &Name,
         route: Option<String>,
     ) -> Result<(), KernelError> {
-        self.start_named_handler(via, func, arg, arg_text, route)
+        self.start_named_handler(via, func, builtin, arg, arg_text, route)
             .map(|_| ())
     }
 
@@ -419,31 +423,41 @@ impl Kernel {
         arg: &Value,
         route: Option<String>,
     ) -> Result<HandlerEnd, KernelError> {
-        self.start_named_handler(
-            via,
-            &Name::from(func),
-            arg,
-            &Name::from(arg.to_string()),
-            route,
-        )
+        // The argument's text is only for the Fire event, which an unrecorded kernel drops.
+        let arg_text = if self.recording {
+            Name::display(arg)
+        } else {
+            Name::default()
+        };
+        self.start_named_handler(via, &Name::from(func), true, arg, &arg_text, route)
     }
 
+    /// Records the fire and runs the handler. `may_be_builtin` false: the caller knows `func` is
+    /// no built-in action. The order of the checks is the same on every path, recording or not:
+    /// a fire on a halted or full machine stops with the same panic.
     fn start_named_handler(
         &mut self,
         via: Via,
         func: &Name,
+        may_be_builtin: bool,
         arg: &Value,
         arg_text: &Name,
         route: Option<String>,
     ) -> Result<HandlerEnd, KernelError> {
         self.check_alive()?;
-        self.emit(EventKind::Fire {
-            via,
-            func: func.clone(),
-            arg: arg_text.clone(),
-            route,
-        });
-        if rttimer::run_builtin(self, func, arg)? {
+        if self.recording {
+            self.emit(EventKind::Fire {
+                via,
+                func: func.clone(),
+                arg: arg_text.clone(),
+                route,
+            });
+        }
+        if may_be_builtin && rttimer::run_builtin(self, func, arg)? {
+            return Ok(HandlerEnd::Done);
+        }
+        // No scenario handlers at all (the benches, most scripts): nothing to look up.
+        if self.handlers.is_empty() {
             return Ok(HandlerEnd::Done);
         }
         // A handle on the table, so the body is read in place while the kernel runs it.

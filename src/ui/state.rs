@@ -1015,7 +1015,7 @@ impl State {
         let k = self.kernel();
         let timeouts = k.to.iter().count();
         k.to.iter()
-            .position(|v| v.timeout.name == name)
+            .position(|v| v.name == name)
             .or_else(|| {
                 k.co.callout_ids()
                     .position(|id| callout_label(k, id) == name)

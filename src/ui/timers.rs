@@ -118,8 +118,7 @@ pub fn timers(props: &TimersProps) -> Html {
         k.to.iter()
             .skip(first)
             .take(TIMER_ROWS)
-            .map(|v| {
-                let t = v.timeout;
+            .map(|t| {
                 let queued = t.to_flags & TIMEOUT_ONQUEUE != 0;
                 Row {
                     name: t.name.to_string(),
@@ -128,7 +127,7 @@ pub fn timers(props: &TimersProps) -> Html {
                     flags: flag_names(t.to_flags as u32, &to_flags),
                     deadline: t.to_time,
                     to_go: queued.then(|| t.to_time as i64 - ticks),
-                    place: v.place.to_string(),
+                    place: t.place.to_string(),
                 }
             })
             .collect();

@@ -26,6 +26,12 @@
 //! Files: [`wheel`] (constants, placement, the list arena), [`convert`] (the `_sec`, `_msec`, ...
 //! wrappers), [`events`] (what happened, in words). This file holds the state and the API.
 //!
+//! A `struct timeout` is kept in two halves: the hot one (links, `to_time`, `to_flags`, the
+//! function's number) is its node in [`Lists`], the cold one (name, `to_arg`, the texts the
+//! events print) is read only when an event is recorded or a built-in action needs its
+//! argument. With a million timeouts that makes an add, a del, a re-bucket and a fire touch one
+//! cache line per timeout (see the [`wheel`] module doc).
+//!
 //! Choices where the kernel is undefined or silent:
 //! * Trace events: a bucket splice is reported only when the bucket is non-empty (both wheel 0,
 //!   [`TimeoutEvent::Splice`], and higher wheels, [`TimeoutEvent::Cascade`]); the current position
@@ -63,21 +69,15 @@ pub const TIMEOUT_INITIALIZED: i32 = 0x04;
 /// `to_flags`: running or has run since the last add/del.
 pub const TIMEOUT_TRIGGERED: i32 = 0x08;
 
-/// One `struct timeout` (the list linkage lives in [`Lists`]).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Timeout {
-    pub name: String,
-    pub to_func: String,
-    pub to_arg: Value,
+/// One `struct timeout` and where it lives, for the UI (the fields come from both halves).
+#[derive(Clone, Copy, Debug)]
+pub struct TimeoutView<'a> {
+    pub name: &'a str,
+    pub to_func: &'a str,
+    pub to_arg: &'a Value,
     /// Absolute tick at which it is due.
     pub to_time: i32,
     pub to_flags: i32,
-}
-
-/// A timeout and where it lives, for the UI.
-#[derive(Clone, Copy, Debug)]
-pub struct TimeoutView<'a> {
-    pub timeout: &'a Timeout,
     pub place: Place,
 }
 
@@ -87,23 +87,58 @@ pub struct TimeoutView<'a> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct TimeoutId(pub u32);
 
-/// What the events of a timeout carry, made once per `timeout_set` so that recording an add,
-/// a re-bucket or a fire shares it instead of copying or formatting strings.
+/// The cold half of a `struct timeout`: what only the events, the UI and a built-in action read.
+/// The names are made once per `timeout_set`, so that recording an add, a re-bucket or a fire
+/// shares them instead of copying or formatting strings.
 #[derive(Clone, Debug, PartialEq, Eq)]
-struct Names {
+struct Cold {
     name: Name,
-    func: Name,
+    to_arg: Value,
     /// `to_arg` as text (a `Value` prints the same whenever it is printed).
     arg: Name,
-    /// `func` is a built-in rt_timer action, which reads `to_arg`.
+}
+
+/// A handler function that some `timeout_set` named; a node holds its number.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Func {
+    name: Name,
+    /// A built-in rt_timer action, which reads `to_arg` (else a scenario handler, or nothing).
     builtin: bool,
+}
+
+/// Every function ever passed to `timeout_set`, numbered in order of first appearance: a few
+/// entries (one per distinct function, not per timeout), so a fire finds its function in cache.
+#[derive(Clone, Debug, Default)]
+struct Funcs {
+    list: Vec<Func>,
+    by_name: BTreeMap<Name, u32>,
+}
+
+impl Funcs {
+    fn intern(funcs: &mut Rc<Funcs>, name: &str) -> u32 {
+        if let Some(&f) = funcs.by_name.get(name) {
+            return f;
+        }
+        let funcs = Rc::make_mut(funcs);
+        let f = funcs.list.len() as u32;
+        let name = Name::from(name);
+        funcs.list.push(Func {
+            name: name.clone(),
+            builtin: rttimer::is_builtin(&name),
+        });
+        funcs.by_name.insert(name, f);
+        f
+    }
 }
 
 /// The wheel, `timeout_todo`, and every `struct timeout` by name.
 #[derive(Clone, Debug, Default)]
 pub struct Timeouts {
-    timeouts: Vec<Timeout>,
-    names: Vec<Names>,
+    /// The cold halves, by timeout number (the hot halves are the nodes of `lists`).
+    cold: Vec<Cold>,
+    /// Shared between copies of the kernel (snapshots), like `by_name`: it changes only when a
+    /// new function is set.
+    funcs: Rc<Funcs>,
     /// Shared between copies of the kernel (snapshots): it changes only when a new name is set.
     by_name: Rc<BTreeMap<Name, usize>>,
     lists: Lists,
@@ -118,7 +153,7 @@ impl Timeouts {
     /// name is not even fetched (with a million timeouts that is a cache miss per call).
     fn event_name(&self, i: usize, recording: bool) -> Name {
         if recording {
-            self.names[i].name.clone()
+            self.cold[i].name.clone()
         } else {
             Name::default()
         }
@@ -134,8 +169,13 @@ impl Timeouts {
     }
 
     fn view(&self, i: usize) -> TimeoutView<'_> {
+        let cold = &self.cold[i];
         TimeoutView {
-            timeout: &self.timeouts[i],
+            name: &cold.name,
+            to_func: &self.funcs.list[self.lists.func(i) as usize].name,
+            to_arg: &cold.to_arg,
+            to_time: self.lists.time(i),
+            to_flags: self.lists.flags(i),
             place: self.place_of(i),
         }
     }
@@ -153,7 +193,7 @@ impl Timeouts {
     fn names(&self, list: usize) -> Vec<&str> {
         self.lists
             .iter(list)
-            .map(|i| self.timeouts[i].name.as_str())
+            .map(|i| self.cold[i].name.as_str())
             .collect()
     }
 
@@ -235,18 +275,10 @@ pub fn timeout_set(k: &mut Kernel, name: &str, func: &str, arg: Value) -> Timeou
         None => {
             let i = to.lists.add_timeout();
             let shared = Name::from(name);
-            to.timeouts.push(Timeout {
-                name: name.to_string(),
-                to_func: String::new(),
-                to_arg: Value::Null,
-                to_time: 0,
-                to_flags: 0,
-            });
-            to.names.push(Names {
+            to.cold.push(Cold {
                 name: shared.clone(),
-                func: Name::default(),
+                to_arg: Value::Null,
                 arg: Name::default(),
-                builtin: false,
             });
             Rc::make_mut(&mut to.by_name).insert(shared, i);
             i
@@ -254,15 +286,13 @@ pub fn timeout_set(k: &mut Kernel, name: &str, func: &str, arg: Value) -> Timeou
     };
     let still_linked = to.lists.is_linked(i).then(|| to.place_of(i));
     let arg_text = arg.to_string();
-    let t = &mut to.timeouts[i];
-    t.to_func = func.to_string();
-    t.to_arg = arg;
-    t.to_flags = TIMEOUT_INITIALIZED;
-    let n = &mut to.names[i];
-    n.func = Name::from(func);
-    n.arg = Name::from(arg_text.as_str());
-    n.builtin = rttimer::is_builtin(func);
-    let name = n.name.clone();
+    let f = Funcs::intern(&mut to.funcs, func);
+    to.lists.set_func(i, f);
+    to.lists.set_flags(i, TIMEOUT_INITIALIZED);
+    let c = &mut to.cold[i];
+    c.to_arg = arg;
+    c.arg = Name::from(arg_text.as_str());
+    let name = c.name.clone();
     emit(
         k,
         TimeoutEvent::Set {
@@ -286,7 +316,7 @@ pub fn timeout_add(k: &mut Kernel, name: &str, n: i64) -> Result<i64, KernelErro
 pub fn timeout_add_id(k: &mut Kernel, id: TimeoutId, n: i64) -> Result<i64, KernelError> {
     add(
         k,
-        Some(id.0 as usize).filter(|&i| i < k.to.timeouts.len()),
+        Some(id.0 as usize).filter(|&i| i < k.to.cold.len()),
         n,
     )
 }
@@ -294,17 +324,18 @@ pub fn timeout_add_id(k: &mut Kernel, id: TimeoutId, n: i64) -> Result<i64, Kern
 fn add(k: &mut Kernel, i: Option<usize>, n: i64) -> Result<i64, KernelError> {
     let n = c_int(n);
     let i = match i {
-        Some(i) if k.to.timeouts[i].to_flags & TIMEOUT_INITIALIZED != 0 => i,
+        Some(i) if k.to.lists.flags(i) & TIMEOUT_INITIALIZED != 0 => i,
         _ => return Err(k.panic("timeout_add: not initialized")),
     };
     if n < 0 {
         return Err(k.panic(format!("timeout_add: to_ticks ({n}) < 0")));
     }
     let ticks = k.clock.ticks;
-    let queued = k.to.timeouts[i].to_flags & TIMEOUT_ONQUEUE != 0;
+    let flags = k.to.lists.flags(i);
+    let queued = flags & TIMEOUT_ONQUEUE != 0;
     let place = k.to.place_of(i);
     if !queued && place != Place::Nowhere {
-        let name = &k.to.names[i].name;
+        let name = &k.to.cold[i].name;
         return Err(k.panic(format!(
             "timeout_add: {name} is still linked on {place} although timeout_set() cleared \
              ONQUEUE; linking it again would corrupt the timeout lists"
@@ -312,18 +343,16 @@ fn add(k: &mut Kernel, i: Option<usize>, n: i64) -> Result<i64, KernelError> {
     }
     let to = &mut k.to;
     let name = to.event_name(i, k.recording);
-    let t = &mut to.timeouts[i];
-    let old_time = t.to_time;
+    let old_time = to.lists.time(i);
     let to_time = ticks.wrapping_add(n);
-    t.to_time = to_time;
     to.lists.set_time(i, to_time);
-    t.to_flags &= !TIMEOUT_TRIGGERED;
     if !queued {
-        t.to_flags |= TIMEOUT_ONQUEUE;
+        to.lists.set_flags(i, flags & !TIMEOUT_TRIGGERED | TIMEOUT_ONQUEUE);
         to.lists.insert_tail(TODO, i);
         emit(k, TimeoutEvent::Added { name, n, to_time });
         return Ok(1);
     }
+    to.lists.set_flags(i, flags & !TIMEOUT_TRIGGERED);
     if to_time.wrapping_sub(ticks) < old_time.wrapping_sub(ticks) {
         to.lists.remove(i);
         to.lists.insert_tail(TODO, i);
@@ -372,16 +401,17 @@ pub fn timeout_del_id(k: &mut Kernel, id: TimeoutId) -> i64 {
 fn del(k: &mut Kernel, i: usize) -> i64 {
     let to = &mut k.to;
     let name = to.event_name(i, k.recording);
-    let queued = to.timeouts[i].to_flags & TIMEOUT_ONQUEUE != 0;
+    let flags = to.lists.flags(i);
+    let queued = flags & TIMEOUT_ONQUEUE != 0;
     let event = if queued {
         let from = to.place_of(i);
         to.lists.remove(i);
-        to.timeouts[i].to_flags &= !TIMEOUT_ONQUEUE;
         TimeoutEvent::Deleted { name, from }
     } else {
         TimeoutEvent::NotPending { name }
     };
-    to.timeouts[i].to_flags &= !TIMEOUT_TRIGGERED;
+    to.lists
+        .set_flags(i, flags & !(TIMEOUT_ONQUEUE | TIMEOUT_TRIGGERED));
     emit(k, event);
     queued as i64
 }
@@ -389,7 +419,7 @@ fn del(k: &mut Kernel, i: usize) -> i64 {
 /// Whether `flag` is set in `to_flags` (a never-set timeout has no flags).
 pub fn has_flag(k: &Kernel, name: &str, flag: i32) -> bool {
     k.to.index(name)
-        .is_some_and(|i| k.to.timeouts[i].to_flags & flag != 0)
+        .is_some_and(|i| k.to.lists.flags(i) & flag != 0)
 }
 
 /// `timeout_hardclock_update`, after `ticks++`: splice the due buckets onto `timeout_todo`.
@@ -451,20 +481,28 @@ pub fn softclock(k: &mut Kernel) -> Result<(), KernelError> {
             }
             continue;
         }
-        let t = &mut to.timeouts[i];
-        t.to_flags &= !TIMEOUT_ONQUEUE;
-        t.to_flags |= TIMEOUT_TRIGGERED;
-        let names = &to.names[i];
-        // Only a built-in action reads its argument (a scenario handler's body does not).
-        let arg = if names.builtin {
-            t.to_arg.clone()
+        let flags = to.lists.flags(i);
+        to.lists
+            .set_flags(i, flags & !TIMEOUT_ONQUEUE | TIMEOUT_TRIGGERED);
+        let f = &to.funcs.list[to.lists.func(i) as usize];
+        let (func, builtin) = (f.name.clone(), f.builtin);
+        // The cold half only for what reads it: a built-in action its argument (a scenario
+        // handler's body does not), the events their texts.
+        let arg = if builtin {
+            to.cold[i].to_arg.clone()
         } else {
             Value::Null
         };
-        let (name, func, arg_text) = (names.name.clone(), names.func.clone(), names.arg.clone());
+        let (name, arg_text) = if k.recording {
+            let c = &to.cold[i];
+            (c.name.clone(), c.arg.clone())
+        } else {
+            (Name::default(), Name::default())
+        };
         let late = ticks.wrapping_sub(to_time);
         runs += 1;
         if runs > MAX_HANDLER_RUNS_PER_PASS {
+            let name = &k.to.cold[i].name;
             return Err(k.panic(format!(
                 "softclock: more than {MAX_HANDLER_RUNS_PER_PASS} timeouts ran in one pass at tick \
                  {ticks} (the last one due was {name}): handlers keep re-adding timeouts with 0 \
@@ -473,7 +511,7 @@ pub fn softclock(k: &mut Kernel) -> Result<(), KernelError> {
             )));
         }
         emit(k, TimeoutEvent::Due { name, late });
-        k.run_named_handler(Via::Timeout, &func, &arg, &arg_text, None)?;
+        k.run_named_handler(Via::Timeout, &func, builtin, &arg, &arg_text, None)?;
     }
     Ok(())
 }

@@ -13,6 +13,12 @@
 //! individually inserted into (its *home*) and the home's generation at that moment. If the home
 //! bucket has been spliced since, the entry is on `timeout_todo` (the only list a bucket is ever
 //! spliced onto, and it is drained before anything else can happen to the entry).
+//!
+//! A timeout's node is also the *hot half* of its `struct timeout`: besides the links it holds
+//! `to_time`, `to_flags` and the number of its function (see [`Lists`]), as the kernel's
+//! `struct timeout` keeps `to_list`, `to_time` and `to_flags` side by side. The cold half (the
+//! name, `to_arg`, the text the events print) lives in `super::Timeouts` and is read only to
+//! record an event or to hand a built-in action its argument.
 
 /// Number of wheels (levels). Wheel `w` covers relative delays up to `2^(8(w+1))` ticks.
 pub const WHEELCOUNT: usize = 4;
@@ -28,8 +34,10 @@ pub const BUCKETS: usize = WHEELCOUNT * WHEELSIZE;
 pub const TODO: usize = BUCKETS;
 /// Number of list sentinels (buckets and todo); timeout nodes come after them.
 const SENTINELS: usize = BUCKETS + 1;
-/// "Not linked": the node is on no list.
+/// "Not linked": the node is on no list (as a link).
 const NIL: u32 = u32::MAX;
+/// "Not linked", as a node's home (a list number is at most [`TODO`] = 1024).
+const NO_HOME: u16 = u16::MAX;
 
 /// The wheel a timeout goes to when softclock re-buckets it `delta` ticks (>= 1) before its
 /// deadline. The bounds are inclusive, exactly as coded in `BUCKET()`: `delta <= 1 << 8` etc.
@@ -95,11 +103,14 @@ impl std::fmt::Display for Place {
 
 /// The circular lists over one arena of nodes (see the module doc).
 ///
-/// A node keeps its links, home and stamp together (24 bytes), so moving an entry touches one
-/// cache line per node instead of one per field: with a million timeouts, every step of a
-/// softclock pass is a cache miss on entries scattered over the heap. A timeout's node also
-/// carries a copy of its `to_time`, the one field a re-bucket reads (in the kernel the links and
-/// `to_time` share one `struct timeout` for the same reason).
+/// A timeout's node is the hot half of its `struct timeout`: its links, home and stamp, and its
+/// `to_time`, `to_flags` and function number, packed into 24 bytes. With a million timeouts
+/// every step of a softclock pass is a cache miss on an entry scattered over the heap, and so
+/// is every `timeout_add` and `timeout_del`; with everything those steps read and write in one
+/// node (one cache line, at most two), a re-bucket, a fire, an add or a del costs one miss per
+/// timeout instead of one per array it touches (the node, the flags and deadline, the names: three
+/// before). In the kernel the links, `to_time` and `to_flags` share one `struct timeout` for the
+/// same reason. The fields only an event or a built-in action reads stay out of the node.
 #[derive(Clone, Debug)]
 pub struct Lists {
     /// Sentinels `0..SENTINELS`, then one node per timeout.
@@ -112,18 +123,33 @@ pub struct Lists {
 struct Node {
     next: u32,
     prev: u32,
-    /// For a timeout's node: the list it was last inserted into on its own, or NIL.
-    home: u32,
-    /// For a timeout's node: its `to_time` (kept by `timeout_add`).
+    /// For a timeout's node: its `to_time`.
     time: i32,
-    /// The home's generation at that insertion.
-    stamp: u64,
+    /// The home's generation at the insertion into it.
+    ///
+    /// 32 bits are enough although a bucket's generation wraps (wheel 0's buckets are spliced
+    /// every 256 ticks): [`Lists::list_of`] only asks whether the two differ, and while an entry
+    /// is linked they differ by at most one. A bucket is spliced only by hardclock, and its
+    /// entries then sit on `timeout_todo`, which the softclock of the same tick drains before
+    /// the next hardclock can splice that bucket again (or a panic stops the machine, and
+    /// nothing is spliced after that). Even a driver that splices without draining would need
+    /// 2^32 splices of one bucket to make a stale stamp look fresh.
+    stamp: u32,
+    /// For a timeout's node: the number of its function (the caller's table, `timeout_set`).
+    func: u32,
+    /// For a timeout's node: the list it was last inserted into on its own, or NO_HOME.
+    home: u16,
+    /// For a timeout's node: its `to_flags` (the TIMEOUT_* bits all fit in a byte).
+    flags: u8,
 }
+
+// The layout the doc above argues for: 24 bytes, so a node straddles at most two cache lines.
+const _: () = assert!(std::mem::size_of::<Node>() == 24);
 
 #[derive(Clone, Copy, Debug, Default)]
 struct Head {
     len: usize,
-    generation: u64,
+    generation: u32,
 }
 
 impl Default for Lists {
@@ -133,9 +159,7 @@ impl Default for Lists {
                 .map(|n| Node {
                     next: n,
                     prev: n,
-                    home: NIL,
-                    time: 0,
-                    stamp: 0,
+                    ..Node::UNLINKED
                 })
                 .collect(),
             heads: vec![Head::default(); SENTINELS],
@@ -143,17 +167,24 @@ impl Default for Lists {
     }
 }
 
+impl Node {
+    /// A timeout that was never `timeout_set`: all zeroes, on no list.
+    const UNLINKED: Node = Node {
+        next: NIL,
+        prev: NIL,
+        time: 0,
+        stamp: 0,
+        func: 0,
+        home: NO_HOME,
+        flags: 0,
+    };
+}
+
 impl Lists {
     /// Adds timeout number `i` (unlinked). Timeouts are numbered 0, 1, 2, ...
     pub fn add_timeout(&mut self) -> usize {
         let i = self.nodes.len() - SENTINELS;
-        self.nodes.push(Node {
-            next: NIL,
-            prev: NIL,
-            home: NIL,
-            time: 0,
-            stamp: 0,
-        });
+        self.nodes.push(Node::UNLINKED);
         i
     }
 
@@ -163,18 +194,41 @@ impl Lists {
     }
 
     pub fn set_time(&mut self, i: usize, to_time: i32) {
-        self.nodes[SENTINELS + i].time = to_time;
+        self.node_mut(i).time = to_time;
+    }
+
+    /// Timeout `i`'s `to_flags`.
+    pub fn flags(&self, i: usize) -> i32 {
+        self.node(i).flags as i32
+    }
+
+    pub fn set_flags(&mut self, i: usize, to_flags: i32) {
+        debug_assert!(to_flags as u8 as i32 == to_flags, "to_flags {to_flags:#x}");
+        self.node_mut(i).flags = to_flags as u8;
+    }
+
+    /// Timeout `i`'s function, as the number given to [`Lists::set_func`].
+    pub fn func(&self, i: usize) -> u32 {
+        self.node(i).func
+    }
+
+    pub fn set_func(&mut self, i: usize, func: u32) {
+        self.node_mut(i).func = func;
     }
 
     fn node(&self, i: usize) -> &Node {
         &self.nodes[SENTINELS + i]
     }
 
+    fn node_mut(&mut self, i: usize) -> &mut Node {
+        &mut self.nodes[SENTINELS + i]
+    }
+
     /// The list timeout `i` is on right now, if any.
     pub fn list_of(&self, i: usize) -> Option<usize> {
         let n = self.node(i);
         let home = n.home as usize;
-        if n.home == NIL {
+        if n.home == NO_HOME {
             None
         } else if home != TODO && self.heads[home].generation != n.stamp {
             Some(TODO)
@@ -186,11 +240,11 @@ impl Lists {
     /// The list timeout `i` was last inserted into on its own (for a spliced entry: its bucket).
     pub fn home_of(&self, i: usize) -> Option<usize> {
         let home = self.node(i).home;
-        (home != NIL).then_some(home as usize)
+        (home != NO_HOME).then_some(home as usize)
     }
 
     pub fn is_linked(&self, i: usize) -> bool {
-        self.node(i).home != NIL
+        self.node(i).home != NO_HOME
     }
 
     /// `CIRCQ_INSERT(elem, list)`: append timeout `i` at the tail of `list`.
@@ -199,11 +253,11 @@ impl Lists {
         let node = (SENTINELS + i) as u32;
         let last = self.nodes[list].prev;
         let generation = self.heads[list].generation;
-        let n = &mut self.nodes[SENTINELS + i];
+        let n = self.node_mut(i);
         *n = Node {
             next: list as u32,
             prev: last,
-            home: list as u32,
+            home: list as u16,
             stamp: generation,
             ..*n
         };
@@ -220,10 +274,10 @@ impl Lists {
         let Node { prev, next, .. } = *self.node(i);
         self.nodes[prev as usize].next = next;
         self.nodes[next as usize].prev = prev;
-        let n = &mut self.nodes[SENTINELS + i];
+        let n = self.node_mut(i);
         n.next = NIL;
         n.prev = NIL;
-        n.home = NIL;
+        n.home = NO_HOME;
         self.heads[list].len -= 1;
     }
 
@@ -245,7 +299,8 @@ impl Lists {
         self.heads[TODO].len += count;
         let b = &mut self.heads[bucket];
         b.len = 0;
-        b.generation += 1;
+        // Wrapping is harmless: see `Node::stamp`.
+        b.generation = b.generation.wrapping_add(1);
         count
     }
 

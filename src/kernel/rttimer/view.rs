@@ -41,7 +41,7 @@ pub fn scanner_next_tick(k: &Kernel) -> Option<i32> {
     if !openbsd::has_flag(k, RT_TIMER_CH, TIMEOUT_ONQUEUE) {
         return None;
     }
-    k.to.get(RT_TIMER_CH).map(|v| v.timeout.to_time)
+    k.to.get(RT_TIMER_CH).map(|v| v.to_time)
 }
 
 /// The first scan at or after uptime second `second`, assuming the scanner keeps firing every
