@@ -459,8 +459,8 @@ pub fn softclock(k: &mut Kernel) -> Result<(), KernelError> {
         k.to.lists.remove(i);
         let ticks = k.clock.ticks;
         let to = &mut k.to;
-        // The list node's copy of `to_time`: a re-bucket touches nothing but the lists (and the
-        // name, for the event), which matters when a pass moves a million scattered entries.
+        // `to_time` lives in the node: a re-bucket touches nothing but the lists (and the name,
+        // for the event), which matters when a pass moves a million scattered entries.
         let to_time = to.lists.time(i);
         let delta = to_time.wrapping_sub(ticks);
         if delta > 0 {
