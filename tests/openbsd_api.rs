@@ -437,10 +437,7 @@ fn ui_accessors() {
     assert_eq!(k.to.bucket(0, 3), vec!["x", "y"]);
     assert_eq!(k.to.bucket_len(0, 3), 2);
     assert_eq!(k.to.bucket(1, 2), vec!["z"]);
-    let all: Vec<(String, Place)> =
-        k.to.iter()
-            .map(|v| (v.name.to_string(), v.place))
-            .collect();
+    let all: Vec<(String, Place)> = k.to.iter().map(|v| (v.name.to_string(), v.place)).collect();
     assert_eq!(
         all,
         vec![

@@ -1014,13 +1014,11 @@ impl State {
     pub fn timer_index(&self, name: &str) -> Option<usize> {
         let k = self.kernel();
         let timeouts = k.to.iter().count();
-        k.to.iter()
-            .position(|v| v.name == name)
-            .or_else(|| {
-                k.co.callout_ids()
-                    .position(|id| callout_label(k, id) == name)
-                    .map(|i| timeouts + i)
-            })
+        k.to.iter().position(|v| v.name == name).or_else(|| {
+            k.co.callout_ids()
+                .position(|id| callout_label(k, id) == name)
+                .map(|i| timeouts + i)
+        })
     }
 
     /// The first row of the table's page, kept inside the table as it shrinks.

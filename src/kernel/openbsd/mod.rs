@@ -314,11 +314,7 @@ pub fn timeout_add(k: &mut Kernel, name: &str, n: i64) -> Result<i64, KernelErro
 
 /// [`timeout_add`] by number (no name lookup); the same checks, effects and events.
 pub fn timeout_add_id(k: &mut Kernel, id: TimeoutId, n: i64) -> Result<i64, KernelError> {
-    add(
-        k,
-        Some(id.0 as usize).filter(|&i| i < k.to.cold.len()),
-        n,
-    )
+    add(k, Some(id.0 as usize).filter(|&i| i < k.to.cold.len()), n)
 }
 
 fn add(k: &mut Kernel, i: Option<usize>, n: i64) -> Result<i64, KernelError> {
@@ -347,7 +343,8 @@ fn add(k: &mut Kernel, i: Option<usize>, n: i64) -> Result<i64, KernelError> {
     let to_time = ticks.wrapping_add(n);
     to.lists.set_time(i, to_time);
     if !queued {
-        to.lists.set_flags(i, flags & !TIMEOUT_TRIGGERED | TIMEOUT_ONQUEUE);
+        to.lists
+            .set_flags(i, flags & !TIMEOUT_TRIGGERED | TIMEOUT_ONQUEUE);
         to.lists.insert_tail(TODO, i);
         emit(k, TimeoutEvent::Added { name, n, to_time });
         return Ok(1);
