@@ -446,4 +446,52 @@ mod tests {
         assert_eq!(names(&l, TODO), vec![4, 3, 1]);
         assert_eq!(l.len(TODO), 3);
     }
+
+    /// The hot half of a `struct timeout` rides in its node: linking, unlinking and splicing
+    /// move the node but never touch `to_time`, `to_flags` or the function.
+    #[test]
+    fn moving_a_node_keeps_its_timeout_fields() {
+        let mut l = Lists::default();
+        for i in 0..3 {
+            l.add_timeout();
+            l.set_time(i, -7 - i as i32);
+            l.set_flags(i, 0x0e);
+            l.set_func(i, 1000 + i as u32);
+        }
+        assert_eq!((l.time(1), l.flags(1), l.func(1)), (-8, 0x0e, 1001));
+        l.insert_tail(5, 0);
+        l.insert_tail(5, 1);
+        l.insert_tail(TODO, 2);
+        l.splice_onto_todo(5);
+        l.remove(1);
+        l.insert_tail(BUCKETS - 1, 1);
+        l.remove(2);
+        l.set_flags(2, 0x04);
+        for (i, flags) in [(0, 0x0e), (1, 0x0e), (2, 0x04)] {
+            assert_eq!(
+                (l.time(i), l.flags(i), l.func(i)),
+                (-7 - i as i32, flags, 1000 + i as u32)
+            );
+        }
+        assert_eq!(l.list_of(1), Some(BUCKETS - 1));
+        assert_eq!(l.list_of(0), Some(TODO));
+        assert_eq!(l.list_of(2), None);
+    }
+
+    /// A bucket's 32-bit splice generation wraps; membership only compares for equality.
+    #[test]
+    fn a_wrapping_generation_still_tells_spliced_entries() {
+        let mut l = Lists::default();
+        l.add_timeout();
+        l.heads[7].generation = u32::MAX;
+        l.insert_tail(7, 0);
+        assert_eq!(l.list_of(0), Some(7));
+        l.splice_onto_todo(7);
+        assert_eq!(l.heads[7].generation, 0);
+        assert_eq!(l.list_of(0), Some(TODO));
+        l.remove(0);
+        l.insert_tail(7, 0);
+        assert_eq!(l.list_of(0), Some(7));
+        assert_eq!((l.len(7), l.len(TODO)), (1, 0));
+    }
 }
