@@ -397,11 +397,24 @@ impl Kernel {
     }
 
     /// [`Kernel::run_handler`] for a caller that already holds the names (the OpenBSD wheel keeps
-    /// them from `timeout_set`), so a fire records them without formatting or copying. It also
-    /// knows whether `func` is a built-in action ([`rttimer::is_builtin`]): when it is not, the
-    /// built-in actions are not even looked at. With recording off nothing reads `arg_text`
-    /// (the caller may pass an empty name).
+    /// them from `timeout_set`), so a fire records them without formatting or copying. With
+    /// recording off nothing reads `arg_text` (the caller may pass an empty name).
     pub fn run_named_handler(
+        &mut self,
+        via: Via,
+        func: &Name,
+        arg: &Value,
+        arg_text: &Name,
+        route: Option<String>,
+    ) -> Result<(), KernelError> {
+        self.start_named_handler(via, func, true, arg, arg_text, route)
+            .map(|_| ())
+    }
+
+    /// [`Kernel::run_named_handler`] for a caller that also knows whether `func` is a built-in
+    /// action ([`rttimer::is_builtin`], which the OpenBSD wheel notes at `timeout_set`): when it
+    /// is not, the built-in actions are not even looked at.
+    pub fn run_known_handler(
         &mut self,
         via: Via,
         func: &Name,
