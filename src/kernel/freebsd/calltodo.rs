@@ -9,8 +9,8 @@
 
 use super::events::CalloutEvent;
 use super::threads::{self, Origin};
-use super::{emit, CalloutImpl};
-use crate::kernel::{Kernel, KernelError, Value};
+use super::{emit, emit_with, CalloutImpl};
+use crate::kernel::{Kernel, KernelError, Name, Value};
 
 /// One `struct callout` of the 4.4BSD table.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -187,12 +187,11 @@ pub fn timeout(
         emit(k, CalloutEvent::TodoOverflow { ncallout });
         return Err(k.panic("timeout table overflow"));
     };
-    let before = ins.before.map(|b| {
-        let e = &k.co.todo.entries[b as usize];
-        format!("{}({})", e.func.as_deref().unwrap_or("NULL"), e.arg)
-    });
-    emit(
-        k,
+    emit_with(k, |k| {
+        let before = ins.before.map(|b| {
+            let e = &k.co.todo.entries[b as usize];
+            format!("{}({})", e.func.as_deref().unwrap_or("NULL"), e.arg)
+        });
         CalloutEvent::TodoInsert {
             slot: ins.slot,
             func: func.unwrap_or("NULL").to_string(),
@@ -201,23 +200,20 @@ pub fn timeout(
             walked: ins.walked,
             delta: ins.delta,
             before,
-        },
-    );
+        }
+    });
     Ok(Value::Null)
 }
 
 /// 4.4BSD `untimeout(func, arg)`; the handle argument has no meaning here.
 pub fn untimeout(k: &mut Kernel, func: Option<&str>, arg: &Value) -> Result<Value, KernelError> {
     let (walked, found) = k.co.todo.remove(func, arg);
-    emit(
-        k,
-        CalloutEvent::TodoRemove {
-            func: func.unwrap_or("NULL").to_string(),
-            arg: arg.to_string(),
-            walked,
-            found,
-        },
-    );
+    emit_with(k, |_| CalloutEvent::TodoRemove {
+        func: func.unwrap_or("NULL").to_string(),
+        arg: arg.to_string(),
+        walked,
+        found,
+    });
     Ok(Value::Null)
 }
 
@@ -236,15 +232,12 @@ pub fn softclock_one(k: &mut Kernel) -> Result<bool, KernelError> {
         return Ok(false);
     };
     let e = &k.co.todo.entries[slot as usize];
-    let (func, arg) = (e.func.clone(), e.arg.clone());
-    emit(
-        k,
-        CalloutEvent::TodoDue {
-            slot,
-            func: func.clone().unwrap_or_else(|| "NULL".into()),
-            late,
-        },
-    );
+    let (func, arg) = (e.func.as_deref().map(Name::from), e.arg.clone());
+    emit_with(k, |_| CalloutEvent::TodoDue {
+        slot,
+        func: func.as_deref().unwrap_or("NULL").to_string(),
+        late,
+    });
     let Some(func) = func else {
         return Err(k.panic(format!(
             "Fatal trap 12: page fault while in kernel mode: softclock called the NULL function of calltodo entry {slot}"

@@ -40,6 +40,9 @@ pub mod softclock;
 pub mod threads;
 pub mod view;
 
+#[cfg(test)]
+mod tests;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 pub use callwheel::{
@@ -50,7 +53,7 @@ pub use threads::{Thread, Wait, GIANT};
 pub use view::{handles, CalloutView, RunningView, TodoView};
 
 use super::api::{Args, Param, Signature};
-use super::{EventKind, Kernel, KernelError, Value};
+use super::{EventKind, Kernel, KernelError, Name, Value};
 use callwheel::Callwheel;
 
 /// Default `ncallout` in the simulator (real kernels size it from maxusers: 1612 for 32 users).
@@ -194,7 +197,7 @@ pub struct Callouts {
     pub todo: calltodo::CallTodo,
     pub th: threads::SoftclockThread,
     /// Held mutexes by name.
-    pub mutexes: BTreeMap<String, threads::Mutex>,
+    pub mutexes: BTreeMap<Name, threads::Mutex>,
     /// Variables `callout_handle_init` has made NULL handles.
     pub handle_vars: BTreeSet<String>,
 }
@@ -221,6 +224,22 @@ fn emit(k: &mut Kernel, e: CalloutEvent) {
     k.emit(EventKind::Callout(e));
 }
 
+/// Records the event `make` builds, and builds it only if it will be kept: a kernel that does
+/// not record ([`Kernel::recording`]) or has halted drops every event, so the hot paths need not
+/// fetch a callout's name (a cache miss with a million callouts), copy a handler name or format
+/// an argument for it.
+fn emit_with(k: &mut Kernel, make: impl FnOnce(&Kernel) -> CalloutEvent) {
+    if k.recording && k.panic.is_none() {
+        let e = make(k);
+        emit(k, e);
+    }
+}
+
+/// The scenario's name for callout `id` (`callout[3]` for a pooled one).
+fn name_of(k: &Kernel, id: CalloutId) -> Name {
+    k.co.wheel.name(id).clone()
+}
+
 /// `kern_timeout_callwheel_alloc` + `_init`: sizes the wheel and fills the pool (or the
 /// 4.4BSD table). Runs once, at the first hardclock or the first callout call.
 fn ensure_boot(k: &mut Kernel) {
@@ -233,9 +252,8 @@ fn ensure_boot(k: &mut Kernel) {
     match co.impl_ {
         CalloutImpl::Callwheel => {
             for i in 0..n {
-                let id = co
-                    .wheel
-                    .add(format!("callout[{i}]"), callwheel::CALLOUT_LOCAL_ALLOC);
+                let name = Name::from(format!("callout[{i}]"));
+                let id = co.wheel.add(name, callwheel::CALLOUT_LOCAL_ALLOC);
                 co.callfree.push(id);
             }
         }
