@@ -243,7 +243,7 @@ pub fn softclock_one(k: &mut Kernel) -> Result<bool, KernelError> {
             "Fatal trap 12: page fault while in kernel mode: softclock called the NULL function of calltodo entry {slot}"
         )));
     };
-    threads::start(k, Origin::Todo(slot), func, arg, None);
+    threads::start(k, Origin::Todo(slot), func, Some(arg), None);
     Ok(true)
 }
 

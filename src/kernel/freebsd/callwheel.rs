@@ -16,9 +16,11 @@
 //! [`Callout`]: `c_links`, `c_time`, `c_flags` and `c_func`, the last as a [`FuncId`] into an
 //! interned table of handler names ([`Funcs`]) instead of a string. Three or so callouts share a
 //! cache line, and a scan's walk down a bucket reads nothing else. The rest of `struct callout`
-//! sits in arrays beside it, read only when needed: `c_arg` (written by a reset, read when the
-//! callout fires) and the scenario's name for the callout, which only the event log, the UI and
-//! panic messages read. The kernel keeps all of it in one struct; the fields keep its names.
+//! sits in a second array ([`Cold`]), read only when needed: `c_arg` (written by a reset, read
+//! when the callout is called, and only if something reads it: the `Fire` event or a built-in
+//! action) and the scenario's name for the callout, which only the event log, the UI and panic
+//! messages read. They share a record because a recording kernel reads both when a callout
+//! fires. The kernel keeps all of it in one struct; the fields keep its names.
 
 use std::collections::BTreeMap;
 use std::num::NonZeroU32;
@@ -150,6 +152,14 @@ fn link(id: CalloutId) -> Option<CalloutId> {
     (id != NIL).then_some(id)
 }
 
+/// The rest of one `struct callout`: what only a fire, the event log and the UI read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Cold {
+    /// The scenario's name for the callout (`c`), or `callout[3]` for a pooled one.
+    name: Name,
+    c_arg: Value,
+}
+
 /// Head and tail of one bucket's TAILQ.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Bucket {
@@ -173,10 +183,8 @@ impl Default for Bucket {
 pub struct Callwheel {
     /// The hot half of every callout, by [`CalloutId`].
     callouts: Vec<Callout>,
-    /// `c_arg` of every callout (the cold half, with `names`).
-    c_arg: Vec<Value>,
-    /// The scenario's name for every callout (`c`), or `callout[3]` for a pooled one.
-    names: Vec<Name>,
+    /// The cold half, by the same index.
+    cold: Vec<Cold>,
     /// The handler names `c_func` refers to.
     pub funcs: Funcs,
     buckets: Vec<Bucket>,
@@ -202,8 +210,10 @@ impl Callwheel {
     /// Adds a new, unlinked callout to the arena.
     pub fn add(&mut self, name: Name, flags: u32) -> CalloutId {
         self.callouts.push(Callout::new(flags));
-        self.c_arg.push(Value::Null);
-        self.names.push(name);
+        self.cold.push(Cold {
+            name,
+            c_arg: Value::Null,
+        });
         (self.callouts.len() - 1) as CalloutId
     }
 
@@ -231,15 +241,15 @@ impl Callwheel {
 
     /// The scenario's name for the callout.
     pub fn name(&self, id: CalloutId) -> &Name {
-        &self.names[id as usize]
+        &self.cold[id as usize].name
     }
 
     pub fn c_arg(&self, id: CalloutId) -> &Value {
-        &self.c_arg[id as usize]
+        &self.cold[id as usize].c_arg
     }
 
     pub fn set_c_arg(&mut self, id: CalloutId, arg: &Value) {
-        self.c_arg[id as usize] = arg.clone();
+        self.cold[id as usize].c_arg = arg.clone();
     }
 
     /// The name of the callout's handler; None for NULL.

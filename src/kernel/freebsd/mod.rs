@@ -27,6 +27,14 @@
 //! With `callout_impl = 1`, softclock pops the due calltodo entries before it walks the wheel,
 //! so on a shared tick the legacy timeouts run before the `callout_reset` ones.
 //!
+//! # Why the code looks the way it does at a million callouts
+//! Each `struct callout` is split into a 20-byte hot half (`c_links`, `c_time`, `c_flags`, and
+//! `c_func` as a number into an interned table of handler names) and cold arrays (`c_arg`, the
+//! scenario's name), so `callout_reset`, `_callout_stop_safe` and a softclock scan touch one
+//! small record per callout ([`callwheel`]). Events are built inside `emit_with`, which skips
+//! building them when the kernel does not record (`Kernel::recording`): names are fetched and
+//! arguments formatted only for an event that is kept. Neither changes what the kernel does.
+//!
 //! Tunables, settable before boot (the first hardclock or callout call): `ncallout` (default
 //! 64, 1..=16384) and `callout_impl` (0 callwheel, 1 calltodo). Read-only: `callwheelsize`,
 //! `callwheelmask`, `softticks`.

@@ -8,9 +8,11 @@
 //! laps are skipped (a "step"). A handler that stays busy stops the scan where it is
 //! (`nextsoftcheck`); the scan resumes in the pass of the hardclock that finishes the handler.
 //!
-//! Examining an entry reads only its hot half (`c_time`, the links); firing it reads `c_func`,
-//! `c_flags` and `c_arg`. The callout's name is read only for an event that will be kept, so with
-//! a million callouts a scan costs about one cache miss per entry (two for one that fires).
+//! Examining an entry reads only its hot half (`c_time`, the links); firing it reads `c_func` and
+//! `c_flags` there too. Its cold half (`c_arg`, the name) is read only by what needs it: an event
+//! that will be kept, a built-in action, or a non-MPSAFE callout's call, which may have to wait
+//! for Giant and so takes its argument along. With a million callouts an unrecorded scan costs
+//! about one cache miss per entry.
 
 use super::callwheel::{bucket_of, laps_until, CalloutId, CALLOUT_LOCAL_ALLOC, CALLOUT_PENDING};
 use super::events::CalloutEvent;
@@ -153,7 +155,10 @@ fn fire(k: &mut Kernel, id: CalloutId) -> Result<(), KernelError> {
         )));
     };
     let w = &k.co.wheel;
-    let (func, arg) = (w.funcs.name(func).clone(), w.c_arg(id).clone());
+    let func = w.funcs.name(func).clone();
+    // An MPSAFE callout is called right away, before anything can reset it, so its `c_arg` is
+    // read then (if at all); one that may wait for Giant takes it along now.
+    let arg = c_mtx.map(|_| w.c_arg(id).clone());
     threads::start(k, Origin::Wheel(id), func, arg, c_mtx);
     Ok(())
 }

@@ -19,7 +19,7 @@
 use super::callwheel::CalloutId;
 use super::events::CalloutEvent;
 use super::{emit_with, name_of};
-use crate::kernel::{HandlerEnd, Kernel, KernelError, Name, Stmt, Value, Via};
+use crate::kernel::{rttimer, HandlerEnd, Kernel, KernelError, Name, Stmt, Value, Via};
 
 /// The mutex non-MPSAFE callouts run under.
 pub const GIANT: &str = "Giant";
@@ -76,7 +76,11 @@ pub enum Origin {
 pub struct Running {
     pub origin: Origin,
     pub func: Name,
-    pub arg: Value,
+    /// The argument, taken when the entry was dequeued: a calltodo entry is free by then, and a
+    /// non-MPSAFE callout may wait for Giant while the script resets it. None for an MPSAFE
+    /// callout, called before anything can change its `c_arg`: that is read at the call, and
+    /// only if something reads it (see [`call_arg`]).
+    pub arg: Option<Value>,
     /// The mutex softclock holds around the call (Giant for non-MPSAFE callouts).
     pub c_mtx: Option<&'static str>,
     /// False while softclock still waits for `c_mtx`.
@@ -356,7 +360,13 @@ pub fn count_down(k: &mut Kernel) {
 }
 
 /// Makes the softclock thread service `func(arg)`, first taking `c_mtx` if it has one.
-pub fn start(k: &mut Kernel, origin: Origin, func: Name, arg: Value, c_mtx: Option<&'static str>) {
+pub fn start(
+    k: &mut Kernel,
+    origin: Origin,
+    func: Name,
+    arg: Option<Value>,
+    c_mtx: Option<&'static str>,
+) {
     if let Some(m) = c_mtx {
         if owner(k, m) == Some(Thread::Script) {
             emit_with(k, |_| CalloutEvent::LockWait {
@@ -406,6 +416,7 @@ pub fn advance(k: &mut Kernel) -> Result<bool, KernelError> {
         let (origin, func, has_mtx) = (run.origin, run.func.clone(), run.c_mtx.is_some());
         let outcome = if !started {
             let arg = run.arg.clone();
+            let arg = arg.unwrap_or_else(|| call_arg(k, origin, &func));
             if has_mtx && k.co.th.curr_cancelled {
                 emit_with(k, |k| CalloutEvent::CancelledSkip {
                     c: describe_origin(k, origin),
@@ -440,6 +451,18 @@ pub fn advance(k: &mut Kernel) -> Result<bool, KernelError> {
                 }
             }
         }
+    }
+}
+
+/// The `c_arg` of a callout called without having waited. The `Fire` event shows it and a
+/// built-in action reads it; a handler body cannot, so an unrecorded kernel calling a scenario's
+/// function passes NULL and never touches the callout's cold half.
+fn call_arg(k: &Kernel, origin: Origin, func: &str) -> Value {
+    match origin {
+        Origin::Wheel(id) if k.recording || rttimer::is_builtin(func) => {
+            k.co.wheel.c_arg(id).clone()
+        }
+        _ => Value::Null,
     }
 }
 
