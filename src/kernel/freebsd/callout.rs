@@ -3,7 +3,7 @@
 //!
 //! `callout_reset` and `_callout_stop_safe` read and write only the callout's hot half (links,
 //! `c_time`, `c_flags`, `c_func`; see [`callwheel`](super::callwheel)), plus `c_arg` for a
-//! reset. The events' names and the argument's text are built inside [`emit_with`], so a kernel
+//! reset. The events' names and the argument's text are built inside `emit_with`, so a kernel
 //! that does not record never fetches or formats them.
 
 use super::callwheel::{

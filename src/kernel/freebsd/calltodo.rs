@@ -171,6 +171,7 @@ impl CallTodo {
     }
 }
 
+#[inline]
 fn uses_todo(k: &Kernel) -> bool {
     k.co.impl_ == CalloutImpl::Calltodo
 }
@@ -217,6 +218,7 @@ pub fn untimeout(k: &mut Kernel, func: Option<&str>, arg: &Value) -> Result<Valu
     Ok(Value::Null)
 }
 
+#[inline]
 pub fn hardclock(k: &mut Kernel) {
     if uses_todo(k) {
         k.co.todo.tick();
@@ -224,6 +226,7 @@ pub fn hardclock(k: &mut Kernel) {
 }
 
 /// Pops one due entry and hands it to the softclock thread; false if none is due.
+#[inline]
 pub fn softclock_one(k: &mut Kernel) -> Result<bool, KernelError> {
     if !uses_todo(k) {
         return Ok(false);

@@ -244,16 +244,23 @@ fn emit_with(k: &mut Kernel, make: impl FnOnce(&Kernel) -> CalloutEvent) {
 }
 
 /// The scenario's name for callout `id` (`callout[3]` for a pooled one).
+#[inline]
 fn name_of(k: &Kernel, id: CalloutId) -> Name {
     k.co.wheel.name(id).clone()
 }
 
 /// `kern_timeout_callwheel_alloc` + `_init`: sizes the wheel and fills the pool (or the
-/// 4.4BSD table). Runs once, at the first hardclock or the first callout call.
+/// 4.4BSD table). Runs once, at the first hardclock or the first callout call; every tick after
+/// that pays only the check.
+#[inline]
 fn ensure_boot(k: &mut Kernel) {
-    if k.co.allocated {
-        return;
+    if !k.co.allocated {
+        boot(k);
     }
+}
+
+#[cold]
+fn boot(k: &mut Kernel) {
     let n = k.co.ncallout;
     let co = &mut k.co;
     co.wheel = Callwheel::new(n);
@@ -272,11 +279,13 @@ fn ensure_boot(k: &mut Kernel) {
 }
 
 /// The hardclock half (step 2 of a tick).
+#[inline]
 pub fn hardclock(k: &mut Kernel) {
     softclock::hardclock(k)
 }
 
 /// The FreeBSD part of softclock (step 4 of a tick).
+#[inline]
 pub fn softclock(k: &mut Kernel) -> Result<(), KernelError> {
     softclock::softclock(k)
 }

@@ -79,7 +79,7 @@ pub struct Running {
     /// The argument, taken when the entry was dequeued: a calltodo entry is free by then, and a
     /// non-MPSAFE callout may wait for Giant while the script resets it. None for an MPSAFE
     /// callout, called before anything can change its `c_arg`: that is read at the call, and
-    /// only if something reads it (see [`call_arg`]).
+    /// only if something reads it (see `call_arg`).
     pub arg: Option<Value>,
     /// The mutex softclock holds around the call (Giant for non-MPSAFE callouts).
     pub c_mtx: Option<&'static str>,
@@ -349,6 +349,7 @@ pub fn block_script(
 }
 
 /// The hardclock half of the thread model: a busy handler has one tick less to go.
+#[inline]
 pub fn count_down(k: &mut Kernel) {
     if let Some(Running {
         wait: Wait::Busy(n),
