@@ -217,15 +217,6 @@ impl Callwheel {
         (self.callouts.len() - 1) as CalloutId
     }
 
-    /// How many callouts the arena holds (pooled and named).
-    pub fn len(&self) -> usize {
-        self.callouts.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.callouts.is_empty()
-    }
-
     pub fn get(&self, id: CalloutId) -> &Callout {
         &self.callouts[id as usize]
     }
