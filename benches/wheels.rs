@@ -1,5 +1,5 @@
-//! Timer wheels side by side: hardclock's OpenBSD 4x256 wheel and FreeBSD callwheel (the whole
-//! simulated kernel, event log included, and once more with recording off),
+//! Timer wheels side by side: hardclock's OpenBSD 4x256 wheel and FreeBSD callwheel (each the
+//! whole simulated kernel, event log included, and once more with recording off),
 //! `hierarchical_hash_wheel_timer`'s cancellable quad wheel (the wheel under its
 //! `SimulationTimer`), and a `BinaryHeap` baseline.
 //!
@@ -80,7 +80,7 @@ fn delays(dist: Dist, n: usize) -> Vec<u32> {
 
 // ---------- OpenBSD ----------
 
-/// How an OpenBSD row runs the kernel.
+/// How a hardclock row (OpenBSD or FreeBSD) runs the kernel.
 #[derive(Clone, Copy, PartialEq)]
 enum Log {
     /// Every event recorded, as the app does; the log cleared whenever it passes DRAIN_AT
@@ -150,8 +150,9 @@ fn obsd_expire(mut k: Kernel, ticks: u32) -> Kernel {
 
 // ---------- FreeBSD ----------
 
-fn fbsd_kernel(d: &[u32], armed: bool) -> (Kernel, Vec<CalloutId>) {
+fn fbsd_kernel(d: &[u32], armed: bool, log: Log) -> (Kernel, Vec<CalloutId>) {
     let mut k = Kernel::new();
+    k.recording = log == Log::Recorded;
     k.assign(&Target::Var("ncallout".into()), Value::Int(NCALLOUT))
         .expect("ncallout");
     // The simulator's cap on named callouts (MAX_NAMED_CALLOUTS = 1024) is for scripts.
@@ -331,43 +332,47 @@ fn ops_for(g: &mut Group<'_>, work: &str, dist: Dist, n: usize) {
         });
     }
 
-    // FreeBSD callwheel (named callouts; log kept, it stays under MAX_EVENTS at this N).
-    // FreeBSD: the callwheel through the public callout(9) functions, by CalloutId, log kept
-    // and drained like the OpenBSD rows.
-    let (base, ids) = fbsd_kernel(&d, armed);
-    if work == "expire" {
-        let k = fbsd_expire(base.clone(), max_delay);
-        assert!(
-            ids.iter().all(|&id| !k.co.wheel.get(id).pending()),
-            "all fired"
-        );
+    // FreeBSD: the callwheel through the public callout(9) functions, by CalloutId (named
+    // callouts), log recorded and drained like the OpenBSD rows, then the same unrecorded.
+    for log in [Log::Recorded, Log::Unrecorded] {
+        let (base, ids) = fbsd_kernel(&d, armed, log);
+        if work == "expire" {
+            let k = fbsd_expire(base.clone(), max_delay);
+            assert!(
+                ids.iter().all(|&id| !k.co.wheel.get(id).pending()),
+                "all fired"
+            );
+        }
+        let id = match log {
+            Log::Recorded => "freebsd",
+            Log::Unrecorded => "freebsd_unrecorded",
+        };
+        g.bench_function(BenchmarkId::new(id, n), |b| {
+            b.iter_batched(
+                || base.clone(),
+                |mut k| match work {
+                    "insert" => {
+                        for (i, &id) in ids.iter().enumerate() {
+                            let arg = Value::Int(i as i64);
+                            callout::callout_reset(&mut k, id, d[i] as i64, Some("f"), &arg)
+                                .expect("callout_reset");
+                            drain(&mut k);
+                        }
+                        k
+                    }
+                    "cancel" => {
+                        for &id in &ids {
+                            assert_eq!(callout::stop_safe(&mut k, id, false).expect("stop"), 1);
+                            drain(&mut k);
+                        }
+                        k
+                    }
+                    _ => fbsd_expire(k, max_delay),
+                },
+                BatchSize::PerIteration,
+            )
+        });
     }
-    g.bench_function(BenchmarkId::new("freebsd", n), |b| {
-        b.iter_batched(
-            || base.clone(),
-            |mut k| match work {
-                "insert" => {
-                    for (i, &id) in ids.iter().enumerate() {
-                        let arg = Value::Int(i as i64);
-                        callout::callout_reset(&mut k, id, d[i] as i64, Some("f"), &arg)
-                            .expect("callout_reset");
-                        drain(&mut k);
-                    }
-                    k
-                }
-                "cancel" => {
-                    for &id in &ids {
-                        assert_eq!(callout::stop_safe(&mut k, id, false).expect("stop"), 1);
-                        drain(&mut k);
-                    }
-                    k
-                }
-                _ => fbsd_expire(k, max_delay),
-            },
-            BatchSize::PerIteration,
-        )
-    });
-    drop(base);
 
     // hierarchical_hash_wheel_timer
     g.bench_function(BenchmarkId::new("hhwt", n), |b| {

@@ -1,13 +1,18 @@
 //! `callout_init`, `callout_reset`, `callout_stop`, `callout_drain` and the ACTIVE/PENDING macros
 //! (FreeBSD 6.x `kern_timeout.c`, `_callout_stop_safe`).
+//!
+//! `callout_reset` and `_callout_stop_safe` read and write only the callout's hot half (links,
+//! `c_time`, `c_flags`, `c_func`; see [`callwheel`](super::callwheel)), plus `c_arg` for a
+//! reset. The events' names and the argument's text are built inside `emit_with`, so a kernel
+//! that does not record never fetches or formats them.
 
 use super::callwheel::{
     bucket_of, laps_until, CalloutId, CALLOUT_ACTIVE, CALLOUT_LOCAL_ALLOC, CALLOUT_MPSAFE,
     CALLOUT_PENDING,
 };
-use super::emit;
 use super::events::{CalloutEvent, StopWhy};
 use super::threads::{self, ScriptWait, Thread, GIANT};
+use super::{emit_with, name_of};
 use crate::kernel::{Kernel, KernelError, Name, Value};
 
 /// The mutex softclock takes around this callout's handler.
@@ -31,8 +36,8 @@ pub fn callout_init(k: &mut Kernel, name: &str, mpsafe: bool) -> Result<Value, K
             let c = k.co.wheel.get_mut(id);
             c.c_flags = flags;
             c.c_func = None;
-            c.c_arg = Value::Null;
             c.c_time = 0;
+            k.co.wheel.set_c_arg(id, &Value::Null);
         }
         None => {
             if k.co.names.len() >= k.co.max_named {
@@ -42,17 +47,14 @@ pub fn callout_init(k: &mut Kernel, name: &str, mpsafe: bool) -> Result<Value, K
                     format!("callout_init: more than {max} callouts"),
                 ));
             }
-            let id = k.co.wheel.add(name.to_string(), flags);
+            let id = k.co.wheel.add(Name::from(name), flags);
             k.co.names.insert(name.to_string(), id);
         }
     }
-    emit(
-        k,
-        CalloutEvent::Init {
-            c: Name::from(name),
-            mpsafe,
-        },
-    );
+    emit_with(k, |_| CalloutEvent::Init {
+        c: Name::from(name),
+        mpsafe,
+    });
     Ok(Value::Null)
 }
 
@@ -84,20 +86,16 @@ pub fn callout_reset(
     func: Option<&str>,
     arg: &Value,
 ) -> Result<(), KernelError> {
-    let name = k.co.wheel.get(id).name.clone();
     if k.co.th.curr_callout == Some(id) {
         if c_mtx(k, id).is_some() && !k.co.th.curr_cancelled {
             k.co.th.curr_cancelled = true;
-            emit(
-                k,
-                CalloutEvent::InvocationCancelled {
-                    c: name.clone(),
-                    by: "callout_reset",
-                },
-            );
+            emit_with(k, |k| CalloutEvent::InvocationCancelled {
+                c: name_of(k, id),
+                by: "callout_reset",
+            });
         }
         if k.co.th.callout_wait {
-            emit(k, CalloutEvent::ResetRefused { c: name });
+            emit_with(k, |k| CalloutEvent::ResetRefused { c: name_of(k, id) });
             return Ok(());
         }
     }
@@ -107,47 +105,43 @@ pub fn callout_reset(
     }
     let n = asked.clamp(1, i32::MAX as i64) as i32;
     let c_time = k.clock.ticks.wrapping_add(n);
-    let c = k.co.wheel.get_mut(id);
+    let w = &mut k.co.wheel;
+    let c_func = func.map(|f| w.funcs.intern(f));
+    let c = w.get_mut(id);
     c.c_time = c_time;
-    c.c_func = func.map(str::to_string);
-    c.c_arg = arg.clone();
+    c.c_func = c_func;
     c.c_flags |= CALLOUT_ACTIVE | CALLOUT_PENDING;
-    k.co.wheel.insert_tail(id);
-    let mask = k.co.wheel.mask;
-    let laps = laps_until(c_time, k.clock.ticks.wrapping_add(1), mask + 1);
-    emit(
-        k,
+    w.set_c_arg(id, arg);
+    w.insert_tail(id);
+    emit_with(k, |k| {
+        let w = &k.co.wheel;
         CalloutEvent::Reset {
-            c: name,
-            func: Name::from(func.unwrap_or("NULL")),
+            c: w.name(id).clone(),
+            func: c_func.map_or_else(|| Name::from("NULL"), |f| w.funcs.name(f).clone()),
             arg: Name::display(arg),
             asked,
             c_time,
-            bucket: bucket_of(c_time, mask),
+            bucket: bucket_of(c_time, w.mask),
             moved,
-            laps,
-        },
-    );
+            laps: laps_until(c_time, k.clock.ticks.wrapping_add(1), w.size()),
+        }
+    });
     Ok(())
 }
 
 /// `_callout_stop_safe(c, safe)`: `callout_stop` (safe = false) and `callout_drain` (true).
 pub fn stop_safe(k: &mut Kernel, id: CalloutId, safe: bool) -> Result<i64, KernelError> {
     let who = threads::current(k);
-    let name = k.co.wheel.get(id).name.clone();
     let mtx = c_mtx(k, id);
     let use_mtx = !safe && mtx.is_some_and(|m| threads::owner(k, m) == Some(who));
     let serviced = k.co.th.curr_callout == Some(id);
     let stop = |k: &mut Kernel, ret: i64, why: StopWhy| {
-        emit(
-            k,
-            CalloutEvent::Stop {
-                c: name.clone(),
-                drain: safe,
-                ret,
-                why,
-            },
-        );
+        emit_with(k, |k| CalloutEvent::Stop {
+            c: name_of(k, id),
+            drain: safe,
+            ret,
+            why,
+        });
         Ok(ret)
     };
 
@@ -157,30 +151,30 @@ pub fn stop_safe(k: &mut Kernel, id: CalloutId, safe: bool) -> Result<i64, Kerne
             return stop(k, 0, StopWhy::Idle);
         }
         if safe {
-            let func = k.co.wheel.get(id).c_func.clone().unwrap_or_default();
+            let name = name_of(k, id);
+            let func = k.co.wheel.c_func_name(id).map_or("", |f| f.as_str());
             if who == Thread::Softclock {
-                return Err(k.panic(format!(
+                let msg = format!(
                     "deadlock: {func}() calls callout_drain(&{name}) on the callout it is servicing; softclock would sleep until it returns itself"
-                )));
+                );
+                return Err(k.panic(msg));
             }
+            let until = format!("{func}() returns");
             k.co.th.callout_wait = true;
             threads::block_script(
                 k,
                 ScriptWait::Drain(id),
                 format!("callout_drain(&{name})"),
-                format!("{func}() returns"),
+                until,
             )?;
             return stop(k, 0, StopWhy::Drained);
         }
         if use_mtx && !k.co.th.curr_cancelled {
             k.co.th.curr_cancelled = true;
-            emit(
-                k,
-                CalloutEvent::InvocationCancelled {
-                    c: name.clone(),
-                    by: "callout_stop",
-                },
-            );
+            emit_with(k, |k| CalloutEvent::InvocationCancelled {
+                c: name_of(k, id),
+                by: "callout_stop",
+            });
             return stop(k, 1, StopWhy::CancelledBeforeStart);
         }
         return stop(k, 0, StopWhy::Serviced);
@@ -192,7 +186,10 @@ pub fn stop_safe(k: &mut Kernel, id: CalloutId, safe: bool) -> Result<i64, Kerne
     if c.c_flags & CALLOUT_LOCAL_ALLOC != 0 {
         let func = c.c_func.take();
         k.co.callfree.push(id);
-        emit(k, CalloutEvent::Freed { slot: id, func });
+        emit_with(k, |k| CalloutEvent::Freed {
+            slot: id,
+            func: func.map(|f| k.co.wheel.funcs.name(f).clone()),
+        });
     }
     let why = if serviced {
         StopWhy::UnlinkedWhileServiced
@@ -211,8 +208,6 @@ pub fn callout_pending(k: &Kernel, id: CalloutId) -> Value {
 }
 
 pub fn callout_deactivate(k: &mut Kernel, id: CalloutId) {
-    let c = k.co.wheel.get_mut(id);
-    c.c_flags &= !CALLOUT_ACTIVE;
-    let c = c.name.clone();
-    emit(k, CalloutEvent::Deactivate { c });
+    k.co.wheel.get_mut(id).c_flags &= !CALLOUT_ACTIVE;
+    emit_with(k, |k| CalloutEvent::Deactivate { c: name_of(k, id) });
 }

@@ -9,8 +9,8 @@
 
 use super::events::CalloutEvent;
 use super::threads::{self, Origin};
-use super::{emit, CalloutImpl};
-use crate::kernel::{Kernel, KernelError, Value};
+use super::{emit, emit_with, CalloutImpl};
+use crate::kernel::{Kernel, KernelError, Name, Value};
 
 /// One `struct callout` of the 4.4BSD table.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -171,6 +171,7 @@ impl CallTodo {
     }
 }
 
+#[inline]
 fn uses_todo(k: &Kernel) -> bool {
     k.co.impl_ == CalloutImpl::Calltodo
 }
@@ -187,12 +188,11 @@ pub fn timeout(
         emit(k, CalloutEvent::TodoOverflow { ncallout });
         return Err(k.panic("timeout table overflow"));
     };
-    let before = ins.before.map(|b| {
-        let e = &k.co.todo.entries[b as usize];
-        format!("{}({})", e.func.as_deref().unwrap_or("NULL"), e.arg)
-    });
-    emit(
-        k,
+    emit_with(k, |k| {
+        let before = ins.before.map(|b| {
+            let e = &k.co.todo.entries[b as usize];
+            format!("{}({})", e.func.as_deref().unwrap_or("NULL"), e.arg)
+        });
         CalloutEvent::TodoInsert {
             slot: ins.slot,
             func: func.unwrap_or("NULL").to_string(),
@@ -201,26 +201,24 @@ pub fn timeout(
             walked: ins.walked,
             delta: ins.delta,
             before,
-        },
-    );
+        }
+    });
     Ok(Value::Null)
 }
 
 /// 4.4BSD `untimeout(func, arg)`; the handle argument has no meaning here.
 pub fn untimeout(k: &mut Kernel, func: Option<&str>, arg: &Value) -> Result<Value, KernelError> {
     let (walked, found) = k.co.todo.remove(func, arg);
-    emit(
-        k,
-        CalloutEvent::TodoRemove {
-            func: func.unwrap_or("NULL").to_string(),
-            arg: arg.to_string(),
-            walked,
-            found,
-        },
-    );
+    emit_with(k, |_| CalloutEvent::TodoRemove {
+        func: func.unwrap_or("NULL").to_string(),
+        arg: arg.to_string(),
+        walked,
+        found,
+    });
     Ok(Value::Null)
 }
 
+#[inline]
 pub fn hardclock(k: &mut Kernel) {
     if uses_todo(k) {
         k.co.todo.tick();
@@ -228,6 +226,7 @@ pub fn hardclock(k: &mut Kernel) {
 }
 
 /// Pops one due entry and hands it to the softclock thread; false if none is due.
+#[inline]
 pub fn softclock_one(k: &mut Kernel) -> Result<bool, KernelError> {
     if !uses_todo(k) {
         return Ok(false);
@@ -236,21 +235,18 @@ pub fn softclock_one(k: &mut Kernel) -> Result<bool, KernelError> {
         return Ok(false);
     };
     let e = &k.co.todo.entries[slot as usize];
-    let (func, arg) = (e.func.clone(), e.arg.clone());
-    emit(
-        k,
-        CalloutEvent::TodoDue {
-            slot,
-            func: func.clone().unwrap_or_else(|| "NULL".into()),
-            late,
-        },
-    );
+    let (func, arg) = (e.func.as_deref().map(Name::from), e.arg.clone());
+    emit_with(k, |_| CalloutEvent::TodoDue {
+        slot,
+        func: func.as_deref().unwrap_or("NULL").to_string(),
+        late,
+    });
     let Some(func) = func else {
         return Err(k.panic(format!(
             "Fatal trap 12: page fault while in kernel mode: softclock called the NULL function of calltodo entry {slot}"
         )));
     };
-    threads::start(k, Origin::Todo(slot), func, arg, None);
+    threads::start(k, Origin::Todo(slot), func, Some(arg), None);
     Ok(true)
 }
 

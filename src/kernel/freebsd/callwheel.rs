@@ -9,6 +9,22 @@
 //! Callouts live in an arena (`callouts`) and link to each other by index, like the kernel's
 //! `c_links.tqe` pointers. The first `ncallout` slots are the preallocated pool of the legacy
 //! `timeout()` API, so a `struct callout_handle` is just a slot number.
+//!
+//! # Why a callout is split in two
+//! With a million callouts every callout that `callout_reset`, `_callout_stop_safe` or a
+//! softclock scan touches is a cache miss, so what those paths read is one compact 20-byte
+//! [`Callout`]: `c_links`, `c_time`, `c_flags` and `c_func`, the last as a [`FuncId`] into an
+//! interned table of handler names ([`Funcs`]) instead of a string. Three or so callouts share a
+//! cache line, and a scan's walk down a bucket reads nothing else. The rest of `struct callout`
+//! sits in a second array ([`Cold`]), read only when needed: `c_arg` (written by a reset, read
+//! when the callout is called, and only if something reads it: the `Fire` event or a built-in
+//! action) and the scenario's name for the callout, which only the event log, the UI and panic
+//! messages read. They share a record because a recording kernel reads both when a callout
+//! fires. The kernel keeps all of it in one struct; the fields keep its names.
+
+use std::collections::BTreeMap;
+use std::num::NonZeroU32;
+use std::rc::Rc;
 
 use crate::kernel::Name;
 use crate::kernel::Value;
@@ -24,6 +40,9 @@ pub const CALLOUT_MPSAFE: u32 = 0x0008;
 
 /// Index of a callout in the arena.
 pub type CalloutId = u32;
+
+/// The end of a TAILQ (a NULL `tqe_next` / `tqe_prev`).
+const NIL: CalloutId = CalloutId::MAX;
 
 /// Smallest power of two >= `ncallout`, counting up from 1 as `kern_timeout_callwheel_alloc` does.
 pub fn callwheel_size(ncallout: u32) -> u32 {
@@ -46,31 +65,69 @@ pub fn laps_until(c_time: i32, curticks: i32, size: u32) -> i32 {
     c_time.wrapping_sub(curticks) / size as i32
 }
 
-/// One `struct callout`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A handler function (`c_func`), by its number in [`Funcs`]. Non-zero, so that an
+/// `Option<FuncId>` (NULL or a function) is four bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FuncId(NonZeroU32);
+
+/// Every handler name a `callout_reset` or `timeout()` has used, each stored once: a callout
+/// holds the number, the events and the UI read the name here. Shared between copies of the
+/// kernel (snapshots) and copied only when a new name arrives.
+#[derive(Clone, Debug, Default)]
+pub struct Funcs(Rc<FuncTable>);
+
+#[derive(Clone, Debug, Default)]
+struct FuncTable {
+    names: Vec<Name>,
+    ids: BTreeMap<Name, FuncId>,
+}
+
+impl Funcs {
+    /// The number of `func`, adding it on first use.
+    pub fn intern(&mut self, func: &str) -> FuncId {
+        if let Some(&id) = self.0.ids.get(func) {
+            return id;
+        }
+        let t = Rc::make_mut(&mut self.0);
+        t.names.push(Name::from(func));
+        let id = FuncId(NonZeroU32::new(t.names.len() as u32).expect("at least one name"));
+        t.ids.insert(Name::from(func), id);
+        id
+    }
+
+    pub fn name(&self, id: FuncId) -> &Name {
+        &self.0.names[id.0.get() as usize - 1]
+    }
+}
+
+/// `c_links.tqe`: the neighbours in the bucket's TAILQ ([`NIL`] at either end).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Links {
+    next: CalloutId,
+    prev: CalloutId,
+}
+
+/// The part of one `struct callout` that the wheel's hot paths read (see the module docs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Callout {
-    /// The scenario's name (`c`), or `callout[3]` for a pooled one.
-    pub name: Name,
+    c_links: Links,
     /// Absolute tick it is due at (meaningful while PENDING).
     pub c_time: i32,
-    /// The handler; NULL once a pooled callout is freed.
-    pub c_func: Option<String>,
-    pub c_arg: Value,
     pub c_flags: u32,
-    prev: Option<CalloutId>,
-    next: Option<CalloutId>,
+    /// The handler; NULL once a pooled callout is freed.
+    pub c_func: Option<FuncId>,
 }
 
 impl Callout {
-    fn new(name: String, flags: u32) -> Callout {
+    fn new(flags: u32) -> Callout {
         Callout {
-            name: Name::from(name),
+            c_links: Links {
+                next: NIL,
+                prev: NIL,
+            },
             c_time: 0,
-            c_func: None,
-            c_arg: Value::Null,
             c_flags: flags,
-            prev: None,
-            next: None,
+            c_func: None,
         }
     }
 
@@ -91,18 +148,45 @@ impl Callout {
     }
 }
 
+fn link(id: CalloutId) -> Option<CalloutId> {
+    (id != NIL).then_some(id)
+}
+
+/// The rest of one `struct callout`: what only a fire, the event log and the UI read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Cold {
+    /// The scenario's name for the callout (`c`), or `callout[3]` for a pooled one.
+    name: Name,
+    c_arg: Value,
+}
+
 /// Head and tail of one bucket's TAILQ.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Bucket {
-    head: Option<CalloutId>,
-    tail: Option<CalloutId>,
+    head: CalloutId,
+    tail: CalloutId,
     len: u32,
+}
+
+impl Default for Bucket {
+    fn default() -> Bucket {
+        Bucket {
+            head: NIL,
+            tail: NIL,
+            len: 0,
+        }
+    }
 }
 
 /// The ring of buckets and the arena of callouts it links.
 #[derive(Clone, Debug, Default)]
 pub struct Callwheel {
-    pub callouts: Vec<Callout>,
+    /// The hot half of every callout, by [`CalloutId`].
+    callouts: Vec<Callout>,
+    /// The cold half, by the same index.
+    cold: Vec<Cold>,
+    /// The handler names `c_func` refers to.
+    pub funcs: Funcs,
     buckets: Vec<Bucket>,
     /// `callwheelsize - 1`.
     pub mask: u32,
@@ -113,9 +197,9 @@ impl Callwheel {
     pub fn new(ncallout: u32) -> Callwheel {
         let size = callwheel_size(ncallout);
         Callwheel {
-            callouts: Vec::new(),
             buckets: vec![Bucket::default(); size as usize],
             mask: size - 1,
+            ..Callwheel::default()
         }
     }
 
@@ -124,8 +208,12 @@ impl Callwheel {
     }
 
     /// Adds a new, unlinked callout to the arena.
-    pub fn add(&mut self, name: String, flags: u32) -> CalloutId {
-        self.callouts.push(Callout::new(name, flags));
+    pub fn add(&mut self, name: Name, flags: u32) -> CalloutId {
+        self.callouts.push(Callout::new(flags));
+        self.cold.push(Cold {
+            name,
+            c_arg: Value::Null,
+        });
         (self.callouts.len() - 1) as CalloutId
     }
 
@@ -137,48 +225,75 @@ impl Callwheel {
         &mut self.callouts[id as usize]
     }
 
+    /// Every callout's hot half, by slot.
+    pub fn iter(&self) -> impl Iterator<Item = &Callout> {
+        self.callouts.iter()
+    }
+
+    /// The scenario's name for the callout.
+    pub fn name(&self, id: CalloutId) -> &Name {
+        &self.cold[id as usize].name
+    }
+
+    pub fn c_arg(&self, id: CalloutId) -> &Value {
+        &self.cold[id as usize].c_arg
+    }
+
+    pub fn set_c_arg(&mut self, id: CalloutId, arg: &Value) {
+        self.cold[id as usize].c_arg = arg.clone();
+    }
+
+    /// The name of the callout's handler; None for NULL.
+    pub fn c_func_name(&self, id: CalloutId) -> Option<&Name> {
+        self.get(id).c_func.map(|f| self.funcs.name(f))
+    }
+
     /// `TAILQ_INSERT_TAIL` into the bucket of its `c_time`.
     pub fn insert_tail(&mut self, id: CalloutId) {
         let b = bucket_of(self.get(id).c_time, self.mask) as usize;
         let old_tail = self.buckets[b].tail;
-        {
-            let c = self.get_mut(id);
-            c.prev = old_tail;
-            c.next = None;
-        }
+        self.get_mut(id).c_links = Links {
+            next: NIL,
+            prev: old_tail,
+        };
         match old_tail {
-            Some(t) => self.get_mut(t).next = Some(id),
-            None => self.buckets[b].head = Some(id),
+            NIL => self.buckets[b].head = id,
+            t => self.get_mut(t).c_links.next = id,
         }
-        self.buckets[b].tail = Some(id);
+        self.buckets[b].tail = id;
         self.buckets[b].len += 1;
     }
 
     /// `TAILQ_REMOVE` from the bucket of its `c_time`. The caller knows it is linked (PENDING).
     pub fn remove(&mut self, id: CalloutId) {
-        let b = bucket_of(self.get(id).c_time, self.mask) as usize;
-        let (prev, next) = {
-            let c = self.get_mut(id);
-            (c.prev.take(), c.next.take())
-        };
+        let mask = self.mask;
+        let c = self.get_mut(id);
+        let b = bucket_of(c.c_time, mask) as usize;
+        let Links { next, prev } = std::mem::replace(
+            &mut c.c_links,
+            Links {
+                next: NIL,
+                prev: NIL,
+            },
+        );
         match prev {
-            Some(p) => self.get_mut(p).next = next,
-            None => self.buckets[b].head = next,
+            NIL => self.buckets[b].head = next,
+            p => self.get_mut(p).c_links.next = next,
         }
         match next {
-            Some(n) => self.get_mut(n).prev = prev,
-            None => self.buckets[b].tail = prev,
+            NIL => self.buckets[b].tail = prev,
+            n => self.get_mut(n).c_links.prev = prev,
         }
         self.buckets[b].len -= 1;
     }
 
     pub fn head(&self, bucket: u32) -> Option<CalloutId> {
-        self.buckets[bucket as usize].head
+        link(self.buckets[bucket as usize].head)
     }
 
     /// `TAILQ_NEXT`.
     pub fn next(&self, id: CalloutId) -> Option<CalloutId> {
-        self.get(id).next
+        link(self.get(id).c_links.next)
     }
 
     pub fn bucket_len(&self, bucket: u32) -> u32 {
@@ -231,7 +346,9 @@ mod tests {
     #[test]
     fn tailq_keeps_insertion_order_and_unlinks_anywhere() {
         let mut w = Callwheel::new(4);
-        let ids: Vec<CalloutId> = (0..4).map(|i| w.add(format!("c{i}"), 0)).collect();
+        let ids: Vec<CalloutId> = (0..4)
+            .map(|i| w.add(Name::from(format!("c{i}")), 0))
+            .collect();
         for &id in &ids {
             w.get_mut(id).c_time = 6; // bucket 2
             w.insert_tail(id);
@@ -248,5 +365,29 @@ mod tests {
         w.remove(ids[0]);
         assert_eq!(w.head(2), None);
         assert_eq!(w.bucket_len(2), 0);
+    }
+
+    #[test]
+    fn the_hot_half_of_a_callout_is_small() {
+        // Three callouts to a cache line: what a million-callout scan reads per entry.
+        assert_eq!(std::mem::size_of::<Callout>(), 20);
+    }
+
+    #[test]
+    fn funcs_are_interned_once() {
+        let mut f = Funcs::default();
+        let a = f.intern("arp_timer");
+        let b = f.intern("tcp_timer");
+        assert_eq!(f.intern("arp_timer"), a);
+        assert_ne!(a, b);
+        assert_eq!(
+            (f.name(a).as_str(), f.name(b).as_str()),
+            ("arp_timer", "tcp_timer")
+        );
+        // A snapshot shares the table until one side adds a name.
+        let snap = f.clone();
+        f.intern("new_fn");
+        assert_eq!(snap.0.names.len(), 2);
+        assert_eq!(f.0.names.len(), 3);
     }
 }

@@ -102,41 +102,41 @@ pub enum CalloutEvent {
     /// A pooled callout went back on top of `callfree` (before its handler runs, or when stopped).
     Freed {
         slot: u32,
-        func: Option<String>,
+        func: Option<Name>,
     },
     /// Softclock got the callout's mutex but the invocation had been cancelled meanwhile.
     CancelledSkip {
         c: Name,
-        func: String,
+        func: Name,
     },
     Busy {
-        func: String,
+        func: Name,
         n: i64,
     },
     Resume {
-        func: String,
+        func: Name,
     },
     /// The handler returned; `curr_callout` is cleared.
     Return {
-        func: String,
+        func: Name,
         c: Option<Name>,
     },
     /// A thread found the mutex held by the other thread.
     LockWait {
         thread: Thread,
-        m: String,
-        func: String,
+        m: Name,
+        func: Name,
         /// Softclock wants the callout's own mutex before calling `func` (else `func` itself wants it).
         before_call: bool,
     },
     Locked {
         thread: Thread,
-        m: String,
+        m: Name,
         recurse: u32,
     },
     Unlocked {
         thread: Thread,
-        m: String,
+        m: Name,
     },
     /// The script thread sleeps in `call` until `until`.
     Blocked {
@@ -149,8 +149,8 @@ pub enum CalloutEvent {
     },
     Deadlock {
         call: String,
-        lock: String,
-        func: String,
+        lock: Name,
+        func: Name,
     },
     TableFull {
         ncallout: u32,
@@ -200,8 +200,8 @@ pub enum CalloutEvent {
     },
 }
 
-fn name_or_null(f: &Option<String>) -> &str {
-    f.as_deref().unwrap_or("NULL")
+fn name_or_null(f: Option<&str>) -> &str {
+    f.unwrap_or("NULL")
 }
 
 impl CalloutEvent {
@@ -267,7 +267,7 @@ impl CalloutEvent {
             ),
             Freed { slot, func } => format!(
                 "callout[{slot}] (was {}) goes back on top of the callfree list; its c_func is now NULL.",
-                name_or_null(func)
+                name_or_null(func.as_deref())
             ),
             CancelledSkip { c, func } => format!(
                 "softclock got the mutex of {c}, but the call was cancelled meanwhile: {func}() is not called."
@@ -314,7 +314,7 @@ impl CalloutEvent {
             Untimeout { slot: Some(s), func, arg, outcome } => match outcome {
                 UntimeoutOutcome::Mismatch { has_func, has_arg } => format!(
                     "untimeout({func}, {arg}): callout[{s}] now holds {}({has_arg}), not the same func and arg, so nothing happens.",
-                    name_or_null(has_func)
+                    name_or_null(has_func.as_deref())
                 ),
                 UntimeoutOutcome::Stopped { ret: 1 } => format!(
                     "untimeout({func}, {arg}): callout[{s}] holds the same func and arg, so it is stopped. If the handle was stale and the slot recycled, this cancelled somebody else's timeout."

@@ -9,7 +9,7 @@
 
 use super::callout::{callout_reset, stop_safe};
 use super::events::{CalloutEvent, UntimeoutOutcome};
-use super::{calltodo, emit, CalloutImpl};
+use super::{calltodo, emit, emit_with, CalloutImpl};
 use crate::kernel::{Kernel, KernelError, Value};
 
 /// `h = timeout(func, arg, n)`.
@@ -29,23 +29,17 @@ pub fn timeout(
         return Err(k.panic("timeout table full"));
     };
     callout_reset(k, slot, n, func, arg)?;
-    let c = k.co.wheel.get(slot);
-    let (c_time, bucket) = (
-        c.c_time,
-        super::callwheel::bucket_of(c.c_time, k.co.wheel.mask),
-    );
-    let free_left = k.co.callfree.len() as u32;
-    emit(
-        k,
+    emit_with(k, |k| {
+        let c_time = k.co.wheel.get(slot).c_time;
         CalloutEvent::Timeout {
             slot,
             func: func.unwrap_or("NULL").to_string(),
             arg: arg.to_string(),
             c_time,
-            bucket,
-            free_left,
-        },
-    );
+            bucket: super::callwheel::bucket_of(c_time, k.co.wheel.mask),
+            free_left: k.co.callfree.len() as u32,
+        }
+    });
     Ok(Value::Handle(slot))
 }
 
@@ -59,7 +53,7 @@ pub fn untimeout(
     if k.co.impl_ == CalloutImpl::Calltodo {
         return calltodo::untimeout(k, func, arg);
     }
-    let fname = func.unwrap_or("NULL").to_string();
+    let fname = || func.unwrap_or("NULL").to_string();
     let slot = match h {
         Value::Null | Value::Int(0) => None,
         Value::Handle(s) if (*s as usize) < k.co.callfree_capacity() => Some(*s),
@@ -86,37 +80,37 @@ pub fn untimeout(
         }
     };
     let Some(slot) = slot else {
-        emit(
-            k,
-            CalloutEvent::Untimeout {
-                slot: None,
-                func: fname,
-                arg: arg.to_string(),
-                outcome: UntimeoutOutcome::NullHandle,
-            },
-        );
+        emit_with(k, |_| CalloutEvent::Untimeout {
+            slot: None,
+            func: fname(),
+            arg: arg.to_string(),
+            outcome: UntimeoutOutcome::NullHandle,
+        });
         return Ok(Value::Null);
     };
-    let c = k.co.wheel.get(slot);
-    let outcome = if c.c_func.as_deref() == func && &c.c_arg == arg {
-        UntimeoutOutcome::Stopped {
-            ret: stop_safe(k, slot, false)?,
-        }
+    let w = &k.co.wheel;
+    let same = w.c_func_name(slot).map(|f| f.as_str()) == func && w.c_arg(slot) == arg;
+    let stopped = if same {
+        Some(stop_safe(k, slot, false)?)
     } else {
-        UntimeoutOutcome::Mismatch {
-            has_func: c.c_func.clone(),
-            has_arg: c.c_arg.to_string(),
-        }
+        None
     };
-    emit(
-        k,
+    emit_with(k, |k| {
+        let w = &k.co.wheel;
+        let outcome = match stopped {
+            Some(ret) => UntimeoutOutcome::Stopped { ret },
+            None => UntimeoutOutcome::Mismatch {
+                has_func: w.c_func_name(slot).map(|f| f.to_string()),
+                has_arg: w.c_arg(slot).to_string(),
+            },
+        };
         CalloutEvent::Untimeout {
             slot: Some(slot),
-            func: fname,
+            func: fname(),
             arg: arg.to_string(),
             outcome,
-        },
-    );
+        }
+    });
     Ok(Value::Null)
 }
 
@@ -130,6 +124,6 @@ pub fn callout_handle_init(k: &mut Kernel, h: &str) -> Result<Value, KernelError
     }
     k.vars.insert(h.to_string(), Value::Null);
     k.co.handle_vars.insert(h.to_string());
-    emit(k, CalloutEvent::HandleInit { h: h.to_string() });
+    emit_with(k, |_| CalloutEvent::HandleInit { h: h.to_string() });
     Ok(Value::Null)
 }

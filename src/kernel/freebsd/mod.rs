@@ -27,6 +27,14 @@
 //! With `callout_impl = 1`, softclock pops the due calltodo entries before it walks the wheel,
 //! so on a shared tick the legacy timeouts run before the `callout_reset` ones.
 //!
+//! # Why the code looks the way it does at a million callouts
+//! Each `struct callout` is split into a 20-byte hot half (`c_links`, `c_time`, `c_flags`, and
+//! `c_func` as a number into an interned table of handler names) and cold arrays (`c_arg`, the
+//! scenario's name), so `callout_reset`, `_callout_stop_safe` and a softclock scan touch one
+//! small record per callout ([`callwheel`]). Events are built inside `emit_with`, which skips
+//! building them when the kernel does not record (`Kernel::recording`): names are fetched and
+//! arguments formatted only for an event that is kept. Neither changes what the kernel does.
+//!
 //! Tunables, settable before boot (the first hardclock or callout call): `ncallout` (default
 //! 64, 1..=16384) and `callout_impl` (0 callwheel, 1 calltodo). Read-only: `callwheelsize`,
 //! `callwheelmask`, `softticks`.
@@ -40,6 +48,9 @@ pub mod softclock;
 pub mod threads;
 pub mod view;
 
+#[cfg(test)]
+mod tests;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 pub use callwheel::{
@@ -50,7 +61,7 @@ pub use threads::{Thread, Wait, GIANT};
 pub use view::{handles, CalloutView, RunningView, TodoView};
 
 use super::api::{Args, Param, Signature};
-use super::{EventKind, Kernel, KernelError, Value};
+use super::{EventKind, Kernel, KernelError, Name, Value};
 use callwheel::Callwheel;
 
 /// Default `ncallout` in the simulator (real kernels size it from maxusers: 1612 for 32 users).
@@ -194,7 +205,7 @@ pub struct Callouts {
     pub todo: calltodo::CallTodo,
     pub th: threads::SoftclockThread,
     /// Held mutexes by name.
-    pub mutexes: BTreeMap<String, threads::Mutex>,
+    pub mutexes: BTreeMap<Name, threads::Mutex>,
     /// Variables `callout_handle_init` has made NULL handles.
     pub handle_vars: BTreeSet<String>,
 }
@@ -221,21 +232,43 @@ fn emit(k: &mut Kernel, e: CalloutEvent) {
     k.emit(EventKind::Callout(e));
 }
 
-/// `kern_timeout_callwheel_alloc` + `_init`: sizes the wheel and fills the pool (or the
-/// 4.4BSD table). Runs once, at the first hardclock or the first callout call.
-fn ensure_boot(k: &mut Kernel) {
-    if k.co.allocated {
-        return;
+/// Records the event `make` builds, and builds it only if it will be kept: a kernel that does
+/// not record ([`Kernel::recording`]) or has halted drops every event, so the hot paths need not
+/// fetch a callout's name (a cache miss with a million callouts), copy a handler name or format
+/// an argument for it.
+fn emit_with(k: &mut Kernel, make: impl FnOnce(&Kernel) -> CalloutEvent) {
+    if k.recording && k.panic.is_none() {
+        let e = make(k);
+        emit(k, e);
     }
+}
+
+/// The scenario's name for callout `id` (`callout[3]` for a pooled one).
+#[inline]
+fn name_of(k: &Kernel, id: CalloutId) -> Name {
+    k.co.wheel.name(id).clone()
+}
+
+/// `kern_timeout_callwheel_alloc` + `_init`: sizes the wheel and fills the pool (or the
+/// 4.4BSD table). Runs once, at the first hardclock or the first callout call; every tick after
+/// that pays only the check.
+#[inline]
+fn ensure_boot(k: &mut Kernel) {
+    if !k.co.allocated {
+        boot(k);
+    }
+}
+
+#[cold]
+fn boot(k: &mut Kernel) {
     let n = k.co.ncallout;
     let co = &mut k.co;
     co.wheel = Callwheel::new(n);
     match co.impl_ {
         CalloutImpl::Callwheel => {
             for i in 0..n {
-                let id = co
-                    .wheel
-                    .add(format!("callout[{i}]"), callwheel::CALLOUT_LOCAL_ALLOC);
+                let name = Name::from(format!("callout[{i}]"));
+                let id = co.wheel.add(name, callwheel::CALLOUT_LOCAL_ALLOC);
                 co.callfree.push(id);
             }
         }
@@ -246,11 +279,13 @@ fn ensure_boot(k: &mut Kernel) {
 }
 
 /// The hardclock half (step 2 of a tick).
+#[inline]
 pub fn hardclock(k: &mut Kernel) {
     softclock::hardclock(k)
 }
 
 /// The FreeBSD part of softclock (step 4 of a tick).
+#[inline]
 pub fn softclock(k: &mut Kernel) -> Result<(), KernelError> {
     softclock::softclock(k)
 }

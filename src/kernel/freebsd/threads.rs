@@ -11,10 +11,15 @@
 //!   on a mutex the softclock thread holds. While it sleeps the simulator runs hardclocks by
 //!   itself; if the softclock thread is itself waiting for a mutex the sleeping script holds,
 //!   neither can move: a deadlock, reported as a simulated panic naming the lock.
+//!
+//! Every callout that fires passes through [`start`], [`advance`] and [`finish`], so these keep
+//! the handler's and the mutexes' names as [`Name`]s (copied without allocating) and build
+//! their events only when the kernel records them.
 
 use super::callwheel::CalloutId;
 use super::events::CalloutEvent;
-use crate::kernel::{HandlerEnd, Kernel, KernelError, Stmt, Value, Via};
+use super::{emit_with, name_of};
+use crate::kernel::{rttimer, HandlerEnd, Kernel, KernelError, Name, Stmt, Value, Via};
 
 /// The mutex non-MPSAFE callouts run under.
 pub const GIANT: &str = "Giant";
@@ -54,7 +59,7 @@ pub enum Wait {
     /// Hardclocks still to wait (`busy(n)`).
     Busy(u32),
     /// A mutex the script thread holds.
-    Lock(String),
+    Lock(Name),
 }
 
 /// Where the handler in progress came from.
@@ -70,10 +75,14 @@ pub enum Origin {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Running {
     pub origin: Origin,
-    pub func: String,
-    pub arg: Value,
+    pub func: Name,
+    /// The argument, taken when the entry was dequeued: a calltodo entry is free by then, and a
+    /// non-MPSAFE callout may wait for Giant while the script resets it. None for an MPSAFE
+    /// callout, called before anything can change its `c_arg`: that is read at the call, and
+    /// only if something reads it (see `call_arg`).
+    pub arg: Option<Value>,
     /// The mutex softclock holds around the call (Giant for non-MPSAFE callouts).
-    pub c_mtx: Option<String>,
+    pub c_mtx: Option<&'static str>,
     /// False while softclock still waits for `c_mtx`.
     pub started: bool,
     pub wait: Wait,
@@ -128,12 +137,11 @@ pub fn owner(k: &Kernel, m: &str) -> Option<Thread> {
     k.co.mutexes.get(m).map(|x| x.owner)
 }
 
-fn running_func(k: &Kernel) -> String {
+fn running_func(k: &Kernel) -> Name {
     k.co.th
         .running
         .as_ref()
-        .map(|r| r.func.clone())
-        .unwrap_or_else(|| "softclock".into())
+        .map_or_else(|| Name::from("softclock"), |r| r.func.clone())
 }
 
 /// `mtx_lock` without sleeping: Ok(true) if `who` now holds `m`, Ok(false) if the other thread does.
@@ -141,20 +149,17 @@ pub fn try_lock(k: &mut Kernel, who: Thread, m: &str) -> Result<bool, KernelErro
     match k.co.mutexes.get_mut(m) {
         None => {
             k.co.mutexes.insert(
-                m.to_string(),
+                Name::from(m),
                 Mutex {
                     owner: who,
                     recurse: 0,
                 },
             );
-            emit(
-                k,
-                CalloutEvent::Locked {
-                    thread: who,
-                    m: m.to_string(),
-                    recurse: 0,
-                },
-            );
+            emit_with(k, |_| CalloutEvent::Locked {
+                thread: who,
+                m: Name::from(m),
+                recurse: 0,
+            });
             Ok(true)
         }
         Some(x) if x.owner == who => {
@@ -165,14 +170,11 @@ pub fn try_lock(k: &mut Kernel, who: Thread, m: &str) -> Result<bool, KernelErro
             }
             x.recurse += 1;
             let recurse = x.recurse;
-            emit(
-                k,
-                CalloutEvent::Locked {
-                    thread: who,
-                    m: m.to_string(),
-                    recurse,
-                },
-            );
+            emit_with(k, |_| CalloutEvent::Locked {
+                thread: who,
+                m: Name::from(m),
+                recurse,
+            });
             Ok(true)
         }
         Some(_) => Ok(false),
@@ -187,13 +189,10 @@ pub fn unlock(k: &mut Kernel, who: Thread, m: &str) -> Result<(), KernelError> {
             } else {
                 k.co.mutexes.remove(m);
             }
-            emit(
-                k,
-                CalloutEvent::Unlocked {
-                    thread: who,
-                    m: m.to_string(),
-                },
-            );
+            emit_with(k, |_| CalloutEvent::Unlocked {
+                thread: who,
+                m: Name::from(m),
+            });
             Ok(())
         }
         _ => Err(k.panic(format!(
@@ -217,12 +216,12 @@ pub fn mtx_lock(k: &mut Kernel, m: &str) -> Result<Value, KernelError> {
                 k,
                 CalloutEvent::LockWait {
                     thread: who,
-                    m: m.to_string(),
+                    m: Name::from(m),
                     func,
                     before_call: false,
                 },
             );
-            k.co.th.request = Some(Wait::Lock(m.to_string()));
+            k.co.th.request = Some(Wait::Lock(Name::from(m)));
             k.suspend = true;
         }
         Thread::Script => {
@@ -231,7 +230,7 @@ pub fn mtx_lock(k: &mut Kernel, m: &str) -> Result<Value, KernelError> {
                 k,
                 CalloutEvent::LockWait {
                     thread: who,
-                    m: m.to_string(),
+                    m: Name::from(m),
                     func: func.clone(),
                     before_call: false,
                 },
@@ -289,7 +288,7 @@ pub enum ScriptWait {
 }
 
 /// If the softclock thread sleeps on a mutex the script holds: (handler, mutex).
-fn softclock_waits_for_script(k: &Kernel) -> Option<(String, String)> {
+fn softclock_waits_for_script(k: &Kernel) -> Option<(Name, Name)> {
     let run = k.co.th.running.as_ref()?;
     match &run.wait {
         Wait::Lock(m) if owner(k, m) == Some(Thread::Script) => Some((run.func.clone(), m.clone())),
@@ -350,6 +349,7 @@ pub fn block_script(
 }
 
 /// The hardclock half of the thread model: a busy handler has one tick less to go.
+#[inline]
 pub fn count_down(k: &mut Kernel) {
     if let Some(Running {
         wait: Wait::Busy(n),
@@ -361,22 +361,25 @@ pub fn count_down(k: &mut Kernel) {
 }
 
 /// Makes the softclock thread service `func(arg)`, first taking `c_mtx` if it has one.
-pub fn start(k: &mut Kernel, origin: Origin, func: String, arg: Value, c_mtx: Option<String>) {
-    if let Some(m) = &c_mtx {
+pub fn start(
+    k: &mut Kernel,
+    origin: Origin,
+    func: Name,
+    arg: Option<Value>,
+    c_mtx: Option<&'static str>,
+) {
+    if let Some(m) = c_mtx {
         if owner(k, m) == Some(Thread::Script) {
-            emit(
-                k,
-                CalloutEvent::LockWait {
-                    thread: Thread::Softclock,
-                    m: m.clone(),
-                    func: func.clone(),
-                    before_call: true,
-                },
-            );
+            emit_with(k, |_| CalloutEvent::LockWait {
+                thread: Thread::Softclock,
+                m: Name::from(m),
+                func: func.clone(),
+                before_call: true,
+            });
         }
     }
-    let wait = match &c_mtx {
-        Some(m) => Wait::Lock(m.clone()),
+    let wait = match c_mtx {
+        Some(m) => Wait::Lock(Name::from(m)),
         None => Wait::Ready,
     };
     k.co.th.running = Some(Running {
@@ -394,46 +397,45 @@ pub fn start(k: &mut Kernel, origin: Origin, func: String, arg: Value, c_mtx: Op
 /// Ok(true) when it has returned (or there was none), Ok(false) when it still waits.
 pub fn advance(k: &mut Kernel) -> Result<bool, KernelError> {
     loop {
-        let Some(run) = k.co.th.running.clone() else {
+        let Some(run) = k.co.th.running.as_ref() else {
             return Ok(true);
         };
         match &run.wait {
             Wait::Busy(n) if *n > 0 => return Ok(false),
-            Wait::Lock(m) if !try_lock(k, Thread::Softclock, m)? => return Ok(false),
-            // (A successful try_lock in the guard has taken the mutex.)
+            Wait::Lock(m) => {
+                let m = m.clone();
+                if !try_lock(k, Thread::Softclock, &m)? {
+                    return Ok(false);
+                }
+                // (try_lock has taken the mutex.)
+            }
             _ => {}
         }
-        if let Some(r) = k.co.th.running.as_mut() {
-            r.wait = Wait::Ready;
-            r.started = true;
-        }
-        let outcome = if !run.started {
-            if run.c_mtx.is_some() && k.co.th.curr_cancelled {
-                let c = describe_origin(k, run.origin);
-                emit(
-                    k,
-                    CalloutEvent::CancelledSkip {
-                        c: crate::kernel::Name::from(c),
-                        func: run.func.clone(),
-                    },
-                );
+        let run = k.co.th.running.as_mut().expect("checked above");
+        run.wait = Wait::Ready;
+        let started = std::mem::replace(&mut run.started, true);
+        let (origin, func, has_mtx) = (run.origin, run.func.clone(), run.c_mtx.is_some());
+        let outcome = if !started {
+            let arg = run.arg.clone();
+            let arg = arg.unwrap_or_else(|| call_arg(k, origin, &func));
+            if has_mtx && k.co.th.curr_cancelled {
+                emit_with(k, |k| CalloutEvent::CancelledSkip {
+                    c: describe_origin(k, origin),
+                    func,
+                });
                 finish(k)?;
                 return Ok(true);
             }
             k.co.th.curr_cancelled = true;
             k.co.th.in_handler = true;
-            let r = k.start_handler(Via::Callout, &run.func, &run.arg, None);
+            let r = call(k, &func, &arg);
             k.co.th.in_handler = false;
             r?
         } else {
-            emit(
-                k,
-                CalloutEvent::Resume {
-                    func: run.func.clone(),
-                },
-            );
+            let rest = run.rest.clone();
+            emit_with(k, |_| CalloutEvent::Resume { func: func.clone() });
             k.co.th.in_handler = true;
-            let r = k.resume_handler(&run.func, &run.rest);
+            let r = k.resume_handler(&func, &rest);
             k.co.th.in_handler = false;
             r?
         };
@@ -453,10 +455,40 @@ pub fn advance(k: &mut Kernel) -> Result<bool, KernelError> {
     }
 }
 
-fn describe_origin(k: &Kernel, origin: Origin) -> String {
+/// The `c_arg` of a callout called without having waited. The `Fire` event shows it and a
+/// built-in action reads it; a handler body cannot, so an unrecorded kernel calling a scenario's
+/// function passes NULL and never touches the callout's cold half.
+fn call_arg(k: &Kernel, origin: Origin, func: &str) -> Value {
     match origin {
-        Origin::Wheel(id) => k.co.wheel.get(id).name.to_string(),
-        Origin::Todo(slot) => format!("calltodo entry {slot}"),
+        Origin::Wheel(id) if k.recording || rttimer::is_builtin(func) => {
+            k.co.wheel.c_arg(id).clone()
+        }
+        _ => Value::Null,
+    }
+}
+
+/// Calls `func(arg)` in the softclock thread. [`Kernel::start_handler`] formats the argument
+/// for the `Fire` event on every call; [`Kernel::run_named_handler`] takes the text from us
+/// (none when the kernel does not record) but drops the rest of a body that suspends itself, so
+/// it serves a function without a body (a built-in action, or one the scenario never defined),
+/// which cannot suspend.
+fn call(k: &mut Kernel, func: &Name, arg: &Value) -> Result<HandlerEnd, KernelError> {
+    if k.handlers.contains_key(func) {
+        return k.start_handler(Via::Callout, func, arg, None);
+    }
+    let arg_text = if k.recording {
+        Name::display(arg)
+    } else {
+        Name::default()
+    };
+    k.run_named_handler(Via::Callout, func, arg, &arg_text, None)?;
+    Ok(HandlerEnd::Done)
+}
+
+fn describe_origin(k: &Kernel, origin: Origin) -> Name {
+    match origin {
+        Origin::Wheel(id) => name_of(k, id),
+        Origin::Todo(slot) => Name::from(format!("calltodo entry {slot}")),
     }
 }
 
@@ -465,16 +497,15 @@ fn finish(k: &mut Kernel) -> Result<(), KernelError> {
     let Some(run) = k.co.th.running.take() else {
         return Ok(());
     };
-    if let Some(m) = &run.c_mtx {
+    if let Some(m) = run.c_mtx {
         unlock(k, Thread::Softclock, m)?;
     }
-    let held: Vec<String> =
+    let held =
         k.co.mutexes
             .iter()
-            .filter(|(_, x)| x.owner == Thread::Softclock)
-            .map(|(m, _)| m.clone())
-            .collect();
-    if let Some(m) = held.first() {
+            .find(|(_, x)| x.owner == Thread::Softclock)
+            .map(|(m, _)| m.clone());
+    if let Some(m) = held {
         return Err(k.panic(format!(
             "softclock: {}() returned with mutex {m} held",
             run.func
@@ -483,12 +514,15 @@ fn finish(k: &mut Kernel) -> Result<(), KernelError> {
     let c = match run.origin {
         Origin::Wheel(id) if k.co.th.curr_callout == Some(id) => {
             k.co.th.curr_callout = None;
-            Some(k.co.wheel.get(id).name.clone())
+            Some(id)
         }
         _ => None,
     };
     k.co.th.callout_wait = false;
     k.co.th.steps = 0;
-    emit(k, CalloutEvent::Return { func: run.func, c });
+    emit_with(k, |k| CalloutEvent::Return {
+        func: run.func,
+        c: c.map(|id| name_of(k, id)),
+    });
     Ok(())
 }

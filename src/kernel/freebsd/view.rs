@@ -56,11 +56,7 @@ impl Callouts {
 
     /// Slots of the `timeout()` pool (0 when calltodo is selected or before boot).
     pub fn callfree_capacity(&self) -> usize {
-        self.wheel
-            .callouts
-            .iter()
-            .take_while(|c| c.local_alloc())
-            .count()
+        self.wheel.iter().take_while(|c| c.local_alloc()).count()
     }
 
     /// The callout in slot `id`, as the UI shows it.
@@ -69,14 +65,15 @@ impl Callouts {
     }
 
     fn view(&self, id: CalloutId) -> CalloutView {
-        let c = self.wheel.get(id);
+        let w = &self.wheel;
+        let c = w.get(id);
         CalloutView {
             id,
-            name: c.name.to_string(),
+            name: w.name(id).to_string(),
             c_time: c.c_time,
-            bucket: callwheel::bucket_of(c.c_time, self.wheel.mask),
-            func: c.c_func.clone(),
-            arg: c.c_arg.to_string(),
+            bucket: callwheel::bucket_of(c.c_time, w.mask),
+            func: w.c_func_name(id).map(|f| f.to_string()),
+            arg: w.c_arg(id).to_string(),
             flags: c.c_flags,
             serviced: self.th.curr_callout == Some(id),
         }
@@ -144,17 +141,15 @@ impl Callouts {
     }
 
     pub fn curr_callout(&self) -> Option<&str> {
-        self.th
-            .curr_callout
-            .map(|id| self.wheel.get(id).name.as_str())
+        self.th.curr_callout.map(|id| self.wheel.name(id).as_str())
     }
 
     pub fn running(&self) -> Option<RunningView> {
         let r = self.th.running.as_ref()?;
         Some(RunningView {
-            func: r.func.clone(),
+            func: r.func.to_string(),
             callout: match r.origin {
-                Origin::Wheel(id) => self.wheel.get(id).name.to_string(),
+                Origin::Wheel(id) => self.wheel.name(id).to_string(),
                 Origin::Todo(slot) => format!("calltodo entry {slot}"),
             },
             started: r.started,
@@ -169,7 +164,7 @@ impl Callouts {
             let next = self
                 .th
                 .nextsoftcheck
-                .map(|id| self.wheel.get(id).name.to_string());
+                .map(|id| self.wheel.name(id).to_string());
             (t, callwheel::bucket_of(t, self.wheel.mask), next)
         })
     }
@@ -178,7 +173,7 @@ impl Callouts {
     pub fn mutexes(&self) -> Vec<(String, Thread, u32)> {
         self.mutexes
             .iter()
-            .map(|(m, x)| (m.clone(), x.owner, x.recurse))
+            .map(|(m, x)| (m.to_string(), x.owner, x.recurse))
             .collect()
     }
 
