@@ -259,7 +259,7 @@ fn full_app() -> Html {
                 </dl>
                 <p class="hc-next" data-testid="next">{ next }</p>
             </section>
-            <Presets state={shared.clone()} on_action={dispatch.clone()} />
+            <Presets current={state.preset().map(|p| p.name)} on_action={dispatch.clone()} />
             <Controls state={shared.clone()} on_action={dispatch.clone()} />
             if state.help_open {
                 <Help on_action={dispatch.clone()} />

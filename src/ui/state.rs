@@ -270,8 +270,10 @@ pub struct ConsoleEntry {
 /// Everything the page shows is derived from this.
 #[derive(Clone, Debug)]
 pub struct State {
-    /// The editor's text, kept as typed even when it does not compile.
-    pub text: String,
+    /// The editor's text, kept as typed even when it does not compile. Shared, so that the
+    /// editor's props (and every copy of the state) compare and copy it by pointer: a long
+    /// scenario is 800 KB, and the console renders on every play advance.
+    pub text: Rc<str>,
     /// The scenario loaded last (the text that compiled).
     pub scenario: Rc<Scenario>,
     pub machine: Machine,
@@ -347,7 +349,7 @@ pub enum Action {
 impl Default for State {
     fn default() -> Self {
         let sc = Scenario::compile(DEFAULT_SCENARIO).unwrap_or_else(|_| empty_scenario());
-        State::with_scenario(DEFAULT_SCENARIO.to_string(), sc)
+        State::with_scenario(DEFAULT_SCENARIO.into(), sc)
     }
 }
 
@@ -360,7 +362,7 @@ fn empty_scenario() -> Scenario {
 }
 
 impl State {
-    fn with_scenario(text: String, sc: Scenario) -> State {
+    fn with_scenario(text: Rc<str>, sc: Scenario) -> State {
         let kernel = sc.boot();
         State::on_kernel(text, sc, kernel)
     }
@@ -369,13 +371,13 @@ impl State {
     /// fresh boot: for native drivers that set up more than a script may, like the step-back benchmark's
     /// 10,000 timeouts (a script mentions at most `MAX_OBJECTS`). Step back, reset and backward
     /// jumps return to `kernel`, never before it. The app always boots from the scenario.
-    pub fn on_kernel(text: String, sc: Scenario, kernel: Kernel) -> State {
+    pub fn on_kernel(text: impl Into<Rc<str>>, sc: Scenario, kernel: Kernel) -> State {
         let machine = Machine {
             kernel,
             ..Machine::default()
         };
         State {
-            text,
+            text: text.into(),
             scenario: Rc::new(sc),
             snapshots: vec![Rc::new(Snapshot {
                 steps: 0,
@@ -540,7 +542,7 @@ impl State {
                     ))
                 }
             },
-            Action::EditText(text) => s.text = text,
+            Action::EditText(text) => s.text = text.into(),
             Action::StepStatement => {
                 s.playing = false;
                 s.step_statement();
@@ -664,13 +666,13 @@ impl State {
             Ok(sc) => {
                 let console = std::mem::take(&mut self.console);
                 let (speed, help) = (self.speed, self.help_open);
-                *self = State::with_scenario(text, sc);
+                *self = State::with_scenario(text.into(), sc);
                 self.console = console;
                 self.speed = speed;
                 self.help_open = help;
             }
             Err(e) => {
-                self.text = text;
+                self.text = text.into();
                 self.error = Some(e);
                 self.playing = false;
             }

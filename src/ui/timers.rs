@@ -48,6 +48,16 @@ struct Row {
     place: String,
 }
 
+/// A page of rows as last built (see [`PLAYING_EVERY_MS`]).
+struct Kept {
+    when: f64,
+    rows: Rc<Vec<Row>>,
+    /// `State::timer_first` it was built for.
+    asked: usize,
+    first: usize,
+    total: usize,
+}
+
 /// While playing, the rows are rebuilt at most this often.
 const PLAYING_EVERY_MS: f64 = 250.0;
 
@@ -100,20 +110,25 @@ pub fn timers(props: &TimersProps) -> Html {
         (CALLOUT_LOCAL_ALLOC, "LOCAL_ALLOC"),
         (CALLOUT_MPSAFE, "MPSAFE"),
     ];
+    // The page last built: when, its rows, the page asked for, its first row and the total
+    // (counting 10,000 timers is itself work, so a kept page keeps its count too).
+    let kept = use_mut_ref(|| Kept {
+        when: f64::NEG_INFINITY,
+        rows: Rc::new(Vec::new()),
+        asked: usize::MAX,
+        first: 0,
+        total: 0,
+    });
+    let now = js_sys::Date::now();
+    {
+        let k = kept.borrow();
+        if s.playing && k.asked == s.timer_first && now - k.when < PLAYING_EVERY_MS {
+            return page_view(props, &s, k.first, k.total, k.rows.clone());
+        }
+    }
     let timeouts = k.to.iter().count();
     let total = timeouts + k.co.callout_ids().count();
     let first = s.timer_page_start();
-    // (when, rows, their first row) of the page last built.
-    let kept = use_mut_ref(|| (f64::NEG_INFINITY, Rc::new(Vec::<Row>::new()), usize::MAX));
-    let now = js_sys::Date::now();
-    let stale = {
-        let k = kept.borrow();
-        !s.playing || k.2 != first || now - k.0 >= PLAYING_EVERY_MS
-    };
-    if !stale {
-        let rows = kept.borrow().1.clone();
-        return page_view(props, &s, first, total, rows);
-    }
     let mut rows: Vec<Row> =
         k.to.iter()
             .skip(first)
@@ -155,7 +170,13 @@ pub fn timers(props: &TimersProps) -> Html {
         }
     }));
     let rows = Rc::new(rows);
-    *kept.borrow_mut() = (now, rows.clone(), first);
+    *kept.borrow_mut() = Kept {
+        when: now,
+        rows: rows.clone(),
+        asked: s.timer_first,
+        first,
+        total,
+    };
     page_view(props, &s, first, total, rows)
 }
 

@@ -14,7 +14,10 @@
 //! A cascade is drawn as what it is: for each timeout that the latest tick's cascade moved, a
 //! dot travels from its higher-wheel bucket through `timeout_todo` (the centre) to the lower
 //! bucket softclock put it into, over an arrow that stays (the arrows alone carry the facts
-//! under `prefers-reduced-motion`, where the dots are not drawn).
+//! under `prefers-reduced-motion`, where the dots are not drawn). While playing faster than
+//! [`MOTION_SPEED`] ticks/s there is no motion either: a cascade comes round before its dots
+//! arrive, a spliced bucket changes before it has pulsed once, and an animation that runs
+//! on every frame would cost every frame its style, layout and paint.
 
 use std::f64::consts::PI;
 use std::sync::OnceLock;
@@ -43,6 +46,8 @@ pub const TABLE_BUCKETS: usize = 64;
 pub const TABLE_NAMES: usize = 8;
 /// Cascade moves drawn as moving dots and arrows (the side panel counts them all).
 const DRAWN_MOVES: usize = 24;
+/// The fastest play speed (ticks/s) at which dots travel and spliced buckets pulse.
+const MOTION_SPEED: u32 = 10;
 /// Where `timeout_todo` sits in the picture: the path of a moving entry passes through here.
 const TODO_AT: (f64, f64) = (0.0, 17.5);
 
@@ -177,6 +182,8 @@ struct CascadeProps {
     /// The tick of the cascade (a new one restarts the animation).
     tick: i32,
     moves: Vec<CascadeMove>,
+    /// Draw the travelling dots (see [`MOTION_SPEED`]).
+    motion: bool,
 }
 
 /// The latest tick's cascade: an arrow per move (higher bucket, todo, lower bucket) and,
@@ -203,7 +210,9 @@ fn cascade_layer(p: &CascadeProps) -> Html {
             <g class="hc-move" data-name={m.name.clone()}
                 data-from={format!("{}:{}", m.from.0, m.from.1)} data-to={format!("{}:{}", m.to.0, m.to.1)}>
                 <path class="hc-move-arrow" d={d} marker-end="url(#hc-arrowhead)" />
-                <circle class="hc-mover" r="2.2" cx="0" cy="0" data-motion={motion} />
+                if p.motion {
+                    <circle class="hc-mover" r="2.2" cx="0" cy="0" data-motion={motion} />
+                }
             </g>
         }
     });
@@ -346,6 +355,7 @@ pub fn wheel(props: &WheelProps) -> Html {
     let ticks = k.clock.ticks;
     let spliced = s.spliced();
     let moves = s.cascade_moves();
+    let motion = !s.playing || s.speed <= MOTION_SPEED;
     let selected_place = s
         .selected
         .as_deref()
@@ -408,7 +418,7 @@ pub fn wheel(props: &WheelProps) -> Html {
         <section class="hc-panel hc-wheel" aria-labelledby="hc-wheel-h">
             <h2 id="hc-wheel-h">{ "OpenBSD timeout wheel (4 × 256 buckets)" }</h2>
             <div class="hc-wheel-body">
-                <svg ref={svg} viewBox="-108 -108 216 216" role="img" class="hc-wheel-svg"
+                <svg ref={svg} viewBox="-108 -108 216 216" role="img" class={classes!("hc-wheel-svg", (!motion).then_some("hc-still"))}
                     aria-label={format!("Timing wheel at ticks {ticks}; occupied buckets: {occupied}")}>
                     <defs>
                         <marker id="hc-arrowhead" viewBox="0 0 6 6" refX="5" refY="3" markerWidth="4" markerHeight="4" orient="auto-start-reverse">
@@ -419,7 +429,7 @@ pub fn wheel(props: &WheelProps) -> Html {
                     { for markers }
                     <text class="hc-center" x="0" y="-3">{ "ticks" }</text>
                     <text class="hc-center hc-center-n" x="0" y="8">{ ticks }</text>
-                    { cascade_layer(&CascadeProps { tick: ticks, moves: moves.clone() }) }
+                    { cascade_layer(&CascadeProps { tick: ticks, moves: moves.clone(), motion }) }
                 </svg>
                 { side(&SideProps { ticks, todo, todo_len, spliced, moves, totals, on_action: props.on_action.clone() }) }
             </div>
