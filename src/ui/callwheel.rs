@@ -6,9 +6,9 @@
 //! the sum of its buckets (one element per wedge, never per callout), and the table lists the
 //! next [`TABLE_BUCKETS`] occupied buckets from the scan cursor, [`TABLE_ENTRIES`] entries each.
 //! The wedges and the table are a [`Picture`] drawn by two memoised components; while playing
-//! it is rebuilt at most every [`PLAYING_EVERY_MS`] (scanning 16,384 buckets and laying out a
-//! table that changes twenty times a second, unreadably, would cost most of a frame), while
-//! the cursor and `softticks` follow every tick.
+//! it is rebuilt once per [`REFRESH_MS`](super::app::REFRESH_MS), half a period after the timer table's (scanning 16,384
+//! buckets and laying out a table that changes twenty times a second, unreadably, would cost
+//! most of a frame), while the cursor and `softticks` follow every tick.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -17,7 +17,7 @@ use std::f64::consts::PI;
 
 use yew::prelude::*;
 
-use super::app::Shared;
+use super::app::{refresh_period, Shared};
 use super::svg::{annulus, f2, polar};
 use crate::kernel::freebsd::view::handles;
 use crate::kernel::Kernel;
@@ -42,9 +42,6 @@ fn wedge(b: u32, size: u32) -> String {
     let a1 = a0 + width;
     annulus(96, 66, a0, a1)
 }
-
-/// While playing, the picture is rebuilt at most this often.
-const PLAYING_EVERY_MS: f64 = 250.0;
 
 /// What the wedges and the table show: it changes only as callouts move.
 #[derive(PartialEq, Eq)]
@@ -166,6 +163,8 @@ fn bucket_table(p: &PictureProps) -> Html {
     }
     html! {
         <>
+            // A tall table scrolls inside the panel (32 buckets of 8 entries).
+            <div class="hc-scroll hc-cw-scroll" tabindex="0" aria-label="Next occupied buckets (scrolls)">
             <table>
                 <thead><tr><th scope="col">{ "bucket" }</th><th scope="col">{ "callouts (c_time)" }</th></tr></thead>
                 <tbody>
@@ -185,6 +184,7 @@ fn bucket_table(p: &PictureProps) -> Html {
                     }) }
                 </tbody>
             </table>
+            </div>
             if pic.occupied > pic.table.len() {
                 <p class="hc-muted">{ format!("The next {} of {} occupied buckets from the cursor.", pic.table.len(), pic.occupied) }</p>
             }
@@ -197,8 +197,8 @@ pub fn callwheel(props: &CallwheelProps) -> Html {
     let state = props.state.get();
     let k = state.kernel();
     let co = &k.co;
-    // The picture last built, when, and for which selection.
-    let kept: Rc<RefCell<Option<(f64, Rc<Picture>, Option<String>)>>> = use_mut_ref(|| None);
+    // The picture last built, its refresh period, and for which selection.
+    let kept: Rc<RefCell<Option<(i64, Rc<Picture>, Option<String>)>>> = use_mut_ref(|| None);
     if !co.allocated {
         return html! {
             <section class="hc-panel hc-callwheel" aria-labelledby="hc-cw-h">
@@ -207,12 +207,12 @@ pub fn callwheel(props: &CallwheelProps) -> Html {
             </section>
         };
     }
-    let now = js_sys::Date::now();
+    let now = refresh_period(js_sys::Date::now(), 0.5);
     let pic = {
         let mut kept = kept.borrow_mut();
         match &*kept {
             Some((when, pic, sel))
-                if state.playing && *sel == state.selected && now - when < PLAYING_EVERY_MS =>
+                if state.playing && *sel == state.selected && now == *when =>
             {
                 pic.clone()
             }

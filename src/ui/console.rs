@@ -26,8 +26,9 @@ pub(super) fn error_view(e: &ScriptError) -> Html {
 
 #[derive(Properties, PartialEq)]
 struct EditorProps {
-    /// The state's own text: equal props are the same pointer, found without reading it.
-    text: Rc<str>,
+    /// The state's own text: equal props are the same pointer, found without reading it
+    /// (`Rc<str>`'s own `==` reads both texts).
+    text: ByPtr<str>,
     on_edit: Callback<InputEvent>,
 }
 
@@ -36,12 +37,13 @@ struct EditorProps {
 #[function_component(Editor)]
 fn editor(p: &EditorProps) -> Html {
     html! {
-        <textarea id="hc-editor" spellcheck="false" rows="10" value={p.text.clone()} oninput={p.on_edit.clone()}
+        <textarea id="hc-editor" spellcheck="false" rows="10" value={p.text.0.clone()} oninput={p.on_edit.clone()}
             aria-describedby="hc-editor-status" />
     }
 }
 
-/// A memo key that is the same while it points at the same value.
+/// A prop or memo key that is the same while it points at the same value.
+#[derive(Clone)]
 struct ByPtr<T: ?Sized>(Rc<T>);
 
 impl<T: ?Sized> PartialEq for ByPtr<T> {
@@ -101,7 +103,7 @@ pub fn console(props: &ConsoleProps) -> Html {
         <section class="hc-panel hc-console" aria-labelledby="hc-console-h">
             <h2 id="hc-console-h">{ "Scenario" }</h2>
             <label for="hc-editor" class="hc-muted">{ "One statement per line or ;-separated; # starts a comment." }</label>
-            <Editor text={s.text.clone()} {on_edit} />
+            <Editor text={ByPtr(s.text.clone())} {on_edit} />
             <div class="hc-row">
                 <button id="hc-load" type="button" onclick={load}>{ "load" }</button>
                 <button id="hc-load-run" type="button" onclick={load_run}>{ "load and run" }</button>

@@ -136,26 +136,33 @@ impl Machine {
         let first = self.logged;
         self.logged += ev.len() as u64;
         // For the narration, a run of plain ticks only needs its last tick: keep a tick when
-        // something happened during it or it is the newest event.
+        // something happened during it or it is the newest event. Only the newest LAST_CAP
+        // kept events stay, so they are picked from the end (a play advance with 10,000
+        // timers logs thousands of events, and copying each one would cost more than the rest).
         let last = std::mem::take(&mut self.last);
         let seqs = std::mem::take(&mut self.last_seq);
-        let fresh = ev.into_iter().zip(first..);
-        let mut it = last.into_iter().zip(seqs).chain(fresh).peekable();
-        let mut kept: Vec<Event> = Vec::new();
-        let mut kept_seq: Vec<u64> = Vec::new();
-        while let Some((e, n)) = it.next() {
-            let plain_run = matches!(e.kind, EventKind::Tick { .. })
-                && matches!(
-                    it.peek().map(|(n, _)| &n.kind),
-                    Some(EventKind::Tick { .. })
-                );
+        let all = last.len() + ev.len();
+        let at = |i: usize| -> (&Event, u64) {
+            if i < last.len() {
+                (&last[i], seqs[i])
+            } else {
+                (&ev[i - last.len()], first + (i - last.len()) as u64)
+            }
+        };
+        let is_tick = |e: &Event| matches!(e.kind, EventKind::Tick { .. });
+        let mut kept: Vec<(Event, u64)> = Vec::with_capacity(LAST_CAP.min(all));
+        for i in (0..all).rev() {
+            if kept.len() == LAST_CAP {
+                break;
+            }
+            let (e, n) = at(i);
+            let plain_run = is_tick(e) && i + 1 < all && is_tick(at(i + 1).0);
             if !plain_run {
-                kept.push(e);
-                kept_seq.push(n);
+                kept.push((e.clone(), n));
             }
         }
-        push_capped(&mut self.last, &kept, LAST_CAP);
-        push_capped(&mut self.last_seq, &kept_seq, LAST_CAP);
+        kept.reverse();
+        (self.last, self.last_seq) = kept.into_iter().unzip();
     }
 
     /// The latest action's events and their numbers, taken out.

@@ -3,15 +3,15 @@
 //! A page of [`TIMER_ROWS`] rows at a time, with the total and buttons to page (a real table
 //! of 10,000 rows is 100,000 elements, far too many to render while playing). Only the page's
 //! rows are built, and the rows are a memoised component: a page that did not change is not
-//! rendered again. While playing, the page is rebuilt at most every [`PLAYING_EVERY_MS`]: a
-//! table whose "ticks to go" changes twenty times a second cannot be read, and laying it out
-//! that often costs most of a frame.
+//! rendered again. While playing, the page is rebuilt once per [`REFRESH_MS`](super::app::REFRESH_MS): a table whose
+//! "ticks to go" changes twenty times a second cannot be read, and laying it out that often
+//! costs most of a frame.
 
 use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::app::Shared;
+use super::app::{refresh_period, Shared};
 use super::state::{callout_label, Action, State, TIMER_ROWS};
 use crate::kernel::freebsd::callwheel::{
     CALLOUT_ACTIVE, CALLOUT_LOCAL_ALLOC, CALLOUT_MPSAFE, CALLOUT_PENDING,
@@ -48,18 +48,16 @@ struct Row {
     place: String,
 }
 
-/// A page of rows as last built (see [`PLAYING_EVERY_MS`]).
+/// A page of rows as last built.
 struct Kept {
-    when: f64,
+    /// The [`refresh_period`] it was built in.
+    when: i64,
     rows: Rc<Vec<Row>>,
     /// `State::timer_first` it was built for.
     asked: usize,
     first: usize,
     total: usize,
 }
-
-/// While playing, the rows are rebuilt at most this often.
-const PLAYING_EVERY_MS: f64 = 250.0;
 
 #[derive(Properties, PartialEq)]
 struct PageProps {
@@ -113,16 +111,16 @@ pub fn timers(props: &TimersProps) -> Html {
     // The page last built: when, its rows, the page asked for, its first row and the total
     // (counting 10,000 timers is itself work, so a kept page keeps its count too).
     let kept = use_mut_ref(|| Kept {
-        when: f64::NEG_INFINITY,
+        when: i64::MIN,
         rows: Rc::new(Vec::new()),
         asked: usize::MAX,
         first: 0,
         total: 0,
     });
-    let now = js_sys::Date::now();
+    let now = refresh_period(js_sys::Date::now(), 0.0);
     {
         let k = kept.borrow();
-        if s.playing && k.asked == s.timer_first && now - k.when < PLAYING_EVERY_MS {
+        if s.playing && k.asked == s.timer_first && now == k.when {
             return page_view(props, &s, k.first, k.total, k.rows.clone());
         }
     }

@@ -166,6 +166,9 @@ async function play(s) {
   await s.exec(`const sel = document.querySelector('#hc-speed'); sel.value = '1000';
     sel.dispatchEvent(new Event('change', { bubbles: true }));`);
   await s.exec(TIME_INTERVALS);
+  // Watch the wheels, as a student would (the window shows the wheel, the timer table and
+  // the callwheel's top), whatever the loading left in view.
+  await s.exec("document.querySelector('.hc-views').scrollIntoView()");
   const ticks0 = Number(await s.text("[data-testid=ticks]"));
   await s.click("#hc-play");
   const w0 = Date.now();
@@ -187,6 +190,8 @@ async function metrics(s) {
   return Object.fromEntries(metrics.map((m) => [m.name, m.value]));
 }
 
+/** A play advance's main-thread time: its script, then its frame's rendering update. */
+const busy = (x) => x.s - x.a + (x.e - x.r);
 const triple = (st) => `${ms(st.median)} / ${ms(st.p95)} / ${ms(st.max)}`;
 
 const server = await serveStatic(dist, "/");
@@ -215,6 +220,7 @@ try {
       // A 60 Hz display gives deltas of 16.6-16.8 ms; one over 20 ms missed a refresh.
       rows.push([`${c}: 60 Hz: frames over 20 ms (missed a refresh)`, `${p.deltas.filter((d) => d > 20).length}`]);
       rows.push([`${c}: 60 Hz: ticks/s reached`, `${p.tps}`]);
+      rows.push([`${c}: 60 Hz: frame time of a play advance (as unlocked)`, triple(stats(p.adv.map(busy)))]);
     }
   } finally {
     await s.close();
@@ -225,17 +231,20 @@ try {
       for (const c of cases) {
         await load(s, page, c);
         const p = await play(s);
-        const all = stats(p.deltas);
-        const cost = stats(p.adv.map((x) => x.e - x.a));
+        // The frame's own cost: its script, then its rendering update. Between the two the
+        // main thread is idle, waiting for the next frame to begin (up to one 60 Hz interval
+        // even unlocked: a page with nothing to draw gets frames at the default rate), so that
+        // wait is left out; "timer to frame end" keeps it.
+        const cost = stats(p.adv.map(busy));
         const script = stats(p.adv.map((x) => x.s - x.a));
         const render = stats(p.adv.map((x) => x.e - x.r));
-        rows.push([`${c}: unlocked: frames/s while playing (all frames)`, `${Math.round(all.n / seconds)}`]);
+        const latency = stats(p.adv.map((x) => x.e - x.a));
         rows.push([`${c}: unlocked: ticks/s reached`, `${p.tps}`]);
         rows.push([`${c}: unlocked: FRAME TIME of a play advance (${cost.n}), median / p95 / max`, triple(cost)]);
-        rows.push([`${c}: unlocked:   its script (Yew render), median / p95 / max`, triple(script)]);
-        rows.push([`${c}: unlocked:   its style + layout + paint, median / p95 / max`, triple(render)]);
-        rows.push([`${c}: unlocked: all frame intervals, median / p95 / max`, triple(all)]);
-        rows.push([`${c}: unlocked: frame intervals over 16.7 ms`, `${p.deltas.filter((d) => d > 16.7).length}`]);
+        rows.push([`${c}: unlocked:   its script (reducer + Yew render)`, triple(script)]);
+        rows.push([`${c}: unlocked:   its style + layout + paint`, triple(render)]);
+        rows.push([`${c}: unlocked:   timer to frame end, waits included`, triple(latency)]);
+        rows.push([`${c}: unlocked: frame intervals over 16.7 ms / all`, `${p.deltas.filter((d) => d > 16.7).length} / ${p.deltas.length}`]);
         if (p.main) {
           const m = p.main;
           const other = m.TaskDuration - m.ScriptDuration - m.RecalcStyleDuration - m.LayoutDuration;
@@ -256,6 +265,7 @@ try {
 const w = Math.max(...rows.map((r) => r[0].length));
 console.log(`hardclock browser benchmark (${browser}, ${dist})`);
 console.log("  60 Hz: headless Chromium at the display's refresh rate: frame intervals are whole refreshes.");
-console.log("  unlocked: --disable-gpu-vsync --disable-frame-rate-limit: FRAME TIME is a play advance's");
-console.log("  own cost, from its timer callback to the end of the frame that shows it (target < 16.7 ms).");
+console.log("  unlocked: --disable-gpu-vsync --disable-frame-rate-limit; FRAME TIME is what a play advance");
+console.log("  costs the main thread: its timer callback's script (the reducer and Yew's render), then the");
+console.log("  rendering update (style, layout, paint) of the frame that shows it (target: p95 < 16.7 ms).");
 for (const [k, v] of rows) console.log(`  ${k.padEnd(w)}  ${v}`);
