@@ -20,12 +20,13 @@
 //! on every frame would cost every frame its style, layout and paint.
 
 use std::f64::consts::PI;
+use std::rc::Rc;
 use std::sync::OnceLock;
 
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::app::Shared;
+use super::app::{refresh_period, Shared};
 use super::state::{Action, CascadeMove, LAST_CAP};
 use super::svg::{annulus, f1, f2, polar};
 use crate::kernel::openbsd::{wheel_position, Place, WHEELCOUNT, WHEELSIZE};
@@ -173,7 +174,9 @@ fn ring(p: &RingProps) -> Html {
     html! {
         <g class="hc-ring" data-ring={wheel.clone()} data-dense={(!labelled).to_string()}>
             { for buckets }
-            { for labels }
+            // Their own group: Yew matches a list from its end, so labels coming and going in
+            // the same list would move every bucket's attributes one element along.
+            <g class="hc-counts">{ for labels }</g>
         </g>
     }
 }
@@ -240,9 +243,10 @@ struct SideProps {
     on_action: Callback<Action>,
 }
 
+#[derive(Properties, PartialEq)]
 struct TableProps {
     /// Up to [`TABLE_BUCKETS`] occupied buckets: wheel, bucket, count, first names.
-    table: Vec<(usize, usize, usize, Vec<String>)>,
+    table: Rc<Vec<(usize, usize, usize, Vec<String>)>>,
     occupied: usize,
 }
 
@@ -300,6 +304,10 @@ fn side(p: &SideProps) -> Html {
     }
 }
 
+/// The wheel as a table (for screen readers; closed by default). While playing it is rebuilt
+/// once per [`REFRESH_MS`](super::app::REFRESH_MS), like the timer table: its rows move with
+/// the wheel on every tick.
+#[function_component(WheelTable)]
 fn wheel_table(p: &TableProps) -> Html {
     html! {
             <details class="hc-table-alt">
@@ -349,6 +357,9 @@ pub fn wheel(props: &WheelProps) -> Html {
         let svg = svg.clone();
         use_effect(move || apply_motion_styles(&svg));
     }
+    // The table's rows as last built, and the refresh period they were built in.
+    // (With its occupied count: a new count would render it again.)
+    let kept_table = use_mut_ref(|| (i64::MIN, Rc::new(Vec::new()), 0));
     let s = props.state.get();
     let k = s.kernel();
     let to = &k.to;
@@ -363,6 +374,8 @@ pub fn wheel(props: &WheelProps) -> Html {
         .map(|v| v.place);
     let mut rings = Vec::with_capacity(WHEELCOUNT);
     let mut totals = Vec::with_capacity(WHEELCOUNT);
+    let period = refresh_period(js_sys::Date::now(), 0.25);
+    let fresh = s.playing && kept_table.borrow().0 == period;
     let mut table = Vec::new();
     let mut occupied = 0;
     for w in 0..WHEELCOUNT {
@@ -372,7 +385,7 @@ pub fn wheel(props: &WheelProps) -> Html {
         totals.push((total, used));
         occupied += used;
         for (b, &n) in counts.iter().enumerate() {
-            if n > 0 && table.len() < TABLE_BUCKETS {
+            if !fresh && n > 0 && table.len() < TABLE_BUCKETS {
                 let names = to.bucket(w, b);
                 let first = names
                     .iter()
@@ -395,6 +408,14 @@ pub fn wheel(props: &WheelProps) -> Html {
             <Ring wheel={w} {counts} pos={wheel_position(ticks, w)} {hot} {sel} />
         });
     }
+    let (table, table_occupied) = if fresh {
+        let k = kept_table.borrow();
+        (k.1.clone(), k.2)
+    } else {
+        let table = Rc::new(table);
+        *kept_table.borrow_mut() = (period, table.clone(), occupied);
+        (table, occupied)
+    };
     let markers = (0..WHEELCOUNT).map(|w| {
         let pos = wheel_position(ticks, w);
         let a = angle(pos as f64 + 0.5);
@@ -433,7 +454,7 @@ pub fn wheel(props: &WheelProps) -> Html {
                 </svg>
                 { side(&SideProps { ticks, todo, todo_len, spliced, moves, totals, on_action: props.on_action.clone() }) }
             </div>
-            { wheel_table(&TableProps { table, occupied }) }
+            <WheelTable {table} occupied={table_occupied} />
         </section>
     }
 }
