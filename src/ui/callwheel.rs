@@ -144,7 +144,9 @@ fn wedges(p: &PictureProps) -> Html {
                     format!("buckets {first}–{}: {n} callouts", first + per - 1)
                 };
                 html! {
-                    <path class={classes!("hc-bucket", "occ", sel.then_some("sel"))} d={wedge(w, size / per)}
+                    // Keyed: only occupied wedges are drawn, and one appearing would otherwise
+                    // shift every later wedge's attributes one element along.
+                    <path key={w} class={classes!("hc-bucket", "occ", sel.then_some("sel"))} d={wedge(w, size / per)}
                         data-cw-bucket={first.to_string()} data-cw-buckets={per.to_string()} data-count={n.to_string()}>
                         <title>{ title }</title>
                     </path>
@@ -168,6 +170,8 @@ fn bucket_table(p: &PictureProps) -> Html {
             <table>
                 <thead><tr><th scope="col">{ "bucket" }</th><th scope="col">{ "callouts (c_time)" }</th></tr></thead>
                 <tbody>
+                    // Not keyed: by the next refresh the cursor has passed every row's bucket, and
+                    // rewriting rows in place is cheaper than making new ones.
                     { for pic.table.iter().map(|(b, cs, n)| html! {
                         <tr><td>{ b }</td><td>
                             { for cs.iter().map(|c| html! {

@@ -169,7 +169,7 @@ fn ring(p: &RingProps) -> Html {
             let (x, y) = centre(w, b);
             // Four digits would spill over the neighbouring buckets.
             let label = if n >= 1000 { format!("{}k", f1(n as f64 / 1000.0)) } else { n.to_string() };
-            html! { <text class="hc-count" x={f1(x).to_string()} y={f1(y).to_string()}>{ label }</text> }
+            html! { <text key={b} class="hc-count" x={f1(x).to_string()} y={f1(y).to_string()}>{ label }</text> }
         });
     html! {
         <g class="hc-ring" data-ring={wheel.clone()} data-dense={(!labelled).to_string()}>
