@@ -107,7 +107,11 @@ fn picture(k: &Kernel, selected: &str) -> Picture {
                 .iter()
                 .take(TABLE_ENTRIES)
                 .map(|c| Entry {
-                    label: if c.name.is_empty() { format!("#{}", c.id) } else { c.name.clone() },
+                    label: if c.name.is_empty() {
+                        format!("#{}", c.id)
+                    } else {
+                        c.name.clone()
+                    },
                     c_time: c.c_time,
                     lap: (c.c_time as i64 - ticks) >= size as i64,
                     sel: is_sel(&c.name, c.id),
@@ -215,9 +219,7 @@ pub fn callwheel(props: &CallwheelProps) -> Html {
     let pic = {
         let mut kept = kept.borrow_mut();
         match &*kept {
-            Some((when, pic, sel))
-                if state.playing && *sel == state.selected && now == *when =>
-            {
+            Some((when, pic, sel)) if state.playing && *sel == state.selected && now == *when => {
                 pic.clone()
             }
             _ => {
