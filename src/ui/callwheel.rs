@@ -129,6 +129,9 @@ fn picture(k: &Kernel, selected: &str) -> Picture {
     }
 }
 
+/// A picture as last built: its refresh period, and the selection it marks.
+type Kept = (i64, Rc<Picture>, Option<String>);
+
 #[derive(Properties, PartialEq)]
 struct PictureProps {
     pic: Rc<Picture>,
@@ -206,7 +209,7 @@ pub fn callwheel(props: &CallwheelProps) -> Html {
     let k = state.kernel();
     let co = &k.co;
     // The picture last built, its refresh period, and for which selection.
-    let kept: Rc<RefCell<Option<(i64, Rc<Picture>, Option<String>)>>> = use_mut_ref(|| None);
+    let kept: Rc<RefCell<Option<Kept>>> = use_mut_ref(|| None);
     if !co.allocated {
         return html! {
             <section class="hc-panel hc-callwheel" aria-labelledby="hc-cw-h">

@@ -243,10 +243,12 @@ struct SideProps {
     on_action: Callback<Action>,
 }
 
+/// Up to [`TABLE_BUCKETS`] occupied buckets: wheel, bucket, count, first names.
+type TableRows = Vec<(usize, usize, usize, Vec<String>)>;
+
 #[derive(Properties, PartialEq)]
 struct TableProps {
-    /// Up to [`TABLE_BUCKETS`] occupied buckets: wheel, bucket, count, first names.
-    table: Rc<Vec<(usize, usize, usize, Vec<String>)>>,
+    table: Rc<TableRows>,
     occupied: usize,
 }
 
