@@ -30,7 +30,9 @@ pub struct CallwheelProps {
 /// Most wedges drawn.
 const SECTORS: u32 = 256;
 /// Buckets listed in the table, and entries per bucket.
-const TABLE_BUCKETS: usize = 32;
+/// (Eight: a bucket of eight entries is taller than a third of the scroll box, and laying out
+/// 32 of them took most of a frame each time the table changed while playing.)
+const TABLE_BUCKETS: usize = 8;
 const TABLE_ENTRIES: usize = 8;
 
 /// The wedge of bucket `b` on a ring of `size` buckets.
@@ -172,7 +174,7 @@ fn bucket_table(p: &PictureProps) -> Html {
     }
     html! {
         <>
-            // A tall table scrolls inside the panel (32 buckets of 8 entries).
+            // A tall table scrolls inside the panel.
             <div class="hc-scroll hc-cw-scroll" tabindex="0" aria-label="Next occupied buckets (scrolls)">
             <table>
                 <thead><tr><th scope="col">{ "bucket" }</th><th scope="col">{ "callouts (c_time)" }</th></tr></thead>
@@ -181,13 +183,14 @@ fn bucket_table(p: &PictureProps) -> Html {
                     // rewriting rows in place is cheaper than making new ones.
                     { for pic.table.iter().map(|(b, cs, n)| html! {
                         <tr><td>{ b }</td><td>
-                            { for cs.iter().map(|c| html! {
+                            // A space after each entry: the line breaks there first.
+                            { for cs.iter().map(|c| html! { <>
                                 <span class={classes!("hc-entry", c.lap.then_some("lap"), c.sel.then_some("sel"))}
                                     aria-current={c.sel.then_some("true")}>
                                     { format!("{} ({})", c.label, c.c_time) }
                                     if c.lap { <em>{ " later lap: skipped" }</em> }
-                                </span>
-                            }) }
+                                </span>{ " " }
+                            </> }) }
                             if *n as usize > cs.len() {
                                 <span class="hc-muted">{ format!("… {n} in all") }</span>
                             }
