@@ -5,19 +5,17 @@
 //! At scale: a wheel of more than [`SECTORS`] buckets is drawn as [`SECTORS`] wedges, each
 //! the sum of its buckets (one element per wedge, never per callout), and the table lists the
 //! next [`TABLE_BUCKETS`] occupied buckets from the scan cursor, [`TABLE_ENTRIES`] entries each.
-//! The wedges and the table are a [`Picture`] drawn by two memoised components; while playing
+//! The wedges and the table are drawn from a [`Picture`] and kept ([`Kept`]); while playing
 //! it is rebuilt once per [`REFRESH_MS`](super::app::REFRESH_MS), half a period after the timer table's (scanning 16,384
 //! buckets and laying out a table that changes twenty times a second, unreadably, would cost
 //! most of a frame), while the cursor and `softticks` follow every tick.
-
-use std::cell::RefCell;
-use std::rc::Rc;
 
 use std::f64::consts::PI;
 
 use yew::prelude::*;
 
 use super::app::{refresh_period, Shared};
+use super::frozen::Kept;
 use super::svg::{annulus, f2, polar};
 use crate::kernel::freebsd::view::handles;
 use crate::kernel::Kernel;
@@ -46,7 +44,6 @@ fn wedge(b: u32, size: u32) -> String {
 }
 
 /// What the wedges and the table show: it changes only as callouts move.
-#[derive(PartialEq, Eq)]
 struct Picture {
     size: u32,
     /// Buckets per wedge.
@@ -59,7 +56,6 @@ struct Picture {
 }
 
 /// One entry of the table.
-#[derive(PartialEq, Eq)]
 struct Entry {
     label: String,
     c_time: i32,
@@ -131,21 +127,12 @@ fn picture(k: &Kernel, selected: &str) -> Picture {
     }
 }
 
-/// A picture as last built: its refresh period, and the selection it marks.
-type Kept = (i64, Rc<Picture>, Option<String>);
-
-#[derive(Properties, PartialEq)]
-struct PictureProps {
-    pic: Rc<Picture>,
-}
-
 /// The occupied wedges.
-#[function_component(Wedges)]
-fn wedges(p: &PictureProps) -> Html {
-    let (size, per) = (p.pic.size, p.pic.per);
+fn wedges(pic: &Picture) -> Html {
+    let (size, per) = (pic.size, pic.per);
     html! {
         <g class="hc-cw-wedges">
-            { for p.pic.wedges.iter().map(|&(w, n, sel)| {
+            { for pic.wedges.iter().map(|&(w, n, sel)| {
                 let first = w * per;
                 let title = if per == 1 {
                     format!("bucket {first}: {n} callouts")
@@ -166,9 +153,7 @@ fn wedges(p: &PictureProps) -> Html {
 }
 
 /// The next occupied buckets the scan reaches, from the cursor on.
-#[function_component(BucketTable)]
-fn bucket_table(p: &PictureProps) -> Html {
-    let pic = &p.pic;
+fn bucket_table(pic: &Picture) -> Html {
     if pic.table.is_empty() {
         return html! { <p class="hc-muted">{ "Every bucket is empty." }</p> };
     }
@@ -211,8 +196,8 @@ pub fn callwheel(props: &CallwheelProps) -> Html {
     let state = props.state.get();
     let k = state.kernel();
     let co = &k.co;
-    // The picture last built, its refresh period, and for which selection.
-    let kept: Rc<RefCell<Option<Kept>>> = use_mut_ref(|| None);
+    // The wedges and the table as last built (for which selection), and the occupied count.
+    let kept = use_mut_ref(|| (Kept::default(), Kept::default(), 0));
     if !co.allocated {
         return html! {
             <section class="hc-panel hc-callwheel" aria-labelledby="hc-cw-h">
@@ -221,19 +206,18 @@ pub fn callwheel(props: &CallwheelProps) -> Html {
             </section>
         };
     }
-    let now = refresh_period(js_sys::Date::now(), 0.5);
-    let pic = {
+    let period = refresh_period(js_sys::Date::now(), 0.5);
+    let (wedges_view, table_view, occupied) = {
         let mut kept = kept.borrow_mut();
-        match &*kept {
-            Some((when, pic, sel)) if state.playing && *sel == state.selected && now == *when => {
-                pic.clone()
-            }
-            _ => {
-                let pic = Rc::new(picture(k, state.selected.as_deref().unwrap_or("")));
-                *kept = Some((now, pic.clone(), state.selected.clone()));
-                pic
-            }
+        let (kw, kt, occupied) = &mut *kept;
+        let sel = &state.selected;
+        if !kw.fresh(state.playing, period, sel) || !kt.fresh(state.playing, period, sel) {
+            let pic = picture(k, sel.as_deref().unwrap_or(""));
+            kw.set(period, sel.clone(), wedges(&pic));
+            kt.set(period, sel.clone(), bucket_table(&pic));
+            *occupied = pic.occupied;
         }
+        (kw.view(), kt.view(), *occupied)
     };
     let free = co.free_list();
     let hs = handles(k);
@@ -247,19 +231,19 @@ pub fn callwheel(props: &CallwheelProps) -> Html {
             <h2 id="hc-cw-h">{ format!("FreeBSD callwheel ({size} buckets)") }</h2>
             <div class="hc-wheel-body">
                 <svg viewBox="-108 -108 216 216" role="img" class="hc-cw-svg"
-                    aria-label={format!("Callwheel of {size} buckets; {} occupied; softticks {}", pic.occupied, co.softticks())}>
+                    aria-label={format!("Callwheel of {size} buckets; {occupied} occupied; softticks {}", co.softticks())}>
                     <circle class="hc-cw-ring" r="81" cx="0" cy="0" />
-                    <Wedges pic={pic.clone()} />
+                    { wedges_view }
                     <line class="hc-cursor" x1={f2(cx0).to_string()} y1={f2(cy0).to_string()} x2={f2(cx1).to_string()} y2={f2(cy1).to_string()} />
                     <text class="hc-center" x="0" y="-3">{ "softticks" }</text>
                     <text class="hc-center hc-center-n" x="0" y="8">{ co.softticks() }</text>
                 </svg>
                 <div class="hc-wheel-side">
                     <p>{ "scan cursor: bucket " }<code data-testid="softticks">{ cursor }</code>{ format!(" (softticks {} & {})", co.softticks(), size - 1) }</p>
-                    if pic.per > 1 {
-                        <p class="hc-muted">{ format!("Each wedge sums {} buckets.", pic.per) }</p>
+                    if size / SECTORS > 1 {
+                        <p class="hc-muted">{ format!("Each wedge sums {} buckets.", size / SECTORS) }</p>
                     }
-                    <BucketTable pic={pic.clone()} />
+                    { table_view }
                     <p>{ format!("callfree: {} free", free.len()) }
                         if !free.is_empty() {
                             { " (head first: " }<code>{ free.iter().take(12).map(|i| i.to_string()).collect::<Vec<_>>().join(", ") }{ if free.len() > 12 { ", …" } else { "" } }</code>{ ")" }

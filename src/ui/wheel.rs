@@ -20,13 +20,13 @@
 //! on every frame would cost every frame its style, layout and paint.
 
 use std::f64::consts::PI;
-use std::rc::Rc;
 use std::sync::OnceLock;
 
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::app::{refresh_period, Shared};
+use super::frozen::Kept;
 use super::state::{Action, CascadeMove, LAST_CAP};
 use super::svg::{annulus, f1, f2, polar};
 use crate::kernel::openbsd::{wheel_position, Place, WHEELCOUNT, WHEELSIZE};
@@ -243,12 +243,9 @@ struct SideProps {
     on_action: Callback<Action>,
 }
 
-/// Up to [`TABLE_BUCKETS`] occupied buckets: wheel, bucket, count, first names.
-type TableRows = Vec<(usize, usize, usize, Vec<String>)>;
-
-#[derive(Properties, PartialEq)]
 struct TableProps {
-    table: Rc<TableRows>,
+    /// Up to [`TABLE_BUCKETS`] occupied buckets: wheel, bucket, count, first names.
+    table: Vec<(usize, usize, usize, Vec<String>)>,
     occupied: usize,
 }
 
@@ -309,7 +306,6 @@ fn side(p: &SideProps) -> Html {
 /// The wheel as a table (for screen readers; closed by default). While playing it is rebuilt
 /// once per [`REFRESH_MS`](super::app::REFRESH_MS), like the timer table: its rows move with
 /// the wheel on every tick.
-#[function_component(WheelTable)]
 fn wheel_table(p: &TableProps) -> Html {
     html! {
             <details class="hc-table-alt">
@@ -359,9 +355,8 @@ pub fn wheel(props: &WheelProps) -> Html {
         let svg = svg.clone();
         use_effect(move || apply_motion_styles(&svg));
     }
-    // The table's rows as last built, and the refresh period they were built in.
-    // (With its occupied count: a new count would render it again.)
-    let kept_table = use_mut_ref(|| (i64::MIN, Rc::new(Vec::new()), 0));
+    // The wheel table as last built.
+    let kept_table = use_mut_ref(Kept::default);
     let s = props.state.get();
     let k = s.kernel();
     let to = &k.to;
@@ -377,7 +372,7 @@ pub fn wheel(props: &WheelProps) -> Html {
     let mut rings = Vec::with_capacity(WHEELCOUNT);
     let mut totals = Vec::with_capacity(WHEELCOUNT);
     let period = refresh_period(js_sys::Date::now(), 0.25);
-    let fresh = s.playing && kept_table.borrow().0 == period;
+    let fresh = kept_table.borrow().fresh(s.playing, period, &None);
     let mut table = Vec::new();
     let mut occupied = 0;
     for w in 0..WHEELCOUNT {
@@ -410,14 +405,9 @@ pub fn wheel(props: &WheelProps) -> Html {
             <Ring wheel={w} {counts} pos={wheel_position(ticks, w)} {hot} {sel} />
         });
     }
-    let (table, table_occupied) = if fresh {
-        let k = kept_table.borrow();
-        (k.1.clone(), k.2)
-    } else {
-        let table = Rc::new(table);
-        *kept_table.borrow_mut() = (period, table.clone(), occupied);
-        (table, occupied)
-    };
+    let table = kept_table.borrow_mut().get(s.playing, period, None, || {
+        wheel_table(&TableProps { table, occupied })
+    });
     let markers = (0..WHEELCOUNT).map(|w| {
         let pos = wheel_position(ticks, w);
         let a = angle(pos as f64 + 0.5);
@@ -456,7 +446,7 @@ pub fn wheel(props: &WheelProps) -> Html {
                 </svg>
                 { side(&SideProps { ticks, todo, todo_len, spliced, moves, totals, on_action: props.on_action.clone() }) }
             </div>
-            <WheelTable {table} occupied={table_occupied} />
+            { table }
         </section>
     }
 }
