@@ -334,7 +334,7 @@ fn errors_keep_the_text_and_point_at_the_line() {
     let s2 = s.reduce(Action::LoadScenario(bad.into()));
     let e = s2.error.as_ref().expect("an error");
     assert_eq!((e.line, e.col), (2, 20));
-    assert_eq!(s2.text, bad);
+    assert_eq!(&*s2.text, bad);
     // The machine that was running is untouched.
     assert_eq!(s2.kernel().clock.ticks, 1);
 }

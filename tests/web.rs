@@ -464,3 +464,32 @@ async fn while_playing_the_live_region_holds_one_sentence_and_the_log_waits() {
     assert_eq!(n.get_attribute("data-playing").as_deref(), Some("false"));
     assert!(text(&root, ".hc-log summary").starts_with("Event log (last"));
 }
+
+#[wasm_bindgen_test]
+async fn playing_fast_the_cascade_keeps_its_arrows_but_nothing_moves() {
+    let root = mount_with_hash("#p=cascade-256").await;
+    click(&root, "[data-milestone=cascade]").await;
+    // Paused: each moved timeout has its arrow and its travelling dot.
+    assert_eq!(root.query_selector_all(".hc-mover").unwrap().length(), 2);
+    assert!(!attr(&root, ".hc-wheel-svg", "class").contains("hc-still"));
+    let speed = el(&root, "#hc-speed")
+        .dyn_into::<web_sys::HtmlSelectElement>()
+        .unwrap();
+    speed.set_value("1000");
+    speed
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    settle().await;
+    // Press play and look before the first advance (50 ms): the same cascade, at 1,000
+    // ticks/s, keeps its arrows, but no dot travels and no spliced bucket pulses.
+    el(&root, "#hc-play")
+        .dyn_into::<HtmlElement>()
+        .unwrap()
+        .click();
+    yew::platform::time::sleep(Duration::from_millis(0)).await;
+    assert_eq!(root.query_selector_all(".hc-move").unwrap().length(), 2);
+    assert_eq!(root.query_selector_all(".hc-mover").unwrap().length(), 0);
+    assert!(attr(&root, ".hc-wheel-svg", "class").contains("hc-still"));
+    click(&root, "#hc-play").await;
+    assert!(!attr(&root, ".hc-wheel-svg", "class").contains("hc-still"));
+}

@@ -141,6 +141,16 @@ pub(super) fn use_play_timer(playing: bool, ms: u32, advance: Callback<()>) {
     });
 }
 
+/// While playing, a table (unreadable when it changes twenty times a second, and costly to lay
+/// out) is rebuilt once per period of this many milliseconds.
+pub(super) const REFRESH_MS: f64 = 250.0;
+
+/// The refresh period `now` (ms) falls in, for a view whose periods start `phase` (a fraction
+/// of one) late: views with different phases never rebuild in the same frame.
+pub(super) fn refresh_period(now: f64, phase: f64) -> i64 {
+    (now / REFRESH_MS - phase).floor() as i64
+}
+
 /// The shortcut for a key, if any (`in_button`: Space belongs to the focused button).
 fn shortcut(key: &str, in_button: bool) -> Option<Action> {
     Some(match key {
@@ -259,7 +269,7 @@ fn full_app() -> Html {
                 </dl>
                 <p class="hc-next" data-testid="next">{ next }</p>
             </section>
-            <Presets state={shared.clone()} on_action={dispatch.clone()} />
+            <Presets current={state.preset().map(|p| p.name)} on_action={dispatch.clone()} />
             <Controls state={shared.clone()} on_action={dispatch.clone()} />
             if state.help_open {
                 <Help on_action={dispatch.clone()} />

@@ -1,6 +1,8 @@
 //! The scenario editor (load / run) and the one-line console. Errors appear inline with line,
 //! column and a caret under the place; nothing typed is ever thrown away.
 
+use std::rc::Rc;
+
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -24,7 +26,9 @@ pub(super) fn error_view(e: &ScriptError) -> Html {
 
 #[derive(Properties, PartialEq)]
 struct EditorProps {
-    text: String,
+    /// The state's own text: equal props are the same pointer, found without reading it
+    /// (`Rc<str>`'s own `==` reads both texts).
+    text: ByPtr<str>,
     on_edit: Callback<InputEvent>,
 }
 
@@ -33,8 +37,18 @@ struct EditorProps {
 #[function_component(Editor)]
 fn editor(p: &EditorProps) -> Html {
     html! {
-        <textarea id="hc-editor" spellcheck="false" rows="10" value={p.text.clone()} oninput={p.on_edit.clone()}
+        <textarea id="hc-editor" spellcheck="false" rows="10" value={p.text.0.clone()} oninput={p.on_edit.clone()}
             aria-describedby="hc-editor-status" />
+    }
+}
+
+/// A prop or memo key that is the same while it points at the same value.
+#[derive(Clone)]
+struct ByPtr<T: ?Sized>(Rc<T>);
+
+impl<T: ?Sized> PartialEq for ByPtr<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
     }
 }
 
@@ -55,14 +69,14 @@ pub fn console(props: &ConsoleProps) -> Html {
     let load = {
         let (cb, state) = (props.on_action.clone(), props.state.clone());
         Callback::from(move |_: MouseEvent| {
-            let text = state.get().text.clone();
+            let text = state.get().text.to_string();
             cb.emit(Action::LoadScenario(text))
         })
     };
     let load_run = {
         let (cb, state) = (props.on_action.clone(), props.state.clone());
         Callback::from(move |_: MouseEvent| {
-            let text = state.get().text.clone();
+            let text = state.get().text.to_string();
             cb.emit(Action::LoadScenario(text));
             cb.emit(Action::RunScript);
         })
@@ -80,12 +94,16 @@ pub fn console(props: &ConsoleProps) -> Html {
             }
         })
     };
-    let dirty = s.text != s.scenario.src;
+    // Compared only when the text or the scenario is a new one, not on every render.
+    let dirty = *use_memo(
+        (ByPtr(s.text.clone()), ByPtr(s.scenario.clone())),
+        |(text, sc)| *text.0 != *sc.0.src,
+    );
     html! {
         <section class="hc-panel hc-console" aria-labelledby="hc-console-h">
             <h2 id="hc-console-h">{ "Scenario" }</h2>
             <label for="hc-editor" class="hc-muted">{ "One statement per line or ;-separated; # starts a comment." }</label>
-            <Editor text={s.text.clone()} {on_edit} />
+            <Editor text={ByPtr(s.text.clone())} {on_edit} />
             <div class="hc-row">
                 <button id="hc-load" type="button" onclick={load}>{ "load" }</button>
                 <button id="hc-load-run" type="button" onclick={load_run}>{ "load and run" }</button>

@@ -24,6 +24,8 @@ pub mod controls;
 #[cfg(target_arch = "wasm32")]
 pub mod embed_mount;
 #[cfg(target_arch = "wasm32")]
+pub mod frozen;
+#[cfg(target_arch = "wasm32")]
 pub mod help;
 #[cfg(target_arch = "wasm32")]
 pub mod host_link;

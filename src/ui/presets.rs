@@ -1,23 +1,34 @@
 //! The preset picker: every preset under its man page, with the chosen one's title and
 //! teaching note. Choosing one loads it into the editor and the machine.
+//!
+//! Its props are the chosen preset's name, not the state: the picker (every preset's title)
+//! renders when the choice changes, not on every play advance.
+
+use std::sync::OnceLock;
 
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use super::app::Shared;
-use super::catalog::{grouped, man_page};
+use super::catalog::{grouped, man_page, ManPage};
 use super::state::Action;
+use crate::script::presets::{self, Preset};
 
 #[derive(Properties, PartialEq)]
 pub struct PresetsProps {
-    pub state: Shared,
+    /// The preset loaded, when the scenario is one unchanged.
+    pub current: Option<&'static str>,
     pub on_action: Callback<Action>,
+}
+
+/// The catalogue's groups, sorted once (grouping reads every preset's source).
+fn groups() -> &'static [(ManPage, Vec<&'static Preset>)] {
+    static G: OnceLock<Vec<(ManPage, Vec<&'static Preset>)>> = OnceLock::new();
+    G.get_or_init(grouped)
 }
 
 #[function_component(Presets)]
 pub fn presets(props: &PresetsProps) -> Html {
-    let state = props.state.get();
-    let current = state.preset();
+    let current = props.current.and_then(presets::find);
     let onchange = props.on_action.reform(|e: Event| {
         let name = e
             .target_dyn_into::<HtmlSelectElement>()
@@ -34,9 +45,9 @@ pub fn presets(props: &PresetsProps) -> Html {
                 if current.is_none() {
                     <option value="" selected=true disabled=true>{ "(your own scenario)" }</option>
                 }
-                { for grouped().into_iter().map(|(page, ps)| html! {
+                { for groups().iter().map(|(page, ps)| html! {
                     <optgroup label={page.label()}>
-                        { for ps.into_iter().map(|p| html! {
+                        { for ps.iter().map(|p| html! {
                             <option value={p.name} selected={p.name == selected}>
                                 { format!("{} — {}", p.name, p.title) }
                             </option>

@@ -136,26 +136,33 @@ impl Machine {
         let first = self.logged;
         self.logged += ev.len() as u64;
         // For the narration, a run of plain ticks only needs its last tick: keep a tick when
-        // something happened during it or it is the newest event.
+        // something happened during it or it is the newest event. Only the newest LAST_CAP
+        // kept events stay, so they are picked from the end (a play advance with 10,000
+        // timers logs thousands of events, and copying each one would cost more than the rest).
         let last = std::mem::take(&mut self.last);
         let seqs = std::mem::take(&mut self.last_seq);
-        let fresh = ev.into_iter().zip(first..);
-        let mut it = last.into_iter().zip(seqs).chain(fresh).peekable();
-        let mut kept: Vec<Event> = Vec::new();
-        let mut kept_seq: Vec<u64> = Vec::new();
-        while let Some((e, n)) = it.next() {
-            let plain_run = matches!(e.kind, EventKind::Tick { .. })
-                && matches!(
-                    it.peek().map(|(n, _)| &n.kind),
-                    Some(EventKind::Tick { .. })
-                );
+        let all = last.len() + ev.len();
+        let at = |i: usize| -> (&Event, u64) {
+            if i < last.len() {
+                (&last[i], seqs[i])
+            } else {
+                (&ev[i - last.len()], first + (i - last.len()) as u64)
+            }
+        };
+        let is_tick = |e: &Event| matches!(e.kind, EventKind::Tick { .. });
+        let mut kept: Vec<(Event, u64)> = Vec::with_capacity(LAST_CAP.min(all));
+        for i in (0..all).rev() {
+            if kept.len() == LAST_CAP {
+                break;
+            }
+            let (e, n) = at(i);
+            let plain_run = is_tick(e) && i + 1 < all && is_tick(at(i + 1).0);
             if !plain_run {
-                kept.push(e);
-                kept_seq.push(n);
+                kept.push((e.clone(), n));
             }
         }
-        push_capped(&mut self.last, &kept, LAST_CAP);
-        push_capped(&mut self.last_seq, &kept_seq, LAST_CAP);
+        kept.reverse();
+        (self.last, self.last_seq) = kept.into_iter().unzip();
     }
 
     /// The latest action's events and their numbers, taken out.
@@ -270,8 +277,10 @@ pub struct ConsoleEntry {
 /// Everything the page shows is derived from this.
 #[derive(Clone, Debug)]
 pub struct State {
-    /// The editor's text, kept as typed even when it does not compile.
-    pub text: String,
+    /// The editor's text, kept as typed even when it does not compile. Shared, so that the
+    /// editor's props (and every copy of the state) compare and copy it by pointer: a long
+    /// scenario is 800 KB, and the console renders on every play advance.
+    pub text: Rc<str>,
     /// The scenario loaded last (the text that compiled).
     pub scenario: Rc<Scenario>,
     pub machine: Machine,
@@ -347,7 +356,7 @@ pub enum Action {
 impl Default for State {
     fn default() -> Self {
         let sc = Scenario::compile(DEFAULT_SCENARIO).unwrap_or_else(|_| empty_scenario());
-        State::with_scenario(DEFAULT_SCENARIO.to_string(), sc)
+        State::with_scenario(DEFAULT_SCENARIO.into(), sc)
     }
 }
 
@@ -360,7 +369,7 @@ fn empty_scenario() -> Scenario {
 }
 
 impl State {
-    fn with_scenario(text: String, sc: Scenario) -> State {
+    fn with_scenario(text: Rc<str>, sc: Scenario) -> State {
         let kernel = sc.boot();
         State::on_kernel(text, sc, kernel)
     }
@@ -369,13 +378,13 @@ impl State {
     /// fresh boot: for native drivers that set up more than a script may, like the step-back benchmark's
     /// 10,000 timeouts (a script mentions at most `MAX_OBJECTS`). Step back, reset and backward
     /// jumps return to `kernel`, never before it. The app always boots from the scenario.
-    pub fn on_kernel(text: String, sc: Scenario, kernel: Kernel) -> State {
+    pub fn on_kernel(text: impl Into<Rc<str>>, sc: Scenario, kernel: Kernel) -> State {
         let machine = Machine {
             kernel,
             ..Machine::default()
         };
         State {
-            text,
+            text: text.into(),
             scenario: Rc::new(sc),
             snapshots: vec![Rc::new(Snapshot {
                 steps: 0,
@@ -540,7 +549,7 @@ impl State {
                     ))
                 }
             },
-            Action::EditText(text) => s.text = text,
+            Action::EditText(text) => s.text = text.into(),
             Action::StepStatement => {
                 s.playing = false;
                 s.step_statement();
@@ -664,13 +673,13 @@ impl State {
             Ok(sc) => {
                 let console = std::mem::take(&mut self.console);
                 let (speed, help) = (self.speed, self.help_open);
-                *self = State::with_scenario(text, sc);
+                *self = State::with_scenario(text.into(), sc);
                 self.console = console;
                 self.speed = speed;
                 self.help_open = help;
             }
             Err(e) => {
-                self.text = text;
+                self.text = text.into();
                 self.error = Some(e);
                 self.playing = false;
             }

@@ -3,15 +3,15 @@
 //! A page of [`TIMER_ROWS`] rows at a time, with the total and buttons to page (a real table
 //! of 10,000 rows is 100,000 elements, far too many to render while playing). Only the page's
 //! rows are built, and the rows are a memoised component: a page that did not change is not
-//! rendered again. While playing, the page is rebuilt at most every [`PLAYING_EVERY_MS`]: a
-//! table whose "ticks to go" changes twenty times a second cannot be read, and laying it out
-//! that often costs most of a frame.
+//! rendered again. While playing, the page is rebuilt once per [`REFRESH_MS`](super::app::REFRESH_MS): a table whose
+//! "ticks to go" changes twenty times a second cannot be read, and laying it out that often
+//! costs most of a frame.
 
 use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::app::Shared;
+use super::app::{refresh_period, Shared};
 use super::state::{callout_label, Action, State, TIMER_ROWS};
 use crate::kernel::freebsd::callwheel::{
     CALLOUT_ACTIVE, CALLOUT_LOCAL_ALLOC, CALLOUT_MPSAFE, CALLOUT_PENDING,
@@ -48,8 +48,16 @@ struct Row {
     place: String,
 }
 
-/// While playing, the rows are rebuilt at most this often.
-const PLAYING_EVERY_MS: f64 = 250.0;
+/// A page of rows as last built.
+struct Kept {
+    /// The [`refresh_period`] it was built in.
+    when: i64,
+    rows: Rc<Vec<Row>>,
+    /// `State::timer_first` it was built for.
+    asked: usize,
+    first: usize,
+    total: usize,
+}
 
 #[derive(Properties, PartialEq)]
 struct PageProps {
@@ -100,20 +108,25 @@ pub fn timers(props: &TimersProps) -> Html {
         (CALLOUT_LOCAL_ALLOC, "LOCAL_ALLOC"),
         (CALLOUT_MPSAFE, "MPSAFE"),
     ];
+    // The page last built: when, its rows, the page asked for, its first row and the total
+    // (counting 10,000 timers is itself work, so a kept page keeps its count too).
+    let kept = use_mut_ref(|| Kept {
+        when: i64::MIN,
+        rows: Rc::new(Vec::new()),
+        asked: usize::MAX,
+        first: 0,
+        total: 0,
+    });
+    let now = refresh_period(js_sys::Date::now(), 0.0);
+    {
+        let k = kept.borrow();
+        if s.playing && k.asked == s.timer_first && now == k.when {
+            return page_view(props, &s, k.first, k.total, k.rows.clone());
+        }
+    }
     let timeouts = k.to.iter().count();
     let total = timeouts + k.co.callout_ids().count();
     let first = s.timer_page_start();
-    // (when, rows, their first row) of the page last built.
-    let kept = use_mut_ref(|| (f64::NEG_INFINITY, Rc::new(Vec::<Row>::new()), usize::MAX));
-    let now = js_sys::Date::now();
-    let stale = {
-        let k = kept.borrow();
-        !s.playing || k.2 != first || now - k.0 >= PLAYING_EVERY_MS
-    };
-    if !stale {
-        let rows = kept.borrow().1.clone();
-        return page_view(props, &s, first, total, rows);
-    }
     let mut rows: Vec<Row> =
         k.to.iter()
             .skip(first)
@@ -154,7 +167,13 @@ pub fn timers(props: &TimersProps) -> Html {
         }
     }));
     let rows = Rc::new(rows);
-    *kept.borrow_mut() = (now, rows.clone(), first);
+    *kept.borrow_mut() = Kept {
+        when: now,
+        rows: rows.clone(),
+        asked: s.timer_first,
+        first,
+        total,
+    };
     page_view(props, &s, first, total, rows)
 }
 

@@ -14,7 +14,10 @@
 //! A cascade is drawn as what it is: for each timeout that the latest tick's cascade moved, a
 //! dot travels from its higher-wheel bucket through `timeout_todo` (the centre) to the lower
 //! bucket softclock put it into, over an arrow that stays (the arrows alone carry the facts
-//! under `prefers-reduced-motion`, where the dots are not drawn).
+//! under `prefers-reduced-motion`, where the dots are not drawn). While playing faster than
+//! [`MOTION_SPEED`] ticks/s there is no motion either: a cascade comes round before its dots
+//! arrive, a spliced bucket changes before it has pulsed once, and an animation that runs
+//! on every frame would cost every frame its style, layout and paint.
 
 use std::f64::consts::PI;
 use std::sync::OnceLock;
@@ -22,7 +25,8 @@ use std::sync::OnceLock;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::app::Shared;
+use super::app::{refresh_period, Shared};
+use super::frozen::Kept;
 use super::state::{Action, CascadeMove, LAST_CAP};
 use super::svg::{annulus, f1, f2, polar};
 use crate::kernel::openbsd::{wheel_position, Place, WHEELCOUNT, WHEELSIZE};
@@ -43,6 +47,8 @@ pub const TABLE_BUCKETS: usize = 64;
 pub const TABLE_NAMES: usize = 8;
 /// Cascade moves drawn as moving dots and arrows (the side panel counts them all).
 const DRAWN_MOVES: usize = 24;
+/// The fastest play speed (ticks/s) at which dots travel and spliced buckets pulse.
+const MOTION_SPEED: u32 = 10;
 /// Where `timeout_todo` sits in the picture: the path of a moving entry passes through here.
 const TODO_AT: (f64, f64) = (0.0, 17.5);
 
@@ -163,12 +169,14 @@ fn ring(p: &RingProps) -> Html {
             let (x, y) = centre(w, b);
             // Four digits would spill over the neighbouring buckets.
             let label = if n >= 1000 { format!("{}k", f1(n as f64 / 1000.0)) } else { n.to_string() };
-            html! { <text class="hc-count" x={f1(x).to_string()} y={f1(y).to_string()}>{ label }</text> }
+            html! { <text key={b} class="hc-count" x={f1(x).to_string()} y={f1(y).to_string()}>{ label }</text> }
         });
     html! {
         <g class="hc-ring" data-ring={wheel.clone()} data-dense={(!labelled).to_string()}>
             { for buckets }
-            { for labels }
+            // Their own group: Yew matches a list from its end, so labels coming and going in
+            // the same list would move every bucket's attributes one element along.
+            <g class="hc-counts">{ for labels }</g>
         </g>
     }
 }
@@ -177,6 +185,8 @@ struct CascadeProps {
     /// The tick of the cascade (a new one restarts the animation).
     tick: i32,
     moves: Vec<CascadeMove>,
+    /// Draw the travelling dots (see [`MOTION_SPEED`]).
+    motion: bool,
 }
 
 /// The latest tick's cascade: an arrow per move (higher bucket, todo, lower bucket) and,
@@ -203,7 +213,9 @@ fn cascade_layer(p: &CascadeProps) -> Html {
             <g class="hc-move" data-name={m.name.clone()}
                 data-from={format!("{}:{}", m.from.0, m.from.1)} data-to={format!("{}:{}", m.to.0, m.to.1)}>
                 <path class="hc-move-arrow" d={d} marker-end="url(#hc-arrowhead)" />
-                <circle class="hc-mover" r="2.2" cx="0" cy="0" data-motion={motion} />
+                if p.motion {
+                    <circle class="hc-mover" r="2.2" cx="0" cy="0" data-motion={motion} />
+                }
             </g>
         }
     });
@@ -291,6 +303,9 @@ fn side(p: &SideProps) -> Html {
     }
 }
 
+/// The wheel as a table (for screen readers; closed by default). While playing it is rebuilt
+/// once per [`REFRESH_MS`](super::app::REFRESH_MS), like the timer table: its rows move with
+/// the wheel on every tick.
 fn wheel_table(p: &TableProps) -> Html {
     html! {
             <details class="hc-table-alt">
@@ -340,12 +355,15 @@ pub fn wheel(props: &WheelProps) -> Html {
         let svg = svg.clone();
         use_effect(move || apply_motion_styles(&svg));
     }
+    // The wheel table as last built.
+    let kept_table = use_mut_ref(Kept::default);
     let s = props.state.get();
     let k = s.kernel();
     let to = &k.to;
     let ticks = k.clock.ticks;
     let spliced = s.spliced();
     let moves = s.cascade_moves();
+    let motion = !s.playing || s.speed <= MOTION_SPEED;
     let selected_place = s
         .selected
         .as_deref()
@@ -353,6 +371,8 @@ pub fn wheel(props: &WheelProps) -> Html {
         .map(|v| v.place);
     let mut rings = Vec::with_capacity(WHEELCOUNT);
     let mut totals = Vec::with_capacity(WHEELCOUNT);
+    let period = refresh_period(js_sys::Date::now(), 0.25);
+    let fresh = kept_table.borrow().fresh(s.playing, period, &None);
     let mut table = Vec::new();
     let mut occupied = 0;
     for w in 0..WHEELCOUNT {
@@ -362,7 +382,7 @@ pub fn wheel(props: &WheelProps) -> Html {
         totals.push((total, used));
         occupied += used;
         for (b, &n) in counts.iter().enumerate() {
-            if n > 0 && table.len() < TABLE_BUCKETS {
+            if !fresh && n > 0 && table.len() < TABLE_BUCKETS {
                 let names = to.bucket(w, b);
                 let first = names
                     .iter()
@@ -385,6 +405,9 @@ pub fn wheel(props: &WheelProps) -> Html {
             <Ring wheel={w} {counts} pos={wheel_position(ticks, w)} {hot} {sel} />
         });
     }
+    let table = kept_table.borrow_mut().get(s.playing, period, None, || {
+        wheel_table(&TableProps { table, occupied })
+    });
     let markers = (0..WHEELCOUNT).map(|w| {
         let pos = wheel_position(ticks, w);
         let a = angle(pos as f64 + 0.5);
@@ -408,7 +431,7 @@ pub fn wheel(props: &WheelProps) -> Html {
         <section class="hc-panel hc-wheel" aria-labelledby="hc-wheel-h">
             <h2 id="hc-wheel-h">{ "OpenBSD timeout wheel (4 × 256 buckets)" }</h2>
             <div class="hc-wheel-body">
-                <svg ref={svg} viewBox="-108 -108 216 216" role="img" class="hc-wheel-svg"
+                <svg ref={svg} viewBox="-108 -108 216 216" role="img" class={classes!("hc-wheel-svg", (!motion).then_some("hc-still"))}
                     aria-label={format!("Timing wheel at ticks {ticks}; occupied buckets: {occupied}")}>
                     <defs>
                         <marker id="hc-arrowhead" viewBox="0 0 6 6" refX="5" refY="3" markerWidth="4" markerHeight="4" orient="auto-start-reverse">
@@ -419,11 +442,11 @@ pub fn wheel(props: &WheelProps) -> Html {
                     { for markers }
                     <text class="hc-center" x="0" y="-3">{ "ticks" }</text>
                     <text class="hc-center hc-center-n" x="0" y="8">{ ticks }</text>
-                    { cascade_layer(&CascadeProps { tick: ticks, moves: moves.clone() }) }
+                    { cascade_layer(&CascadeProps { tick: ticks, moves: moves.clone(), motion }) }
                 </svg>
                 { side(&SideProps { ticks, todo, todo_len, spliced, moves, totals, on_action: props.on_action.clone() }) }
             </div>
-            { wheel_table(&TableProps { table, occupied }) }
+            { table }
         </section>
     }
 }
