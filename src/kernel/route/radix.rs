@@ -28,6 +28,18 @@
 //! * A host route is a key without a mask; a /32 network is treated as a host route, as
 //!   `route(8)` does.
 //!
+//! Layout: the descent reads three fields per internal node, `rn_bit`, `rn_left` and `rn_right`,
+//! and at 10^6 routes a tree of 80-byte [`RadixNode`]s (160 MB) makes every level a cache miss
+//! to memory. So those three fields are also kept in [`RnHot`], 12 bytes a node in a separate
+//! array indexed like the nodes: the whole array of a million-route tree (24 MB) fits the last
+//! level cache, and the upper levels stay in L1/L2. `rn_match`, `rn_search` and `rn_search_m`
+//! descend through it and touch a full node only at the leaf. It is a copy, not a second tree:
+//! every write of `bit`, `left` or `right` goes through `alloc_node`, `set_bit` or `set_child`,
+//! which write both, and [`RadixTree::check_invariants`] checks that they agree. (BSD's
+//! `struct radix_node` keeps `rn_bit` and the children in its first words for the same reason,
+//! but a C node is still 48+ bytes; a teaching tree keeps the full record readable and pays 12
+//! bytes a node for the copy.)
+//!
 //! Faithful quirk kept on purpose: BSD interns the all-zeros mask of the default route as the
 //! root of the mask tree, whose `rn_bit` is -1 and which lacks `RNF_NORMAL`. So the default
 //! route is the one *non-normal* route: `rn_match` reaches it through `rn_satisfies_leaf` or a
@@ -133,6 +145,36 @@ impl RadixNode {
     }
 }
 
+/// The descent's copy of a node's `rn_bit` and children (see the module doc). For a leaf
+/// `rn_bit` is negative and the children are unused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RnHot {
+    pub rn_bit: i32,
+    pub rn_left: u32,
+    pub rn_right: u32,
+}
+
+impl RnHot {
+    pub(super) fn of(n: &RadixNode) -> RnHot {
+        // u32 ids: a tree of more than 2^32 nodes would need 300+ GB of nodes first.
+        RnHot {
+            rn_bit: n.bit,
+            rn_left: n.left as u32,
+            rn_right: n.right as u32,
+        }
+    }
+
+    /// The child `key` branches to (`rn_bmask & key` ? `rn_right` : `rn_left`).
+    #[inline]
+    pub fn child(self, key: u32) -> NodeId {
+        if key_bit(key, self.rn_bit) {
+            self.rn_right as NodeId
+        } else {
+            self.rn_left as NodeId
+        }
+    }
+}
+
 /// One `struct radix_mask`: a network route remembered on an ancestor.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RadixMask {
@@ -153,6 +195,8 @@ pub struct RadixMask {
 #[derive(Clone, Debug)]
 pub struct RadixTree {
     pub(super) nodes: Vec<RadixNode>,
+    /// `hot[i]` is `RnHot::of(&nodes[i])`, for the descent.
+    hot: Vec<RnHot>,
     free_nodes: Vec<NodeId>,
     pub(super) masks: Vec<RadixMask>,
     free_masks: Vec<MaskId>,
@@ -179,8 +223,10 @@ impl RadixTree {
             right: RIGHT_END,
             ..marker(0)
         };
+        let nodes = vec![marker(0), top, marker(u32::MAX)];
         RadixTree {
-            nodes: vec![marker(0), top, marker(u32::MAX)],
+            hot: nodes.iter().map(RnHot::of).collect(),
+            nodes,
             free_nodes: Vec::new(),
             masks: Vec::new(),
             free_masks: Vec::new(),
@@ -196,16 +242,42 @@ impl RadixTree {
         &self.masks[id]
     }
 
+    /// The descent's copy of node `id`'s `rn_bit` and children.
+    #[inline]
+    pub fn hot(&self, id: NodeId) -> RnHot {
+        self.hot[id]
+    }
+
     fn alloc_node(&mut self, n: RadixNode) -> NodeId {
+        let h = RnHot::of(&n);
         match self.free_nodes.pop() {
             Some(id) => {
                 self.nodes[id] = n;
+                self.hot[id] = h;
                 id
             }
             None => {
                 self.nodes.push(n);
+                self.hot.push(h);
                 self.nodes.len() - 1
             }
+        }
+    }
+
+    /// Sets a node's `rn_bit`, in the node and its hot copy.
+    fn set_bit(&mut self, id: NodeId, bit: i32) {
+        self.nodes[id].bit = bit;
+        self.hot[id].rn_bit = bit;
+    }
+
+    /// Sets internal node `parent`'s right (or left) child, in the node and its hot copy.
+    pub(super) fn set_child(&mut self, parent: NodeId, right: bool, child: NodeId) {
+        if right {
+            self.nodes[parent].right = child;
+            self.hot[parent].rn_right = child as u32;
+        } else {
+            self.nodes[parent].left = child;
+            self.hot[parent].rn_left = child as u32;
         }
     }
 
@@ -252,20 +324,12 @@ impl RadixTree {
 
     /// The child of internal node `x` that `key` branches to.
     pub fn child_toward(&self, x: NodeId, key: u32) -> NodeId {
-        let n = &self.nodes[x];
-        if key_bit(key, n.bit) {
-            n.right
-        } else {
-            n.left
-        }
+        self.hot[x].child(key)
     }
 
     pub(super) fn replace_child(&mut self, parent: NodeId, old: NodeId, new: NodeId) {
-        if self.nodes[parent].left == old {
-            self.nodes[parent].left = new;
-        } else {
-            self.nodes[parent].right = new;
-        }
+        let right = self.nodes[parent].left != old;
+        self.set_child(parent, right, new);
     }
 
     pub(super) fn sibling(&self, parent: NodeId, child: NodeId) -> NodeId {
@@ -280,10 +344,13 @@ impl RadixTree {
     /// `rn_search`: descend by the key's bits to a leaf (the head of a dupedkey chain).
     pub fn rn_search(&self, key: u32) -> NodeId {
         let mut x = TOP;
-        while !self.nodes[x].is_leaf() {
-            x = self.child_toward(x, key);
+        loop {
+            let h = self.hot[x];
+            if h.rn_bit < 0 {
+                return x;
+            }
+            x = h.child(key);
         }
-        x
     }
 
     /// The highest ancestor a mask of index `b` can be lifted to, starting from `t` (the
@@ -324,19 +391,11 @@ impl RadixTree {
             ..RadixNode::leaf(0)
         });
         self.nodes[tt].parent = t;
-        if key_bit(key, self.nodes[p].bit) {
-            self.nodes[p].right = t;
-        } else {
-            self.nodes[p].left = t;
-        }
+        self.set_child(p, key_bit(key, self.nodes[p].bit), t);
         self.nodes[x].parent = t;
-        if key_bit(key, b) {
-            self.nodes[t].right = tt;
-            self.nodes[t].left = x;
-        } else {
-            self.nodes[t].left = tt;
-            self.nodes[t].right = x;
-        }
+        let right = key_bit(key, b);
+        self.set_child(t, right, tt);
+        self.set_child(t, !right, x);
         (tt, false)
     }
 
@@ -396,7 +455,7 @@ impl RadixTree {
         self.nodes[tt].route = Some(route);
         if mask.is_some() {
             self.nodes[tt].mask = mask;
-            self.nodes[tt].bit = b_leaf_mask;
+            self.set_bit(tt, b_leaf_mask);
             if normal {
                 self.nodes[tt].flags |= RNF_NORMAL;
             }

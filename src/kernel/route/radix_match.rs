@@ -156,17 +156,16 @@ impl RadixTree {
     /// `rn_search_m`: descend from `from`, going right only where both the mask and the key
     /// have a 1 bit.
     fn rn_search_m(&self, v: u32, from: NodeId, mask_len: u8) -> NodeId {
-        let m = netmask(mask_len);
+        // Going right needs the bit in both, which is the bit of `v & m`.
+        let vm = v & netmask(mask_len);
         let mut x = from;
-        while !self.node(x).is_leaf() {
-            let n = self.node(x);
-            x = if key_bit(m, n.bit) && key_bit(v, n.bit) {
-                n.right
-            } else {
-                n.left
-            };
+        loop {
+            let h = self.hot(x);
+            if h.rn_bit < 0 {
+                return x;
+            }
+            x = h.child(vm);
         }
-        x
     }
 
     /// `rn_match`: the most specific route covering `v` (a leaf), recording the walk.
@@ -185,16 +184,20 @@ impl RadixTree {
     /// The one `rn_match`, telling `steps` what it does. Each step is built in a closure the
     /// sink may never call, so the [`Quiet`] instantiation compiles to the bare algorithm.
     pub fn rn_match_with<S: StepSink>(&self, v: u32, steps: &mut S) -> Option<NodeId> {
+        // The descent reads only the 12-byte hot copies (see `radix`'s module doc).
         let mut t = TOP;
-        while !self.node(t).is_leaf() {
-            let n = self.node(t);
-            let right = key_bit(v, n.bit);
+        loop {
+            let h = self.hot(t);
+            if h.rn_bit < 0 {
+                break;
+            }
+            let right = key_bit(v, h.rn_bit);
             steps.step(|| WalkStep::Test {
                 node: t,
-                bit: n.bit as u8,
+                bit: h.rn_bit as u8,
                 right,
             });
-            t = if right { n.right } else { n.left };
+            t = if right { h.rn_right } else { h.rn_left } as NodeId;
         }
         let leaf = self.node(t);
         let bytes = leaf.mask.map_or(4, |l| l.div_ceil(8));
