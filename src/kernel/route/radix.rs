@@ -29,16 +29,17 @@
 //!   `route(8)` does.
 //!
 //! Layout: the descent reads three fields per internal node, `rn_bit`, `rn_left` and `rn_right`,
-//! and at 10^6 routes a tree of 80-byte [`RadixNode`]s (160 MB) makes every level a cache miss
-//! to memory. So those three fields are also kept in [`RnHot`], 12 bytes a node in a separate
-//! array indexed like the nodes: the whole array of a million-route tree (24 MB) fits the last
-//! level cache, and the upper levels stay in L1/L2. `rn_match`, `rn_search` and `rn_search_m`
-//! descend through it and touch a full node only at the leaf. It is a copy, not a second tree:
-//! every write of `bit`, `left` or `right` goes through `alloc_node`, `set_bit` or `set_child`,
-//! which write both, and [`RadixTree::check_invariants`] checks that they agree. (BSD's
-//! `struct radix_node` keeps `rn_bit` and the children in its first words for the same reason,
-//! but a C node is still 48+ bytes; a teaching tree keeps the full record readable and pays 12
-//! bytes a node for the copy.)
+//! and the climb back up two more, `rn_parent` and `rn_mklist`. At 10^6 routes a tree of
+//! 80-byte [`RadixNode`]s (160 MB) makes every level a cache (and TLB) miss to memory. So those
+//! five fields are also kept in [`RnHot`], 20 bytes a node in a separate array indexed like the
+//! nodes: the upper levels of a big tree stay in L1/L2, and the climb revisits entries the
+//! descent has just brought into L1. `rn_match`, `rn_search` and `rn_search_m` go through it and
+//! touch a full node only at the leaf and its dupedkey chain. It is a copy, not a second tree:
+//! every write of those fields goes through `alloc_node`, `set_bit`, `set_child`, `set_parent`
+//! or `set_mklist`, which write both, and [`RadixTree::check_invariants`] checks that they
+//! agree. (BSD's `struct radix_node` puts `rn_mklist`, `rn_parent`, `rn_bit` and the children
+//! first for the same reason, but a C node is still 48+ bytes; this teaching tree keeps the
+//! full record readable and pays 20 bytes a node for the copy.)
 //!
 //! Faithful quirk kept on purpose: BSD interns the all-zeros mask of the default route as the
 //! root of the mask tree, whose `rn_bit` is -1 and which lacks `RNF_NORMAL`. So the default
@@ -145,23 +146,38 @@ impl RadixNode {
     }
 }
 
-/// The descent's copy of a node's `rn_bit` and children (see the module doc). For a leaf
-/// `rn_bit` is negative and the children are unused.
+/// The lookup's copy of a node's `rn_bit`, children, parent and mask list (see the module doc).
+/// For a leaf `rn_bit` is negative and the children are unused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RnHot {
     pub rn_bit: i32,
     pub rn_left: u32,
     pub rn_right: u32,
+    pub rn_parent: u32,
+    /// [`RnHot::NO_MASK`] for none.
+    pub rn_mklist: u32,
 }
 
 impl RnHot {
+    pub const NO_MASK: u32 = u32::MAX;
+
     pub(super) fn of(n: &RadixNode) -> RnHot {
         // u32 ids: a tree of more than 2^32 nodes would need 300+ GB of nodes first.
         RnHot {
             rn_bit: n.bit,
             rn_left: n.left as u32,
             rn_right: n.right as u32,
+            rn_parent: n.parent as u32,
+            rn_mklist: n.mklist.map_or(RnHot::NO_MASK, |m| m as u32),
         }
+    }
+
+    pub fn parent(self) -> NodeId {
+        self.rn_parent as NodeId
+    }
+
+    pub fn mklist(self) -> Option<MaskId> {
+        (self.rn_mklist != RnHot::NO_MASK).then_some(self.rn_mklist as MaskId)
     }
 
     /// The child `key` branches to (`rn_bmask & key` ? `rn_right` : `rn_left`).
@@ -270,6 +286,18 @@ impl RadixTree {
         self.hot[id].rn_bit = bit;
     }
 
+    /// Sets a node's `rn_parent`, in the node and its hot copy.
+    pub(super) fn set_parent(&mut self, id: NodeId, parent: NodeId) {
+        self.nodes[id].parent = parent;
+        self.hot[id].rn_parent = parent as u32;
+    }
+
+    /// Sets a node's `rn_mklist`, in the node and its hot copy.
+    pub(super) fn set_mklist(&mut self, id: NodeId, m: Option<MaskId>) {
+        self.nodes[id].mklist = m;
+        self.hot[id].rn_mklist = m.map_or(RnHot::NO_MASK, |m| m as u32);
+    }
+
     /// Sets internal node `parent`'s right (or left) child, in the node and its hot copy.
     pub(super) fn set_child(&mut self, parent: NodeId, right: bool, child: NodeId) {
         if right {
@@ -312,7 +340,7 @@ impl RadixTree {
                 self.masks.len() - 1
             }
         };
-        self.nodes[tt].mklist = Some(id);
+        self.set_mklist(tt, Some(id));
         id
     }
 
@@ -358,8 +386,8 @@ impl RadixTree {
     pub(super) fn lift_target(&self, mut t: NodeId, b: i32) -> NodeId {
         loop {
             let x = t;
-            t = self.nodes[t].parent;
-            if !(b <= self.nodes[t].bit && x != TOP) {
+            t = self.hot[t].parent();
+            if !(b <= self.hot[t].rn_bit && x != TOP) {
                 return x;
             }
         }
@@ -390,9 +418,9 @@ impl RadixTree {
             parent: p,
             ..RadixNode::leaf(0)
         });
-        self.nodes[tt].parent = t;
+        self.set_parent(tt, t);
         self.set_child(p, key_bit(key, self.nodes[p].bit), t);
-        self.nodes[x].parent = t;
+        self.set_parent(x, t);
         let right = key_bit(key, b);
         self.set_child(t, right, tt);
         self.set_child(t, !right, x);
@@ -437,17 +465,17 @@ impl RadixTree {
                 // New head of the chain: it takes the old head's place in the tree.
                 let x = self.nodes[saved_tt].parent;
                 self.nodes[new].dupedkey = Some(saved_tt);
-                self.nodes[new].parent = x;
-                self.nodes[saved_tt].parent = new;
+                self.set_parent(new, x);
+                self.set_parent(saved_tt, new);
                 self.replace_child(x, saved_tt, new);
                 saved_tt = new;
             } else {
                 let next = self.nodes[t].dupedkey;
                 self.nodes[new].dupedkey = next;
                 self.nodes[t].dupedkey = Some(new);
-                self.nodes[new].parent = t;
+                self.set_parent(new, t);
                 if let Some(n) = next {
-                    self.nodes[n].parent = new;
+                    self.set_parent(n, new);
                 }
             }
             tt = new;
@@ -497,7 +525,7 @@ impl RadixTree {
             };
             if mmask == len {
                 self.masks[mi].refs += 1;
-                self.nodes[tt].mklist = Some(mi);
+                self.set_mklist(tt, Some(mi));
                 return Some(tt);
             }
             if refines(len, mmask) {
@@ -508,7 +536,7 @@ impl RadixTree {
         }
         let new = self.new_radix_mask(tt, m);
         match prev {
-            None => self.nodes[t].mklist = Some(new),
+            None => self.set_mklist(t, Some(new)),
             Some(p) => self.masks[p].next = Some(new),
         }
         Some(tt)
@@ -529,7 +557,7 @@ impl RadixTree {
                 if n.mask.is_some() && n.bit >= b_leaf && n.mklist.is_none() {
                     let m = self.new_radix_mask(xc, None);
                     match tail {
-                        None => self.nodes[t].mklist = Some(m),
+                        None => self.set_mklist(t, Some(m)),
                         Some(p) => self.masks[p].next = Some(m),
                     }
                     tail = Some(m);
@@ -546,9 +574,9 @@ impl RadixTree {
                 prev = m;
                 m = self.masks[mi].next;
             }
-            self.nodes[t].mklist = m;
+            self.set_mklist(t, m);
             match prev {
-                None => self.nodes[x].mklist = None,
+                None => self.set_mklist(x, None),
                 Some(p) => self.masks[p].next = None,
             }
         }
@@ -589,7 +617,7 @@ impl RadixTree {
 
     /// [`RadixTree::mask_list`] without collecting it (`rn_match` walks one per backtracking step).
     pub fn masks_of(&self, node: NodeId) -> impl Iterator<Item = MaskId> + '_ {
-        let mut c = self.nodes[node].mklist;
+        let mut c = self.hot[node].mklist();
         std::iter::from_fn(move || {
             let ci = c?;
             c = self.masks[ci].next;

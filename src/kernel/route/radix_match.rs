@@ -184,7 +184,7 @@ impl RadixTree {
     /// The one `rn_match`, telling `steps` what it does. Each step is built in a closure the
     /// sink may never call, so the [`Quiet`] instantiation compiles to the bare algorithm.
     pub fn rn_match_with<S: StepSink>(&self, v: u32, steps: &mut S) -> Option<NodeId> {
-        // The descent reads only the 12-byte hot copies (see `radix`'s module doc).
+        // The descent reads only the 20-byte hot copies (see `radix`'s module doc).
         let mut t = TOP;
         loop {
             let h = self.hot(t);
@@ -252,10 +252,11 @@ impl RadixTree {
             c = n.dupedkey;
         }
         loop {
-            t = self.node(t).parent;
+            // The climb revisits the descent's hot copies, which are still in cache.
+            t = self.hot(t).parent();
             steps.step(|| WalkStep::Up {
                 node: t,
-                bit: self.node(t).bit as u8,
+                bit: self.hot(t).rn_bit as u8,
             });
             for mi in self.masks_of(t) {
                 let m = self.mask_record(mi);
