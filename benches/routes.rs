@@ -1,6 +1,6 @@
 //! Longest-prefix-match lookups: hardclock's BSD radix tree (`RadixTree::rn_match`, the walk
-//! that `route::lookup` runs) against `prefix-trie`'s `PrefixMap`, on the same random IPv4
-//! table and the same lookup set. N = 10^4, 10^5 and 10^6 prefixes (no 10^6 with `HC_BENCH_SMALL=1`).
+//! that `route::lookup` runs, and `rn_match_quiet`, the same code without the recording)
+//! against `prefix-trie`'s `PrefixMap`, on the same random IPv4 table and the same lookup set. N = 10^4, 10^5 and 10^6 prefixes (no 10^6 with `HC_BENCH_SMALL=1`).
 //! ns/op is per lookup (one iteration = LOOKUPS lookups); lookups/s = 1e9 / ns.
 
 mod common;
@@ -80,6 +80,7 @@ fn bench_routes(c: &mut Criterion) {
             let ours = walk.route;
             let theirs = trie.get_lpm(&(d, 32)).map(|(_, &v)| v);
             assert_eq!(ours, theirs, "lookup of {d:#x} differs");
+            assert_eq!(radix.rn_match_quiet(d), walk.node, "quiet lookup of {d:#x}");
         }
 
         // As `route::lookup` runs it: a fresh walk record per lookup.
@@ -103,6 +104,20 @@ fn bench_routes(c: &mut Criterion) {
                     walk.steps.clear();
                     radix.rn_match(d, &mut walk);
                     hits += walk.route.is_some() as u32;
+                }
+                hits
+            })
+        });
+        // The same `rn_match` with the step recording compiled out (`rn_match_quiet`, what
+        // `route::lookup_quiet` and unrecorded `rtalloc1_fib` run).
+        g.bench_function(BenchmarkId::new("radix_match", n), |b| {
+            b.iter(|| {
+                let mut hits = 0u32;
+                for &d in &dsts {
+                    hits += radix
+                        .rn_match_quiet(d)
+                        .and_then(|l| radix.node(l).route)
+                        .is_some() as u32;
                 }
                 hits
             })

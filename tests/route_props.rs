@@ -48,6 +48,22 @@ fn matched(t: &RadixTree, v: u32) -> Option<u32> {
     w.route
 }
 
+/// The quiet `rn_match` must return the very leaf the recorded walk ends on, and that leaf's
+/// route must be the brute-force answer.
+fn quiet_agrees(t: &RadixTree, oracle: &Oracle, v: u32) -> Result<(), TestCaseError> {
+    let mut w = LookupWalk::default();
+    let loud = t.rn_match(v, &mut w);
+    let quiet = t.rn_match_quiet(v);
+    prop_assert_eq!(quiet, loud, "quiet leaf for {:#x}\n{}", v, t.shape());
+    prop_assert_eq!(
+        quiet.and_then(|n| t.node(n).route),
+        oracle.best(v),
+        "quiet lookup {:#x}",
+        v
+    );
+    Ok(())
+}
+
 #[derive(Clone, Debug)]
 enum Op {
     Add(u32, u8),
@@ -164,6 +180,7 @@ proptest! {
         let keys: Vec<u32> = oracle.routes.keys().map(|k| k.0).collect();
         for v in probes(&keys, &seeds) {
             prop_assert_eq!(matched(&t, v), oracle.best(v), "lookup {:#x}\n{}", v, t.shape());
+            quiet_agrees(&t, &oracle, v)?;
         }
         // Deletes leave no trace: the tree is the one the survivors alone would build.
         prop_assert_eq!(t.shape(), rebuilt(&oracle).shape());
@@ -225,6 +242,7 @@ proptest! {
         let keys: Vec<u32> = oracle.routes.keys().map(|k| k.0).collect();
         for v in probes(&keys, &seeds) {
             prop_assert_eq!(matched(&t, v), oracle.best(v), "lookup {:#x}", v);
+            quiet_agrees(&t, &oracle, v)?;
         }
         prop_assert_eq!(t.shape(), rebuilt(&oracle).shape());
     }

@@ -28,6 +28,19 @@
 //! * A host route is a key without a mask; a /32 network is treated as a host route, as
 //!   `route(8)` does.
 //!
+//! Layout: the descent reads three fields per internal node, `rn_bit`, `rn_left` and `rn_right`,
+//! and the climb back up two more, `rn_parent` and `rn_mklist`. At 10^6 routes a tree of
+//! 80-byte [`RadixNode`]s (160 MB) makes every level a cache (and TLB) miss to memory. So those
+//! five fields are also kept in [`RnHot`], 20 bytes a node in a separate array indexed like the
+//! nodes: the upper levels of a big tree stay in L1/L2, and the climb revisits entries the
+//! descent has just brought into L1. `rn_match`, `rn_search` and `rn_search_m` go through it and
+//! touch a full node only at the leaf and its dupedkey chain. It is a copy, not a second tree:
+//! every write of those fields goes through `alloc_node`, `set_bit`, `set_child`, `set_parent`
+//! or `set_mklist`, which write both, and [`RadixTree::check_invariants`] checks that they
+//! agree. (BSD's `struct radix_node` puts `rn_mklist`, `rn_parent`, `rn_bit` and the children
+//! first for the same reason, but a C node is still 48+ bytes; this teaching tree keeps the
+//! full record readable and pays 20 bytes a node for the copy.)
+//!
 //! Faithful quirk kept on purpose: BSD interns the all-zeros mask of the default route as the
 //! root of the mask tree, whose `rn_bit` is -1 and which lacks `RNF_NORMAL`. So the default
 //! route is the one *non-normal* route: `rn_match` reaches it through `rn_satisfies_leaf` or a
@@ -133,6 +146,51 @@ impl RadixNode {
     }
 }
 
+/// The lookup's copy of a node's `rn_bit`, children, parent and mask list (see the module doc).
+/// For a leaf `rn_bit` is negative and the children are unused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RnHot {
+    pub rn_bit: i32,
+    pub rn_left: u32,
+    pub rn_right: u32,
+    pub rn_parent: u32,
+    /// [`RnHot::NO_MASK`] for none.
+    pub rn_mklist: u32,
+}
+
+impl RnHot {
+    pub const NO_MASK: u32 = u32::MAX;
+
+    pub(super) fn of(n: &RadixNode) -> RnHot {
+        // u32 ids: a tree of more than 2^32 nodes would need 300+ GB of nodes first.
+        RnHot {
+            rn_bit: n.bit,
+            rn_left: n.left as u32,
+            rn_right: n.right as u32,
+            rn_parent: n.parent as u32,
+            rn_mklist: n.mklist.map_or(RnHot::NO_MASK, |m| m as u32),
+        }
+    }
+
+    pub fn parent(self) -> NodeId {
+        self.rn_parent as NodeId
+    }
+
+    pub fn mklist(self) -> Option<MaskId> {
+        (self.rn_mklist != RnHot::NO_MASK).then_some(self.rn_mklist as MaskId)
+    }
+
+    /// The child `key` branches to (`rn_bmask & key` ? `rn_right` : `rn_left`).
+    #[inline]
+    pub fn child(self, key: u32) -> NodeId {
+        if key_bit(key, self.rn_bit) {
+            self.rn_right as NodeId
+        } else {
+            self.rn_left as NodeId
+        }
+    }
+}
+
 /// One `struct radix_mask`: a network route remembered on an ancestor.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RadixMask {
@@ -153,6 +211,8 @@ pub struct RadixMask {
 #[derive(Clone, Debug)]
 pub struct RadixTree {
     pub(super) nodes: Vec<RadixNode>,
+    /// `hot[i]` is `RnHot::of(&nodes[i])`, for the descent.
+    hot: Vec<RnHot>,
     free_nodes: Vec<NodeId>,
     pub(super) masks: Vec<RadixMask>,
     free_masks: Vec<MaskId>,
@@ -179,8 +239,10 @@ impl RadixTree {
             right: RIGHT_END,
             ..marker(0)
         };
+        let nodes = vec![marker(0), top, marker(u32::MAX)];
         RadixTree {
-            nodes: vec![marker(0), top, marker(u32::MAX)],
+            hot: nodes.iter().map(RnHot::of).collect(),
+            nodes,
             free_nodes: Vec::new(),
             masks: Vec::new(),
             free_masks: Vec::new(),
@@ -196,16 +258,54 @@ impl RadixTree {
         &self.masks[id]
     }
 
+    /// The descent's copy of node `id`'s `rn_bit` and children.
+    #[inline]
+    pub fn hot(&self, id: NodeId) -> RnHot {
+        self.hot[id]
+    }
+
     fn alloc_node(&mut self, n: RadixNode) -> NodeId {
+        let h = RnHot::of(&n);
         match self.free_nodes.pop() {
             Some(id) => {
                 self.nodes[id] = n;
+                self.hot[id] = h;
                 id
             }
             None => {
                 self.nodes.push(n);
+                self.hot.push(h);
                 self.nodes.len() - 1
             }
+        }
+    }
+
+    /// Sets a node's `rn_bit`, in the node and its hot copy.
+    fn set_bit(&mut self, id: NodeId, bit: i32) {
+        self.nodes[id].bit = bit;
+        self.hot[id].rn_bit = bit;
+    }
+
+    /// Sets a node's `rn_parent`, in the node and its hot copy.
+    pub(super) fn set_parent(&mut self, id: NodeId, parent: NodeId) {
+        self.nodes[id].parent = parent;
+        self.hot[id].rn_parent = parent as u32;
+    }
+
+    /// Sets a node's `rn_mklist`, in the node and its hot copy.
+    pub(super) fn set_mklist(&mut self, id: NodeId, m: Option<MaskId>) {
+        self.nodes[id].mklist = m;
+        self.hot[id].rn_mklist = m.map_or(RnHot::NO_MASK, |m| m as u32);
+    }
+
+    /// Sets internal node `parent`'s right (or left) child, in the node and its hot copy.
+    pub(super) fn set_child(&mut self, parent: NodeId, right: bool, child: NodeId) {
+        if right {
+            self.nodes[parent].right = child;
+            self.hot[parent].rn_right = child as u32;
+        } else {
+            self.nodes[parent].left = child;
+            self.hot[parent].rn_left = child as u32;
         }
     }
 
@@ -240,7 +340,7 @@ impl RadixTree {
                 self.masks.len() - 1
             }
         };
-        self.nodes[tt].mklist = Some(id);
+        self.set_mklist(tt, Some(id));
         id
     }
 
@@ -252,20 +352,12 @@ impl RadixTree {
 
     /// The child of internal node `x` that `key` branches to.
     pub fn child_toward(&self, x: NodeId, key: u32) -> NodeId {
-        let n = &self.nodes[x];
-        if key_bit(key, n.bit) {
-            n.right
-        } else {
-            n.left
-        }
+        self.hot[x].child(key)
     }
 
     pub(super) fn replace_child(&mut self, parent: NodeId, old: NodeId, new: NodeId) {
-        if self.nodes[parent].left == old {
-            self.nodes[parent].left = new;
-        } else {
-            self.nodes[parent].right = new;
-        }
+        let right = self.nodes[parent].left != old;
+        self.set_child(parent, right, new);
     }
 
     pub(super) fn sibling(&self, parent: NodeId, child: NodeId) -> NodeId {
@@ -280,10 +372,13 @@ impl RadixTree {
     /// `rn_search`: descend by the key's bits to a leaf (the head of a dupedkey chain).
     pub fn rn_search(&self, key: u32) -> NodeId {
         let mut x = TOP;
-        while !self.nodes[x].is_leaf() {
-            x = self.child_toward(x, key);
+        loop {
+            let h = self.hot[x];
+            if h.rn_bit < 0 {
+                return x;
+            }
+            x = h.child(key);
         }
-        x
     }
 
     /// The highest ancestor a mask of index `b` can be lifted to, starting from `t` (the
@@ -291,8 +386,8 @@ impl RadixTree {
     pub(super) fn lift_target(&self, mut t: NodeId, b: i32) -> NodeId {
         loop {
             let x = t;
-            t = self.nodes[t].parent;
-            if !(b <= self.nodes[t].bit && x != TOP) {
+            t = self.hot[t].parent();
+            if !(b <= self.hot[t].rn_bit && x != TOP) {
                 return x;
             }
         }
@@ -323,20 +418,12 @@ impl RadixTree {
             parent: p,
             ..RadixNode::leaf(0)
         });
-        self.nodes[tt].parent = t;
-        if key_bit(key, self.nodes[p].bit) {
-            self.nodes[p].right = t;
-        } else {
-            self.nodes[p].left = t;
-        }
-        self.nodes[x].parent = t;
-        if key_bit(key, b) {
-            self.nodes[t].right = tt;
-            self.nodes[t].left = x;
-        } else {
-            self.nodes[t].left = tt;
-            self.nodes[t].right = x;
-        }
+        self.set_parent(tt, t);
+        self.set_child(p, key_bit(key, self.nodes[p].bit), t);
+        self.set_parent(x, t);
+        let right = key_bit(key, b);
+        self.set_child(t, right, tt);
+        self.set_child(t, !right, x);
         (tt, false)
     }
 
@@ -378,17 +465,17 @@ impl RadixTree {
                 // New head of the chain: it takes the old head's place in the tree.
                 let x = self.nodes[saved_tt].parent;
                 self.nodes[new].dupedkey = Some(saved_tt);
-                self.nodes[new].parent = x;
-                self.nodes[saved_tt].parent = new;
+                self.set_parent(new, x);
+                self.set_parent(saved_tt, new);
                 self.replace_child(x, saved_tt, new);
                 saved_tt = new;
             } else {
                 let next = self.nodes[t].dupedkey;
                 self.nodes[new].dupedkey = next;
                 self.nodes[t].dupedkey = Some(new);
-                self.nodes[new].parent = t;
+                self.set_parent(new, t);
                 if let Some(n) = next {
-                    self.nodes[n].parent = new;
+                    self.set_parent(n, new);
                 }
             }
             tt = new;
@@ -396,7 +483,7 @@ impl RadixTree {
         self.nodes[tt].route = Some(route);
         if mask.is_some() {
             self.nodes[tt].mask = mask;
-            self.nodes[tt].bit = b_leaf_mask;
+            self.set_bit(tt, b_leaf_mask);
             if normal {
                 self.nodes[tt].flags |= RNF_NORMAL;
             }
@@ -438,7 +525,7 @@ impl RadixTree {
             };
             if mmask == len {
                 self.masks[mi].refs += 1;
-                self.nodes[tt].mklist = Some(mi);
+                self.set_mklist(tt, Some(mi));
                 return Some(tt);
             }
             if refines(len, mmask) {
@@ -449,7 +536,7 @@ impl RadixTree {
         }
         let new = self.new_radix_mask(tt, m);
         match prev {
-            None => self.nodes[t].mklist = Some(new),
+            None => self.set_mklist(t, Some(new)),
             Some(p) => self.masks[p].next = Some(new),
         }
         Some(tt)
@@ -470,7 +557,7 @@ impl RadixTree {
                 if n.mask.is_some() && n.bit >= b_leaf && n.mklist.is_none() {
                     let m = self.new_radix_mask(xc, None);
                     match tail {
-                        None => self.nodes[t].mklist = Some(m),
+                        None => self.set_mklist(t, Some(m)),
                         Some(p) => self.masks[p].next = Some(m),
                     }
                     tail = Some(m);
@@ -487,9 +574,9 @@ impl RadixTree {
                 prev = m;
                 m = self.masks[mi].next;
             }
-            self.nodes[t].mklist = m;
+            self.set_mklist(t, m);
             match prev {
-                None => self.nodes[x].mklist = None,
+                None => self.set_mklist(x, None),
                 Some(p) => self.masks[p].next = None,
             }
         }
@@ -530,7 +617,7 @@ impl RadixTree {
 
     /// [`RadixTree::mask_list`] without collecting it (`rn_match` walks one per backtracking step).
     pub fn masks_of(&self, node: NodeId) -> impl Iterator<Item = MaskId> + '_ {
-        let mut c = self.nodes[node].mklist;
+        let mut c = self.hot[node].mklist();
         std::iter::from_fn(move || {
             let ci = c?;
             c = self.masks[ci].next;

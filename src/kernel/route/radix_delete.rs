@@ -36,13 +36,13 @@ impl RadixTree {
         if let Some(dk) = self.nodes[saved_tt].dupedkey {
             if tt == saved_tt {
                 // The next entry of the chain takes the head's place in the tree.
-                self.nodes[dk].parent = t;
+                self.set_parent(dk, t);
                 self.replace_child(t, tt, dk);
             } else {
                 let next = self.nodes[tt].dupedkey;
                 self.nodes[t].dupedkey = next;
                 if let Some(n) = next {
-                    self.nodes[n].parent = t;
+                    self.set_parent(n, t);
                 }
             }
             self.free_node(tt);
@@ -52,7 +52,7 @@ impl RadixTree {
         let x = self.sibling(t, tt);
         let p = self.nodes[t].parent;
         self.replace_child(p, t, x);
-        self.nodes[x].parent = p;
+        self.set_parent(x, p);
         if let Some(tm) = self.nodes[t].mklist {
             self.demote(tm, x);
         }
@@ -91,7 +91,7 @@ impl RadixTree {
             if ci == m {
                 let next = self.masks[ci].next;
                 match prev {
-                    None => self.nodes[x].mklist = next,
+                    None => self.set_mklist(x, next),
                     Some(p) => self.masks[p].next = next,
                 }
                 self.free_mask(ci);
@@ -111,7 +111,7 @@ impl RadixTree {
     fn demote(&mut self, tm: MaskId, x: NodeId) {
         if !self.nodes[x].is_leaf() {
             match self.nodes[x].mklist {
-                None => self.nodes[x].mklist = Some(tm),
+                None => self.set_mklist(x, Some(tm)),
                 Some(mut last) => {
                     while let Some(n) = self.masks[last].next {
                         last = n;
@@ -126,7 +126,7 @@ impl RadixTree {
         while let (Some(mi), Some(xi)) = (m, xc) {
             if self.nodes[xi].mklist == Some(mi) {
                 let mm = self.masks[mi].next;
-                self.nodes[xi].mklist = None;
+                self.set_mklist(xi, None);
                 self.masks[mi].refs -= 1;
                 if self.masks[mi].refs < 0 {
                     self.free_mask(mi);

@@ -11,6 +11,11 @@
 //!    first. A normal mask matches when its index is at least `b`; a non-normal one (only the
 //!    default route here) is checked by a masked search down from that ancestor.
 //! 5. Past the top: no route.
+//!
+//! The walk is recorded for the UI, but most lookups (the ones inside ICMP handling, or any
+//! lookup of an unrecorded run) only want the answer. Both run the same code, generic over a
+//! [`StepSink`]: a `Vec<WalkStep>` keeps every step, [`Quiet`] drops them, and since each step
+//! is built in a closure the quiet sink never calls, the compiler removes the recording there.
 
 use super::radix::{key_bit, netmask, NodeId, RadixTree, RIGHT_END, TOP};
 use crate::kernel::value::fmt_addr;
@@ -151,38 +156,48 @@ impl RadixTree {
     /// `rn_search_m`: descend from `from`, going right only where both the mask and the key
     /// have a 1 bit.
     fn rn_search_m(&self, v: u32, from: NodeId, mask_len: u8) -> NodeId {
-        let m = netmask(mask_len);
+        // Going right needs the bit in both, which is the bit of `v & m`.
+        let vm = v & netmask(mask_len);
         let mut x = from;
-        while !self.node(x).is_leaf() {
-            let n = self.node(x);
-            x = if key_bit(m, n.bit) && key_bit(v, n.bit) {
-                n.right
-            } else {
-                n.left
-            };
+        loop {
+            let h = self.hot(x);
+            if h.rn_bit < 0 {
+                return x;
+            }
+            x = h.child(vm);
         }
-        x
     }
 
     /// `rn_match`: the most specific route covering `v` (a leaf), recording the walk.
     pub fn rn_match(&self, v: u32, walk: &mut LookupWalk) -> Option<NodeId> {
-        let r = self.rn_match_steps(v, &mut walk.steps);
+        let r = self.rn_match_with(v, &mut walk.steps);
         walk.node = r;
         walk.route = r.and_then(|n| self.node(n).route);
         r
     }
 
-    fn rn_match_steps(&self, v: u32, steps: &mut Vec<WalkStep>) -> Option<NodeId> {
+    /// `rn_match` for a lookup nobody watches: the same leaf, no steps recorded.
+    pub fn rn_match_quiet(&self, v: u32) -> Option<NodeId> {
+        self.rn_match_with(v, &mut Quiet)
+    }
+
+    /// The one `rn_match`, telling `steps` what it does. Each step is built in a closure the
+    /// sink may never call, so the [`Quiet`] instantiation compiles to the bare algorithm.
+    pub fn rn_match_with<S: StepSink>(&self, v: u32, steps: &mut S) -> Option<NodeId> {
+        // The descent reads only the 20-byte hot copies (see `radix`'s module doc).
         let mut t = TOP;
-        while !self.node(t).is_leaf() {
-            let n = self.node(t);
-            let right = key_bit(v, n.bit);
-            steps.push(WalkStep::Test {
+        loop {
+            let h = self.hot(t);
+            if h.rn_bit < 0 {
+                break;
+            }
+            let right = key_bit(v, h.rn_bit);
+            steps.step(|| WalkStep::Test {
                 node: t,
-                bit: n.bit as u8,
+                bit: h.rn_bit as u8,
                 right,
             });
-            t = if right { n.right } else { n.left };
+            t = if right { h.rn_right } else { h.rn_left } as NodeId;
         }
         let leaf = self.node(t);
         let bytes = leaf.mask.map_or(4, |l| l.div_ceil(8));
@@ -196,7 +211,7 @@ impl RadixTree {
         } else {
             None
         };
-        steps.push(WalkStep::Compare {
+        steps.step(|| WalkStep::Compare {
             node: t,
             key: leaf.key,
             mask: leaf.mask,
@@ -205,7 +220,7 @@ impl RadixTree {
         });
         let Some(b) = diff_bit else {
             if leaf.is_root() {
-                steps.push(WalkStep::RootMarker { node: t });
+                steps.step(|| WalkStep::RootMarker { node: t });
                 return leaf.dupedkey;
             }
             return Some(t);
@@ -224,7 +239,7 @@ impl RadixTree {
             } else {
                 satisfies_leaf(self, v, ci)
             };
-            steps.push(WalkStep::Duped {
+            steps.step(|| WalkStep::Duped {
                 node: ci,
                 key: n.key,
                 mask: n.mask,
@@ -237,16 +252,17 @@ impl RadixTree {
             c = n.dupedkey;
         }
         loop {
-            t = self.node(t).parent;
-            steps.push(WalkStep::Up {
+            // The climb revisits the descent's hot copies, which are still in cache.
+            t = self.hot(t).parent();
+            steps.step(|| WalkStep::Up {
                 node: t,
-                bit: self.node(t).bit as u8,
+                bit: self.hot(t).rn_bit as u8,
             });
             for mi in self.masks_of(t) {
                 let m = self.mask_record(mi);
                 if let Some(leaf) = m.leaf {
                     let matched = rn_bit <= m.bit;
-                    steps.push(WalkStep::MaskTest {
+                    steps.step(|| WalkStep::MaskTest {
                         node: t,
                         mask_len: (-1 - m.bit) as u8,
                         leaf: Some(leaf),
@@ -265,7 +281,7 @@ impl RadixTree {
                         x = self.node(xi).dupedkey;
                     }
                     let matched = x.is_some_and(|xi| satisfies_leaf(self, v, xi));
-                    steps.push(WalkStep::MaskedSearch {
+                    steps.step(|| WalkStep::MaskedSearch {
                         node: t,
                         mask_len: m.mask,
                         reached,
@@ -282,6 +298,26 @@ impl RadixTree {
             }
         }
     }
+}
+
+/// Where `rn_match` reports its steps: the walk's step list, or nowhere.
+pub trait StepSink {
+    /// One step; `make` builds it only if the sink keeps it.
+    fn step(&mut self, make: impl FnOnce() -> WalkStep);
+}
+
+impl StepSink for Vec<WalkStep> {
+    fn step(&mut self, make: impl FnOnce() -> WalkStep) {
+        self.push(make());
+    }
+}
+
+/// The sink of a lookup nobody shows.
+pub struct Quiet;
+
+impl StepSink for Quiet {
+    #[inline(always)]
+    fn step(&mut self, _make: impl FnOnce() -> WalkStep) {}
 }
 
 #[cfg(test)]
@@ -305,6 +341,28 @@ mod tests {
         assert_eq!(lpm(&t, 0xc0a8_0101), Some(7));
         assert_eq!(lpm(&t, 0x0a01_0203), Some(8));
         assert_eq!(lpm(&t, 0x0b00_0001), Some(7));
+    }
+
+    #[test]
+    fn quiet_match_returns_the_recorded_leaf() {
+        let mut t = RadixTree::new();
+        t.rn_addroute(0, Some(0), 1).unwrap();
+        t.rn_addroute(0x0a00_0000, Some(8), 2).unwrap();
+        t.rn_addroute(0x0a01_0000, Some(16), 3).unwrap();
+        t.rn_addroute(0x0a01_0203, None, 4).unwrap();
+        for v in [
+            0,
+            0x0a01_0203,
+            0x0a01_0204,
+            0x0a03_0001,
+            0x0b00_0001,
+            u32::MAX,
+        ] {
+            let mut w = LookupWalk::default();
+            let loud = t.rn_match(v, &mut w);
+            assert!(!w.steps.is_empty());
+            assert_eq!(t.rn_match_quiet(v), loud, "{v:#x}");
+        }
     }
 
     #[test]

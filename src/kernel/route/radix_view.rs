@@ -157,6 +157,7 @@ impl RadixTree {
     /// * Each network route whose mask index is at most its chain's parent bit has exactly one
     ///   `radix_mask`, on the highest ancestor testing a bit ≥ that index, and no other route
     ///   has one; each list is sorted by `rm_bit`.
+    /// * Every reachable node's [`super::radix::RnHot`] copy agrees with it.
     /// * BSD would have logged nothing.
     pub fn check_invariants(&self) -> Result<(), String> {
         if let Some(l) = self.log.first() {
@@ -168,6 +169,9 @@ impl RadixTree {
         let mut leaves = 0usize;
         while let Some((x, path)) = stack.pop() {
             let n = self.node(x);
+            if self.hot(x) != super::radix::RnHot::of(n) {
+                return Err(format!("node {x}'s hot copy {:?} disagrees", self.hot(x)));
+            }
             if let Some(&(p, _)) = path.last() {
                 if n.parent != p {
                     return Err(format!("node {x} has parent {} not {p}", n.parent));
@@ -201,6 +205,9 @@ impl RadixTree {
             for (i, &l) in chain.iter().enumerate() {
                 leaves += 1;
                 let ln = self.node(l);
+                if self.hot(l) != super::radix::RnHot::of(ln) {
+                    return Err(format!("leaf {l}'s hot copy {:?} disagrees", self.hot(l)));
+                }
                 if i > 0 && ln.parent != chain[i - 1] {
                     return Err(format!(
                         "chain entry {l} has parent {} not {}",

@@ -18,7 +18,7 @@
 
 use super::events::{RouteEvent, RtmType};
 use super::rtentry::{RTF_RNH_LOCKED, RTF_UP, RT_NORTREF};
-use super::table::{emit, free_entry, lookup, name, rtm};
+use super::table::{emit, free_entry, lookup, lookup_quiet, name, rtm};
 use crate::kernel::value::fmt_addr;
 use crate::kernel::{Kernel, KernelError};
 
@@ -210,16 +210,22 @@ pub(super) fn rtalloc1_fib(
     // RTF_RNH_LOCKED only says the caller holds the head's lock; heads are not modelled, so it
     // changes nothing here (an INVARIANTS kernel would assert the claim).
     let _ = ignflags & RTF_RNH_LOCKED;
-    let (hit, walk) = lookup(k, dst, fib);
-    let found = hit.map(|id| name(k, id));
-    emit(
-        k,
-        RouteEvent::Lookup {
-            caller: caller.to_string(),
-            found,
-            walk,
-        },
-    );
+    // The walk only goes into the Lookup event, which an unrecorded run drops: skip both.
+    let hit = if k.recording {
+        let (hit, walk) = lookup(k, dst, fib);
+        let found = hit.map(|id| name(k, id));
+        emit(
+            k,
+            RouteEvent::Lookup {
+                caller: caller.to_string(),
+                found,
+                walk,
+            },
+        );
+        hit
+    } else {
+        lookup_quiet(k, dst, fib)
+    };
     match hit {
         Some(id) => {
             let what = "net/route.c (rtalloc1_fib)";

@@ -260,6 +260,12 @@ pub fn lookup(k: &Kernel, dst: u32, fib: u32) -> (Option<u32>, LookupWalk) {
     (walk.route, walk)
 }
 
+/// [`lookup`] for a caller that would drop the walk: the same answer, nothing recorded.
+pub fn lookup_quiet(k: &Kernel, dst: u32, fib: u32) -> Option<u32> {
+    let t = k.rt.tree(fib)?;
+    t.rn_match_quiet(dst).and_then(|n| t.node(n).route)
+}
+
 /// One line of `netstat -rn`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NetstatRow {
