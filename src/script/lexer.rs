@@ -198,9 +198,11 @@ impl<'a> Lexer<'a> {
         })
     }
 
+    /// Up to the line end, which is not part of the comment: a `\n`, or the `\r` of a `\r\n`
+    /// (so that the line end's token sits where the editor shows the end of the line).
     fn skip_comment(&mut self) {
         while let Some(c) = self.peek() {
-            if c == '\n' {
+            if c == '\n' || (c == '\r' && self.peek2() == Some('\n')) {
                 break;
             }
             self.bump();
@@ -462,6 +464,27 @@ mod tests {
                 Eof
             ]
         );
+    }
+
+    /// A comment ends before a `\r\n`, so the line end is where the editor shows it (the fuzz
+    /// test found `hz#\r\n` pointing at column 5 of the 3-character line `hz#`).
+    #[test]
+    fn a_comment_leaves_the_crlf_line_end_in_place() {
+        let ts = lex("hz#\r\nb", 1).unwrap();
+        let s: Vec<(Tok, u32, u32)> = ts
+            .iter()
+            .map(|t| (t.tok.clone(), t.span.line, t.span.col))
+            .collect();
+        assert_eq!(
+            s,
+            vec![
+                (id("hz"), 1, 1),
+                (Tok::Newline, 1, 4),
+                (id("b"), 2, 1),
+                (Tok::Eof, 2, 2)
+            ]
+        );
+        assert_eq!(toks("a // x\r\n"), vec![id("a"), Tok::Newline, Tok::Eof]);
     }
 
     #[test]
