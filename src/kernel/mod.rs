@@ -15,6 +15,7 @@ pub mod api;
 pub mod clock;
 pub mod event;
 pub mod freebsd;
+pub mod funcs;
 pub mod handlers;
 pub mod name;
 pub mod openbsd;

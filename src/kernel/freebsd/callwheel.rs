@@ -22,10 +22,7 @@
 //! messages read. They share a record because a recording kernel reads both when a callout
 //! fires. The kernel keeps all of it in one struct; the fields keep its names.
 
-use std::collections::BTreeMap;
-use std::num::NonZeroU32;
-use std::rc::Rc;
-
+pub use crate::kernel::funcs::{FuncId, Funcs};
 use crate::kernel::Name;
 use crate::kernel::Value;
 
@@ -63,41 +60,6 @@ pub fn bucket_of(c_time: i32, mask: u32) -> u32 {
 /// (0 = due on this visit). Signed difference, so it is right across the wrap of `ticks`.
 pub fn laps_until(c_time: i32, curticks: i32, size: u32) -> i32 {
     c_time.wrapping_sub(curticks) / size as i32
-}
-
-/// A handler function (`c_func`), by its number in [`Funcs`]. Non-zero, so that an
-/// `Option<FuncId>` (NULL or a function) is four bytes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct FuncId(NonZeroU32);
-
-/// Every handler name a `callout_reset` or `timeout()` has used, each stored once: a callout
-/// holds the number, the events and the UI read the name here. Shared between copies of the
-/// kernel (snapshots) and copied only when a new name arrives.
-#[derive(Clone, Debug, Default)]
-pub struct Funcs(Rc<FuncTable>);
-
-#[derive(Clone, Debug, Default)]
-struct FuncTable {
-    names: Vec<Name>,
-    ids: BTreeMap<Name, FuncId>,
-}
-
-impl Funcs {
-    /// The number of `func`, adding it on first use.
-    pub fn intern(&mut self, func: &str) -> FuncId {
-        if let Some(&id) = self.0.ids.get(func) {
-            return id;
-        }
-        let t = Rc::make_mut(&mut self.0);
-        t.names.push(Name::from(func));
-        let id = FuncId(NonZeroU32::new(t.names.len() as u32).expect("at least one name"));
-        t.ids.insert(Name::from(func), id);
-        id
-    }
-
-    pub fn name(&self, id: FuncId) -> &Name {
-        &self.0.names[id.0.get() as usize - 1]
-    }
 }
 
 /// `c_links.tqe`: the neighbours in the bucket's TAILQ ([`NIL`] at either end).
@@ -371,23 +333,5 @@ mod tests {
     fn the_hot_half_of_a_callout_is_small() {
         // Three callouts to a cache line: what a million-callout scan reads per entry.
         assert_eq!(std::mem::size_of::<Callout>(), 20);
-    }
-
-    #[test]
-    fn funcs_are_interned_once() {
-        let mut f = Funcs::default();
-        let a = f.intern("arp_timer");
-        let b = f.intern("tcp_timer");
-        assert_eq!(f.intern("arp_timer"), a);
-        assert_ne!(a, b);
-        assert_eq!(
-            (f.name(a).as_str(), f.name(b).as_str()),
-            ("arp_timer", "tcp_timer")
-        );
-        // A snapshot shares the table until one side adds a name.
-        let snap = f.clone();
-        f.intern("new_fn");
-        assert_eq!(snap.0.names.len(), 2);
-        assert_eq!(f.0.names.len(), 3);
     }
 }

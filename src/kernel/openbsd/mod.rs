@@ -58,7 +58,8 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use super::api::{Args, Param, Signature};
-use super::{rttimer, EventKind, Kernel, KernelError, Name, Value, Via, MAX_HANDLER_RUNS_PER_PASS};
+use super::funcs::Funcs;
+use super::{EventKind, Kernel, KernelError, Name, Value, Via, MAX_HANDLER_RUNS_PER_PASS};
 use convert::c_int;
 use wheel::Lists;
 
@@ -98,39 +99,6 @@ struct Cold {
     arg: Name,
 }
 
-/// A handler function that some `timeout_set` named; a node holds its number.
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct Func {
-    name: Name,
-    /// A built-in rt_timer action, which reads `to_arg` (else a scenario handler, or nothing).
-    builtin: bool,
-}
-
-/// Every function ever passed to `timeout_set`, numbered in order of first appearance: a few
-/// entries (one per distinct function, not per timeout), so a fire finds its function in cache.
-#[derive(Clone, Debug, Default)]
-struct Funcs {
-    list: Vec<Func>,
-    by_name: BTreeMap<Name, u32>,
-}
-
-impl Funcs {
-    fn intern(funcs: &mut Rc<Funcs>, name: &str) -> u32 {
-        if let Some(&f) = funcs.by_name.get(name) {
-            return f;
-        }
-        let funcs = Rc::make_mut(funcs);
-        let f = funcs.list.len() as u32;
-        let name = Name::from(name);
-        funcs.list.push(Func {
-            name: name.clone(),
-            builtin: rttimer::is_builtin(&name),
-        });
-        funcs.by_name.insert(name, f);
-        f
-    }
-}
-
 /// The wheel, `timeout_todo`, and every `struct timeout` by name.
 #[derive(Clone, Debug, Default)]
 pub struct Timeouts {
@@ -138,7 +106,7 @@ pub struct Timeouts {
     cold: Vec<Cold>,
     /// Shared between copies of the kernel (snapshots), like `by_name`: it changes only when a
     /// new function is set.
-    funcs: Rc<Funcs>,
+    funcs: Funcs,
     /// Shared between copies of the kernel (snapshots): it changes only when a new name is set.
     by_name: Rc<BTreeMap<Name, usize>>,
     lists: Lists,
@@ -172,7 +140,7 @@ impl Timeouts {
         let cold = &self.cold[i];
         TimeoutView {
             name: &cold.name,
-            to_func: &self.funcs.list[self.lists.func(i) as usize].name,
+            to_func: &self.funcs.func_at(self.lists.func(i)).name,
             to_arg: &cold.to_arg,
             to_time: self.lists.time(i),
             to_flags: self.lists.flags(i),
@@ -286,8 +254,8 @@ pub fn timeout_set(k: &mut Kernel, name: &str, func: &str, arg: Value) -> Timeou
     };
     let still_linked = to.lists.is_linked(i).then(|| to.place_of(i));
     let arg_text = arg.to_string();
-    let f = Funcs::intern(&mut to.funcs, func);
-    to.lists.set_func(i, f);
+    let f = to.funcs.intern(func);
+    to.lists.set_func(i, f.get());
     to.lists.set_flags(i, TIMEOUT_INITIALIZED);
     let c = &mut to.cold[i];
     c.to_arg = arg;
@@ -481,7 +449,7 @@ pub fn softclock(k: &mut Kernel) -> Result<(), KernelError> {
         let flags = to.lists.flags(i);
         to.lists
             .set_flags(i, flags & !TIMEOUT_ONQUEUE | TIMEOUT_TRIGGERED);
-        let f = &to.funcs.list[to.lists.func(i) as usize];
+        let f = to.funcs.func_at(to.lists.func(i));
         let (func, builtin) = (f.name.clone(), f.builtin);
         // The cold half only for what reads it: a built-in action its argument (a scenario
         // handler's body does not), the events their texts.
