@@ -397,25 +397,11 @@ impl Kernel {
         self.start_handler(via, func, arg, route).map(|_| ())
     }
 
-    /// [`Kernel::run_handler`] for a caller that already holds the names (the OpenBSD wheel keeps
-    /// them from `timeout_set`), so a fire records them without formatting or copying. With
-    /// recording off nothing reads `arg_text` (the caller may pass an empty name).
+    /// [`Kernel::run_handler`] for a caller that already holds the names and knows whether `func`
+    /// is a built-in action (the OpenBSD wheel keeps both from `timeout_set`), so a fire records
+    /// them without formatting or copying, and a function that is no built-in action is not even
+    /// matched against them. With recording off nothing reads `arg_text` (it may be empty).
     pub fn run_named_handler(
-        &mut self,
-        via: Via,
-        func: &Name,
-        arg: &Value,
-        arg_text: &Name,
-        route: Option<String>,
-    ) -> Result<(), KernelError> {
-        self.start_named_handler(via, func, true, arg, arg_text, route)
-            .map(|_| ())
-    }
-
-    /// [`Kernel::run_named_handler`] for a caller that also knows whether `func` is a built-in
-    /// action ([`rttimer::is_builtin`], which the OpenBSD wheel notes at `timeout_set`): when it
-    /// is not, the built-in actions are not even looked at.
-    pub fn run_known_handler(
         &mut self,
         via: Via,
         func: &Name,

@@ -467,22 +467,10 @@ fn call_arg(k: &Kernel, origin: Origin, func: &str) -> Value {
     }
 }
 
-/// Calls `func(arg)` in the softclock thread. [`Kernel::start_handler`] formats the argument
-/// for the `Fire` event on every call; [`Kernel::run_named_handler`] takes the text from us
-/// (none when the kernel does not record) but drops the rest of a body that suspends itself, so
-/// it serves a function without a body (a built-in action, or one the scenario never defined),
-/// which cannot suspend.
+/// Calls `func(arg)` in the softclock thread: a built-in action, a scenario body (which may
+/// suspend itself), or a function the scenario never defined.
 fn call(k: &mut Kernel, func: &Name, arg: &Value) -> Result<HandlerEnd, KernelError> {
-    if k.handlers.contains_key(func) {
-        return k.start_handler(Via::Callout, func, arg, None);
-    }
-    let arg_text = if k.recording {
-        Name::display(arg)
-    } else {
-        Name::default()
-    };
-    k.run_named_handler(Via::Callout, func, arg, &arg_text, None)?;
-    Ok(HandlerEnd::Done)
+    k.start_handler(Via::Callout, func, arg, None)
 }
 
 fn describe_origin(k: &Kernel, origin: Origin) -> Name {

@@ -476,7 +476,7 @@ pub fn softclock(k: &mut Kernel) -> Result<(), KernelError> {
             )));
         }
         emit(k, TimeoutEvent::Due { name, late });
-        k.run_known_handler(Via::Timeout, &func, builtin, &arg, &arg_text, None)?;
+        k.run_named_handler(Via::Timeout, &func, builtin, &arg, &arg_text, None)?;
     }
     Ok(())
 }
