@@ -43,6 +43,11 @@ fn el(root: &web_sys::Element, sel: &str) -> web_sys::Element {
         .unwrap_or_else(|| panic!("no {sel}"))
 }
 
+/// Nothing under `root` matches `sel`.
+fn absent(root: &web_sys::Element, sel: &str) -> bool {
+    root.query_selector(sel).unwrap().is_none()
+}
+
 fn text(root: &web_sys::Element, sel: &str) -> String {
     el(root, sel).text_content().unwrap()
 }
@@ -268,10 +273,7 @@ async fn the_radix_tree_marks_the_latest_lookup_path() {
     assert!(text(&root, "[data-testid=lookup-summary]").contains("10.2.3.4"));
     assert!(text(&root, "[data-testid=lookup-steps]").contains("test bit"));
     assert!(root.query_selector(".on-path").unwrap().is_some());
-    assert!(root
-        .query_selector("[data-testid=walk-at]")
-        .unwrap()
-        .is_none());
+    assert!(absent(&root, "[data-testid=walk-at]"));
     // Going through the walk: step 1 tests bit 0 at the top; step 2 is one level down.
     click(&root, "#hc-walk-next").await;
     assert_eq!(text(&root, "[data-testid=walk-at]").trim(), "● step 1");
@@ -289,10 +291,7 @@ async fn the_radix_tree_marks_the_latest_lookup_path() {
     assert!(text(&root, "[data-testid=lookup-steps] li.cur").contains("test bit"));
     click(&root, "#hc-walk-prev").await;
     click(&root, "#hc-walk-prev").await;
-    assert!(root
-        .query_selector("[data-testid=walk-at]")
-        .unwrap()
-        .is_none());
+    assert!(absent(&root, "[data-testid=walk-at]"));
 }
 
 #[wasm_bindgen_test]
@@ -304,13 +303,13 @@ async fn choosing_a_callout_in_the_table_marks_it_on_the_callwheel() {
     )
     .await;
     click(&root, "#hc-run-script").await;
-    assert!(root.query_selector(".hc-entry.sel").unwrap().is_none());
+    assert!(absent(&root, ".hc-entry.sel"));
     click(&root, "[data-testid=timer-row][data-timer=c2] button").await;
     assert!(text(&root, ".hc-entry.sel").starts_with("c2"));
     assert_eq!(attr(&root, ".hc-callwheel path.sel", "data-cw-bucket"), "9");
     // Choosing it again clears the mark.
     click(&root, "[data-testid=timer-row][data-timer=c2] button").await;
-    assert!(root.query_selector(".hc-entry.sel").unwrap().is_none());
+    assert!(absent(&root, ".hc-entry.sel"));
 }
 
 #[wasm_bindgen_test]
@@ -351,19 +350,13 @@ async fn micro_step_reveals_one_event_at_a_time_then_runs_the_next_statement() {
     click(&root, "#hc-back").await;
     assert_eq!(text(&root, "[data-testid=ticks]"), "0");
     assert_eq!(text(&root, "[data-testid=todo]"), "t1t2");
-    assert!(root
-        .query_selector("[data-testid=micro]")
-        .unwrap()
-        .is_none());
+    assert!(absent(&root, "[data-testid=micro]"));
 }
 
 #[wasm_bindgen_test]
 async fn a_cascade_draws_each_moved_timeout_from_its_higher_bucket_through_todo_to_a_lower_one() {
     let root = mount_with_hash("#p=cascade-256").await;
-    assert!(root
-        .query_selector("[data-testid=cascade]")
-        .unwrap()
-        .is_none());
+    assert!(absent(&root, "[data-testid=cascade]"));
     click(&root, "[data-milestone=cascade]").await;
     assert_eq!(text(&root, "[data-testid=ticks]"), "256");
     // Wheel 1 bucket 1 held three timeouts: t256 was due and ran, t300 and t400 moved down.
@@ -391,10 +384,7 @@ async fn a_cascade_draws_each_moved_timeout_from_its_higher_bucket_through_todo_
     );
     // The next tick has no cascade: the layer goes away.
     click(&root, "#hc-hardclock").await;
-    assert!(root
-        .query_selector("[data-testid=cascade]")
-        .unwrap()
-        .is_none());
+    assert!(absent(&root, "[data-testid=cascade]"));
 }
 
 #[wasm_bindgen_test]

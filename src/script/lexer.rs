@@ -359,6 +359,15 @@ mod tests {
         lex(src, 1).unwrap().into_iter().map(|t| t.tok).collect()
     }
 
+    /// Each token with the line and column it starts at.
+    fn toks_at(src: &str) -> Vec<(Tok, u32, u32)> {
+        lex(src, 1)
+            .unwrap()
+            .into_iter()
+            .map(|t| (t.tok, t.span.line, t.span.col))
+            .collect()
+    }
+
     fn err(src: &str) -> ScriptError {
         lex(src, 1).unwrap_err()
     }
@@ -431,13 +440,8 @@ mod tests {
 
     #[test]
     fn crlf_is_one_newline_at_the_end_of_the_line() {
-        let ts = lex("a\r\nb \r x", 1).unwrap();
-        let got: Vec<(Tok, u32, u32)> = ts
-            .iter()
-            .map(|t| (t.tok.clone(), t.span.line, t.span.col))
-            .collect();
         assert_eq!(
-            got,
+            toks_at("a\r\nb \r x"),
             vec![
                 (id("a"), 1, 1),
                 (Tok::Newline, 1, 2),
@@ -470,13 +474,8 @@ mod tests {
     /// test found `hz#\r\n` pointing at column 5 of the 3-character line `hz#`).
     #[test]
     fn a_comment_leaves_the_crlf_line_end_in_place() {
-        let ts = lex("hz#\r\nb", 1).unwrap();
-        let s: Vec<(Tok, u32, u32)> = ts
-            .iter()
-            .map(|t| (t.tok.clone(), t.span.line, t.span.col))
-            .collect();
         assert_eq!(
-            s,
+            toks_at("hz#\r\nb"),
             vec![
                 (id("hz"), 1, 1),
                 (Tok::Newline, 1, 4),
