@@ -14,7 +14,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { slimBundle } from "./slim-bundle.mjs";
+import { minifyGlue, slimBundle } from "./slim-bundle.mjs";
 
 const dir = process.env.TRUNK_STAGING_DIR || process.argv[2];
 if (!dir) {
@@ -91,6 +91,7 @@ if (document.readyState === "loading") {
 `;
 writeFileSync(join(dir, "hardclock-embed.js"), out);
 console.log(`embed-bundle: hardclock-embed.js (${(out.length / 1024).toFixed(0)} KiB) from ${glueName} + ${wasmName}`);
+await minifyGlue(dir, glueName);
 
 // The full app's index.html keeps trunk's inline module loader; a site that serves it under a
 // strict CSP needs that script's hash, which changes with every build's file names.

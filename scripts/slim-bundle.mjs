@@ -1,6 +1,7 @@
 // Called by scripts/embed-bundle.mjs (the post_build hook) before it reads the app's files:
 // gives the wasm's imports short names, in the wasm and in wasm-bindgen's glue alike, and
-// drops the glue's comment lines and indentation (0.9 KB gzipped).
+// drops the glue's comment lines and indentation (0.9 KB gzipped). Its `minifyGlue`, called
+// by embed-bundle.mjs once the embed loader is written, then runs the app's glue through terser.
 //
 // Why short names: wasm-bindgen names every import after its function plus a 16-hex-digit hash
 // (`__wbg_appendChild_7465eba84213c75f`), and each name is written twice, in the wasm's import
@@ -14,6 +15,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 
 function fail(msg) {
   console.error(`slim-bundle: ${msg}`);
@@ -127,18 +129,41 @@ export function slimBundle(dir, glueName, wasmName) {
   glue = unindent(glue);
   writeFileSync(wasmPath, out);
   writeFileSync(gluePath, glue);
-
-  // trunk's index.html preloads both with Subresource Integrity.
-  const index = join(dir, "index.html");
-  if (existsSync(index)) {
-    let html = readFileSync(index, "utf8");
-    for (const [file, bytes] of [[glueName, Buffer.from(glue, "utf8")], [wasmName, out]]) {
-      const sri = `sha384-${createHash("sha384").update(bytes).digest("base64")}`;
-      const re = new RegExp(`(href="\\./${file.replace(/\./g, "\\.")}"[^>]*integrity=")sha384-[^"]+"`);
-      if (!re.test(html)) fail(`index.html has no integrity for ${file}`);
-      html = html.replace(re, `$1${sri}"`);
-    }
-    writeFileSync(index, html);
-  }
+  writeIntegrity(dir, [[glueName, Buffer.from(glue, "utf8")], [wasmName, out]]);
   console.log(`slim-bundle: ${n} imports renamed (${wasm.length - out.length} B off the wasm)`);
+}
+
+/// trunk's index.html preloads the glue and the wasm with Subresource Integrity: after a file
+/// changes, its hash is written anew.
+function writeIntegrity(dir, files) {
+  const index = join(dir, "index.html");
+  if (!existsSync(index)) return;
+  let html = readFileSync(index, "utf8");
+  for (const [file, bytes] of files) {
+    const sri = `sha384-${createHash("sha384").update(bytes).digest("base64")}`;
+    const re = new RegExp(`(href="\\./${file.replace(/\./g, "\\.")}"[^>]*integrity=")sha384-[^"]+"`);
+    if (!re.test(html)) fail(`index.html has no integrity for ${file}`);
+    html = html.replace(re, `$1${sri}"`);
+  }
+  writeFileSync(index, html);
+}
+
+/// The app's glue through terser (local names shortened, dead code dropped): 1 KB less gzipped.
+/// Run after scripts/embed-bundle.mjs has copied the glue into its loader, whose rewrite of the
+/// ES exports reads the glue's own line layout. Property names are never mangled, so the
+/// import object's keys (the short names above) and the wasm's exports stay as they are.
+/// terser comes from scripts/setup.sh, which sets HC_TERSER.
+export async function minifyGlue(dir, glueName) {
+  const at = process.env.HC_TERSER;
+  if (!at || !existsSync(join(at, "main.js"))) {
+    fail("terser not found (HC_TERSER): run trunk through scripts/serve.sh or scripts/test.sh, or `source scripts/setup.sh && hc_setup serve` first");
+  }
+  const { minify } = await import(pathToFileURL(join(at, "main.js")).href);
+  const gluePath = join(dir, glueName);
+  const glue = readFileSync(gluePath, "utf8");
+  const min = await minify(glue, { module: true, compress: { passes: 2 }, mangle: true });
+  if (!min.code || !/\bexport\b/.test(min.code)) fail("terser returned no module for the glue");
+  writeFileSync(gluePath, min.code);
+  writeIntegrity(dir, [[glueName, Buffer.from(min.code, "utf8")]]);
+  console.log(`slim-bundle: glue minified, ${glue.length} -> ${min.code.length} B`);
 }
