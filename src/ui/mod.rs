@@ -42,6 +42,8 @@ pub mod routine;
 #[cfg(target_arch = "wasm32")]
 pub mod rttimer;
 #[cfg(target_arch = "wasm32")]
+pub mod table;
+#[cfg(target_arch = "wasm32")]
 pub mod timers;
 #[cfg(target_arch = "wasm32")]
 pub mod wheel;

@@ -7,6 +7,7 @@ use yew::prelude::*;
 use super::app::Shared;
 use super::rttimer::route_key;
 use super::state::Action;
+use super::table::head_row;
 use crate::kernel::route::{netstat, rttrash_list};
 
 #[derive(Properties, PartialEq)]
@@ -44,10 +45,7 @@ pub fn routes(props: &RoutesProps) -> Html {
                     <div class="hc-scroll">
                     <table data-testid="netstat" data-fib={fib.to_string()}>
                         <caption>{ format!("Internet, FIB {fib}") }</caption>
-                        <thead><tr>
-                            <th scope="col">{ "Destination" }</th><th scope="col">{ "Gateway" }</th><th scope="col">{ "Flags" }</th>
-                            <th scope="col">{ "Refs" }</th><th scope="col">{ "Use" }</th><th scope="col">{ "Mtu" }</th><th scope="col">{ "Expire" }</th>
-                        </tr></thead>
+                        { head_row(&["Destination", "Gateway", "Flags", "Refs", "Use", "Mtu", "Expire"]) }
                         <tbody>
                             { for rows.into_iter().map(|r| {
                                 let is_sel = selected.as_deref() == Some(route_key(r.id).as_str());
@@ -71,7 +69,7 @@ pub fn routes(props: &RoutesProps) -> Html {
                 } else {
                     <table data-testid="rttrash">
                         <caption>{ "Deleted from the tree (RTF_UP clear) but still referenced: freed by the last RTFREE" }</caption>
-                        <thead><tr><th scope="col">{ "route" }</th><th scope="col">{ "refcnt" }</th></tr></thead>
+                        { head_row(&["route", "refcnt"]) }
                         <tbody>
                             { for trash.iter().map(|e| html! {
                                 <tr data-testid="rttrash-row"><td>{ e.name() }</td><td>{ e.refcnt }</td></tr>

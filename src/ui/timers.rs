@@ -13,6 +13,7 @@ use yew::prelude::*;
 
 use super::app::{refresh_period, Shared};
 use super::state::{callout_label, Action, State, TIMER_ROWS};
+use super::table::head_row;
 use crate::kernel::freebsd::callwheel::{
     CALLOUT_ACTIVE, CALLOUT_LOCAL_ALLOC, CALLOUT_MPSAFE, CALLOUT_PENDING,
 };
@@ -212,11 +213,7 @@ fn page_view(
                 }
                 <div class="hc-scroll" tabindex="0" aria-label="Timer table (scrolls)">
                 <table data-testid="timers">
-                    <thead><tr>
-                        <th scope="col">{ "name" }</th><th scope="col">{ "API" }</th><th scope="col">{ "calls" }</th>
-                        <th scope="col">{ "flags" }</th><th scope="col">{ "deadline" }</th>
-                        <th scope="col">{ "ticks to go" }</th><th scope="col">{ "where it lives now" }</th>
-                    </tr></thead>
+                    { head_row(&["name", "API", "calls", "flags", "deadline", "ticks to go", "where it lives now"]) }
                     <Page {rows} {selected} on_action={props.on_action.clone()} />
                 </table>
                 </div>
