@@ -3,6 +3,7 @@
 
 use yew::prelude::*;
 
+use super::markup::muted;
 use super::state::Action;
 
 #[derive(Properties, PartialEq)]
@@ -31,7 +32,7 @@ pub fn help(props: &HelpProps) -> Html {
     html! {
         <section class="hc-help" aria-label="Keyboard shortcuts" data-testid="help">
             <h2>{ "Keyboard shortcuts" }</h2>
-            <p class="hc-muted">{ "They work while the simulator has focus (click on it or tab into it), not while typing in a field." }</p>
+            { muted("They work while the simulator has focus (click on it or tab into it), not while typing in a field.") }
             <dl>
                 { for KEYS.iter().map(|(k, what)| html! {
                     <div><dt><kbd>{ *k }</kbd></dt><dd>{ *what }</dd></div>

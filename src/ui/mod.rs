@@ -30,6 +30,8 @@ pub mod help;
 #[cfg(target_arch = "wasm32")]
 pub mod host_link;
 #[cfg(target_arch = "wasm32")]
+pub mod markup;
+#[cfg(target_arch = "wasm32")]
 pub mod narration;
 #[cfg(target_arch = "wasm32")]
 pub mod presets;
@@ -41,8 +43,6 @@ pub mod routes;
 pub mod routine;
 #[cfg(target_arch = "wasm32")]
 pub mod rttimer;
-#[cfg(target_arch = "wasm32")]
-pub mod table;
 #[cfg(target_arch = "wasm32")]
 pub mod timers;
 #[cfg(target_arch = "wasm32")]

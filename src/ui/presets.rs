@@ -10,6 +10,7 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::catalog::{grouped, man_page, ManPage};
+use super::markup::muted;
 use super::state::Action;
 use crate::script::presets::{self, Preset};
 
@@ -66,7 +67,7 @@ pub fn presets(props: &PresetsProps) -> Html {
                         <p class="hc-note" tabindex="0">{ &p.note }</p>
                     </details>
                 } else {
-                    <p class="hc-muted">{ "Your own scenario (not an unchanged preset)." }</p>
+                    { muted("Your own scenario (not an unchanged preset).") }
                 }
             </div>
         </section>

@@ -8,6 +8,7 @@
 use yew::prelude::*;
 
 use super::app::Shared;
+use super::markup::muted;
 use super::state::State;
 use crate::kernel::route::radix::NodeId;
 use crate::kernel::route::radix_view::{LeafView, NodeView};
@@ -222,7 +223,7 @@ pub fn radix(props: &RadixProps) -> Html {
         <section class="hc-panel hc-radix" aria-labelledby="hc-radix-h" data-testid="radix">
             <h2 id="hc-radix-h">{ "Radix tree" }</h2>
             if trees.is_empty() {
-                <p class="hc-muted">{ "Every tree holds only its end markers: add a route to see one grow." }</p>
+                { muted("Every tree holds only its end markers: add a route to see one grow.") }
             }
             { for trees.into_iter().map(|(fib, view)| {
                 let id_of = |n: &NodeView| match n {
@@ -278,7 +279,7 @@ pub fn radix(props: &RadixProps) -> Html {
                     }) }
                 </ol>
             } else {
-                <p class="hc-muted">{ "No lookup yet: rtalloc1(10.1.2.3, 0, 0) looks one up." }</p>
+                { muted("No lookup yet: rtalloc1(10.1.2.3, 0, 0) looks one up.") }
             }
         </section>
     }

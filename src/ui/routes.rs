@@ -5,9 +5,9 @@
 use yew::prelude::*;
 
 use super::app::Shared;
+use super::markup::{head_row, muted};
 use super::rttimer::route_key;
 use super::state::Action;
-use super::table::head_row;
 use crate::kernel::route::{netstat, rttrash_list};
 
 #[derive(Properties, PartialEq)]
@@ -39,7 +39,7 @@ pub fn routes(props: &RoutesProps) -> Html {
         <section class="hc-panel hc-routes" aria-labelledby="hc-routes-h">
             <h2 id="hc-routes-h">{ "Routing tables (netstat -rn)" }</h2>
             if empty {
-                <p class="hc-muted">{ "No routes yet: route_add(10.0.0.0/8, 192.168.1.1) adds one." }</p>
+                { muted("No routes yet: route_add(10.0.0.0/8, 192.168.1.1) adds one.") }
             } else {
                 { for fibs.into_iter().filter(|(_, r)| !r.is_empty()).map(|(fib, rows)| html! {
                     <div class="hc-scroll">
@@ -65,7 +65,7 @@ pub fn routes(props: &RoutesProps) -> Html {
                 }) }
                 <h3>{ format!("rttrash: {}", trash.len()) }</h3>
                 if trash.is_empty() {
-                    <p class="hc-muted">{ "No deleted route is still referenced." }</p>
+                    { muted("No deleted route is still referenced.") }
                 } else {
                     <table data-testid="rttrash">
                         <caption>{ "Deleted from the tree (RTF_UP clear) but still referenced: freed by the last RTFREE" }</caption>
@@ -79,7 +79,7 @@ pub fn routes(props: &RoutesProps) -> Html {
                 }
                 <h3 id="hc-rtm-h">{ "Routing socket (route monitor)" }</h3>
                 if rtm.is_empty() {
-                    <p class="hc-muted">{ "No message yet." }</p>
+                    { muted("No message yet.") }
                 } else {
                     <ol class="hc-rtm" data-testid="rtm-log" aria-labelledby="hc-rtm-h" reversed=true>
                         { for rtm.iter().rev().take(RTM_SHOWN).map(|m| html! {

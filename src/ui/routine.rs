@@ -5,6 +5,7 @@
 use yew::prelude::*;
 
 use super::app::Shared;
+use super::markup::muted;
 use super::pseudocode::latest;
 
 #[derive(Properties, PartialEq)]
@@ -35,7 +36,7 @@ pub fn routine_view(props: &RoutineProps) -> Html {
                     }) }
                 </ol>
             } else {
-                <p class="hc-muted">{ "The latest step ran no routine with pseudocode here (OpenBSD timeout_add, hardclock and softclock, the FreeBSD callwheel softclock, rn_match and the rt_timer scan have it)." }</p>
+                { muted("The latest step ran no routine with pseudocode here (OpenBSD timeout_add, hardclock and softclock, the FreeBSD callwheel softclock, rn_match and the rt_timer scan have it).") }
             }
         </section>
     }

@@ -7,6 +7,7 @@
 use yew::prelude::*;
 
 use super::app::Shared;
+use super::markup::muted;
 use super::state::Action;
 use crate::kernel::rttimer::{queues, scanner_next_tick};
 
@@ -30,7 +31,7 @@ pub fn rt_timer(props: &RtTimerProps) -> Html {
         return html! {
             <section class="hc-panel hc-rttimer" aria-labelledby="hc-rtt-h" data-testid="rttimer">
                 <h2 id="hc-rtt-h">{ "rt_timer queues (NetBSD)" }</h2>
-                <p class="hc-muted">{ "No rt_timer queue yet: q = rt_timer_queue_create(600) makes one, icmp_mtudisc(10.9.8.7, 1400) uses ip_mtudisc_timeout_q." }</p>
+                { muted("No rt_timer queue yet: q = rt_timer_queue_create(600) makes one, icmp_mtudisc(10.9.8.7, 1400) uses ip_mtudisc_timeout_q.") }
             </section>
         };
     }
@@ -56,7 +57,7 @@ pub fn rt_timer(props: &RtTimerProps) -> Html {
                             <span class="hc-muted">{ format!(" rtq_timeout {} s · rtq_count {}", q.rtq_timeout, q.count) }</span>
                         </h3>
                         if q.entries.is_empty() {
-                            <p class="hc-muted">{ "empty" }</p>
+                            { muted("empty") }
                         } else {
                             <ol class="hc-lane-entries">
                                 { for q.entries.into_iter().map(|t| {

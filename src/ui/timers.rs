@@ -12,8 +12,8 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::app::{refresh_period, Shared};
+use super::markup::{head_row, muted};
 use super::state::{callout_label, Action, State, TIMER_ROWS};
-use super::table::head_row;
 use crate::kernel::freebsd::callwheel::{
     CALLOUT_ACTIVE, CALLOUT_LOCAL_ALLOC, CALLOUT_MPSAFE, CALLOUT_PENDING,
 };
@@ -198,7 +198,7 @@ fn page_view(
         <section class="hc-panel hc-timers" aria-labelledby="hc-timers-h">
             <h2 id="hc-timers-h">{ "Timers" }</h2>
             if rows.is_empty() {
-                <p class="hc-muted">{ "No timeout or callout exists yet." }</p>
+                { muted("No timeout or callout exists yet.") }
             } else {
                 if total > TIMER_ROWS {
                     <nav class="hc-row hc-pager" aria-label="Timer table pages">
