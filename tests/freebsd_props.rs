@@ -263,7 +263,7 @@ fn boot(ncallout: usize, start: i32, calltodo: bool) -> Kernel {
 fn kernel_fires(k: &Kernel) -> Vec<(i32, String, String)> {
     k.events
         .iter()
-        .filter_map(|e| match &e.kind {
+        .filter_map(|e| match &*e.kind {
             EventKind::Fire {
                 via: Via::Callout,
                 func,

@@ -62,7 +62,7 @@ fn ticks(k: &mut Kernel, n: u64) {
 fn fires(k: &Kernel) -> Vec<(i32, String, String)> {
     k.events
         .iter()
-        .filter_map(|e| match &e.kind {
+        .filter_map(|e| match &*e.kind {
             EventKind::Fire {
                 via: Via::Callout,
                 func,
@@ -77,7 +77,7 @@ fn fires(k: &Kernel) -> Vec<(i32, String, String)> {
 fn callout_events(k: &Kernel) -> Vec<(i32, CalloutEvent)> {
     k.events
         .iter()
-        .filter_map(|e: &Event| match &e.kind {
+        .filter_map(|e: &Event| match &*e.kind {
             EventKind::Callout(c) => Some((e.tick, c.clone())),
             _ => None,
         })
@@ -307,7 +307,7 @@ fn drain_waits_until_the_handler_returns() {
     let call_tick = k
         .events
         .iter()
-        .find(|e| matches!(&e.kind, EventKind::Call { name, .. } if name == "callout_drain"))
+        .find(|e| matches!(&*e.kind, EventKind::Call { name, .. } if name == "callout_drain"))
         .map(|e| e.tick);
     assert_eq!(call_tick, Some(5));
 }

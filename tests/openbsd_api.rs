@@ -66,7 +66,7 @@ fn to_time(k: &Kernel, t: &str) -> i32 {
 fn fires(k: &Kernel) -> Vec<(i32, String)> {
     k.events
         .iter()
-        .filter_map(|e| match &e.kind {
+        .filter_map(|e| match &*e.kind {
             EventKind::Fire {
                 via: Via::Timeout,
                 func,
@@ -83,7 +83,7 @@ fn last_timeout_event(k: &Kernel) -> &TimeoutEvent {
     k.events
         .iter()
         .rev()
-        .find_map(|e| match &e.kind {
+        .find_map(|e| match &*e.kind {
             EventKind::Timeout(t) => Some(t),
             _ => None,
         })
@@ -206,7 +206,7 @@ fn a_later_re_add_is_re_bucketed_lazily_and_fires_at_the_new_time() {
     k.run_ticks(200).unwrap();
     let rebuckets: Vec<(i32, i32)> = k.events[from..]
         .iter()
-        .filter_map(|e| match &e.kind {
+        .filter_map(|e| match &*e.kind {
             EventKind::Timeout(TimeoutEvent::Rebucketed { from, delta, .. }) => {
                 assert_eq!(
                     *from,
@@ -301,7 +301,7 @@ fn conversions_through_the_api_at_hz_1000() {
     let msg = k
         .events
         .iter()
-        .find_map(|e| match &e.kind {
+        .find_map(|e| match &*e.kind {
             EventKind::Timeout(c @ TimeoutEvent::Converted { .. }) => Some(c.narrate()),
             _ => None,
         })
@@ -417,7 +417,7 @@ fn deleting_from_a_handler_an_entry_spliced_but_not_yet_run() {
     assert_eq!(fires(&k), vec![(3, "killer(arg1)".to_string())]);
     assert_eq!(k.vars.get("r"), Some(&Value::Int(1)));
     assert!(k.events.iter().any(|e| matches!(
-        &e.kind,
+        &*e.kind,
         EventKind::Timeout(TimeoutEvent::Deleted {
             from: Place::Todo,
             ..

@@ -265,7 +265,7 @@ fn sut_trace(k: &Kernel) -> Vec<Tr> {
     k.events
         .iter()
         .filter_map(|e| {
-            Some(match &e.kind {
+            Some(match &*e.kind {
                 EventKind::Fire {
                     via: Via::Timeout,
                     func,

@@ -70,7 +70,7 @@ fn steps(k: &Kernel, from: usize) -> Vec<(i32, Step)> {
     k.events[from..]
         .iter()
         .filter_map(|e| {
-            let s = match &e.kind {
+            let s = match &*e.kind {
                 EventKind::Timeout(TimeoutEvent::Splice { bucket, count }) => {
                     Step::Splice(*bucket, *count)
                 }
@@ -112,7 +112,7 @@ fn rebucket(t: &str, from: Place, wheel: u8, bucket: u8) -> Step {
 fn fires(k: &Kernel) -> Vec<(i32, String)> {
     k.events
         .iter()
-        .filter_map(|e| match &e.kind {
+        .filter_map(|e| match &*e.kind {
             EventKind::Fire {
                 via: Via::Timeout,
                 func,

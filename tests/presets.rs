@@ -177,7 +177,7 @@ type OwnedFire = (i32, String, String, String, Option<String>);
 fn fires(k: &Kernel) -> Vec<OwnedFire> {
     k.events
         .iter()
-        .filter_map(|e| match &e.kind {
+        .filter_map(|e| match &*e.kind {
             EventKind::Fire {
                 via,
                 func,
@@ -223,7 +223,7 @@ fn int(n: i64) -> Value {
 fn timeout_events(k: &Kernel) -> Vec<(i32, &TimeoutEvent)> {
     k.events
         .iter()
-        .filter_map(|e| match &e.kind {
+        .filter_map(|e| match &*e.kind {
             EventKind::Timeout(t) => Some((e.tick, t)),
             _ => None,
         })
@@ -233,7 +233,7 @@ fn timeout_events(k: &Kernel) -> Vec<(i32, &TimeoutEvent)> {
 fn callout_events(k: &Kernel) -> Vec<(i32, &CalloutEvent)> {
     k.events
         .iter()
-        .filter_map(|e| match &e.kind {
+        .filter_map(|e| match &*e.kind {
             EventKind::Callout(c) => Some((e.tick, c)),
             _ => None,
         })
@@ -243,7 +243,7 @@ fn callout_events(k: &Kernel) -> Vec<(i32, &CalloutEvent)> {
 fn route_events(k: &Kernel) -> Vec<&RouteEvent> {
     k.events
         .iter()
-        .filter_map(|e| match &e.kind {
+        .filter_map(|e| match &*e.kind {
             EventKind::Route(r) => Some(r),
             _ => None,
         })
@@ -843,7 +843,7 @@ fn double_rtfree_is_a_use_after_free() {
 fn rt_timer_events(k: &Kernel) -> Vec<(i32, &RtTimerEvent)> {
     k.events
         .iter()
-        .filter_map(|e| match &e.kind {
+        .filter_map(|e| match &*e.kind {
             EventKind::RtTimer(r) => Some((e.tick, r)),
             _ => None,
         })

@@ -70,7 +70,7 @@ fn last_note(k: &Kernel) -> (Option<i32>, bool) {
     k.events
         .iter()
         .rev()
-        .find_map(|e| match &e.kind {
+        .find_map(|e| match &*e.kind {
             EventKind::Call { refcnt, freed, .. } => Some((*refcnt, *freed)),
             _ => None,
         })
@@ -141,7 +141,7 @@ fn deleted_route_waits_in_rttrash_for_the_last_rtfree() {
     let kinds: Vec<&RouteEvent> = k
         .events
         .iter()
-        .filter_map(|e| match &e.kind {
+        .filter_map(|e| match &*e.kind {
             EventKind::Route(r) => Some(r),
             _ => None,
         })
@@ -323,7 +323,7 @@ fn struct_route_cache_is_kept_while_up_and_replaced_when_deleted() {
     assert!(k
         .events
         .iter()
-        .any(|e| matches!(e.kind, EventKind::Route(RouteEvent::CacheStale { .. }))));
+        .any(|e| matches!(*e.kind, EventKind::Route(RouteEvent::CacheStale { .. }))));
     // RO_RTFREE drops the reference and NULLs ro_rt; the route stays in the table.
     run(&mut k, None, "RO_RTFREE", vec![rf("ro")]).unwrap();
     assert_eq!(last_note(&k), (Some(0), false));

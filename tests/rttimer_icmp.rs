@@ -31,7 +31,7 @@ fn deletes(k: &Kernel, dst: &str) -> Vec<i32> {
 fn rt_events(k: &Kernel) -> Vec<&RtTimerEvent> {
     k.events
         .iter()
-        .filter_map(|e| match &e.kind {
+        .filter_map(|e| match &*e.kind {
             EventKind::RtTimer(r) => Some(r),
             _ => None,
         })

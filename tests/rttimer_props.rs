@@ -99,7 +99,7 @@ impl Model {
 fn fired(k: &Kernel, ids: &[u32]) -> Vec<(i64, u32, usize)> {
     k.events
         .iter()
-        .filter_map(|e| match &e.kind {
+        .filter_map(|e| match &*e.kind {
             EventKind::Fire {
                 via: Via::RtTimer,
                 func,

@@ -19,7 +19,7 @@ fn run_ok(src: &str) -> Kernel {
 fn fires(k: &Kernel) -> Vec<(i32, String, String)> {
     k.events
         .iter()
-        .filter_map(|e| match &e.kind {
+        .filter_map(|e| match &*e.kind {
             EventKind::Fire {
                 via: Via::RtTimer,
                 func,
@@ -145,7 +145,7 @@ fn scanner_is_a_timeout_rearmed_every_hz() {
         .events
         .iter()
         .filter(|e| {
-            matches!(&e.kind, EventKind::Fire { via: Via::Timeout, func, .. } if func == "rt_timer_timer")
+            matches!(&*e.kind, EventKind::Fire { via: Via::Timeout, func, .. } if func == "rt_timer_timer")
         })
         .map(|e| e.tick)
         .collect();
@@ -197,7 +197,7 @@ fn queue_change_lengthens_entries_already_queued() {
     assert_eq!(fires(&k), vec![(600, "10.0.0.1/32".into(), "f".into())]);
     let changed = k.events.iter().any(|e| {
         matches!(
-            &e.kind,
+            &*e.kind,
             EventKind::RtTimer(rttimer::RtTimerEvent::QueueChanged {
                 from: 1,
                 to: 5,
@@ -356,7 +356,7 @@ fn null_action_deletes_the_route_and_a_handler_may_re_add() {
     let deleted = k
         .events
         .iter()
-        .filter(|e| matches!(&e.kind, EventKind::Route(RouteEvent::Deleted { .. })))
+        .filter(|e| matches!(&*e.kind, EventKind::Route(RouteEvent::Deleted { .. })))
         .count();
     assert_eq!(deleted, 1);
 }

@@ -127,11 +127,11 @@ fn a_legacy_timeout_off_calltodo_is_not_placed_on_the_callwheel() {
     let s = State::from_hash("#p=calltodo-lifo").reduce(Action::RunScript);
     let log = &s.machine.log;
     let fires: Vec<usize> = (0..log.len())
-        .filter(|&i| matches!(log[i].kind, EventKind::Fire { .. }))
+        .filter(|&i| matches!(*log[i].kind, EventKind::Fire { .. }))
         .collect();
     assert!(!fires.is_empty());
     for i in fires {
-        let came_off_todo = log[..i].iter().rev().find_map(|e| match &e.kind {
+        let came_off_todo = log[..i].iter().rev().find_map(|e| match &*e.kind {
             EventKind::Callout(hardclock::kernel::freebsd::CalloutEvent::TodoDue { .. }) => {
                 Some(true)
             }
@@ -155,7 +155,7 @@ fn a_pooled_callout_freed_by_softclock_is_placed_but_one_untimeout_freed_is_not(
     let freed: Vec<Option<(Routine, usize)>> = (0..log.len())
         .filter(|&i| {
             matches!(
-                log[i].kind,
+                *log[i].kind,
                 EventKind::Callout(hardclock::kernel::freebsd::CalloutEvent::Freed { .. })
             )
         })
@@ -182,7 +182,7 @@ fn rn_match_lines_follow_the_walk_down_the_compare_and_the_backtrack() {
         s = s.reduce(Action::StepStatement);
         let (e, r, l) = latest(&s.machine.last).expect("the lookup is placed");
         assert!(matches!(
-            e.kind,
+            *e.kind,
             EventKind::Route(RouteEvent::Lookup { .. })
         ));
         assert_eq!(r, Routine::RnMatch, "{}", e.narrate());

@@ -24,6 +24,7 @@ pub mod rttimer;
 pub mod value;
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 pub use clock::Clock;
 pub use event::{Event, EventKind, Via};
@@ -113,6 +114,29 @@ pub struct Kernel {
     pub recording: bool,
 }
 
+/// Counts one more idle hardclock, which brought `ticks` to `ticks`, in the tick event `e`;
+/// false if `e` is not a tick event.
+fn merge_tick(e: &mut Event, ticks: i32) -> bool {
+    let EventKind::Tick { count, .. } = *e.kind else {
+        return false;
+    };
+    e.tick = ticks;
+    match Rc::get_mut(&mut e.kind) {
+        Some(EventKind::Tick { ticks: t, count: c }) => {
+            *t = ticks;
+            *c = count + 1;
+        }
+        // Shared with a copy of the machine, which keeps the event as it was.
+        _ => {
+            e.kind = Rc::new(EventKind::Tick {
+                ticks,
+                count: count + 1,
+            })
+        }
+    }
+    true
+}
+
 impl Default for Kernel {
     fn default() -> Kernel {
         Kernel {
@@ -157,6 +181,7 @@ impl Kernel {
             return;
         }
         let tick = self.clock.ticks;
+        let kind = Rc::new(kind);
         self.events.push(Event { tick, kind });
     }
 
@@ -167,7 +192,7 @@ impl Kernel {
             let tick = self.clock.ticks;
             self.events.push(Event {
                 tick,
-                kind: EventKind::Panic { msg: msg.clone() },
+                kind: Rc::new(EventKind::Panic { msg: msg.clone() }),
             });
             self.panic = Some(msg.clone());
         }
@@ -214,16 +239,12 @@ impl Kernel {
         let saved_line = std::mem::replace(&mut self.line, 0);
         let ticks = self.clock.advance();
         let n = self.events.len();
-        match self.events.last_mut() {
-            Some(Event {
-                tick,
-                kind: EventKind::Tick { ticks: t, count },
-            }) if merge_from.is_some_and(|m| n > m) => {
-                *tick = ticks;
-                *t = ticks;
-                *count += 1;
-            }
-            _ => self.emit(EventKind::Tick { ticks, count: 1 }),
+        let merged = match self.events.last_mut() {
+            Some(e) if merge_from.is_some_and(|m| n > m) => merge_tick(e, ticks),
+            _ => false,
+        };
+        if !merged {
+            self.emit(EventKind::Tick { ticks, count: 1 });
         }
         openbsd::hardclock(self);
         freebsd::hardclock(self);
@@ -505,6 +526,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn merging_a_tick_never_changes_a_copy_that_shares_the_event() {
+        let tick = |ticks, count| Event {
+            tick: ticks,
+            kind: Rc::new(EventKind::Tick { ticks, count }),
+        };
+        let mut own = tick(5, 1);
+        assert!(merge_tick(&mut own, 6));
+        assert_eq!(own, tick(6, 2));
+        let kept = own.clone();
+        assert!(merge_tick(&mut own, 7));
+        assert_eq!((own, kept), (tick(7, 3), tick(6, 2)));
+        let mut call = Event {
+            tick: 7,
+            kind: Rc::new(EventKind::Panic { msg: "x".into() }),
+        };
+        assert!(!merge_tick(&mut call, 8));
+        assert_eq!(call.tick, 7);
+    }
+
+    #[test]
     fn idle_ticks_of_one_run_share_an_event_but_single_hardclocks_do_not() {
         let mut k = Kernel::new();
         k.hardclock().unwrap();
@@ -513,7 +554,7 @@ mod tests {
         let ticks: Vec<(i32, u32)> = k
             .events
             .iter()
-            .map(|e| match e.kind {
+            .map(|e| match *e.kind {
                 EventKind::Tick { ticks, count } => (ticks, count),
                 _ => panic!("only ticks expected"),
             })
@@ -561,7 +602,7 @@ mod tests {
         k.run_ticks(10).unwrap();
         let ticks: Vec<(i32, u32)> = k.events[before..]
             .iter()
-            .filter_map(|e| match e.kind {
+            .filter_map(|e| match *e.kind {
                 EventKind::Tick { ticks, count } => Some((ticks, count)),
                 _ => None,
             })
@@ -668,7 +709,7 @@ mod tests {
         );
         assert!(k.events.len() < MAX_EVENTS + 16, "{}", k.events.len());
         assert!(
-            matches!(k.events.last().unwrap().kind, EventKind::Panic { .. }),
+            matches!(*k.events.last().unwrap().kind, EventKind::Panic { .. }),
             "the panic ends the log"
         );
         assert!(k.clock.ticks < MAX_EVENTS as i32);

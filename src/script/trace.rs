@@ -81,7 +81,7 @@ fn tick_json(ticks: i32, count: u64) -> String {
 /// One event as one JSON object. A tick is `{"kind":"tick","tick":T,"count":1}`.
 pub fn event_json(k: &Kernel, ev: &Event) -> String {
     let t = ev.tick;
-    match &ev.kind {
+    match &*ev.kind {
         EventKind::Tick { ticks, count } => tick_json(*ticks, *count as u64),
         EventKind::Call {
             line,
@@ -139,7 +139,7 @@ pub fn event_json(k: &Kernel, ev: &Event) -> String {
 /// `rtm`), else a `note` with the event's name and narration. None for the core's events.
 pub fn facility_json(k: &Kernel, ev: &Event) -> Option<String> {
     let t = ev.tick;
-    let (facility, event) = match &ev.kind {
+    let (facility, event) = match &*ev.kind {
         EventKind::Timeout(TimeoutEvent::Cascade {
             wheel,
             bucket,
@@ -211,7 +211,7 @@ enum Item<'e> {
 fn items(events: &[Event]) -> Vec<Item<'_>> {
     let mut out: Vec<Item> = Vec::new();
     for ev in events {
-        match (&ev.kind, out.last_mut()) {
+        match (&*ev.kind, out.last_mut()) {
             (EventKind::Tick { ticks, count: n }, Some(Item::Ticks { last, count })) => {
                 *last = *ticks;
                 *count += *n as u64;
@@ -247,7 +247,7 @@ pub fn text_lines(k: &Kernel, outcome: &Outcome) -> Vec<String> {
         .into_iter()
         .map(|it| match it {
             Item::Ticks { last, count } => format!("[tick {last}] {}", tick_sentence(last, count)),
-            Item::Event(ev) => match &ev.kind {
+            Item::Event(ev) => match &*ev.kind {
                 EventKind::Call {
                     line,
                     name,
@@ -284,7 +284,10 @@ mod tests {
     use crate::kernel::Via;
 
     fn ev(tick: i32, kind: EventKind) -> Event {
-        Event { tick, kind }
+        Event {
+            tick,
+            kind: std::rc::Rc::new(kind),
+        }
     }
 
     #[test]

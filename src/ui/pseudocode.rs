@@ -146,7 +146,7 @@ pub fn locate(e: &Event) -> Option<(Routine, usize)> {
 pub fn locate_in(events: &[Event], i: usize) -> Option<(Routine, usize)> {
     use Routine::*;
     let e = events.get(i)?;
-    Some(match &e.kind {
+    Some(match &*e.kind {
         EventKind::Tick { .. } => (Hardclock, 0),
         EventKind::Timeout(t) => match t {
             TimeoutEvent::Added { .. } => (TimeoutAdd, 10),
@@ -200,7 +200,7 @@ pub fn locate_in(events: &[Event], i: usize) -> Option<(Routine, usize)> {
 
 fn is_callout_fire(e: &Event) -> bool {
     matches!(
-        e.kind,
+        *e.kind,
         EventKind::Fire {
             via: Via::Callout,
             ..
@@ -243,7 +243,7 @@ fn walk_end(walk: &LookupWalk) -> usize {
 /// Whether the callout handler run at `events[i]` came off the 4.4BSD `calltodo` list rather
 /// than the callwheel: the nearest dequeue before it says (`None`: no such event in `events`).
 fn from_calltodo(events: &[Event], i: usize) -> Option<bool> {
-    events[..i].iter().rev().find_map(|e| match &e.kind {
+    events[..i].iter().rev().find_map(|e| match &*e.kind {
         EventKind::Callout(CalloutEvent::TodoDue { .. }) => Some(true),
         EventKind::Callout(
             CalloutEvent::Scan { .. }
@@ -262,7 +262,7 @@ fn handler_follows(events: &[Event], i: usize) -> bool {
         .iter()
         .find(|e| {
             !matches!(
-                e.kind,
+                *e.kind,
                 EventKind::Callout(CalloutEvent::LockWait { .. } | CalloutEvent::Locked { .. })
             )
         })

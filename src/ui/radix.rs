@@ -113,7 +113,7 @@ fn step_nodes(s: &WalkStep) -> Vec<NodeId> {
 
 /// The newest lookup in the event log: who asked, what it found, and its walk.
 fn last_lookup(s: &State) -> Option<(String, Option<String>, LookupWalk)> {
-    s.visible_log().iter().rev().find_map(|e| match &e.kind {
+    s.visible_log().iter().rev().find_map(|e| match &*e.kind {
         EventKind::Route(RouteEvent::Lookup {
             caller,
             found,

@@ -97,7 +97,7 @@ impl Milestone {
     }
 
     fn matches(self, e: &Event) -> bool {
-        match (self, &e.kind) {
+        match (self, &*e.kind) {
             (Milestone::Cascade, EventKind::Timeout(TimeoutEvent::Cascade { .. })) => true,
             (Milestone::Fire, EventKind::Fire { .. }) => true,
             (Milestone::RouteChange, EventKind::Route(r)) => matches!(
@@ -149,7 +149,7 @@ impl Machine {
                 (&ev[i - last.len()], first + (i - last.len()) as u64)
             }
         };
-        let is_tick = |e: &Event| matches!(e.kind, EventKind::Tick { .. });
+        let is_tick = |e: &Event| matches!(*e.kind, EventKind::Tick { .. });
         let mut kept: Vec<(Event, u64)> = Vec::with_capacity(LAST_CAP.min(all));
         for i in (0..all).rev() {
             if kept.len() == LAST_CAP {
@@ -1051,7 +1051,7 @@ impl State {
         self.revealed()
             .iter()
             .filter(|e| e.tick == now)
-            .filter_map(|e| match &e.kind {
+            .filter_map(|e| match &*e.kind {
                 EventKind::Timeout(TimeoutEvent::Rebucketed {
                     name,
                     from: Place::Wheel { wheel, bucket },
@@ -1074,7 +1074,7 @@ impl State {
         self.revealed()
             .iter()
             .filter(|e| e.tick == now)
-            .filter_map(|e| match &e.kind {
+            .filter_map(|e| match &*e.kind {
                 EventKind::Timeout(TimeoutEvent::Splice { bucket, .. }) => {
                     Some((0, *bucket as usize))
                 }
