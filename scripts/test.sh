@@ -70,6 +70,7 @@ part "browser tests: headless Firefox" wasm_tests firefox
 part "trunk build --release" trunk build --release
 part "bundle size" bundle_size
 part "end-to-end: Chromium, built page" node tests/e2e/run.mjs dist chrome
+part "end-to-end: Firefox, built page" node tests/e2e/run.mjs dist firefox
 
 printf '\n\033[1m=== summary\033[0m\n'
 printf '%s\n' "${results[@]}"
