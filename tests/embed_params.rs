@@ -93,7 +93,7 @@ fn every_malformed_value_names_its_parameter_and_the_accepted_values() {
             "is not an origin",
             "no path",
         ),
-        ("id=a%20b", "is not a widget id", "letters, digits"),
+        ("id=a%20b", "is not a widget id", "up to 64 letters, digits"),
         (
             "preset=cascade256",
             "preset=\"cascade256\" is not a preset",
