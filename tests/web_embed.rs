@@ -283,6 +283,33 @@ async fn the_host_page_commands_a_widget_by_id_and_hears_its_state() {
 }
 
 #[wasm_bindgen_test]
+async fn an_autoplaying_widget_holds_still_out_of_view_and_plays_in_view() {
+    let h = host(
+        &[
+            ("data-hardclock", "cascade-256"),
+            ("data-autoplay", ""),
+            ("data-speed", "100"),
+        ],
+        "",
+    );
+    // Far below anything the window shows.
+    h.set_attribute("style", "position:absolute;left:0;top:100000px")
+        .unwrap();
+    mount_inline(std::slice::from_ref(&h));
+    yew::platform::time::sleep(Duration::from_millis(500)).await;
+    let play = el(&h, "[data-action=play]");
+    assert_eq!(play.get_attribute("aria-pressed").as_deref(), Some("true"));
+    assert_eq!(text(&h, "[data-testid=ticks]"), "0", "no tick out of view");
+    h.set_attribute("style", "position:fixed;left:0;top:0;z-index:10")
+        .unwrap();
+    yew::platform::time::sleep(Duration::from_millis(800)).await;
+    let ticks: u64 = text(&h, "[data-testid=ticks]").parse().unwrap();
+    assert!(ticks > 0, "in view it plays");
+    click(&h, "[data-action=play]").await;
+    h.remove();
+}
+
+#[wasm_bindgen_test]
 async fn height_theme_and_autoplay_take_effect() {
     let h = host(
         &[

@@ -5,6 +5,8 @@
 //! the URL hash and uses no storage (a sandboxed iframe has none, and several widgets share a
 //! page); its keyboard shortcuts listen on its own root element only, so a reader steps the
 //! widget that has focus. The host page talks to it by `postMessage` ([`super::host_link`]).
+//! A playing widget holds still while it is scrolled out of view or its tab is hidden: a
+//! page of notes with several autoplaying widgets would otherwise run them all, unseen.
 
 use std::rc::Rc;
 
@@ -89,6 +91,22 @@ fn use_newest_narration(root: &NodeRef, shared: &Shared) {
     });
 }
 
+/// Whether some of `el` is inside the window and the page is showing (not a background tab).
+/// Read once per play advance; by then a frame has usually laid out the last render, so the
+/// read forces no extra layout.
+fn in_view(el: &Element) -> bool {
+    let Some(w) = web_sys::window() else {
+        return false;
+    };
+    if w.document().is_none_or(|d| d.hidden()) {
+        return false;
+    }
+    let size = |v: Result<wasm_bindgen::JsValue, _>| v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
+    let (width, height) = (size(w.inner_width()), size(w.inner_height()));
+    let r = el.get_bounding_client_rect();
+    r.bottom() > 0.0 && r.top() < height && r.right() > 0.0 && r.left() < width
+}
+
 #[function_component(Widget)]
 pub fn widget(props: &WidgetProps) -> Html {
     let cfg = props.config.clone();
@@ -106,8 +124,12 @@ pub fn widget(props: &WidgetProps) -> Html {
     let root = use_node_ref();
 
     {
-        let d = model.dispatcher();
-        let advance = Callback::from(move |_| d.dispatch(Action::Advance.into()));
+        let (d, root) = (model.dispatcher(), root.clone());
+        let advance = Callback::from(move |_| {
+            if root.cast::<Element>().is_some_and(|el| in_view(&el)) {
+                d.dispatch(Action::Advance.into());
+            }
+        });
         use_play_timer(state.playing, state.interval_ms(), advance);
     }
     {
