@@ -148,22 +148,53 @@ function writeIntegrity(dir, files) {
   writeFileSync(index, html);
 }
 
-/// The app's glue through terser (local names shortened, dead code dropped): 1 KB less gzipped.
-/// Run after scripts/embed-bundle.mjs has copied the glue into its loader, whose rewrite of the
-/// ES exports reads the glue's own line layout. Property names are never mangled, so the
-/// import object's keys (the short names above) and the wasm's exports stay as they are.
-/// terser comes from scripts/setup.sh, which sets HC_TERSER.
-export async function minifyGlue(dir, glueName) {
+/// `file` of `dir` through terser (local names shortened, dead code dropped). Property names
+/// are never mangled, so the import object's keys (the short names above) and the wasm's
+/// exports stay as they are. terser comes from scripts/setup.sh, which sets HC_TERSER.
+async function minifyFile(dir, file, options) {
   const at = process.env.HC_TERSER;
   if (!at || !existsSync(join(at, "main.js"))) {
     fail("terser not found (HC_TERSER): run trunk through scripts/serve.sh or scripts/test.sh, or `source scripts/setup.sh && hc_setup serve` first");
   }
   const { minify } = await import(pathToFileURL(join(at, "main.js")).href);
-  const gluePath = join(dir, glueName);
-  const glue = readFileSync(gluePath, "utf8");
-  const min = await minify(glue, { module: true, compress: { passes: 2 }, mangle: true });
-  if (!min.code || !/\bexport\b/.test(min.code)) fail("terser returned no module for the glue");
-  writeFileSync(gluePath, min.code);
-  writeIntegrity(dir, [[glueName, Buffer.from(min.code, "utf8")]]);
-  console.log(`slim-bundle: glue minified, ${glue.length} -> ${min.code.length} B`);
+  const path = join(dir, file);
+  const code = readFileSync(path, "utf8");
+  const min = await minify(code, { compress: { passes: 2 }, mangle: true, ...options });
+  if (!min.code) fail(`terser returned nothing for ${file}`);
+  writeFileSync(path, min.code);
+  console.log(`slim-bundle: ${file} minified, ${code.length} -> ${min.code.length} B`);
+  return min.code;
 }
+
+/// The app's glue through terser: 1 KB less gzipped. Run after scripts/embed-bundle.mjs has
+/// copied the glue into its loaders, whose rewrite of the ES exports reads the glue's own line
+/// layout.
+export async function minifyGlue(dir, glueName) {
+  const code = await minifyFile(dir, glueName, { module: true });
+  if (!/\bexport\b/.test(code)) fail("terser returned no module for the glue");
+  writeIntegrity(dir, [[glueName, Buffer.from(code, "utf8")]]);
+}
+
+/// An embed loader (a classic script, all of it inside one function) through terser, keeping
+/// a first line that says what it is.
+export async function minifyLoader(dir, file) {
+  await minifyFile(dir, file, {
+    format: { preamble: `/* ${file}: hardclock's loader for course pages (README, "Embedding in course notes") */` },
+  });
+}
+
+/// index.html without its comments and blank lines: they explain the build to whoever reads
+/// the source index.html, and every reader of the page would download them (0.5 KB gzipped).
+/// Script elements (trunk's inline loader, whose hash a CSP may pin) are left as they are.
+export function slimIndex(dir) {
+  const index = join(dir, "index.html");
+  if (!existsSync(index)) return;
+  const html = readFileSync(index, "utf8");
+  const parts = html.split(/(<script\b[\s\S]*?<\/script>)/);
+  const outside = parts.map((p, i) => (i % 2 === 1 ? p : p.replace(/<!--[\s\S]*?-->/g, "").replace(/\n\s*(?=\n)/g, "")));
+  if (outside.some((p, i) => i % 2 === 0 && p.includes("<!--"))) fail("index.html has an unclosed comment");
+  const out = outside.join("");
+  writeFileSync(index, out);
+  console.log(`slim-bundle: index.html ${html.length} -> ${out.length} B`);
+}
+

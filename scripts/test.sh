@@ -36,29 +36,6 @@ wasm_tests() {
   fi
 }
 
-bundle_size() {
-  node -e '
-    const fs = require("fs"), zlib = require("zlib"), path = require("path");
-    let total = 0;
-    for (const f of fs.readdirSync("dist")) {
-      if (!/\.(wasm|js|css)$/.test(f)) continue;
-      // The embed loader carries its own copy of the wasm and is loaded only by embedding
-      // pages (README, "Embedding in course notes"): reported, not added to the bundle of the app.
-      const embedOnly = /^(hardclock-embed|course-notes)\./.test(f);
-      const raw = fs.readFileSync(path.join("dist", f));
-      const gz = zlib.gzipSync(raw, { level: 9 }).length;
-      if (!embedOnly) total += gz;
-      console.log(`${f.padEnd(48)} ${String(raw.length).padStart(9)} B raw ${String(gz).padStart(8)} B gzipped${embedOnly ? " (embedding only)" : ""}`);
-    }
-    console.log(`bundle (wasm + js + css), gzipped: ${total} B (${(total / 1024).toFixed(1)} KiB)`);
-    fs.writeFileSync("target/bundle-size.txt", String(total));
-    // The budget of issue #9, in bytes (a size is deterministic, unlike a timing).
-    const budget = 250000;
-    if (total >= budget) {
-      console.error(`the bundle is ${total - budget + 1} B over its budget of ${budget} B gzipped`);
-      process.exit(1);
-    }'
-}
 
 part "cargo fmt --check" cargo fmt --all -- --check
 part "clippy (native)" cargo clippy --all-targets -- -D warnings
@@ -68,7 +45,7 @@ part "native tests (unit, property, CLI)" cargo test
 part "browser tests: headless Chromium" wasm_tests chrome
 part "browser tests: headless Firefox" wasm_tests firefox
 part "trunk build --release" trunk build --release
-part "bundle size" bundle_size
+part "bundle size" node scripts/bundle-size.mjs dist
 part "end-to-end: Chromium, built page" node tests/e2e/run.mjs dist chrome
 part "end-to-end: Firefox, built page" node tests/e2e/run.mjs dist firefox
 

@@ -6,10 +6,9 @@
 // (requestAnimationFrame intervals, missed refreshes) and, in Chromium, in one with the frame
 // rate unlocked, where each play advance is timed from its timer callback to the end of the
 // frame that shows it (BENCHMARKS.md, "The browser half"). Prints one summary table.
-import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { gzipSync } from "node:zlib";
 import { serveStatic, startBrowser } from "./webdriver.mjs";
+import { BUDGET, bundle } from "../../scripts/bundle-size.mjs";
 
 const dist = resolve(process.argv[2] || "dist");
 const browser = process.argv[3] || "chrome";
@@ -58,21 +57,6 @@ const stats = (xs) => {
 const ms = (x) => (x === undefined || x === null ? "-" : `${x.toFixed(1)} ms`);
 const ms2 = (x) => (x === undefined || x === null ? "-" : `${x.toFixed(2)} ms`);
 
-/** Gzipped size (level 9) of the files the page downloads: wasm, js, css, html. */
-function bundle() {
-  let raw = 0, gz = 0;
-  for (const f of readdirSync(dist)) {
-    if (!/\.(wasm|js|css|html)$/.test(f)) continue;
-    // Only embedding pages load these (README, "Embedding in course notes").
-    if (/^(hardclock-embed\.js|embed\.html|course-notes\.)/.test(f)) continue;
-    const p = join(dist, f);
-    if (!statSync(p).isFile()) continue;
-    const b = readFileSync(p);
-    raw += b.length;
-    gz += gzipSync(b, { level: 9 }).length;
-  }
-  return { raw, gz };
-}
 
 // Resolves (WebDriver awaits a returned promise) with the paint timings of this document.
 const PAINTS = `return new Promise((done) => {
@@ -257,8 +241,12 @@ try {
       await s.close();
     }
   }
-  const b = bundle();
-  rows.push(["bundle (wasm+js+css+html), gzip -9", `${(b.gz / 1024).toFixed(1)} KiB (${(b.raw / 1024).toFixed(1)} KiB raw)`]);
+  const b = bundle(dist);
+  const size = (gz, raw) => `${gz} B = ${(gz / 1024).toFixed(1)} KiB (${(raw / 1024).toFixed(1)} KiB raw)`;
+  rows.push([`bundle (wasm+js+css), gzip -9 (budget ${BUDGET} B)`, size(b.gz, b.raw)]);
+  for (const f of b.files.filter((f) => f.kind === "page" || /^hardclock-embed/.test(f.file))) {
+    rows.push([`  ${f.file} (${f.kind}), gzip -9`, size(f.gz, f.raw)]);
+  }
 } finally {
   server.close();
 }

@@ -1,0 +1,55 @@
+// What the app downloads, gzipped (level 9): one definition for scripts/test.sh, which holds
+// the budget of issue #9, and for the browser benchmark (tests/e2e/bench.mjs), which reports it.
+//
+// The bundle is the app's built assets: its wasm, js and css. index.html (the document that
+// asks for them) and the favicon are listed but not added; the loaders and pages that only
+// embedding pages load (README, "Embedding in course notes") are listed on their own.
+//
+//   node scripts/bundle-size.mjs [DIST]   prints every file, writes target/bundle-size.txt,
+//                                         and exits 1 at or over the budget
+import { readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { fileURLToPath } from "node:url";
+
+/** The budget, in bytes gzipped (a size is deterministic, unlike a timing). */
+export const BUDGET = 250000;
+
+/** Files only a page with embedded widgets loads. */
+export function embedOnly(file) {
+  return /^(hardclock-embed(-fetch)?\.js|embed\.html|course-notes\.\w+)$/.test(file);
+}
+
+/** Every file of `dist` with its raw and gzipped size, and the bundle's total. */
+export function bundle(dist) {
+  const files = [];
+  let raw = 0, gz = 0;
+  for (const file of readdirSync(dist).sort()) {
+    const p = join(dist, file);
+    if (!statSync(p).isFile() || !/\.(wasm|js|css|html|svg)$/.test(file)) continue;
+    const b = readFileSync(p);
+    const f = { file, raw: b.length, gz: gzipSync(b, { level: 9 }).length };
+    f.kind = embedOnly(file) ? "embedding only" : /\.(wasm|js|css)$/.test(file) ? "bundle" : "page";
+    if (f.kind === "bundle") {
+      raw += f.raw;
+      gz += f.gz;
+    }
+    files.push(f);
+  }
+  return { files, raw, gz };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const b = bundle(process.argv[2] || "dist");
+  for (const f of b.files) {
+    const note = f.kind === "bundle" ? "" : ` (${f.kind})`;
+    console.log(`${f.file.padEnd(40)} ${String(f.raw).padStart(9)} B raw ${String(f.gz).padStart(8)} B gzipped${note}`);
+  }
+  console.log(`bundle (wasm + js + css), gzipped: ${b.gz} B (${(b.gz / 1024).toFixed(1)} KiB)`);
+  mkdirSync("target", { recursive: true });
+  writeFileSync("target/bundle-size.txt", String(b.gz));
+  if (b.gz >= BUDGET) {
+    console.error(`the bundle is ${b.gz - BUDGET + 1} B over its budget of ${BUDGET} B gzipped`);
+    process.exit(1);
+  }
+}
