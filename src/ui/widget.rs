@@ -91,20 +91,20 @@ fn use_newest_narration(root: &NodeRef, shared: &Shared) {
     });
 }
 
-/// Whether some of `el` is inside the window and the page is showing (not a background tab).
-/// Read once per play advance; by then a frame has usually laid out the last render, so the
-/// read forces no extra layout.
+/// Whether some of `el` is inside the window's height and the page is showing (not a
+/// background tab). Read once per play advance; by then a frame has usually laid out the last
+/// render, so the read forces no extra layout.
 fn in_view(el: &Element) -> bool {
     let Some(w) = web_sys::window() else {
         return false;
     };
-    if w.document().is_none_or(|d| d.hidden()) {
-        return false;
-    }
-    let size = |v: Result<wasm_bindgen::JsValue, _>| v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
-    let (width, height) = (size(w.inner_width()), size(w.inner_height()));
+    let height = w
+        .inner_height()
+        .ok()
+        .and_then(|v| v.as_f64())
+        .unwrap_or(0.0);
     let r = el.get_bounding_client_rect();
-    r.bottom() > 0.0 && r.top() < height && r.right() > 0.0 && r.left() < width
+    w.document().is_some_and(|d| !d.hidden()) && r.bottom() > 0.0 && r.top() < height
 }
 
 #[function_component(Widget)]
