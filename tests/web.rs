@@ -456,6 +456,32 @@ async fn while_playing_the_live_region_holds_one_sentence_and_the_log_waits() {
 }
 
 #[wasm_bindgen_test]
+async fn while_playing_the_timer_table_follows_the_clock_on_its_own_refresh_timer() {
+    let root = mount_with_hash("#p=cascade-256").await;
+    let row = "[data-testid=timer-row][data-timer=t256] td:nth-of-type(5)";
+    // `ticks = -50`, three timeout_set and three timeout_add, then one tick.
+    for _ in 0..7 {
+        click(&root, "#hc-step").await;
+    }
+    click(&root, "#hc-hardclock").await;
+    let to_go = |root: &web_sys::Element| text(root, row).trim().parse::<i64>().unwrap();
+    let before = to_go(&root);
+    // 10 ticks/s: an advance every 100 ms; the table is rebuilt by its own timer (every
+    // 250 ms, between advances), never frozen for the whole play.
+    click(&root, "#hc-play").await;
+    yew::platform::time::sleep(Duration::from_millis(700)).await;
+    let playing = to_go(&root);
+    assert!(
+        playing < before,
+        "ticks to go {before} then {playing} while playing"
+    );
+    click(&root, "#hc-play").await;
+    // Paused, the table shows the machine as it is.
+    let ticks: i64 = text(&root, "[data-testid=ticks]").parse().unwrap();
+    assert_eq!(to_go(&root), 256 - ticks);
+}
+
+#[wasm_bindgen_test]
 async fn playing_fast_the_cascade_keeps_its_arrows_but_nothing_moves() {
     let root = mount_with_hash("#p=cascade-256").await;
     click(&root, "[data-milestone=cascade]").await;

@@ -6,7 +6,7 @@
 use std::cell::{Ref, RefCell};
 use std::rc::Rc;
 
-use gloo_timers::callback::Interval;
+use gloo_timers::callback::{Interval, Timeout};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::HtmlElement;
@@ -143,12 +143,41 @@ pub(super) fn use_play_timer(playing: bool, ms: u32, advance: Callback<()>) {
 
 /// While playing, a table (unreadable when it changes twenty times a second, and costly to lay
 /// out) is rebuilt once per period of this many milliseconds.
-pub(super) const REFRESH_MS: f64 = 250.0;
+pub(super) const REFRESH_MS: u32 = 250;
 
-/// The refresh period `now` (ms) falls in, for a view whose periods start `phase` (a fraction
-/// of one) late: views with different phases never rebuild in the same frame.
-pub(super) fn refresh_period(now: f64, phase: f64) -> i64 {
-    (now / REFRESH_MS - phase).floor() as i64
+/// While `playing`, a count that grows once per [`REFRESH_MS`], first `offset_ms` after play
+/// starts (paused, it stands still and views build on every render). A view rebuilds its table
+/// when the count changes, in a render of its own that the count's timer asks for, between
+/// two play advances: a frame that showed an advance and laid out a table of 50 rows too was
+/// the slowest twentieth of all frames. Offsets of 25, 75 and 125 ms put the three tables
+/// into three different gaps of the 50 ms play timer.
+#[hook]
+pub(super) fn use_refresh(playing: bool, offset_ms: u32) -> i64 {
+    let count = use_mut_ref(|| 0i64);
+    let redraw = use_force_update();
+    {
+        let count = count.clone();
+        use_effect_with(playing, move |&playing| {
+            let every: Rc<RefCell<Option<Interval>>> = Rc::default();
+            let first = playing.then(|| {
+                let every = every.clone();
+                Timeout::new(offset_ms, move || {
+                    let tick = move || {
+                        *count.borrow_mut() += 1;
+                        redraw.force_update();
+                    };
+                    tick();
+                    *every.borrow_mut() = Some(Interval::new(REFRESH_MS, tick));
+                })
+            });
+            move || {
+                drop(first);
+                every.borrow_mut().take();
+            }
+        });
+    }
+    let n = *count.borrow();
+    n
 }
 
 /// The shortcut for a key, if any (`in_button`: Space belongs to the focused button).

@@ -6,15 +6,16 @@
 //! the sum of its buckets (one element per wedge, never per callout), and the table lists the
 //! next [`TABLE_BUCKETS`] occupied buckets from the scan cursor, [`TABLE_ENTRIES`] entries each.
 //! The wedges and the table are drawn from a [`Picture`] and kept ([`Kept`]); while playing
-//! it is rebuilt once per [`REFRESH_MS`](super::app::REFRESH_MS), half a period after the timer table's (scanning 16,384
+//! it is rebuilt once per [`REFRESH_MS`](super::app::REFRESH_MS), in a render of its own
+//! between two play advances and not in the timer table's ([`use_refresh`]): scanning 16,384
 //! buckets and laying out a table that changes twenty times a second, unreadably, would cost
-//! most of a frame), while the cursor and `softticks` follow every tick.
+//! most of a frame. The cursor and `softticks` follow every tick.
 
 use std::f64::consts::PI;
 
 use yew::prelude::*;
 
-use super::app::{refresh_period, Shared};
+use super::app::{use_refresh, Shared};
 use super::frozen::Kept;
 use super::svg::{annulus, f2, polar};
 use crate::kernel::freebsd::view::handles;
@@ -198,6 +199,7 @@ pub fn callwheel(props: &CallwheelProps) -> Html {
     let co = &k.co;
     // The wedges and the table as last built (for which selection), and the occupied count.
     let kept = use_mut_ref(|| (Kept::default(), Kept::default(), 0));
+    let period = use_refresh(state.playing && co.allocated, 125);
     if !co.allocated {
         return html! {
             <section class="hc-panel hc-callwheel" aria-labelledby="hc-cw-h">
@@ -206,7 +208,6 @@ pub fn callwheel(props: &CallwheelProps) -> Html {
             </section>
         };
     }
-    let period = refresh_period(js_sys::Date::now(), 0.5);
     let (wedges_view, table_view, occupied) = {
         let mut kept = kept.borrow_mut();
         let (kw, kt, occupied) = &mut *kept;

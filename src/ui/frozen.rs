@@ -1,5 +1,5 @@
 //! A piece of view built once and shown unchanged until its version changes. The tables and
-//! pictures that playing rebuilds once per refresh period ([`super::app::refresh_period`]) are
+//! pictures that playing rebuilds once per refresh period ([`super::app::use_refresh`]) are
 //! built only then, and in between Yew neither renders nor compares them. One component serves
 //! them all: each component type costs bundle size.
 
@@ -25,7 +25,7 @@ pub fn frozen(p: &FrozenProps) -> Html {
     (*p.html).clone()
 }
 
-/// A view kept for [`Frozen`]: the refresh period it was built in, the selected timer it
+/// A view kept for [`Frozen`]: the refresh count it was built at, the selected timer it
 /// marks (a view built for another selection is stale at once), its version and the view.
 pub struct Kept {
     period: i64,

@@ -11,7 +11,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::app::{refresh_period, Shared};
+use super::app::{use_refresh, Shared};
 use super::markup::{head_row, muted};
 use super::state::{callout_label, Action, State, TIMER_ROWS};
 use crate::kernel::freebsd::callwheel::{
@@ -51,7 +51,7 @@ struct Row {
 
 /// A page of rows as last built.
 struct Kept {
-    /// The [`refresh_period`] it was built in.
+    /// The [`use_refresh`] count it was built at.
     when: i64,
     rows: Rc<Vec<Row>>,
     /// `State::timer_first` it was built for.
@@ -118,7 +118,7 @@ pub fn timers(props: &TimersProps) -> Html {
         first: 0,
         total: 0,
     });
-    let now = refresh_period(js_sys::Date::now(), 0.0);
+    let now = use_refresh(s.playing, 25);
     {
         let k = kept.borrow();
         if s.playing && k.asked == s.timer_first && now == k.when {

@@ -25,7 +25,7 @@ use std::sync::OnceLock;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::app::{refresh_period, Shared};
+use super::app::{use_refresh, Shared};
 use super::frozen::Kept;
 use super::state::{Action, CascadeMove, LAST_CAP};
 use super::svg::{annulus, f1, f2, polar};
@@ -146,7 +146,14 @@ struct RingProps {
     sel: Option<usize>,
 }
 
-/// One ring: 256 sectors, and a count on each occupied one unless the ring is dense.
+/// The picture's coordinates, the same for every layer.
+const VIEW_BOX: &str = "-108 -108 216 216";
+
+/// One ring: 256 sectors, and a count on each occupied one unless the ring is dense. Each ring
+/// is its own `<svg>` layer, stacked over the others (CSS `.hc-wheel-layer`): the browser
+/// repaints only a layer whose elements changed, so a ring that did not change costs the frame
+/// nothing, and an SVG root that is not a flex item is its own layout boundary. In one
+/// `<svg>`, the hands moving on every advance repainted all 1,024 buckets.
 #[function_component(Ring)]
 fn ring(p: &RingProps) -> Html {
     let w = p.wheel;
@@ -172,12 +179,14 @@ fn ring(p: &RingProps) -> Html {
             html! { <text key={b} class="hc-count" x={f1(x).to_string()} y={f1(y).to_string()}>{ label }</text> }
         });
     html! {
-        <g class="hc-ring" data-ring={wheel.clone()} data-dense={(!labelled).to_string()}>
-            { for buckets }
-            // Their own group: Yew matches a list from its end, so labels coming and going in
-            // the same list would move every bucket's attributes one element along.
-            <g class="hc-counts">{ for labels }</g>
-        </g>
+        <svg class="hc-wheel-layer" viewBox={VIEW_BOX} aria-hidden="true">
+            <g class="hc-ring" data-ring={wheel.clone()} data-dense={(!labelled).to_string()}>
+                { for buckets }
+                // Their own group: Yew matches a list from its end, so labels coming and going
+                // in the same list would move every bucket's attributes one element along.
+                <g class="hc-counts">{ for labels }</g>
+            </g>
+        </svg>
     }
 }
 
@@ -371,7 +380,7 @@ pub fn wheel(props: &WheelProps) -> Html {
         .map(|v| v.place);
     let mut rings = Vec::with_capacity(WHEELCOUNT);
     let mut totals = Vec::with_capacity(WHEELCOUNT);
-    let period = refresh_period(js_sys::Date::now(), 0.25);
+    let period = use_refresh(s.playing, 75);
     let fresh = kept_table.borrow().fresh(s.playing, period, &None);
     let mut table = Vec::new();
     let mut occupied = 0;
@@ -431,19 +440,23 @@ pub fn wheel(props: &WheelProps) -> Html {
         <section class="hc-panel hc-wheel" aria-labelledby="hc-wheel-h">
             <h2 id="hc-wheel-h">{ "OpenBSD timeout wheel (4 × 256 buckets)" }</h2>
             <div class="hc-wheel-body">
-                <svg ref={svg} viewBox="-108 -108 216 216" role="img" class={classes!("hc-wheel-svg", (!motion).then_some("hc-still"))}
+                // The rings' layers, then one on top for what moves on every advance (the
+                // hands, the tick count, the cascade's arrows), as one picture.
+                <div ref={svg} role="img" class={classes!("hc-wheel-svg", (!motion).then_some("hc-still"))}
                     aria-label={format!("Timing wheel at ticks {ticks}; occupied buckets: {occupied}")}>
-                    <defs>
-                        <marker id="hc-arrowhead" viewBox="0 0 6 6" refX="5" refY="3" markerWidth="4" markerHeight="4" orient="auto-start-reverse">
-                            <path d="M0 0L6 3L0 6Z" class="hc-arrowhead" />
-                        </marker>
-                    </defs>
                     { for rings }
-                    { for markers }
-                    <text class="hc-center" x="0" y="-3">{ "ticks" }</text>
-                    <text class="hc-center hc-center-n" x="0" y="8">{ ticks }</text>
-                    { cascade_layer(&CascadeProps { tick: ticks, moves: moves.clone(), motion }) }
-                </svg>
+                    <svg class="hc-wheel-layer" viewBox={VIEW_BOX} aria-hidden="true">
+                        <defs>
+                            <marker id="hc-arrowhead" viewBox="0 0 6 6" refX="5" refY="3" markerWidth="4" markerHeight="4" orient="auto-start-reverse">
+                                <path d="M0 0L6 3L0 6Z" class="hc-arrowhead" />
+                            </marker>
+                        </defs>
+                        { for markers }
+                        <text class="hc-center" x="0" y="-3">{ "ticks" }</text>
+                        <text class="hc-center hc-center-n" x="0" y="8">{ ticks }</text>
+                        { cascade_layer(&CascadeProps { tick: ticks, moves: moves.clone(), motion }) }
+                    </svg>
+                </div>
                 { side(&SideProps { ticks, todo, todo_len, spliced, moves, totals, on_action: props.on_action.clone() }) }
             </div>
             { table }

@@ -69,7 +69,9 @@ const PAINTS = `return new Promise((done) => {
   setTimeout(() => done({ fcp: fcp ? fcp.startTime : null, lcp }), 300);
 });`;
 
-// Wraps setInterval (the play timer is one) so that each play advance is timed, in
+// Wraps setInterval (the play timer is one, and so are the tables' refresh timers, which
+// rebuild them while playing in renders of their own: src/ui/app.rs, use_refresh) so that each
+// play advance or table refresh is timed (`ms` says which timer: 50 play, 250 refresh), in
 // performance.now() ms: `a` its callback's start; `s` the end of its script, a microtask queued
 // after the callback (Yew renders in microtasks queued before it); `r` the start of the next
 // animation frame's callbacks; `e` the end of that frame's rendering update (style, layout,
@@ -81,7 +83,7 @@ if (!window.__origSetInterval) {
   const open = [];
   ch.port1.onmessage = () => { const x = open.shift(); if (x) { x.e = performance.now(); window.__adv.push(x); } };
   window.setInterval = (fn, ms, ...rest) => window.__origSetInterval(() => {
-    const x = { a: performance.now() };
+    const x = { a: performance.now(), ms };
     fn();
     queueMicrotask(() => { x.s = performance.now(); });
     requestAnimationFrame(() => { x.r = performance.now(); open.push(x); ch.port2.postMessage(0); });
@@ -225,6 +227,11 @@ try {
         const latency = stats(p.adv.map((x) => x.e - x.a));
         rows.push([`${c}: unlocked: ticks/s reached`, `${p.tps}`]);
         rows.push([`${c}: unlocked: FRAME TIME of a play advance (${cost.n}), median / p95 / max`, triple(cost)]);
+        // The same frames by timer: the play timer's advances, the tables' refreshes.
+        for (const [iv, what] of [[null, "of them play advances"], [250, "of them table refreshes"]]) {
+          const xs = p.adv.filter((x) => (iv === null ? x.ms !== 250 : x.ms === iv));
+          if (xs.length) rows.push([`${c}: unlocked:   ${what} (${xs.length})`, triple(stats(xs.map(busy)))]);
+        }
         rows.push([`${c}: unlocked:   its script (reducer + Yew render)`, triple(script)]);
         rows.push([`${c}: unlocked:   its style + layout + paint`, triple(render)]);
         rows.push([`${c}: unlocked:   timer to frame end, waits included`, triple(latency)]);
