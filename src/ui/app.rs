@@ -20,9 +20,9 @@ use super::help::Help;
 use super::narration::Narration;
 use super::presets::Presets;
 use super::radix::Radix;
-use super::routes::Routes;
-use super::routine::RoutineView;
-use super::rttimer::RtTimer;
+use super::routes::routes;
+use super::routine::routine_view;
+use super::rttimer::rt_timer;
 use super::state::{Action, Milestone, State};
 use super::timers::Timers;
 use super::wheel::Wheel;
@@ -312,13 +312,13 @@ fn full_app() -> Html {
                 </section>
             }
             <Narration state={shared.clone()} />
-            <RoutineView state={shared.clone()} />
+            { routine_view(&state) }
             <div class="hc-views">
                 <Wheel state={shared.clone()} on_action={dispatch.clone()} />
                 <Timers state={shared.clone()} on_action={dispatch.clone()} />
                 <Callwheel state={shared.clone()} />
-                <RtTimer state={shared.clone()} on_action={dispatch.clone()} />
-                <Routes state={shared.clone()} on_action={dispatch.clone()} />
+                { rt_timer(&state, &dispatch) }
+                { routes(&state, &dispatch) }
                 <Radix state={shared.clone()} />
             </div>
             <Console state={shared.clone()} on_action={dispatch} />

@@ -17,6 +17,7 @@ use yew::prelude::*;
 
 use super::app::{use_refresh, Shared};
 use super::frozen::Kept;
+use super::markup::{head_row, muted};
 use super::svg::{annulus, f2, polar};
 use crate::kernel::freebsd::view::handles;
 use crate::kernel::Kernel;
@@ -156,14 +157,14 @@ fn wedges(pic: &Picture) -> Html {
 /// The next occupied buckets the scan reaches, from the cursor on.
 fn bucket_table(pic: &Picture) -> Html {
     if pic.table.is_empty() {
-        return html! { <p class="hc-muted">{ "Every bucket is empty." }</p> };
+        return html! { { muted("Every bucket is empty.") } };
     }
     html! {
         <>
             // A tall table scrolls inside the panel.
             <div class="hc-scroll hc-cw-scroll" tabindex="0" aria-label="Next occupied buckets (scrolls)">
             <table>
-                <thead><tr><th scope="col">{ "bucket" }</th><th scope="col">{ "callouts (c_time)" }</th></tr></thead>
+                { head_row(&["bucket", "callouts (c_time)"]) }
                 <tbody>
                     // Not keyed: by the next refresh the cursor has passed every row's bucket, and
                     // rewriting rows in place is cheaper than making new ones.
@@ -204,7 +205,7 @@ pub fn callwheel(props: &CallwheelProps) -> Html {
         return html! {
             <section class="hc-panel hc-callwheel" aria-labelledby="hc-cw-h">
                 <h2 id="hc-cw-h">{ "FreeBSD callwheel" }</h2>
-                <p class="hc-muted">{ "Not allocated yet: the first callout_init, callout_reset or timeout() call sizes it from ncallout." }</p>
+                { muted("Not allocated yet: the first callout_init, callout_reset or timeout() call sizes it from ncallout.") }
             </section>
         };
     }

@@ -4,24 +4,17 @@
 
 use yew::prelude::*;
 
-use super::app::Shared;
 use super::markup::{head_row, muted};
 use super::rttimer::route_key;
-use super::state::Action;
+use super::state::{Action, State};
 use crate::kernel::route::{netstat, rttrash_list};
-
-#[derive(Properties, PartialEq)]
-pub struct RoutesProps {
-    pub state: Shared,
-    pub on_action: Callback<Action>,
-}
 
 /// Routing socket messages shown (newest first).
 const RTM_SHOWN: usize = 40;
 
-#[function_component(Routes)]
-pub fn routes(props: &RoutesProps) -> Html {
-    let state = props.state.get();
+/// A function, not a component, like [`super::routine::routine_view`]: no hooks, and the
+/// state it shows changes with every action.
+pub fn routes(state: &State, on_action: &Callback<Action>) -> Html {
     let k = state.kernel();
     let now = k.clock.time_uptime();
     let fibs: Vec<(u32, Vec<_>)> = (0..k.rt.numfibs).map(|f| (f, netstat(k, f))).collect();
@@ -31,9 +24,7 @@ pub fn routes(props: &RoutesProps) -> Html {
     let selected = state.selected.clone();
     let select = |id: u32| {
         let key = route_key(id);
-        props
-            .on_action
-            .reform(move |_: MouseEvent| Action::Select(key.clone()))
+        on_action.reform(move |_: MouseEvent| Action::Select(key.clone()))
     };
     html! {
         <section class="hc-panel hc-routes" aria-labelledby="hc-routes-h">

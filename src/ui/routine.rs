@@ -4,18 +4,13 @@
 
 use yew::prelude::*;
 
-use super::app::Shared;
 use super::markup::muted;
 use super::pseudocode::latest;
+use super::state::State;
 
-#[derive(Properties, PartialEq)]
-pub struct RoutineProps {
-    pub state: Shared,
-}
-
-#[function_component(RoutineView)]
-pub fn routine_view(props: &RoutineProps) -> Html {
-    let s = props.state.get();
+/// A function, not a component: it has no hooks, and its props (the state) change with every
+/// action, so a component would re-render with its parent anyway and only add its own code.
+pub fn routine_view(s: &State) -> Html {
     let found = latest(s.revealed());
     html! {
         <section class="hc-panel hc-routine" aria-labelledby="hc-routine-h" data-testid="routine">

@@ -6,25 +6,18 @@
 
 use yew::prelude::*;
 
-use super::app::Shared;
 use super::markup::muted;
-use super::state::Action;
+use super::state::{Action, State};
 use crate::kernel::rttimer::{queues, scanner_next_tick};
-
-#[derive(Properties, PartialEq)]
-pub struct RtTimerProps {
-    pub state: Shared,
-    pub on_action: Callback<Action>,
-}
 
 /// The selection key of a route, shared with the route table ("rt#3").
 pub fn route_key(id: u32) -> String {
     format!("rt#{id}")
 }
 
-#[function_component(RtTimer)]
-pub fn rt_timer(props: &RtTimerProps) -> Html {
-    let s = props.state.get();
+/// A function, not a component, like [`super::routine::routine_view`]: no hooks, and the
+/// state it shows changes with every action.
+pub fn rt_timer(s: &State, on_action: &Callback<Action>) -> Html {
     let k = s.kernel();
     let lanes = queues(k);
     if lanes.is_empty() && scanner_next_tick(k).is_none() {
@@ -64,7 +57,7 @@ pub fn rt_timer(props: &RtTimerProps) -> Html {
                                     let key = route_key(t.route);
                                     let is_sel = selected.as_deref() == Some(key.as_str());
                                     let left = t.expiry_second - uptime;
-                                    let onclick = props.on_action.reform(move |_: MouseEvent| Action::Select(key.clone()));
+                                    let onclick = on_action.reform(move |_: MouseEvent| Action::Select(key.clone()));
                                     html! {
                                         <li class={classes!("hc-rtt-entry", is_sel.then_some("sel"))} data-testid="rtt-entry"
                                             data-dst={t.dst.clone()} aria-current={is_sel.then_some("true")}>

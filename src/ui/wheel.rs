@@ -27,6 +27,7 @@ use yew::prelude::*;
 
 use super::app::{use_refresh, Shared};
 use super::frozen::Kept;
+use super::markup::head_row;
 use super::state::{Action, CascadeMove, LAST_CAP};
 use super::svg::{annulus, f1, f2, polar};
 use crate::kernel::openbsd::{wheel_position, Place, WHEELCOUNT, WHEELSIZE};
@@ -323,7 +324,7 @@ fn wheel_table(p: &TableProps) -> Html {
                     <p>{ "Every bucket is empty." }</p>
                 } else {
                     <table data-testid="wheel-table">
-                        <thead><tr><th scope="col">{ "wheel" }</th><th scope="col">{ "bucket" }</th><th scope="col">{ "timeouts, head first" }</th></tr></thead>
+                        { head_row(&["wheel", "bucket", "timeouts, head first"]) }
                         <tbody>
                             { for p.table.iter().map(|(w, b, n, names)| html! {
                                 <tr><td>{ w }</td><td>{ format!("{b:#04x}") }</td>

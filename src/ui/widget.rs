@@ -24,9 +24,9 @@ use super::help::Help;
 use super::host_link::use_host_link;
 use super::narration::Narration;
 use super::radix::Radix;
-use super::routes::Routes;
-use super::routine::RoutineView;
-use super::rttimer::RtTimer;
+use super::routes::routes;
+use super::routine::routine_view;
+use super::rttimer::rt_timer;
 use super::state::Action;
 use super::timers::Timers;
 use super::wheel::Wheel;
@@ -176,10 +176,10 @@ pub fn widget(props: &WidgetProps) -> Html {
         View::Wheel => html! { <Wheel state={shared.clone()} on_action={on_action.clone()} /> },
         View::Timers => html! { <Timers state={shared.clone()} on_action={on_action.clone()} /> },
         View::Callwheel => html! { <Callwheel state={shared.clone()} /> },
-        View::RtTimer => html! { <RtTimer state={shared.clone()} on_action={on_action.clone()} /> },
-        View::Routes => html! { <Routes state={shared.clone()} on_action={on_action.clone()} /> },
+        View::RtTimer => rt_timer(&state, &on_action),
+        View::Routes => routes(&state, &on_action),
         View::Radix => html! { <Radix state={shared.clone()} /> },
-        View::Pseudocode => html! { <RoutineView state={shared.clone()} /> },
+        View::Pseudocode => routine_view(&state),
         View::Console => html! { <Console state={shared.clone()} on_action={on_action.clone()} /> },
     };
     let class = classes!(
