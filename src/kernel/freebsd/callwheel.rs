@@ -22,6 +22,8 @@
 //! messages read. They share a record because a recording kernel reads both when a callout
 //! fires. The kernel keeps all of it in one struct; the fields keep its names.
 
+use std::collections::BTreeMap;
+
 pub use crate::kernel::funcs::{FuncId, Funcs};
 use crate::kernel::Name;
 use crate::kernel::Value;
@@ -114,12 +116,50 @@ fn link(id: CalloutId) -> Option<CalloutId> {
     (id != NIL).then_some(id)
 }
 
-/// The rest of one `struct callout`: what only a fire, the event log and the UI read.
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct Cold {
-    /// The scenario's name for the callout (`c`), or `callout[3]` for a pooled one.
-    name: Name,
-    c_arg: Value,
+/// `c_arg` as the wheel keeps it. In the kernel it is a `void *`, one word, and so is nearly
+/// every argument a scenario passes (an int, NULL, a handle, a route, a queue, an address):
+/// those are stored by value in 16 bytes, so a reset writes 16 bytes and copies them without a
+/// call (a `Value` is 32 bytes with a destructor to run). The others (a bare name, `&obj`, a
+/// struct, flags) are [`Arg::Spilled`] and kept whole in `Callwheel::spilled`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Arg {
+    Null,
+    Int(i64),
+    Handle(u32),
+    Route(u32),
+    Queue(u32),
+    Addr(u32),
+    Prefix(u32, u8),
+    Spilled,
+}
+
+impl Arg {
+    #[inline]
+    fn of(v: &Value) -> Arg {
+        match *v {
+            Value::Null => Arg::Null,
+            Value::Int(n) => Arg::Int(n),
+            Value::Handle(h) => Arg::Handle(h),
+            Value::Route(r) => Arg::Route(r),
+            Value::Queue(q) => Arg::Queue(q),
+            Value::Addr(a) => Arg::Addr(a),
+            Value::Prefix(a, len) => Arg::Prefix(a, len),
+            Value::Sym(_) | Value::Ref(_) | Value::Struct(_) | Value::Flags(_) => Arg::Spilled,
+        }
+    }
+
+    /// The value of a one-word argument (never called for [`Arg::Spilled`]).
+    fn value(self) -> Value {
+        match self {
+            Arg::Null | Arg::Spilled => Value::Null,
+            Arg::Int(n) => Value::Int(n),
+            Arg::Handle(h) => Value::Handle(h),
+            Arg::Route(r) => Value::Route(r),
+            Arg::Queue(q) => Value::Queue(q),
+            Arg::Addr(a) => Value::Addr(a),
+            Arg::Prefix(a, len) => Value::Prefix(a, len),
+        }
+    }
 }
 
 /// Head and tail of one bucket's TAILQ.
@@ -145,8 +185,13 @@ impl Default for Bucket {
 pub struct Callwheel {
     /// The hot half of every callout, by [`CalloutId`].
     callouts: Vec<Callout>,
-    /// The cold half, by the same index.
-    cold: Vec<Cold>,
+    /// `c_arg`, by the same index: written by every reset, read only when needed.
+    args: Vec<Arg>,
+    /// The `c_arg`s that are not one word ([`Arg::Spilled`]), by callout.
+    spilled: BTreeMap<CalloutId, Value>,
+    /// The scenario's name for each callout (`c`, or `callout[3]` for a pooled one), by the same
+    /// index: read only by the events, the UI and panic messages.
+    names: Vec<Name>,
     /// The handler names `c_func` refers to.
     pub funcs: Funcs,
     buckets: Vec<Bucket>,
@@ -172,10 +217,8 @@ impl Callwheel {
     /// Adds a new, unlinked callout to the arena.
     pub fn add(&mut self, name: Name, flags: u32) -> CalloutId {
         self.callouts.push(Callout::new(flags));
-        self.cold.push(Cold {
-            name,
-            c_arg: Value::Null,
-        });
+        self.args.push(Arg::Null);
+        self.names.push(name);
         (self.callouts.len() - 1) as CalloutId
     }
 
@@ -194,15 +237,33 @@ impl Callwheel {
 
     /// The scenario's name for the callout.
     pub fn name(&self, id: CalloutId) -> &Name {
-        &self.cold[id as usize].name
+        &self.names[id as usize]
     }
 
-    pub fn c_arg(&self, id: CalloutId) -> &Value {
-        &self.cold[id as usize].c_arg
+    pub fn c_arg(&self, id: CalloutId) -> Value {
+        match self.args[id as usize] {
+            Arg::Spilled => self.spilled.get(&id).cloned().unwrap_or(Value::Null),
+            a => a.value(),
+        }
     }
 
+    #[inline]
     pub fn set_c_arg(&mut self, id: CalloutId, arg: &Value) {
-        self.cold[id as usize].c_arg = arg.clone();
+        let new = Arg::of(arg);
+        let old = std::mem::replace(&mut self.args[id as usize], new);
+        if new == Arg::Spilled || old == Arg::Spilled {
+            self.spill(id, arg, new);
+        }
+    }
+
+    /// The rare half of [`Callwheel::set_c_arg`]: keep a spilled argument, or forget one.
+    #[cold]
+    fn spill(&mut self, id: CalloutId, arg: &Value, new: Arg) {
+        if new == Arg::Spilled {
+            self.spilled.insert(id, arg.clone());
+        } else {
+            self.spilled.remove(&id);
+        }
     }
 
     /// The name of the callout's handler; None for NULL.
@@ -211,26 +272,27 @@ impl Callwheel {
     }
 
     /// `TAILQ_INSERT_TAIL` into the bucket of its `c_time`.
+    #[inline]
     pub fn insert_tail(&mut self, id: CalloutId) {
-        let b = bucket_of(self.get(id).c_time, self.mask) as usize;
-        let old_tail = self.buckets[b].tail;
-        self.get_mut(id).c_links = Links {
+        let c = &mut self.callouts[id as usize];
+        let bucket = &mut self.buckets[bucket_of(c.c_time, self.mask) as usize];
+        let old_tail = std::mem::replace(&mut bucket.tail, id);
+        bucket.len += 1;
+        c.c_links = Links {
             next: NIL,
             prev: old_tail,
         };
         match old_tail {
-            NIL => self.buckets[b].head = id,
-            t => self.get_mut(t).c_links.next = id,
+            NIL => bucket.head = id,
+            t => self.callouts[t as usize].c_links.next = id,
         }
-        self.buckets[b].tail = id;
-        self.buckets[b].len += 1;
     }
 
     /// `TAILQ_REMOVE` from the bucket of its `c_time`. The caller knows it is linked (PENDING).
+    #[inline]
     pub fn remove(&mut self, id: CalloutId) {
-        let mask = self.mask;
-        let c = self.get_mut(id);
-        let b = bucket_of(c.c_time, mask) as usize;
+        let c = &mut self.callouts[id as usize];
+        let bucket = &mut self.buckets[bucket_of(c.c_time, self.mask) as usize];
         let Links { next, prev } = std::mem::replace(
             &mut c.c_links,
             Links {
@@ -238,15 +300,15 @@ impl Callwheel {
                 prev: NIL,
             },
         );
+        bucket.len -= 1;
         match prev {
-            NIL => self.buckets[b].head = next,
-            p => self.get_mut(p).c_links.next = next,
+            NIL => bucket.head = next,
+            p => self.callouts[p as usize].c_links.next = next,
         }
         match next {
-            NIL => self.buckets[b].tail = prev,
-            n => self.get_mut(n).c_links.prev = prev,
+            NIL => bucket.tail = prev,
+            n => self.callouts[n as usize].c_links.prev = prev,
         }
-        self.buckets[b].len -= 1;
     }
 
     pub fn head(&self, bucket: u32) -> Option<CalloutId> {
@@ -333,5 +395,30 @@ mod tests {
     fn the_hot_half_of_a_callout_is_small() {
         // Three callouts to a cache line: what a million-callout scan reads per entry.
         assert_eq!(std::mem::size_of::<Callout>(), 20);
+        // What a reset writes for `c_arg`, next to the record.
+        assert_eq!(std::mem::size_of::<Arg>(), 16);
+    }
+
+    #[test]
+    fn c_arg_reads_back_what_a_reset_wrote() {
+        let mut w = Callwheel::new(4);
+        let id = w.add(Name::from("c"), 0);
+        assert_eq!(w.c_arg(id), Value::Null);
+        for v in [
+            Value::Int(-3),
+            Value::Sym("rt1".into()),
+            Value::Handle(2),
+            Value::Ref("c".into()),
+            Value::Prefix(0x0a00_0000, 8),
+            Value::Struct(vec![1, 2]),
+            Value::Flags(vec!["RTF_HOST".into()]),
+            Value::Route(7),
+            Value::Null,
+        ] {
+            w.set_c_arg(id, &v);
+            assert_eq!(w.c_arg(id), v);
+        }
+        // A one-word argument leaves nothing behind in the spill table.
+        assert!(w.spilled.is_empty());
     }
 }

@@ -89,7 +89,7 @@ pub fn untimeout(
         return Ok(Value::Null);
     };
     let w = &k.co.wheel;
-    let same = w.c_func_name(slot).map(|f| f.as_str()) == func && w.c_arg(slot) == arg;
+    let same = w.c_func_name(slot).map(|f| f.as_str()) == func && w.c_arg(slot) == *arg;
     let stopped = if same {
         Some(stop_safe(k, slot, false)?)
     } else {

@@ -158,7 +158,7 @@ fn fire(k: &mut Kernel, id: CalloutId) -> Result<(), KernelError> {
     let func = w.funcs.name(func).clone();
     // An MPSAFE callout is called right away, before anything can reset it, so its `c_arg` is
     // read then (if at all); one that may wait for Giant takes it along now.
-    let arg = c_mtx.map(|_| w.c_arg(id).clone());
+    let arg = c_mtx.map(|_| w.c_arg(id));
     threads::start(k, Origin::Wheel(id), func, arg, c_mtx);
     Ok(())
 }

@@ -460,9 +460,7 @@ pub fn advance(k: &mut Kernel) -> Result<bool, KernelError> {
 /// function passes NULL and never touches the callout's cold half.
 fn call_arg(k: &Kernel, origin: Origin, func: &str) -> Value {
     match origin {
-        Origin::Wheel(id) if k.recording || rttimer::is_builtin(func) => {
-            k.co.wheel.c_arg(id).clone()
-        }
+        Origin::Wheel(id) if k.recording || rttimer::is_builtin(func) => k.co.wheel.c_arg(id),
         _ => Value::Null,
     }
 }
