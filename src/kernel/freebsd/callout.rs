@@ -11,8 +11,8 @@ use super::callwheel::{
     CALLOUT_PENDING,
 };
 use super::events::{CalloutEvent, StopWhy};
+use super::name_of;
 use super::threads::{self, ScriptWait, Thread, GIANT};
-use super::{emit_with, name_of};
 use crate::kernel::{Kernel, KernelError, Name, Value};
 
 /// The mutex softclock takes around this callout's handler.
@@ -51,7 +51,7 @@ pub fn callout_init(k: &mut Kernel, name: &str, mpsafe: bool) -> Result<Value, K
             k.co.names.insert(name.to_string(), id);
         }
     }
-    emit_with(k, |_| CalloutEvent::Init {
+    k.emit_with(|_| CalloutEvent::Init {
         c: Name::from(name),
         mpsafe,
     });
@@ -89,13 +89,13 @@ pub fn callout_reset(
     if k.co.th.curr_callout == Some(id) {
         if c_mtx(k, id).is_some() && !k.co.th.curr_cancelled {
             k.co.th.curr_cancelled = true;
-            emit_with(k, |k| CalloutEvent::InvocationCancelled {
+            k.emit_with(|k| CalloutEvent::InvocationCancelled {
                 c: name_of(k, id),
                 by: "callout_reset",
             });
         }
         if k.co.th.callout_wait {
-            emit_with(k, |k| CalloutEvent::ResetRefused { c: name_of(k, id) });
+            k.emit_with(|k| CalloutEvent::ResetRefused { c: name_of(k, id) });
             return Ok(());
         }
     }
@@ -113,7 +113,7 @@ pub fn callout_reset(
     c.c_flags |= CALLOUT_ACTIVE | CALLOUT_PENDING;
     w.set_c_arg(id, arg);
     w.insert_tail(id);
-    emit_with(k, |k| {
+    k.emit_with(|k| {
         let w = &k.co.wheel;
         CalloutEvent::Reset {
             c: w.name(id).clone(),
@@ -136,7 +136,7 @@ pub fn stop_safe(k: &mut Kernel, id: CalloutId, safe: bool) -> Result<i64, Kerne
     let use_mtx = !safe && mtx.is_some_and(|m| threads::owner(k, m) == Some(who));
     let serviced = k.co.th.curr_callout == Some(id);
     let stop = |k: &mut Kernel, ret: i64, why: StopWhy| {
-        emit_with(k, |k| CalloutEvent::Stop {
+        k.emit_with(|k| CalloutEvent::Stop {
             c: name_of(k, id),
             drain: safe,
             ret,
@@ -171,7 +171,7 @@ pub fn stop_safe(k: &mut Kernel, id: CalloutId, safe: bool) -> Result<i64, Kerne
         }
         if use_mtx && !k.co.th.curr_cancelled {
             k.co.th.curr_cancelled = true;
-            emit_with(k, |k| CalloutEvent::InvocationCancelled {
+            k.emit_with(|k| CalloutEvent::InvocationCancelled {
                 c: name_of(k, id),
                 by: "callout_stop",
             });
@@ -186,7 +186,7 @@ pub fn stop_safe(k: &mut Kernel, id: CalloutId, safe: bool) -> Result<i64, Kerne
     if c.c_flags & CALLOUT_LOCAL_ALLOC != 0 {
         let func = c.c_func.take();
         k.co.callfree.push(id);
-        emit_with(k, |k| CalloutEvent::Freed {
+        k.emit_with(|k| CalloutEvent::Freed {
             slot: id,
             func: func.map(|f| k.co.wheel.funcs.name(f).clone()),
         });
@@ -209,5 +209,5 @@ pub fn callout_pending(k: &Kernel, id: CalloutId) -> Value {
 
 pub fn callout_deactivate(k: &mut Kernel, id: CalloutId) {
     k.co.wheel.get_mut(id).c_flags &= !CALLOUT_ACTIVE;
-    emit_with(k, |k| CalloutEvent::Deactivate { c: name_of(k, id) });
+    k.emit_with(|k| CalloutEvent::Deactivate { c: name_of(k, id) });
 }

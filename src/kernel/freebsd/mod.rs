@@ -61,7 +61,7 @@ pub use threads::{Thread, Wait, GIANT};
 pub use view::{handles, CalloutView, RunningView, TodoView};
 
 use super::api::{Args, Param, Signature};
-use super::{EventKind, Kernel, KernelError, Name, Value};
+use super::{Kernel, KernelError, Name, Value};
 use callwheel::Callwheel;
 
 /// Default `ncallout` in the simulator (real kernels size it from maxusers: 1612 for 32 users).
@@ -225,21 +225,6 @@ impl Default for Callouts {
             mutexes: BTreeMap::new(),
             handle_vars: BTreeSet::new(),
         }
-    }
-}
-
-fn emit(k: &mut Kernel, e: CalloutEvent) {
-    k.emit(EventKind::Callout(e));
-}
-
-/// Records the event `make` builds, and builds it only if it will be kept: a kernel that does
-/// not record ([`Kernel::recording`]) or has halted drops every event, so the hot paths need not
-/// fetch a callout's name (a cache miss with a million callouts), copy a handler name or format
-/// an argument for it.
-fn emit_with(k: &mut Kernel, make: impl FnOnce(&Kernel) -> CalloutEvent) {
-    if k.recording && k.panic.is_none() {
-        let e = make(k);
-        emit(k, e);
     }
 }
 

@@ -17,7 +17,7 @@
 use super::callwheel::{bucket_of, laps_until, CalloutId, CALLOUT_LOCAL_ALLOC, CALLOUT_PENDING};
 use super::events::CalloutEvent;
 use super::threads::{self, Origin, GIANT};
-use super::{calltodo, emit, emit_with, ensure_boot, name_of};
+use super::{calltodo, ensure_boot, name_of};
 use crate::kernel::{Kernel, KernelError};
 
 /// Entries softclock examines before it briefly drops `callout_lock` (`MAX_SOFTCLOCK_STEPS`).
@@ -37,7 +37,7 @@ pub fn hardclock(k: &mut Kernel) {
     let bucket = bucket_of(ticks, k.co.wheel.mask);
     let count = k.co.wheel.bucket_len(bucket);
     if count > 0 {
-        emit_with(k, |_| CalloutEvent::Scheduled { bucket, count });
+        k.emit_with(|_| CalloutEvent::Scheduled { bucket, count });
     } else if k.co.th.softticks.wrapping_add(1) == ticks {
         k.co.th.softticks = ticks;
     }
@@ -91,7 +91,7 @@ fn pass(k: &mut Kernel) -> Result<(), KernelError> {
         th.nextsoftcheck = k.co.wheel.head(bucket);
         let count = k.co.wheel.bucket_len(bucket);
         if count > 0 {
-            emit_with(k, |_| CalloutEvent::Scan {
+            k.emit_with(|_| CalloutEvent::Scan {
                 tick: curticks,
                 bucket,
                 count,
@@ -110,7 +110,7 @@ fn examine(k: &mut Kernel, id: CalloutId) -> Result<(), KernelError> {
     k.co.th.nextsoftcheck = k.co.wheel.next(id);
     k.co.th.steps += 1;
     let steps = k.co.th.steps;
-    emit_with(k, |k| CalloutEvent::Skip {
+    k.emit_with(|k| CalloutEvent::Skip {
         c: name_of(k, id),
         tick: curticks,
         c_time,
@@ -118,7 +118,7 @@ fn examine(k: &mut Kernel, id: CalloutId) -> Result<(), KernelError> {
         steps,
     });
     if steps >= MAX_SOFTCLOCK_STEPS {
-        emit(k, CalloutEvent::Yield { steps });
+        k.emit(CalloutEvent::Yield { steps });
         k.co.th.steps = 0;
     }
     Ok(())
@@ -138,7 +138,7 @@ fn fire(k: &mut Kernel, id: CalloutId) -> Result<(), KernelError> {
         c.c_flags = CALLOUT_LOCAL_ALLOC;
         k.co.callfree.push(id);
         k.co.th.curr_callout = None;
-        emit_with(k, |k| CalloutEvent::Freed {
+        k.emit_with(|k| CalloutEvent::Freed {
             slot: id,
             func: func.map(|f| k.co.wheel.funcs.name(f).clone()),
         });
