@@ -71,6 +71,7 @@ pub fn named(k: &Kernel, fname: &str, name: &str) -> Result<CalloutId, KernelErr
 }
 
 /// Takes a pending callout off its bucket, keeping a softclock scan that stopped there valid.
+#[inline]
 pub fn unlink(k: &mut Kernel, id: CalloutId) {
     if k.co.th.nextsoftcheck == Some(id) {
         k.co.th.nextsoftcheck = k.co.wheel.next(id);
@@ -86,18 +87,8 @@ pub fn callout_reset(
     func: Option<&str>,
     arg: &Value,
 ) -> Result<(), KernelError> {
-    if k.co.th.curr_callout == Some(id) {
-        if c_mtx(k, id).is_some() && !k.co.th.curr_cancelled {
-            k.co.th.curr_cancelled = true;
-            k.emit_with(|k| CalloutEvent::InvocationCancelled {
-                c: name_of(k, id),
-                by: "callout_reset",
-            });
-        }
-        if k.co.th.callout_wait {
-            k.emit_with(|k| CalloutEvent::ResetRefused { c: name_of(k, id) });
-            return Ok(());
-        }
+    if k.co.th.curr_callout == Some(id) && reset_serviced(k, id) {
+        return Ok(());
     }
     let moved = k.co.wheel.get(id).pending();
     if moved {
@@ -129,57 +120,31 @@ pub fn callout_reset(
     Ok(())
 }
 
+/// `callout_reset` of the callout whose handler runs (or waits for Giant): a call that has not
+/// begun is cancelled; true if a drainer waits for it, so the reset is refused.
+#[inline(never)]
+fn reset_serviced(k: &mut Kernel, id: CalloutId) -> bool {
+    if c_mtx(k, id).is_some() && !k.co.th.curr_cancelled {
+        k.co.th.curr_cancelled = true;
+        k.emit_with(|k| CalloutEvent::InvocationCancelled {
+            c: name_of(k, id),
+            by: "callout_reset",
+        });
+    }
+    if k.co.th.callout_wait {
+        k.emit_with(|k| CalloutEvent::ResetRefused { c: name_of(k, id) });
+        return true;
+    }
+    false
+}
+
 /// `_callout_stop_safe(c, safe)`: `callout_stop` (safe = false) and `callout_drain` (true).
 pub fn stop_safe(k: &mut Kernel, id: CalloutId, safe: bool) -> Result<i64, KernelError> {
-    let who = threads::current(k);
-    let mtx = c_mtx(k, id);
-    let use_mtx = !safe && mtx.is_some_and(|m| threads::owner(k, m) == Some(who));
-    let serviced = k.co.th.curr_callout == Some(id);
-    let stop = |k: &mut Kernel, ret: i64, why: StopWhy| {
-        k.emit_with(|k| CalloutEvent::Stop {
-            c: name_of(k, id),
-            drain: safe,
-            ret,
-            why,
-        });
-        Ok(ret)
-    };
-
     if !k.co.wheel.get(id).pending() {
-        k.co.wheel.get_mut(id).c_flags &= !CALLOUT_ACTIVE;
-        if !serviced {
-            return stop(k, 0, StopWhy::Idle);
-        }
-        if safe {
-            let name = name_of(k, id);
-            let func = k.co.wheel.c_func_name(id).map_or("", |f| f.as_str());
-            if who == Thread::Softclock {
-                let msg = format!(
-                    "deadlock: {func}() calls callout_drain(&{name}) on the callout it is servicing; softclock would sleep until it returns itself"
-                );
-                return Err(k.panic(msg));
-            }
-            let until = format!("{func}() returns");
-            k.co.th.callout_wait = true;
-            threads::block_script(
-                k,
-                ScriptWait::Drain(id),
-                format!("callout_drain(&{name})"),
-                until,
-            )?;
-            return stop(k, 0, StopWhy::Drained);
-        }
-        if use_mtx && !k.co.th.curr_cancelled {
-            k.co.th.curr_cancelled = true;
-            k.emit_with(|k| CalloutEvent::InvocationCancelled {
-                c: name_of(k, id),
-                by: "callout_stop",
-            });
-            return stop(k, 1, StopWhy::CancelledBeforeStart);
-        }
-        return stop(k, 0, StopWhy::Serviced);
+        return stop_not_pending(k, id, safe);
     }
-
+    // Pending: unlinked, whoever holds what.
+    let serviced = k.co.th.curr_callout == Some(id);
     unlink(k, id);
     let c = k.co.wheel.get_mut(id);
     c.c_flags &= !(CALLOUT_ACTIVE | CALLOUT_PENDING);
@@ -196,7 +161,59 @@ pub fn stop_safe(k: &mut Kernel, id: CalloutId, safe: bool) -> Result<i64, Kerne
     } else {
         StopWhy::Unlinked
     };
-    stop(k, 1, why)
+    Ok(stopped(k, id, safe, 1, why))
+}
+
+/// [`stop_safe`] of a callout that is not pending: idle, or its handler is running (or waits
+/// for its mutex). Out of line, so the common case above stays small.
+#[inline(never)]
+fn stop_not_pending(k: &mut Kernel, id: CalloutId, safe: bool) -> Result<i64, KernelError> {
+    k.co.wheel.get_mut(id).c_flags &= !CALLOUT_ACTIVE;
+    if k.co.th.curr_callout != Some(id) {
+        return Ok(stopped(k, id, safe, 0, StopWhy::Idle));
+    }
+    let who = threads::current(k);
+    if safe {
+        let name = name_of(k, id);
+        let func = k.co.wheel.c_func_name(id).map_or("", |f| f.as_str());
+        if who == Thread::Softclock {
+            let msg = format!(
+                "deadlock: {func}() calls callout_drain(&{name}) on the callout it is servicing; softclock would sleep until it returns itself"
+            );
+            return Err(k.panic(msg));
+        }
+        let until = format!("{func}() returns");
+        k.co.th.callout_wait = true;
+        threads::block_script(
+            k,
+            ScriptWait::Drain(id),
+            format!("callout_drain(&{name})"),
+            until,
+        )?;
+        return Ok(stopped(k, id, safe, 0, StopWhy::Drained));
+    }
+    let use_mtx = c_mtx(k, id).is_some_and(|m| threads::owner(k, m) == Some(who));
+    if use_mtx && !k.co.th.curr_cancelled {
+        k.co.th.curr_cancelled = true;
+        k.emit_with(|k| CalloutEvent::InvocationCancelled {
+            c: name_of(k, id),
+            by: "callout_stop",
+        });
+        return Ok(stopped(k, id, safe, 1, StopWhy::CancelledBeforeStart));
+    }
+    Ok(stopped(k, id, safe, 0, StopWhy::Serviced))
+}
+
+/// Records how a stop or drain ended; returns its value.
+#[inline]
+fn stopped(k: &mut Kernel, id: CalloutId, drain: bool, ret: i64, why: StopWhy) -> i64 {
+    k.emit_with(|k| CalloutEvent::Stop {
+        c: name_of(k, id),
+        drain,
+        ret,
+        why,
+    });
+    ret
 }
 
 pub fn callout_active(k: &Kernel, id: CalloutId) -> Value {
