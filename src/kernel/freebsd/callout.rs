@@ -3,8 +3,10 @@
 //!
 //! `callout_reset` and `_callout_stop_safe` read and write only the callout's hot half (links,
 //! `c_time`, `c_flags`, `c_func`; see [`callwheel`](super::callwheel)), plus `c_arg` for a
-//! reset. The events' names and the argument's text are built inside `emit_with`, so a kernel
-//! that does not record never fetches or formats them.
+//! reset. The events' names and the argument's text are built inside [`Kernel::emit_with`], so
+//! a kernel that does not record never fetches or formats them. A stop of a pending callout
+//! (the common case) and a reset of one that is not being serviced take the short path; the
+//! cases of a running handler are out of line.
 
 use super::callwheel::{
     bucket_of, laps_until, CalloutId, CALLOUT_ACTIVE, CALLOUT_LOCAL_ALLOC, CALLOUT_MPSAFE,

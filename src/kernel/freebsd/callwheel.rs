@@ -10,17 +10,26 @@
 //! `c_links.tqe` pointers. The first `ncallout` slots are the preallocated pool of the legacy
 //! `timeout()` API, so a `struct callout_handle` is just a slot number.
 //!
-//! # Why a callout is split in two
+//! # Why a callout is split in three
 //! With a million callouts every callout that `callout_reset`, `_callout_stop_safe` or a
 //! softclock scan touches is a cache miss, so what those paths read is one compact 20-byte
 //! [`Callout`]: `c_links`, `c_time`, `c_flags` and `c_func`, the last as a [`FuncId`] into an
 //! interned table of handler names ([`Funcs`]) instead of a string. Three or so callouts share a
 //! cache line, and a scan's walk down a bucket reads nothing else. The rest of `struct callout`
-//! sits in a second array ([`Cold`]), read only when needed: `c_arg` (written by a reset, read
-//! when the callout is called, and only if something reads it: the `Fire` event or a built-in
-//! action) and the scenario's name for the callout, which only the event log, the UI and panic
-//! messages read. They share a record because a recording kernel reads both when a callout
-//! fires. The kernel keeps all of it in one struct; the fields keep its names.
+//! sits in two more arrays by the same index, each read only by what needs it:
+//! * `c_arg`, as a 16-byte [`Arg`] (the `void *` is one word, and so is nearly every argument:
+//!   an int, NULL, a handle, a route); written by every reset, read when the callout is called
+//!   and only if something reads it (the `Fire` event or a built-in action). The rare argument
+//!   that is not one word is kept whole in a map beside it.
+//! * the scenario's name for the callout, which only the event log, the UI and panic messages
+//!   read.
+//!
+//! A reset at a million callouts thus writes its own 20-byte record and 16 bytes of `c_arg`,
+//! both in callout order, plus the old tail's `c_links` in its bucket (`TAILQ_INSERT_TAIL`).
+//! With the name next to `c_arg` (one 56-byte cold record, as before) every reset also
+//! streamed the name's cache lines through the cache, and the old tails it must write were
+//! pushed out of L2 by them. The kernel keeps all of it in one struct; the fields keep its
+//! names.
 
 use std::collections::BTreeMap;
 

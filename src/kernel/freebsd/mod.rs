@@ -29,9 +29,10 @@
 //!
 //! # Why the code looks the way it does at a million callouts
 //! Each `struct callout` is split into a 20-byte hot half (`c_links`, `c_time`, `c_flags`, and
-//! `c_func` as a number into an interned table of handler names) and cold arrays (`c_arg`, the
-//! scenario's name), so `callout_reset`, `_callout_stop_safe` and a softclock scan touch one
-//! small record per callout ([`callwheel`]). Events are built inside `emit_with`, which skips
+//! `c_func` as a number into an interned table of handler names) and two more arrays (`c_arg`
+//! as one 16-byte word, the scenario's name), so `callout_reset`, `_callout_stop_safe` and a
+//! softclock scan touch one small record per callout, a reset also 16 bytes of `c_arg`
+//! ([`callwheel`]). Events are built inside `Kernel::emit_with` (as the OpenBSD wheel's), which skips
 //! building them when the kernel does not record (`Kernel::recording`): names are fetched and
 //! arguments formatted only for an event that is kept. Neither changes what the kernel does.
 //!

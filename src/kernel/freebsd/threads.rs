@@ -441,7 +441,7 @@ pub fn advance(k: &mut Kernel) -> Result<bool, KernelError> {
 
 /// The `c_arg` of a callout called without having waited. The `Fire` event shows it and a
 /// built-in action reads it; a handler body cannot, so an unrecorded kernel calling a scenario's
-/// function passes NULL and never touches the callout's cold half.
+/// function passes NULL and never reads the callout's `c_arg`.
 fn call_arg(k: &Kernel, origin: Origin, func: &str) -> Value {
     match origin {
         Origin::Wheel(id) if k.recording || rttimer::is_builtin(func) => k.co.wheel.c_arg(id),
