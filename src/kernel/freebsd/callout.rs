@@ -1,9 +1,8 @@
 //! `callout_init`, `callout_reset`, `callout_stop`, `callout_drain` and the ACTIVE/PENDING macros
 //! (FreeBSD 6.x `kern_timeout.c`, `_callout_stop_safe`).
 //!
-//! `callout_reset` and `_callout_stop_safe` read and write only the callout's hot half (links,
-//! `c_time`, `c_flags`, `c_func`; see [`callwheel`](super::callwheel)), plus `c_arg` for a
-//! reset. The events' names and the argument's text are built inside [`Kernel::emit_with`], so
+//! `callout_reset` and `_callout_stop_safe` read and write only the callout's links, `c_time`,
+//! `c_flags` and `c_func` (see [`callwheel`](super::callwheel)), plus `c_arg` for a reset. The events' names and the argument's text are built inside [`Kernel::emit_with`], so
 //! a kernel that does not record never fetches or formats them. A stop of a pending callout
 //! (the common case) and a reset of one that is not being serviced take the short path; the
 //! cases of a running handler are out of line.

@@ -28,11 +28,12 @@
 //! so on a shared tick the legacy timeouts run before the `callout_reset` ones.
 //!
 //! # Why the code looks the way it does at a million callouts
-//! Each `struct callout` is split into a 20-byte hot half (`c_links`, `c_time`, `c_flags`, and
-//! `c_func` as a number into an interned table of handler names) and two more arrays (`c_arg`
-//! as one 16-byte word, the scenario's name), so `callout_reset`, `_callout_stop_safe` and a
-//! softclock scan touch one small record per callout, a reset also 16 bytes of `c_arg`
-//! ([`callwheel`]). Events are built inside `Kernel::emit_with` (as the OpenBSD wheel's), which skips
+//! Each `struct callout` is kept as four arrays: its links (8 bytes), a 12-byte record
+//! (`c_time`, `c_flags`, and `c_func` as a number into an interned table of handler names),
+//! `c_arg` as one 16-byte word, and the scenario's name, so `callout_reset`,
+//! `_callout_stop_safe` and a softclock scan touch only small entries, and the scattered link
+//! writes of a list operation land in the compact array of links ([`callwheel`]). Events are
+//! built inside `Kernel::emit_with` (as the OpenBSD wheel's), which skips
 //! building them when the kernel does not record (`Kernel::recording`): names are fetched and
 //! arguments formatted only for an event that is kept. Neither changes what the kernel does.
 //!

@@ -8,8 +8,8 @@
 //! laps are skipped (a "step"). A handler that stays busy stops the scan where it is
 //! (`nextsoftcheck`); the scan resumes in the pass of the hardclock that finishes the handler.
 //!
-//! Examining an entry reads only its hot half (`c_time`, the links); firing it reads `c_func` and
-//! `c_flags` there too. The rest (`c_arg`, the name) is read only by what needs it: an event
+//! Examining an entry reads only its `c_time` and links; firing it reads `c_func` and
+//! `c_flags` too. The rest (`c_arg`, the name) is read only by what needs it: an event
 //! that will be kept, a built-in action, or a non-MPSAFE callout's call, which may have to wait
 //! for Giant and so takes its argument along. With a million callouts an unrecorded scan costs
 //! about one cache miss per entry.
