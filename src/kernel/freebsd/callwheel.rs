@@ -76,6 +76,7 @@ pub fn laps_until(c_time: i32, curticks: i32, size: u32) -> i32 {
     c_time.wrapping_sub(curticks) / size as i32
 }
 
+/// The links of a callout on no list.
 const UNLINKED: Links = Links {
     next: NIL,
     prev: NIL,
