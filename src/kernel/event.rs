@@ -76,6 +76,18 @@ pub enum EventKind {
     },
 }
 
+impl From<openbsd::TimeoutEvent> for EventKind {
+    fn from(e: openbsd::TimeoutEvent) -> EventKind {
+        EventKind::Timeout(e)
+    }
+}
+
+impl From<freebsd::CalloutEvent> for EventKind {
+    fn from(e: freebsd::CalloutEvent) -> EventKind {
+        EventKind::Callout(e)
+    }
+}
+
 /// The narration of `count` hardclocks that brought `ticks` to `ticks`.
 pub fn tick_sentence(ticks: i32, count: u64) -> String {
     if count == 1 {

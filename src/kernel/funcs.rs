@@ -34,7 +34,13 @@ pub struct Func {
 }
 
 #[derive(Clone, Debug, Default)]
-pub struct Funcs(Rc<Table>);
+pub struct Funcs {
+    table: Rc<Table>,
+    /// The function [`Funcs::intern`] returned last. A `callout_reset` names its function on
+    /// every call, nearly always the one it named the time before, so one compare of a few
+    /// bytes usually answers without searching the table.
+    last: Option<FuncId>,
+}
 
 #[derive(Clone, Debug, Default)]
 struct Table {
@@ -44,11 +50,23 @@ struct Table {
 
 impl Funcs {
     /// The number of `func`, adding it on first use.
+    #[inline]
     pub fn intern(&mut self, func: &str) -> FuncId {
-        if let Some(&id) = self.0.ids.get(func) {
+        match self.last {
+            Some(id) if same_text(self.name(id), func) => id,
+            _ => {
+                let id = self.lookup(func);
+                self.last = Some(id);
+                id
+            }
+        }
+    }
+
+    fn lookup(&mut self, func: &str) -> FuncId {
+        if let Some(&id) = self.table.ids.get(func) {
             return id;
         }
-        let t = Rc::make_mut(&mut self.0);
+        let t = Rc::make_mut(&mut self.table);
         let name = Name::from(func);
         t.list.push(Func {
             builtin: rttimer::is_builtin(&name),
@@ -65,7 +83,7 @@ impl Funcs {
 
     /// The function a raw record's number (a [`FuncId::get`]) names.
     pub fn func_at(&self, number: u32) -> &Func {
-        &self.0.list[number as usize - 1]
+        &self.table.list[number as usize - 1]
     }
 
     pub fn name(&self, id: FuncId) -> &Name {
@@ -74,12 +92,20 @@ impl Funcs {
 
     /// How many functions the table holds.
     pub fn len(&self) -> usize {
-        self.0.list.len()
+        self.table.list.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.list.is_empty()
+        self.table.list.is_empty()
     }
+}
+
+/// `a == b` byte by byte: handler names are a few bytes long, and comparing them in a loop is
+/// cheaper than the call to `memcmp` that `==` on strings makes.
+#[inline]
+fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 #[cfg(test)]
@@ -93,6 +119,15 @@ mod tests {
         let b = f.intern(rttimer::RT_TIMER_TIMER);
         assert_eq!(f.intern("arp_timer"), a);
         assert_ne!(a, b);
+        // The last-used shortcut answers only for the same text: a name of the same length
+        // that differs in its last byte is a different function.
+        assert_eq!(f.intern("arp_timer"), a);
+        let x = f.intern("arp_timex");
+        assert_ne!(x, a);
+        assert_eq!((f.intern("arp_timer"), f.intern("arp_timex")), (a, x));
+        assert_eq!(f.len(), 3);
+        let b2 = f.intern(rttimer::RT_TIMER_TIMER);
+        assert_eq!(b2, b);
         assert_eq!((a.get(), b.get()), (1, 2));
         assert_eq!(
             (f.name(a).as_str(), f.name(b).as_str()),
@@ -102,7 +137,7 @@ mod tests {
         // A snapshot shares the table until one side adds a name.
         let snap = f.clone();
         f.intern("new_fn");
-        assert_eq!((snap.len(), f.len()), (2, 3));
+        assert_eq!((snap.len(), f.len()), (3, 4));
         assert_eq!(std::mem::size_of::<Option<FuncId>>(), 4);
     }
 }

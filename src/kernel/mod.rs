@@ -174,12 +174,23 @@ impl Kernel {
 
     /// Records an event stamped with the current `ticks`.
     #[inline]
-    pub fn emit(&mut self, kind: EventKind) {
+    pub fn emit(&mut self, kind: impl Into<EventKind>) {
+        self.emit_with(|_| kind)
+    }
+
+    /// Records the event `make` builds, and builds it only if it will be kept: a kernel that
+    /// does not record ([`Kernel::recording`]) or has halted drops every event, so the wheels'
+    /// hot paths need not fetch a timer's name (with a million timers, a cache miss in an array
+    /// nothing else on the path reads), copy a handler name, format an argument, or build and
+    /// drop an event for it. Both wheels record through this.
+    #[inline]
+    pub fn emit_with<E: Into<EventKind>>(&mut self, make: impl FnOnce(&Kernel) -> E) {
         // A halted machine does nothing more, so the panic stays the last event of the trace
         // even when the code that panicked unwinds through more bookkeeping.
         if self.panic.is_some() || !self.recording {
             return;
         }
+        let kind = make(self).into();
         let tick = self.clock.ticks;
         let kind = Rc::new(kind);
         self.events.push(Event { tick, kind });
@@ -421,14 +432,15 @@ impl Kernel {
     /// [`Kernel::run_handler`] for a caller that already holds the names and knows whether `func`
     /// is a built-in action (the OpenBSD wheel keeps both from `timeout_set`), so a fire records
     /// them without formatting or copying, and a function that is no built-in action is not even
-    /// matched against them. With recording off nothing reads `arg_text` (it may be empty).
+    /// matched against them. `arg_text` gives the argument's text for the `Fire` event; a kernel
+    /// that does not record never calls it.
     pub fn run_named_handler(
         &mut self,
         via: Via,
         func: &Name,
         builtin: bool,
         arg: &Value,
-        arg_text: &Name,
+        arg_text: impl FnOnce(&Kernel) -> Name,
         route: Option<String>,
     ) -> Result<(), KernelError> {
         self.start_named_handler(via, func, builtin, arg, arg_text, route)
@@ -445,12 +457,8 @@ impl Kernel {
         route: Option<String>,
     ) -> Result<HandlerEnd, KernelError> {
         // The argument's text is only for the Fire event, which an unrecorded kernel drops.
-        let arg_text = if self.recording {
-            Name::display(arg)
-        } else {
-            Name::default()
-        };
-        self.start_named_handler(via, &Name::from(func), true, arg, &arg_text, route)
+        let arg_text = |_: &Kernel| Name::display(arg);
+        self.start_named_handler(via, &Name::from(func), true, arg, arg_text, route)
     }
 
     /// Records the fire and runs the handler. `may_be_builtin` false: the caller knows `func` is
@@ -462,18 +470,16 @@ impl Kernel {
         func: &Name,
         may_be_builtin: bool,
         arg: &Value,
-        arg_text: &Name,
+        arg_text: impl FnOnce(&Kernel) -> Name,
         route: Option<String>,
     ) -> Result<HandlerEnd, KernelError> {
         self.check_alive()?;
-        if self.recording {
-            self.emit(EventKind::Fire {
-                via,
-                func: func.clone(),
-                arg: arg_text.clone(),
-                route,
-            });
-        }
+        self.emit_with(|k| EventKind::Fire {
+            via,
+            func: func.clone(),
+            arg: arg_text(k),
+            route,
+        });
         if may_be_builtin && rttimer::run_builtin(self, func, arg)? {
             return Ok(HandlerEnd::Done);
         }

@@ -1,18 +1,19 @@
 //! `callout_init`, `callout_reset`, `callout_stop`, `callout_drain` and the ACTIVE/PENDING macros
 //! (FreeBSD 6.x `kern_timeout.c`, `_callout_stop_safe`).
 //!
-//! `callout_reset` and `_callout_stop_safe` read and write only the callout's hot half (links,
-//! `c_time`, `c_flags`, `c_func`; see [`callwheel`](super::callwheel)), plus `c_arg` for a
-//! reset. The events' names and the argument's text are built inside `emit_with`, so a kernel
-//! that does not record never fetches or formats them.
+//! `callout_reset` and `_callout_stop_safe` read and write only the callout's links, `c_time`,
+//! `c_flags` and `c_func` (see [`callwheel`](super::callwheel)), plus `c_arg` for a reset. The events' names and the argument's text are built inside [`Kernel::emit_with`], so
+//! a kernel that does not record never fetches or formats them. A stop of a pending callout
+//! (the common case) and a reset of one that is not being serviced take the short path; the
+//! cases of a running handler are out of line.
 
 use super::callwheel::{
     bucket_of, laps_until, CalloutId, CALLOUT_ACTIVE, CALLOUT_LOCAL_ALLOC, CALLOUT_MPSAFE,
     CALLOUT_PENDING,
 };
 use super::events::{CalloutEvent, StopWhy};
+use super::name_of;
 use super::threads::{self, ScriptWait, Thread, GIANT};
-use super::{emit_with, name_of};
 use crate::kernel::{Kernel, KernelError, Name, Value};
 
 /// The mutex softclock takes around this callout's handler.
@@ -51,7 +52,7 @@ pub fn callout_init(k: &mut Kernel, name: &str, mpsafe: bool) -> Result<Value, K
             k.co.names.insert(name.to_string(), id);
         }
     }
-    emit_with(k, |_| CalloutEvent::Init {
+    k.emit_with(|_| CalloutEvent::Init {
         c: Name::from(name),
         mpsafe,
     });
@@ -71,6 +72,7 @@ pub fn named(k: &Kernel, fname: &str, name: &str) -> Result<CalloutId, KernelErr
 }
 
 /// Takes a pending callout off its bucket, keeping a softclock scan that stopped there valid.
+#[inline]
 pub fn unlink(k: &mut Kernel, id: CalloutId) {
     if k.co.th.nextsoftcheck == Some(id) {
         k.co.th.nextsoftcheck = k.co.wheel.next(id);
@@ -86,18 +88,8 @@ pub fn callout_reset(
     func: Option<&str>,
     arg: &Value,
 ) -> Result<(), KernelError> {
-    if k.co.th.curr_callout == Some(id) {
-        if c_mtx(k, id).is_some() && !k.co.th.curr_cancelled {
-            k.co.th.curr_cancelled = true;
-            emit_with(k, |k| CalloutEvent::InvocationCancelled {
-                c: name_of(k, id),
-                by: "callout_reset",
-            });
-        }
-        if k.co.th.callout_wait {
-            emit_with(k, |k| CalloutEvent::ResetRefused { c: name_of(k, id) });
-            return Ok(());
-        }
+    if k.co.th.curr_callout == Some(id) && reset_serviced(k, id) {
+        return Ok(());
     }
     let moved = k.co.wheel.get(id).pending();
     if moved {
@@ -113,7 +105,7 @@ pub fn callout_reset(
     c.c_flags |= CALLOUT_ACTIVE | CALLOUT_PENDING;
     w.set_c_arg(id, arg);
     w.insert_tail(id);
-    emit_with(k, |k| {
+    k.emit_with(|k| {
         let w = &k.co.wheel;
         CalloutEvent::Reset {
             c: w.name(id).clone(),
@@ -129,64 +121,38 @@ pub fn callout_reset(
     Ok(())
 }
 
+/// `callout_reset` of the callout whose handler runs (or waits for Giant): a call that has not
+/// begun is cancelled; true if a drainer waits for it, so the reset is refused.
+#[inline(never)]
+fn reset_serviced(k: &mut Kernel, id: CalloutId) -> bool {
+    if c_mtx(k, id).is_some() && !k.co.th.curr_cancelled {
+        k.co.th.curr_cancelled = true;
+        k.emit_with(|k| CalloutEvent::InvocationCancelled {
+            c: name_of(k, id),
+            by: "callout_reset",
+        });
+    }
+    if k.co.th.callout_wait {
+        k.emit_with(|k| CalloutEvent::ResetRefused { c: name_of(k, id) });
+        return true;
+    }
+    false
+}
+
 /// `_callout_stop_safe(c, safe)`: `callout_stop` (safe = false) and `callout_drain` (true).
 pub fn stop_safe(k: &mut Kernel, id: CalloutId, safe: bool) -> Result<i64, KernelError> {
-    let who = threads::current(k);
-    let mtx = c_mtx(k, id);
-    let use_mtx = !safe && mtx.is_some_and(|m| threads::owner(k, m) == Some(who));
-    let serviced = k.co.th.curr_callout == Some(id);
-    let stop = |k: &mut Kernel, ret: i64, why: StopWhy| {
-        emit_with(k, |k| CalloutEvent::Stop {
-            c: name_of(k, id),
-            drain: safe,
-            ret,
-            why,
-        });
-        Ok(ret)
-    };
-
     if !k.co.wheel.get(id).pending() {
-        k.co.wheel.get_mut(id).c_flags &= !CALLOUT_ACTIVE;
-        if !serviced {
-            return stop(k, 0, StopWhy::Idle);
-        }
-        if safe {
-            let name = name_of(k, id);
-            let func = k.co.wheel.c_func_name(id).map_or("", |f| f.as_str());
-            if who == Thread::Softclock {
-                let msg = format!(
-                    "deadlock: {func}() calls callout_drain(&{name}) on the callout it is servicing; softclock would sleep until it returns itself"
-                );
-                return Err(k.panic(msg));
-            }
-            let until = format!("{func}() returns");
-            k.co.th.callout_wait = true;
-            threads::block_script(
-                k,
-                ScriptWait::Drain(id),
-                format!("callout_drain(&{name})"),
-                until,
-            )?;
-            return stop(k, 0, StopWhy::Drained);
-        }
-        if use_mtx && !k.co.th.curr_cancelled {
-            k.co.th.curr_cancelled = true;
-            emit_with(k, |k| CalloutEvent::InvocationCancelled {
-                c: name_of(k, id),
-                by: "callout_stop",
-            });
-            return stop(k, 1, StopWhy::CancelledBeforeStart);
-        }
-        return stop(k, 0, StopWhy::Serviced);
+        return stop_not_pending(k, id, safe);
     }
-
+    // Pending: unlinked, whoever holds what.
+    let serviced = k.co.th.curr_callout == Some(id);
     unlink(k, id);
     let c = k.co.wheel.get_mut(id);
     c.c_flags &= !(CALLOUT_ACTIVE | CALLOUT_PENDING);
     if c.c_flags & CALLOUT_LOCAL_ALLOC != 0 {
         let func = c.c_func.take();
         k.co.callfree.push(id);
-        emit_with(k, |k| CalloutEvent::Freed {
+        k.emit_with(|k| CalloutEvent::Freed {
             slot: id,
             func: func.map(|f| k.co.wheel.funcs.name(f).clone()),
         });
@@ -196,7 +162,59 @@ pub fn stop_safe(k: &mut Kernel, id: CalloutId, safe: bool) -> Result<i64, Kerne
     } else {
         StopWhy::Unlinked
     };
-    stop(k, 1, why)
+    Ok(stopped(k, id, safe, 1, why))
+}
+
+/// [`stop_safe`] of a callout that is not pending: idle, or its handler is running (or waits
+/// for its mutex). Out of line, so the common case above stays small.
+#[inline(never)]
+fn stop_not_pending(k: &mut Kernel, id: CalloutId, safe: bool) -> Result<i64, KernelError> {
+    k.co.wheel.get_mut(id).c_flags &= !CALLOUT_ACTIVE;
+    if k.co.th.curr_callout != Some(id) {
+        return Ok(stopped(k, id, safe, 0, StopWhy::Idle));
+    }
+    let who = threads::current(k);
+    if safe {
+        let name = name_of(k, id);
+        let func = k.co.wheel.c_func_name(id).map_or("", |f| f.as_str());
+        if who == Thread::Softclock {
+            let msg = format!(
+                "deadlock: {func}() calls callout_drain(&{name}) on the callout it is servicing; softclock would sleep until it returns itself"
+            );
+            return Err(k.panic(msg));
+        }
+        let until = format!("{func}() returns");
+        k.co.th.callout_wait = true;
+        threads::block_script(
+            k,
+            ScriptWait::Drain(id),
+            format!("callout_drain(&{name})"),
+            until,
+        )?;
+        return Ok(stopped(k, id, safe, 0, StopWhy::Drained));
+    }
+    let use_mtx = c_mtx(k, id).is_some_and(|m| threads::owner(k, m) == Some(who));
+    if use_mtx && !k.co.th.curr_cancelled {
+        k.co.th.curr_cancelled = true;
+        k.emit_with(|k| CalloutEvent::InvocationCancelled {
+            c: name_of(k, id),
+            by: "callout_stop",
+        });
+        return Ok(stopped(k, id, safe, 1, StopWhy::CancelledBeforeStart));
+    }
+    Ok(stopped(k, id, safe, 0, StopWhy::Serviced))
+}
+
+/// Records how a stop or drain ended; returns its value.
+#[inline]
+fn stopped(k: &mut Kernel, id: CalloutId, drain: bool, ret: i64, why: StopWhy) -> i64 {
+    k.emit_with(|k| CalloutEvent::Stop {
+        c: name_of(k, id),
+        drain,
+        ret,
+        why,
+    });
+    ret
 }
 
 pub fn callout_active(k: &Kernel, id: CalloutId) -> Value {
@@ -209,5 +227,5 @@ pub fn callout_pending(k: &Kernel, id: CalloutId) -> Value {
 
 pub fn callout_deactivate(k: &mut Kernel, id: CalloutId) {
     k.co.wheel.get_mut(id).c_flags &= !CALLOUT_ACTIVE;
-    emit_with(k, |k| CalloutEvent::Deactivate { c: name_of(k, id) });
+    k.emit_with(|k| CalloutEvent::Deactivate { c: name_of(k, id) });
 }

@@ -9,7 +9,7 @@
 
 use super::events::CalloutEvent;
 use super::threads::{self, Origin};
-use super::{emit, emit_with, CalloutImpl};
+use super::CalloutImpl;
 use crate::kernel::{Kernel, KernelError, Name, Value};
 
 /// One `struct callout` of the 4.4BSD table.
@@ -185,10 +185,10 @@ pub fn timeout(
 ) -> Result<Value, KernelError> {
     let Some(ins) = k.co.todo.insert(func.map(str::to_string), arg.clone(), t) else {
         let ncallout = k.co.ncallout;
-        emit(k, CalloutEvent::TodoOverflow { ncallout });
+        k.emit(CalloutEvent::TodoOverflow { ncallout });
         return Err(k.panic("timeout table overflow"));
     };
-    emit_with(k, |k| {
+    k.emit_with(|k| {
         let before = ins.before.map(|b| {
             let e = &k.co.todo.entries[b as usize];
             format!("{}({})", e.func.as_deref().unwrap_or("NULL"), e.arg)
@@ -209,7 +209,7 @@ pub fn timeout(
 /// 4.4BSD `untimeout(func, arg)`; the handle argument has no meaning here.
 pub fn untimeout(k: &mut Kernel, func: Option<&str>, arg: &Value) -> Result<Value, KernelError> {
     let (walked, found) = k.co.todo.remove(func, arg);
-    emit_with(k, |_| CalloutEvent::TodoRemove {
+    k.emit_with(|_| CalloutEvent::TodoRemove {
         func: func.unwrap_or("NULL").to_string(),
         arg: arg.to_string(),
         walked,
@@ -236,7 +236,7 @@ pub fn softclock_one(k: &mut Kernel) -> Result<bool, KernelError> {
     };
     let e = &k.co.todo.entries[slot as usize];
     let (func, arg) = (e.func.as_deref().map(Name::from), e.arg.clone());
-    emit_with(k, |_| CalloutEvent::TodoDue {
+    k.emit_with(|_| CalloutEvent::TodoDue {
         slot,
         func: func.as_deref().unwrap_or("NULL").to_string(),
         late,

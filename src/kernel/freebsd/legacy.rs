@@ -9,7 +9,7 @@
 
 use super::callout::{callout_reset, stop_safe};
 use super::events::{CalloutEvent, UntimeoutOutcome};
-use super::{calltodo, emit, emit_with, CalloutImpl};
+use super::{calltodo, CalloutImpl};
 use crate::kernel::{Kernel, KernelError, Value};
 
 /// `h = timeout(func, arg, n)`.
@@ -25,11 +25,11 @@ pub fn timeout(
     }
     let Some(slot) = k.co.callfree.pop() else {
         let ncallout = k.co.ncallout;
-        emit(k, CalloutEvent::TableFull { ncallout });
+        k.emit(CalloutEvent::TableFull { ncallout });
         return Err(k.panic("timeout table full"));
     };
     callout_reset(k, slot, n, func, arg)?;
-    emit_with(k, |k| {
+    k.emit_with(|k| {
         let c_time = k.co.wheel.get(slot).c_time;
         CalloutEvent::Timeout {
             slot,
@@ -80,7 +80,7 @@ pub fn untimeout(
         }
     };
     let Some(slot) = slot else {
-        emit_with(k, |_| CalloutEvent::Untimeout {
+        k.emit_with(|_| CalloutEvent::Untimeout {
             slot: None,
             func: fname(),
             arg: arg.to_string(),
@@ -89,13 +89,13 @@ pub fn untimeout(
         return Ok(Value::Null);
     };
     let w = &k.co.wheel;
-    let same = w.c_func_name(slot).map(|f| f.as_str()) == func && w.c_arg(slot) == arg;
+    let same = w.c_func_name(slot).map(|f| f.as_str()) == func && w.c_arg(slot) == *arg;
     let stopped = if same {
         Some(stop_safe(k, slot, false)?)
     } else {
         None
     };
-    emit_with(k, |k| {
+    k.emit_with(|k| {
         let w = &k.co.wheel;
         let outcome = match stopped {
             Some(ret) => UntimeoutOutcome::Stopped { ret },
@@ -124,6 +124,6 @@ pub fn callout_handle_init(k: &mut Kernel, h: &str) -> Result<Value, KernelError
     }
     k.vars.insert(h.to_string(), Value::Null);
     k.co.handle_vars.insert(h.to_string());
-    emit_with(k, |_| CalloutEvent::HandleInit { h: h.to_string() });
+    k.emit_with(|_| CalloutEvent::HandleInit { h: h.to_string() });
     Ok(Value::Null)
 }

@@ -28,10 +28,12 @@
 //! so on a shared tick the legacy timeouts run before the `callout_reset` ones.
 //!
 //! # Why the code looks the way it does at a million callouts
-//! Each `struct callout` is split into a 20-byte hot half (`c_links`, `c_time`, `c_flags`, and
-//! `c_func` as a number into an interned table of handler names) and cold arrays (`c_arg`, the
-//! scenario's name), so `callout_reset`, `_callout_stop_safe` and a softclock scan touch one
-//! small record per callout ([`callwheel`]). Events are built inside `emit_with`, which skips
+//! Each `struct callout` is kept as four arrays: its links (8 bytes), a 12-byte record
+//! (`c_time`, `c_flags`, and `c_func` as a number into an interned table of handler names),
+//! `c_arg` as one 16-byte word, and the scenario's name, so `callout_reset`,
+//! `_callout_stop_safe` and a softclock scan touch only small entries, and the scattered link
+//! writes of a list operation land in the compact array of links ([`callwheel`]). Events are
+//! built inside `Kernel::emit_with` (as the OpenBSD wheel's), which skips
 //! building them when the kernel does not record (`Kernel::recording`): names are fetched and
 //! arguments formatted only for an event that is kept. Neither changes what the kernel does.
 //!
@@ -61,7 +63,7 @@ pub use threads::{Thread, Wait, GIANT};
 pub use view::{handles, CalloutView, RunningView, TodoView};
 
 use super::api::{Args, Param, Signature};
-use super::{EventKind, Kernel, KernelError, Name, Value};
+use super::{Kernel, KernelError, Name, Value};
 use callwheel::Callwheel;
 
 /// Default `ncallout` in the simulator (real kernels size it from maxusers: 1612 for 32 users).
@@ -225,21 +227,6 @@ impl Default for Callouts {
             mutexes: BTreeMap::new(),
             handle_vars: BTreeSet::new(),
         }
-    }
-}
-
-fn emit(k: &mut Kernel, e: CalloutEvent) {
-    k.emit(EventKind::Callout(e));
-}
-
-/// Records the event `make` builds, and builds it only if it will be kept: a kernel that does
-/// not record ([`Kernel::recording`]) or has halted drops every event, so the hot paths need not
-/// fetch a callout's name (a cache miss with a million callouts), copy a handler name or format
-/// an argument for it.
-fn emit_with(k: &mut Kernel, make: impl FnOnce(&Kernel) -> CalloutEvent) {
-    if k.recording && k.panic.is_none() {
-        let e = make(k);
-        emit(k, e);
     }
 }
 

@@ -8,8 +8,8 @@
 //! laps are skipped (a "step"). A handler that stays busy stops the scan where it is
 //! (`nextsoftcheck`); the scan resumes in the pass of the hardclock that finishes the handler.
 //!
-//! Examining an entry reads only its hot half (`c_time`, the links); firing it reads `c_func` and
-//! `c_flags` there too. Its cold half (`c_arg`, the name) is read only by what needs it: an event
+//! Examining an entry reads only its `c_time` and links; firing it reads `c_func` and
+//! `c_flags` too. The rest (`c_arg`, the name) is read only by what needs it: an event
 //! that will be kept, a built-in action, or a non-MPSAFE callout's call, which may have to wait
 //! for Giant and so takes its argument along. With a million callouts an unrecorded scan costs
 //! about one cache miss per entry.
@@ -17,7 +17,7 @@
 use super::callwheel::{bucket_of, laps_until, CalloutId, CALLOUT_LOCAL_ALLOC, CALLOUT_PENDING};
 use super::events::CalloutEvent;
 use super::threads::{self, Origin, GIANT};
-use super::{calltodo, emit, emit_with, ensure_boot, name_of};
+use super::{calltodo, ensure_boot, name_of};
 use crate::kernel::{Kernel, KernelError};
 
 /// Entries softclock examines before it briefly drops `callout_lock` (`MAX_SOFTCLOCK_STEPS`).
@@ -37,7 +37,7 @@ pub fn hardclock(k: &mut Kernel) {
     let bucket = bucket_of(ticks, k.co.wheel.mask);
     let count = k.co.wheel.bucket_len(bucket);
     if count > 0 {
-        emit_with(k, |_| CalloutEvent::Scheduled { bucket, count });
+        k.emit_with(|_| CalloutEvent::Scheduled { bucket, count });
     } else if k.co.th.softticks.wrapping_add(1) == ticks {
         k.co.th.softticks = ticks;
     }
@@ -91,7 +91,7 @@ fn pass(k: &mut Kernel) -> Result<(), KernelError> {
         th.nextsoftcheck = k.co.wheel.head(bucket);
         let count = k.co.wheel.bucket_len(bucket);
         if count > 0 {
-            emit_with(k, |_| CalloutEvent::Scan {
+            k.emit_with(|_| CalloutEvent::Scan {
                 tick: curticks,
                 bucket,
                 count,
@@ -110,7 +110,7 @@ fn examine(k: &mut Kernel, id: CalloutId) -> Result<(), KernelError> {
     k.co.th.nextsoftcheck = k.co.wheel.next(id);
     k.co.th.steps += 1;
     let steps = k.co.th.steps;
-    emit_with(k, |k| CalloutEvent::Skip {
+    k.emit_with(|k| CalloutEvent::Skip {
         c: name_of(k, id),
         tick: curticks,
         c_time,
@@ -118,7 +118,7 @@ fn examine(k: &mut Kernel, id: CalloutId) -> Result<(), KernelError> {
         steps,
     });
     if steps >= MAX_SOFTCLOCK_STEPS {
-        emit(k, CalloutEvent::Yield { steps });
+        k.emit(CalloutEvent::Yield { steps });
         k.co.th.steps = 0;
     }
     Ok(())
@@ -138,7 +138,7 @@ fn fire(k: &mut Kernel, id: CalloutId) -> Result<(), KernelError> {
         c.c_flags = CALLOUT_LOCAL_ALLOC;
         k.co.callfree.push(id);
         k.co.th.curr_callout = None;
-        emit_with(k, |k| CalloutEvent::Freed {
+        k.emit_with(|k| CalloutEvent::Freed {
             slot: id,
             func: func.map(|f| k.co.wheel.funcs.name(f).clone()),
         });
@@ -158,7 +158,7 @@ fn fire(k: &mut Kernel, id: CalloutId) -> Result<(), KernelError> {
     let func = w.funcs.name(func).clone();
     // An MPSAFE callout is called right away, before anything can reset it, so its `c_arg` is
     // read then (if at all); one that may wait for Giant takes it along now.
-    let arg = c_mtx.map(|_| w.c_arg(id).clone());
+    let arg = c_mtx.map(|_| w.c_arg(id));
     threads::start(k, Origin::Wheel(id), func, arg, c_mtx);
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! A kernel that does not record runs the FreeBSD callouts exactly like one that does.
 //!
-//! The hot paths build their events only for a recording kernel (`emit_with`), so a
+//! The hot paths build their events only for a recording kernel (`Kernel::emit_with`), so a
 //! mistake there (state changed inside an event builder, a value computed only for an event
 //! and then used) would make the two kernels drift apart. Every preset and a scenario that goes
 //! through every callout path run on both, compared after every statement: the whole callout

@@ -18,7 +18,7 @@
 
 use super::callwheel::CalloutId;
 use super::events::CalloutEvent;
-use super::{emit_with, name_of};
+use super::name_of;
 use crate::kernel::{rttimer, HandlerEnd, Kernel, KernelError, Name, Stmt, Value, Via};
 
 /// The mutex non-MPSAFE callouts run under.
@@ -120,10 +120,6 @@ pub struct SoftclockThread {
     pub request: Option<Wait>,
 }
 
-fn emit(k: &mut Kernel, e: CalloutEvent) {
-    k.emit(crate::kernel::EventKind::Callout(e));
-}
-
 /// The thread making the current call.
 pub fn current(k: &Kernel) -> Thread {
     if k.co.th.in_handler {
@@ -155,7 +151,7 @@ pub fn try_lock(k: &mut Kernel, who: Thread, m: &str) -> Result<bool, KernelErro
                     recurse: 0,
                 },
             );
-            emit_with(k, |_| CalloutEvent::Locked {
+            k.emit_with(|_| CalloutEvent::Locked {
                 thread: who,
                 m: Name::from(m),
                 recurse: 0,
@@ -170,7 +166,7 @@ pub fn try_lock(k: &mut Kernel, who: Thread, m: &str) -> Result<bool, KernelErro
             }
             x.recurse += 1;
             let recurse = x.recurse;
-            emit_with(k, |_| CalloutEvent::Locked {
+            k.emit_with(|_| CalloutEvent::Locked {
                 thread: who,
                 m: Name::from(m),
                 recurse,
@@ -189,7 +185,7 @@ pub fn unlock(k: &mut Kernel, who: Thread, m: &str) -> Result<(), KernelError> {
             } else {
                 k.co.mutexes.remove(m);
             }
-            emit_with(k, |_| CalloutEvent::Unlocked {
+            k.emit_with(|_| CalloutEvent::Unlocked {
                 thread: who,
                 m: Name::from(m),
             });
@@ -212,29 +208,23 @@ pub fn mtx_lock(k: &mut Kernel, m: &str) -> Result<Value, KernelError> {
         Thread::Softclock => {
             // The handler sleeps here; the lock is taken when it is resumed.
             let func = running_func(k);
-            emit(
-                k,
-                CalloutEvent::LockWait {
-                    thread: who,
-                    m: Name::from(m),
-                    func,
-                    before_call: false,
-                },
-            );
+            k.emit(CalloutEvent::LockWait {
+                thread: who,
+                m: Name::from(m),
+                func,
+                before_call: false,
+            });
             k.co.th.request = Some(Wait::Lock(Name::from(m)));
             k.suspend = true;
         }
         Thread::Script => {
             let func = running_func(k);
-            emit(
-                k,
-                CalloutEvent::LockWait {
-                    thread: who,
-                    m: Name::from(m),
-                    func: func.clone(),
-                    before_call: false,
-                },
-            );
+            k.emit(CalloutEvent::LockWait {
+                thread: who,
+                m: Name::from(m),
+                func: func.clone(),
+                before_call: false,
+            });
             block_script(
                 k,
                 ScriptWait::Lock(m.to_string()),
@@ -271,7 +261,7 @@ pub fn busy(k: &mut Kernel, n: i64) -> Result<Value, KernelError> {
     }
     if n > 0 {
         let func = running_func(k);
-        emit(k, CalloutEvent::Busy { func, n });
+        k.emit(CalloutEvent::Busy { func, n });
         k.co.th.request = Some(Wait::Busy(n as u32));
         k.suspend = true;
     }
@@ -308,13 +298,10 @@ pub fn block_script(
             "{call} would sleep inside a timeout(9) or rt_timer handler, which runs in softclock and cannot sleep"
         )));
     }
-    emit(
-        k,
-        CalloutEvent::Blocked {
-            call: call.clone(),
-            until,
-        },
-    );
+    k.emit(CalloutEvent::Blocked {
+        call: call.clone(),
+        until,
+    });
     let mut after = 0u32;
     loop {
         let done = match &wait {
@@ -322,18 +309,15 @@ pub fn block_script(
             ScriptWait::Lock(m) => owner(k, m) != Some(Thread::Softclock),
         };
         if done {
-            emit(k, CalloutEvent::Woke { call, after });
+            k.emit(CalloutEvent::Woke { call, after });
             return Ok(());
         }
         if let Some((func, lock)) = softclock_waits_for_script(k) {
-            emit(
-                k,
-                CalloutEvent::Deadlock {
-                    call: call.clone(),
-                    lock: lock.clone(),
-                    func: func.clone(),
-                },
-            );
+            k.emit(CalloutEvent::Deadlock {
+                call: call.clone(),
+                lock: lock.clone(),
+                func: func.clone(),
+            });
             return Err(k.panic(format!(
                 "deadlock: {call} sleeps until {func}() returns, but {func}() waits for {lock}, held by the sleeping thread"
             )));
@@ -370,7 +354,7 @@ pub fn start(
 ) {
     if let Some(m) = c_mtx {
         if owner(k, m) == Some(Thread::Script) {
-            emit_with(k, |_| CalloutEvent::LockWait {
+            k.emit_with(|_| CalloutEvent::LockWait {
                 thread: Thread::Softclock,
                 m: Name::from(m),
                 func: func.clone(),
@@ -419,7 +403,7 @@ pub fn advance(k: &mut Kernel) -> Result<bool, KernelError> {
             let arg = run.arg.clone();
             let arg = arg.unwrap_or_else(|| call_arg(k, origin, &func));
             if has_mtx && k.co.th.curr_cancelled {
-                emit_with(k, |k| CalloutEvent::CancelledSkip {
+                k.emit_with(|k| CalloutEvent::CancelledSkip {
                     c: describe_origin(k, origin),
                     func,
                 });
@@ -433,7 +417,7 @@ pub fn advance(k: &mut Kernel) -> Result<bool, KernelError> {
             r?
         } else {
             let rest = run.rest.clone();
-            emit_with(k, |_| CalloutEvent::Resume { func: func.clone() });
+            k.emit_with(|_| CalloutEvent::Resume { func: func.clone() });
             k.co.th.in_handler = true;
             let r = k.resume_handler(&func, &rest);
             k.co.th.in_handler = false;
@@ -457,12 +441,10 @@ pub fn advance(k: &mut Kernel) -> Result<bool, KernelError> {
 
 /// The `c_arg` of a callout called without having waited. The `Fire` event shows it and a
 /// built-in action reads it; a handler body cannot, so an unrecorded kernel calling a scenario's
-/// function passes NULL and never touches the callout's cold half.
+/// function passes NULL and never reads the callout's `c_arg`.
 fn call_arg(k: &Kernel, origin: Origin, func: &str) -> Value {
     match origin {
-        Origin::Wheel(id) if k.recording || rttimer::is_builtin(func) => {
-            k.co.wheel.c_arg(id).clone()
-        }
+        Origin::Wheel(id) if k.recording || rttimer::is_builtin(func) => k.co.wheel.c_arg(id),
         _ => Value::Null,
     }
 }
@@ -508,7 +490,7 @@ fn finish(k: &mut Kernel) -> Result<(), KernelError> {
     };
     k.co.th.callout_wait = false;
     k.co.th.steps = 0;
-    emit_with(k, |k| CalloutEvent::Return {
+    k.emit_with(|k| CalloutEvent::Return {
         func: run.func,
         c: c.map(|id| name_of(k, id)),
     });

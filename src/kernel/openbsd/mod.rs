@@ -59,7 +59,7 @@ use std::rc::Rc;
 
 use super::api::{Args, Param, Signature};
 use super::funcs::Funcs;
-use super::{EventKind, Kernel, KernelError, Name, Value, Via, MAX_HANDLER_RUNS_PER_PASS};
+use super::{Kernel, KernelError, Name, Value, Via, MAX_HANDLER_RUNS_PER_PASS};
 use convert::c_int;
 use wheel::Lists;
 
@@ -117,14 +117,10 @@ impl Timeouts {
         self.by_name.get(name).copied()
     }
 
-    /// Timeout `i`'s name for an event. With recording off the event is dropped unread, so the
-    /// name is not even fetched (with a million timeouts that is a cache miss per call).
-    fn event_name(&self, i: usize, recording: bool) -> Name {
-        if recording {
-            self.cold[i].name.clone()
-        } else {
-            Name::default()
-        }
+    /// Timeout `i`'s name, for an event (built only when recorded, inside
+    /// [`Kernel::emit_with`]: with a million timeouts fetching it is a cache miss).
+    fn name(&self, i: usize) -> Name {
+        self.cold[i].name.clone()
     }
 
     /// The number of the timeout called `name`, if `timeout_set` ever saw it.
@@ -230,10 +226,6 @@ pub const API: &[Signature] = &[
     add_fn("timeout_triggered", &[TO]),
 ];
 
-fn emit(k: &mut Kernel, e: TimeoutEvent) {
-    k.emit(EventKind::Timeout(e));
-}
-
 /// `timeout_set(&to, fn, arg)`: `to_flags` = INITIALIZED only, even if the timeout is queued.
 /// Returns the timeout's number (the same for every `timeout_set` of one name).
 pub fn timeout_set(k: &mut Kernel, name: &str, func: &str, arg: Value) -> TimeoutId {
@@ -261,15 +253,12 @@ pub fn timeout_set(k: &mut Kernel, name: &str, func: &str, arg: Value) -> Timeou
     c.to_arg = arg;
     c.arg = Name::from(arg_text.as_str());
     let name = c.name.clone();
-    emit(
-        k,
-        TimeoutEvent::Set {
-            name,
-            func: func.to_string(),
-            arg: arg_text,
-            still_linked,
-        },
-    );
+    k.emit(TimeoutEvent::Set {
+        name,
+        func: func.to_string(),
+        arg: arg_text,
+        still_linked,
+    });
     TimeoutId(i as u32)
 }
 
@@ -295,51 +284,46 @@ fn add(k: &mut Kernel, i: Option<usize>, n: i64) -> Result<i64, KernelError> {
         return Err(k.panic(format!("timeout_add: to_ticks ({n}) < 0")));
     }
     let ticks = k.clock.ticks;
-    let flags = k.to.lists.flags(i);
+    let lists = &mut k.to.lists;
+    let flags = lists.flags(i);
     let queued = flags & TIMEOUT_ONQUEUE != 0;
-    let place = k.to.place_of(i);
-    if !queued && place != Place::Nowhere {
-        let name = &k.to.cold[i].name;
+    if !queued && lists.is_linked(i) {
+        let (name, place) = (&k.to.cold[i].name, k.to.place_of(i));
         return Err(k.panic(format!(
             "timeout_add: {name} is still linked on {place} although timeout_set() cleared \
              ONQUEUE; linking it again would corrupt the timeout lists"
         )));
     }
-    let to = &mut k.to;
-    let name = to.event_name(i, k.recording);
-    let old_time = to.lists.time(i);
+    let old_time = lists.time(i);
     let to_time = ticks.wrapping_add(n);
-    to.lists.set_time(i, to_time);
+    lists.set_time(i, to_time);
     if !queued {
-        to.lists
-            .set_flags(i, flags & !TIMEOUT_TRIGGERED | TIMEOUT_ONQUEUE);
-        to.lists.insert_tail(TODO, i);
-        emit(k, TimeoutEvent::Added { name, n, to_time });
+        lists.set_flags(i, flags & !TIMEOUT_TRIGGERED | TIMEOUT_ONQUEUE);
+        lists.insert_tail(TODO, i);
+        k.emit_with(|k| TimeoutEvent::Added {
+            name: k.to.name(i),
+            n,
+            to_time,
+        });
         return Ok(1);
     }
-    to.lists.set_flags(i, flags & !TIMEOUT_TRIGGERED);
+    lists.set_flags(i, flags & !TIMEOUT_TRIGGERED);
     if to_time.wrapping_sub(ticks) < old_time.wrapping_sub(ticks) {
-        to.lists.remove(i);
-        to.lists.insert_tail(TODO, i);
-        emit(
-            k,
-            TimeoutEvent::MovedEarlier {
-                name,
-                from: place,
-                old_time,
-                to_time,
-            },
-        );
+        let from = lists.remove(i);
+        lists.insert_tail(TODO, i);
+        k.emit_with(|k| TimeoutEvent::MovedEarlier {
+            name: k.to.name(i),
+            from: from.map_or(Place::Nowhere, Place::of_list),
+            old_time,
+            to_time,
+        });
     } else {
-        emit(
-            k,
-            TimeoutEvent::LeftInPlace {
-                name,
-                at: place,
-                old_time,
-                to_time,
-            },
-        );
+        k.emit_with(|k| TimeoutEvent::LeftInPlace {
+            name: k.to.name(i),
+            at: k.to.place_of(i),
+            old_time,
+            to_time,
+        });
     }
     Ok(0)
 }
@@ -347,12 +331,9 @@ fn add(k: &mut Kernel, i: Option<usize>, n: i64) -> Result<i64, KernelError> {
 /// `timeout_del(&to)`: 1 if it was queued (and is now unlinked), else 0. Clears TRIGGERED.
 pub fn timeout_del(k: &mut Kernel, name: &str) -> i64 {
     let Some(i) = k.to.index(name) else {
-        emit(
-            k,
-            TimeoutEvent::NotPending {
-                name: Name::from(name),
-            },
-        );
+        k.emit(TimeoutEvent::NotPending {
+            name: Name::from(name),
+        });
         return 0;
     };
     del(k, i)
@@ -364,20 +345,23 @@ pub fn timeout_del_id(k: &mut Kernel, id: TimeoutId) -> i64 {
 }
 
 fn del(k: &mut Kernel, i: usize) -> i64 {
-    let to = &mut k.to;
-    let name = to.event_name(i, k.recording);
-    let flags = to.lists.flags(i);
+    let lists = &mut k.to.lists;
+    let flags = lists.flags(i);
     let queued = flags & TIMEOUT_ONQUEUE != 0;
-    let event = if queued {
-        let from = to.place_of(i);
-        to.lists.remove(i);
-        TimeoutEvent::Deleted { name, from }
-    } else {
-        TimeoutEvent::NotPending { name }
-    };
-    to.lists
-        .set_flags(i, flags & !(TIMEOUT_ONQUEUE | TIMEOUT_TRIGGERED));
-    emit(k, event);
+    // The list it comes off, for the event (`remove` works it out anyway).
+    let from = if queued { lists.remove(i) } else { None };
+    lists.set_flags(i, flags & !(TIMEOUT_ONQUEUE | TIMEOUT_TRIGGERED));
+    k.emit_with(|k| {
+        let name = k.to.name(i);
+        if queued {
+            TimeoutEvent::Deleted {
+                name,
+                from: from.map_or(Place::Nowhere, Place::of_list),
+            }
+        } else {
+            TimeoutEvent::NotPending { name }
+        }
+    });
     queued as i64
 }
 
@@ -395,18 +379,15 @@ pub fn hardclock(k: &mut Kernel) {
         let count = k.to.lists.splice_onto_todo(wheel * WHEELSIZE + bucket);
         if count > 0 {
             let bucket = bucket as u8;
-            emit(
-                k,
-                if wheel == 0 {
-                    TimeoutEvent::Splice { bucket, count }
-                } else {
-                    TimeoutEvent::Cascade {
-                        wheel: wheel as u8,
-                        bucket,
-                        count,
-                    }
-                },
-            );
+            k.emit(if wheel == 0 {
+                TimeoutEvent::Splice { bucket, count }
+            } else {
+                TimeoutEvent::Cascade {
+                    wheel: wheel as u8,
+                    bucket,
+                    count,
+                }
+            });
         }
         // The next wheel turns only when this one has come round to bucket 0.
         if bucket != 0 {
@@ -431,19 +412,13 @@ pub fn softclock(k: &mut Kernel) -> Result<(), KernelError> {
         if delta > 0 {
             let b = bucket_for(to_time, delta);
             to.lists.insert_tail(b, i);
-            if k.recording {
-                let name = k.to.event_name(i, true);
-                emit(
-                    k,
-                    TimeoutEvent::Rebucketed {
-                        name,
-                        from,
-                        wheel: (b / WHEELSIZE) as u8,
-                        bucket: (b % WHEELSIZE) as u8,
-                        delta,
-                    },
-                );
-            }
+            k.emit_with(|k| TimeoutEvent::Rebucketed {
+                name: k.to.name(i),
+                from,
+                wheel: (b / WHEELSIZE) as u8,
+                bucket: (b % WHEELSIZE) as u8,
+                delta,
+            });
             continue;
         }
         let flags = to.lists.flags(i);
@@ -458,12 +433,6 @@ pub fn softclock(k: &mut Kernel) -> Result<(), KernelError> {
         } else {
             Value::Null
         };
-        let (name, arg_text) = if k.recording {
-            let c = &to.cold[i];
-            (c.name.clone(), c.arg.clone())
-        } else {
-            (Name::default(), Name::default())
-        };
         let late = ticks.wrapping_sub(to_time);
         runs += 1;
         if runs > MAX_HANDLER_RUNS_PER_PASS {
@@ -475,8 +444,12 @@ pub fn softclock(k: &mut Kernel) -> Result<(), KernelError> {
                  forever"
             )));
         }
-        emit(k, TimeoutEvent::Due { name, late });
-        k.run_named_handler(Via::Timeout, &func, builtin, &arg, &arg_text, None)?;
+        k.emit_with(|k| TimeoutEvent::Due {
+            name: k.to.name(i),
+            late,
+        });
+        let arg_text = |k: &Kernel| k.to.cold[i].arg.clone();
+        k.run_named_handler(Via::Timeout, &func, builtin, &arg, arg_text, None)?;
     }
     Ok(())
 }
@@ -551,16 +524,13 @@ fn add_converted(k: &mut Kernel, call: &str, args: &Args) -> Result<i64, KernelE
             (ticks, n.to_string())
         }
     };
-    emit(
-        k,
-        TimeoutEvent::Converted {
-            name: Name::from(to),
-            call: call.to_string(),
-            input,
-            ticks,
-            hz,
-            tick,
-        },
-    );
+    k.emit(TimeoutEvent::Converted {
+        name: Name::from(to),
+        call: call.to_string(),
+        input,
+        ticks,
+        hz,
+        tick,
+    });
     timeout_add(k, to, ticks as i64)
 }

@@ -225,6 +225,7 @@ impl Lists {
     }
 
     /// The list timeout `i` is on right now, if any.
+    #[inline]
     pub fn list_of(&self, i: usize) -> Option<usize> {
         let n = self.node(i);
         let home = n.home as usize;
@@ -248,6 +249,7 @@ impl Lists {
     }
 
     /// `CIRCQ_INSERT(elem, list)`: append timeout `i` at the tail of `list`.
+    #[inline]
     pub fn insert_tail(&mut self, list: usize, i: usize) {
         debug_assert!(!self.is_linked(i), "timeout {i} inserted twice");
         let node = (SENTINELS + i) as u32;
@@ -266,11 +268,11 @@ impl Lists {
         self.heads[list].len += 1;
     }
 
-    /// `CIRCQ_REMOVE(elem)`: unlink timeout `i` from whatever list it is on.
-    pub fn remove(&mut self, i: usize) {
-        let Some(list) = self.list_of(i) else {
-            return;
-        };
+    /// `CIRCQ_REMOVE(elem)`: unlink timeout `i` from whatever list it is on, and say which list
+    /// that was (None: it was on none).
+    #[inline]
+    pub fn remove(&mut self, i: usize) -> Option<usize> {
+        let list = self.list_of(i)?;
         let Node { prev, next, .. } = *self.node(i);
         self.nodes[prev as usize].next = next;
         self.nodes[next as usize].prev = prev;
@@ -279,6 +281,7 @@ impl Lists {
         n.prev = NIL;
         n.home = NO_HOME;
         self.heads[list].len -= 1;
+        Some(list)
     }
 
     /// `CIRCQ_APPEND(&timeout_todo, bucket)`: moves every entry of `bucket`, in order, to the
