@@ -14,9 +14,9 @@ use yew::prelude::*;
 
 use super::callwheel::Callwheel;
 use super::console::Console;
-use super::controls::Controls;
+use super::controls::controls;
 use super::embed_params::EmbedConfig;
-use super::help::Help;
+use super::help::help;
 use super::narration::Narration;
 use super::presets::Presets;
 use super::radix::Radix;
@@ -299,9 +299,9 @@ fn full_app() -> Html {
                 <p class="hc-next" data-testid="next">{ next }</p>
             </section>
             <Presets current={state.preset().map(|p| p.name)} on_action={dispatch.clone()} />
-            <Controls state={shared.clone()} on_action={dispatch.clone()} />
+            { controls(&state, &dispatch) }
             if state.help_open {
-                <Help on_action={dispatch.clone()} />
+                { help(&dispatch) }
             }
             if let Some(msg) = &k.panic {
                 <section class="hc-panic" role="alert" data-testid="panic">

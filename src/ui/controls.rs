@@ -1,47 +1,35 @@
 //! The step controls: props in, actions out. Numbers typed in "run N" and "jump" are read when
 //! the button is pressed; anything that is not a number is ignored.
 
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use super::app::Shared;
-use super::state::{Action, Milestone, SPEEDS};
+use super::state::{Action, Milestone, State, SPEEDS};
 
-#[derive(Properties, PartialEq)]
-pub struct ControlsProps {
-    pub state: Shared,
-    pub on_action: Callback<Action>,
-}
-
-#[function_component(Controls)]
-pub fn controls(props: &ControlsProps) -> Html {
-    let s = props.state.get();
-    let send = |a: Action| props.on_action.reform(move |_: MouseEvent| a.clone());
-    let run_n = use_node_ref();
-    let jump_to = use_node_ref();
-    let number = |r: &NodeRef| {
-        r.cast::<HtmlInputElement>()
+/// A function, not a component, like [`super::routine::routine_view`]: the state it shows
+/// changes with every action, and a component type costs about 400 B of the gzipped wasm. The
+/// numbers typed into "run N" and "jump" are read from the submitted form, so it needs no
+/// hooks (no node refs).
+pub fn controls(s: &State, on_action: &Callback<Action>) -> Html {
+    let send = |a: Action| on_action.reform(move |_: MouseEvent| a.clone());
+    // The number in the submitted form's one input, if it is one.
+    let number = |e: &SubmitEvent| {
+        e.target_dyn_into::<Element>()
+            .and_then(|f| f.query_selector("input").ok().flatten())
+            .and_then(|i| i.dyn_into::<HtmlInputElement>().ok())
             .and_then(|i| i.value().trim().parse::<u64>().ok())
     };
-    let on_run_n = {
-        let (cb, r) = (props.on_action.clone(), run_n.clone());
+    let on_submit = |action: fn(u64) -> Action| {
+        let cb = on_action.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            if let Some(n) = number(&r) {
-                cb.emit(Action::RunTicks(n));
+            if let Some(n) = number(&e) {
+                cb.emit(action(n));
             }
         })
     };
-    let on_jump = {
-        let (cb, r) = (props.on_action.clone(), jump_to.clone());
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            if let Some(t) = number(&r) {
-                cb.emit(Action::JumpToTick(t));
-            }
-        })
-    };
-    let on_speed = props.on_action.reform(|e: Event| {
+    let on_speed = on_action.reform(|e: Event| {
         let v = e
             .target_dyn_into::<HtmlSelectElement>()
             .and_then(|s| s.value().parse::<u32>().ok())
@@ -82,14 +70,14 @@ pub fn controls(props: &ControlsProps) -> Html {
                         }) }
                     </select>
                 </label>
-                <form class="hc-field" onsubmit={on_run_n}>
+                <form class="hc-field" onsubmit={on_submit(Action::RunTicks)}>
                     <label for="hc-run-n">{ "run" }</label>
-                    <input id="hc-run-n" ref={run_n} type="number" min="0" value="256" inputmode="numeric" />
+                    <input id="hc-run-n" type="number" min="0" value="256" inputmode="numeric" />
                     <button type="submit" disabled={halted}>{ "ticks" }</button>
                 </form>
-                <form class="hc-field" onsubmit={on_jump}>
+                <form class="hc-field" onsubmit={on_submit(Action::JumpToTick)}>
                     <label for="hc-jump">{ "jump to tick" }</label>
-                    <input id="hc-jump" ref={jump_to} type="number" min="0" inputmode="numeric"
+                    <input id="hc-jump" type="number" min="0" inputmode="numeric"
                         placeholder={s.kernel().clock.elapsed.to_string()}
                         title="Hardclocks since boot" />
                     <button type="submit">{ "go" }</button>

@@ -6,11 +6,6 @@ use yew::prelude::*;
 use super::markup::muted;
 use super::state::Action;
 
-#[derive(Properties, PartialEq)]
-pub struct HelpProps {
-    pub on_action: Callback<Action>,
-}
-
 const KEYS: &[(&str, &str)] = &[
     ("space", "play / pause"),
     ("n or .", "one hardclock"),
@@ -27,8 +22,9 @@ const KEYS: &[(&str, &str)] = &[
     ("Esc", "close this help"),
 ];
 
-#[function_component(Help)]
-pub fn help(props: &HelpProps) -> Html {
+/// A function, not a component (a component type costs about 400 B of the gzipped wasm): it
+/// is shown only while open, and its markup never changes.
+pub fn help(on_action: &Callback<Action>) -> Html {
     html! {
         <section class="hc-help" aria-label="Keyboard shortcuts" data-testid="help">
             <h2>{ "Keyboard shortcuts" }</h2>
@@ -38,7 +34,7 @@ pub fn help(props: &HelpProps) -> Html {
                     <div><dt><kbd>{ *k }</kbd></dt><dd>{ *what }</dd></div>
                 }) }
             </dl>
-            <button type="button" onclick={props.on_action.reform(|_| Action::ToggleHelp)}>{ "close" }</button>
+            <button type="button" onclick={on_action.reform(|_| Action::ToggleHelp)}>{ "close" }</button>
         </section>
     }
 }

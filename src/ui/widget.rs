@@ -20,7 +20,7 @@ use super::callwheel::Callwheel;
 use super::console::{error_view, Console};
 use super::embed::{self, WidgetAction};
 use super::embed_params::{EmbedConfig, View};
-use super::help::Help;
+use super::help::help;
 use super::host_link::use_host_link;
 use super::narration::Narration;
 use super::radix::Radix;
@@ -30,7 +30,7 @@ use super::rttimer::rt_timer;
 use super::state::Action;
 use super::timers::Timers;
 use super::wheel::Wheel;
-use super::widget_controls::WidgetControls;
+use super::widget_controls::widget_controls;
 use crate::script::presets::parse_header;
 
 #[derive(Properties, PartialEq)]
@@ -206,7 +206,7 @@ pub fn widget(props: &WidgetProps) -> Html {
                 </span>
                 <span class="hc-w-next hc-muted" data-testid="next">{ next }</span>
             </header>
-            <WidgetControls state={shared.clone()} on_action={dispatch.clone()} />
+            { widget_controls(&state, &dispatch) }
             <div class="hc-w-body">
                 if let Some(n) = &state.notice {
                     <div class="hc-notice" role="status" data-testid="notice">
@@ -218,7 +218,7 @@ pub fn widget(props: &WidgetProps) -> Html {
                     { error_view(e) }
                 }
                 if state.help_open {
-                    <Help on_action={on_action.clone()} />
+                    { help(&on_action) }
                 }
                 if let Some(msg) = &k.panic {
                     <section class="hc-panic" role="alert" data-testid="panic">

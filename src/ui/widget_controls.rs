@@ -5,21 +5,14 @@
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use super::app::Shared;
 use super::embed::WidgetAction;
-use super::state::{Action, SPEEDS};
+use super::state::{Action, State, SPEEDS};
 
-#[derive(Properties, PartialEq)]
-pub struct WidgetControlsProps {
-    pub state: Shared,
-    pub on_action: Callback<WidgetAction>,
-}
-
-#[function_component(WidgetControls)]
-pub fn widget_controls(props: &WidgetControlsProps) -> Html {
-    let s = props.state.get();
-    let send = |a: WidgetAction| props.on_action.reform(move |_: MouseEvent| a.clone());
-    let on_speed = props.on_action.reform(|e: Event| {
+/// A function, not a component, like [`super::routine::routine_view`]: no hooks, and the
+/// state it shows changes with every action.
+pub fn widget_controls(s: &State, on_action: &Callback<WidgetAction>) -> Html {
+    let send = |a: WidgetAction| on_action.reform(move |_: MouseEvent| a.clone());
+    let on_speed = on_action.reform(|e: Event| {
         let v = e
             .target_dyn_into::<HtmlSelectElement>()
             .and_then(|s| s.value().parse::<u32>().ok())

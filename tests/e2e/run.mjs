@@ -137,6 +137,10 @@ test("the PMTU preset expires its route: RTM_DELETE, the lane empties", async (s
   await s.click("#hc-run-script");
   await s.waitText("[data-testid=next]", (t) => t.includes("run to its end"));
   if ((await s.count("[data-testid=rttrash-row]")) !== 0) throw new Error("still in rttrash after RTFREE");
+  // Back through the jump form: the machine as it was at tick 800, the timer pending again.
+  await s.type("#hc-jump", "800" + ENTER);
+  await s.waitText("[data-testid=ticks]", (t) => t === "800");
+  if ((await s.attr("[data-testid=rtt-lane]", "data-count")) !== "1") throw new Error("jump back: lane not restored");
 });
 
 test("the radix tree shows the latest lookup's path", async (s) => {

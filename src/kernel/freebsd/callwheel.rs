@@ -34,8 +34,6 @@
 //! name's cache lines through the cache. The kernel keeps all of it in one struct; the fields
 //! keep its names.
 
-use std::collections::BTreeMap;
-
 pub use crate::kernel::funcs::{FuncId, Funcs};
 use crate::kernel::Name;
 use crate::kernel::Value;
@@ -203,8 +201,10 @@ pub struct Callwheel {
     links: Vec<Links>,
     /// `c_arg`, by the same index: written by every reset, read only when needed.
     args: Vec<Arg>,
-    /// The `c_arg`s that are not one word ([`Arg::Spilled`]), by callout.
-    spilled: BTreeMap<CalloutId, Value>,
+    /// The `c_arg`s that are not one word ([`Arg::Spilled`]), sorted by callout. A sorted
+    /// `Vec`, not a map: there are few, a scenario arms its callouts mostly in order (so an
+    /// insert is a push), and a map type of its own was 1 KB of the gzipped wasm.
+    spilled: Vec<(CalloutId, Value)>,
     /// The scenario's name for each callout (`c`, or `callout[3]` for a pooled one), by the same
     /// index: read only by the events, the UI and panic messages.
     names: Vec<Name>,
@@ -259,7 +259,10 @@ impl Callwheel {
 
     pub fn c_arg(&self, id: CalloutId) -> Value {
         match self.args[id as usize] {
-            Arg::Spilled => self.spilled.get(&id).cloned().unwrap_or(Value::Null),
+            Arg::Spilled => match self.spilled_at(id) {
+                Ok(i) => self.spilled[i].1.clone(),
+                Err(_) => Value::Null,
+            },
             a => a.value(),
         }
     }
@@ -273,13 +276,21 @@ impl Callwheel {
         }
     }
 
+    /// Where the callout's spilled argument is (`Ok`) or would go (`Err`) in `spilled`.
+    fn spilled_at(&self, id: CalloutId) -> Result<usize, usize> {
+        self.spilled.binary_search_by_key(&id, |&(c, _)| c)
+    }
+
     /// The rare half of [`Callwheel::set_c_arg`]: keep a spilled argument, or forget one.
     #[cold]
     fn spill(&mut self, id: CalloutId, arg: &Value, new: Arg) {
-        if new == Arg::Spilled {
-            self.spilled.insert(id, arg.clone());
-        } else {
-            self.spilled.remove(&id);
+        match (new == Arg::Spilled, self.spilled_at(id)) {
+            (true, Ok(i)) => self.spilled[i].1 = arg.clone(),
+            (true, Err(i)) => self.spilled.insert(i, (id, arg.clone())),
+            (false, Ok(i)) => {
+                self.spilled.remove(i);
+            }
+            (false, Err(_)) => {}
         }
     }
 
