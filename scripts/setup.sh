@@ -14,7 +14,7 @@ GECKODRIVER_VERSION=0.37.1
 
 HC_TOOLS="${HC_TOOLS:-$HOME/.cache/hardclock-tools}"
 export PATH="$HOME/.cargo/bin:$HC_TOOLS/binaryen-$BINARYEN_VERSION/node_modules/.bin:$PATH"
-# Read by scripts/slim-bundle.mjs (trunk's post_build hook) to minify the app's JS glue.
+# Read by scripts/slim-bundle.mjs (trunk's post_build hook) to minify the JS glue and loaders.
 export HC_TERSER="$HC_TOOLS/terser-$TERSER_VERSION/node_modules/terser"
 
 say() { printf '\033[1msetup:\033[0m %s\n' "$*" >&2; }

@@ -1,7 +1,8 @@
 // Called by scripts/embed-bundle.mjs (the post_build hook) before it reads the app's files:
 // gives the wasm's imports short names, in the wasm and in wasm-bindgen's glue alike, and
-// drops the glue's comment lines and indentation (0.9 KB gzipped). Its `minifyGlue`, called
-// by embed-bundle.mjs once the embed loader is written, then runs the app's glue through terser.
+// drops the glue's comment lines and indentation (0.9 KB gzipped). Once embed-bundle.mjs has
+// written the embed loaders, its `minifyGlue` and `minifyLoader` run the glue and the loaders
+// through terser, and `slimIndex` drops index.html's comments.
 //
 // Why short names: wasm-bindgen names every import after its function plus a 16-hex-digit hash
 // (`__wbg_appendChild_7465eba84213c75f`), and each name is written twice, in the wasm's import
@@ -175,12 +176,12 @@ export async function minifyGlue(dir, glueName) {
   writeIntegrity(dir, [[glueName, Buffer.from(code, "utf8")]]);
 }
 
-/// An embed loader (a classic script, all of it inside one function) through terser, keeping
-/// a first line that says what it is.
-export async function minifyLoader(dir, file) {
-  await minifyFile(dir, file, {
-    format: { preamble: `/* ${file}: hardclock's loader for course pages (README, "Embedding in course notes") */` },
-  });
+/// An embed loader (a classic script, all of it inside one function) through terser, with a
+/// first line that says what it is (`about`) and how to load it.
+export async function minifyLoader(dir, file, about) {
+  const preamble = `/* ${file}: hardclock's loader for course pages; ${about}. Load it with
+   <script src=".../${file}" defer></script> (README, "Embedding in course notes"). */`;
+  await minifyFile(dir, file, { format: { preamble } });
 }
 
 /// index.html without its comments and blank lines: they explain the build to whoever reads
@@ -197,4 +198,3 @@ export function slimIndex(dir) {
   writeFileSync(index, out);
   console.log(`slim-bundle: index.html ${html.length} -> ${out.length} B`);
 }
-
