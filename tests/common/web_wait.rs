@@ -1,0 +1,56 @@
+//! Waiting in browser tests: poll for the state a test checks, with a generous deadline, instead
+//! of sleeping a fixed time. The suite runs on machines that are busy with something else (a
+//! build beside it, a CI runner with two loaded cores), where no fixed sleep is ever long enough
+//! and a long one wastes time on a quiet machine.
+//!
+//! Included with `#[path = "common/web_wait.rs"] mod web_wait;` from each browser test file.
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+/// How long a test waits for a state before it fails: long enough for a debug build on a
+/// machine with both cores taken by other work.
+pub const DEADLINE_MS: f64 = 20_000.0;
+
+/// How often the state is looked at again (a timer turn also lets Yew render and messages arrive).
+const POLL: Duration = Duration::from_millis(10);
+
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// One turn of the event loop: lets Yew render and queued messages arrive, without waiting a
+/// fixed time for anything in particular.
+pub async fn yield_now() {
+    yew::platform::time::sleep(Duration::from_millis(0)).await;
+}
+
+/// Waits until `cond` holds, looking again every 10 ms; panics naming `what` after the deadline.
+/// `cond` must not panic on a state that is not there yet (wasm32 cannot catch a panic): look
+/// elements up with `query_selector(..).ok().flatten()` and return false when they are missing.
+pub async fn wait_until(what: &str, mut cond: impl FnMut() -> bool) {
+    let start = now_ms();
+    loop {
+        if cond() {
+            return;
+        }
+        if now_ms() - start > DEADLINE_MS {
+            panic!("waited {DEADLINE_MS} ms for: {what}");
+        }
+        yew::platform::time::sleep(POLL).await;
+    }
+}
+
+/// Waits until `get` returns `Some`, and returns it; panics naming `what` after the deadline.
+pub async fn wait_for<T>(what: &str, mut get: impl FnMut() -> Option<T>) -> T {
+    let start = now_ms();
+    loop {
+        if let Some(v) = get() {
+            return v;
+        }
+        if now_ms() - start > DEADLINE_MS {
+            panic!("waited {DEADLINE_MS} ms for: {what}");
+        }
+        yew::platform::time::sleep(POLL).await;
+    }
+}
