@@ -42,6 +42,13 @@ pub const MAX_HANDLER_RUNS_PER_PASS: usize = 100_000;
 pub const MAX_EVENTS: usize = 400_000;
 /// Handler bodies may call handlers that call handlers ...; this bounds the nesting.
 pub const MAX_HANDLER_DEPTH: usize = 32;
+/// Most statements run inside handler bodies since boot. The event cap does not bound this
+/// work: an assignment records nothing, and one fire of a 1,000-statement body is one event.
+/// A 0-tick self re-arm runs its body [`MAX_HANDLER_RUNS_PER_PASS`] times in one pass, so a
+/// 300-statement body was 30 million statements (5 s in a tab) before this budget. About 7
+/// million statements run per second natively and fewer in the browser, so the budget stops
+/// the worst body well within a second; the presets' periodic handlers run a few hundred.
+pub const MAX_HANDLER_STATEMENTS: u64 = 2_000_000;
 
 /// Why a call did not complete.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -80,8 +87,15 @@ impl KernelError {
 #[derive(Clone, Debug)]
 pub struct Kernel {
     pub clock: Clock,
-    /// Everything that happened, in order.
+    /// Everything that happened, in order. A driver may drain it (the app does after every
+    /// step); [`Kernel::emitted`] keeps counting.
     pub events: Vec<Event>,
+    /// Events recorded since boot, drained or not: the event cap ([`Kernel::max_events`]) is
+    /// on this count, so a scenario stops at the same event in the CLI (which keeps its log) and
+    /// in the app (which drains it into its own bounded log after every step).
+    pub emitted: u64,
+    /// Statements run inside handler bodies since boot, against [`MAX_HANDLER_STATEMENTS`].
+    pub handler_stmts: u64,
     /// Set once the machine has panicked; nothing runs after that.
     pub panic: Option<String>,
     /// Script variables (`r = timeout_add(...)`), visible to handler bodies.
@@ -142,6 +156,8 @@ impl Default for Kernel {
         Kernel {
             clock: Clock::default(),
             events: Vec::new(),
+            emitted: 0,
+            handler_stmts: 0,
             panic: None,
             vars: BTreeMap::new(),
             handlers: Handlers::default(),
@@ -194,6 +210,7 @@ impl Kernel {
         let tick = self.clock.ticks;
         let kind = Rc::new(kind);
         self.events.push(Event { tick, kind });
+        self.emitted += 1;
     }
 
     /// Halts the machine with a panic message and returns the error to propagate.
@@ -205,15 +222,16 @@ impl Kernel {
                 tick,
                 kind: Rc::new(EventKind::Panic { msg: msg.clone() }),
             });
+            self.emitted += 1;
             self.panic = Some(msg.clone());
         }
         KernelError::Panic(msg)
     }
 
-    /// Refuses to go on after a panic; also halts, between two steps, a machine whose event log
-    /// is full (see [`MAX_EVENTS`]).
+    /// Refuses to go on after a panic; also halts, between two steps, a machine that has
+    /// recorded its budget of events since boot (see [`MAX_EVENTS`]).
     fn check_alive(&mut self) -> Result<(), KernelError> {
-        if self.panic.is_none() && self.events.len() >= self.max_events {
+        if self.panic.is_none() && self.emitted >= self.max_events as u64 {
             let max = self.max_events;
             return Err(self.panic(format!(
                 "simulator limit: {max} events recorded; the simulated machine stops here so that \
@@ -308,6 +326,13 @@ impl Kernel {
                         Value::Int(n) if *n >= i32::MIN as i64 && *n <= i32::MAX as i64 => {
                             Ok(*n as i32)
                         }
+                        // `int ticks` and `int hz` are C ints: say so rather than "must
+                        // be an int, got int" for a number past their range.
+                        Value::Int(n) => Err(KernelError::msg(format!(
+                            "{name} = {n} does not fit in an int ({} to {})",
+                            i32::MIN,
+                            i32::MAX
+                        ))),
                         _ => Err(KernelError::msg(format!(
                             "{name} must be an int, got {}",
                             v.type_name()
@@ -507,6 +532,16 @@ impl Kernel {
         self.depth += 1;
         let mut r = Ok(HandlerEnd::Done);
         for (i, stmt) in body.iter().enumerate() {
+            self.handler_stmts += 1;
+            if self.handler_stmts > MAX_HANDLER_STATEMENTS {
+                r = Err(self.panic(format!(
+                    "simulator limit: {MAX_HANDLER_STATEMENTS} statements run inside handler \
+                     bodies since boot (the latest in {func}); the simulated machine stops here \
+                     so that the page keeps running (a handler that re-arms itself for 0 ticks \
+                     runs again in the same softclock pass)"
+                )));
+                break;
+            }
             if let Err(e) = self.exec(stmt) {
                 r = Err(match e {
                     KernelError::Scenario { msg, .. } => {

@@ -60,6 +60,12 @@ pub const NULL_FUNC: &str = "NULL";
 pub const IPMTUDISCTIMEOUT: i64 = 600;
 /// Default of `net.inet.icmp.redirtimeout`.
 pub const ICMP_REDIRTIMEOUT: i64 = 600;
+/// Most rt_timer queues one boot may create (destroyed ones count: their records stay, so a
+/// step back can show them). NetBSD creates two (PMTU discovery and redirects) and a protocol
+/// or two more; the cap is the simulator's, not the kernel's: every scan walks every live
+/// queue, so a scenario that created a queue per tick made each scan, and its event, grow
+/// without end (13 s and 1.5 GB for a 127-byte scenario before the cap).
+pub const MAX_RTTIMER_QUEUES: usize = 1024;
 
 /// One `struct rttimer`.
 #[derive(Clone, Debug, PartialEq, Eq)]

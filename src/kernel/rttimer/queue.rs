@@ -6,7 +6,7 @@
 //! may be a scenario handler that calls back into this module.
 
 use super::events::{RemoveWhy, RtTimerEvent};
-use super::{RtTimer, RtTimerQueue, RT_TIMER_CH, RT_TIMER_TIMER};
+use super::{RtTimer, RtTimerQueue, MAX_RTTIMER_QUEUES, RT_TIMER_CH, RT_TIMER_TIMER};
 use crate::kernel::api::Args;
 use crate::kernel::route::{self, RtEntry};
 use crate::kernel::MAX_HANDLER_RUNS_PER_PASS;
@@ -87,6 +87,13 @@ pub(super) fn queue_create(
     timeout: i64,
     kernel_name: Option<&'static str>,
 ) -> Result<u32, KernelError> {
+    if k.rtt.queues.len() >= MAX_RTTIMER_QUEUES {
+        return Err(k.panic(format!(
+            "simulator limit: rt_timer_queue_create: {MAX_RTTIMER_QUEUES} queues created since \
+             boot; the simulated machine stops here so that the page keeps running (every 1 Hz \
+             scan walks every live queue)"
+        )));
+    }
     let armed_scanner = !k.rtt.initialized;
     if armed_scanner {
         k.rtt.initialized = true;
@@ -323,17 +330,17 @@ fn expired_head(k: &Kernel, q: u32, now: i64) -> Option<(u32, i64)> {
 pub(super) fn rt_timer_timer(k: &mut Kernel) -> Result<(), KernelError> {
     let now = k.clock.time_uptime();
     let order = k.rtt.order.clone();
-    let queues = order
-        .iter()
-        .map(|&q| (k.rtt.queue_name(q), k.rtt.queues[q as usize].rtq_count()))
-        .collect();
-    emit(
-        k,
-        RtTimerEvent::ScanStarted {
+    // Every queue's name and count are copied into the event only when it is recorded.
+    k.emit_with(|k| {
+        let queues = order
+            .iter()
+            .map(|&q| (k.rtt.queue_name(q), k.rtt.queues[q as usize].rtq_count()))
+            .collect();
+        EventKind::RtTimer(RtTimerEvent::ScanStarted {
             uptime: now,
             queues,
-        },
-    );
+        })
+    });
     let mut runs = 0usize;
     for q in order {
         while let Some((tid, timeout)) = expired_head(k, q, now) {
