@@ -38,7 +38,10 @@ fn a_zero_tick_self_rearm_with_a_long_body_stops_at_the_handler_statement_budget
         assert!(m.contains("(the latest in f)"), "{m}");
         // The work done is the budget, not a statement more.
         assert_eq!(r.kernel.handler_stmts, MAX_HANDLER_STATEMENTS + 1);
-        assert_eq!(r.kernel.clock.ticks, 1, "it all happened in the first softclock pass");
+        assert_eq!(
+            r.kernel.clock.ticks, 1,
+            "it all happened in the first softclock pass"
+        );
     }
 }
 
@@ -70,7 +73,10 @@ fn the_app_stops_a_flood_of_events_at_the_same_tick_as_the_cli() {
     );
     // The cap is checked between steps: a step that crosses it finishes first.
     let logged = cli.kernel.events.len();
-    assert!((MAX_EVENTS + 1..MAX_EVENTS + 16).contains(&logged), "{logged}");
+    assert!(
+        (MAX_EVENTS + 1..MAX_EVENTS + 16).contains(&logged),
+        "{logged}"
+    );
     assert_eq!(cli.kernel.emitted, logged as u64);
     let stop_tick = cli.kernel.clock.ticks;
     assert!(stop_tick < 100_000, "{stop_tick}");
@@ -78,7 +84,9 @@ fn the_app_stops_a_flood_of_events_at_the_same_tick_as_the_cli() {
     // The same scenario in the app, its ticks driven by the hardclock buttons (the play loop's
     // path), which drain the log every 1,024 events.
     let mut s = State::default();
-    s.apply(Action::LoadScenario(src.replace("hardclock(1000000)\n", "")));
+    s.apply(Action::LoadScenario(
+        src.replace("hardclock(1000000)\n", ""),
+    ));
     s.apply(Action::RunScript);
     s.apply(Action::RunTicks(1_000_000));
     let k = s.kernel();

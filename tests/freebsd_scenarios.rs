@@ -181,7 +181,7 @@ fn callout_handle_init_makes_untimeout_a_no_op_and_an_uninitialised_handle_is_an
     )
     .unwrap_err();
     assert!(
-        matches!(e, KernelError::Scenario { arg: Some(2), ref msg } if msg.contains("undefined")),
+        matches!(e, KernelError::Scenario { arg: Some(2), ref msg, .. } if msg.contains("undefined")),
         "{e:?}"
     );
     assert!(k.panic.is_none());

@@ -108,3 +108,35 @@ fn input_that_is_not_utf8_is_refused() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("not UTF-8"));
 }
+
+#[test]
+fn an_endless_input_is_read_only_up_to_the_size_limit() {
+    // /dev/zero never ends: the command must stop reading one byte past the limit (it grew a
+    // gigabyte a second before) and say where the limit is crossed.
+    let o = trace(&["/dev/zero"], "");
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("the script is longer than 1048576 bytes"),
+        "{err}"
+    );
+    // The error quotes a window of the megabyte line, not the line.
+    assert!(err.len() < 1000, "{} bytes of error", err.len());
+}
+
+#[test]
+fn a_mistake_inside_a_handler_body_is_a_scenario_error_at_its_line() {
+    let src = "timeout_set(&t, f, NULL)\nhandler f {\n  x = 7\n  callout_reset(&c, x, g, NULL)\n}\ntimeout_add(&t, 2)\nhardclock(5)\n";
+    let o = trace(&["-"], src);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let out = stdout(&o);
+    let last = out.lines().last().unwrap();
+    assert_eq!(
+        last,
+        r#"{"kind":"error","line":4,"col":17,"msg":"in handler f: callout_reset: c was never initialised; call callout_init(&c, mpsafe) first"}"#
+    );
+    assert!(!out.contains("\"panic\""), "{out}");
+    // The handler ran at tick 2: nothing after it ran.
+    assert!(out.contains(r#""kind":"fire","tick":2"#), "{out}");
+    assert!(stderr(&o).contains("4 |   callout_reset(&c, x, g, NULL)"));
+}

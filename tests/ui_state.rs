@@ -561,3 +561,35 @@ proptest! {
         }
     }
 }
+
+/// A mistake inside a handler body found while the app runs the clock (the hardclock button,
+/// play) is an error at its line and column, as a statement's is, and the machine goes back to
+/// the moment before the hardclock that ran it.
+#[test]
+fn a_handler_mistake_met_by_the_app_clock_is_an_error_at_its_line() {
+    let mut s = State::default();
+    s.apply(Action::LoadScenario(
+        "timeout_set(&t, f, NULL)\nhandler f {\n  x = 7\n  callout_reset(&c, x, g, NULL)\n}\ntimeout_add(&t, 3)\n".into(),
+    ));
+    s.apply(Action::RunScript);
+    assert!(s.error.is_none());
+    s.apply(Action::RunTicks(10));
+    let e = s.error.clone().expect("the handler's mistake");
+    assert_eq!((e.line, e.col), (4, 17));
+    assert!(
+        e.msg.starts_with("in handler f: callout_reset:"),
+        "{}",
+        e.msg
+    );
+    let k = s.kernel();
+    assert_eq!(k.clock.ticks, 2, "back to the moment before tick 3");
+    assert!(!k.halted(), "the machine is as it was before the mistake");
+    assert!(k.panic.is_none());
+    // Step back still works from here, and the next try meets the same mistake.
+    s.apply(Action::StepBack);
+    assert_eq!(s.kernel().clock.ticks, 1);
+    s.apply(Action::Hardclock);
+    s.apply(Action::Hardclock);
+    assert_eq!(s.kernel().clock.ticks, 2);
+    assert_eq!(s.error.as_ref().map(|e| e.line), Some(4));
+}

@@ -6,6 +6,7 @@
 use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
+use hardclock::script::limits::MAX_SCRIPT_BYTES;
 use hardclock::script::{run, trace, Outcome};
 
 const USAGE: &str = "usage: hardclock-trace FILE|- [--format json|text]\n\
@@ -61,15 +62,34 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
     Ok(Options { path, format })
 }
 
+/// Reads the scenario, at most one byte past the longest a scenario may be: enough for the
+/// lexer to say where the limit is crossed, and `hardclock-trace /dev/zero` stops at once
+/// instead of filling memory.
 fn read_source(path: &str) -> io::Result<String> {
+    let limit = MAX_SCRIPT_BYTES as u64 + 1;
     let mut bytes = Vec::new();
     if path == "-" {
-        io::stdin().read_to_end(&mut bytes)?;
+        io::stdin().lock().take(limit).read_to_end(&mut bytes)?;
     } else {
-        bytes = std::fs::read(path)?;
+        std::fs::File::open(path)?
+            .take(limit)
+            .read_to_end(&mut bytes)?;
     }
-    String::from_utf8(bytes)
-        .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "the scenario is not UTF-8 text"))
+    let cut = bytes.len() as u64 == limit;
+    match String::from_utf8(bytes) {
+        Ok(s) => Ok(s),
+        // The cut may split a character: keep the text before it (it is past the limit anyway).
+        Err(e) if cut && e.utf8_error().error_len().is_none() => {
+            let n = e.utf8_error().valid_up_to();
+            let mut bytes = e.into_bytes();
+            bytes.truncate(n);
+            Ok(String::from_utf8(bytes).expect("valid up to the cut"))
+        }
+        Err(_) => Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "the scenario is not UTF-8 text",
+        )),
+    }
 }
 
 fn main() -> ExitCode {

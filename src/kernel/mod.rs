@@ -56,8 +56,14 @@ pub enum KernelError {
     /// The simulated kernel panicked (or a KASSERT failed): the machine is halted.
     Panic(String),
     /// The scenario asked for something meaningless (wrong type, unknown object). `arg` is the
-    /// 0-based argument at fault, so the script can point at its column.
-    Scenario { msg: String, arg: Option<usize> },
+    /// 0-based argument at fault, so the script can point at its column. `at` is the statement
+    /// of a handler body at fault, when the mistake was made inside one (the script finds its
+    /// line and column); None for the statement being executed.
+    Scenario {
+        msg: String,
+        arg: Option<usize>,
+        at: Option<Box<Stmt>>,
+    },
 }
 
 impl KernelError {
@@ -65,6 +71,7 @@ impl KernelError {
         KernelError::Scenario {
             msg: msg.into(),
             arg: None,
+            at: None,
         }
     }
 
@@ -72,6 +79,7 @@ impl KernelError {
         KernelError::Scenario {
             msg: msg.into(),
             arg: Some(i),
+            at: None,
         }
     }
 
@@ -98,6 +106,11 @@ pub struct Kernel {
     pub handler_stmts: u64,
     /// Set once the machine has panicked; nothing runs after that.
     pub panic: Option<String>,
+    /// Set once a handler body made a scenario mistake (a wrong type, an unknown object): the
+    /// script is wrong, not the kernel, so it is an error with a line and column, not a panic;
+    /// but the machine stopped half-way through a softclock pass, so nothing runs after it
+    /// either.
+    pub fault: Option<KernelError>,
     /// Script variables (`r = timeout_add(...)`), visible to handler bodies.
     pub vars: BTreeMap<String, Value>,
     /// Handler bodies (`handler NAME { ... }`), run when NAME fires.
@@ -159,6 +172,7 @@ impl Default for Kernel {
             emitted: 0,
             handler_stmts: 0,
             panic: None,
+            fault: None,
             vars: BTreeMap::new(),
             handlers: Handlers::default(),
             to: openbsd::Timeouts::default(),
@@ -203,7 +217,7 @@ impl Kernel {
     pub fn emit_with<E: Into<EventKind>>(&mut self, make: impl FnOnce(&Kernel) -> E) {
         // A halted machine does nothing more, so the panic stays the last event of the trace
         // even when the code that panicked unwinds through more bookkeeping.
-        if self.panic.is_some() || !self.recording {
+        if self.halted() || !self.recording {
             return;
         }
         let kind = make(self).into();
@@ -238,10 +252,18 @@ impl Kernel {
                  the page keeps running (run fewer ticks per statement, or fewer timers)"
             )));
         }
+        if let Some(e) = &self.fault {
+            return Err(e.clone());
+        }
         match &self.panic {
             Some(m) => Err(KernelError::Panic(m.clone())),
             None => Ok(()),
         }
+    }
+
+    /// The machine has stopped: a simulated panic, or a scenario mistake in a handler body.
+    pub fn halted(&self) -> bool {
+        self.panic.is_some() || self.fault.is_some()
     }
 
     /// Runs `n` hardclocks, stopping early on a panic.
@@ -544,10 +566,18 @@ impl Kernel {
             }
             if let Err(e) = self.exec(stmt) {
                 r = Err(match e {
-                    KernelError::Scenario { msg, .. } => {
-                        self.panic(format!("in handler {func}: {msg}"))
+                    // The innermost body at fault names itself; a body that called it (a
+                    // handler run from a handler) passes the error on as it is.
+                    KernelError::Scenario { msg, arg, at: None } => {
+                        let e = KernelError::Scenario {
+                            msg: format!("in handler {func}: {msg}"),
+                            arg,
+                            at: Some(Box::new(stmt.clone())),
+                        };
+                        self.fault = Some(e.clone());
+                        e
                     }
-                    p => p,
+                    e => e,
                 });
                 break;
             }

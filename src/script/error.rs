@@ -24,8 +24,26 @@ pub struct ScriptError {
     /// How many characters to underline (at least 1).
     pub len: u32,
     pub msg: String,
-    /// The whole line the error is on, without its newline.
+    /// The line the error is on, without its newline; of a line longer than [`MAX_QUOTE`]
+    /// characters, only a window of that many around the column, with `...` where text is
+    /// left out.
     pub source_line: String,
+    /// Characters of the line left out at its start (then `source_line` starts with `...`).
+    pub quote_from: u32,
+}
+
+/// Most characters of a line an error quotes. A hostile one-line scenario may be a megabyte
+/// long; the message shows the part around the column, with `...` where text is left out.
+pub const MAX_QUOTE: usize = 120;
+
+/// Of the `n` characters of a line, the first one to quote for an error at 1-based `col`: the
+/// column sits a third of the way into the window.
+fn quote_start(n: usize, col: u32) -> usize {
+    if n <= MAX_QUOTE {
+        return 0;
+    }
+    let at = (col as usize).saturating_sub(1);
+    at.saturating_sub(MAX_QUOTE / 3).min(n - MAX_QUOTE)
 }
 
 impl ScriptError {
@@ -36,15 +54,31 @@ impl ScriptError {
         // Never `clamp`: a span may start past the trimmed end of its line (at a `\r`).
         let end = span.end.min(line_end).max(span.start);
         let len = src.get(span.start..end).map_or(0, |s| s.chars().count());
+        let line = src.get(line_start..line_end).unwrap_or("");
+        // Counting a megabyte line's characters is linear and once per error: cheap.
+        let n = line.chars().count();
+        let from = quote_start(n, span.col);
+        let source_line = if n <= MAX_QUOTE {
+            line.to_string()
+        } else {
+            let window: String = line.chars().skip(from).take(MAX_QUOTE).collect();
+            let before = if from > 0 { ELLIPSIS } else { "" };
+            let after = if from + MAX_QUOTE < n { ELLIPSIS } else { "" };
+            format!("{before}{window}{after}")
+        };
         ScriptError {
             line: span.line,
             col: span.col,
-            len: len.max(1) as u32,
+            len: len.clamp(1, MAX_QUOTE) as u32,
             msg: msg.into(),
-            source_line: src.get(line_start..line_end).unwrap_or("").to_string(),
+            source_line,
+            quote_from: from as u32,
         }
     }
 }
+
+/// What stands for the text of a long line that an error does not quote.
+const ELLIPSIS: &str = "...";
 
 /// Byte range of the line containing byte `pos` (without its `\n` or `\r\n`).
 fn line_bounds(src: &str, pos: usize) -> (usize, usize) {
@@ -77,10 +111,15 @@ impl fmt::Display for ScriptError {
         writeln!(f, "{pad} |")?;
         writeln!(f, "{num} | {}", self.source_line)?;
         // Keep tabs in the indentation so the caret lines up under the text.
+        // The caret's place in what is shown: the text left out is not, the `...` before is.
+        let at = match self.quote_from as usize {
+            0 => (self.col as usize).saturating_sub(1),
+            n => (self.col as usize + ELLIPSIS.len()).saturating_sub(1 + n),
+        };
         let indent: String = self
             .source_line
             .chars()
-            .take(self.col.saturating_sub(1) as usize)
+            .take(at)
             .map(|c| if c == '\t' { '\t' } else { ' ' })
             .collect();
         write!(f, "{pad} | {indent}{}", "^".repeat(self.len as usize))
@@ -100,6 +139,36 @@ mod tests {
             start,
             end,
         }
+    }
+
+    #[test]
+    fn a_long_line_is_quoted_around_the_column() {
+        let line = format!(
+            "{}timeout_add(&t1, 300;{}",
+            "x".repeat(5000),
+            "y".repeat(5000)
+        );
+        let at = 5000 + 21;
+        let e = ScriptError::at(&line, span(1, at as u32, at - 1, at), "expected ')'");
+        assert_eq!(e.quote_from as usize, at - 1 - MAX_QUOTE / 3);
+        assert_eq!(
+            e.source_line.chars().count(),
+            MAX_QUOTE + 2 * ELLIPSIS.len()
+        );
+        assert!(e.source_line.starts_with("...xxx") && e.source_line.ends_with("yyy..."));
+        let shown = e.to_string();
+        let lines: Vec<&str> = shown.lines().collect();
+        // The caret is under the ';' of the quoted window.
+        let caret = lines[3].find('^').unwrap();
+        assert_eq!(lines[2].as_bytes()[caret], b';', "{shown}");
+        assert!(shown.len() < 400, "{}", shown.len());
+        // At the start of a long line: nothing left out before, `...` after.
+        let e = ScriptError::at(&line, span(1, 2, 1, 2), "m");
+        assert_eq!(e.quote_from, 0);
+        assert!(!e.source_line.starts_with("...") && e.source_line.ends_with("..."));
+        // A line of exactly MAX_QUOTE characters is quoted whole.
+        let e = ScriptError::at(&"z".repeat(MAX_QUOTE), span(1, 3, 2, 3), "m");
+        assert_eq!(e.source_line, "z".repeat(MAX_QUOTE));
     }
 
     #[test]

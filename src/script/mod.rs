@@ -18,6 +18,6 @@ pub mod trace;
 
 pub use error::ScriptError;
 pub use runner::{
-    run, run_console_line, step, ConsoleOutcome, Outcome, RunOutcome, Scenario, ScriptStmt,
-    StmtResult, Stop,
+    run, run_console_line, ConsoleOutcome, Outcome, RunOutcome, Scenario, ScriptStmt, StmtResult,
+    Stop,
 };

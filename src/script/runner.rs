@@ -26,12 +26,32 @@ pub struct ScriptStmt {
     pub arg_spans: Vec<Span>,
 }
 
-/// `handler NAME { ... }`, lowered.
+/// `handler NAME { ... }`, lowered, with the places a kernel error in its body points to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HandlerDef {
     pub name: String,
     pub line: u32,
-    pub body: Vec<Stmt>,
+    pub body: Vec<ScriptStmt>,
+}
+
+impl ScriptStmt {
+    /// Lowers a parsed statement, keeping its spans; None for a handler definition.
+    fn lower(s: &super::ast::Stmt) -> Option<ScriptStmt> {
+        let stmt = lower::stmt(s)?;
+        let (name_span, arg_spans) = match &s.kind {
+            StmtKind::Call { name, args, .. } => {
+                (Some(name.span), args.iter().map(|a| a.span).collect())
+            }
+            StmtKind::Assign { value, .. } => (None, vec![value.span]),
+            StmtKind::Handler { .. } => (None, vec![]),
+        };
+        Some(ScriptStmt {
+            stmt,
+            span: s.span,
+            name_span,
+            arg_spans,
+        })
+    }
 }
 
 /// A parsed and checked script.
@@ -142,24 +162,9 @@ impl Scenario {
                 StmtKind::Handler { name, body } => handlers.push(HandlerDef {
                     name: name.text.clone(),
                     line: s.span.line,
-                    body: body.iter().filter_map(lower::stmt).collect(),
+                    body: body.iter().filter_map(ScriptStmt::lower).collect(),
                 }),
-                _ => {
-                    let Some(stmt) = lower::stmt(s) else { continue };
-                    let (name_span, arg_spans) = match &s.kind {
-                        StmtKind::Call { name, args, .. } => {
-                            (Some(name.span), args.iter().map(|a| a.span).collect())
-                        }
-                        StmtKind::Assign { value, .. } => (None, vec![value.span]),
-                        StmtKind::Handler { .. } => (None, vec![]),
-                    };
-                    stmts.push(ScriptStmt {
-                        stmt,
-                        span: s.span,
-                        name_span,
-                        arg_spans,
-                    });
-                }
+                _ => stmts.extend(ScriptStmt::lower(s)),
             }
         }
         Ok(Scenario {
@@ -172,7 +177,8 @@ impl Scenario {
     /// Gives the kernel every handler body of the script.
     pub fn install(&self, k: &mut Kernel) {
         for h in &self.handlers {
-            k.handlers.insert(h.name.clone(), h.body.clone());
+            let body = h.body.iter().map(|s| s.stmt.clone()).collect();
+            k.handlers.insert(h.name.clone(), body);
         }
     }
 
@@ -186,7 +192,7 @@ impl Scenario {
     /// Runs statement `i`.
     pub fn step(&self, k: &mut Kernel, i: usize) -> Result<StmtResult, Stop> {
         match self.stmts.get(i) {
-            Some(s) => step(k, s, &self.src),
+            Some(s) => self.exec(k, s),
             None => Err(Stop::Error(ScriptError::at(
                 &self.src,
                 Span::default(),
@@ -199,19 +205,53 @@ impl Scenario {
     pub fn run_on(&self, k: &mut Kernel) -> (Vec<StmtResult>, Outcome) {
         let mut results = Vec::new();
         for s in &self.stmts {
-            match step(k, s, &self.src) {
+            match self.exec(k, s) {
                 Ok(r) => results.push(r),
                 Err(stop) => return (results, stop.into()),
             }
         }
         (results, Outcome::Ok)
     }
+
+    /// Where a kernel error belongs: a scenario mistake made in one of this script's handler
+    /// bodies points at that statement; any other at `s`, the statement being executed (none:
+    /// a hardclock of the app's own, which points at the handler's name if it can).
+    pub fn stop(&self, e: KernelError, s: Option<&ScriptStmt>) -> Stop {
+        let KernelError::Scenario { msg, arg, at } = e else {
+            return Stop::Panicked(e.message().to_string());
+        };
+        // The first statement equal to the one at fault: two identical statements on one
+        // line would both point at the first, and their message would be the same.
+        let in_body = at.as_deref().and_then(|at| {
+            self.handlers
+                .iter()
+                .flat_map(|h| &h.body)
+                .find(|b| b.stmt == *at)
+        });
+        let span = match in_body.or(s) {
+            Some(s) => {
+                let span = match (&s.stmt, arg) {
+                    (Stmt::Call { .. }, Some(i)) => s.arg_spans.get(i).copied().or(s.name_span),
+                    (Stmt::Call { .. }, None) => s.name_span,
+                    (Stmt::Assign { .. }, _) => None,
+                };
+                span.unwrap_or(s.span)
+            }
+            None => Span::default(),
+        };
+        Stop::Error(ScriptError::at(&self.src, span, msg))
+    }
+
+    /// Runs one checked statement of this script.
+    fn exec(&self, k: &mut Kernel, s: &ScriptStmt) -> Result<StmtResult, Stop> {
+        check_budget(k, s, &self.src)?;
+        let r = k.exec(&s.stmt).map_err(|e| self.stop(e, Some(s)))?;
+        Ok(result(s, r))
+    }
 }
 
-/// Runs one checked statement. `src` is the text it came from (for error lines).
-pub fn step(k: &mut Kernel, s: &ScriptStmt, src: &str) -> Result<StmtResult, Stop> {
-    check_budget(k, s, src)?;
-    let r = k.exec(&s.stmt).map_err(|e| kernel_error(e, s, src))?;
+/// What statement `s` gave back.
+fn result(s: &ScriptStmt, r: Value) -> StmtResult {
     let (target, value) = match &s.stmt {
         Stmt::Assign { target, .. } => (Some(target_name(target)), Some(r)),
         Stmt::Call { target, name, .. } => {
@@ -219,11 +259,11 @@ pub fn step(k: &mut Kernel, s: &ScriptStmt, src: &str) -> Result<StmtResult, Sto
             (target.as_ref().map(target_name), (!void).then_some(r))
         }
     };
-    Ok(StmtResult {
+    StmtResult {
         line: s.stmt.line(),
         target,
         value,
-    })
+    }
 }
 
 fn target_name(t: &Target) -> String {
@@ -284,21 +324,6 @@ fn check_budget(k: &Kernel, s: &ScriptStmt, src: &str) -> Result<(), Stop> {
         }
     }
     Ok(())
-}
-
-/// A kernel panic ends the run as a result; a scenario mistake points at its argument.
-fn kernel_error(e: KernelError, s: &ScriptStmt, src: &str) -> Stop {
-    match e {
-        KernelError::Panic(m) => Stop::Panicked(m),
-        KernelError::Scenario { msg, arg } => {
-            let span = match (&s.stmt, arg) {
-                (Stmt::Call { .. }, Some(i)) => s.arg_spans.get(i).copied().or(s.name_span),
-                (Stmt::Call { .. }, None) => s.name_span,
-                (Stmt::Assign { .. }, _) => None,
-            };
-            Stop::Error(ScriptError::at(src, span.unwrap_or(s.span), msg))
-        }
-    }
 }
 
 /// Parses, checks and runs a whole script on a fresh kernel.

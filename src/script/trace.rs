@@ -417,6 +417,7 @@ mod tests {
             len: 1,
             msg: "expected ')', found \"x\"".into(),
             source_line: "f(1 x".into(),
+            quote_from: 0,
         };
         let k = Kernel::new();
         let o = Outcome::Error(e.clone());

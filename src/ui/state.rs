@@ -196,7 +196,7 @@ impl Machine {
     /// snapshot taken here and run on drains at exactly the points an unbroken run would.
     fn ticks_undrained(&mut self, n: u64, stop: Option<Milestone>) -> (u64, bool) {
         let mut ran = 0;
-        while ran < n && self.kernel.panic.is_none() {
+        while ran < n && !self.kernel.halted() {
             let _ = self.kernel.hardclock();
             ran += 1;
             let hit = stop.is_some_and(|m| self.kernel.events.iter().any(|e| m.matches(e)));
@@ -660,7 +660,30 @@ impl State {
     }
 
     fn alive(&self) -> bool {
-        self.kernel().panic.is_none()
+        !self.kernel().halted()
+    }
+
+    /// Records `ran` hardclocks just run. If the last of them stopped on a scenario mistake in
+    /// a handler body, the machine goes back to the moment before that hardclock and the
+    /// mistake shows at its line and column, as a statement's does; true then.
+    fn record_ticks(&mut self, ran: u64) -> bool {
+        let Some(fault) = self.machine.kernel.fault.clone() else {
+            if ran > 0 {
+                self.record(Op::Ticks(ran));
+            }
+            return false;
+        };
+        if ran > 1 {
+            self.record(Op::Ticks(ran - 1));
+        }
+        let last = self.machine.take_last();
+        self.rewind(self.steps);
+        self.machine.put_last(last);
+        if let Stop::Error(e) = self.scenario.stop(fault, None) {
+            self.error = Some(e);
+        }
+        self.playing = false;
+        true
     }
 
     /// Hardclocks still allowed before the whole run reaches the script's tick budget.
@@ -780,10 +803,9 @@ impl State {
         while left > 0 && self.alive() {
             let chunk = left.min(self.snapshot_every - self.steps % self.snapshot_every);
             let (ran, _) = self.machine.ticks_undrained(chunk, None);
-            if ran == 0 {
+            if ran == 0 || self.record_ticks(ran) {
                 break;
             }
-            self.record(Op::Ticks(ran));
             left -= ran;
         }
         self.machine.drain();
@@ -979,8 +1001,8 @@ impl State {
                 break;
             }
             let (ran, hit) = self.machine.ticks(budget, Some(m));
-            if ran > 0 {
-                self.record(Op::Ticks(ran));
+            if self.record_ticks(ran) {
+                return;
             }
             if hit {
                 return;
