@@ -389,3 +389,45 @@ fn heights_are_rounded_to_hundredths_and_bounded_exactly() {
         assert_eq!(h(v).as_deref(), want, "height={v}");
     }
 }
+
+/// A widget address or element with thousands of bad parameters lists the first few and a
+/// count, not megabytes of sentences.
+#[test]
+fn thousands_of_bad_parameters_list_a_few_and_a_count() {
+    let q: String = (0..10_000).map(|i| format!("zz{i}=1&")).collect();
+    let c = from_query(&q);
+    assert_eq!(c.problems.len(), 6, "{:?}", &c.problems[..3]);
+    assert!(c.problems[0].contains("zz0"), "{}", c.problems[0]);
+    assert_eq!(c.problems[5], "... and 9,995 more like these.");
+    let a: Vec<(String, String)> = (0..10_000)
+        .map(|i| (format!("data-zz{i}"), "1".to_string()))
+        .collect();
+    let c = from_attributes(&a, "");
+    assert_eq!(c.problems.len(), 6);
+    assert_eq!(c.problems[5], "... and 9,995 more like these.");
+    let total: usize = c.problems.iter().map(String::len).sum();
+    assert!(total < 2_000, "{total} bytes of problems");
+}
+
+/// `data-step` runs its steps on the one state: 10,000 steps into a scenario of 16,000
+/// timeouts (each step copied a kernel of thousands of timeouts before: 7 s in a tab).
+#[test]
+fn data_step_runs_its_steps_in_place() {
+    let mut src = String::new();
+    for i in 0..16_000 {
+        src.push_str(&format!(
+            "timeout_set(&t{i}, f, NULL); timeout_add(&t{i}, {})\n",
+            i + 1
+        ));
+    }
+    let c = from_attributes(
+        &attrs(&[("data-hardclock", ""), ("data-step", "10000")]),
+        &src,
+    );
+    assert!(c.problems.is_empty(), "{:?}", c.problems);
+    let s = initial_state(&c);
+    assert!(s.error.is_none(), "{:?}", s.error);
+    assert_eq!(s.steps, 10_000);
+    assert_eq!(s.machine.next_stmt, 10_000);
+    assert_eq!(s.kernel().to.iter().count(), 5_000);
+}

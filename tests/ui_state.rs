@@ -593,3 +593,17 @@ fn a_handler_mistake_met_by_the_app_clock_is_an_error_at_its_line() {
     assert_eq!(s.kernel().clock.ticks, 2);
     assert_eq!(s.error.as_ref().map(|e| e.line), Some(4));
 }
+
+/// A link with thousands of unknown keys names the first few and counts the rest.
+#[test]
+fn a_link_with_thousands_of_unknown_keys_names_a_few() {
+    let hash: String = (0..10_000).map(|i| format!("k{i}=1&")).collect();
+    let s = State::default().reduce(Action::OpenLink(format!("#p=cascade-256&{hash}")));
+    let n = s.notice.clone().expect("a notice");
+    assert!(
+        n.contains("(k0, k1, k2, k3, k4 and 9,995 more)"),
+        "{}",
+        &n[..n.len().min(300)]
+    );
+    assert!(n.len() < 400, "{} bytes", n.len());
+}

@@ -10,6 +10,7 @@
 //! never panics on hostile input (tests/embed_params.rs has a property test).
 
 use super::hash;
+use super::listing;
 use super::state::SPEEDS;
 use crate::script::limits::{MAX_SCRIPT_BYTES, MAX_TICKS_PER_RUN};
 use crate::script::presets;
@@ -244,10 +245,7 @@ pub fn from_query(query: &str) -> EmbedConfig {
             (k, v)
         })
         .collect();
-    let mut cfg = from_pairs(pairs, Syntax::Query);
-    problems.append(&mut cfg.problems);
-    cfg.problems = problems;
-    cfg
+    from_pairs(pairs, Syntax::Query, problems)
 }
 
 /// Reads the attributes of a `<div data-hardclock="...">` (names as the DOM gives them,
@@ -308,16 +306,17 @@ pub fn from_attributes(attrs: &[(String, String)], text: &str) -> EmbedConfig {
             pairs.push(("id".into(), id));
         }
     }
-    let mut cfg = from_pairs(pairs, Syntax::Attributes);
-    problems.append(&mut cfg.problems);
-    cfg.problems = problems;
-    cfg
+    from_pairs(pairs, Syntax::Attributes, problems)
 }
 
-/// The checks shared by both syntaxes, on decoded `(key, value)` pairs.
+/// The checks shared by both syntaxes, on decoded `(key, value)` pairs; `problems` are those
+/// the caller found decoding them, which come first.
 /// (A `Vec`, not an iterator: one copy of this in the wasm for both callers.)
-fn from_pairs(pairs: Vec<(String, String)>, syn: Syntax) -> EmbedConfig {
-    let mut c = EmbedConfig::default();
+fn from_pairs(pairs: Vec<(String, String)>, syn: Syntax, problems: Vec<String>) -> EmbedConfig {
+    let mut c = EmbedConfig {
+        problems,
+        ..EmbedConfig::default()
+    };
     let mut seen: Vec<String> = Vec::new();
     let mut origins: Option<Vec<Origin>> = None;
     let mut preset: Option<String> = None;
@@ -462,6 +461,8 @@ fn from_pairs(pairs: Vec<(String, String)>, syn: Syntax) -> EmbedConfig {
         (None, Some(s)) => c.source = scenario_source(s, syn, &mut c.problems),
         (None, None) => {}
     }
+    // A hostile list of attributes can make thousands of problems: the reader gets a few.
+    listing::cap(&mut c.problems);
     c
 }
 

@@ -4,6 +4,7 @@
 //! after decoding, or has a bad `t` gives a sentence for the student instead of a crash, and
 //! unknown keys are reported and ignored. Plain Rust, tested natively.
 
+use super::listing::FirstFew;
 use crate::script::limits::MAX_SCRIPT_BYTES;
 
 /// Longest hash we decode: a maximal script, every byte escaped, plus room for `t`.
@@ -23,8 +24,8 @@ pub struct HashState {
     pub preset: Option<String>,
     /// Hardclocks since boot (`t`).
     pub ticks: Option<u64>,
-    /// Keys we do not know, reported to the student and otherwise ignored.
-    pub unknown: Vec<String>,
+    /// Keys we do not know, reported to the student and otherwise ignored (the first few).
+    pub unknown: FirstFew,
 }
 
 /// Parses `#s=...&t=...` (the leading `#` is optional).
@@ -163,7 +164,7 @@ mod tests {
     fn unknown_keys_are_reported_not_fatal() {
         let p = parse("#zz=1&s=x%3D1&&q").unwrap();
         assert_eq!(p.scenario.as_deref(), Some("x=1"));
-        assert_eq!(p.unknown, vec!["zz".to_string(), "q".to_string()]);
+        assert_eq!(p.unknown.items, vec!["zz".to_string(), "q".to_string()]);
         assert_eq!(parse("").unwrap(), HashState::default());
         let p = parse("#p=pmtu-expiry&t=850").unwrap();
         assert_eq!(p.preset.as_deref(), Some("pmtu-expiry"));

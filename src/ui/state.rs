@@ -435,7 +435,7 @@ impl State {
         if !parsed.unknown.is_empty() {
             let note = format!(
                 "The link had keys this page does not know ({}); they were ignored.",
-                parsed.unknown.join(", ")
+                parsed.unknown.joined()
             );
             s.notice = Some(match s.notice {
                 Some(n) => format!("{n} {note}"),
