@@ -4,7 +4,8 @@
 //! "pause" | "speed" | "ping", id?, n?, t?, step?, preset?, scenario?, speed?}`. A message
 //! with an `id` is for the widget of that id only; one without is for every widget of the
 //! window. It is obeyed only if its sender's origin is on the widget's allow-list
-//! ([`EmbedConfig::allows`]); a malformed one is answered, to its sender only, with
+//! ([`EmbedConfig::allows`]); one from any other origin gets no answer at all. A malformed
+//! one from an allowed origin is answered, to its sender only, with
 //! `{hardclock: "error", id, message}`.
 //!
 //! Out: `{hardclock: "state", id, tick, elapsed, steps, playing, height}` whenever the moment
@@ -226,6 +227,11 @@ fn handle(
     if kind == "state" || kind == "error" {
         return;
     }
+    // A sender that is not allowed gets no answer at all, not even a refusal: a reply would
+    // tell a stranger that a widget (of that id) is on the page.
+    if !poster.cfg.allows(&e.origin(), &own_origin()) {
+        return;
+    }
     if let Some(to) = field_str(&data, "id") {
         if poster.cfg.id.as_deref() != Some(to.as_str()) {
             return;
@@ -246,13 +252,6 @@ fn handle(
         ]);
         post_to(&src, &msg, target);
     };
-    if !poster.cfg.allows(&e.origin(), &own_origin()) {
-        reply(format!(
-            "This widget takes commands only from the origins its origin parameter allows; \"{}\" is not one of them.",
-            e.origin()
-        ));
-        return;
-    }
     let read = || -> Result<MessageFields, String> {
         Ok(MessageFields {
             kind: kind.clone(),
