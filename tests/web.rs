@@ -1,11 +1,13 @@
 //! Browser tests (wasm-bindgen-test): mount the real app into the page and drive it like a user.
 #![cfg(target_arch = "wasm32")]
 
-use std::time::Duration;
-
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use web_sys::{HtmlElement, HtmlTextAreaElement};
+
+#[path = "common/web_wait.rs"]
+mod web_wait;
+use web_wait::{find, text_of, wait_attr, wait_el, wait_for, wait_text, wait_until, yield_now};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -27,14 +29,8 @@ async fn mount_with_hash(hash: &str) -> web_sys::Element {
     let root = doc.create_element("div").unwrap();
     doc.body().unwrap().append_child(&root).unwrap();
     yew::Renderer::<hardclock::ui::app::App>::with_root(root.clone()).render();
-    settle().await;
+    wait_el(&root, "[data-testid=ticks]").await;
     root
-}
-
-/// Lets Yew render. The tests run concurrently on one thread, and a slow step of one (a debug
-/// build jumping hundreds of ticks) delays the others' renders: 30 ms was sometimes too short.
-async fn settle() {
-    yew::platform::time::sleep(Duration::from_millis(60)).await;
 }
 
 fn el(root: &web_sys::Element, sel: &str) -> web_sys::Element {
@@ -58,9 +54,16 @@ fn attr(root: &web_sys::Element, sel: &str, name: &str) -> String {
         .unwrap_or_else(|| panic!("{sel} has no {name}"))
 }
 
+/// Clicks `sel` once it is there, then lets the page take its turn: Yew renders an action in
+/// a microtask, so the render is done when this returns. What the page does on timers of its
+/// own (play, refreshes) the caller waits for.
 async fn click(root: &web_sys::Element, sel: &str) {
-    el(root, sel).dyn_into::<HtmlElement>().unwrap().click();
-    settle().await;
+    wait_el(root, sel)
+        .await
+        .dyn_into::<HtmlElement>()
+        .unwrap()
+        .click();
+    yield_now().await;
 }
 
 async fn load(root: &web_sys::Element, src: &str) {
@@ -70,20 +73,23 @@ async fn load(root: &web_sys::Element, src: &str) {
     ta.set_value(src);
     let ev = web_sys::InputEvent::new("input").unwrap();
     ta.dispatch_event(&ev).unwrap();
-    settle().await;
+    yield_now().await;
     click(root, "#hc-load").await;
+    // The machine starts over with the text: no step taken, no error shown.
+    wait_text(root, "[data-testid=steps]", "0").await;
 }
 
 #[wasm_bindgen_test]
 async fn hardclock_button_advances_ticks() {
     let root = mount().await;
-    assert_eq!(text(&root, "[data-testid=ticks]"), "0");
+    wait_text(&root, "[data-testid=ticks]", "0").await;
     click(&root, "#hc-hardclock").await;
-    assert_eq!(text(&root, "[data-testid=ticks]"), "1");
-    assert_eq!(
-        text(&root, "[data-testid=narration]").trim(),
-        "hardclock(): ticks is now 1."
-    );
+    wait_text(&root, "[data-testid=ticks]", "1").await;
+    wait_until("the narration of the tick", || {
+        text_of(&root, "[data-testid=narration]")
+            .is_some_and(|t| t.trim() == "hardclock(): ticks is now 1.")
+    })
+    .await;
 }
 
 const SCENARIO: &str = "timeout_set(&t1, f, NULL)\ntimeout_set(&t2, g, NULL)\ntimeout_add(&t1, 10)\ntimeout_add(&t2, 300)\nhardclock(1)\n";
@@ -92,42 +98,79 @@ const SCENARIO: &str = "timeout_set(&t1, f, NULL)\ntimeout_set(&t2, g, NULL)\nti
 async fn stepping_a_scenario_shows_the_wheel_todo_and_table_and_step_back_restores_it() {
     let root = mount().await;
     load(&root, SCENARIO).await;
-    assert_eq!(text(&root, "[data-testid=steps]"), "0");
+    wait_text(&root, "[data-testid=steps]", "0").await;
     for _ in 0..4 {
         click(&root, "#hc-step").await;
     }
     // Both timeouts wait on timeout_todo, no bucket is occupied yet.
-    assert_eq!(text(&root, "[data-testid=todo]"), "t1t2");
+    wait_text(&root, "[data-testid=todo]", "t1t2").await;
     assert_eq!(
         root.query_selector_all(".hc-bucket.occ").unwrap().length(),
         0
     );
     let row = "[data-testid=timer-row][data-timer=t2]";
-    assert!(text(&root, row).contains("INITIALIZED|ONQUEUE"));
-    assert!(text(&root, row).contains("timeout_todo"));
-    assert!(text(&root, "[data-testid=narration]").contains("timeout_add(&t2, 300)"));
+    wait_until(
+        &format!("{} contains {}", row, "INITIALIZED|ONQUEUE"),
+        || text_of(&root, row).is_some_and(|t| t.contains("INITIALIZED|ONQUEUE")),
+    )
+    .await;
+    wait_until(&format!("{} contains {}", row, "timeout_todo"), || {
+        text_of(&root, row).is_some_and(|t| t.contains("timeout_todo"))
+    })
+    .await;
+    wait_until(
+        "'[data-testid=narration]' contains 'timeout_add(&t2, 300)'",
+        || {
+            text_of(&root, "[data-testid=narration]")
+                .is_some_and(|t| t.contains("timeout_add(&t2, 300)"))
+        },
+    )
+    .await;
 
     // hardclock(1): softclock sorts them into wheel 0 bucket 0x0a and wheel 1 bucket 0x01.
     click(&root, "#hc-step").await;
-    assert_eq!(text(&root, "[data-testid=ticks]"), "1");
+    wait_text(&root, "[data-testid=ticks]", "1").await;
     let b = |w: u32, n: u32| format!("path[data-wheel=\"{w}\"][data-bucket=\"{n}\"]");
-    assert_eq!(attr(&root, &b(0, 10), "data-count"), "1");
-    assert_eq!(attr(&root, &b(1, 1), "data-count"), "1");
-    assert_eq!(attr(&root, &b(1, 2), "data-count"), "0");
-    assert!(attr(&root, &b(0, 1), "class")
-        .split(' ')
-        .any(|c| c == "cur"));
-    assert_eq!(text(&root, "[data-testid=todo]"), "empty");
-    assert!(text(&root, row).contains("wheel 1 bucket 0x01"));
-    assert!(text(&root, row).contains("299"), "ticks to go");
-    assert!(text(&root, "[data-testid=wheel-table]").contains("t2"));
-    assert!(text(&root, "[data-testid=narration]").contains("wheel 1 bucket 0x01"));
+    wait_attr(&root, &b(0, 10), "data-count", "1").await;
+    wait_attr(&root, &b(1, 1), "data-count", "1").await;
+    wait_attr(&root, &b(1, 2), "data-count", "0").await;
+    wait_until("wheel 0 bucket 1 to be the current one", || {
+        find(&root, &b(0, 1))
+            .and_then(|e| e.get_attribute("class"))
+            .is_some_and(|c| c.split(' ').any(|c| c == "cur"))
+    })
+    .await;
+    wait_text(&root, "[data-testid=todo]", "empty").await;
+    wait_until(
+        &format!("{} contains {}", row, "wheel 1 bucket 0x01"),
+        || text_of(&root, row).is_some_and(|t| t.contains("wheel 1 bucket 0x01")),
+    )
+    .await;
+    wait_until(&format!("{} contains {}", row, "299"), || {
+        text_of(&root, row).is_some_and(|t| t.contains("299"))
+    })
+    .await;
+    wait_until("'[data-testid=wheel-table]' contains 't2'", || {
+        text_of(&root, "[data-testid=wheel-table]").is_some_and(|t| t.contains("t2"))
+    })
+    .await;
+    wait_until(
+        "'[data-testid=narration]' contains 'wheel 1 bucket 0x01'",
+        || {
+            text_of(&root, "[data-testid=narration]")
+                .is_some_and(|t| t.contains("wheel 1 bucket 0x01"))
+        },
+    )
+    .await;
 
     click(&root, "#hc-back").await;
-    assert_eq!(text(&root, "[data-testid=ticks]"), "0");
-    assert_eq!(text(&root, "[data-testid=todo]"), "t1t2");
-    assert_eq!(attr(&root, &b(1, 1), "data-count"), "0");
-    assert!(text(&root, row).contains("timeout_todo"));
+    wait_text(&root, "[data-testid=ticks]", "0").await;
+    wait_text(&root, "[data-testid=todo]", "t1t2").await;
+    wait_attr(&root, &b(1, 1), "data-count", "0").await;
+    wait_until(&format!("{} contains {}", row, "timeout_todo"), || {
+        text_of(&root, row).is_some_and(|t| t.contains("timeout_todo"))
+    })
+    .await;
 }
 
 #[wasm_bindgen_test]
@@ -136,8 +179,8 @@ async fn a_bad_scenario_shows_the_error_at_its_line_and_keeps_the_text() {
     let bad = "timeout_set(&t1, f, NULL)\n\ntimeout_add(&t1, 300;\n";
     load(&root, bad).await;
     let sel = "[data-testid=script-error]";
-    assert_eq!(attr(&root, sel, "data-line"), "3");
-    assert_eq!(attr(&root, sel, "data-col"), "21");
+    wait_attr(&root, sel, "data-line", "3").await;
+    wait_attr(&root, sel, "data-col", "21").await;
     let shown = text(&root, sel);
     assert!(shown.contains("line 3, column 21"), "{shown}");
     assert!(shown.contains("3 | timeout_add(&t1, 300;"), "{shown}");
@@ -150,11 +193,21 @@ async fn a_bad_scenario_shows_the_error_at_its_line_and_keeps_the_text() {
 #[wasm_bindgen_test]
 async fn a_link_restores_the_moment_and_a_hostile_one_is_harmless() {
     let root = mount_with_hash("#s=timeout_set(%26t,f,NULL)%0Atimeout_add(%26t,300)&t=256").await;
-    assert_eq!(text(&root, "[data-testid=ticks]"), "256");
-    assert!(text(&root, "[data-testid=narration]").contains("cascades wheel 1 bucket 0x01"));
+    wait_text(&root, "[data-testid=ticks]", "256").await;
+    wait_until(
+        "'[data-testid=narration]' contains 'cascades wheel 1 bucket 0x01'",
+        || {
+            text_of(&root, "[data-testid=narration]")
+                .is_some_and(|t| t.contains("cascades wheel 1 bucket 0x01"))
+        },
+    )
+    .await;
     let root = mount_with_hash("#s=%ff%fe&t=x&zz=1").await;
-    assert!(text(&root, "[data-testid=notice]").contains("not valid UTF-8"));
-    assert_eq!(text(&root, "[data-testid=ticks]"), "0");
+    wait_until("'[data-testid=notice]' contains 'not valid UTF-8'", || {
+        text_of(&root, "[data-testid=notice]").is_some_and(|t| t.contains("not valid UTF-8"))
+    })
+    .await;
+    wait_text(&root, "[data-testid=ticks]", "0").await;
 }
 
 #[wasm_bindgen_test]
@@ -168,20 +221,23 @@ async fn keyboard_shortcuts_work_inside_the_widget_only() {
         web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap()
     };
     app.dispatch_event(&key("n")).unwrap();
-    settle().await;
-    assert_eq!(text(&root, "[data-testid=ticks]"), "1");
+    yield_now().await;
+    wait_text(&root, "[data-testid=ticks]", "1").await;
     app.dispatch_event(&key("?")).unwrap();
-    settle().await;
-    assert!(text(&root, "[data-testid=help]").contains("step back"));
+    yield_now().await;
+    wait_until("'[data-testid=help]' contains 'step back'", || {
+        text_of(&root, "[data-testid=help]").is_some_and(|t| t.contains("step back"))
+    })
+    .await;
     // Typing in the console is not a shortcut.
     el(&root, "#hc-console-input")
         .dispatch_event(&key("n"))
         .unwrap();
-    settle().await;
-    assert_eq!(text(&root, "[data-testid=ticks]"), "1");
+    yield_now().await;
+    wait_text(&root, "[data-testid=ticks]", "1").await;
     app.dispatch_event(&key("b")).unwrap();
-    settle().await;
-    assert_eq!(text(&root, "[data-testid=ticks]"), "0");
+    yield_now().await;
+    wait_text(&root, "[data-testid=ticks]", "0").await;
 }
 
 #[wasm_bindgen_test]
@@ -205,26 +261,42 @@ async fn the_preset_picker_groups_by_man_page_and_loads_the_choice() {
         .collect();
     assert!(groups[0].starts_with("timeout(9)"), "{groups:?}");
     assert!(groups[3].starts_with("rt_timer(9)"), "{groups:?}");
-    assert!(text(&root, "[data-testid=preset-title]").contains("PMTU"));
-    assert!(text(&root, "[data-testid=preset-note]").contains("ip_mtudisc_timeout"));
+    wait_until("'[data-testid=preset-title]' contains 'PMTU'", || {
+        text_of(&root, "[data-testid=preset-title]").is_some_and(|t| t.contains("PMTU"))
+    })
+    .await;
+    wait_until(
+        "'[data-testid=preset-note]' contains 'ip_mtudisc_timeout'",
+        || {
+            text_of(&root, "[data-testid=preset-note]")
+                .is_some_and(|t| t.contains("ip_mtudisc_timeout"))
+        },
+    )
+    .await;
 
     select.set_value("cascade-256");
     select
         .dispatch_event(&web_sys::Event::new("change").unwrap())
         .unwrap();
-    settle().await;
-    assert!(text(&root, "[data-testid=preset-title]").contains("Cascade"));
+    yield_now().await;
+    wait_until("'[data-testid=preset-title]' contains 'Cascade'", || {
+        text_of(&root, "[data-testid=preset-title]").is_some_and(|t| t.contains("Cascade"))
+    })
+    .await;
     let ta = el(&root, "#hc-editor")
         .dyn_into::<HtmlTextAreaElement>()
         .unwrap();
     assert!(ta.value().contains("timeout_set(&t256, at_boundary, NULL)"));
     click(&root, "#hc-step").await;
     // The machine runs the preset: its first statement sets ticks 50 before the wrap.
-    assert_eq!(text(&root, "[data-testid=steps]"), "1");
-    assert_eq!(text(&root, "[data-testid=ticks]"), "-50");
+    wait_text(&root, "[data-testid=steps]", "1").await;
+    wait_text(&root, "[data-testid=ticks]", "-50").await;
 
     let root = mount_with_hash("#p=no-such-preset").await;
-    assert!(text(&root, "[data-testid=notice]").contains("no-such-preset"));
+    wait_until("'[data-testid=notice]' contains 'no-such-preset'", || {
+        text_of(&root, "[data-testid=notice]").is_some_and(|t| t.contains("no-such-preset"))
+    })
+    .await;
 }
 
 #[wasm_bindgen_test]
@@ -232,17 +304,24 @@ async fn rt_timer_lanes_show_the_entry_then_its_expiry_deletes_the_route() {
     // Tick 800: the PMTU timer is on ip_mtudisc_timeout_q, the scan of second 8 will take it.
     let root = mount_with_hash("#p=pmtu-expiry&t=800").await;
     let lane = "[data-testid=rtt-lane]";
-    assert_eq!(attr(&root, lane, "data-count"), "1");
-    assert!(text(&root, lane).contains("ip_mtudisc_timeout_q"));
-    assert_eq!(
-        attr(&root, "[data-testid=rtt-entry]", "data-dst"),
-        "10.9.8.7/32"
-    );
-    assert!(text(&root, "[data-testid=rtt-entry]").contains("second 8"));
-    assert!(text(&root, "[data-testid=next-scan]").contains("tick 850"));
+    wait_attr(&root, lane, "data-count", "1").await;
+    wait_until(
+        &format!("{} contains {}", lane, "ip_mtudisc_timeout_q"),
+        || text_of(&root, lane).is_some_and(|t| t.contains("ip_mtudisc_timeout_q")),
+    )
+    .await;
+    wait_attr(&root, "[data-testid=rtt-entry]", "data-dst", "10.9.8.7/32").await;
+    wait_until("'[data-testid=rtt-entry]' contains 'second 8'", || {
+        text_of(&root, "[data-testid=rtt-entry]").is_some_and(|t| t.contains("second 8"))
+    })
+    .await;
+    wait_until("'[data-testid=next-scan]' contains 'tick 850'", || {
+        text_of(&root, "[data-testid=next-scan]").is_some_and(|t| t.contains("tick 850"))
+    })
+    .await;
     // Choosing the entry highlights its route in the table.
     click(&root, "[data-testid=rtt-entry] button").await;
-    let row = el(&root, "[data-testid=route-row].sel");
+    let row = wait_el(&root, "[data-testid=route-row].sel").await;
     assert!(row
         .get_attribute("data-dst")
         .unwrap()
@@ -250,12 +329,12 @@ async fn rt_timer_lanes_show_the_entry_then_its_expiry_deletes_the_route() {
 
     // Tick 850: the scan took it, the route was deleted and waits in rttrash.
     let root = mount_with_hash("#p=pmtu-expiry&t=850").await;
-    assert_eq!(attr(&root, lane, "data-count"), "0");
-    assert!(root
-        .query_selector("[data-testid=rtm-log] [data-rtm=RTM_DELETE]")
-        .unwrap()
-        .is_some());
-    assert!(text(&root, "[data-testid=rttrash-row]").contains("10.9.8.7"));
+    wait_attr(&root, lane, "data-count", "0").await;
+    wait_el(&root, "[data-testid=rtm-log] [data-rtm=RTM_DELETE]").await;
+    wait_until("'[data-testid=rttrash-row]' contains '10.9.8.7'", || {
+        text_of(&root, "[data-testid=rttrash-row]").is_some_and(|t| t.contains("10.9.8.7"))
+    })
+    .await;
 }
 
 #[wasm_bindgen_test]
@@ -264,19 +343,32 @@ async fn the_radix_tree_marks_the_latest_lookup_path() {
     let root = mount().await;
     load(&root, src).await;
     click(&root, "#hc-run-script").await;
-    assert!(
+    wait_until("two leaves in the tree", || {
         root.query_selector_all("[data-testid=rn-leaf]")
             .unwrap()
             .length()
             >= 2
-    );
-    assert!(text(&root, "[data-testid=lookup-summary]").contains("10.2.3.4"));
-    assert!(text(&root, "[data-testid=lookup-steps]").contains("test bit"));
-    assert!(root.query_selector(".on-path").unwrap().is_some());
-    assert!(absent(&root, "[data-testid=walk-at]"));
+    })
+    .await;
+    wait_until("'[data-testid=lookup-summary]' contains '10.2.3.4'", || {
+        text_of(&root, "[data-testid=lookup-summary]").is_some_and(|t| t.contains("10.2.3.4"))
+    })
+    .await;
+    wait_until("'[data-testid=lookup-steps]' contains 'test bit'", || {
+        text_of(&root, "[data-testid=lookup-steps]").is_some_and(|t| t.contains("test bit"))
+    })
+    .await;
+    wait_el(&root, ".on-path").await;
+    wait_until("no [data-testid=walk-at]", || {
+        find(&root, "[data-testid=walk-at]").is_none()
+    })
+    .await;
     // Going through the walk: step 1 tests bit 0 at the top; step 2 is one level down.
     click(&root, "#hc-walk-next").await;
-    assert_eq!(text(&root, "[data-testid=walk-at]").trim(), "● step 1");
+    wait_until("the walk at step 1", || {
+        text_of(&root, "[data-testid=walk-at]").is_some_and(|t| t.trim() == "● step 1")
+    })
+    .await;
     assert_eq!(
         el(&root, "[data-testid=walk-at]")
             .closest("li")
@@ -287,11 +379,24 @@ async fn the_radix_tree_marks_the_latest_lookup_path() {
         Some("0")
     );
     click(&root, "#hc-walk-next").await;
-    assert_eq!(text(&root, "[data-testid=walk-at]").trim(), "● step 2");
-    assert!(text(&root, "[data-testid=lookup-steps] li.cur").contains("test bit"));
+    wait_until("the walk at step 2", || {
+        text_of(&root, "[data-testid=walk-at]").is_some_and(|t| t.trim() == "● step 2")
+    })
+    .await;
+    wait_until(
+        "'[data-testid=lookup-steps] li.cur' contains 'test bit'",
+        || {
+            text_of(&root, "[data-testid=lookup-steps] li.cur")
+                .is_some_and(|t| t.contains("test bit"))
+        },
+    )
+    .await;
     click(&root, "#hc-walk-prev").await;
     click(&root, "#hc-walk-prev").await;
-    assert!(absent(&root, "[data-testid=walk-at]"));
+    wait_until("no [data-testid=walk-at]", || {
+        find(&root, "[data-testid=walk-at]").is_none()
+    })
+    .await;
 }
 
 #[wasm_bindgen_test]
@@ -303,13 +408,22 @@ async fn choosing_a_callout_in_the_table_marks_it_on_the_callwheel() {
     )
     .await;
     click(&root, "#hc-run-script").await;
-    assert!(absent(&root, ".hc-entry.sel"));
+    wait_until("no .hc-entry.sel", || {
+        find(&root, ".hc-entry.sel").is_none()
+    })
+    .await;
     click(&root, "[data-testid=timer-row][data-timer=c2] button").await;
-    assert!(text(&root, ".hc-entry.sel").starts_with("c2"));
-    assert_eq!(attr(&root, ".hc-callwheel path.sel", "data-cw-bucket"), "9");
+    wait_until("'.hc-entry.sel' starts_with 'c2'", || {
+        text_of(&root, ".hc-entry.sel").is_some_and(|t| t.starts_with("c2"))
+    })
+    .await;
+    wait_attr(&root, ".hc-callwheel path.sel", "data-cw-bucket", "9").await;
     // Choosing it again clears the mark.
     click(&root, "[data-testid=timer-row][data-timer=c2] button").await;
-    assert!(absent(&root, ".hc-entry.sel"));
+    wait_until("no .hc-entry.sel", || {
+        find(&root, ".hc-entry.sel").is_none()
+    })
+    .await;
 }
 
 #[wasm_bindgen_test]
@@ -321,16 +435,26 @@ async fn micro_step_reveals_one_event_at_a_time_then_runs_the_next_statement() {
     }
     // hardclock(1) runs at once, but the narration shows only its first event: the tick.
     click(&root, "#hc-micro").await;
-    assert_eq!(text(&root, "[data-testid=ticks]"), "1");
-    assert_eq!(text(&root, "[data-testid=steps]"), "5");
+    wait_text(&root, "[data-testid=ticks]", "1").await;
+    wait_text(&root, "[data-testid=steps]", "5").await;
     let told = |root: &web_sys::Element| {
         root.query_selector_all("[data-testid=narration] p")
             .unwrap()
             .length()
     };
-    assert_eq!(told(&root), 1);
-    assert!(text(&root, "[data-testid=micro]").contains("event 1 of"));
-    assert!(!text(&root, "[data-testid=narration]").contains("wheel 1 bucket 0x01"));
+    wait_until("one sentence told", || told(&root) == 1).await;
+    wait_until("'[data-testid=micro]' contains 'event 1 of'", || {
+        text_of(&root, "[data-testid=micro]").is_some_and(|t| t.contains("event 1 of"))
+    })
+    .await;
+    wait_until(
+        "'[data-testid=narration]' not contains 'wheel 1 bucket 0x01'",
+        || {
+            text_of(&root, "[data-testid=narration]")
+                .is_some_and(|t| !t.contains("wheel 1 bucket 0x01"))
+        },
+    )
+    .await;
     let app = el(&root, ".hc-app");
     let mut shown = 1;
     while !text(&root, "[data-testid=narration]").contains("wheel 1 bucket 0x01") {
@@ -340,43 +464,58 @@ async fn micro_step_reveals_one_event_at_a_time_then_runs_the_next_statement() {
         let m =
             web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
         app.dispatch_event(&m).unwrap();
-        settle().await;
+        yield_now().await;
         shown += 1;
+        wait_until("one more sentence per micro-step", || told(&root) >= shown).await;
         assert_eq!(told(&root), shown, "one more sentence per micro-step");
         assert_eq!(text(&root, "[data-testid=steps]"), "5", "no new step");
         assert!(shown < 20, "the re-bucketing of t2 is never told");
     }
     // Step back undoes the whole statement.
     click(&root, "#hc-back").await;
-    assert_eq!(text(&root, "[data-testid=ticks]"), "0");
-    assert_eq!(text(&root, "[data-testid=todo]"), "t1t2");
-    assert!(absent(&root, "[data-testid=micro]"));
+    wait_text(&root, "[data-testid=ticks]", "0").await;
+    wait_text(&root, "[data-testid=todo]", "t1t2").await;
+    wait_until("no [data-testid=micro]", || {
+        find(&root, "[data-testid=micro]").is_none()
+    })
+    .await;
 }
 
 #[wasm_bindgen_test]
 async fn a_cascade_draws_each_moved_timeout_from_its_higher_bucket_through_todo_to_a_lower_one() {
     let root = mount_with_hash("#p=cascade-256").await;
-    assert!(absent(&root, "[data-testid=cascade]"));
+    wait_until("no [data-testid=cascade]", || {
+        find(&root, "[data-testid=cascade]").is_none()
+    })
+    .await;
     click(&root, "[data-milestone=cascade]").await;
-    assert_eq!(text(&root, "[data-testid=ticks]"), "256");
+    wait_text(&root, "[data-testid=ticks]", "256").await;
     // Wheel 1 bucket 1 held three timeouts: t256 was due and ran, t300 and t400 moved down.
-    let layer = el(&root, "[data-testid=cascade]");
+    // The wheel's layers are drawn in a render of their own after the step's.
+    let layer = wait_el(&root, "[data-testid=cascade]").await;
     assert_eq!(layer.get_attribute("data-moves").as_deref(), Some("2"));
     let moves = root.query_selector_all(".hc-move").unwrap();
     assert_eq!(moves.length(), 2);
-    assert_eq!(attr(&root, ".hc-move[data-name=t300]", "data-from"), "1:1");
-    assert_eq!(attr(&root, ".hc-move[data-name=t300]", "data-to"), "0:44");
-    assert_eq!(attr(&root, ".hc-move[data-name=t400]", "data-to"), "0:144");
+    wait_attr(&root, ".hc-move[data-name=t300]", "data-from", "1:1").await;
+    wait_attr(&root, ".hc-move[data-name=t300]", "data-to", "0:44").await;
+    wait_attr(&root, ".hc-move[data-name=t400]", "data-to", "0:144").await;
     // Each move has its arrow (which stays under reduced motion) and its moving dot.
     assert!(attr(&root, ".hc-move[data-name=t300] .hc-move-arrow", "d").starts_with('M'));
-    // Its path and delay reach it through the CSSOM (a strict CSP blocks style attributes).
-    let dot = attr(&root, ".hc-move[data-name=t300] circle.hc-mover", "style");
+    // Its path and delay reach it through the CSSOM (a strict CSP blocks style attributes),
+    // from an effect after the render.
+    let dot_sel = ".hc-move[data-name=t300] circle.hc-mover";
+    let dot = wait_for("the moving dot's style", || {
+        find(&root, dot_sel)
+            .and_then(|d| d.get_attribute("style"))
+            .filter(|s| s.contains("--x0:"))
+    })
+    .await;
     assert!(
         dot.contains("--x0:") && dot.contains("--yt:") && dot.contains("animation-delay"),
         "{dot}"
     );
     // The arrow passes through timeout_todo, drawn in the middle of the wheel.
-    assert_eq!(text(&root, "[data-testid=cascade] .hc-todo-label"), "todo");
+    wait_text(&root, "[data-testid=cascade] .hc-todo-label", "todo").await;
     let said = text(&root, "[data-testid=cascade-text]");
     assert!(
         said.contains("t300 wheel 1 bucket 0x01 → wheel 0 bucket 0x2c"),
@@ -384,7 +523,10 @@ async fn a_cascade_draws_each_moved_timeout_from_its_higher_bucket_through_todo_
     );
     // The next tick has no cascade: the layer goes away.
     click(&root, "#hc-hardclock").await;
-    assert!(absent(&root, "[data-testid=cascade]"));
+    wait_until("no [data-testid=cascade]", || {
+        find(&root, "[data-testid=cascade]").is_none()
+    })
+    .await;
 }
 
 #[wasm_bindgen_test]
@@ -399,60 +541,54 @@ async fn the_timer_table_shows_a_page_with_the_count_and_pages_on() {
     }
     load(&root, &src).await;
     click(&root, "#hc-run-script").await;
+    // The table is built in a render of its own after the step's.
+    wait_text(&root, "[data-testid=timers-count]", "rows 1–50 of 120").await;
     let rows = root.query_selector_all("[data-testid=timer-row]").unwrap();
     assert_eq!(rows.length(), 50);
-    assert_eq!(
-        text(&root, "[data-testid=timers-count]"),
-        "rows 1–50 of 120"
-    );
     click(&root, "#hc-timers-next").await;
-    assert_eq!(
-        text(&root, "[data-testid=timers-count]"),
-        "rows 51–100 of 120"
-    );
+    wait_text(&root, "[data-testid=timers-count]", "rows 51–100 of 120").await;
     assert!(root
         .query_selector("[data-testid=timer-row][data-timer=t050]")
         .unwrap()
         .is_some());
     click(&root, "#hc-timers-last").await;
-    assert_eq!(
-        text(&root, "[data-testid=timers-count]"),
-        "rows 101–120 of 120"
-    );
+    wait_text(&root, "[data-testid=timers-count]", "rows 101–120 of 120").await;
     // Choosing a timeout on the wheel's todo list (it shows the first 40) opens its page.
     click(&root, "[data-testid=todo] li:last-child button").await;
-    assert_eq!(
-        text(&root, "[data-testid=timers-count]"),
-        "rows 1–50 of 120"
-    );
-    assert_eq!(
-        attr(
-            &root,
-            "[data-testid=timer-row][data-timer=t039]",
-            "aria-selected"
-        ),
-        "true"
-    );
+    wait_text(&root, "[data-testid=timers-count]", "rows 1–50 of 120").await;
+    wait_attr(
+        &root,
+        "[data-testid=timer-row][data-timer=t039]",
+        "aria-selected",
+        "true",
+    )
+    .await;
 }
 
 #[wasm_bindgen_test]
 async fn while_playing_the_live_region_holds_one_sentence_and_the_log_waits() {
     let root = mount().await;
     click(&root, "#hc-hardclock").await;
-    assert_eq!(
-        text(&root, "[data-testid=narration]").trim(),
-        "hardclock(): ticks is now 1."
-    );
+    wait_until("the narration of the tick", || {
+        text_of(&root, "[data-testid=narration]")
+            .is_some_and(|t| t.trim() == "hardclock(): ticks is now 1.")
+    })
+    .await;
     click(&root, "#hc-play").await;
+    wait_attr(&root, "[data-testid=narration]", "data-playing", "true").await;
     let n = el(&root, "[data-testid=narration]");
-    assert_eq!(n.get_attribute("data-playing").as_deref(), Some("true"));
     assert_eq!(n.query_selector_all("p").unwrap().length(), 1);
     assert!(text(&root, "[data-testid=narration]").starts_with("Playing at 10 ticks/s; at tick"));
-    assert!(text(&root, ".hc-log summary").contains("shown when paused"));
+    wait_until("'.hc-log summary' contains 'shown when paused'", || {
+        text_of(&root, ".hc-log summary").is_some_and(|t| t.contains("shown when paused"))
+    })
+    .await;
     click(&root, "#hc-play").await;
-    let n = el(&root, "[data-testid=narration]");
-    assert_eq!(n.get_attribute("data-playing").as_deref(), Some("false"));
-    assert!(text(&root, ".hc-log summary").starts_with("Event log (last"));
+    wait_attr(&root, "[data-testid=narration]", "data-playing", "false").await;
+    wait_until("'.hc-log summary' starts_with 'Event log (last'", || {
+        text_of(&root, ".hc-log summary").is_some_and(|t| t.starts_with("Event log (last"))
+    })
+    .await;
 }
 
 #[wasm_bindgen_test]
@@ -464,21 +600,31 @@ async fn while_playing_the_timer_table_follows_the_clock_on_its_own_refresh_time
         click(&root, "#hc-step").await;
     }
     click(&root, "#hc-hardclock").await;
-    let to_go = |root: &web_sys::Element| text(root, row).trim().parse::<i64>().unwrap();
-    let before = to_go(&root);
+    let to_go =
+        |root: &web_sys::Element| text_of(root, row).and_then(|t| t.trim().parse::<i64>().ok());
+    let now = |root: &web_sys::Element| {
+        text_of(root, "[data-testid=ticks]").and_then(|t| t.parse::<i64>().ok())
+    };
+    // The table, built in a render of its own, shows the machine as it is.
+    let shows_now =
+        |root: &web_sys::Element| now(root).is_some_and(|t| to_go(root) == Some(256 - t));
+    wait_until("the table to show the ticks to go", || shows_now(&root)).await;
+    let before = to_go(&root).unwrap();
     // 10 ticks/s: an advance every 100 ms; the table is rebuilt by its own timer (every
     // 250 ms, between advances), never frozen for the whole play.
     click(&root, "#hc-play").await;
-    yew::platform::time::sleep(Duration::from_millis(700)).await;
-    let playing = to_go(&root);
-    assert!(
-        playing < before,
-        "ticks to go {before} then {playing} while playing"
-    );
+    wait_until("the table's ticks to go to fall while playing", || {
+        text_of(&root, row)
+            .and_then(|t| t.trim().parse::<i64>().ok())
+            .is_some_and(|playing| playing < before)
+    })
+    .await;
     click(&root, "#hc-play").await;
     // Paused, the table shows the machine as it is.
-    let ticks: i64 = text(&root, "[data-testid=ticks]").parse().unwrap();
-    assert_eq!(to_go(&root), 256 - ticks);
+    wait_until("the paused table to show the ticks to go", || {
+        shows_now(&root)
+    })
+    .await;
 }
 
 #[wasm_bindgen_test]
@@ -486,7 +632,10 @@ async fn playing_fast_the_cascade_keeps_its_arrows_but_nothing_moves() {
     let root = mount_with_hash("#p=cascade-256").await;
     click(&root, "[data-milestone=cascade]").await;
     // Paused: each moved timeout has its arrow and its travelling dot.
-    assert_eq!(root.query_selector_all(".hc-mover").unwrap().length(), 2);
+    wait_until("two travelling dots", || {
+        root.query_selector_all(".hc-mover").unwrap().length() == 2
+    })
+    .await;
     assert!(!attr(&root, ".hc-wheel-svg", "class").contains("hc-still"));
     let speed = el(&root, "#hc-speed")
         .dyn_into::<web_sys::HtmlSelectElement>()
@@ -495,17 +644,27 @@ async fn playing_fast_the_cascade_keeps_its_arrows_but_nothing_moves() {
     speed
         .dispatch_event(&web_sys::Event::new("change").unwrap())
         .unwrap();
-    settle().await;
+    yield_now().await;
     // Press play and look before the first advance (50 ms): the same cascade, at 1,000
     // ticks/s, keeps its arrows, but no dot travels and no spliced bucket pulses.
     el(&root, "#hc-play")
         .dyn_into::<HtmlElement>()
         .unwrap()
         .click();
-    yew::platform::time::sleep(Duration::from_millis(0)).await;
-    assert_eq!(root.query_selector_all(".hc-move").unwrap().length(), 2);
+    yield_now().await;
+    // No dot travels and nothing pulses, whenever this looks.
     assert_eq!(root.query_selector_all(".hc-mover").unwrap().length(), 0);
     assert!(attr(&root, ".hc-wheel-svg", "class").contains("hc-still"));
+    // The arrows are the cascade's until the first advance moves the clock on; on a busy
+    // machine that advance may come first, and there is no cascade left to look at.
+    if text(&root, "[data-testid=ticks]") == "256" {
+        assert_eq!(root.query_selector_all(".hc-move").unwrap().length(), 2);
+    }
     click(&root, "#hc-play").await;
-    assert!(!attr(&root, ".hc-wheel-svg", "class").contains("hc-still"));
+    wait_until("the paused wheel to move again", || {
+        find(&root, ".hc-wheel-svg")
+            .and_then(|e| e.get_attribute("class"))
+            .is_some_and(|c| !c.contains("hc-still"))
+    })
+    .await;
 }

@@ -3,20 +3,17 @@
 //! keys and `postMessage`, and checked to share nothing.
 #![cfg(target_arch = "wasm32")]
 
-use std::time::Duration;
-
 use hardclock::ui::embed_mount::mount_inline;
 use js_sys::{Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, ShadowRoot};
 
-wasm_bindgen_test_configure!(run_in_browser);
+#[path = "common/web_wait.rs"]
+mod web_wait;
+use web_wait::{find, wait_attr, wait_el, wait_text, wait_until, yield_now};
 
-/// Lets Yew render (and a posted message arrive); see tests/web.rs for why 60 ms.
-async fn settle() {
-    yew::platform::time::sleep(Duration::from_millis(60)).await;
-}
+wasm_bindgen_test_configure!(run_in_browser);
 
 /// A `<div>` with these attributes (and text), mounted like a course page's.
 fn host(attrs: &[(&str, &str)], text: &str) -> Element {
@@ -45,9 +42,33 @@ fn text(host: &Element, sel: &str) -> String {
     el(host, sel).text_content().unwrap()
 }
 
+/// Clicks `sel` once it is there, then lets the page take its turn (Yew renders an action in
+/// a microtask). What the widget does on timers of its own the caller waits for.
 async fn click(host: &Element, sel: &str) {
-    el(host, sel).dyn_into::<HtmlElement>().unwrap().click();
-    settle().await;
+    wait_el(host, sel)
+        .await
+        .dyn_into::<HtmlElement>()
+        .unwrap()
+        .click();
+    yield_now().await;
+}
+
+/// Mounts the hosts like a course page's loader and waits until each widget has rendered.
+async fn mount(hosts: &[Element]) -> usize {
+    let n = mount_inline(hosts);
+    for h in hosts {
+        wait_el(h, "[data-testid=widget]").await;
+    }
+    n
+}
+
+/// The messages seen so far that are `kind` from widget `id`.
+fn from(seen: &js_sys::Array, kind: &str, id: &str) -> Vec<JsValue> {
+    seen.iter()
+        .filter(|m| {
+            field(m, "hardclock").as_deref() == Some(kind) && field(m, "id").as_deref() == Some(id)
+        })
+        .collect()
 }
 
 fn key(k: &str) -> web_sys::KeyboardEvent {
@@ -97,13 +118,9 @@ async fn two_widgets_on_one_page_step_independently() {
         ],
         "timeout_set(&t1, f, NULL)\ntimeout_add(&t1, 2)\nhardclock(2)",
     );
-    assert_eq!(mount_inline(&[a.clone(), b.clone()]), 2);
-    settle().await;
-    assert_eq!(
-        text(&a, "[data-testid=ticks]"),
-        "200",
-        "ticks = -50, so t=250 is 200"
-    );
+    assert_eq!(mount(&[a.clone(), b.clone()]).await, 2);
+    // ticks = -50, so t=250 is 200.
+    wait_text(&a, "[data-testid=ticks]", "200").await;
     assert_eq!(
         el(&a, "[data-testid=widget]")
             .get_attribute("data-view")
@@ -117,23 +134,22 @@ async fn two_widgets_on_one_page_step_independently() {
         .is_some());
 
     // Three steps in b: its two statements run, then hardclock(2); a does not move.
-    for _ in 0..3 {
+    for n in 1..=3 {
         click(&b, "[data-action=step]").await;
+        wait_text(&b, "[data-testid=steps]", &n.to_string()).await;
     }
     assert_eq!(text(&b, "[data-testid=ticks]"), "2");
-    assert_eq!(text(&b, "[data-testid=steps]"), "3");
     assert_eq!(text(&a, "[data-testid=ticks]"), "200");
     assert!(text(&b, "[data-testid=narration]").contains("f"));
     click(&a, "[data-action=hardclock]").await;
-    assert_eq!(text(&a, "[data-testid=ticks]"), "201");
+    wait_text(&a, "[data-testid=ticks]", "201").await;
     assert_eq!(text(&b, "[data-testid=ticks]"), "2");
 
     // Keys go to the widget that has them, not its neighbour.
     el(&b, "[data-testid=widget]")
         .dispatch_event(&key("b"))
         .unwrap();
-    settle().await;
-    assert_eq!(text(&b, "[data-testid=steps]"), "2");
+    wait_text(&b, "[data-testid=steps]", "2").await;
     assert_eq!(text(&a, "[data-testid=ticks]"), "201");
 
     // Each widget's ids live in its own shadow tree: none reaches the page.
@@ -146,7 +162,7 @@ async fn two_widgets_on_one_page_step_independently() {
         hash_before
     );
     // Mounting again leaves mounted widgets alone.
-    assert_eq!(mount_inline(&[a.clone(), b.clone()]), 0);
+    assert_eq!(mount(&[a.clone(), b.clone()]).await, 0);
 }
 
 #[wasm_bindgen_test]
@@ -159,8 +175,7 @@ async fn a_malformed_attribute_shows_its_message_and_the_widget_still_works() {
         ],
         "",
     );
-    mount_inline(std::slice::from_ref(&h));
-    settle().await;
+    mount(std::slice::from_ref(&h)).await;
     let p = text(&h, "[data-testid=embed-problems]");
     assert!(p.contains("data-view=\"rt-timers\" is not a view"), "{p}");
     assert!(p.contains("rttimer"), "{p}");
@@ -173,7 +188,7 @@ async fn a_malformed_attribute_shows_its_message_and_the_widget_still_works() {
         "rttimer"
     );
     click(&h, "[data-action=step]").await;
-    assert_eq!(text(&h, "[data-testid=steps]"), "1");
+    wait_text(&h, "[data-testid=steps]", "1").await;
 }
 
 fn message(fields: &[(&str, JsValue)]) -> JsValue {
@@ -189,8 +204,7 @@ async fn the_host_page_commands_a_widget_by_id_and_hears_its_state() {
     let w = web_sys::window().unwrap();
     let a = host(&[("data-hardclock", "cascade-256"), ("id", "msg-a")], "");
     let b = host(&[("data-hardclock", "cascade-256"), ("id", "msg-b")], "");
-    mount_inline(&[a.clone(), b.clone()]);
-    settle().await;
+    mount(&[a.clone(), b.clone()]).await;
 
     // Collect the widgets' state messages, as a course page's script would.
     let (seen, on_msg) = listen(&w);
@@ -205,25 +219,18 @@ async fn the_host_page_commands_a_widget_by_id_and_hears_its_state() {
         &origin,
     )
     .unwrap();
-    settle().await;
-    settle().await;
-    assert_eq!(text(&a, "[data-testid=ticks]"), "206");
+    wait_text(&a, "[data-testid=ticks]", "206").await;
     assert_eq!(text(&b, "[data-testid=ticks]"), "0", "b was not addressed");
 
-    let states: Vec<JsValue> = seen
-        .iter()
-        .filter(|m| {
-            Reflect::get(m, &"hardclock".into())
-                .ok()
-                .and_then(|v| v.as_string())
-                == Some("state".into())
-                && Reflect::get(m, &"id".into())
-                    .ok()
-                    .and_then(|v| v.as_string())
-                    == Some("msg-a".into())
-        })
-        .collect();
-    let last = states.last().expect("a state message from msg-a");
+    let tick_of = |m: &JsValue| Reflect::get(m, &"tick".into()).unwrap().as_f64();
+    wait_until("a state message from msg-a at tick 206", || {
+        from(&seen, "state", "msg-a")
+            .last()
+            .is_some_and(|m| tick_of(m) == Some(206.0))
+    })
+    .await;
+    let states = from(&seen, "state", "msg-a");
+    let last = states.last().unwrap();
     assert_eq!(
         Reflect::get(last, &"tick".into()).unwrap().as_f64(),
         Some(206.0)
@@ -246,16 +253,11 @@ async fn the_host_page_commands_a_widget_by_id_and_hears_its_state() {
         &origin,
     )
     .unwrap();
-    settle().await;
-    let err = seen
-        .iter()
-        .find(|m| {
-            Reflect::get(m, &"hardclock".into())
-                .ok()
-                .and_then(|v| v.as_string())
-                == Some("error".into())
-        })
-        .expect("an error reply");
+    wait_until("an error reply from msg-b", || {
+        !from(&seen, "error", "msg-b").is_empty()
+    })
+    .await;
+    let err = from(&seen, "error", "msg-b").remove(0);
     let text_of = Reflect::get(&err, &"message".into())
         .unwrap()
         .as_string()
@@ -271,12 +273,12 @@ async fn the_host_page_commands_a_widget_by_id_and_hears_its_state() {
         &origin,
     )
     .unwrap();
-    settle().await;
-    let typed = seen
-        .iter()
-        .filter_map(|m| field(&m, "message"))
-        .find(|t| t.contains("n must be a number, not string"));
-    assert!(typed.is_some(), "no reply about the type of n");
+    wait_until("a reply about the type of n", || {
+        seen.iter()
+            .filter_map(|m| field(&m, "message"))
+            .any(|t| t.contains("n must be a number, not string"))
+    })
+    .await;
     assert_eq!(text(&b, "[data-testid=ticks]"), "0");
     w.remove_event_listener_with_callback("message", on_msg.as_ref().unchecked_ref())
         .unwrap();
@@ -295,17 +297,28 @@ async fn an_autoplaying_widget_holds_still_out_of_view_and_plays_in_view() {
     // Far below anything the window shows.
     h.set_attribute("style", "position:absolute;left:0;top:100000px")
         .unwrap();
-    mount_inline(std::slice::from_ref(&h));
-    yew::platform::time::sleep(Duration::from_millis(500)).await;
-    let play = el(&h, "[data-action=play]");
-    assert_eq!(play.get_attribute("aria-pressed").as_deref(), Some("true"));
+    mount(std::slice::from_ref(&h)).await;
+    wait_attr(&h, "[data-action=play]", "aria-pressed", "true").await;
+    // Out of view its play timer fires, and each advance is held back: no tick passes.
+    wait_until("three advances held back out of view", || {
+        find(&h, "[data-testid=widget]")
+            .and_then(|e| e.get_attribute("data-held"))
+            .and_then(|v| v.parse::<u64>().ok())
+            .is_some_and(|n| n >= 3)
+    })
+    .await;
     assert_eq!(text(&h, "[data-testid=ticks]"), "0", "no tick out of view");
     h.set_attribute("style", "position:fixed;left:0;top:0;z-index:10")
         .unwrap();
-    yew::platform::time::sleep(Duration::from_millis(800)).await;
-    let ticks: u64 = text(&h, "[data-testid=ticks]").parse().unwrap();
-    assert!(ticks > 0, "in view it plays");
+    wait_until("ticks to pass in view", || {
+        find(&h, "[data-testid=ticks]")
+            .and_then(|e| e.text_content())
+            .and_then(|t| t.parse::<u64>().ok())
+            .is_some_and(|t| t > 0)
+    })
+    .await;
     click(&h, "[data-action=play]").await;
+    wait_attr(&h, "[data-action=play]", "aria-pressed", "false").await;
     h.remove();
 }
 
@@ -321,13 +334,12 @@ async fn height_theme_and_autoplay_take_effect() {
         ],
         "",
     );
-    mount_inline(std::slice::from_ref(&h));
-    settle().await;
+    mount(std::slice::from_ref(&h)).await;
     let w = el(&h, "[data-testid=widget]")
         .dyn_into::<HtmlElement>()
         .unwrap();
     // A fixed height through the CSSOM (a strict CSP blocks style attributes); the body scrolls.
-    assert_eq!(w.offset_height(), 300);
+    wait_until("the widget to be 300 px high", || w.offset_height() == 300).await;
     let body = el(&h, ".hc-w-body").dyn_into::<HtmlElement>().unwrap();
     assert!(
         body.scroll_height() > body.client_height(),
@@ -339,8 +351,7 @@ async fn height_theme_and_autoplay_take_effect() {
         .unwrap()
         .unwrap();
     assert_eq!(style.get_property_value("color-scheme").unwrap(), "dark");
-    let play = el(&h, "[data-action=play]");
-    assert_eq!(play.get_attribute("aria-pressed").as_deref(), Some("true"));
+    wait_attr(&h, "[data-action=play]", "aria-pressed", "true").await;
     assert_eq!(
         el(&h, "[data-action=speed]")
             .dyn_into::<web_sys::HtmlSelectElement>()
@@ -350,12 +361,7 @@ async fn height_theme_and_autoplay_take_effect() {
     );
     // Pause, so this test leaves no timer running for the others.
     click(&h, "[data-action=play]").await;
-    assert_eq!(
-        el(&h, "[data-action=play]")
-            .get_attribute("aria-pressed")
-            .as_deref(),
-        Some("false")
-    );
+    wait_attr(&h, "[data-action=play]", "aria-pressed", "false").await;
 }
 
 fn field(m: &JsValue, k: &str) -> Option<String> {
@@ -376,8 +382,7 @@ async fn load_play_pause_by_message_and_the_origin_allow_list_is_enforced() {
         ],
         "",
     );
-    mount_inline(&[open.clone(), closed.clone()]);
-    settle().await;
+    mount(&[open.clone(), closed.clone()]).await;
     let (seen, on_msg) = listen(&w);
     let send = |id: &str, fields: &[(&str, JsValue)]| {
         let mut all = vec![("id", JsValue::from_str(id))];
@@ -393,39 +398,28 @@ async fn load_play_pause_by_message_and_the_origin_allow_list_is_enforced() {
         "cmd-closed",
         &[("hardclock", "load".into()), ("preset", "route-lpm".into())],
     );
-    settle().await;
-    settle().await;
-    assert!(text(&open, "[data-testid=title]").contains("Longest-prefix"));
+    wait_until("the open widget to load route-lpm", || {
+        find(&open, "[data-testid=title]")
+            .and_then(|e| e.text_content())
+            .is_some_and(|t| t.contains("Longest-prefix"))
+    })
+    .await;
+    // Messages arrive in the order they were sent: once the open widget answers a ping sent
+    // after the command, the closed one has had the command too, and ignored it.
+    let states_before = from(&seen, "state", "cmd-open").len();
+    send("cmd-open", &[("hardclock", "ping".into())]);
+    wait_until("the open widget to answer the ping", || {
+        from(&seen, "state", "cmd-open").len() > states_before
+    })
+    .await;
     assert!(text(&closed, "[data-testid=title]").contains("Cascade"));
-    let refused = seen
-        .iter()
-        .find(|m| {
-            field(m, "hardclock").as_deref() == Some("error")
-                && field(m, "id").as_deref() == Some("cmd-closed")
-        })
-        .expect("the refused sender hears why");
-    let why = field(&refused, "message").unwrap();
-    assert!(
-        why.contains(&format!("\"{origin}\" is not one of them")),
-        "{why}"
-    );
+    // A sender that is not allowed hears nothing: not even that the widget exists.
+    assert!(from(&seen, "error", "cmd-closed").is_empty());
 
     send("cmd-open", &[("hardclock", "play".into())]);
-    settle().await;
-    assert_eq!(
-        el(&open, "[data-action=play]")
-            .get_attribute("aria-pressed")
-            .as_deref(),
-        Some("true")
-    );
+    wait_attr(&open, "[data-action=play]", "aria-pressed", "true").await;
     send("cmd-open", &[("hardclock", "pause".into())]);
-    settle().await;
-    assert_eq!(
-        el(&open, "[data-action=play]")
-            .get_attribute("aria-pressed")
-            .as_deref(),
-        Some("false")
-    );
+    wait_attr(&open, "[data-action=play]", "aria-pressed", "false").await;
     w.remove_event_listener_with_callback("message", on_msg.as_ref().unchecked_ref())
         .unwrap();
 }

@@ -126,8 +126,18 @@ pub fn widget(props: &WidgetProps) -> Html {
     {
         let (d, root) = (model.dispatcher(), root.clone());
         let advance = Callback::from(move |_| {
-            if root.cast::<Element>().is_some_and(|el| in_view(&el)) {
+            let Some(el) = root.cast::<Element>() else {
+                return;
+            };
+            if in_view(&el) {
                 d.dispatch(Action::Advance.into());
+            } else {
+                // How many advances it held back, on the element (not rendered state, which
+                // would re-render an unseen widget): tests wait for this instead of a time.
+                let held = el
+                    .get_attribute("data-held")
+                    .and_then(|v| v.parse::<u64>().ok());
+                let _ = el.set_attribute("data-held", &(held.unwrap_or(0) + 1).to_string());
             }
         });
         use_play_timer(state.playing, state.interval_ms(), advance);

@@ -54,3 +54,43 @@ pub async fn wait_for<T>(what: &str, mut get: impl FnMut() -> Option<T>) -> T {
         yew::platform::time::sleep(POLL).await;
     }
 }
+
+/// The first element under `root` matching `sel`, looking inside `root`'s shadow tree when it
+/// has one (an embedded widget), or None (also for a selector that does not parse).
+pub fn find(root: &web_sys::Element, sel: &str) -> Option<web_sys::Element> {
+    match root.shadow_root() {
+        Some(sr) => sr.query_selector(sel).ok().flatten(),
+        None => root.query_selector(sel).ok().flatten(),
+    }
+}
+
+/// The text of the first element matching `sel`, or None while there is none.
+pub fn text_of(root: &web_sys::Element, sel: &str) -> Option<String> {
+    find(root, sel).and_then(|e| e.text_content())
+}
+
+/// Waits until the first element matching `sel` has exactly the text `want`.
+pub async fn wait_text(root: &web_sys::Element, sel: &str, want: &str) {
+    let mut seen = None;
+    wait_until(&format!("{sel} to read {want:?}"), || {
+        seen = text_of(root, sel);
+        seen.as_deref() == Some(want)
+    })
+    .await;
+}
+
+/// Waits until the first element matching `sel` has attribute `name` equal to `want`.
+pub async fn wait_attr(root: &web_sys::Element, sel: &str, name: &str, want: &str) {
+    wait_until(&format!("{sel} [{name}] to be {want:?}"), || {
+        find(root, sel)
+            .and_then(|e| e.get_attribute(name))
+            .as_deref()
+            == Some(want)
+    })
+    .await;
+}
+
+/// Waits until an element matches `sel`, and returns it.
+pub async fn wait_el(root: &web_sys::Element, sel: &str) -> web_sys::Element {
+    wait_for(&format!("an element {sel}"), || find(root, sel)).await
+}
