@@ -39,11 +39,6 @@ fn el(root: &web_sys::Element, sel: &str) -> web_sys::Element {
         .unwrap_or_else(|| panic!("no {sel}"))
 }
 
-/// Nothing under `root` matches `sel`.
-fn absent(root: &web_sys::Element, sel: &str) -> bool {
-    root.query_selector(sel).unwrap().is_none()
-}
-
 fn text(root: &web_sys::Element, sel: &str) -> String {
     el(root, sel).text_content().unwrap()
 }
