@@ -12,6 +12,7 @@ use super::error::ScriptError;
 use super::limits::{MAX_TICKS_PER_RUN, MAX_TICKS_PER_STATEMENT, MAX_VARIABLES};
 use super::lower;
 use super::parser::parse_at;
+use crate::kernel::freebsd::CalloutImpl;
 use crate::kernel::{api, Kernel, KernelError, Stmt, Target, Value};
 
 /// One statement ready to run, with the places a kernel error can point to.
@@ -325,7 +326,9 @@ pub fn run(src: &str) -> RunOutcome {
 /// an existing kernel. `line_no` is where the line sits in the console, for error messages.
 /// A handler defined here is available at once; one defined before may not be redefined.
 pub fn run_console_line(k: &mut Kernel, line: &str, line_no: u32) -> ConsoleOutcome {
-    let checker = Checker::kernel().already_defined(k.handlers.keys().cloned());
+    let checker = Checker::kernel()
+        .already_defined(k.handlers.keys().cloned())
+        .calltodo(k.co.impl_ == CalloutImpl::Calltodo);
     match Scenario::compile_with(line, line_no, "end of line", &checker) {
         Err(e) => ConsoleOutcome {
             results: Vec::new(),

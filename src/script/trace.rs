@@ -89,12 +89,16 @@ pub fn event_json(k: &Kernel, ev: &Event) -> String {
             ret,
             refcnt,
             freed,
+            handler,
         } => {
             let mut s = format!(
                 r#"{{"kind":"call","line":{line},"tick":{t},"call":{},"ret":{}"#,
                 json_string(name),
                 ret_json(k, ret)
             );
+            if let Some(h) = handler {
+                s.push_str(&format!(r#","in":{}"#, json_string(h)));
+            }
             if let Some(n) = refcnt {
                 s.push_str(&format!(r#","refcnt":{n}"#));
             }
@@ -254,19 +258,26 @@ pub fn text_lines(k: &Kernel, outcome: &Outcome) -> Vec<String> {
                     ret,
                     refcnt,
                     freed,
+                    handler,
                 } => {
+                    // The place says which handler made the call, so the sentence does not.
                     let said = match ret {
                         Some(Value::Route(id)) => {
                             format!("{name}() returned rt#{id} {}.", route_dst(k, *id))
                         }
-                        _ => ev.narrate(),
+                        Some(v) => format!("{name}() returned {v}."),
+                        None => format!("{name}() called."),
                     };
                     let after = match (refcnt, freed) {
                         (Some(_), true) => " The route is freed.".to_string(),
                         (Some(n), false) => format!(" rt_refcnt is now {n}."),
                         (None, _) => String::new(),
                     };
-                    format!("[tick {}] line {line}: {said}{after}", ev.tick)
+                    let place = match handler {
+                        Some(h) => format!("line {line} (in handler {h})"),
+                        None => format!("line {line}"),
+                    };
+                    format!("[tick {}] {place}: {said}{after}", ev.tick)
                 }
                 _ => format!("[tick {}] {}", ev.tick, ev.narrate()),
             },
@@ -318,6 +329,7 @@ mod tests {
                         ret,
                         refcnt,
                         freed,
+                        handler: None,
                     },
                 ),
             )

@@ -179,6 +179,17 @@ pub const API: &[Signature] = &[
     },
 ];
 
+/// 4.4BSD's `untimeout(ftn, arg)` (`kern_clock.c`): with `callout_impl = 1` the legacy pair uses
+/// the calltodo list, which has no handles, so `untimeout` takes two arguments, not three. Not
+/// in [`API`] (one name, one entry there); the script checker and [`dispatch`] switch to it.
+pub const UNTIMEOUT_44BSD: Signature = Signature {
+    name: "untimeout",
+    params: &[("timeout_t *ftn", Param::Func), ("void *arg", Param::Arg)],
+    optional: 0,
+    ret: "void",
+    page: "4.4BSD timeout(9)",
+};
+
 /// Which structure the legacy `timeout()` / `untimeout()` use.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum CalloutImpl {
@@ -299,7 +310,23 @@ fn dispatch(k: &mut Kernel, name: &str, args: &Args) -> Result<Value, KernelErro
     };
     match name {
         "timeout" => legacy::timeout(k, args.func(0)?, args.any(1)?, int32(2)?),
-        "untimeout" => legacy::untimeout(k, args.func(0)?, args.any(1)?, args.any(2)?),
+        "untimeout" => {
+            // The arity depends on a tunable, so the script checker may not have known it.
+            let calltodo = k.co.impl_ == CalloutImpl::Calltodo;
+            let want = if calltodo {
+                UNTIMEOUT_44BSD.params.len()
+            } else {
+                3
+            };
+            if args.len() != want {
+                return Err(KernelError::msg(untimeout_arity(calltodo, args.len())));
+            }
+            if calltodo {
+                calltodo::untimeout(k, args.func(0)?, args.any(1)?)
+            } else {
+                legacy::untimeout(k, args.func(0)?, args.any(1)?, args.any(2)?)
+            }
+        }
         "callout_handle_init" => legacy::callout_handle_init(k, args.obj(0)?),
         "callout_init" => callout::callout_init(k, args.obj(0)?, args.int(1)? != 0),
         "mtx_lock" => threads::mtx_lock(k, args.obj(0)?),
@@ -323,6 +350,20 @@ fn dispatch(k: &mut Kernel, name: &str, args: &Args) -> Result<Value, KernelErro
                 _ => Err(KernelError::msg(format!("unknown function {name}"))),
             }
         }
+    }
+}
+
+/// Why an `untimeout` call has the wrong number of arguments, for the kernel and the checker:
+/// the callwheel's takes a handle (three arguments), 4.4BSD's calltodo one does not (two).
+pub fn untimeout_arity(calltodo: bool, got: usize) -> String {
+    if calltodo {
+        format!(
+            "untimeout expects 2 arguments (timeout_t *ftn, void *arg) with callout_impl = 1, got {got}: 4.4BSD's untimeout has no handle"
+        )
+    } else {
+        format!(
+            "untimeout expects 3 arguments (timeout_t *func, void *arg, struct callout_handle handle), got {got}; the two-argument untimeout(ftn, arg) is 4.4BSD's (set callout_impl = 1 before boot)"
+        )
     }
 }
 
