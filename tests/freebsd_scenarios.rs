@@ -1023,3 +1023,27 @@ fn every_event_narrates_itself() {
         assert!(s.ends_with('.') && s.len() > 20, "{s}");
     }
 }
+
+/// Issue #15 item 5 through the script: when `callout_impl` is set from a variable the checker
+/// cannot know the arity, so the kernel refuses the call and the error still names the line and
+/// column of the call.
+#[test]
+fn a_wrong_untimeout_arity_found_at_run_time_points_at_the_call() {
+    use hardclock::script::{run, Outcome};
+    let r = run("n = 1\ncallout_impl = n\ntimeout(f, a, 5)\n  untimeout(f, a, h)\nhardclock(9)\n");
+    match r.outcome {
+        Outcome::Error(e) => {
+            assert_eq!((e.line, e.col), (4, 3));
+            assert!(
+                e.msg.starts_with("untimeout expects 2 arguments"),
+                "{}",
+                e.msg
+            );
+        }
+        other => panic!("expected an error, got {other:?}"),
+    }
+    assert_eq!(r.kernel.clock.ticks, 0, "the rest did not run");
+    let r = run("n = 1\ncallout_impl = n\ntimeout(f, a, 5)\nuntimeout(f, a)\nhardclock(9)\n");
+    assert_eq!(r.outcome, Outcome::Ok);
+    assert!(fires(&r.kernel).is_empty(), "untimeout(f, a) removed it");
+}
