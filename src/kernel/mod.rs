@@ -34,8 +34,10 @@ pub use value::{Operand, Stmt, Target, Value};
 
 /// Softclock runs at most this many handlers in one pass. OpenBSD 5.6 would spin forever on a
 /// handler that re-adds itself with 0 ticks; the simulator stops it with a panic instead of
-/// freezing the tab.
-pub const MAX_HANDLER_RUNS_PER_PASS: usize = 100_000;
+/// freezing the tab. Each such run records four events (due, fire, the add and its call record),
+/// so the limit stays well below [`MAX_EVENTS`] / 4 and the panic that explains the spin comes
+/// before the event log's own limit.
+pub const MAX_HANDLER_RUNS_PER_PASS: usize = 50_000;
 /// The event log holds at most this many events (about 100 MB). A scenario that produces more
 /// without the log being drained (a timer re-armed every tick for a million ticks, say) halts
 /// with a simulator panic instead of exhausting the browser tab's memory.

@@ -531,6 +531,30 @@ mod tests {
         assert_eq!(k.clock.ticks, 7);
     }
 
+    /// Issue #15 item 5: a console line is checked against the kernel it runs on, so after an
+    /// earlier line set `callout_impl = 1`, 4.4BSD's `untimeout(ftn, arg)` is accepted.
+    #[test]
+    fn console_lines_check_untimeout_against_the_kernels_callout_impl() {
+        let mut k = Kernel::new();
+        assert_eq!(
+            run_console_line(&mut k, "callout_impl = 1", 1).outcome,
+            Outcome::Ok
+        );
+        assert_eq!(
+            run_console_line(&mut k, "timeout(f, a, 5)", 2).outcome,
+            Outcome::Ok
+        );
+        assert_eq!(
+            run_console_line(&mut k, "untimeout(f, a)", 3).outcome,
+            Outcome::Ok
+        );
+        assert!(k.co.todo_list().is_empty());
+        let c = run_console_line(&mut k, "untimeout(f, a, h)", 4);
+        let (line, col, msg) = error_of(&c.outcome);
+        assert_eq!((line, col), (4, 1));
+        assert!(msg.starts_with("untimeout expects 2 arguments"), "{msg}");
+    }
+
     #[test]
     fn a_panicked_machine_reports_the_panic_not_an_error() {
         let mut k = Kernel::new();
