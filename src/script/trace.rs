@@ -5,6 +5,9 @@
 //!
 //! * `{"kind":"call","line":L,"tick":T,"call":"timeout_add","ret":1}`, plus `"refcnt":N` and
 //!   `"freed":true` for calls on a route; `ret` is an integer, a route's destination, or null.
+//!   A call made inside a handler body adds `"in":"HANDLER"`, and `line` is the line of the
+//!   statement in the body. A call is written when it returns (a drain that slept, a handler's
+//!   `busy(n)` or sleeping `mtx_lock`: at the tick the body resumes).
 //! * `{"kind":"fire","tick":T,"via":"timeout","func":"arp_expire","arg":"rt1"}`, plus `"route"`
 //!   for rt_timer actions.
 //! * `{"kind":"tick","tick":T,"count":N}`: N hardclocks in a row with nothing else happening,

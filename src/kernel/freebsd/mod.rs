@@ -13,7 +13,8 @@
 //! The legacy `timeout()` draws from a LIFO free list (`callfree`) of `ncallout` preallocated
 //! callouts and returns a handle that is only a pointer, which is why a stale handle can cancel
 //! somebody else's timeout ([`legacy`]). `callout_impl = 1` (before boot) makes `timeout()` /
-//! `untimeout()` use the 4.4BSD delta list instead ([`calltodo`]).
+//! `untimeout()` use the 4.4BSD delta list instead ([`calltodo`]), whose `untimeout(ftn, arg)`
+//! takes no handle ([`UNTIMEOUT_44BSD`]).
 //!
 //! # The concurrency model
 //! The script is one thread; handlers run in the softclock thread, which moves only inside
@@ -21,8 +22,10 @@
 //! up) and take mutexes (`mtx_lock(&m)`, `Giant` included; non-MPSAFE callouts run holding
 //! Giant). While a handler runs, its callout is "being serviced" (`curr_callout`): `callout_stop`
 //! returns 0, `callout_drain` puts the script to sleep until it returns (the simulator ticks by
-//! itself), and a wait cycle between the two threads is a deadlock panic naming the lock. See
-//! [`threads`].
+//! itself), and a wait cycle between the two threads is a deadlock panic naming the lock. The
+//! drain's sleep drops Giant for its duration (`DROP_GIANT`), so only ordinary mutexes can make
+//! that cycle; and a mutex the script releases lets a softclock thread waiting for it go on at
+//! once, in the same tick. See [`threads`].
 //!
 //! With `callout_impl = 1`, softclock pops the due calltodo entries before it walks the wheel,
 //! so on a shared tick the legacy timeouts run before the `callout_reset` ones.
@@ -181,7 +184,8 @@ pub const API: &[Signature] = &[
 
 /// 4.4BSD's `untimeout(ftn, arg)` (`kern_clock.c`): with `callout_impl = 1` the legacy pair uses
 /// the calltodo list, which has no handles, so `untimeout` takes two arguments, not three. Not
-/// in [`API`] (one name, one entry there); the script checker and [`dispatch`] switch to it.
+/// in [`API`] (one name, one entry there); the script checker and the kernel's dispatch switch
+/// to it.
 pub const UNTIMEOUT_44BSD: Signature = Signature {
     name: "untimeout",
     params: &[("timeout_t *ftn", Param::Func), ("void *arg", Param::Arg)],
