@@ -1,10 +1,11 @@
 # title: to_flags lifecycle: INITIALIZED, ONQUEUE, TRIGGERED
-# note: timeout_set sets INITIALIZED only (initialized = 1, pending = 0). timeout_add sets ONQUEUE
-# (pending = 1). When softclock runs the timeout it clears ONQUEUE and sets TRIGGERED before
-# calling the function, so inside its own handler pending is 0 and triggered is 1, as the man page
-# says: triggered means "running or has been run". It stays set after the handler returns, until
-# timeout_add or timeout_del clears it: the final timeout_del returns 0 (nothing queued) and
-# clears TRIGGERED.
+# note: The three flag functions are timeout.h macros that return to_flags & FLAG, the bit itself:
+# TIMEOUT_ONQUEUE 2, TIMEOUT_INITIALIZED 4, TIMEOUT_TRIGGERED 8 (or 0), not 1. timeout_set sets
+# INITIALIZED only (initialized = 4, pending = 0). timeout_add sets ONQUEUE (pending = 2). When
+# softclock runs the timeout it clears ONQUEUE and sets TRIGGERED before calling the function, so
+# inside its own handler pending is 0 and triggered is 8, as the man page says: triggered means
+# "running or has been run". It stays set after the handler returns, until timeout_add or
+# timeout_del clears it: the final timeout_del returns 0 (nothing queued) and clears TRIGGERED.
 handler look {
   in_pending = timeout_pending(&t)
   in_triggered = timeout_triggered(&t)

@@ -357,11 +357,23 @@ fn a_handler_that_re_armed_itself_is_stopped_without_waiting() {
     assert_eq!(fires(&k).len(), 1, "the re-arm was cancelled");
 }
 
+/// Issue #15 item 1. `_callout_stop_safe(c, 1)` waits in `msleep_spin(&callout_wait, ...)` (6.x;
+/// `msleep` in 5.x), and every sleep of kern_synch.c runs DROP_GIANT() first and PICKUP_GIANT()
+/// after. A drainer holding Giant (here twice, recursively) therefore does not deadlock with a
+/// non-MPSAFE handler waiting for Giant: Giant is released, softclock wakes at once (the same
+/// tick, 2), calls f, and the drain returns 0 without a hardclock, Giant held twice again.
 #[test]
-fn draining_while_holding_giant_deadlocks_on_giant() {
+fn draining_while_holding_giant_drops_giant_and_the_handler_runs() {
     let mut k = Kernel::new();
-    busy_handler(&mut k, 0, vec![]);
-    run(&mut k, &[call("mtx_lock", vec![r("Giant")])]).unwrap();
+    busy_handler(&mut k, 0, vec![set("ran", 1)]);
+    run(
+        &mut k,
+        &[
+            call("mtx_lock", vec![r("Giant")]),
+            call("mtx_lock", vec![r("Giant")]),
+        ],
+    )
+    .unwrap();
     ticks(&mut k, 2); // softclock dequeues c and sleeps on Giant
     let running = k.co.running().unwrap();
     assert!(!running.started);
@@ -369,14 +381,83 @@ fn draining_while_holding_giant_deadlocks_on_giant() {
         running.wait,
         hardclock::kernel::freebsd::Wait::Lock("Giant".into())
     );
-    let e = run(&mut k, &[call("callout_drain", vec![r("c")])]).unwrap_err();
-    let msg = k.panic.clone().unwrap();
-    assert!(msg.contains("deadlock") && msg.contains("Giant"), "{msg}");
-    assert_eq!(e, KernelError::Panic(msg));
-    assert!(fires(&k).is_empty());
-    assert!(callout_events(&k)
+    let ret = run(&mut k, &[call("callout_drain", vec![r("c")])]).unwrap();
+    assert_eq!(
+        ret,
+        Value::Int(0),
+        "not pending: the drain waited for the call"
+    );
+    assert_eq!(k.panic, None);
+    assert_eq!(k.clock.ticks, 2, "no hardclock was needed");
+    assert_eq!(fires(&k), vec![(2, "f".into(), "NULL".into())]);
+    assert_eq!(var(&k, "ran"), Some(Value::Int(1)));
+    assert_eq!(
+        k.co.mutexes(),
+        vec![("Giant".to_string(), Thread::Script, 1)],
+        "PICKUP_GIANT takes it back as deep as it was held"
+    );
+    let ev = callout_events(&k);
+    let at = |pred: &dyn Fn(&CalloutEvent) -> bool| ev.iter().position(|(_, e)| pred(e)).unwrap();
+    let dropped = at(&|e| matches!(e, CalloutEvent::DropGiant { count: 2, .. }));
+    let taken = at(
+        &|e| matches!(e, CalloutEvent::Locked { thread: Thread::Softclock, m, .. } if m == "Giant"),
+    );
+    let woke = at(&|e| matches!(e, CalloutEvent::Woke { after: 0, .. }));
+    let picked = at(&|e| matches!(e, CalloutEvent::PickupGiant { count: 2, .. }));
+    assert!(dropped < taken && taken < woke && woke < picked, "{ev:?}");
+    assert!(!ev
         .iter()
-        .any(|(_, e)| matches!(e, CalloutEvent::Deadlock { lock, .. } if lock == "Giant")));
+        .any(|(_, e)| matches!(e, CalloutEvent::Deadlock { .. })));
+    // The drain warning of callout(9) is named in the narration of the drop.
+    assert!(ev[dropped].1.narrate().contains("man page"));
+}
+
+/// Issue #15 item 1: a drainer that holds Giant sleeps through a busy non-MPSAFE handler (which
+/// holds Giant meanwhile), and PICKUP_GIANT() waits if another Giant handler holds it when the
+/// drain wakes: that wait is a turnstile wait (mtx_lock), which keeps nothing to drop.
+#[test]
+fn pickup_giant_waits_for_a_handler_that_took_giant_after_the_drained_one() {
+    let mut k = Kernel::new();
+    k.handlers.insert("f".into(), vec![busy(1)]);
+    k.handlers.insert("g".into(), vec![busy(3)]);
+    run(
+        &mut k,
+        &[
+            call("callout_init", vec![r("c"), int(0)]),
+            call("callout_init", vec![r("d"), int(0)]),
+            call("callout_reset", vec![r("c"), int(2), id("f"), null()]),
+            call("callout_reset", vec![r("d"), int(3), id("g"), null()]),
+            call("mtx_lock", vec![r("Giant")]),
+        ],
+    )
+    .unwrap();
+    ticks(&mut k, 2);
+    run(&mut k, &[call("callout_drain", vec![r("c")])]).unwrap();
+    // f: called at 2, returns at 3; g: called at 3 right after, holds Giant until 6.
+    assert_eq!(
+        fires(&k),
+        vec![
+            (2, "f".into(), "NULL".into()),
+            (3, "g".into(), "NULL".into())
+        ]
+    );
+    assert_eq!(k.clock.ticks, 6);
+    assert_eq!(
+        k.co.mutexes(),
+        vec![("Giant".to_string(), Thread::Script, 0)]
+    );
+    let woke: Vec<(i32, u32)> = callout_events(&k)
+        .into_iter()
+        .filter_map(|(t, e)| match e {
+            CalloutEvent::Woke { after, .. } => Some((t, after)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        woke,
+        vec![(3, 1), (6, 3)],
+        "the drain, then PICKUP_GIANT's wait"
+    );
 }
 
 #[test]
@@ -433,8 +514,13 @@ fn non_mpsafe_handlers_hold_giant_and_the_script_waits_for_it() {
     );
 }
 
+/// Issue #15 item 2. A handler sleeping in `mtx_lock(&m)` holds up the rest of the scan; the
+/// script's `mtx_unlock(&m)` (`_mtx_unlock_sleep` -> `turnstile_unpend`) wakes the softclock
+/// thread, which outranks the script's thread, so the handler and the rest of the pass run at
+/// once, at the same tick, before the script's next statement: d, due at tick 2, runs at tick 4
+/// inside that mtx_unlock.
 #[test]
-fn a_handler_waiting_for_a_script_lock_holds_up_the_rest_of_the_scan() {
+fn a_handler_waiting_for_a_script_lock_holds_up_the_scan_until_the_unlock_wakes_it() {
     let mut k = Kernel::new();
     k.handlers.insert(
         "f".into(),
@@ -463,12 +549,69 @@ fn a_handler_waiting_for_a_script_lock_holds_up_the_rest_of_the_scan() {
         1,
         "softclock is stuck in the bucket of tick 1"
     );
-    run(&mut k, &[call("mtx_unlock", vec![r("m")])]).unwrap();
-    ticks(&mut k, 1);
-    assert_eq!(var(&k, "f_done"), Some(Value::Int(1)));
-    // d, due at tick 2, runs 3 ticks late once the scan catches up.
-    assert_eq!(fires(&k)[1], (5, "g".into(), "NULL".into()));
-    assert_eq!(k.co.softticks(), 5);
+    let before = k.events.len();
+    run(
+        &mut k,
+        &[
+            call("mtx_unlock", vec![r("m")]),
+            Stmt::Assign {
+                line: 2,
+                target: Target::Var("seen".into()),
+                value: id("f_done"),
+            },
+        ],
+    )
+    .unwrap();
+    assert_eq!(k.clock.ticks, 4, "no hardclock");
+    assert_eq!(
+        var(&k, "seen"),
+        Some(Value::Int(1)),
+        "f finished before the next statement"
+    );
+    assert_eq!(fires(&k)[1], (4, "g".into(), "NULL".into()));
+    assert_eq!(k.co.softticks(), 4, "the pass caught up with ticks");
+    // The order inside the script's mtx_unlock.
+    let said: Vec<String> = k.events[before..].iter().map(|e| e.narrate()).collect();
+    let pos = |needle: &str| {
+        said.iter()
+            .position(|s| s.contains(needle))
+            .unwrap_or_else(|| panic!("{needle}: {said:#?}"))
+    };
+    let order = [
+        pos("the script thread releases m"),
+        pos("mtx_unlock(&m) frees m and wakes the softclock thread"),
+        pos("the softclock thread takes m"),
+        pos("mtx_lock() called by handler f"),
+        pos("f() continues"),
+        pos("softclock runs g(NULL)"),
+        pos("mtx_unlock() called."),
+    ];
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?} {said:#?}");
+}
+
+/// Issue #15 item 2 with Giant: a non-MPSAFE callout dequeued while the script holds Giant
+/// runs inside the script's `mtx_unlock(&Giant)`, unless Giant is still held (recursed once
+/// more), in which case it waits for the last unlock.
+#[test]
+fn the_last_unlock_of_giant_runs_the_waiting_non_mpsafe_handler_at_once() {
+    let mut k = Kernel::new();
+    busy_handler(&mut k, 0, vec![set("ran", 1)]);
+    run(
+        &mut k,
+        &[
+            call("mtx_lock", vec![r("Giant")]),
+            call("mtx_lock", vec![r("Giant")]),
+        ],
+    )
+    .unwrap();
+    ticks(&mut k, 3);
+    run(&mut k, &[call("mtx_unlock", vec![r("Giant")])]).unwrap();
+    assert!(fires(&k).is_empty(), "Giant is still held once");
+    run(&mut k, &[call("mtx_unlock", vec![r("Giant")])]).unwrap();
+    assert_eq!(fires(&k), vec![(3, "f".into(), "NULL".into())]);
+    assert_eq!(var(&k, "ran"), Some(Value::Int(1)));
+    assert_eq!(k.co.curr_callout(), None);
+    assert!(k.co.mutexes().is_empty());
 }
 
 #[test]
@@ -757,7 +900,8 @@ fn calltodo_insertion_walks_the_list_and_untimeout_searches_it() {
         &mut k,
         &[
             call("timeout", vec![id("g"), null(), int(35)]),
-            call("untimeout", vec![id("f"), int(3), null()]),
+            // 4.4BSD: untimeout(ftn, arg), no handle.
+            call("untimeout", vec![id("f"), int(3)]),
         ],
     )
     .unwrap();
@@ -785,13 +929,82 @@ fn calltodo_insertion_walks_the_list_and_untimeout_searches_it() {
     assert_eq!(fired, vec![10, 20, 30, 35]);
 }
 
+/// Issue #15 item 5: 4.4BSD-Lite2 kern_clock.c `timeout()`: `if (callfree == NULL)
+/// panic("timeout table full");`, the same words as the callwheel's pool.
 #[test]
-fn calltodo_overflows_with_its_own_message() {
+fn calltodo_table_full_panics_with_the_4_4bsd_message() {
     let mut k = Kernel::new();
     run(&mut k, &[set("callout_impl", 1), set("ncallout", 1)]).unwrap();
     run(&mut k, &[call("timeout", vec![id("f"), null(), int(1)])]).unwrap();
     let e = run(&mut k, &[call("timeout", vec![id("f"), null(), int(1)])]).unwrap_err();
-    assert_eq!(e, KernelError::Panic("timeout table overflow".into()));
+    assert_eq!(e, KernelError::Panic("timeout table full".into()));
+    assert!(callout_events(&k).iter().any(|(_, e)| matches!(
+        e,
+        CalloutEvent::TodoTableFull { ncallout: 1 }
+    ) && e
+        .narrate()
+        .contains("\"timeout table full\"")));
+}
+
+/// Issue #15 item 5: 4.4BSD's `untimeout(ftn, arg)` has two parameters; with `callout_impl = 1`
+/// the kernel takes exactly two, and with the callwheel exactly three, and says which.
+#[test]
+fn untimeout_arity_follows_callout_impl() {
+    let mut k = Kernel::new();
+    run(&mut k, &[set("callout_impl", 1)]).unwrap();
+    run(&mut k, &[call("timeout", vec![id("f"), int(7), int(5)])]).unwrap();
+    let e = run(&mut k, &[call("untimeout", vec![id("f"), int(7), null()])]).unwrap_err();
+    assert!(
+        matches!(&e, KernelError::Scenario { msg, .. } if msg.starts_with("untimeout expects 2 arguments")),
+        "{e:?}"
+    );
+    run(&mut k, &[call("untimeout", vec![id("f"), int(7)])]).unwrap();
+    assert!(k.co.todo_list().is_empty(), "removed by func and arg");
+    ticks(&mut k, 10);
+    assert!(fires(&k).is_empty());
+
+    let mut k = Kernel::new();
+    let e = run(&mut k, &[call("untimeout", vec![id("f"), int(7)])]).unwrap_err();
+    assert!(
+        matches!(&e, KernelError::Scenario { msg, .. } if msg.starts_with("untimeout expects 3 arguments")),
+        "{e:?}"
+    );
+}
+
+/// Issue #15 item 3: callout.h `#define callout_active(c) ((c)->c_flags & CALLOUT_ACTIVE)` and
+/// `callout_pending(c) ((c)->c_flags & CALLOUT_PENDING)`: the bit itself, 2 and 4, or 0.
+#[test]
+fn callout_active_and_pending_return_the_flag_bits() {
+    let mut k = Kernel::new();
+    busy_handler(&mut k, 1, vec![]);
+    let flags = |k: &mut Kernel| {
+        (
+            run(k, &[call("callout_active", vec![r("c")])]).unwrap(),
+            run(k, &[call("callout_pending", vec![r("c")])]).unwrap(),
+        )
+    };
+    assert_eq!(flags(&mut k), (Value::Int(2), Value::Int(4)));
+    ticks(&mut k, 2); // fired: PENDING cleared by softclock, ACTIVE kept
+    assert_eq!(flags(&mut k), (Value::Int(2), Value::Int(0)));
+    run(&mut k, &[call("callout_deactivate", vec![r("c")])]).unwrap();
+    assert_eq!(flags(&mut k), (Value::Int(0), Value::Int(0)));
+    let said: Vec<String> = callout_events(&k)
+        .iter()
+        .filter(|(_, e)| matches!(e, CalloutEvent::FlagRead { .. }))
+        .map(|(_, e)| e.narrate())
+        .collect();
+    assert_eq!(said.len(), 6);
+    assert!(
+        said[1].starts_with(
+            "callout_pending(&c) returns 4: the callout.h macro is (c_flags & CALLOUT_PENDING)"
+        ) && said[1].contains("not 1"),
+        "{}",
+        said[1]
+    );
+    assert_eq!(
+        said[3],
+        "callout_pending(&c) returns 0: CALLOUT_PENDING (0x0004) is clear in c_flags."
+    );
 }
 
 #[test]
@@ -809,4 +1022,28 @@ fn every_event_narrates_itself() {
         let s = e.narrate();
         assert!(s.ends_with('.') && s.len() > 20, "{s}");
     }
+}
+
+/// Issue #15 item 5 through the script: when `callout_impl` is set from a variable the checker
+/// cannot know the arity, so the kernel refuses the call and the error still names the line and
+/// column of the call.
+#[test]
+fn a_wrong_untimeout_arity_found_at_run_time_points_at_the_call() {
+    use hardclock::script::{run, Outcome};
+    let r = run("n = 1\ncallout_impl = n\ntimeout(f, a, 5)\n  untimeout(f, a, h)\nhardclock(9)\n");
+    match r.outcome {
+        Outcome::Error(e) => {
+            assert_eq!((e.line, e.col), (4, 3));
+            assert!(
+                e.msg.starts_with("untimeout expects 2 arguments"),
+                "{}",
+                e.msg
+            );
+        }
+        other => panic!("expected an error, got {other:?}"),
+    }
+    assert_eq!(r.kernel.clock.ticks, 0, "the rest did not run");
+    let r = run("n = 1\ncallout_impl = n\ntimeout(f, a, 5)\nuntimeout(f, a)\nhardclock(9)\n");
+    assert_eq!(r.outcome, Outcome::Ok);
+    assert!(fires(&r.kernel).is_empty(), "untimeout(f, a) removed it");
 }

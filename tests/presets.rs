@@ -17,7 +17,7 @@ use hardclock::script::{run, trace, Outcome, RunOutcome, Scenario};
 const PANICS: &[(&str, &str)] = &[
     (
         "drain-deadlock",
-        "deadlock: callout_drain(&c) sleeps until f() returns, but f() waits for Giant, held by the sleeping thread",
+        "deadlock: callout_drain(&c) sleeps until f() returns, but f() waits for sc_mtx, held by the sleeping thread",
     ),
     ("table-full", "timeout table full"),
     ("double-rtfree", "mtx_lock() of destroyed mutex"),
@@ -78,7 +78,7 @@ fn wheel_fires(name: &str) -> Vec<(i32, &'static str, &'static str, &'static str
         "callwheel-laps" => vec![(22, C, "short_fn", N), (150, C, "long_fn", N)],
         "callout-fifo" => vec![(10, C, "fb", N), (10, C, "fc", N), (10, C, "fa", N)],
         "untimeout-recycled" => vec![(10, C, "hello", N)],
-        "stop-busy" | "drain-wait" => vec![(2, C, "f", N)],
+        "stop-busy" | "drain-wait" | "drain-giant" | "drain-deadlock" => vec![(2, C, "f", N)],
         "calltodo-lifo" => vec![
             (3, C, "f", "early"),
             (5, C, "f", "b"),
@@ -86,8 +86,8 @@ fn wheel_fires(name: &str) -> Vec<(i32, &'static str, &'static str, &'static str
             (5, C, "g", "c1"),
             (5, C, "g", "c2"),
         ],
-        "drain-deadlock" | "table-full" | "route-lpm" | "route-refcnt" | "rtm-miss" | "fibs"
-        | "route-cache" | "double-rtfree" => vec![],
+        "table-full" | "route-lpm" | "route-refcnt" | "rtm-miss" | "fibs" | "route-cache"
+        | "double-rtfree" => vec![],
         other => panic!("preset {other} has no expected fires in this test: add them"),
     }
 }
@@ -315,6 +315,7 @@ fn there_is_a_preset_for_every_required_behaviour() {
         "stop-busy",
         "drain-wait",
         "drain-deadlock",
+        "drain-giant",
         "table-full",
         "calltodo-lifo",
         "route-lpm",
@@ -548,18 +549,19 @@ fn msec_truncation_converts_5_15_25_ms_to_0_1_2_ticks() {
 
 #[test]
 fn flags_lifecycle_shows_triggered_inside_the_handler() {
+    // The timeout.h macros return the masked bit: ONQUEUE 2, INITIALIZED 4, TRIGGERED 8.
     let (r, _) = run_preset("flags-lifecycle");
     let k = &r.kernel;
     for (v, want) in [
         ("i0", 0),
-        ("i1", 1),
+        ("i1", 4),
         ("p0", 0),
-        ("p1", 1),
+        ("p1", 2),
         ("tr1", 0),
         ("in_pending", 0),
-        ("in_triggered", 1),
+        ("in_triggered", 8),
         ("p2", 0),
-        ("tr2", 1),
+        ("tr2", 8),
         ("d", 0),
         ("tr3", 0),
     ] {
@@ -642,14 +644,18 @@ fn drain_wait_sleeps_three_ticks() {
 
 #[test]
 fn drain_deadlock_and_table_full_end_in_their_panics() {
+    // _callout_stop_safe sleeps until f returns; f sleeps in mtx_lock(&sc_mtx), which the
+    // drainer holds. The sleep dropped no sc_mtx (only Giant is dropped), so the cycle is real.
     let (r, _) = run_preset("drain-deadlock");
-    assert!(callout_events(&r.kernel).iter().any(
-        |(t, e)| *t == 2 && matches!(e, CalloutEvent::Deadlock { lock, .. } if lock == "Giant")
-    ));
+    assert!(callout_events(&r.kernel).iter().any(|(t, e)| *t == 2
+        && matches!(e, CalloutEvent::Deadlock { lock, sleep: true, .. } if lock == "sc_mtx")));
+    assert!(!callout_events(&r.kernel)
+        .iter()
+        .any(|(_, e)| matches!(e, CalloutEvent::DropGiant { .. })));
     let last = trace::json_lines(&r.kernel, &r.outcome).pop().unwrap();
     assert_eq!(
         last,
-        r#"{"kind":"panic","tick":2,"msg":"deadlock: callout_drain(&c) sleeps until f() returns, but f() waits for Giant, held by the sleeping thread"}"#
+        r#"{"kind":"panic","tick":2,"msg":"deadlock: callout_drain(&c) sleeps until f() returns, but f() waits for sc_mtx, held by the sleeping thread"}"#
     );
 
     let (r, _) = run_preset("table-full");
@@ -658,6 +664,70 @@ fn drain_deadlock_and_table_full_end_in_their_panics() {
     assert_eq!(var(k, "h4"), Value::Handle(0));
     assert!(!k.vars.contains_key("h5"), "the fifth call never returned");
     assert_eq!(r.outcome, Outcome::Panicked("timeout table full".into()));
+}
+
+/// Issue #15 item 1: `_callout_stop_safe` drains with `msleep_spin`, and `msleep_spin` (like
+/// `msleep` and `cv_wait`, kern_synch.c / kern_condvar.c of 5.x-6.x) runs DROP_GIANT() before it
+/// sleeps and PICKUP_GIANT() after. So a drainer holding Giant does not deadlock with a
+/// non-MPSAFE handler: at tick 2 softclock waits for Giant, the drain drops it, f runs at once
+/// (tick 2, the same pass), stays busy until tick 4, and the drain returns 0 at tick 4 with
+/// Giant held again by the script.
+#[test]
+fn drain_giant_drops_giant_for_the_sleep_and_takes_it_back() {
+    let (r, _) = run_preset("drain-giant");
+    assert_eq!(r.outcome, Outcome::Ok);
+    let k = &r.kernel;
+    assert_eq!((var(k, "r"), var(k, "done")), (int(0), int(1)));
+    assert_eq!(k.clock.ticks, 4);
+    assert!(
+        k.co.mutexes.is_empty(),
+        "the script's mtx_unlock(&Giant) was legal"
+    );
+    let order: Vec<(i32, String)> = callout_events(k)
+        .into_iter()
+        .filter_map(|(t, e)| {
+            let what = match e {
+                CalloutEvent::LockWait {
+                    m,
+                    before_call: true,
+                    ..
+                } => format!("wait {m}"),
+                CalloutEvent::Blocked { call, .. } => format!("sleep {call}"),
+                CalloutEvent::DropGiant { count, .. } => format!("drop {count}"),
+                CalloutEvent::WakeWaiter { m, by, .. } => format!("wake {m} by {by}"),
+                CalloutEvent::Locked { thread, m, .. } => format!("{} takes {m}", thread.as_str()),
+                CalloutEvent::Unlocked { thread, m } => format!("{} releases {m}", thread.as_str()),
+                CalloutEvent::Woke { after, .. } => format!("woke after {after}"),
+                CalloutEvent::PickupGiant { count, .. } => format!("pickup {count}"),
+                CalloutEvent::Stop { ret, .. } => format!("drain returns {ret}"),
+                _ => return None,
+            };
+            Some((t, what))
+        })
+        .collect();
+    let want: Vec<(i32, &str)> = vec![
+        (0, "the script thread takes Giant"),
+        (2, "wait Giant"),
+        (2, "sleep callout_drain(&c)"),
+        (2, "drop 1"),
+        (2, "wake Giant by DROP_GIANT()"),
+        (2, "the softclock thread takes Giant"),
+        (4, "the softclock thread releases Giant"),
+        (4, "woke after 2"),
+        (4, "pickup 1"),
+        (4, "drain returns 0"),
+        (4, "the script thread releases Giant"),
+    ];
+    let want: Vec<(i32, String)> = want.into_iter().map(|(t, s)| (t, s.to_string())).collect();
+    assert_eq!(order, want);
+    // f was called at tick 2, right after the wake, before the drain woke.
+    assert_eq!(
+        call_lines(&r, "callout_drain"),
+        vec![r#"{"kind":"call","line":17,"tick":4,"call":"callout_drain","ret":0}"#]
+    );
+    assert!(!callout_events(k)
+        .iter()
+        .any(|(_, e)| matches!(e, CalloutEvent::Deadlock { .. })));
 }
 
 #[test]

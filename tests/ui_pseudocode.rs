@@ -201,3 +201,70 @@ fn rn_match_lines_follow_the_walk_down_the_compare_and_the_backtrack() {
         "no route for 11/8: {found:?}"
     );
 }
+
+/// Issue #15 item 15: the OpenBSD pseudocode says what `kern_timeout.c` (and so the kernel here)
+/// does. `BUCKET(rel, abs)` picks wheel 0 for `rel <= 1 << 8` (a delta of exactly 256 included),
+/// wheel 1 for `<= 1 << 16`, wheel 2 for `<= 1 << 24`; `timeout_add` panics with
+/// `"timeout_add: to_ticks (%d) < 0"`. Both are read back from the text and compared with the
+/// kernel, so an edit of either side that breaks the agreement fails here.
+#[test]
+fn the_openbsd_pseudocode_matches_bucket_and_the_timeout_add_panic() {
+    use hardclock::kernel::openbsd::level_for;
+    use hardclock::script::{run, Outcome};
+
+    let text = line(Routine::Softclock, 4);
+    assert!(text.contains("bucket for delta"), "{text}");
+    let bounds: Vec<u32> = text
+        .split("<= 1 << ")
+        .skip(1)
+        .map(|s| {
+            s.chars()
+                .take_while(char::is_ascii_digit)
+                .collect::<String>()
+                .parse()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(bounds, vec![8, 16, 24], "{text}");
+    let by_text = |delta: i64| bounds.iter().position(|&b| delta <= 1i64 << b).unwrap_or(3);
+    for delta in [
+        1,
+        255,
+        256,
+        257,
+        65_536,
+        65_537,
+        1 << 24,
+        (1 << 24) + 1,
+        i32::MAX as i64,
+    ] {
+        assert_eq!(by_text(delta), level_for(delta as i32), "delta {delta}");
+    }
+    // A delta of exactly 256 goes to wheel 0, in the kernel's own events too: t is added at
+    // tick 0 for tick 257, so softclock of tick 1 re-buckets it with 256 ticks to go.
+    let r = run("timeout_set(&t, f, NULL)\ntimeout_add(&t, 257)\nhardclock(1)\n");
+    assert_eq!(r.outcome, Outcome::Ok);
+    let rebucketed: Vec<String> = r
+        .kernel
+        .events
+        .iter()
+        .map(|e| e.narrate())
+        .filter(|n| n.contains("re-buckets"))
+        .collect();
+    assert_eq!(
+        rebucketed,
+        vec!["softclock re-buckets t from timeout_todo: 256 ticks to go, so wheel 0 bucket 0x01."]
+    );
+
+    let panic_line = line(Routine::TimeoutAdd, 0);
+    let r = run("timeout_set(&t, f, NULL)\ntimeout_add(&t, -7)\n");
+    let Outcome::Panicked(msg) = r.outcome else {
+        panic!("timeout_add(-7) must panic, got {:?}", r.outcome)
+    };
+    assert_eq!(msg, "timeout_add: to_ticks (-7) < 0");
+    let format = msg.replace("(-7)", "(%d)");
+    assert!(
+        panic_line.contains(&format!("panic(\"{format}\", to_ticks)")),
+        "{panic_line}"
+    );
+}

@@ -49,7 +49,8 @@ pub enum EventKind {
         ticks: i32,
         count: u32,
     },
-    /// A scenario statement called the API (or set a kernel variable).
+    /// A scenario statement called the API, recorded when the call returns: from the script,
+    /// or from a handler body (`handler` names it, `line` is the line inside the body).
     Call {
         line: u32,
         name: String,
@@ -57,6 +58,8 @@ pub enum EventKind {
         /// For calls on a route: its `rt_refcnt` after the call, and whether it was freed.
         refcnt: Option<i32>,
         freed: bool,
+        /// The handler whose body made the call; None for the script's own statements.
+        handler: Option<Name>,
     },
     /// A handler ran.
     Fire {
@@ -102,9 +105,23 @@ impl Event {
     pub fn narrate(&self) -> String {
         match &*self.kind {
             EventKind::Tick { ticks, count } => tick_sentence(*ticks, *count as u64),
-            EventKind::Call { name, ret, .. } => match ret {
+            EventKind::Call {
+                name,
+                ret,
+                handler: None,
+                ..
+            } => match ret {
                 Some(v) => format!("{name}() returned {v}."),
                 None => format!("{name}() called."),
+            },
+            EventKind::Call {
+                name,
+                ret,
+                handler: Some(h),
+                ..
+            } => match ret {
+                Some(v) => format!("{name}() returned {v}, called by handler {h}."),
+                None => format!("{name}() called by handler {h}."),
             },
             EventKind::Fire {
                 via,

@@ -34,8 +34,10 @@ pub use value::{Operand, Stmt, Target, Value};
 
 /// Softclock runs at most this many handlers in one pass. OpenBSD 5.6 would spin forever on a
 /// handler that re-adds itself with 0 ticks; the simulator stops it with a panic instead of
-/// freezing the tab.
-pub const MAX_HANDLER_RUNS_PER_PASS: usize = 100_000;
+/// freezing the tab. Each such run records four events (due, fire, the add and its call record),
+/// so the limit stays well below [`MAX_EVENTS`] / 4 and the panic that explains the spin comes
+/// before the event log's own limit.
+pub const MAX_HANDLER_RUNS_PER_PASS: usize = 50_000;
 /// The event log holds at most this many events (about 100 MB). A scenario that produces more
 /// without the log being drained (a timer re-armed every tick for a million ticks, say) halts
 /// with a simulator panic instead of exhausting the browser tab's memory.
@@ -127,6 +129,14 @@ pub struct Kernel {
     pub line: u32,
     /// Handlers currently running (nested calls), for the depth limit.
     depth: usize,
+    /// The handler whose body is executing (the innermost one), named in its calls' records.
+    handler: Option<Name>,
+    /// The record of the call that just suspended the body (see [`HandlerEnd::Suspended`]).
+    suspended_call: Option<CallRecord>,
+    /// The record of the call the softclock thread's suspended handler waits in, written when
+    /// it resumes. Only the trace needs it, so it lives outside the facilities' state (an
+    /// unrecorded kernel has none).
+    pub waiting_call: Option<CallRecord>,
     /// Set by a facility call inside a handler body to stop the body after the current statement
     /// (FreeBSD `busy(n)`, or a callout handler waiting for a mutex). [`Kernel::start_handler`]
     /// and [`Kernel::resume_handler`] then hand back the rest of the body.
@@ -181,6 +191,9 @@ impl Default for Kernel {
             rtt: rttimer::RtTimers::default(),
             line: 0,
             depth: 0,
+            handler: None,
+            suspended_call: None,
+            waiting_call: None,
             suspend: false,
             max_events: MAX_EVENTS,
             recording: true,
@@ -193,8 +206,34 @@ impl Default for Kernel {
 pub enum HandlerEnd {
     /// It ran to the end (or was a built-in action, or had no body).
     Done,
-    /// A statement asked it to wait; these are the statements still to run.
-    Suspended(Vec<Stmt>),
+    /// A statement asked it to wait; these are the statements still to run, and the record of
+    /// the call that waits, written when the body resumes (the call returns then).
+    Suspended(Vec<Stmt>, Option<CallRecord>),
+}
+
+/// What an [`EventKind::Call`] says, kept while the call has not returned yet: `busy(n)` or an
+/// `mtx_lock` that sleeps stop the handler body, and the call returns when the body resumes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallRecord {
+    pub line: u32,
+    pub name: String,
+    pub ret: Option<Value>,
+    pub refcnt: Option<i32>,
+    pub freed: bool,
+    pub handler: Option<Name>,
+}
+
+impl CallRecord {
+    pub fn event(self) -> EventKind {
+        EventKind::Call {
+            line: self.line,
+            name: self.name,
+            ret: self.ret,
+            refcnt: self.refcnt,
+            freed: self.freed,
+            handler: self.handler,
+        }
+    }
 }
 
 impl Kernel {
@@ -408,18 +447,30 @@ impl Kernel {
                 let ret = self.call(name, &vals)?;
                 // RTFREE(rt) also sets the variable rt to NULL, which needs the operand.
                 route::after_call(self, name, args);
-                if self.depth == 0 && name != "hardclock" {
-                    let (refcnt, freed) = route::route_note(self, &ret, &vals);
-                    let shown = api::lookup(name)
-                        .filter(|s| s.ret != "void")
-                        .map(|_| ret.clone());
-                    self.emit(EventKind::Call {
-                        line: *line,
-                        name: name.clone(),
-                        ret: shown,
-                        refcnt,
-                        freed,
-                    });
+                // Every call is recorded, a handler body's too (product.md's trace contract),
+                // except hardclock, whose ticks are recorded instead.
+                if name != "hardclock" {
+                    let record = |k: &Kernel| {
+                        let (refcnt, freed) = route::route_note(k, &ret, &vals);
+                        let shown = api::lookup(name)
+                            .filter(|s| s.ret != "void")
+                            .map(|_| ret.clone());
+                        CallRecord {
+                            line: *line,
+                            name: name.clone(),
+                            ret: shown,
+                            refcnt,
+                            freed,
+                            handler: k.handler.clone(),
+                        }
+                    };
+                    if self.suspend {
+                        // The body stops here and the call returns when it resumes.
+                        self.suspended_call =
+                            (self.recording && self.panic.is_none()).then(|| record(self));
+                    } else {
+                        self.emit_with(|k| record(k).event());
+                    }
                 }
                 if let Some(t) = target {
                     self.assign(t, ret.clone())?;
@@ -552,6 +603,7 @@ impl Kernel {
             )));
         }
         self.depth += 1;
+        let outer = self.handler.replace(Name::from(func));
         let mut r = Ok(HandlerEnd::Done);
         for (i, stmt) in body.iter().enumerate() {
             self.handler_stmts += 1;
@@ -582,11 +634,14 @@ impl Kernel {
                 break;
             }
             if std::mem::take(&mut self.suspend) {
-                r = Ok(HandlerEnd::Suspended(body[i + 1..].to_vec()));
+                let call = self.suspended_call.take();
+                r = Ok(HandlerEnd::Suspended(body[i + 1..].to_vec(), call));
                 break;
             }
         }
         self.suspend = false;
+        self.suspended_call = None;
+        self.handler = outer;
         self.depth -= 1;
         r
     }

@@ -17,6 +17,8 @@ use super::ast::{Arg, ArgKind, Name, Program, Stmt, StmtKind, Target};
 use super::error::ScriptError;
 use super::limits::{MAX_OBJECTS, MAX_TICKS_PER_STATEMENT, MAX_VARIABLES};
 use crate::kernel::api::{signatures, Param, Signature};
+use crate::kernel::freebsd::{untimeout_arity, UNTIMEOUT_44BSD};
+use crate::kernel::Value;
 
 /// The call that advances the clock; the only one with a tick budget.
 pub const HARDCLOCK: &str = "hardclock";
@@ -26,6 +28,9 @@ pub struct Checker<'t> {
     table: Vec<&'t Signature>,
     /// Handlers that already exist (defined by earlier console lines).
     defined: BTreeSet<String>,
+    /// `callout_impl` of the kernel the text will run on: Some(true) for 4.4BSD calltodo, whose
+    /// `untimeout` takes two arguments; None when it cannot be known before the text runs.
+    calltodo: Option<bool>,
 }
 
 impl Checker<'static> {
@@ -40,7 +45,15 @@ impl<'t> Checker<'t> {
         Checker {
             table,
             defined: BTreeSet::new(),
+            calltodo: Some(false),
         }
+    }
+
+    /// The kernel the text runs on already has `callout_impl = 1` (a console line after one
+    /// that set it).
+    pub fn calltodo(mut self, on: bool) -> Checker<'t> {
+        self.calltodo = Some(on);
+        self
     }
 
     /// Names of handlers defined before this text (a console line may not define them again).
@@ -60,7 +73,14 @@ impl<'t> Checker<'t> {
             handlers: BTreeMap::new(),
             objects: BTreeSet::new(),
             vars: BTreeSet::new(),
+            calltodo: self.calltodo,
         };
+        // `callout_impl` can only change before boot, and handlers only run after it, so a
+        // handler body sees the value the top-level statements leave.
+        let mut after_boot = self.calltodo;
+        for s in &prog.stmts {
+            callout_impl_set(s, &mut after_boot);
+        }
         // Handler names first: a call may name a handler defined further down.
         for s in &prog.stmts {
             if let StmtKind::Handler { name, .. } = &s.kind {
@@ -74,11 +94,16 @@ impl<'t> Checker<'t> {
             match &s.kind {
                 StmtKind::Handler { name, body } => {
                     self.handler_name(&st, &mut seen, name)?;
+                    let top = std::mem::replace(&mut st.calltodo, after_boot);
                     for b in body {
                         self.simple(&mut st, b, Some(&name.text))?;
                     }
+                    st.calltodo = top;
                 }
-                _ => self.simple(&mut st, s, None)?,
+                _ => {
+                    self.simple(&mut st, s, None)?;
+                    callout_impl_set(s, &mut st.calltodo);
+                }
             }
         }
         Ok(())
@@ -158,8 +183,18 @@ impl<'t> Checker<'t> {
                  between two hardclocks",
             ));
         }
+        let sig = match (sig.name, st.calltodo) {
+            // 4.4BSD's untimeout(ftn, arg) under callout_impl = 1; either form if unknown.
+            ("untimeout", Some(true)) => &UNTIMEOUT_44BSD,
+            ("untimeout", None) if args.len() == UNTIMEOUT_44BSD.params.len() => &UNTIMEOUT_44BSD,
+            _ => sig,
+        };
         if !sig.accepts(args.len()) {
-            return Err(st.err(name.span, arity_message(sig, args.len())));
+            let msg = match (sig.name, st.calltodo) {
+                ("untimeout", Some(calltodo)) => untimeout_arity(calltodo, args.len()),
+                _ => arity_message(sig, args.len()),
+            };
+            return Err(st.err(name.span, msg));
         }
         for (i, (a, (decl, kind))) in args.iter().zip(sig.params).enumerate() {
             if let Err(want) = fits(*kind, &a.kind) {
@@ -211,6 +246,24 @@ struct State<'s> {
     handlers: BTreeMap<String, u32>,
     objects: BTreeSet<String>,
     vars: BTreeSet<String>,
+    /// `callout_impl` at this point of the text (see [`Checker::calltodo`]).
+    calltodo: Option<bool>,
+}
+
+/// Follows a top-level `callout_impl = N`: a literal 0 or 1 is known, anything else is not.
+fn callout_impl_set(s: &Stmt, calltodo: &mut Option<bool>) {
+    if let StmtKind::Assign {
+        target: Target::Var(v),
+        value,
+    } = &s.kind
+    {
+        if v.text == "callout_impl" {
+            *calltodo = match super::lower::operand(&value.kind) {
+                crate::kernel::Operand::Lit(Value::Int(n @ (0 | 1))) => Some(n == 1),
+                _ => None,
+            };
+        }
+    }
 }
 
 impl State<'_> {
@@ -527,6 +580,80 @@ mod tests {
                 5,
                 "unknown function timout_add; did you mean timeout_add?".into()
             )
+        );
+    }
+
+    /// Issue #15 item 5: 4.4BSD `kern_clock.c` has `untimeout(ftn, arg)`, two arguments, and
+    /// `callout_impl = 1` selects it; the callwheel's takes a handle too. The checker follows
+    /// the top-level assignments in text order (a handler body sees the last one) and points at
+    /// the call with the line and column of a wrong arity in either mode.
+    #[test]
+    fn untimeout_takes_two_arguments_under_callout_impl_1_and_three_otherwise() {
+        let c = Checker::kernel();
+        check_ok(
+            &c,
+            "callout_impl = 1
+timeout(f, a, 5)
+untimeout(f, a)",
+        );
+        check_ok(
+            &c,
+            "handler g {
+  untimeout(f, a)
+}
+callout_impl = 1
+timeout(g, a, 5)",
+        );
+        check_ok(
+            &c,
+            "h = timeout(f, a, 5)
+untimeout(f, a, h)",
+        );
+        let three = "untimeout expects 3 arguments (timeout_t *func, void *arg, struct callout_handle handle), got 2; the two-argument untimeout(ftn, arg) is 4.4BSD's (set callout_impl = 1 before boot)";
+        assert_eq!(
+            check_err(
+                &c,
+                "hardclock(1)
+  untimeout(f, a)"
+            ),
+            (2, 3, three.into())
+        );
+        // Set after the call: the call ran on the callwheel.
+        assert_eq!(
+            check_err(
+                &c,
+                "untimeout(f, a)
+callout_impl = 1"
+            ),
+            (1, 1, three.into())
+        );
+        let two = "untimeout expects 2 arguments (timeout_t *ftn, void *arg) with callout_impl = 1, got 3: 4.4BSD's untimeout has no handle";
+        assert_eq!(
+            check_err(
+                &c,
+                "callout_impl = 1
+x = 1; untimeout(f, a, h)"
+            ),
+            (2, 8, two.into())
+        );
+        assert_eq!(
+            check_err(
+                &c,
+                "callout_impl = 1
+handler g {
+  untimeout(f)
+}"
+            ),
+            (3, 3, two.replace("got 3", "got 1"))
+        );
+        // A console line on a kernel that already has callout_impl = 1.
+        check_ok(&Checker::kernel().calltodo(true), "untimeout(f, a)");
+        // Not a literal: either form passes here and the kernel judges it when it runs.
+        check_ok(
+            &c,
+            "callout_impl = n
+untimeout(f, a)
+untimeout(f, a, h)",
         );
     }
 

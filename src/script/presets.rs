@@ -122,6 +122,7 @@ const FILES: &[(&str, &str)] = &[
         "drain-deadlock",
         include_str!("../../presets/drain-deadlock.hc"),
     ),
+    ("drain-giant", include_str!("../../presets/drain-giant.hc")),
     ("table-full", include_str!("../../presets/table-full.hc")),
     (
         "calltodo-lifo",

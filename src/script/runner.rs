@@ -12,6 +12,7 @@ use super::error::ScriptError;
 use super::limits::{MAX_TICKS_PER_RUN, MAX_TICKS_PER_STATEMENT, MAX_VARIABLES};
 use super::lower;
 use super::parser::parse_at;
+use crate::kernel::freebsd::CalloutImpl;
 use crate::kernel::{api, Kernel, KernelError, Stmt, Target, Value};
 
 /// One statement ready to run, with the places a kernel error can point to.
@@ -350,7 +351,9 @@ pub fn run(src: &str) -> RunOutcome {
 /// an existing kernel. `line_no` is where the line sits in the console, for error messages.
 /// A handler defined here is available at once; one defined before may not be redefined.
 pub fn run_console_line(k: &mut Kernel, line: &str, line_no: u32) -> ConsoleOutcome {
-    let checker = Checker::kernel().already_defined(k.handlers.keys().cloned());
+    let checker = Checker::kernel()
+        .already_defined(k.handlers.keys().cloned())
+        .calltodo(k.co.impl_ == CalloutImpl::Calltodo);
     match Scenario::compile_with(line, line_no, "end of line", &checker) {
         Err(e) => ConsoleOutcome {
             results: Vec::new(),
@@ -551,6 +554,30 @@ mod tests {
             )
         );
         assert_eq!(k.clock.ticks, 7);
+    }
+
+    /// Issue #15 item 5: a console line is checked against the kernel it runs on, so after an
+    /// earlier line set `callout_impl = 1`, 4.4BSD's `untimeout(ftn, arg)` is accepted.
+    #[test]
+    fn console_lines_check_untimeout_against_the_kernels_callout_impl() {
+        let mut k = Kernel::new();
+        assert_eq!(
+            run_console_line(&mut k, "callout_impl = 1", 1).outcome,
+            Outcome::Ok
+        );
+        assert_eq!(
+            run_console_line(&mut k, "timeout(f, a, 5)", 2).outcome,
+            Outcome::Ok
+        );
+        assert_eq!(
+            run_console_line(&mut k, "untimeout(f, a)", 3).outcome,
+            Outcome::Ok
+        );
+        assert!(k.co.todo_list().is_empty());
+        let c = run_console_line(&mut k, "untimeout(f, a, h)", 4);
+        let (line, col, msg) = error_of(&c.outcome);
+        assert_eq!((line, col), (4, 1));
+        assert!(msg.starts_with("untimeout expects 2 arguments"), "{msg}");
     }
 
     #[test]

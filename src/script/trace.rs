@@ -5,6 +5,9 @@
 //!
 //! * `{"kind":"call","line":L,"tick":T,"call":"timeout_add","ret":1}`, plus `"refcnt":N` and
 //!   `"freed":true` for calls on a route; `ret` is an integer, a route's destination, or null.
+//!   A call made inside a handler body adds `"in":"HANDLER"`, and `line` is the line of the
+//!   statement in the body. A call is written when it returns (a drain that slept, a handler's
+//!   `busy(n)` or sleeping `mtx_lock`: at the tick the body resumes).
 //! * `{"kind":"fire","tick":T,"via":"timeout","func":"arp_expire","arg":"rt1"}`, plus `"route"`
 //!   for rt_timer actions.
 //! * `{"kind":"tick","tick":T,"count":N}`: N hardclocks in a row with nothing else happening,
@@ -89,12 +92,16 @@ pub fn event_json(k: &Kernel, ev: &Event) -> String {
             ret,
             refcnt,
             freed,
+            handler,
         } => {
             let mut s = format!(
                 r#"{{"kind":"call","line":{line},"tick":{t},"call":{},"ret":{}"#,
                 json_string(name),
                 ret_json(k, ret)
             );
+            if let Some(h) = handler {
+                s.push_str(&format!(r#","in":{}"#, json_string(h)));
+            }
             if let Some(n) = refcnt {
                 s.push_str(&format!(r#","refcnt":{n}"#));
             }
@@ -254,19 +261,26 @@ pub fn text_lines(k: &Kernel, outcome: &Outcome) -> Vec<String> {
                     ret,
                     refcnt,
                     freed,
+                    handler,
                 } => {
+                    // The place says which handler made the call, so the sentence does not.
                     let said = match ret {
                         Some(Value::Route(id)) => {
                             format!("{name}() returned rt#{id} {}.", route_dst(k, *id))
                         }
-                        _ => ev.narrate(),
+                        Some(v) => format!("{name}() returned {v}."),
+                        None => format!("{name}() called."),
                     };
                     let after = match (refcnt, freed) {
                         (Some(_), true) => " The route is freed.".to_string(),
                         (Some(n), false) => format!(" rt_refcnt is now {n}."),
                         (None, _) => String::new(),
                     };
-                    format!("[tick {}] line {line}: {said}{after}", ev.tick)
+                    let place = match handler {
+                        Some(h) => format!("line {line} (in handler {h})"),
+                        None => format!("line {line}"),
+                    };
+                    format!("[tick {}] {place}: {said}{after}", ev.tick)
                 }
                 _ => format!("[tick {}] {}", ev.tick, ev.narrate()),
             },
@@ -318,6 +332,7 @@ mod tests {
                         ret,
                         refcnt,
                         freed,
+                        handler: None,
                     },
                 ),
             )

@@ -43,7 +43,7 @@ impl Routine {
     pub fn lines(self) -> &'static [&'static str] {
         match self {
             Routine::TimeoutAdd => &[
-                "if (to_ticks < 0) panic(\"timeout_add: to_ticks < 0\")",
+                "if (to_ticks < 0) panic(\"timeout_add: to_ticks (%d) < 0\", to_ticks)",
                 "old_time = to->to_time",
                 "to->to_time = ticks + to_ticks",
                 "to->to_flags &= ~TIMEOUT_TRIGGERED",
@@ -74,7 +74,7 @@ impl Routine {
                 "    remove to from timeout_todo",
                 "    delta = to->to_time - ticks",
                 "    if (delta > 0) {",
-                "        insert to into the bucket for delta     /* highest wheel with delta >= 256^w */",
+                "        insert to into the bucket for delta     /* wheel 0 if delta <= 1 << 8, 1 if <= 1 << 16, 2 if <= 1 << 24, else 3 */",
                 "        continue",
                 "    }",
                 "    to->to_flags &= ~TIMEOUT_ONQUEUE; to->to_flags |= TIMEOUT_TRIGGERED",

@@ -185,11 +185,14 @@ fn stop_not_pending(k: &mut Kernel, id: CalloutId, safe: bool) -> Result<i64, Ke
         }
         let until = format!("{func}() returns");
         k.co.th.callout_wait = true;
+        // 6.x: `msleep_spin(&callout_wait, &callout_lock, "codrain", 0)`, a sleep, so Giant is
+        // dropped while it waits.
         threads::block_script(
             k,
             ScriptWait::Drain(id),
             format!("callout_drain(&{name})"),
             until,
+            true,
         )?;
         return Ok(stopped(k, id, safe, 0, StopWhy::Drained));
     }
@@ -217,12 +220,32 @@ fn stopped(k: &mut Kernel, id: CalloutId, drain: bool, ret: i64, why: StopWhy) -
     ret
 }
 
-pub fn callout_active(k: &Kernel, id: CalloutId) -> Value {
-    Value::Int(k.co.wheel.get(id).active() as i64)
+/// `callout_active(c)` and `callout_pending(c)` are `callout.h` macros, `((c)->c_flags & FLAG)`:
+/// they return the bit itself (CALLOUT_ACTIVE 2, CALLOUT_PENDING 4), not 1, or 0.
+fn flag_read(
+    k: &mut Kernel,
+    id: CalloutId,
+    call: &'static str,
+    flag: &'static str,
+    bit: u32,
+) -> Value {
+    let ret = k.co.wheel.get(id).c_flags & bit;
+    k.emit_with(|k| CalloutEvent::FlagRead {
+        c: name_of(k, id),
+        call,
+        flag,
+        bit,
+        ret,
+    });
+    Value::Int(ret as i64)
 }
 
-pub fn callout_pending(k: &Kernel, id: CalloutId) -> Value {
-    Value::Int(k.co.wheel.get(id).pending() as i64)
+pub fn callout_active(k: &mut Kernel, id: CalloutId) -> Value {
+    flag_read(k, id, "callout_active", "CALLOUT_ACTIVE", CALLOUT_ACTIVE)
+}
+
+pub fn callout_pending(k: &mut Kernel, id: CalloutId) -> Value {
+    flag_read(k, id, "callout_pending", "CALLOUT_PENDING", CALLOUT_PENDING)
 }
 
 pub fn callout_deactivate(k: &mut Kernel, id: CalloutId) {

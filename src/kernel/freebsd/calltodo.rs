@@ -184,9 +184,10 @@ pub fn timeout(
     t: i32,
 ) -> Result<Value, KernelError> {
     let Some(ins) = k.co.todo.insert(func.map(str::to_string), arg.clone(), t) else {
+        // 4.4BSD-Lite2 kern_clock.c: `if (callfree == NULL) panic("timeout table full");`
         let ncallout = k.co.ncallout;
-        k.emit(CalloutEvent::TodoOverflow { ncallout });
-        return Err(k.panic("timeout table overflow"));
+        k.emit(CalloutEvent::TodoTableFull { ncallout });
+        return Err(k.panic("timeout table full"));
     };
     k.emit_with(|k| {
         let before = ins.before.map(|b| {
@@ -206,7 +207,7 @@ pub fn timeout(
     Ok(Value::Null)
 }
 
-/// 4.4BSD `untimeout(func, arg)`; the handle argument has no meaning here.
+/// 4.4BSD `untimeout(ftn, arg)`: two arguments, no handle (`dispatch` enforces the arity).
 pub fn untimeout(k: &mut Kernel, func: Option<&str>, arg: &Value) -> Result<Value, KernelError> {
     let (walked, found) = k.co.todo.remove(func, arg);
     k.emit_with(|_| CalloutEvent::TodoRemove {

@@ -76,6 +76,15 @@ pub enum CalloutEvent {
     Deactivate {
         c: Name,
     },
+    /// `callout_active` / `callout_pending`: `callout.h` macros returning `c_flags & FLAG`, the
+    /// bit itself (2 or 4) or 0.
+    FlagRead {
+        c: Name,
+        call: &'static str,
+        flag: &'static str,
+        bit: u32,
+        ret: u32,
+    },
     /// hardclock found the bucket of `ticks` non-empty and scheduled softclock.
     Scheduled {
         bucket: u32,
@@ -151,6 +160,26 @@ pub enum CalloutEvent {
         call: String,
         lock: Name,
         func: Name,
+        /// The blocked call is a sleep (a drain), which has already dropped Giant.
+        sleep: bool,
+    },
+    /// `DROP_GIANT()`: the script thread's sleep in `call` releases Giant, held `count` deep.
+    DropGiant {
+        call: String,
+        count: u32,
+    },
+    /// `PICKUP_GIANT()`: the sleep in `call` is over and Giant is taken back `count` deep.
+    PickupGiant {
+        call: String,
+        count: u32,
+    },
+    /// The script's `mtx_unlock(&m)` freed the mutex the softclock thread sleeps on: softclock
+    /// runs at once, in this tick, before the script's next statement.
+    WakeWaiter {
+        m: Name,
+        func: Name,
+        /// What released it: `mtx_unlock(&m)`, or `DROP_GIANT()` at the start of a sleep.
+        by: String,
     },
     TableFull {
         ncallout: u32,
@@ -195,7 +224,8 @@ pub enum CalloutEvent {
         func: String,
         late: i32,
     },
-    TodoOverflow {
+    /// 4.4BSD `timeout()` found `callfree` empty: it panics "timeout table full".
+    TodoTableFull {
         ncallout: u32,
     },
 }
@@ -253,6 +283,12 @@ impl CalloutEvent {
                 format!("{f}(&{c}) returns {ret}: {because}.")
             }
             Deactivate { c } => format!("callout_deactivate(&{c}): ACTIVE cleared, PENDING untouched."),
+            FlagRead { c, call, flag, bit, ret: 0 } => format!(
+                "{call}(&{c}) returns 0: {flag} ({bit:#06x}) is clear in c_flags."
+            ),
+            FlagRead { c, call, flag, ret, .. } => format!(
+                "{call}(&{c}) returns {ret}: the callout.h macro is (c_flags & {flag}), so it gives the bit itself ({ret:#06x}), not 1; callers only test it for non-zero."
+            ),
             Scheduled { bucket, count } => format!(
                 "hardclock: bucket {bucket} (ticks & callwheelmask) holds {count} callout(s), so softclock is scheduled."
             ),
@@ -299,8 +335,22 @@ impl CalloutEvent {
                 "{call} sleeps until {until}; the simulator keeps ticking meanwhile."
             ),
             Woke { call, after } => format!("{call} wakes up after {after} hardclock(s)."),
-            Deadlock { call, lock, func } => format!(
-                "Deadlock: {call} sleeps until {func}() finishes, but {func}() waits for {lock}, which the sleeping thread holds. The man page: callout_drain() MUST NOT be called while holding any locks on which the callout might block."
+            Deadlock { call, lock, func, sleep: true } => format!(
+                "Deadlock: {call} sleeps until {func}() finishes, but {func}() waits for {lock}, which the sleeping thread holds. The man page: callout_drain() MUST NOT be called while holding any locks on which the callout might block; in the code the sleep gives Giant up by itself (DROP_GIANT), so the locks that deadlock are ordinary mutexes like this one."
+            ),
+            Deadlock { call, lock, func, sleep: false } => format!(
+                "Deadlock: {call} waits until {func}() releases its mutex, but {func}() waits for {lock}, which the waiting thread holds: a lock order reversal."
+            ),
+            DropGiant { call, count } => format!(
+                "{call} is a sleep, and every sleep starts with DROP_GIANT(): the script thread releases Giant{} so the thread it waits for can take it. The man page's drain warning speaks of any lock; in the code Giant is the exception.",
+                if *count > 1 { format!(" (all {count} acquisitions)") } else { String::new() }
+            ),
+            PickupGiant { call, count } => format!(
+                "{call} is over: PICKUP_GIANT() takes Giant back{} before it returns.",
+                if *count > 1 { format!(" ({count} deep, as before)") } else { String::new() }
+            ),
+            WakeWaiter { m, func, by } => format!(
+                "The script's {by} frees {m} and wakes the softclock thread sleeping on it (turnstile_unpend): softclock goes on with {func}() at once, in this tick, before the script thread does anything else."
             ),
             TableFull { ncallout } => format!(
                 "timeout(): all {ncallout} preallocated callouts are in use and callfree is empty."
@@ -344,8 +394,8 @@ impl CalloutEvent {
             TodoDue { slot, func, late } => format!(
                 "4.4BSD softclock pops entry {slot} ({func}) from the head of calltodo ({late} tick(s) late) and returns it to callfree before calling it."
             ),
-            TodoOverflow { ncallout } => format!(
-                "4.4BSD timeout(): all {ncallout} callout entries are in use."
+            TodoTableFull { ncallout } => format!(
+                "4.4BSD timeout(): all {ncallout} callout entries are in use and callfree is empty, so it panics \"timeout table full\"."
             ),
         }
     }

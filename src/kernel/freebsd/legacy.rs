@@ -43,16 +43,14 @@ pub fn timeout(
     Ok(Value::Handle(slot))
 }
 
-/// `untimeout(func, arg, h)`. `h` is a handle from `timeout()`, or NULL from `callout_handle_init`.
+/// `untimeout(func, arg, h)` on the callwheel (4.4BSD's two-argument one is
+/// [`calltodo::untimeout`]). `h` is a handle from `timeout()`, or NULL from `callout_handle_init`.
 pub fn untimeout(
     k: &mut Kernel,
     func: Option<&str>,
     arg: &Value,
     h: &Value,
 ) -> Result<Value, KernelError> {
-    if k.co.impl_ == CalloutImpl::Calltodo {
-        return calltodo::untimeout(k, func, arg);
-    }
     let fname = || func.unwrap_or("NULL").to_string();
     let slot = match h {
         Value::Null | Value::Int(0) => None,

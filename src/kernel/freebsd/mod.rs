@@ -13,7 +13,8 @@
 //! The legacy `timeout()` draws from a LIFO free list (`callfree`) of `ncallout` preallocated
 //! callouts and returns a handle that is only a pointer, which is why a stale handle can cancel
 //! somebody else's timeout ([`legacy`]). `callout_impl = 1` (before boot) makes `timeout()` /
-//! `untimeout()` use the 4.4BSD delta list instead ([`calltodo`]).
+//! `untimeout()` use the 4.4BSD delta list instead ([`calltodo`]), whose `untimeout(ftn, arg)`
+//! takes no handle ([`UNTIMEOUT_44BSD`]).
 //!
 //! # The concurrency model
 //! The script is one thread; handlers run in the softclock thread, which moves only inside
@@ -21,8 +22,10 @@
 //! up) and take mutexes (`mtx_lock(&m)`, `Giant` included; non-MPSAFE callouts run holding
 //! Giant). While a handler runs, its callout is "being serviced" (`curr_callout`): `callout_stop`
 //! returns 0, `callout_drain` puts the script to sleep until it returns (the simulator ticks by
-//! itself), and a wait cycle between the two threads is a deadlock panic naming the lock. See
-//! [`threads`].
+//! itself), and a wait cycle between the two threads is a deadlock panic naming the lock. The
+//! drain's sleep drops Giant for its duration (`DROP_GIANT`), so only ordinary mutexes can make
+//! that cycle; and a mutex the script releases lets a softclock thread waiting for it go on at
+//! once, in the same tick. See [`threads`].
 //!
 //! With `callout_impl = 1`, softclock pops the due calltodo entries before it walks the wheel,
 //! so on a shared tick the legacy timeouts run before the `callout_reset` ones.
@@ -179,6 +182,18 @@ pub const API: &[Signature] = &[
     },
 ];
 
+/// 4.4BSD's `untimeout(ftn, arg)` (`kern_clock.c`): with `callout_impl = 1` the legacy pair uses
+/// the calltodo list, which has no handles, so `untimeout` takes two arguments, not three. Not
+/// in [`API`] (one name, one entry there); the script checker and the kernel's dispatch switch
+/// to it.
+pub const UNTIMEOUT_44BSD: Signature = Signature {
+    name: "untimeout",
+    params: &[("timeout_t *ftn", Param::Func), ("void *arg", Param::Arg)],
+    optional: 0,
+    ret: "void",
+    page: "4.4BSD timeout(9)",
+};
+
 /// Which structure the legacy `timeout()` / `untimeout()` use.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum CalloutImpl {
@@ -299,7 +314,23 @@ fn dispatch(k: &mut Kernel, name: &str, args: &Args) -> Result<Value, KernelErro
     };
     match name {
         "timeout" => legacy::timeout(k, args.func(0)?, args.any(1)?, int32(2)?),
-        "untimeout" => legacy::untimeout(k, args.func(0)?, args.any(1)?, args.any(2)?),
+        "untimeout" => {
+            // The arity depends on a tunable, so the script checker may not have known it.
+            let calltodo = k.co.impl_ == CalloutImpl::Calltodo;
+            let want = if calltodo {
+                UNTIMEOUT_44BSD.params.len()
+            } else {
+                3
+            };
+            if args.len() != want {
+                return Err(KernelError::msg(untimeout_arity(calltodo, args.len())));
+            }
+            if calltodo {
+                calltodo::untimeout(k, args.func(0)?, args.any(1)?)
+            } else {
+                legacy::untimeout(k, args.func(0)?, args.any(1)?, args.any(2)?)
+            }
+        }
         "callout_handle_init" => legacy::callout_handle_init(k, args.obj(0)?),
         "callout_init" => callout::callout_init(k, args.obj(0)?, args.int(1)? != 0),
         "mtx_lock" => threads::mtx_lock(k, args.obj(0)?),
@@ -323,6 +354,20 @@ fn dispatch(k: &mut Kernel, name: &str, args: &Args) -> Result<Value, KernelErro
                 _ => Err(KernelError::msg(format!("unknown function {name}"))),
             }
         }
+    }
+}
+
+/// Why an `untimeout` call has the wrong number of arguments, for the kernel and the checker:
+/// the callwheel's takes a handle (three arguments), 4.4BSD's calltodo one does not (two).
+pub fn untimeout_arity(calltodo: bool, got: usize) -> String {
+    if calltodo {
+        format!(
+            "untimeout expects 2 arguments (timeout_t *ftn, void *arg) with callout_impl = 1, got {got}: 4.4BSD's untimeout has no handle"
+        )
+    } else {
+        format!(
+            "untimeout expects 3 arguments (timeout_t *func, void *arg, struct callout_handle handle), got {got}; the two-argument untimeout(ftn, arg) is 4.4BSD's (set callout_impl = 1 before boot)"
+        )
     }
 }
 

@@ -73,8 +73,7 @@ callout_impl = 1
 timeout(f, 1, 5)
 timeout(f, 2, 5)
 timeout(g, 3, 2)
-callout_handle_init(&h)
-untimeout(f, 1, h)
+untimeout(f, 1)
 hardclock(10)
 ";
 

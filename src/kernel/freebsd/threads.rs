@@ -11,6 +11,13 @@
 //!   on a mutex the softclock thread holds. While it sleeps the simulator runs hardclocks by
 //!   itself; if the softclock thread is itself waiting for a mutex the sleeping script holds,
 //!   neither can move: a deadlock, reported as a simulated panic naming the lock.
+//! * Giant is not such a mutex for a drain. The drain waits in `msleep_spin` (`msleep` in 5.x),
+//!   and every sleep of `kern_synch.c` / `kern_condvar.c` runs `DROP_GIANT()` before it sleeps
+//!   and `PICKUP_GIANT()` after, so a drainer holding Giant lets a non-MPSAFE handler run. (A
+//!   thread blocked in `mtx_lock` on a contested mutex waits on a turnstile, which keeps Giant.)
+//! * A mutex the script releases wakes the softclock thread waiting for it at once
+//!   (`turnstile_unpend`; softclock's ithread outranks the script's thread): the rest of the
+//!   tick's softclock pass runs inside that `mtx_unlock`, before the script's next statement.
 //!
 //! Every callout that fires passes through [`start`], [`advance`] and [`finish`], so these keep
 //! the handler's and the mutexes' names as [`Name`]s (copied without allocating) and build
@@ -225,11 +232,13 @@ pub fn mtx_lock(k: &mut Kernel, m: &str) -> Result<Value, KernelError> {
                 func: func.clone(),
                 before_call: false,
             });
+            // A turnstile wait, not a sleep: Giant stays held (see the module doc).
             block_script(
                 k,
                 ScriptWait::Lock(m.to_string()),
                 format!("mtx_lock(&{m})"),
                 format!("{func}() releases {m}"),
+                false,
             )?;
             if !try_lock(k, who, m)? {
                 return Err(k.panic(format!("mtx_lock: {m} still held after wakeup")));
@@ -242,7 +251,39 @@ pub fn mtx_lock(k: &mut Kernel, m: &str) -> Result<Value, KernelError> {
 pub fn mtx_unlock(k: &mut Kernel, m: &str) -> Result<Value, KernelError> {
     let who = current(k);
     unlock(k, who, m)?;
+    if who == Thread::Script {
+        wake_softclock(k, m, format!("mtx_unlock(&{m})"))?;
+    }
     Ok(Value::Null)
+}
+
+/// `mtx_unlock` -> `turnstile_unpend`: if the softclock thread sleeps on `m` (in a handler's
+/// `mtx_lock`, or before calling a non-MPSAFE handler) and `m` is now free, it runs at once
+/// and finishes this tick's softclock pass before the script thread goes on, in the same tick.
+/// Between a hardclock and its softclock pass (a timeout(9) or rt_timer handler released it)
+/// the pass is about to run anyway, so nothing is done here.
+fn wake_softclock(k: &mut Kernel, m: &str, by: String) -> Result<(), KernelError> {
+    if owner(k, m).is_some() || k.co.th.in_tick || k.co.th.in_pass {
+        return Ok(());
+    }
+    let waits = matches!(
+        k.co.th.running.as_ref().map(|r| &r.wait),
+        Some(Wait::Lock(w)) if w.as_str() == m
+    );
+    if !waits {
+        return Ok(());
+    }
+    let func = running_func(k);
+    k.emit(CalloutEvent::WakeWaiter {
+        m: Name::from(m),
+        func,
+        by,
+    });
+    // Softclock's work belongs to no script line, as in a hardclock.
+    let line = std::mem::replace(&mut k.line, 0);
+    let r = super::softclock::softclock(k);
+    k.line = line;
+    r
 }
 
 /// `busy(n)` in a callout handler body.
@@ -286,12 +327,15 @@ fn softclock_waits_for_script(k: &Kernel) -> Option<(Name, Name)> {
     }
 }
 
-/// Puts the script thread to sleep in `call` until `wait` is satisfied, running hardclocks meanwhile.
+/// Puts the script thread to sleep in `call` until `wait` is satisfied, running hardclocks
+/// meanwhile. `sleep`: a sleep of `kern_synch.c` (`msleep`, `msleep_spin`, `cv_wait`), which
+/// drops Giant for its duration; false for a turnstile wait on a mutex, which keeps it.
 pub fn block_script(
     k: &mut Kernel,
     wait: ScriptWait,
     call: String,
     until: String,
+    sleep: bool,
 ) -> Result<(), KernelError> {
     if k.co.th.in_tick {
         return Err(KernelError::msg(format!(
@@ -302,6 +346,7 @@ pub fn block_script(
         call: call.clone(),
         until,
     });
+    let giant = if sleep { drop_giant(k, &call)? } else { 0 };
     let mut after = 0u32;
     loop {
         let done = match &wait {
@@ -309,14 +354,18 @@ pub fn block_script(
             ScriptWait::Lock(m) => owner(k, m) != Some(Thread::Softclock),
         };
         if done {
-            k.emit(CalloutEvent::Woke { call, after });
-            return Ok(());
+            k.emit(CalloutEvent::Woke {
+                call: call.clone(),
+                after,
+            });
+            return pickup_giant(k, &call, giant);
         }
         if let Some((func, lock)) = softclock_waits_for_script(k) {
             k.emit(CalloutEvent::Deadlock {
                 call: call.clone(),
                 lock: lock.clone(),
                 func: func.clone(),
+                sleep,
             });
             return Err(k.panic(format!(
                 "deadlock: {call} sleeps until {func}() returns, but {func}() waits for {lock}, held by the sleeping thread"
@@ -330,6 +379,54 @@ pub fn block_script(
         k.hardclock()?;
         after += 1;
     }
+}
+
+/// `DROP_GIANT()` at the start of a sleep: if the script thread holds Giant it lets go of it
+/// completely, however deep its recursion, and counts how deep that was. A softclock thread
+/// waiting for Giant wakes at once. Returns the count for [`pickup_giant`].
+fn drop_giant(k: &mut Kernel, call: &str) -> Result<u32, KernelError> {
+    let count = match k.co.mutexes.get(GIANT) {
+        Some(x) if x.owner == Thread::Script => x.recurse + 1,
+        _ => return Ok(0),
+    };
+    k.co.mutexes.remove(GIANT);
+    k.emit(CalloutEvent::DropGiant {
+        call: call.to_string(),
+        count,
+    });
+    wake_softclock(k, GIANT, "DROP_GIANT()".to_string())?;
+    Ok(count)
+}
+
+/// `PICKUP_GIANT()` when the sleep ends: Giant is taken back as deep as it was held. If a
+/// handler holds it right now the thread waits for it like any `mtx_lock` (a turnstile, so
+/// nothing is dropped).
+fn pickup_giant(k: &mut Kernel, call: &str, count: u32) -> Result<(), KernelError> {
+    if count == 0 {
+        return Ok(());
+    }
+    if owner(k, GIANT) == Some(Thread::Softclock) {
+        let func = running_func(k);
+        block_script(
+            k,
+            ScriptWait::Lock(GIANT.to_string()),
+            format!("PICKUP_GIANT() after {call}"),
+            format!("{func}() releases {GIANT}"),
+            false,
+        )?;
+    }
+    k.co.mutexes.insert(
+        Name::from(GIANT),
+        Mutex {
+            owner: Thread::Script,
+            recurse: count - 1,
+        },
+    );
+    k.emit(CalloutEvent::PickupGiant {
+        call: call.to_string(),
+        count,
+    });
+    Ok(())
 }
 
 /// The hardclock half of the thread model: a busy handler has one tick less to go.
@@ -417,6 +514,10 @@ pub fn advance(k: &mut Kernel) -> Result<bool, KernelError> {
             r?
         } else {
             let rest = run.rest.clone();
+            // The call the body waited in returns now.
+            if let Some(call) = k.waiting_call.take() {
+                k.emit(call.event());
+            }
             k.emit_with(|_| CalloutEvent::Resume { func: func.clone() });
             k.co.th.in_handler = true;
             let r = k.resume_handler(&func, &rest);
@@ -428,12 +529,13 @@ pub fn advance(k: &mut Kernel) -> Result<bool, KernelError> {
                 finish(k)?;
                 return Ok(true);
             }
-            HandlerEnd::Suspended(rest) => {
+            HandlerEnd::Suspended(rest, call) => {
                 let wait = k.co.th.request.take().unwrap_or(Wait::Ready);
                 if let Some(r) = k.co.th.running.as_mut() {
                     r.rest = rest;
                     r.wait = wait;
                 }
+                k.waiting_call = call;
             }
         }
     }

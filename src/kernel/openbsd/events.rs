@@ -58,6 +58,15 @@ pub enum TimeoutEvent {
     /// softclock found the timeout due: ONQUEUE cleared, TRIGGERED set, its function is called.
     /// `late` is `ticks - to_time` (0 when on time).
     Due { name: Name, late: i32 },
+    /// `timeout_pending` / `timeout_initialized` / `timeout_triggered`: `timeout.h` macros that
+    /// return `to_flags & FLAG`, the bit itself (2, 4 or 8), or 0.
+    FlagRead {
+        name: Name,
+        call: &'static str,
+        flag: &'static str,
+        bit: i32,
+        ret: i32,
+    },
 }
 
 impl TimeoutEvent {
@@ -166,6 +175,25 @@ impl TimeoutEvent {
                  TRIGGERED set, its function runs.",
                 if *late == 1 { "tick" } else { "ticks" },
                 late.wrapping_neg()
+            ),
+            TimeoutEvent::FlagRead {
+                name,
+                call,
+                flag,
+                bit,
+                ret: 0,
+            } => format!(
+                "{call}(&{name}) returns 0: {flag} ({bit:#04x}) is clear in to_flags."
+            ),
+            TimeoutEvent::FlagRead {
+                name,
+                call,
+                flag,
+                ret,
+                ..
+            } => format!(
+                "{call}(&{name}) returns {ret}: the timeout.h macro is (to_flags & {flag}), so it \
+                 gives the bit itself ({ret:#04x}), not 1; callers only test it for non-zero."
             ),
         }
     }

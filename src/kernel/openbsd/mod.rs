@@ -462,9 +462,27 @@ pub fn call(k: &mut Kernel, name: &str, args: &Args) -> Option<Result<Value, Ker
         "timeout_add_sec" | "timeout_add_msec" | "timeout_add_usec" | "timeout_add_nsec"
         | "timeout_add_tv" | "timeout_add_ts" | "timeout_add_bt" => add_converted(k, name, args),
         "timeout_del" => args.obj(0).map(|to| timeout_del(k, to)),
-        "timeout_pending" => flag_call(k, args, TIMEOUT_ONQUEUE),
-        "timeout_initialized" => flag_call(k, args, TIMEOUT_INITIALIZED),
-        "timeout_triggered" => flag_call(k, args, TIMEOUT_TRIGGERED),
+        "timeout_pending" => flag_call(
+            k,
+            args,
+            "timeout_pending",
+            "TIMEOUT_ONQUEUE",
+            TIMEOUT_ONQUEUE,
+        ),
+        "timeout_initialized" => flag_call(
+            k,
+            args,
+            "timeout_initialized",
+            "TIMEOUT_INITIALIZED",
+            TIMEOUT_INITIALIZED,
+        ),
+        "timeout_triggered" => flag_call(
+            k,
+            args,
+            "timeout_triggered",
+            "TIMEOUT_TRIGGERED",
+            TIMEOUT_TRIGGERED,
+        ),
         _ => return None,
     };
     Some(r.map(|v| {
@@ -495,8 +513,26 @@ fn add_call(k: &mut Kernel, args: &Args) -> Result<i64, KernelError> {
     timeout_add(k, to, n)
 }
 
-fn flag_call(k: &Kernel, args: &Args, flag: i32) -> Result<i64, KernelError> {
-    Ok(has_flag(k, args.obj(0)?, flag) as i64)
+/// `timeout_pending(to)` and its siblings are `timeout.h` macros, `((to)->to_flags & FLAG)`: they
+/// return the bit itself (TIMEOUT_ONQUEUE 2, TIMEOUT_INITIALIZED 4, TIMEOUT_TRIGGERED 8), not 1.
+/// A timeout that was never `timeout_set` is all zeroes, so they return 0.
+fn flag_call(
+    k: &mut Kernel,
+    args: &Args,
+    call: &'static str,
+    flag_name: &'static str,
+    flag: i32,
+) -> Result<i64, KernelError> {
+    let name = args.obj(0)?;
+    let ret = k.to.index(name).map_or(0, |i| k.to.lists.flags(i) & flag);
+    k.emit_with(|_| TimeoutEvent::FlagRead {
+        name: Name::from(name),
+        call,
+        flag: flag_name,
+        bit: flag,
+        ret,
+    });
+    Ok(ret as i64)
 }
 
 /// The `timeout_add_*` wrappers: convert, say how, then `timeout_add`.
