@@ -663,3 +663,32 @@ async fn playing_fast_the_cascade_keeps_its_arrows_but_nothing_moves() {
     })
     .await;
 }
+
+/// A short hostile link: a timeout that re-arms itself for 0 ticks with a long body. The page
+/// stops it with a message naming the limit, and still answers (step back, the next tick).
+#[wasm_bindgen_test]
+async fn a_hostile_link_stops_with_its_message_and_the_page_still_answers() {
+    let body = vec!["x = 1"; 299].join("; ");
+    let src = format!(
+        "timeout_set(&t, f, NULL)\nhandler f {{ timeout_add(&t, 0); {body} }}\ntimeout_add(&t, 1)\nhardclock(2)\n"
+    );
+    let h = hardclock::ui::hash::encode(&src, None);
+    let root = mount_with_hash(&format!("#{h}")).await;
+    click(&root, "#hc-run-script").await;
+    wait_until("the panic naming the limit", || {
+        text_of(&root, "[data-testid=panic]").is_some_and(|t| {
+            t.contains("simulator limit: 2000000 statements run inside handler bodies")
+        })
+    })
+    .await;
+    wait_text(&root, "[data-testid=ticks]", "1").await;
+    // The page still answers: step back to before the statement, which leaves the panic.
+    click(&root, "#hc-back").await;
+    wait_until("the panic to go", || {
+        find(&root, "[data-testid=panic]").is_none()
+    })
+    .await;
+    wait_text(&root, "[data-testid=ticks]", "0").await;
+    click(&root, "#hc-hardclock").await;
+    wait_text(&root, "[data-testid=ticks]", "1").await;
+}

@@ -32,6 +32,9 @@ export function serveStatic(dir, mount = "/", headers = {}) {
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** How long a test waits for a state before it fails: generous, so that a machine busy with
+ * other work (two loaded cores) passes; a quiet one never waits that long. */
+const WAIT_MS = 30000;
 
 async function freePort() {
   const s = createServer();
@@ -96,7 +99,7 @@ export class Session {
   cmd(method, path, body) { return wd(this.base, method, `/session/${this.id}${path}`, body); }
   go(url) { return this.cmd("POST", "/url", { url }); }
   exec(script, args = []) { return this.cmd("POST", "/execute/sync", { script, args }); }
-  async find(css, timeout = 10000) {
+  async find(css, timeout = WAIT_MS) {
     const end = Date.now() + timeout;
     for (;;) {
       try { return elementId(await this.cmd("POST", "/element", { using: "css selector", value: css })); }
@@ -105,7 +108,7 @@ export class Session {
     }
   }
   /** The element `css` inside the open shadow root of the element `host` (an embedded widget). */
-  async findIn(host, css, timeout = 10000) {
+  async findIn(host, css, timeout = WAIT_MS) {
     const end = Date.now() + timeout;
     for (;;) {
       try {
@@ -120,7 +123,7 @@ export class Session {
   async clickIn(host, css) { await this.cmd("POST", `/element/${await this.findIn(host, css)}/click`, {}); }
   async typeIn(host, css, keys) { await this.cmd("POST", `/element/${await this.findIn(host, css)}/value`, { text: keys }); }
   /** Polls until the text of `css` in `host`'s shadow root satisfies `pred`. */
-  async waitTextIn(host, css, pred, timeout = 10000) {
+  async waitTextIn(host, css, pred, timeout = WAIT_MS) {
     const end = Date.now() + timeout;
     let last;
     for (;;) {
@@ -142,12 +145,22 @@ export class Session {
   setSize(width, height) { return this.cmd("POST", "/window/rect", { width, height }); }
   async type(css, keys) { await this.cmd("POST", `/element/${await this.find(css)}/value`, { text: keys }); }
   /** Polls until `css`'s text satisfies `pred`; returns the text. */
-  async waitText(css, pred, timeout = 10000) {
+  async waitText(css, pred, timeout = WAIT_MS) {
     const end = Date.now() + timeout;
     let last;
     for (;;) {
       try { last = await this.text(css); if (pred(last)) return last; } catch {}
       if (Date.now() > end) throw new Error(`${css}: text ${JSON.stringify(last)} never matched`);
+      await sleep(50);
+    }
+  }
+  /** Polls until attribute `name` of `css` satisfies `pred`; returns its value. */
+  async waitAttr(css, name, pred, timeout = WAIT_MS) {
+    const end = Date.now() + timeout;
+    let last;
+    for (;;) {
+      try { last = await this.attr(css, name); if (pred(last)) return last; } catch {}
+      if (Date.now() > end) throw new Error(`${css} [${name}]: ${JSON.stringify(last)} never matched`);
       await sleep(50);
     }
   }
