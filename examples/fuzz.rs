@@ -73,18 +73,44 @@ impl Rng {
     }
 }
 
-const OBJECTS: &[&str] = &["t", "t1", "t2", "c", "c1", "h", "ro", "m", "Giant", "sc_mtx"];
-const FUNCS: &[&str] = &["f", "g", "NULL", "icmp_mtudisc_timeout", "icmp_redirect_timeout"];
+const OBJECTS: &[&str] = &[
+    "t", "t1", "t2", "c", "c1", "h", "ro", "m", "Giant", "sc_mtx",
+];
+const FUNCS: &[&str] = &[
+    "f",
+    "g",
+    "NULL",
+    "icmp_mtudisc_timeout",
+    "icmp_redirect_timeout",
+];
 const VARS: &[&str] = &["rt", "rt2", "q", "q2", "h", "r", "x"];
 const TUNABLES: &[&str] = &[
-    "hz", "ticks", "ncallout", "callout_impl", "rt_numfibs", "ip_mtudisc_timeout",
-    "icmp_redirtimeout", "rtq_reallyold",
+    "hz",
+    "ticks",
+    "ncallout",
+    "callout_impl",
+    "rt_numfibs",
+    "ip_mtudisc_timeout",
+    "icmp_redirtimeout",
+    "rtq_reallyold",
 ];
 
 /// An integer with a taste for the edges: 0, 1, 255/256/257, 65536, INT_MAX, negatives.
 fn int(r: &mut Rng) -> String {
     match r.below(10) {
-        0 => r.pick(&["0", "1", "-1", "255", "256", "257", "65536", "2147483647", "-2147483648"]).to_string(),
+        0 => r
+            .pick(&[
+                "0",
+                "1",
+                "-1",
+                "255",
+                "256",
+                "257",
+                "65536",
+                "2147483647",
+                "-2147483648",
+            ])
+            .to_string(),
         1 => format!("{}", r.below(1 << 24)),
         2 => format!("0x{:x}", r.below(1 << 20)),
         _ => format!("{}", r.below(400)),
@@ -99,7 +125,9 @@ fn addr(r: &mut Rng) -> String {
 fn arg(r: &mut Rng, p: Param) -> String {
     if r.chance(3) {
         // The wrong kind on purpose: the checker or the kernel must say so.
-        return r.pick(&["NULL", "&t", "5", "10.0.0.1", "{1, 2}", "q", "rt", "zz"]).to_string();
+        return r
+            .pick(&["NULL", "&t", "5", "10.0.0.1", "{1, 2}", "q", "rt", "zz"])
+            .to_string();
     }
     match p {
         Param::Obj(_) => format!("&{}", r.pick(OBJECTS)),
@@ -119,7 +147,13 @@ fn arg(r: &mut Rng, p: Param) -> String {
             format!("{{{}}}", fields.join(", "))
         }
         Param::Flags => r
-            .pick(&["RTF_HOST", "RTF_HOST|RTF_DYNAMIC", "RTF_RNH_LOCKED", "0", "RTF_GATEWAY"])
+            .pick(&[
+                "RTF_HOST",
+                "RTF_HOST|RTF_DYNAMIC",
+                "RTF_RNH_LOCKED",
+                "0",
+                "RTF_GATEWAY",
+            ])
             .to_string(),
     }
 }
@@ -195,7 +229,9 @@ fn mutate(r: &mut Rng, src: &str) -> String {
                 let n = int(r);
                 let l = &lines[i];
                 if let Some(p) = l.find(|c: char| c.is_ascii_digit()) {
-                    let end = l[p..].find(|c: char| !c.is_ascii_digit()).map_or(l.len(), |e| p + e);
+                    let end = l[p..]
+                        .find(|c: char| !c.is_ascii_digit())
+                        .map_or(l.len(), |e| p + e);
                     lines[i] = format!("{}{n}{}", &l[..p], &l[end..]);
                 }
             }
@@ -268,10 +304,17 @@ fn main() {
             let _ = std::fs::write(findings.join(format!("{kind}-{seed}-{i}.hc")), &src);
         }
         if (i + 1) % 100_000 == 0 {
-            eprintln!("{} scenarios, {:.0} s", i + 1, start.elapsed().as_secs_f64());
+            eprintln!(
+                "{} scenarios, {:.0} s",
+                i + 1,
+                start.elapsed().as_secs_f64()
+            );
         }
     }
-    println!("fuzz: {count} scenarios from seed {seed} in {:.1} s", start.elapsed().as_secs_f64());
+    println!(
+        "fuzz: {count} scenarios from seed {seed} in {:.1} s",
+        start.elapsed().as_secs_f64()
+    );
     println!("  ran to the end {ok}, simulated panics {panicked}, scenario errors {errors}");
     println!("  crashes (Rust panics) {crashes}, over 1 s {hangs}, over 256 MB {heavy}");
     println!(
