@@ -193,7 +193,8 @@ pub fn read_var(k: &Kernel, name: &str) -> Option<Value> {
     }
 }
 
-/// `rt_numfibs` is the boot tunable `net.fibs`: 1..=16, and only before the first route.
+/// `rt_numfibs` is the boot tunable `net.fibs`, set only before the first route; `route_init`
+/// clamps it to 1..=16.
 pub fn write_var(k: &mut Kernel, name: &str, v: &Value) -> Result<bool, KernelError> {
     match name {
         "rt_numfibs" => {
@@ -211,13 +212,19 @@ pub fn write_var(k: &mut Kernel, name: &str, v: &Value) -> Result<bool, KernelEr
                     "rt_numfibs is the boot-time tunable net.fibs: it cannot change once routes exist",
                 ));
             }
-            if !(1..=i64::from(RT_MAXFIBS)).contains(&n) {
-                return Err(KernelError::msg(format!(
-                    "rt_numfibs must be 1..{RT_MAXFIBS} (RT_MAXFIBS), got {n}"
-                )));
+            // route_init(): `if (rt_numfibs > RT_MAXFIBS) rt_numfibs = RT_MAXFIBS; if
+            // (rt_numfibs == 0) rt_numfibs = 1;`. The tunable is a u_int, so a negative value
+            // is a huge one and is clamped to 16 too. A note, not an error: the kernel boots.
+            let got = match u32::try_from(n) {
+                Ok(0) => 1,
+                Ok(v) if v <= RT_MAXFIBS => v,
+                _ => RT_MAXFIBS,
+            };
+            if i64::from(got) != n {
+                table::emit(k, RouteEvent::NumfibsClamped { asked: n, got });
             }
-            k.rt.numfibs = n as u32;
-            k.rt.trees.resize_with(n as usize, RadixTree::new);
+            k.rt.numfibs = got;
+            k.rt.trees.resize_with(got as usize, RadixTree::new);
             Ok(true)
         }
         "rttrash" | "rts_unreach" => Err(KernelError::msg(format!(

@@ -207,9 +207,15 @@ pub(super) fn rtalloc1_fib(
             k.rt.numfibs
         )));
     }
-    // RTF_RNH_LOCKED only says the caller holds the head's lock; heads are not modelled, so it
-    // changes nothing here (an INVARIANTS kernel would assert the claim).
-    let _ = ignflags & RTF_RNH_LOCKED;
+    // RTF_RNH_LOCKED says the caller already holds the radix head's lock, so rtalloc1_fib
+    // does not take it; under INVARIANTS it checks the claim with RADIX_NODE_HEAD_LOCK_ASSERT
+    // (rw_assert(RA_LOCKED)). The scenario's thread never holds a head lock (no API takes
+    // one), so the claim is always false: the assertion's panic.
+    if ignflags & RTF_RNH_LOCKED != 0 {
+        return Err(k.panic(format!(
+            "Lock radix node head not locked @ net/route.c (rtalloc1_fib, RADIX_NODE_HEAD_LOCK_ASSERT): RTF_RNH_LOCKED claims the caller holds fib {fib}'s tree lock, and nobody does"
+        )));
+    }
     // The walk only goes into the Lookup event, which an unrecorded run drops: skip both.
     let hit = if k.recording {
         let (hit, walk) = lookup(k, dst, fib);

@@ -8,8 +8,10 @@
 //!   table. Expiry deletes the learned host route, so the path MTU is probed again after
 //!   `ip_mtudisc_timeout` seconds.
 //! * `icmp_redirect(dst, gw)`: `rtredirect` creates (or, for an existing host route, modifies
-//!   with RTF_MODIFIED) a host route via `gw`; `icmp_redirect_timeout` deletes it after
-//!   `icmp_redirtimeout` seconds.
+//!   with RTF_MODIFIED) a host route via `gw` and sends RTM_REDIRECT; `icmp_redirect_timeout`
+//!   deletes it after `icmp_redirtimeout` seconds.
+//! * Routing-socket messages: the kernel's own `rtrequest()` calls (the clone, the timeout
+//!   actions) send none; only `rtredirect`'s RTM_REDIRECT and a lookup miss's RTM_MISS go out.
 //!
 //! Simplifications (the metric-lock rules of reference §3.5, in the simulator's terms):
 //! * RTV_MTU locks live in [`super::RtTimers::mtu_locked`]; a cloned route inherits its
@@ -203,6 +205,11 @@ pub fn icmp_redirect(k: &mut Kernel, dst: u32, gateway: u32) -> Result<(), Kerne
         modified,
     };
     emit(k, e);
+    // rtredirect ends with rt_missmsg(RTM_REDIRECT, ...): the one message of a redirect (its
+    // rtrequest(RTM_ADD) is kernel-internal and sent none). RTF_DYNAMIC for a new route,
+    // RTF_MODIFIED for a changed one, as rtredirect ors them into `flags`.
+    let flags = RTF_GATEWAY | RTF_HOST | if modified { RTF_MODIFIED } else { RTF_DYNAMIC };
+    route::rtm(k, RtmType::Redirect, fmt_addr(dst), 0, flags);
     let timeout = k.rtt.icmp_redirtimeout;
     if timeout != 0 {
         let q = kernel_queue(

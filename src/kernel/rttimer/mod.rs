@@ -32,9 +32,16 @@
 //! * `rt_timer_queue_create` takes a `u_int`: a negative timeout is a scenario error.
 //!   `rt_timer_queue_change` takes a `long` and accepts anything ("Any value, including 0, is
 //!   valid"); a negative timeout expires every entry at the next scan.
-//! * A route keeps its timers while it is in rttrash only if they were added after it was
-//!   deleted; they are dropped when it is finally freed (A's `rtfree` calls
-//!   `rt_timer_remove_all`), so no timer ever points at freed memory.
+//! * A route keeps its timers when it is deleted (`rtrequest1(RTM_DELETE)` does not touch them)
+//!   and while it waits in rttrash; their actions then run on the deleted route. They are
+//!   dropped when it is finally freed (A's `rtfree` calls `rt_timer_remove_all(rt, 0)`), so no
+//!   timer ever points at freed memory. rt_timer(9) says `rt_timer_remove_all` is "used when a
+//!   route is deleted": the code means freed.
+//! * A NULL action deletes by key alone (`rtrequest(RTM_DELETE, rt_key(rt), 0, 0, 0)`), so it
+//!   removes the head of the key's dupedkey chain, whichever route that is, and nothing when
+//!   the head is an end marker (a NULL timer on the default route).
+//! * Kernel-internal `rtrequest()` calls (the PMTU clone, timer actions, queue destroy) send no
+//!   routing-socket message; `rtredirect` sends RTM_REDIRECT.
 
 pub mod events;
 pub mod icmp;
