@@ -30,11 +30,11 @@ use calls::route_value;
 pub use calls::{call, API};
 pub use events::{RouteEvent, RtMsg, RtmType};
 pub use radix::RadixTree;
-pub use radix_match::{LookupWalk, Quiet, StepSink, WalkStep};
+pub use radix_match::{LookupWalk, Quiet, StepSink, WalkCounts, WalkStep};
 pub use rtentry::RtEntry;
 pub use table::{
-    lookup, lookup_quiet, netstat, rt_add_host_dynamic, rt_delete_by_key, rt_lookup_exact, rtm,
-    rttrash_list, NetstatRow,
+    lookup, lookup_quiet, lookup_traced, netstat, rt_add_host_dynamic, rt_delete_by_key,
+    rt_lookup_exact, rtm, rttrash_list, NetstatRow,
 };
 
 use super::value::{Operand, Value};

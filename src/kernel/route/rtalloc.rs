@@ -18,7 +18,7 @@
 
 use super::events::{RouteEvent, RtmType};
 use super::rtentry::{RTF_RNH_LOCKED, RTF_UP, RT_NORTREF};
-use super::table::{emit, free_entry, lookup, lookup_quiet, name, rtm};
+use super::table::{emit, free_entry, lookup_traced, name, rtm};
 use crate::kernel::value::fmt_addr;
 use crate::kernel::{Kernel, KernelError};
 
@@ -216,22 +216,7 @@ pub(super) fn rtalloc1_fib(
             "Lock radix node head not locked @ net/route.c (rtalloc1_fib, RADIX_NODE_HEAD_LOCK_ASSERT): RTF_RNH_LOCKED claims the caller holds fib {fib}'s tree lock, and nobody does"
         )));
     }
-    // The walk only goes into the Lookup event, which an unrecorded run drops: skip both.
-    let hit = if k.recording {
-        let (hit, walk) = lookup(k, dst, fib);
-        let found = hit.map(|id| name(k, id));
-        emit(
-            k,
-            RouteEvent::Lookup {
-                caller: caller.to_string(),
-                found,
-                walk,
-            },
-        );
-        hit
-    } else {
-        lookup_quiet(k, dst, fib)
-    };
+    let hit = lookup_traced(k, caller, dst, fib);
     match hit {
         Some(id) => {
             let what = "net/route.c (rtalloc1_fib)";

@@ -299,6 +299,26 @@ pub fn lookup(k: &Kernel, dst: u32, fib: u32) -> (Option<u32>, LookupWalk) {
     (walk.route, walk)
 }
 
+/// A lookup the kernel makes (`rtalloc1_fib`, `icmp_mtudisc`, `rtredirect`): the answer, with
+/// its walk recorded as a Lookup event (the trace's `lookup` record). A kernel that does not
+/// record skips the walk too.
+pub fn lookup_traced(k: &mut Kernel, caller: &str, dst: u32, fib: u32) -> Option<u32> {
+    if !k.recording {
+        return lookup_quiet(k, dst, fib);
+    }
+    let (hit, walk) = lookup(k, dst, fib);
+    let found = hit.map(|id| name(k, id));
+    emit(
+        k,
+        RouteEvent::Lookup {
+            caller: caller.to_string(),
+            found,
+            walk,
+        },
+    );
+    hit
+}
+
 /// [`lookup`] for a caller that would drop the walk: the same answer, nothing recorded.
 pub fn lookup_quiet(k: &Kernel, dst: u32, fib: u32) -> Option<u32> {
     let t = k.rt.tree(fib)?;

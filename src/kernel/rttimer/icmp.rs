@@ -72,7 +72,7 @@ fn kernel_queue(
 
 /// `icmp_mtudisc`: an ICMP need-fragmentation message for `dst` carrying `mtu` (0 = none).
 pub fn icmp_mtudisc(k: &mut Kernel, dst: u32, mtu: u32) -> Result<(), KernelError> {
-    let found = route::lookup_quiet(k, dst, 0);
+    let found = route::lookup_traced(k, "icmp_mtudisc", dst, 0);
     let Some(parent) = found else {
         k.rt.rts_unreach += 1;
         route::rtm(k, RtmType::Miss, fmt_addr(dst), 0, 0);
@@ -184,7 +184,7 @@ pub fn icmp_redirect_timeout(k: &mut Kernel, rt: u32) -> Result<(), KernelError>
 /// RTF_GATEWAY|RTF_HOST), then `rt_timer_add(rt, icmp_redirect_timeout, ...)` if redirects
 /// expire at all.
 pub fn icmp_redirect(k: &mut Kernel, dst: u32, gateway: u32) -> Result<(), KernelError> {
-    let found = route::lookup_quiet(k, dst, 0);
+    let found = route::lookup_traced(k, "rtredirect", dst, 0);
     let host = found.filter(|&id| k.rt.entries[id as usize].flags & RTF_HOST != 0);
     let (rt, modified) = match host {
         Some(id) => {
