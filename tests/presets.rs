@@ -153,6 +153,14 @@ fn rt_timer_fires(name: &str) -> Option<Vec<Fire>> {
             900,
             &[(400, "probe", "rt#0", H1), (800, "NULL", "rt#0", H1)],
         ),
+        "stale-null-timer" => with_scans(
+            100,
+            300,
+            &[
+                (300, "NULL", "rt#1", "10.1.2.0/24"),
+                (300, "NULL", "rt#0", "0.0.0.0/0"),
+            ],
+        ),
         "scan-phase" => with_scans(
             100,
             300,
@@ -329,6 +337,7 @@ fn there_is_a_preset_for_every_required_behaviour() {
         "queue-destroy",
         "redirect-expiry",
         "rt-timer-replace",
+        "stale-null-timer",
         "scan-phase",
     ] {
         assert!(names.contains(&want), "missing preset {want}");
@@ -1243,6 +1252,67 @@ fn rt_timer_replace_moves_same_function_timers_across_queues() {
     );
     assert_eq!((var(k, "trash"), var(k, "trash_after")), (int(1), int(0)));
     assert!(k.rt.entry(0).unwrap().freed.is_some());
+}
+
+/// Item 7 (`rt_timer_timer`'s NULL action, `rtrequest1`, `rn_delete`): the NULL action is
+/// `rtrequest(RTM_DELETE, rt_key(rt), 0, 0, 0)`, so it deletes by key: the head of the key's
+/// chain. The stale timer of the deleted (but referenced) 10.1.2.0/24 rt#1 deletes the re-added
+/// rt#2 at the scan of tick 300 (0 + 2 < 3), with no routing-socket message; the default
+/// route's NULL timer hits the left end marker (ESRCH) and deletes nothing.
+#[test]
+fn stale_null_timer_deletes_the_newer_route_by_key() {
+    let (r, _) = run_preset("stale-null-timer");
+    assert_eq!(r.outcome, Outcome::Ok);
+    let k = &r.kernel;
+    assert_eq!(
+        json_of_kind(&r, "route_delete"),
+        vec![
+            r#"{"kind":"route_delete","tick":50,"dst":"10.1.2.0/24","fib":0,"refcnt":1}"#,
+            r#"{"kind":"route_delete","tick":300,"dst":"10.1.2.0/24","fib":0,"refcnt":0}"#,
+        ]
+    );
+    // The second delete is rt#2's (the new route), while rt#1 is still in rttrash.
+    let deleted: Vec<(i32, u32)> = k
+        .events
+        .iter()
+        .filter_map(|e| match &*e.kind {
+            EventKind::Route(RouteEvent::Deleted { id, .. }) => Some((e.tick, *id)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(deleted, vec![(50, 1), (300, 2)]);
+    // Only route(8)'s add/delete talk to the routing socket; the timer's delete does not.
+    assert_eq!(
+        json_of_kind(&r, "rtm"),
+        vec![
+            r#"{"kind":"rtm","tick":0,"type":"RTM_ADD","dst":"0.0.0.0/0","fib":0}"#,
+            r#"{"kind":"rtm","tick":0,"type":"RTM_ADD","dst":"10.1.2.0/24","fib":0}"#,
+            r#"{"kind":"rtm","tick":50,"type":"RTM_DELETE","dst":"10.1.2.0/24","fib":0}"#,
+            r#"{"kind":"rtm","tick":50,"type":"RTM_ADD","dst":"10.1.2.0/24","fib":0}"#,
+        ]
+    );
+    let null_deletes: Vec<(i32, Option<String>)> = k
+        .events
+        .iter()
+        .filter_map(|e| match &*e.kind {
+            EventKind::RtTimer(RtTimerEvent::NullDeletedByKey { deleted, .. }) => {
+                Some((e.tick, deleted.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        null_deletes,
+        vec![(300, Some("rt#2 10.1.2.0/24".to_string())), (300, None)]
+    );
+    // Before the scan the new /24 answers; after it the default route does.
+    assert_eq!(
+        rets(&r, "rtalloc1"),
+        vec!["10.1.2.0/24", "0.0.0.0/0", "10.1.2.0/24", "0.0.0.0/0"]
+    );
+    assert!(k.rt.entry(0).unwrap().in_table, "the default route stays");
+    assert_eq!(k.rt.entry(1).unwrap().freed, Some(300), "the last RTFREE");
+    assert_eq!(k.rt.rttrash, 0);
 }
 
 #[test]

@@ -157,6 +157,10 @@ const FILES: &[(&str, &str)] = &[
         "rt-timer-replace",
         include_str!("../../presets/rt-timer-replace.hc"),
     ),
+    (
+        "stale-null-timer",
+        include_str!("../../presets/stale-null-timer.hc"),
+    ),
     ("scan-phase", include_str!("../../presets/scan-phase.hc")),
 ];
 

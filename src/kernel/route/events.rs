@@ -213,7 +213,8 @@ impl RouteEvent {
             } => {
                 if *root_marker {
                     format!(
-                        "rtrequest(RTM_DELETE) with a NULL netmask: the head of {dst}'s chain in fib {fib} is the radix tree's end marker (the default route hangs behind it), which rn_delete refuses (ESRCH): nothing is deleted."
+                        "rtrequest(RTM_DELETE) with a NULL netmask: the head of {}'s chain in fib {fib} is the radix tree's end marker (the default route hangs behind it), which rn_delete refuses (ESRCH): nothing is deleted.",
+                        dst.trim_end_matches("/32")
                     )
                 } else {
                     format!("route delete: fib {fib} has no route {dst} (ESRCH).")
