@@ -104,10 +104,7 @@ fn pmtu_route_is_learned_referenced_expired_and_freed() {
     step(&mut k, 6); // tick 60100: expired and deleted, but rt still holds it
     assert_eq!(deletes(&k, "10.9.8.7/32"), vec![60_100]);
     // The clone and the expiry are kernel-internal rtrequest() calls: only route(8)'s RTM_ADD.
-    assert_eq!(
-        messages(&k),
-        vec![(RtmType::Add, "10.0.0.0/8".to_string())]
-    );
+    assert_eq!(messages(&k), vec![(RtmType::Add, "10.0.0.0/8".to_string())]);
     assert!(row(&k, "10.9.8.7").is_none());
     assert_eq!(k.rt.rttrash, 1);
     let id = match k.vars["rt"] {

@@ -334,7 +334,11 @@ fn route_delete_keeps_timers_until_rtfree() {
          hardclock(500);"
     ));
     assert_eq!(var(&k, "before"), Value::Int(2));
-    assert_eq!(var(&k, "a"), Value::Int(2), "the delete leaves r1's f timer");
+    assert_eq!(
+        var(&k, "a"),
+        Value::Int(2),
+        "the delete leaves r1's f timer"
+    );
     assert_eq!(var(&k, "b"), Value::Int(1), "and its g timer");
     assert_eq!(
         fires(&k),
@@ -345,7 +349,10 @@ fn route_delete_keeps_timers_until_rtfree() {
         ]
     );
     let r1 = route_of(&k, "r1");
-    assert!(!k.rt.entries[r1 as usize].in_table, "it ran on the deleted route");
+    assert!(
+        !k.rt.entries[r1 as usize].in_table,
+        "it ran on the deleted route"
+    );
 
     // rtfree of the last reference frees it, and that drops the timers still pending: g never
     // fires. Freed at tick 100, before either scan could take them.
@@ -383,7 +390,11 @@ fn route_delete_keeps_timers_until_rtfree() {
          RTFREE(r3); n = rt_timer_count(q); route_delete(10.0.0.3); m = rt_timer_count(q);
          hardclock(300);",
     );
-    assert_eq!(var(&k, "n"), Value::Int(1), "rtfree of a route still in the table frees nothing");
+    assert_eq!(
+        var(&k, "n"),
+        Value::Int(1),
+        "rtfree of a route still in the table frees nothing"
+    );
     assert_eq!(var(&k, "m"), Value::Int(0));
     assert!(fires(&k).is_empty());
 

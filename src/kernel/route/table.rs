@@ -149,13 +149,11 @@ fn rtrequest_delete(
     report: bool,
 ) -> Result<i64, KernelError> {
     let dst = dst & netmask(mask.unwrap_or(32));
-    let found = k.rt.tree(fib).and_then(|t| {
-        t.rn_delete_target(dst, mask)
-            .and_then(|n| t.node(n).route)
-    });
+    let found =
+        k.rt.tree(fib)
+            .and_then(|t| t.rn_delete_target(dst, mask).and_then(|n| t.node(n).route));
     let Some(id) = found else {
-        let root_marker = mask.is_none()
-            && k.rt.tree(fib).is_some_and(|t| t.delete_hits_root(dst));
+        let root_marker = mask.is_none() && k.rt.tree(fib).is_some_and(|t| t.delete_hits_root(dst));
         emit(
             k,
             RouteEvent::DeleteMissing {
