@@ -161,6 +161,26 @@ fn rt_timer_fires(name: &str) -> Option<Vec<Fire>> {
                 (300, "NULL", "rt#0", "0.0.0.0/0"),
             ],
         ),
+        "rtq-expiry" => {
+            // hz = 10: rt_timer scans every 10 ticks once the PMTU queue exists (boot phase),
+            // FreeBSD's in_rtqtimo on the callwheel at 600 hz + 1 = 6001.
+            let mut f: Vec<Fire> = (5910..=6050)
+                .step_by(10)
+                .map(|t| (t, "timeout", "rt_timer_timer", "NULL", None))
+                .collect();
+            f.insert(
+                6,
+                (
+                    5960,
+                    "rt_timer",
+                    "icmp_mtudisc_timeout",
+                    "rt#3",
+                    Some("10.5.5.5/32"),
+                ),
+            );
+            f.insert(11, (6001, "callout", "in_rtqtimo", "NULL", None));
+            f
+        }
         "scan-phase" => with_scans(
             100,
             300,
@@ -338,6 +358,7 @@ fn there_is_a_preset_for_every_required_behaviour() {
         "redirect-expiry",
         "rt-timer-replace",
         "stale-null-timer",
+        "rtq-expiry",
         "scan-phase",
     ] {
         assert!(names.contains(&want), "missing preset {want}");

@@ -271,3 +271,141 @@ fn numfibs_is_clamped_and_rnh_locked_is_asserted() {
     // No reference was taken before the assertion.
     assert_eq!(r.kernel.rt.entries[0].refcnt, 0);
 }
+
+/// Item 13 (`rtfree` -> `rnh_close` = `in_clsroute`, `in_matroute`, `in_rtqtimo` /
+/// `in_rtqkill`, `tvtohz`): FreeBSD's own expiry of learned routes.
+#[test]
+fn in_clsroute_marks_and_in_rtqtimo_deletes() {
+    // hz 100: the redirect route is released at tick 250 (uptime 2): rmx_expire = 2 + 3600.
+    let k = run_ok(
+        "route_add(0.0.0.0/0, 192.168.1.1)
+         route_add(10.1.0.0/16, 192.168.1.1)
+         icmp_redirtimeout = 0
+         icmp_redirect(10.6.6.6, 192.168.1.2)
+         hardclock(250)
+         a = rtalloc1(10.6.6.6, 0, 0)
+         RTFREE_LOCKED(a)
+         s = rtalloc1(10.1.2.3, 0, 0)
+         RTFREE_LOCKED(s)
+         old = rtq_reallyold",
+    );
+    assert_eq!(var(&k, "old"), Value::Int(3600));
+    let rows = route::netstat(&k, 0);
+    let learned = rows.iter().find(|r| r.destination == "10.6.6.6").unwrap();
+    assert_eq!(
+        learned.flags, "UGHD3",
+        "RTPRF_OURS is RTF_PROTO3, netstat's 3"
+    );
+    assert_eq!(learned.rmx_expire, Some(3602));
+    // A static network route is not in_clsroute's business.
+    let net = rows
+        .iter()
+        .find(|r| r.destination == "10.1.0.0/16")
+        .unwrap();
+    assert_eq!((net.flags.as_str(), net.rmx_expire), ("UGS", None));
+    // in_rtqtimo ran at boot and runs every tvtohz(600 s) = 60001 ticks: armed lazily for
+    // tick 60001, on that phase.
+    let c = k.co.names["rtq_timer"];
+    assert_eq!(k.co.wheel.get(c).c_time, 60_001);
+
+    // Now the deletes: rtq_reallyold 5 at hz 10. Released at tick 0 (expire 5) and at tick
+    // 6500 (uptime 650, expire 655). in_rtqtimo at 6001 (uptime 600) takes the first only;
+    // the run at 12002 (uptime 1200) the second. No routing-socket message for either.
+    let k = run_ok(
+        "hz = 10
+         rtq_reallyold = 5
+         icmp_redirtimeout = 0
+         route_add(0.0.0.0/0, 192.168.1.1)
+         icmp_redirect(10.6.6.6, 192.168.1.2)
+         icmp_redirect(10.7.7.7, 192.168.1.2)
+         a = rtalloc1(10.6.6.6, 0, 0)
+         RTFREE_LOCKED(a)
+         hardclock(6500)
+         b = rtalloc1(10.7.7.7, 0, 0)
+         RTFREE_LOCKED(b)
+         hardclock(6000)",
+    );
+    let deleted: Vec<(i32, String)> = k
+        .events
+        .iter()
+        .filter_map(|e| match &*e.kind {
+            EventKind::Route(RouteEvent::Deleted {
+                name,
+                report: false,
+                ..
+            }) => Some((e.tick, name.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        deleted,
+        vec![
+            (6001, "rt#1 10.6.6.6/32".to_string()),
+            (12_002, "rt#2 10.7.7.7/32".to_string())
+        ]
+    );
+    let runs: Vec<i32> = k
+        .events
+        .iter()
+        .filter(|e| matches!(&*e.kind, EventKind::Fire { via: Via::Callout, func, .. } if func == "in_rtqtimo"))
+        .map(|e| e.tick)
+        .collect();
+    assert_eq!(runs, vec![6001, 12_002]);
+    assert!(messages(&k).iter().all(|m| m.1 != RtmType::Delete));
+
+    // in_matroute: a lookup of a marked route revives it; the next release marks it again.
+    let k = run_ok(
+        "hz = 10
+         icmp_redirtimeout = 0
+         route_add(0.0.0.0/0, 192.168.1.1)
+         icmp_redirect(10.6.6.6, 192.168.1.2)
+         a = rtalloc1(10.6.6.6, 0, 0)
+         RTFREE_LOCKED(a)
+         hardclock(100)
+         b = rtalloc1(10.6.6.6, 0, 0)
+         RT_UNLOCK(b)",
+    );
+    let row = route::netstat(&k, 0)
+        .into_iter()
+        .find(|r| r.destination == "10.6.6.6")
+        .unwrap();
+    assert_eq!((row.flags.as_str(), row.rmx_expire), ("UGHD", None));
+
+    // rtq_reallyold 0: in_clsroute expunges at once, and rtfree frees it.
+    let k = run_ok(
+        "rtq_reallyold = 0
+         icmp_redirtimeout = 0
+         route_add(0.0.0.0/0, 192.168.1.1)
+         icmp_redirect(10.6.6.6, 192.168.1.2)
+         a = rtalloc1(10.6.6.6, 0, 0)
+         RTFREE_LOCKED(a)",
+    );
+    assert_eq!(route::netstat(&k, 0).len(), 1);
+    assert_eq!(k.rt.entries[1].freed, Some(0));
+    assert_eq!(k.rt.rttrash, 0);
+    assert!(
+        !k.co.names.contains_key("rtq_timer"),
+        "nothing to expire later"
+    );
+
+    // A marked route that gained a reference without a lookup (RT_ADDREF) is still marked:
+    // in_rtqkill's "rtqkill route really not free" panic.
+    let mut k = run_ok(
+        "hz = 10
+         rtq_reallyold = 1
+         icmp_redirtimeout = 0
+         route_add(0.0.0.0/0, 192.168.1.1)
+         icmp_redirect(10.6.6.6, 192.168.1.2)
+         a = rtalloc1(10.6.6.6, 0, 0)
+         RTFREE_LOCKED(a)",
+    );
+    for m in ["RT_LOCK", "RT_ADDREF", "RT_UNLOCK"] {
+        k.call(m, &[Value::Route(1)]).unwrap();
+    }
+    let e = k.run_ticks(6001).unwrap_err();
+    assert!(
+        e.message().starts_with("rtqkill route really not free"),
+        "{}",
+        e.message()
+    );
+}

@@ -162,6 +162,7 @@ const FILES: &[(&str, &str)] = &[
         include_str!("../../presets/stale-null-timer.hc"),
     ),
     ("scan-phase", include_str!("../../presets/scan-phase.hc")),
+    ("rtq-expiry", include_str!("../../presets/rtq-expiry.hc")),
 ];
 
 /// Every preset, parsed once. A file with a broken header still appears, with the problem as

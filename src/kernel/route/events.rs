@@ -134,6 +134,28 @@ pub enum RouteEvent {
         refcnt: i32,
     },
     Rtm(RtMsg),
+    /// `in_clsroute` on the last reference to a learned host route: marked RTPRF_OURS to
+    /// expire at `expire` (uptime second), or expunged now (`expire` None, `reallyold` 0).
+    Closed {
+        id: u32,
+        name: String,
+        expire: Option<i64>,
+        reallyold: i64,
+    },
+    /// `in_matroute` found a marked route: RTPRF_OURS and `rmx_expire` (`was`) cleared.
+    Revived {
+        id: u32,
+        name: String,
+        was: i64,
+    },
+    /// `in_rtqtimo` walked the trees: `found` marked routes, `killed` deleted; next run at
+    /// `next_tick`.
+    RtqTimo {
+        uptime: i64,
+        found: usize,
+        killed: Vec<String>,
+        next_tick: i32,
+    },
     /// `route_init` clamped the boot tunable `net.fibs` to 1..=RT_MAXFIBS.
     NumfibsClamped {
         asked: i64,
@@ -262,6 +284,41 @@ impl RouteEvent {
                 "rtfree: {name} still has {refcnt} reference{}, so it stays.",
                 if *refcnt == 1 { "" } else { "s" }
             ),
+            RouteEvent::Closed {
+                name,
+                expire,
+                reallyold,
+                ..
+            } => match expire {
+                Some(e) => format!(
+                    "rtfree: the last reference to {name} is gone, so rnh_close = in_clsroute runs: a learned (RTF_DYNAMIC) host route still in the table is marked RTPRF_OURS with rmx_expire = time_uptime + rtq_reallyold ({reallyold} s) = {e}; in_rtqtimo deletes it after that unless a lookup revives it first."
+                ),
+                None => format!(
+                    "rtfree: the last reference to {name} is gone, and rtq_reallyold is 0, so in_clsroute expunges it at once (rtexpunge)."
+                ),
+            },
+            RouteEvent::Revived { name, was, .. } => format!(
+                "in_matroute: the lookup found {name}, which was waiting to expire at second {was}; its first reference revives it (RTPRF_OURS and rmx_expire cleared)."
+            ),
+            RouteEvent::RtqTimo {
+                uptime,
+                found,
+                killed,
+                next_tick,
+            } => {
+                let what = if killed.is_empty() {
+                    "none has reached its rmx_expire".to_string()
+                } else {
+                    format!(
+                        "rmx_expire <= {uptime}, so in_rtqkill deletes {}",
+                        killed.join(", ")
+                    )
+                };
+                format!(
+                    "in_rtqtimo at uptime {uptime}: {found} route{} marked RTPRF_OURS; {what}. It runs again in rtq_timeout = 600 s (tvtohz adds a tick), at tick {next_tick}.",
+                    if *found == 1 { "" } else { "s" }
+                )
+            }
             RouteEvent::NumfibsClamped { asked, got } => {
                 if *got == 1 {
                     format!(

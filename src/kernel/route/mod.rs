@@ -16,6 +16,7 @@
 
 pub mod calls;
 pub mod events;
+pub mod in_rmx;
 pub mod radix;
 pub mod radix_delete;
 pub mod radix_match;
@@ -72,6 +73,11 @@ pub struct Routes {
     pub booted: bool,
     /// The route a `&ro` call acted on, for the trace note.
     touched: Option<u32>,
+    /// `rtq_reallyold` (sysctl `net.inet.ip.rtexpire`), seconds: how long `in_clsroute` gives
+    /// an unreferenced learned host route.
+    pub rtq_reallyold: i64,
+    /// `in_rtqtimo`'s callout is armed (lazily, on its boot phase).
+    pub rtq_armed: bool,
 }
 
 impl Default for Routes {
@@ -86,6 +92,8 @@ impl Default for Routes {
             ros: BTreeMap::new(),
             booted: false,
             touched: None,
+            rtq_reallyold: in_rmx::RTQ_REALLYOLD,
+            rtq_armed: false,
         }
     }
 }
@@ -189,6 +197,7 @@ pub fn read_var(k: &Kernel, name: &str) -> Option<Value> {
         "rt_numfibs" => Some(Value::Int(i64::from(k.rt.numfibs))),
         "rttrash" => Some(Value::Int(k.rt.rttrash)),
         "rts_unreach" => Some(Value::Int(k.rt.rts_unreach)),
+        "rtq_reallyold" => Some(Value::Int(k.rt.rtq_reallyold)),
         _ => None,
     }
 }
@@ -227,6 +236,17 @@ pub fn write_var(k: &mut Kernel, name: &str, v: &Value) -> Result<bool, KernelEr
             k.rt.trees.resize_with(got as usize, RadixTree::new);
             Ok(true)
         }
+        "rtq_reallyold" => match v {
+            // sysctl net.inet.ip.rtexpire: a plain int, read when in_clsroute marks a route.
+            Value::Int(n) => {
+                k.rt.rtq_reallyold = *n;
+                Ok(true)
+            }
+            v => Err(KernelError::msg(format!(
+                "rtq_reallyold must be an int (seconds), got {}",
+                v.type_name()
+            ))),
+        },
         "rttrash" | "rts_unreach" => Err(KernelError::msg(format!(
             "{name} is a kernel counter and cannot be set"
         ))),

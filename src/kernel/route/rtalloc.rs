@@ -167,6 +167,13 @@ pub(super) fn rtfree(k: &mut Kernel, id: u32) -> Result<(), KernelError> {
         emit(k, ev);
         return rt_unlock(k, id, WHAT);
     }
+    // On the last reference rtfree gives the tree's close method, in_clsroute, its chance: it
+    // may mark a learned host route for in_rtqtimo, or expunge it at once (rtq_reallyold 0).
+    super::in_rmx::in_clsroute(k, id)?;
+    let e = &k.rt.entries[id as usize];
+    if e.freed.is_some() {
+        return Ok(()); // expunged and freed by in_clsroute's delete
+    }
     if e.flags & RTF_UP == 0 {
         free_entry(k, id);
         return Ok(());
@@ -219,6 +226,8 @@ pub(super) fn rtalloc1_fib(
     let hit = lookup_traced(k, caller, dst, fib);
     match hit {
         Some(id) => {
+            // rnh_matchaddr is in_matroute: a route waiting to expire is revived.
+            super::in_rmx::in_matroute(k, id);
             let what = "net/route.c (rtalloc1_fib)";
             rt_lock(k, id, what)?;
             rt_addref(k, id, what)?;

@@ -73,6 +73,7 @@ fn rtrequest_add(
         fib,
         timers: Vec::new(),
         expire: 0,
+        rmx_expire: 0,
         in_table: true,
         freed: None,
     });
@@ -333,8 +334,10 @@ pub struct NetstatRow {
     pub refs: i32,
     pub use_count: u64,
     pub mtu: u32,
-    /// Seconds of `time_uptime` at which it expires, when expiry code has set one.
+    /// The uptime second of its first NetBSD rt_timer's scan, if it has one.
     pub expire: Option<i64>,
+    /// FreeBSD's `rmx_expire` (uptime second), when `in_clsroute` has marked it RTPRF_OURS.
+    pub rmx_expire: Option<i64>,
     /// rt_timers pending on the route.
     pub timers: usize,
 }
@@ -349,6 +352,7 @@ fn row(e: &RtEntry) -> NetstatRow {
         use_count: e.use_count,
         mtu: e.mtu,
         expire: (e.expire != 0).then_some(e.expire),
+        rmx_expire: (e.rmx_expire != 0).then_some(e.rmx_expire),
         timers: e.timers.len(),
     }
 }

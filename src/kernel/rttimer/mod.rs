@@ -335,13 +335,18 @@ fn queue_arg(k: &mut Kernel, args: &Args, i: usize) -> Result<u32, KernelError> 
 pub fn is_builtin(func: &str) -> bool {
     matches!(
         func,
-        RT_TIMER_TIMER | icmp::ICMP_MTUDISC_TIMEOUT | icmp::ICMP_REDIRECT_TIMEOUT
+        RT_TIMER_TIMER
+            | icmp::ICMP_MTUDISC_TIMEOUT
+            | icmp::ICMP_REDIRECT_TIMEOUT
+            | crate::kernel::route::in_rmx::IN_RTQTIMO
     )
 }
 
 pub fn run_builtin(k: &mut Kernel, func: &str, arg: &Value) -> Result<bool, KernelError> {
     match func {
         RT_TIMER_TIMER => queue::rt_timer_timer(k)?,
+        // FreeBSD's in_rtqtimo, on the callwheel: the route table's own expiry scan.
+        crate::kernel::route::in_rmx::IN_RTQTIMO => crate::kernel::route::in_rmx::in_rtqtimo(k)?,
         icmp::ICMP_MTUDISC_TIMEOUT | icmp::ICMP_REDIRECT_TIMEOUT => {
             let Value::Route(rt) = arg else {
                 return Err(k.panic(format!("{func}: bad route to timeout (arg {arg})")));
