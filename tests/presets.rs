@@ -1336,6 +1336,55 @@ fn stale_null_timer_deletes_the_newer_route_by_key() {
     assert_eq!(k.rt.rttrash, 0);
 }
 
+/// Item 13 (`in_clsroute`, `in_matroute`, `in_rtqtimo` beside `rt_timer_timer`): what the
+/// rtq-expiry note promises, in the route table's Expire column and the delete ticks.
+#[test]
+fn rtq_expiry_marks_revives_and_deletes_late() {
+    // Both redirect routes released at tick 0 (uptime 0): RTPRF_OURS ("3"), rmx_expire 30.
+    let k = kernel_after("rtq-expiry", "RTFREE_LOCKED(c)");
+    for dst in ["10.6.6.6", "10.7.7.7"] {
+        let row = netstat_row(&k, dst).unwrap();
+        assert_eq!(
+            (row.flags.as_str(), row.rmx_expire, row.timers),
+            ("UGHD3", Some(30), 0)
+        );
+    }
+    // The lookup at tick 5900 revives 10.7.7.7; 10.6.6.6 is overdue but still there.
+    let k = kernel_after("rtq-expiry", "RT_UNLOCK(d)");
+    let row = netstat_row(&k, "10.7.7.7").unwrap();
+    assert_eq!((row.flags.as_str(), row.rmx_expire), ("UGHD", None));
+    assert_eq!(netstat_row(&k, "10.6.6.6").unwrap().rmx_expire, Some(30));
+
+    let (r, _) = run_preset("rtq-expiry");
+    let k = &r.kernel;
+    // rt_timer takes the NetBSD route at its second (590 + 5 < 596), in_rtqtimo the FreeBSD
+    // one only at its run of tick 6001 (uptime 600), 570 s after its rmx_expire.
+    assert_eq!(
+        json_of_kind(&r, "route_delete"),
+        vec![
+            r#"{"kind":"route_delete","tick":5960,"dst":"10.5.5.5/32","fib":0,"refcnt":0}"#,
+            r#"{"kind":"route_delete","tick":6001,"dst":"10.6.6.6/32","fib":0,"refcnt":0}"#,
+        ]
+    );
+    // d let go at tick 6050 (uptime 605): marked again, rmx_expire 635.
+    let row = netstat_row(k, "10.7.7.7").unwrap();
+    assert_eq!((row.flags.as_str(), row.rmx_expire), ("UGHD3", Some(635)));
+    // Only route(8)'s add and the two redirects reach the routing socket.
+    assert_eq!(
+        json_of_kind(&r, "rtm")
+            .iter()
+            .map(|l| l
+                .split(r#""type":""#)
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap())
+            .collect::<Vec<_>>(),
+        vec!["RTM_ADD", "RTM_REDIRECT", "RTM_REDIRECT"]
+    );
+}
+
 #[test]
 fn scan_phase_lifetimes_are_strictly_between_t_and_t_plus_2_seconds() {
     let (r, _) = run_preset("scan-phase");

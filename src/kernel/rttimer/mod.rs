@@ -26,7 +26,9 @@
 //!   from a scenario and then receiving an ICMP message panics the same way.
 //! * The kernel's queues are created on first use (the first `icmp_mtudisc` or `icmp_redirect`,
 //!   or a sysctl write that must change them) rather than at boot, so that scenarios which
-//!   never touch them do not get a scanner on the wheel.
+//!   never touch them do not get a scanner on the wheel. The scanner is then armed on the phase
+//!   the kernel's boot-time `rt_timer_init` gave it: scans on hz, 2hz, ... hardclocks from boot
+//!   ([`queue::scan_phase_delay`]).
 //! * A `NULL` action is shown in traces as `func "NULL"`; the core records the fire, then this
 //!   module deletes the route.
 //! * `rt_timer_queue_create` takes a `u_int`: a negative timeout is a scenario error.
