@@ -1316,7 +1316,7 @@ fn stale_null_timer_deletes_the_newer_route_by_key() {
         .events
         .iter()
         .filter_map(|e| match &*e.kind {
-            EventKind::RtTimer(RtTimerEvent::NullDeletedByKey { deleted, .. }) => {
+            EventKind::RtTimer(RtTimerEvent::DeletedByKey { deleted, .. }) => {
                 Some((e.tick, deleted.clone()))
             }
             _ => None,

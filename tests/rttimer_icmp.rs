@@ -304,3 +304,55 @@ fn destroyed_kernel_queue_is_a_use_after_free() {
     );
     assert!(matches!(r.outcome, Outcome::Panicked(ref m) if m.contains("use after free")));
 }
+
+/// Items 6 and 7 through `icmp_mtudisc_timeout` (NetBSD `ip_icmp.c`): its
+/// `rtrequest(RTM_DELETE, rt_key(rt), rt->rt_gateway, rt_mask(rt), rt->rt_flags)` names a key
+/// (a host route's mask is NULL), not a route. The learned route rt#1 is deleted by the
+/// administrator at tick 50 while `rt` holds it, so its timer keeps running (only rtfree drops
+/// timers); a new message at tick 150 learns rt#2 for the same host. At the scan of tick 300
+/// (0 + 2 < 3) the stale timer runs on the deleted rt#1 and deletes rt#2, the head of
+/// 10.9.8.7's chain; rt#2, unreferenced, is freed at once and its own timer (due at tick 400)
+/// goes with it.
+#[test]
+fn a_stale_pmtu_timer_deletes_the_relearned_route() {
+    let k = run_ok(
+        "ip_mtudisc_timeout = 2;
+         route_add(10.0.0.0/8, 192.168.1.1);
+         icmp_mtudisc(10.9.8.7, 1400);
+         rt = rtalloc1(10.9.8.7, 0, 0); RT_UNLOCK(rt);
+         hardclock(50);
+         route_delete(10.9.8.7);
+         hardclock(100);
+         icmp_mtudisc(10.9.8.7, 1300);
+         hardclock(300);",
+    );
+    let deleted: Vec<(i32, u32)> = k
+        .events
+        .iter()
+        .filter_map(|e| match &*e.kind {
+            EventKind::Route(RouteEvent::Deleted { id, .. }) => Some((e.tick, *id)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(deleted, vec![(50, 1), (300, 2)]);
+    let fired: Vec<(i32, String)> = k
+        .events
+        .iter()
+        .filter_map(|e| match &*e.kind {
+            EventKind::Fire {
+                func,
+                arg,
+                route: Some(_),
+                ..
+            } => Some((e.tick, format!("{func} {arg}"))),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(fired, vec![(300, "icmp_mtudisc_timeout rt#1".to_string())]);
+    assert!(rt_events(&k).iter().any(|e| matches!(
+        e,
+        RtTimerEvent::DeletedByKey { deleted: Some(d), .. } if d == "rt#2 10.9.8.7/32"
+    )));
+    assert_eq!(k.rt.entries[2].freed, Some(300));
+    assert!(row(&k, "10.9.8.7").is_none());
+}

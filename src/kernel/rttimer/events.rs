@@ -113,10 +113,13 @@ pub enum RtTimerEvent {
         mtu: u32,
         why: PmtuIgnored,
     },
-    /// A NULL action's `rtrequest(RTM_DELETE, rt_key(rt), 0, 0, 0)` deleted by key alone, and
-    /// what went was not the timer's own route: `deleted` (the head of the key's chain), or
-    /// nothing (ESRCH).
-    NullDeletedByKey {
+    /// An action's `rtrequest(RTM_DELETE, rt_key(rt), ...)` (the NULL action's, with no
+    /// netmask; `icmp_*_timeout`'s, with a host route's NULL `rt_mask`) deleted by key, and what
+    /// went was not the timer's own route: `deleted` (the head of the key's chain), or nothing
+    /// (ESRCH). It happens when the timer's route was deleted (and still referenced) before the
+    /// timer ran.
+    DeletedByKey {
+        func: String,
         route: String,
         key: String,
         deleted: Option<String>,
@@ -279,14 +282,29 @@ impl RtTimerEvent {
                     "icmp_mtudisc: the route to {dst} already has MTU {current}, not larger than {mtu}: unchanged."
                 ),
             },
-            E::NullDeletedByKey { route, key, deleted } => match deleted {
-                Some(d) => format!(
-                    "The NULL action of {route}'s timer is rtrequest(RTM_DELETE, rt_key(rt), 0, 0, 0): a key with no netmask and no route pointer, so it deleted {d}, the head of {key}'s chain, not the timer's own route."
-                ),
-                None => format!(
-                    "The NULL action of {route}'s timer is rtrequest(RTM_DELETE, rt_key(rt), 0, 0, 0): the head of {key}'s chain is no route it may delete (ESRCH), so nothing goes."
-                ),
-            },
+            E::DeletedByKey {
+                func,
+                route,
+                key,
+                deleted,
+            } => {
+                let call = if func == "NULL" {
+                    "The NULL action of {route}'s timer is rtrequest(RTM_DELETE, rt_key(rt), 0, 0, 0)"
+                        .replace("{route}", route)
+                } else {
+                    format!(
+                        "{func}() of {route}'s timer calls rtrequest(RTM_DELETE, rt_key(rt), rt->rt_gateway, rt_mask(rt), rt->rt_flags)"
+                    )
+                };
+                match deleted {
+                    Some(d) => format!(
+                        "{call}: a key with no netmask and no route pointer, so it deleted {d}, the head of {key}'s chain, not the timer's own route."
+                    ),
+                    None => format!(
+                        "{call}: the head of {key}'s chain is no route it may delete (ESRCH), so nothing goes."
+                    ),
+                }
+            }
             E::MtuReset { route, old } => format!(
                 "icmp_mtudisc_timeout: {route} is not RTF_DYNAMIC|RTF_HOST, so it stays and only its MTU {old} resets to 0."
             ),

@@ -25,7 +25,9 @@
 //!   applies.
 
 use super::events::{PmtuIgnored, RtTimerEvent};
-use super::queue::{check_queue, queue_change, queue_create, queue_destroy, route_name, timer_add};
+use super::queue::{
+    check_queue, delete_by_key, queue_change, queue_create, queue_destroy, route_name, timer_add,
+};
 use crate::kernel::route::rtentry::{
     cidr, IF_MTU, RTF_DYNAMIC, RTF_GATEWAY, RTF_HOST, RTF_MODIFIED,
 };
@@ -154,19 +156,22 @@ pub fn icmp_mtudisc(k: &mut Kernel, dst: u32, mtu: u32) -> Result<(), KernelErro
 }
 
 /// Deletes `rt` by key if it was learned (RTF_DYNAMIC and RTF_HOST); true if it was.
-fn delete_if_learned(k: &mut Kernel, rt: u32) -> Result<bool, KernelError> {
+/// `rtrequest(RTM_DELETE, rt_key(rt), rt->rt_gateway, rt_mask(rt), rt->rt_flags)`: a host
+/// route's mask is NULL, so this is a delete by key, and on a route already deleted (still
+/// referenced, so its timer ran) it takes whatever now heads the key's chain.
+fn delete_if_learned(k: &mut Kernel, rt: u32, func: &str) -> Result<bool, KernelError> {
     let e = &k.rt.entries[rt as usize];
     if e.flags & (RTF_DYNAMIC | RTF_HOST) != RTF_DYNAMIC | RTF_HOST {
         return Ok(false);
     }
-    let (dst, len, fib) = (e.dst, e.mask.unwrap_or(32), e.fib);
-    route::rt_delete_by_key(k, dst, len, fib)?;
+    let (dst, fib) = (e.dst, e.fib);
+    delete_by_key(k, rt, func, dst, fib)?;
     Ok(true)
 }
 
 /// `icmp_mtudisc_timeout(rt, r)`: forget a learned path MTU.
 pub fn icmp_mtudisc_timeout(k: &mut Kernel, rt: u32) -> Result<(), KernelError> {
-    if delete_if_learned(k, rt)? || k.rtt.mtu_locked.contains(&rt) {
+    if delete_if_learned(k, rt, ICMP_MTUDISC_TIMEOUT)? || k.rtt.mtu_locked.contains(&rt) {
         return Ok(());
     }
     let old = std::mem::take(&mut k.rt.entries[rt as usize].mtu);
@@ -177,7 +182,7 @@ pub fn icmp_mtudisc_timeout(k: &mut Kernel, rt: u32) -> Result<(), KernelError> 
 
 /// `icmp_redirect_timeout(rt, r)`: forget a learned redirect.
 pub fn icmp_redirect_timeout(k: &mut Kernel, rt: u32) -> Result<(), KernelError> {
-    delete_if_learned(k, rt).map(|_| ())
+    delete_if_learned(k, rt, ICMP_REDIRECT_TIMEOUT).map(|_| ())
 }
 
 /// An ICMP redirect: `dst` is better reached via `gateway` (`rtredirect` with

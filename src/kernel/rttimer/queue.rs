@@ -6,7 +6,9 @@
 //! may be a scenario handler that calls back into this module.
 
 use super::events::{RemoveWhy, RtTimerEvent};
-use super::{RtTimer, RtTimerQueue, MAX_RTTIMER_QUEUES, RT_TIMER_CH, RT_TIMER_TIMER};
+use super::{
+    RtTimer, RtTimerQueue, MAX_RTTIMER_QUEUES, NULL_FUNC, RT_TIMER_CH, RT_TIMER_TIMER,
+};
 use crate::kernel::api::Args;
 use crate::kernel::route::{self, RtEntry};
 use crate::kernel::MAX_HANDLER_RUNS_PER_PASS;
@@ -330,21 +332,37 @@ fn run_action(k: &mut Kernel, t: &RtTimer) -> Result<(), KernelError> {
     };
     k.run_handler(Via::RtTimer, t.func_name(), &Value::Route(t.rt), Some(cidr))?;
     if t.func.is_none() {
-        let target = k.rt.tree(fib).and_then(|tree| {
-            tree.rn_delete_target(key, None)
-                .and_then(|n| tree.node(n).route)
-        });
-        let error = route::rt_delete_by_key(k, key, 32, fib)?;
-        if target != Some(t.rt) {
-            let e = RtTimerEvent::NullDeletedByKey {
-                route: route_name(k, t.rt),
-                key: crate::kernel::value::fmt_addr(key),
-                deleted: target.filter(|_| error == 0).map(|d| route_name(k, d)),
-            };
-            emit(k, e);
-        }
+        delete_by_key(k, t.rt, NULL_FUNC, key, fib)?;
     }
     Ok(())
+}
+
+/// An action's `rtrequest(RTM_DELETE, rt_key(rt), ..., NULL netmask, ...)` for the timer's
+/// route `rt`: the head of the key's chain goes (a kernel-internal delete, no message), and
+/// when that is not `rt` itself (it was deleted before its timer ran) the event says what did.
+/// Returns 0 or ESRCH.
+pub(super) fn delete_by_key(
+    k: &mut Kernel,
+    rt: u32,
+    func: &str,
+    key: u32,
+    fib: u32,
+) -> Result<i64, KernelError> {
+    let target = k.rt.tree(fib).and_then(|tree| {
+        tree.rn_delete_target(key, None)
+            .and_then(|n| tree.node(n).route)
+    });
+    let error = route::rt_delete_by_key(k, key, 32, fib)?;
+    if target != Some(rt) {
+        let e = RtTimerEvent::DeletedByKey {
+            func: func.to_string(),
+            route: route_name(k, rt),
+            key: crate::kernel::value::fmt_addr(key),
+            deleted: target.filter(|_| error == 0).map(|d| route_name(k, d)),
+        };
+        emit(k, e);
+    }
+    Ok(error)
 }
 
 /// The head of live queue `q` if the scan at uptime `now` takes it, with the queue's timeout.
