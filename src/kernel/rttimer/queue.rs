@@ -6,9 +6,7 @@
 //! may be a scenario handler that calls back into this module.
 
 use super::events::{RemoveWhy, RtTimerEvent};
-use super::{
-    RtTimer, RtTimerQueue, MAX_RTTIMER_QUEUES, NULL_FUNC, RT_TIMER_CH, RT_TIMER_TIMER,
-};
+use super::{RtTimer, RtTimerQueue, MAX_RTTIMER_QUEUES, NULL_FUNC, RT_TIMER_CH, RT_TIMER_TIMER};
 use crate::kernel::api::Args;
 use crate::kernel::route::{self, RtEntry};
 use crate::kernel::MAX_HANDLER_RUNS_PER_PASS;
