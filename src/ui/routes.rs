@@ -13,8 +13,9 @@ use crate::kernel::route::{netstat, rttrash_list};
 const RTM_SHOWN: usize = 40;
 
 /// The Expire column, seconds from now as `netstat -rn` prints them: FreeBSD's `rmx_expire`
-/// when `in_clsroute` has set it (the route waits for `in_rtqtimo`; negative once overdue),
-/// else the scan second of the route's first NetBSD rt_timer. The title says which.
+/// when `in_clsroute` has set it (the route waits for `in_rtqtimo`), else the scan second of
+/// the route's first NetBSD rt_timer. The title says which. An overdue `rmx_expire` is shown
+/// negative (netstat prints nothing then) so that the wait for `in_rtqtimo` can be seen.
 fn expire_cell(rmx_expire: Option<i64>, rt_timer: Option<i64>, now: i64) -> Html {
     let (text, title) = match (rmx_expire, rt_timer) {
         (Some(e), _) => (
