@@ -3,8 +3,9 @@
 # when the timeout expires"), added at tick 0 and tick 100; rt_timer_count says 2 and 2. Left
 # alone, the scans would delete 10.0.0.1 and 10.0.0.3 at tick 400 (0 + 3 < 4) and the other two
 # at tick 500. At tick 250 qa is destroyed with destroy = 1: every entry is popped from the head
-# and its action runs at once, whatever its age, so 10.0.0.1 and 10.0.0.2 are deleted now
-# (RTM_DELETE at tick 250; the scenario still holds references, so they wait in rttrash: trash =
+# and its action runs at once, whatever its age, so 10.0.0.1 and 10.0.0.2 are deleted now (at
+# tick 250, by the kernel's own rtrequest: no RTM_DELETE message; the scenario still holds
+# references, so they wait in rttrash: trash =
 # 2). qb is destroyed with destroy = 0: its timers are dropped without running, 10.0.0.3 and
 # 10.0.0.4 stay in the table with no timer at all, and nothing happens at tick 400 or ever. Both
 # queues are unlinked from the scanner's list; the scanner itself keeps running every second

@@ -6,8 +6,9 @@
 # fast queue (2 s) with rtt_time 1: each queue now holds one timer (ns2 = nf2 = 1), and probe
 # runs at the scan of tick 400 (1 + 2 < 4), not at 1100. The NULL timer is untouched until tick
 # 500, when rt_timer_add(r1, NULL, fast) moves it the same way (ns3 = 0, nf3 = 1; rtt_time 5):
-# at the scan of tick 800 (5 + 2 < 8) the NULL action deletes the route by its key
-# (RTM_DELETE). The scenario holds a reference from rtalloc1, so the deleted route waits in
+# at the scan of tick 800 (5 + 2 < 8) the NULL action deletes the route by its key (a
+# kernel-internal rtrequest: no RTM_DELETE message). The scenario holds a reference from
+# rtalloc1, so the deleted route waits in
 # rttrash (trash = 1) until RTFREE frees it. The man page says only that f "will be called after
 # the timeout period for queue q has elapsed" and that NULL deletes the route; it does not say
 # that a timer with the same function on a different queue is replaced too, nor that re-adding

@@ -122,9 +122,9 @@ fn rt_timer_fires(name: &str) -> Option<Vec<Fire>> {
     const REDIR: &str = "icmp_redirect_timeout";
     Some(match name {
         "pmtu-expiry" => with_scans(
-            350,
-            950,
-            &[(850, "icmp_mtudisc_timeout", "rt#1", "10.9.8.7/32")],
+            300,
+            900,
+            &[(800, "icmp_mtudisc_timeout", "rt#1", "10.9.8.7/32")],
         ),
         "queue-change" => with_scans(
             100,
@@ -153,6 +153,34 @@ fn rt_timer_fires(name: &str) -> Option<Vec<Fire>> {
             900,
             &[(400, "probe", "rt#0", H1), (800, "NULL", "rt#0", H1)],
         ),
+        "stale-null-timer" => with_scans(
+            100,
+            300,
+            &[
+                (300, "NULL", "rt#1", "10.1.2.0/24"),
+                (300, "NULL", "rt#0", "0.0.0.0/0"),
+            ],
+        ),
+        "rtq-expiry" => {
+            // hz = 10: rt_timer scans every 10 ticks once the PMTU queue exists (boot phase),
+            // FreeBSD's in_rtqtimo on the callwheel at 600 hz + 1 = 6001.
+            let mut f: Vec<Fire> = (5910..=6050)
+                .step_by(10)
+                .map(|t| (t, "timeout", "rt_timer_timer", "NULL", None))
+                .collect();
+            f.insert(
+                6,
+                (
+                    5960,
+                    "rt_timer",
+                    "icmp_mtudisc_timeout",
+                    "rt#3",
+                    Some("10.5.5.5/32"),
+                ),
+            );
+            f.insert(11, (6001, "callout", "in_rtqtimo", "NULL", None));
+            f
+        }
         "scan-phase" => with_scans(
             100,
             300,
@@ -329,6 +357,8 @@ fn there_is_a_preset_for_every_required_behaviour() {
         "queue-destroy",
         "redirect-expiry",
         "rt-timer-replace",
+        "stale-null-timer",
+        "rtq-expiry",
         "scan-phase",
     ] {
         assert!(names.contains(&want), "missing preset {want}");
@@ -1006,7 +1036,8 @@ fn pmtu_expiry_learns_keeps_at_exactly_t_deletes_at_the_strict_second_and_frees(
         (lanes[0].name.as_str(), lanes[0].rtq_timeout),
         ("q#0 (ip_mtudisc_timeout_q)", 5)
     );
-    assert_eq!(lanes[0].entries[0].expiry_tick, Some(850));
+    // The scanner keeps its boot phase (rt_timer_init ran at boot): scans at 300, 400, ...
+    assert_eq!(lanes[0].entries[0].expiry_tick, Some(800));
 
     let (r, _) = run_preset("pmtu-expiry");
     let k = &r.kernel;
@@ -1031,24 +1062,21 @@ fn pmtu_expiry_learns_keeps_at_exactly_t_deletes_at_the_strict_second_and_frees(
             8
         )]
     );
-    // Tick 750 is exactly 5 s after the message, but 2 + 5 < 7 is false: only tick 850 takes it.
-    assert_eq!(expirations(k), vec![(850, "rt#1 10.9.8.7/32", 2, 5, 8)]);
+    // At tick 700 (uptime 7) 2 + 5 < 7 is false: only the scan of tick 800 takes it.
+    assert_eq!(expirations(k), vec![(800, "rt#1 10.9.8.7/32", 2, 5, 8)]);
     assert_eq!(
         (var(k, "left"), var(k, "gone")),
         (int(1), int(0)),
-        "still queued after the scan of tick 750, gone after 850"
+        "still queued at tick 750, gone at 850"
     );
     assert_eq!(
         json_of_kind(&r, "route_delete"),
-        vec![r#"{"kind":"route_delete","tick":850,"dst":"10.9.8.7/32","fib":0,"refcnt":1}"#]
+        vec![r#"{"kind":"route_delete","tick":800,"dst":"10.9.8.7/32","fib":0,"refcnt":1}"#]
     );
+    // The clone and the expiry's delete are kernel-internal rtrequest() calls: no messages.
     assert_eq!(
         json_of_kind(&r, "rtm"),
-        vec![
-            r#"{"kind":"rtm","tick":0,"type":"RTM_ADD","dst":"0.0.0.0/0","fib":0}"#,
-            r#"{"kind":"rtm","tick":250,"type":"RTM_ADD","dst":"10.9.8.7/32","fib":0}"#,
-            r#"{"kind":"rtm","tick":850,"type":"RTM_DELETE","dst":"10.9.8.7/32","fib":0}"#,
-        ]
+        vec![r#"{"kind":"rtm","tick":0,"type":"RTM_ADD","dst":"0.0.0.0/0","fib":0}"#,]
     );
     // After expiry the lookup falls back to the default route; the deleted one waits in rttrash.
     assert_eq!(rets(&r, "rtalloc1"), vec!["10.9.8.7/32", "0.0.0.0/0"]);
@@ -1056,7 +1084,7 @@ fn pmtu_expiry_learns_keeps_at_exactly_t_deletes_at_the_strict_second_and_frees(
     assert_eq!(
         call_lines(&r, "RTFREE"),
         vec![
-            r#"{"kind":"call","line":33,"tick":950,"call":"RTFREE","ret":null,"refcnt":0,"freed":true}"#
+            r#"{"kind":"call","line":36,"tick":950,"call":"RTFREE","ret":null,"refcnt":0,"freed":true}"#
         ]
     );
     assert_eq!(k.rt.entry(1).unwrap().freed, Some(950));
@@ -1245,6 +1273,116 @@ fn rt_timer_replace_moves_same_function_timers_across_queues() {
     );
     assert_eq!((var(k, "trash"), var(k, "trash_after")), (int(1), int(0)));
     assert!(k.rt.entry(0).unwrap().freed.is_some());
+}
+
+/// Item 7 (`rt_timer_timer`'s NULL action, `rtrequest1`, `rn_delete`): the NULL action is
+/// `rtrequest(RTM_DELETE, rt_key(rt), 0, 0, 0)`, so it deletes by key: the head of the key's
+/// chain. The stale timer of the deleted (but referenced) 10.1.2.0/24 rt#1 deletes the re-added
+/// rt#2 at the scan of tick 300 (0 + 2 < 3), with no routing-socket message; the default
+/// route's NULL timer hits the left end marker (ESRCH) and deletes nothing.
+#[test]
+fn stale_null_timer_deletes_the_newer_route_by_key() {
+    let (r, _) = run_preset("stale-null-timer");
+    assert_eq!(r.outcome, Outcome::Ok);
+    let k = &r.kernel;
+    assert_eq!(
+        json_of_kind(&r, "route_delete"),
+        vec![
+            r#"{"kind":"route_delete","tick":50,"dst":"10.1.2.0/24","fib":0,"refcnt":1}"#,
+            r#"{"kind":"route_delete","tick":300,"dst":"10.1.2.0/24","fib":0,"refcnt":0}"#,
+        ]
+    );
+    // The second delete is rt#2's (the new route), while rt#1 is still in rttrash.
+    let deleted: Vec<(i32, u32)> = k
+        .events
+        .iter()
+        .filter_map(|e| match &*e.kind {
+            EventKind::Route(RouteEvent::Deleted { id, .. }) => Some((e.tick, *id)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(deleted, vec![(50, 1), (300, 2)]);
+    // Only route(8)'s add/delete talk to the routing socket; the timer's delete does not.
+    assert_eq!(
+        json_of_kind(&r, "rtm"),
+        vec![
+            r#"{"kind":"rtm","tick":0,"type":"RTM_ADD","dst":"0.0.0.0/0","fib":0}"#,
+            r#"{"kind":"rtm","tick":0,"type":"RTM_ADD","dst":"10.1.2.0/24","fib":0}"#,
+            r#"{"kind":"rtm","tick":50,"type":"RTM_DELETE","dst":"10.1.2.0/24","fib":0}"#,
+            r#"{"kind":"rtm","tick":50,"type":"RTM_ADD","dst":"10.1.2.0/24","fib":0}"#,
+        ]
+    );
+    let null_deletes: Vec<(i32, Option<String>)> = k
+        .events
+        .iter()
+        .filter_map(|e| match &*e.kind {
+            EventKind::RtTimer(RtTimerEvent::DeletedByKey { deleted, .. }) => {
+                Some((e.tick, deleted.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        null_deletes,
+        vec![(300, Some("rt#2 10.1.2.0/24".to_string())), (300, None)]
+    );
+    // Before the scan the new /24 answers; after it the default route does.
+    assert_eq!(
+        rets(&r, "rtalloc1"),
+        vec!["10.1.2.0/24", "0.0.0.0/0", "10.1.2.0/24", "0.0.0.0/0"]
+    );
+    assert!(k.rt.entry(0).unwrap().in_table, "the default route stays");
+    assert_eq!(k.rt.entry(1).unwrap().freed, Some(300), "the last RTFREE");
+    assert_eq!(k.rt.rttrash, 0);
+}
+
+/// Item 13 (`in_clsroute`, `in_matroute`, `in_rtqtimo` beside `rt_timer_timer`): what the
+/// rtq-expiry note promises, in the route table's Expire column and the delete ticks.
+#[test]
+fn rtq_expiry_marks_revives_and_deletes_late() {
+    // Both redirect routes released at tick 0 (uptime 0): RTPRF_OURS ("3"), rmx_expire 30.
+    let k = kernel_after("rtq-expiry", "RTFREE_LOCKED(c)");
+    for dst in ["10.6.6.6", "10.7.7.7"] {
+        let row = netstat_row(&k, dst).unwrap();
+        assert_eq!(
+            (row.flags.as_str(), row.rmx_expire, row.timers),
+            ("UGHD3", Some(30), 0)
+        );
+    }
+    // The lookup at tick 5900 revives 10.7.7.7; 10.6.6.6 is overdue but still there.
+    let k = kernel_after("rtq-expiry", "RT_UNLOCK(d)");
+    let row = netstat_row(&k, "10.7.7.7").unwrap();
+    assert_eq!((row.flags.as_str(), row.rmx_expire), ("UGHD", None));
+    assert_eq!(netstat_row(&k, "10.6.6.6").unwrap().rmx_expire, Some(30));
+
+    let (r, _) = run_preset("rtq-expiry");
+    let k = &r.kernel;
+    // rt_timer takes the NetBSD route at its second (590 + 5 < 596), in_rtqtimo the FreeBSD
+    // one only at its run of tick 6001 (uptime 600), 570 s after its rmx_expire.
+    assert_eq!(
+        json_of_kind(&r, "route_delete"),
+        vec![
+            r#"{"kind":"route_delete","tick":5960,"dst":"10.5.5.5/32","fib":0,"refcnt":0}"#,
+            r#"{"kind":"route_delete","tick":6001,"dst":"10.6.6.6/32","fib":0,"refcnt":0}"#,
+        ]
+    );
+    // d let go at tick 6050 (uptime 605): marked again, rmx_expire 635.
+    let row = netstat_row(k, "10.7.7.7").unwrap();
+    assert_eq!((row.flags.as_str(), row.rmx_expire), ("UGHD3", Some(635)));
+    // Only route(8)'s add and the two redirects reach the routing socket.
+    assert_eq!(
+        json_of_kind(&r, "rtm")
+            .iter()
+            .map(|l| l
+                .split(r#""type":""#)
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap())
+            .collect::<Vec<_>>(),
+        vec!["RTM_ADD", "RTM_REDIRECT", "RTM_REDIRECT"]
+    );
 }
 
 #[test]

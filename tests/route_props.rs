@@ -24,6 +24,19 @@ fn mask(len: u8) -> u32 {
 }
 
 impl Oracle {
+    /// The route `rn_delete(key, NULL)` removes: the most specific with exactly this key (a
+    /// host route first), and none for key 0, whose chain the left end marker heads.
+    fn chain_head(&self, key: u32) -> Option<(u32, u8)> {
+        if key == 0 {
+            return None;
+        }
+        self.routes
+            .keys()
+            .filter(|(k, _)| *k == key)
+            .max_by_key(|(_, l)| *l)
+            .copied()
+    }
+
     /// Most specific route covering `v`, by scanning every route.
     fn best(&self, v: u32) -> Option<u32> {
         self.routes
@@ -69,6 +82,10 @@ enum Op {
     Add(u32, u8),
     /// Delete the n-th (mod count) live route, or, if there is none, a random prefix.
     Del(usize, u32, u8),
+    /// `rn_delete(key, NULL)` of the n-th live route's key (or a random one): a NULL netmask
+    /// takes the head of the key's dupedkey chain, whatever its mask (`rtrequest1_fib` with
+    /// RTF_HOST, and NetBSD's NULL rt_timer action).
+    DelKey(usize, u32),
 }
 
 /// Addresses from a small space (so keys collide and share bits) or anywhere.
@@ -94,6 +111,7 @@ fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         3 => (addr(), len()).prop_map(|(a, l)| Op::Add(a, l)),
         1 => (any::<usize>(), addr(), len()).prop_map(|(i, a, l)| Op::Del(i, a, l)),
+        1 => (any::<usize>(), addr()).prop_map(|(i, a)| Op::DelKey(i, a)),
     ]
 }
 
@@ -141,9 +159,28 @@ fn run(
                 } else {
                     *oracle.routes.keys().nth(i % oracle.routes.len()).unwrap()
                 };
-                let want = oracle.routes.remove(&(key, l));
+                let want = if l == 32 {
+                    // A host key with no mask deletes the chain head.
+                    oracle
+                        .chain_head(key)
+                        .and_then(|h| oracle.routes.remove(&h))
+                } else {
+                    oracle.routes.remove(&(key, l))
+                };
                 let got = t.rn_delete(key, tree_mask(l));
                 prop_assert_eq!(got, want, "delete {:#x}/{}", key, l);
+            }
+            Op::DelKey(i, a) => {
+                let key = if oracle.routes.is_empty() || i % 3 == 0 {
+                    a
+                } else {
+                    oracle.routes.keys().nth(i % oracle.routes.len()).unwrap().0
+                };
+                let want = oracle
+                    .chain_head(key)
+                    .and_then(|h| oracle.routes.remove(&h));
+                let got = t.rn_delete(key, None);
+                prop_assert_eq!(got, want, "delete key {:#x} with a NULL netmask", key);
             }
         }
         if every_op_invariants {

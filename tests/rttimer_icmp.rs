@@ -3,7 +3,7 @@
 //! route table: learned host routes, their MTU and flags in `netstat -rn`, expiry through the
 //! queue, references that keep a deleted route in rttrash, and the redirtimeout sysctl.
 
-use hardclock::kernel::route::{self, NetstatRow, RtmType};
+use hardclock::kernel::route::{self, NetstatRow, RouteEvent, RtmType};
 use hardclock::kernel::rttimer::{self, PmtuIgnored, RtTimerEvent};
 use hardclock::kernel::{EventKind, Kernel, Value};
 use hardclock::script::{self, Outcome, Scenario};
@@ -20,12 +20,24 @@ fn row(k: &Kernel, dst: &str) -> Option<NetstatRow> {
         .find(|r| r.destination == dst)
 }
 
+/// Ticks at which `dst` left the table (whoever deleted it).
 fn deletes(k: &Kernel, dst: &str) -> Vec<i32> {
-    k.rt.rtm
+    k.events
         .iter()
-        .filter(|m| m.kind == RtmType::Delete && m.dst == dst)
-        .map(|m| m.tick)
+        .filter_map(|e| match &*e.kind {
+            EventKind::Route(RouteEvent::Deleted { id, .. })
+                if k.rt.entries[*id as usize].cidr() == dst =>
+            {
+                Some(e.tick)
+            }
+            _ => None,
+        })
         .collect()
+}
+
+/// The routing-socket messages sent, as (type, dst).
+fn messages(k: &Kernel) -> Vec<(RtmType, String)> {
+    k.rt.rtm.iter().map(|m| (m.kind, m.dst.clone())).collect()
 }
 
 fn rt_events(k: &Kernel) -> Vec<&RtTimerEvent> {
@@ -51,7 +63,7 @@ fn pmtu_route_is_learned_referenced_expired_and_freed() {
     // Runs the PMTU scenario step by step, looking at the machine between statements.
     let src = format!(
         "{PMTU}
-         hardclock(60099);
+         hardclock(60049);
          hardclock(1);
          hardclock(500);
          RTFREE(rt);"
@@ -71,25 +83,28 @@ fn pmtu_route_is_learned_referenced_expired_and_freed() {
     assert_eq!(r.mtu, 1400);
     assert_eq!(r.refs, 1);
     // Added in uptime second 0 to a 600 s queue: the scan of second 601 takes it. The queue
-    // was created at tick 50, so scans run at 150, 250, ...: uptime 601 at tick 60150.
+    // was created at tick 50, but the scanner keeps its boot phase (rt_timer_timer): scans run
+    // at 100, 200, ...: uptime 601 at tick 60100.
     assert_eq!(r.expire, Some(601));
     let lanes = rttimer::queues(&k);
     assert_eq!(lanes.len(), 1);
     assert_eq!(lanes[0].name, "q#0 (ip_mtudisc_timeout_q)");
     assert_eq!(lanes[0].rtq_timeout, 600);
     assert_eq!(lanes[0].entries[0].func, "icmp_mtudisc_timeout");
-    assert_eq!(lanes[0].entries[0].expiry_tick, Some(60_150));
+    assert_eq!(lanes[0].entries[0].expiry_tick, Some(60_100));
     assert_eq!(
         k.kernel_var("ip_mtudisc_timeout_q"),
         Some(Value::Queue(lanes[0].id))
     );
 
-    step(&mut k, 5); // hardclock(60099): tick 60149, one tick short
+    step(&mut k, 5); // hardclock(60049): tick 60099, one tick short
     assert!(row(&k, "10.9.8.7").is_some());
     assert!(deletes(&k, "10.9.8.7/32").is_empty());
 
-    step(&mut k, 6); // tick 60150: expired and deleted, but rt still holds it
-    assert_eq!(deletes(&k, "10.9.8.7/32"), vec![60_150]);
+    step(&mut k, 6); // tick 60100: expired and deleted, but rt still holds it
+    assert_eq!(deletes(&k, "10.9.8.7/32"), vec![60_100]);
+    // The clone and the expiry are kernel-internal rtrequest() calls: only route(8)'s RTM_ADD.
+    assert_eq!(messages(&k), vec![(RtmType::Add, "10.0.0.0/8".to_string())]);
     assert!(row(&k, "10.9.8.7").is_none());
     assert_eq!(k.rt.rttrash, 1);
     let id = match k.vars["rt"] {
@@ -109,11 +124,11 @@ fn pmtu_route_is_learned_referenced_expired_and_freed() {
 
 #[test]
 fn pmtu_timeout_sysctl_changes_the_queue() {
-    // Shortened to 2 s at tick 60: 0 + 2 < 3 at the scan of tick 350.
+    // Shortened to 2 s at tick 60: 0 + 2 < 3 at the scan of tick 300 (boot phase).
     let k = run_ok(&format!(
         "{PMTU} hardclock(10); ip_mtudisc_timeout = 2; hardclock(400);"
     ));
-    assert_eq!(deletes(&k, "10.9.8.7/32"), vec![350]);
+    assert_eq!(deletes(&k, "10.9.8.7/32"), vec![300]);
     assert_eq!(k.kernel_var("ip_mtudisc_timeout"), Some(Value::Int(2)));
     // Set before the first message: the queue is created with it.
     let k = run_ok(
@@ -288,4 +303,56 @@ fn destroyed_kernel_queue_is_a_use_after_free() {
          icmp_mtudisc(10.9.8.8, 1400);",
     );
     assert!(matches!(r.outcome, Outcome::Panicked(ref m) if m.contains("use after free")));
+}
+
+/// Items 6 and 7 through `icmp_mtudisc_timeout` (NetBSD `ip_icmp.c`): its
+/// `rtrequest(RTM_DELETE, rt_key(rt), rt->rt_gateway, rt_mask(rt), rt->rt_flags)` names a key
+/// (a host route's mask is NULL), not a route. The learned route rt#1 is deleted by the
+/// administrator at tick 50 while `rt` holds it, so its timer keeps running (only rtfree drops
+/// timers); a new message at tick 150 learns rt#2 for the same host. At the scan of tick 300
+/// (0 + 2 < 3) the stale timer runs on the deleted rt#1 and deletes rt#2, the head of
+/// 10.9.8.7's chain; rt#2, unreferenced, is freed at once and its own timer (due at tick 400)
+/// goes with it.
+#[test]
+fn a_stale_pmtu_timer_deletes_the_relearned_route() {
+    let k = run_ok(
+        "ip_mtudisc_timeout = 2;
+         route_add(10.0.0.0/8, 192.168.1.1);
+         icmp_mtudisc(10.9.8.7, 1400);
+         rt = rtalloc1(10.9.8.7, 0, 0); RT_UNLOCK(rt);
+         hardclock(50);
+         route_delete(10.9.8.7);
+         hardclock(100);
+         icmp_mtudisc(10.9.8.7, 1300);
+         hardclock(300);",
+    );
+    let deleted: Vec<(i32, u32)> = k
+        .events
+        .iter()
+        .filter_map(|e| match &*e.kind {
+            EventKind::Route(RouteEvent::Deleted { id, .. }) => Some((e.tick, *id)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(deleted, vec![(50, 1), (300, 2)]);
+    let fired: Vec<(i32, String)> = k
+        .events
+        .iter()
+        .filter_map(|e| match &*e.kind {
+            EventKind::Fire {
+                func,
+                arg,
+                route: Some(_),
+                ..
+            } => Some((e.tick, format!("{func} {arg}"))),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(fired, vec![(300, "icmp_mtudisc_timeout rt#1".to_string())]);
+    assert!(rt_events(&k).iter().any(|e| matches!(
+        e,
+        RtTimerEvent::DeletedByKey { deleted: Some(d), .. } if d == "rt#2 10.9.8.7/32"
+    )));
+    assert_eq!(k.rt.entries[2].freed, Some(300));
+    assert!(row(&k, "10.9.8.7").is_none());
 }

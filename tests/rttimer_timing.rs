@@ -31,8 +31,25 @@ fn fires(k: &Kernel) -> Vec<(i32, String, String)> {
         .collect()
 }
 
-/// Ticks of RTM_DELETE messages for `dst`.
+/// Ticks at which the route `dst` left the table, whoever deleted it (the trace's
+/// `route_delete` records).
 fn deletes(k: &Kernel, dst: &str) -> Vec<i32> {
+    k.events
+        .iter()
+        .filter_map(|e| match &*e.kind {
+            EventKind::Route(RouteEvent::Deleted { id, .. })
+                if k.rt.entries[*id as usize].cidr() == dst =>
+            {
+                Some(e.tick)
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Ticks of RTM_DELETE routing-socket messages for `dst`: only `route_delete` (route(8))
+/// sends them, never the kernel's own `rtrequest()`.
+fn rtm_deletes(k: &Kernel, dst: &str) -> Vec<i32> {
     k.rt.rtm
         .iter()
         .filter(|m| m.kind == RtmType::Delete && m.dst == dst)
@@ -82,18 +99,21 @@ fn expiry_tick_for_timeouts_and_phases() {
         (100, 0, 99, 1, 200),
         (100, 0, 150, 1, 300),
         (100, 0, 50, 600, 60_100),
-        // Armed at tick 30: scans at 130 (uptime 1), 230 (uptime 2), ...
-        (100, 30, 30, 0, 130),
-        (100, 30, 99, 0, 130),
-        (100, 30, 100, 0, 230), // uptime 1 at the add, and 1 at the scan of tick 130: not <
-        (100, 30, 129, 0, 230),
-        (100, 30, 130, 0, 230),
-        (100, 30, 199, 0, 230), // only 0.31 s of life with timeout 0
-        (100, 30, 199, 1, 330),
-        (100, 30, 50, 600, 60_130),
-        // Armed at tick 99: scans at 199, 299, ...
-        (100, 99, 99, 0, 199),
-        (100, 99, 150, 0, 299),
+        // First used at tick 30: the scanner still keeps the boot phase (NetBSD's rt_timer_init
+        // armed rt_timer_ch for hz at boot; route_init/ip_init order): scans at 100, 200, ...
+        (100, 30, 30, 0, 100),
+        (100, 30, 99, 0, 100),
+        (100, 30, 100, 0, 200), // added after the scan of tick 100: uptime is already 1
+        (100, 30, 129, 0, 200),
+        (100, 30, 199, 0, 200), // only 0.01 s of life with timeout 0
+        (100, 30, 199, 1, 300),
+        (100, 30, 50, 600, 60_100),
+        // First used at tick 99: the first scan is one tick later.
+        (100, 99, 99, 0, 100),
+        (100, 99, 150, 0, 200),
+        // First used at tick 250: scans at 300, 400, ...
+        (100, 250, 250, 0, 300),
+        (100, 250, 250, 1, 400),
         // Other clock rates.
         (10, 0, 5, 2, 30),
         (1, 0, 0, 0, 1),
@@ -225,6 +245,9 @@ fn destroy_with_action_deletes_now() {
     );
     assert_eq!(deletes(&k, "10.0.0.1/32"), vec![30]);
     assert_eq!(deletes(&k, "10.0.0.2/32"), vec![30]);
+    // rt_timer_queue_remove_all's actions are kernel-internal rtrequest() calls: no message.
+    assert!(rtm_deletes(&k, "10.0.0.1/32").is_empty());
+    assert!(rtm_deletes(&k, "10.0.0.2/32").is_empty());
     assert!(route::netstat(&k, 0).is_empty());
     // Both are still referenced by r1 and r2: in rttrash, not freed.
     assert_eq!(k.rt.rttrash, 2);
@@ -295,8 +318,13 @@ fn same_func_replaces_across_queues() {
     assert_eq!(lane.entries[1].rtt_time, 1);
 }
 
+/// Item 6 (`rtrequest1` vs `rtfree`): NetBSD's `rtrequest1(RTM_DELETE)` leaves a route's
+/// timers alone; only `rtfree()` runs `rt_timer_remove_all(rt, 0)`, when the route is really
+/// freed (refcount 0, RTF_UP clear). r1 is referenced, so after `route_delete` it waits in
+/// rttrash with both timers, and they fire on the deleted route: f at the scan of tick 200
+/// (0 + 1 < 2, q1 after the newer q2, r1 before r2 as added), g at tick 300 (0 + 2 < 3).
 #[test]
-fn route_delete_removes_its_timers() {
+fn route_delete_keeps_timers_until_rtfree() {
     let k = run_ok(&format!(
         "{TWO_ROUTES} q1 = rt_timer_queue_create(1); q2 = rt_timer_queue_create(2);
          rt_timer_add(r1, f, q1); rt_timer_add(r1, g, q2); rt_timer_add(r2, f, q1);
@@ -306,12 +334,71 @@ fn route_delete_removes_its_timers() {
          hardclock(500);"
     ));
     assert_eq!(var(&k, "before"), Value::Int(2));
-    assert_eq!(var(&k, "a"), Value::Int(1));
-    assert_eq!(var(&k, "b"), Value::Int(0));
-    assert_eq!(fires(&k), vec![(200, "10.0.0.2/32".into(), "f".into())]);
-    assert!(rttimer::route_timers(&k, route_of(&k, "r1")).is_empty());
+    assert_eq!(
+        var(&k, "a"),
+        Value::Int(2),
+        "the delete leaves r1's f timer"
+    );
+    assert_eq!(var(&k, "b"), Value::Int(1), "and its g timer");
+    assert_eq!(
+        fires(&k),
+        vec![
+            (200, "10.0.0.1/32".into(), "f".into()),
+            (200, "10.0.0.2/32".into(), "f".into()),
+            (300, "10.0.0.1/32".into(), "g".into()),
+        ]
+    );
+    let r1 = route_of(&k, "r1");
+    assert!(
+        !k.rt.entries[r1 as usize].in_table,
+        "it ran on the deleted route"
+    );
 
-    // rt_timer_remove_all from the scenario does the same without deleting the route.
+    // rtfree of the last reference frees it, and that drops the timers still pending: g never
+    // fires. Freed at tick 100, before either scan could take them.
+    let k = run_ok(&format!(
+        "{TWO_ROUTES} q1 = rt_timer_queue_create(1); q2 = rt_timer_queue_create(2);
+         rt_timer_add(r1, f, q1); rt_timer_add(r1, g, q2);
+         route_delete(10.0.0.1); kept = rt_timer_count(q2);
+         hardclock(100); RTFREE(r1); a = rt_timer_count(q1); b = rt_timer_count(q2);
+         hardclock(400);"
+    ));
+    assert_eq!(var(&k, "kept"), Value::Int(1));
+    assert_eq!(var(&k, "a"), Value::Int(0));
+    assert_eq!(var(&k, "b"), Value::Int(0));
+    assert!(fires(&k).is_empty());
+    let removed: Vec<_> = k
+        .events
+        .iter()
+        .filter_map(|e| match &*e.kind {
+            EventKind::RtTimer(rttimer::RtTimerEvent::Removed { why, .. }) => Some((e.tick, *why)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        removed,
+        vec![
+            (100, rttimer::RemoveWhy::RouteGone),
+            (100, rttimer::RemoveWhy::RouteGone)
+        ]
+    );
+
+    // An unreferenced route is freed by the delete itself, so its timers go at once.
+    let k = run_ok(
+        "route_add(10.0.0.3, 192.168.1.1); q = rt_timer_queue_create(0);
+         r3 = rtalloc1(10.0.0.3, 0, 0); RT_UNLOCK(r3); rt_timer_add(r3, f, q);
+         RTFREE(r3); n = rt_timer_count(q); route_delete(10.0.0.3); m = rt_timer_count(q);
+         hardclock(300);",
+    );
+    assert_eq!(
+        var(&k, "n"),
+        Value::Int(1),
+        "rtfree of a route still in the table frees nothing"
+    );
+    assert_eq!(var(&k, "m"), Value::Int(0));
+    assert!(fires(&k).is_empty());
+
+    // rt_timer_remove_all from the scenario drops them without deleting the route.
     let k = run_ok(&format!(
         "{TWO_ROUTES} q = rt_timer_queue_create(0); rt_timer_add(r1, f, q); rt_timer_add(r1, NULL, q);
          rt_timer_remove_all(r1); n = rt_timer_count(q); hardclock(300);"

@@ -47,7 +47,7 @@ fn route_deletion_and_routing_socket_messages_have_their_kinds() {
         r#"{"kind":"note","tick":0,"facility":"route","event":"added","text":"route add: rt#0 10.1.2.3/32 via 192.168.1.1 enters fib 0's radix tree with flags UGHS."}"#,
         r#"{"kind":"rtm","tick":0,"type":"RTM_ADD","dst":"10.1.2.3/32","fib":0}"#,
         r#"{"kind":"call","line":1,"tick":0,"call":"route_add","ret":0}"#,
-        r#"{"kind":"note","tick":0,"facility":"route","event":"lookup","text":"rtalloc1(10.1.2.3) in fib 0 matches rt#0 10.1.2.3/32: 2 bits tested, leaf 10.1.2.3 matches."}"#,
+        r#"{"kind":"lookup","tick":0,"fib":0,"dst":"10.1.2.3","match":"10.1.2.3/32","bits_tested":2,"backtracks":0,"masks_tested":0,"dupedkeys":0,"caller":"rtalloc1"}"#,
         r#"{"kind":"note","tick":0,"facility":"route","event":"locked","text":"rtalloc1_fib: rt#0 10.1.2.3/32 is locked (rt_mtx held by the scenario's thread)."}"#,
         r#"{"kind":"note","tick":0,"facility":"route","event":"refcnt","text":"rtalloc1_fib: rt#0 10.1.2.3/32 rt_refcnt 0 -> 1."}"#,
         r#"{"kind":"call","line":2,"tick":0,"call":"rtalloc1","ret":"10.1.2.3/32","refcnt":1}"#,
@@ -60,7 +60,7 @@ fn route_deletion_and_routing_socket_messages_have_their_kinds() {
         r#"{"kind":"note","tick":0,"facility":"route","event":"refcnt","text":"rtfree: rt#0 10.1.2.3/32 rt_refcnt 1 -> 0."}"#,
         r#"{"kind":"note","tick":0,"facility":"route","event":"freed","text":"rtfree: rt#0 10.1.2.3/32 has no references left and RTF_UP is clear, so its memory is released (rttrash--)."}"#,
         r#"{"kind":"call","line":5,"tick":0,"call":"RTFREE","ret":null,"refcnt":0,"freed":true}"#,
-        r#"{"kind":"note","tick":0,"facility":"route","event":"lookup","text":"rtalloc1(10.9.9.9) in fib 0 finds no route (1 bits tested, leaf 0.0.0.0 differs at bit 4, backtracked 1 level (0 masks tested)); rts_unreach++."}"#,
+        r#"{"kind":"lookup","tick":0,"fib":0,"dst":"10.9.9.9","match":null,"bits_tested":1,"backtracks":1,"masks_tested":0,"dupedkeys":0,"caller":"rtalloc1"}"#,
         r#"{"kind":"rtm","tick":0,"type":"RTM_MISS","dst":"10.9.9.9","fib":0}"#,
         r#"{"kind":"call","line":6,"tick":0,"call":"rtalloc1","ret":null}"#,
     ];
@@ -132,5 +132,46 @@ fn text_lines_name_returned_routes_and_refcounts() {
             "[tick 0] line 2: rtalloc1() returned rt#0 10.0.0.0/8. rt_refcnt is now 1.",
             "[tick 0] line 3: RTFREE_LOCKED() called. rt_refcnt is now 0.",
         ]
+    );
+}
+
+/// Item 14: every radix lookup (`rn_match`) is a structured `lookup` record. 10.1.2.4 descends
+/// through the top node (bit 0), the node splitting 10.x off the left end marker (bit 4) and
+/// the node splitting 10.1.0.0 from 10.1.2.3 (bit 22): 3 bits tested. The host leaf 10.1.2.3
+/// differs at bit 29 and its chain has nothing but the host (skipped, 0 dupedkeys), so
+/// `rn_match` climbs 1 level to the bit-22 node, whose list holds /16 (index 16 <= 29): 1 mask
+/// tested, and 10.1.0.0/16 matches. 11.0.0.1 (bit 4 set, bit 22 clear) reaches the /16 leaf,
+/// differs at bit 7 within its 2 compared bytes, so the leaf itself fails as a dupedkey (index
+/// 16 > 7), the /16 record on the bit-22 node fails the same test, and the climb goes on through
+/// bit 4 to the top: 3 levels, `"match":null`. `icmp_mtudisc`'s own lookup is recorded too:
+/// 10.1.9.9 lands on the /16 leaf and matches it at once. The text trace carries the counters.
+#[test]
+fn every_lookup_is_a_structured_record() {
+    let src = "route_add(10.1.0.0/16, 192.168.1.1)\nroute_add(10.1.2.3, 192.168.1.2)\n\
+               rt = rtalloc1(10.1.2.4, 0, 0)\nx = rtalloc1(11.0.0.1, 1, 0)\n\
+               icmp_mtudisc(10.1.9.9, 1400)\n";
+    let lookups: Vec<String> = json(src)
+        .into_iter()
+        .filter(|l| l.starts_with(r#"{"kind":"lookup""#))
+        .collect();
+    assert_eq!(
+        lookups,
+        [
+            r#"{"kind":"lookup","tick":0,"fib":0,"dst":"10.1.2.4","match":"10.1.0.0/16","bits_tested":3,"backtracks":1,"masks_tested":1,"dupedkeys":0,"caller":"rtalloc1"}"#,
+            r#"{"kind":"lookup","tick":0,"fib":0,"dst":"11.0.0.1","match":null,"bits_tested":3,"backtracks":3,"masks_tested":1,"dupedkeys":1,"caller":"rtalloc1"}"#,
+            r#"{"kind":"lookup","tick":0,"fib":0,"dst":"10.1.9.9","match":"10.1.0.0/16","bits_tested":3,"backtracks":0,"masks_tested":0,"dupedkeys":0,"caller":"icmp_mtudisc"}"#,
+        ]
+    );
+    let text_lookups: Vec<String> = text(src)
+        .into_iter()
+        .filter(|l| l.contains("[lookup:"))
+        .collect();
+    assert_eq!(text_lookups.len(), 3);
+    assert!(
+        text_lookups[0].ends_with(
+            "matches rt#0 10.1.0.0/16: 3 bits tested, leaf 10.1.2.3 differs at bit 29, backtracked 1 level (1 mask tested). [lookup: bits_tested 3, backtracks 1, masks_tested 1, dupedkeys 0]"
+        ),
+        "{}",
+        text_lookups[0]
     );
 }

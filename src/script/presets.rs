@@ -157,7 +157,12 @@ const FILES: &[(&str, &str)] = &[
         "rt-timer-replace",
         include_str!("../../presets/rt-timer-replace.hc"),
     ),
+    (
+        "stale-null-timer",
+        include_str!("../../presets/stale-null-timer.hc"),
+    ),
     ("scan-phase", include_str!("../../presets/scan-phase.hc")),
+    ("rtq-expiry", include_str!("../../presets/rtq-expiry.hc")),
 ];
 
 /// Every preset, parsed once. A file with a broken header still appears, with the problem as

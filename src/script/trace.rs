@@ -17,7 +17,12 @@
 //! * `{"kind":"route_delete","tick":T,"dst":"10.1.2.3/32","fib":0,"refcnt":N}`: a route left the
 //!   table; `refcnt` is what still holds it (0: freed at once, else it waits in rttrash).
 //! * `{"kind":"rtm","tick":T,"type":"RTM_MISS","dst":"10.9.9.9","fib":0}`: a routing-socket
-//!   message; `dst` is a bare address for RTM_MISS and a prefix for route changes.
+//!   message; `dst` is a bare address for RTM_MISS and RTM_REDIRECT and a prefix for route
+//!   changes.
+//! * `{"kind":"lookup","tick":T,"fib":0,"dst":"10.1.2.4","match":"10.1.0.0/16","bits_tested":3,
+//!   "backtracks":1,"masks_tested":1,"dupedkeys":0,"caller":"rtalloc1"}`: every radix lookup
+//!   (`rn_match`), `"match":null` on a miss; the counters are the walk's steps, so tools need
+//!   not parse the narration. The text trace adds the same counters to the narrated line.
 //! * `{"kind":"note","tick":T,"facility":"timeout","event":"rebucketed","text":"..."}`: any other
 //!   facility event, named by its variant in snake_case and told by its `narrate()`.
 //! * `{"kind":"panic","tick":T,"msg":"..."}` ends the trace of a simulated panic, and
@@ -30,6 +35,7 @@ use super::runner::Outcome;
 use crate::kernel::event::tick_sentence;
 use crate::kernel::openbsd::TimeoutEvent;
 use crate::kernel::route::RouteEvent;
+use crate::kernel::value::fmt_addr;
 use crate::kernel::{Event, EventKind, Kernel, Value};
 
 /// How a route appears in a trace: its destination as a prefix (`10.0.0.0/8`, `10.1.2.3/32` for a
@@ -164,6 +170,22 @@ pub fn facility_json(k: &Kernel, ev: &Event) -> Option<String> {
                 json_string(&route_dst(k, *id))
             ))
         }
+        EventKind::Route(RouteEvent::Lookup { caller, walk, .. }) => {
+            let c = walk.counts();
+            let matched = walk
+                .route
+                .map_or_else(|| "null".to_string(), |id| json_string(&route_dst(k, id)));
+            return Some(format!(
+                r#"{{"kind":"lookup","tick":{t},"fib":{},"dst":"{}","match":{matched},"bits_tested":{},"backtracks":{},"masks_tested":{},"dupedkeys":{},"caller":{}}}"#,
+                walk.fib,
+                fmt_addr(walk.dst),
+                c.bits_tested,
+                c.backtracks,
+                c.masks_tested,
+                c.dupedkeys,
+                json_string(caller)
+            ));
+        }
         EventKind::Route(RouteEvent::Rtm(m)) => {
             return Some(format!(
                 r#"{{"kind":"rtm","tick":{t},"type":"{}","dst":{},"fib":{}}}"#,
@@ -281,6 +303,18 @@ pub fn text_lines(k: &Kernel, outcome: &Outcome) -> Vec<String> {
                         None => format!("line {line}"),
                     };
                     format!("[tick {}] {place}: {said}{after}", ev.tick)
+                }
+                EventKind::Route(RouteEvent::Lookup { walk, .. }) => {
+                    let c = walk.counts();
+                    format!(
+                        "[tick {}] {} [lookup: bits_tested {}, backtracks {}, masks_tested {}, dupedkeys {}]",
+                        ev.tick,
+                        ev.narrate(),
+                        c.bits_tested,
+                        c.backtracks,
+                        c.masks_tested,
+                        c.dupedkeys
+                    )
                 }
                 _ => format!("[tick {}] {}", ev.tick, ev.narrate()),
             },

@@ -86,7 +86,7 @@ impl Routine {
                 "    while ((r = first of rtq->rtq_head) != NULL &&",
                 "           r->rtt_time + rtq->rtq_timeout < time_uptime) {",
                 "        unlink r from its route and from rtq; rtq->rtq_count--",
-                "        (*r->rtt_func)(r->rtt_rt, r)",
+                "        RTTIMER_CALLOUT(r)   /* rtt_func(rt, r); NULL: rtrequest(RTM_DELETE, rt_key(rt), 0, 0, 0) */",
                 "    }",
                 "}",
                 "timeout_add(&rt_timer_ch, hz)                   /* scan again in one second */",

@@ -39,11 +39,22 @@ fn leaf_text(l: &LeafView) -> String {
     t
 }
 
+/// "bit 12 of the key"; past the address, radix.c tests `sin_zero`, which is 0 in every real
+/// key and 1 only in the right end marker: that node splits 255.255.255.255 off the marker.
+fn bit_name(bit: u8) -> String {
+    if i32::from(bit) >= crate::kernel::route::radix::SIN_ZERO_BIT {
+        format!("bit {bit} (sin_zero: 0 in every real key, 1 in the end marker)")
+    } else {
+        format!("bit {bit} of the key")
+    }
+}
+
 /// One line per step of `rn_match`, in the kernel's words.
 pub fn step_text(s: &WalkStep) -> String {
     match s {
         WalkStep::Test { bit, right, .. } => format!(
-            "test bit {bit} of the key: {}, go {}",
+            "test bit {}: {}, go {}",
+            bit_name(*bit),
             u8::from(*right),
             if *right { "right" } else { "left" }
         ),
@@ -157,7 +168,11 @@ fn node_html(id: NodeId, nodes: &[Option<&NodeView>], marks: &Marks, depth: u32)
             ..
         } => html! {
             <li class={classes!("hc-rn-node", on.then_some("on-path"), at.then_some("at-step"))} data-testid="rn-internal" data-bit={bit.to_string()}>
-                <span class="hc-rn-label">{ format!("bit {bit}") }
+                <span class="hc-rn-label">{ if i32::from(*bit) >= crate::kernel::route::radix::SIN_ZERO_BIT {
+                    format!("bit {bit} (sin_zero)")
+                } else {
+                    format!("bit {bit}")
+                } }
                     if on { <span class="hc-path-mark">{ " ◀ lookup" }</span> }
                     { marks.at_html(id) }
                 </span>

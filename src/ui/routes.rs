@@ -12,6 +12,25 @@ use crate::kernel::route::{netstat, rttrash_list};
 /// Routing socket messages shown (newest first).
 const RTM_SHOWN: usize = 40;
 
+/// The Expire column, seconds from now as `netstat -rn` prints them: FreeBSD's `rmx_expire`
+/// when `in_clsroute` has set it (the route waits for `in_rtqtimo`), else the scan second of
+/// the route's first NetBSD rt_timer. The title says which. An overdue `rmx_expire` is shown
+/// negative (netstat prints nothing then) so that the wait for `in_rtqtimo` can be seen.
+fn expire_cell(rmx_expire: Option<i64>, rt_timer: Option<i64>, now: i64) -> Html {
+    let (text, title) = match (rmx_expire, rt_timer) {
+        (Some(e), _) => (
+            (e - now).to_string(),
+            "rmx_expire, set by in_clsroute at the last RTFREE: in_rtqtimo deletes the route at its first run after it",
+        ),
+        (None, Some(e)) => (
+            (e - now).to_string(),
+            "the rt_timer scan that takes the route's first timer",
+        ),
+        (None, None) => (String::new(), ""),
+    };
+    html! { <td title={title}>{ text }</td> }
+}
+
 /// A function, not a component, like [`super::routine::routine_view`]: no hooks, and the
 /// state it shows changes with every action.
 pub fn routes(state: &State, on_action: &Callback<Action>) -> Html {
@@ -47,7 +66,7 @@ pub fn routes(state: &State, on_action: &Callback<Action>) -> Html {
                                     <td>{ r.gateway }</td><td>{ r.flags }</td>
                                     <td>{ r.refs }</td><td>{ r.use_count }</td>
                                     <td>{ if r.mtu == 0 { String::new() } else { r.mtu.to_string() } }</td>
-                                    <td>{ r.expire.map_or(String::new(), |e| (e - now).to_string()) }</td>
+                                    { expire_cell(r.rmx_expire, r.expire, now) }
                                 </tr>
                             }}) }
                         </tbody>

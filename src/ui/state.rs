@@ -106,6 +106,8 @@ impl Milestone {
                     | RouteEvent::Deleted { .. }
                     | RouteEvent::Changed { .. }
                     | RouteEvent::Freed { .. }
+                    | RouteEvent::Closed { .. }
+                    | RouteEvent::Revived { .. }
             ),
             _ => false,
         }

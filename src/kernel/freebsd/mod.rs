@@ -440,3 +440,21 @@ pub fn write_var(k: &mut Kernel, name: &str, v: &Value) -> Result<bool, KernelEr
     }
     Ok(true)
 }
+
+/// A callout the kernel itself arms (FreeBSD's `in_rtqtimo`, from `netinet/in_rmx.c`):
+/// `callout_init(&c, mpsafe)` on first use, then `callout_reset(&c, ticks, func, NULL)`, as the
+/// scenario's calls would, so it shows on the callwheel like any other.
+pub fn kernel_callout_reset(
+    k: &mut Kernel,
+    name: &str,
+    mpsafe: bool,
+    ticks: i64,
+    func: &str,
+) -> Result<(), KernelError> {
+    ensure_boot(k);
+    if !k.co.names.contains_key(name) {
+        callout::callout_init(k, name, mpsafe)?;
+    }
+    let id = callout::named(k, "callout_reset", name)?;
+    callout::callout_reset(k, id, ticks, Some(func), &Value::Null)
+}

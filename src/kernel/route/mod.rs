@@ -16,6 +16,7 @@
 
 pub mod calls;
 pub mod events;
+pub mod in_rmx;
 pub mod radix;
 pub mod radix_delete;
 pub mod radix_match;
@@ -30,11 +31,11 @@ use calls::route_value;
 pub use calls::{call, API};
 pub use events::{RouteEvent, RtMsg, RtmType};
 pub use radix::RadixTree;
-pub use radix_match::{LookupWalk, Quiet, StepSink, WalkStep};
+pub use radix_match::{LookupWalk, Quiet, StepSink, WalkCounts, WalkStep};
 pub use rtentry::RtEntry;
 pub use table::{
-    lookup, lookup_quiet, netstat, rt_add_host_dynamic, rt_delete_by_key, rt_lookup_exact, rtm,
-    rttrash_list, NetstatRow,
+    lookup, lookup_quiet, lookup_traced, netstat, rt_add_host_dynamic, rt_delete_by_key,
+    rt_lookup_exact, rtm, rttrash_list, NetstatRow,
 };
 
 use super::value::{Operand, Value};
@@ -72,6 +73,11 @@ pub struct Routes {
     pub booted: bool,
     /// The route a `&ro` call acted on, for the trace note.
     touched: Option<u32>,
+    /// `rtq_reallyold` (sysctl `net.inet.ip.rtexpire`), seconds: how long `in_clsroute` gives
+    /// an unreferenced learned host route.
+    pub rtq_reallyold: i64,
+    /// `in_rtqtimo`'s callout is armed (lazily, on its boot phase).
+    pub rtq_armed: bool,
 }
 
 impl Default for Routes {
@@ -86,6 +92,8 @@ impl Default for Routes {
             ros: BTreeMap::new(),
             booted: false,
             touched: None,
+            rtq_reallyold: in_rmx::RTQ_REALLYOLD,
+            rtq_armed: false,
         }
     }
 }
@@ -189,11 +197,13 @@ pub fn read_var(k: &Kernel, name: &str) -> Option<Value> {
         "rt_numfibs" => Some(Value::Int(i64::from(k.rt.numfibs))),
         "rttrash" => Some(Value::Int(k.rt.rttrash)),
         "rts_unreach" => Some(Value::Int(k.rt.rts_unreach)),
+        "rtq_reallyold" => Some(Value::Int(k.rt.rtq_reallyold)),
         _ => None,
     }
 }
 
-/// `rt_numfibs` is the boot tunable `net.fibs`: 1..=16, and only before the first route.
+/// `rt_numfibs` is the boot tunable `net.fibs`, set only before the first route; `route_init`
+/// clamps it to 1..=16.
 pub fn write_var(k: &mut Kernel, name: &str, v: &Value) -> Result<bool, KernelError> {
     match name {
         "rt_numfibs" => {
@@ -211,15 +221,32 @@ pub fn write_var(k: &mut Kernel, name: &str, v: &Value) -> Result<bool, KernelEr
                     "rt_numfibs is the boot-time tunable net.fibs: it cannot change once routes exist",
                 ));
             }
-            if !(1..=i64::from(RT_MAXFIBS)).contains(&n) {
-                return Err(KernelError::msg(format!(
-                    "rt_numfibs must be 1..{RT_MAXFIBS} (RT_MAXFIBS), got {n}"
-                )));
+            // route_init(): `if (rt_numfibs > RT_MAXFIBS) rt_numfibs = RT_MAXFIBS; if
+            // (rt_numfibs == 0) rt_numfibs = 1;`. The tunable is a u_int, so a negative value
+            // is a huge one and is clamped to 16 too. A note, not an error: the kernel boots.
+            let got = match u32::try_from(n) {
+                Ok(0) => 1,
+                Ok(v) if v <= RT_MAXFIBS => v,
+                _ => RT_MAXFIBS,
+            };
+            if i64::from(got) != n {
+                table::emit(k, RouteEvent::NumfibsClamped { asked: n, got });
             }
-            k.rt.numfibs = n as u32;
-            k.rt.trees.resize_with(n as usize, RadixTree::new);
+            k.rt.numfibs = got;
+            k.rt.trees.resize_with(got as usize, RadixTree::new);
             Ok(true)
         }
+        "rtq_reallyold" => match v {
+            // sysctl net.inet.ip.rtexpire: a plain int, read when in_clsroute marks a route.
+            Value::Int(n) => {
+                k.rt.rtq_reallyold = *n;
+                Ok(true)
+            }
+            v => Err(KernelError::msg(format!(
+                "rtq_reallyold must be an int (seconds), got {}",
+                v.type_name()
+            ))),
+        },
         "rttrash" | "rts_unreach" => Err(KernelError::msg(format!(
             "{name} is a kernel counter and cannot be set"
         ))),

@@ -28,6 +28,14 @@
 //! * A host route is a key without a mask; a /32 network is treated as a host route, as
 //!   `route(8)` does.
 //!
+//! Keys are compared as radix.c compares them, though: a `sockaddr_in` key goes on past the
+//! address into `sin_zero`, which is zero in every real key and one in the right end marker's
+//! (`rn_ones`). So a host route to 255.255.255.255 differs from that marker only past the
+//! address, and `rn_insert` splits it off with an internal node testing bit 32 (our first bit of
+//! `sin_zero`; BSD's bit 64): the host gets a leaf of its own, left of the marker, instead of a
+//! place in the marker's chain. [`key_bit`] answers 0 for every bit past the address, and
+//! [`RadixTree::same_key`] never finds a real key equal to the right end marker's.
+//!
 //! Layout: the descent reads three fields per internal node, `rn_bit`, `rn_left` and `rn_right`,
 //! and the climb back up two more, `rn_parent` and `rn_mklist`. At 10^6 routes a tree of
 //! 80-byte [`RadixNode`]s (160 MB) makes every level a cache (and TLB) miss to memory. So those
@@ -64,9 +72,13 @@ pub const LEFT_END: NodeId = 0;
 pub const TOP: NodeId = 1;
 pub const RIGHT_END: NodeId = 2;
 
-/// Bit `b` (0 = most significant) of an address.
+/// The first bit past the address: `sin_zero`, where only the right end marker has ones.
+pub const SIN_ZERO_BIT: i32 = 32;
+
+/// Bit `b` (0 = most significant) of a real key: the address, then `sin_zero`, all zeros.
+#[inline]
 pub fn key_bit(key: u32, b: i32) -> bool {
-    (key >> (31 - b)) & 1 == 1
+    b < SIN_ZERO_BIT && (key >> (31 - b)) & 1 == 1
 }
 
 /// The netmask of a prefix length 0..=32.
@@ -398,11 +410,17 @@ impl RadixTree {
     /// Returns the leaf and whether the key was already there (then nothing is allocated).
     fn rn_insert(&mut self, key: u32) -> (NodeId, bool) {
         let t = self.rn_search(key);
-        let diff = key ^ self.nodes[t].key;
-        if diff == 0 {
+        if self.same_key(t, key) {
             return (t, true);
         }
-        let b = diff.leading_zeros() as i32;
+        // The first differing bit; against the right end marker (only 255.255.255.255 gets
+        // there with an equal address) it is the first bit of `sin_zero`.
+        let diff = key ^ self.nodes[t].key;
+        let b = if diff == 0 {
+            SIN_ZERO_BIT
+        } else {
+            diff.leading_zeros() as i32
+        };
         let mut x = TOP;
         let mut p;
         loop {
@@ -443,10 +461,9 @@ impl RadixTree {
             while let Some(c) = cur {
                 let cn = &self.nodes[c];
                 // Same mask: a duplicate. BSD's left end marker counts (its key is the zero
-                // sockaddr, so a host route to 0.0.0.0 is refused); the right one does not (its
-                // key is all ones beyond the address too, so BSD would split 255.255.255.255
-                // off it on a `sin_zero` bit; we chain it instead, which matches the same keys).
-                if cn.mask == mask && c != RIGHT_END {
+                // sockaddr, so a host route to 0.0.0.0 is refused). The right one is never
+                // here: `rn_insert` splits 255.255.255.255 off it on a `sin_zero` bit.
+                if cn.mask == mask {
                     return None;
                 }
                 let before = match (mask, cn.mask) {
@@ -582,10 +599,26 @@ impl RadixTree {
         }
     }
 
+    /// Does leaf `n` hold `key`, compared as radix.c does from the address through `sin_zero`?
+    /// The right end marker's `sin_zero` is all ones, so no real key equals it.
+    pub fn same_key(&self, n: NodeId, key: u32) -> bool {
+        n != RIGHT_END && self.nodes[n].key == key
+    }
+
+    /// Bit `b` of leaf `n`'s key as radix.c sees it (the right end marker is ones past the
+    /// address).
+    pub fn leaf_key_bit(&self, n: NodeId, b: i32) -> bool {
+        if n == RIGHT_END {
+            b >= SIN_ZERO_BIT || key_bit(self.nodes[n].key, b)
+        } else {
+            key_bit(self.nodes[n].key, b)
+        }
+    }
+
     /// `rn_lookup`: the leaf with exactly this key and mask (`None` = host route).
     pub fn rn_lookup(&self, key: u32, mask: Option<u8>) -> Option<NodeId> {
         let head = self.rn_search(key);
-        if self.nodes[head].key != key {
+        if !self.same_key(head, key) {
             return None;
         }
         let mut c = Some(head);
@@ -696,8 +729,8 @@ mod tests {
             "the host route is the chain head"
         );
         assert_eq!(t.rn_delete(0x0a00_0000, None), Some(3));
-        assert_eq!(t.rn_delete(0x0a00_0000, None), None);
         assert_eq!(t.rn_delete(0x0a00_0000, Some(8)), Some(1));
         assert!(t.walk().is_empty());
+        assert_eq!(t.rn_delete(0x0a00_0000, None), None);
     }
 }

@@ -8,24 +8,42 @@
 use super::radix::{netmask, MaskId, NodeId, RadixTree};
 
 impl RadixTree {
-    /// `rn_delete`: remove the route with exactly this key and mask, undoing what
-    /// `rn_addroute` did to the tree and the mask lists. Returns its `rtentry`.
-    ///
-    /// BSD, asked to delete a host route (no mask), takes the head of the chain whatever its
-    /// mask; `route(8)` never asks that when no host route exists, and we require an exact match.
-    pub fn rn_delete(&mut self, key: u32, mask: Option<u8>) -> Option<u32> {
+    /// The leaf `rn_delete(key, mask)` would take out, taking nothing: with a mask, the chain
+    /// entry with exactly that mask; with none (a host key, or `rtrequest(RTM_DELETE, key, NULL
+    /// netmask)`), the head of the key's chain whatever its mask, as radix.c only walks the
+    /// chain `if (netmask)`. None when the key is not in the tree or that leaf is an end marker
+    /// (radix.c's `RNF_ROOT` check: the caller's ESRCH).
+    pub fn rn_delete_target(&self, key: u32, mask: Option<u8>) -> Option<NodeId> {
         let key = key & netmask(mask.unwrap_or(32));
         let saved_tt = self.rn_search(key);
-        if self.nodes[saved_tt].key != key {
+        if !self.same_key(saved_tt, key) {
             return None;
         }
         let mut tt = saved_tt;
-        while self.nodes[tt].mask != mask {
-            tt = self.nodes[tt].dupedkey?;
+        if mask.is_some() {
+            while self.nodes[tt].mask != mask {
+                tt = self.nodes[tt].dupedkey?;
+            }
         }
-        if self.nodes[tt].is_root() {
-            return None;
-        }
+        (!self.nodes[tt].is_root()).then_some(tt)
+    }
+
+    /// The end marker heading `key`'s chain, if `rn_delete(key, NULL)` would stop on it (a NULL
+    /// netmask delete of 0.0.0.0: the default route hangs behind the left end marker).
+    pub fn delete_hits_root(&self, key: u32) -> bool {
+        let head = self.rn_search(key);
+        self.same_key(head, key) && self.nodes[head].is_root()
+    }
+
+    /// `rn_delete`: remove the route [`RadixTree::rn_delete_target`] names, undoing what
+    /// `rn_addroute` did to the tree and the mask lists. Returns its `rtentry`.
+    ///
+    /// With no mask this takes the head of the key's chain, which need not be a host route:
+    /// `rn_delete(10.1.2.0, NULL)` removes 10.1.2.0/23 when no host route 10.1.2.0 exists.
+    pub fn rn_delete(&mut self, key: u32, mask: Option<u8>) -> Option<u32> {
+        let key = key & netmask(mask.unwrap_or(32));
+        let tt = self.rn_delete_target(key, mask)?;
+        let saved_tt = self.rn_search(key);
         if let (Some(_), Some(m)) = (self.nodes[tt].mask, self.nodes[tt].mklist) {
             if !self.unlift(tt, saved_tt, m) {
                 return None;

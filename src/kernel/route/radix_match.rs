@@ -77,24 +77,45 @@ pub struct LookupWalk {
     pub route: Option<u32>,
 }
 
+/// The counters of one lookup, as the trace's `lookup` record gives them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WalkCounts {
+    /// Internal nodes whose bit the descent tested.
+    pub bits_tested: u32,
+    /// Levels climbed back up (`rn_parent` steps of the backtrack).
+    pub backtracks: u32,
+    /// `radix_mask` records tried on the way up (index tests and masked searches).
+    pub masks_tested: u32,
+    /// Dupedkey chain entries tried at the leaf.
+    pub dupedkeys: u32,
+}
+
 impl LookupWalk {
-    /// A one-line account: "5 bits tested, leaf 10.1.0.0/16 differs at bit 12, 1 dupedkey
-    /// tried, backtracked 2 levels (3 masks tested)".
-    pub fn summary(&self) -> String {
-        let mut tests = 0;
-        let mut ups = 0;
-        let mut masks = 0;
-        let mut dups = 0;
-        let mut parts = Vec::new();
+    /// The walk's counters.
+    pub fn counts(&self) -> WalkCounts {
+        let mut c = WalkCounts::default();
         for s in &self.steps {
             match s {
-                WalkStep::Test { .. } => tests += 1,
-                WalkStep::Up { .. } => ups += 1,
-                WalkStep::MaskTest { .. } | WalkStep::MaskedSearch { .. } => masks += 1,
-                WalkStep::Duped { .. } => dups += 1,
+                WalkStep::Test { .. } => c.bits_tested += 1,
+                WalkStep::Up { .. } => c.backtracks += 1,
+                WalkStep::MaskTest { .. } | WalkStep::MaskedSearch { .. } => c.masks_tested += 1,
+                WalkStep::Duped { .. } => c.dupedkeys += 1,
                 _ => {}
             }
         }
+        c
+    }
+
+    /// A one-line account: "5 bits tested, leaf 10.1.0.0/16 differs at bit 12, 1 dupedkey
+    /// tried, backtracked 2 levels (3 masks tested)".
+    pub fn summary(&self) -> String {
+        let WalkCounts {
+            bits_tested: tests,
+            backtracks: ups,
+            masks_tested: masks,
+            dupedkeys: dups,
+        } = self.counts();
+        let mut parts = Vec::new();
         parts.push(format!("{tests} bits tested"));
         for s in &self.steps {
             match s {

@@ -1,7 +1,7 @@
 //! Reading the radix tree: a drawable view for the UI, a canonical text form for tests, and the
 //! invariants `rn_addroute`/`rn_delete` must keep.
 
-use super::radix::{key_bit, MaskId, NodeId, RadixTree, RNF_NORMAL, TOP};
+use super::radix::{MaskId, NodeId, RadixTree, RNF_NORMAL, TOP};
 use crate::kernel::value::fmt_addr;
 
 /// One `radix_mask` as drawn on its node.
@@ -228,7 +228,7 @@ impl RadixTree {
                     }
                 }
                 for &(a, right) in &path {
-                    if key_bit(ln.key, self.node(a).bit) != right {
+                    if self.leaf_key_bit(l, self.node(a).bit) != right {
                         return Err(format!(
                             "key {} on the wrong side of node {a} (bit {})",
                             fmt_addr(ln.key),

@@ -18,7 +18,7 @@
 
 use super::events::{RouteEvent, RtmType};
 use super::rtentry::{RTF_RNH_LOCKED, RTF_UP, RT_NORTREF};
-use super::table::{emit, free_entry, lookup, lookup_quiet, name, rtm};
+use super::table::{emit, free_entry, lookup_traced, name, rtm};
 use crate::kernel::value::fmt_addr;
 use crate::kernel::{Kernel, KernelError};
 
@@ -167,6 +167,13 @@ pub(super) fn rtfree(k: &mut Kernel, id: u32) -> Result<(), KernelError> {
         emit(k, ev);
         return rt_unlock(k, id, WHAT);
     }
+    // On the last reference rtfree gives the tree's close method, in_clsroute, its chance: it
+    // may mark a learned host route for in_rtqtimo, or expunge it at once (rtq_reallyold 0).
+    super::in_rmx::in_clsroute(k, id)?;
+    let e = &k.rt.entries[id as usize];
+    if e.freed.is_some() {
+        return Ok(()); // expunged and freed by in_clsroute's delete
+    }
     if e.flags & RTF_UP == 0 {
         free_entry(k, id);
         return Ok(());
@@ -207,27 +214,20 @@ pub(super) fn rtalloc1_fib(
             k.rt.numfibs
         )));
     }
-    // RTF_RNH_LOCKED only says the caller holds the head's lock; heads are not modelled, so it
-    // changes nothing here (an INVARIANTS kernel would assert the claim).
-    let _ = ignflags & RTF_RNH_LOCKED;
-    // The walk only goes into the Lookup event, which an unrecorded run drops: skip both.
-    let hit = if k.recording {
-        let (hit, walk) = lookup(k, dst, fib);
-        let found = hit.map(|id| name(k, id));
-        emit(
-            k,
-            RouteEvent::Lookup {
-                caller: caller.to_string(),
-                found,
-                walk,
-            },
-        );
-        hit
-    } else {
-        lookup_quiet(k, dst, fib)
-    };
+    // RTF_RNH_LOCKED says the caller already holds the radix head's lock, so rtalloc1_fib
+    // does not take it; under INVARIANTS it checks the claim with RADIX_NODE_HEAD_LOCK_ASSERT
+    // (rw_assert(RA_LOCKED)). The scenario's thread never holds a head lock (no API takes
+    // one), so the claim is always false: the assertion's panic.
+    if ignflags & RTF_RNH_LOCKED != 0 {
+        return Err(k.panic(format!(
+            "Lock radix node head not locked @ net/route.c (rtalloc1_fib, RADIX_NODE_HEAD_LOCK_ASSERT): RTF_RNH_LOCKED claims the caller holds fib {fib}'s tree lock, and nobody does"
+        )));
+    }
+    let hit = lookup_traced(k, caller, dst, fib);
     match hit {
         Some(id) => {
+            // rnh_matchaddr is in_matroute: a route waiting to expire is revived.
+            super::in_rmx::in_matroute(k, id);
             let what = "net/route.c (rtalloc1_fib)";
             rt_lock(k, id, what)?;
             rt_addref(k, id, what)?;

@@ -19,6 +19,12 @@ pub const RTF_LLINFO: u32 = 0x400;
 /// Manually added.
 pub const RTF_STATIC: u32 = 0x800;
 pub const RTF_BLACKHOLE: u32 = 0x1000;
+/// Cloned from a network route (FreeBSD up to 7.x: ARP and PMTU clones).
+pub const RTF_WASCLONED: u32 = 0x20000;
+/// Protocol-specific flag 3.
+pub const RTF_PROTO3: u32 = 0x40000;
+/// `in_rmx.c`'s mark: unreferenced, waiting for `in_rtqtimo` to expire it at `rmx_expire`.
+pub const RTPRF_OURS: u32 = RTF_PROTO3;
 /// `rtalloc1_fib` flag: the caller already holds the radix head lock.
 pub const RTF_RNH_LOCKED: u32 = 0x4000_0000;
 /// `struct route` flag (9.x): `ro_rt` does not hold a reference.
@@ -43,6 +49,8 @@ pub const FLAG_NAMES: &[(&str, u32)] = &[
     ("RTF_LLINFO", RTF_LLINFO),
     ("RTF_STATIC", RTF_STATIC),
     ("RTF_BLACKHOLE", RTF_BLACKHOLE),
+    ("RTF_WASCLONED", RTF_WASCLONED),
+    ("RTF_PROTO3", RTF_PROTO3),
     ("RTF_RNH_LOCKED", RTF_RNH_LOCKED),
 ];
 
@@ -58,6 +66,8 @@ const LETTERS: &[(u32, char)] = &[
     (RTF_LLINFO, 'L'),
     (RTF_STATIC, 'S'),
     (RTF_BLACKHOLE, 'B'),
+    (RTF_WASCLONED, 'W'),
+    (RTF_PROTO3, '3'),
 ];
 
 /// "UGHS" for RTF_UP|RTF_GATEWAY|RTF_HOST|RTF_STATIC.
@@ -99,8 +109,12 @@ pub struct RtEntry {
     pub fib: u32,
     /// Ids of the NetBSD rt_timers on this route (kept by `rttimer`).
     pub timers: Vec<u32>,
-    /// `rmx_expire` (seconds of `time_uptime`), 0 for none; set by expiry code.
+    /// The uptime second whose rt_timer scan takes the route's first NetBSD timer, 0 for none
+    /// (kept by `rttimer`, shown in the Expire column when `rmx_expire` is not set).
     pub expire: i64,
+    /// FreeBSD's `rt_rmx.rmx_expire` (seconds of `time_uptime`), 0 for none: set by
+    /// `in_clsroute` when the last reference goes, cleared by `in_matroute`.
+    pub rmx_expire: i64,
     /// Still in the radix tree (false once deleted: then it is in rttrash until freed).
     pub in_table: bool,
     /// The tick it was freed at; a freed entry is kept so that later use can be diagnosed.

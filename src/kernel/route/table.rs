@@ -40,7 +40,10 @@ pub(super) fn name(k: &Kernel, id: u32) -> String {
         .map_or_else(|| format!("rt#{id}"), RtEntry::name)
 }
 
-/// `rtrequest1_fib(RTM_ADD)`: a new entry in the tree, or EEXIST.
+/// `rtrequest1_fib(RTM_ADD)`: a new entry in the tree, or EEXIST. `report`: the request came
+/// over the routing socket (`route add`), which answers with RTM_ADD; `rtrequest()` called from
+/// inside the kernel (the PMTU clone, `rtredirect`) sends no message of its own.
+#[allow(clippy::too_many_arguments)]
 fn rtrequest_add(
     k: &mut Kernel,
     dst: u32,
@@ -49,6 +52,7 @@ fn rtrequest_add(
     flags: u32,
     fib: u32,
     mtu: u32,
+    report: bool,
 ) -> Result<u32, i64> {
     let dst = dst & netmask(mask.unwrap_or(32));
     let id = k.rt.entries.len() as u32;
@@ -69,6 +73,7 @@ fn rtrequest_add(
         fib,
         timers: Vec::new(),
         expire: 0,
+        rmx_expire: 0,
         in_table: true,
         freed: None,
     });
@@ -79,16 +84,20 @@ fn rtrequest_add(
         fib,
         gateway,
         flags: flag_string(flags),
+        report,
     };
     emit(k, e);
-    rtm(k, RtmType::Add, cidr(dst, mask), fib, flags);
+    if report {
+        rtm(k, RtmType::Add, cidr(dst, mask), fib, flags);
+    }
     Ok(id)
 }
 
 /// `route add prefix gateway`: a static route; 0 or EEXIST.
 pub(super) fn route_add(k: &mut Kernel, dst: u32, len: u8, gateway: u32, fib: u32) -> i64 {
     let mask = mask_of(len);
-    match rtrequest_add(k, dst, mask, gateway, RTF_GATEWAY | RTF_STATIC, fib, IF_MTU) {
+    let flags = RTF_GATEWAY | RTF_STATIC;
+    match rtrequest_add(k, dst, mask, gateway, flags, fib, IF_MTU, true) {
         Ok(_) => 0,
         Err(e) => {
             let dst = cidr(dst & netmask(len), mask);
@@ -100,6 +109,8 @@ pub(super) fn route_add(k: &mut Kernel, dst: u32, len: u8, gateway: u32, fib: u3
 
 /// A host route learned from the network (ICMP redirect or need-fragmentation):
 /// RTF_GATEWAY|RTF_HOST|RTF_DYNAMIC, with its own MTU. Errors if the host route exists.
+/// A kernel-internal `rtrequest(RTM_ADD)`: no routing-socket message (`rtredirect` sends its
+/// own RTM_REDIRECT afterwards).
 pub fn rt_add_host_dynamic(
     k: &mut Kernel,
     dst: u32,
@@ -113,7 +124,8 @@ pub fn rt_add_host_dynamic(
             k.rt.numfibs
         )));
     }
-    rtrequest_add(k, dst, None, gateway, RTF_GATEWAY | RTF_DYNAMIC, fib, mtu).map_err(|_| {
+    let flags = RTF_GATEWAY | RTF_DYNAMIC;
+    rtrequest_add(k, dst, None, gateway, flags, fib, mtu, false).map_err(|_| {
         KernelError::msg(format!(
             "{} already has a host route in fib {fib} (EEXIST)",
             fmt_addr(dst)
@@ -121,27 +133,34 @@ pub fn rt_add_host_dynamic(
     })
 }
 
-/// `rtrequest1_fib(RTM_DELETE)` as `route delete` drives it: out of the tree, RTF_UP cleared,
-/// rt_timers dropped, into rttrash; RTM_DELETE; freed now if nobody holds a reference.
+/// `rtrequest1_fib(RTM_DELETE)`: `rnh_deladdr(dst, netmask)` takes the entry out of the tree
+/// (with `mask` None, a NULL netmask, that is the head of the key's dupedkey chain whatever its
+/// mask: see [`super::radix::RadixTree::rn_delete_target`]), RTF_UP is cleared, it goes to
+/// rttrash and is freed now if nobody holds a reference. Its rt_timers are NOT touched: only
+/// `rtfree` runs `rt_timer_remove_all`, when the entry is really freed ([`free_entry`]).
 /// `same_thread`: the caller is the scenario's thread, which may hold the entry's lock.
+/// `report`: the request came over the routing socket (`route delete`), which answers with
+/// RTM_DELETE; kernel-internal calls (timer actions, `in_rtqkill`) send nothing.
 fn rtrequest_delete(
     k: &mut Kernel,
     dst: u32,
     mask: Option<u8>,
     fib: u32,
     same_thread: bool,
+    report: bool,
 ) -> Result<i64, KernelError> {
     let dst = dst & netmask(mask.unwrap_or(32));
     let found =
         k.rt.tree(fib)
-            .and_then(|t| t.rn_lookup(dst, mask))
-            .and_then(|n| k.rt.tree(fib).and_then(|t| t.node(n).route));
+            .and_then(|t| t.rn_delete_target(dst, mask).and_then(|n| t.node(n).route));
     let Some(id) = found else {
+        let root_marker = mask.is_none() && k.rt.tree(fib).is_some_and(|t| t.delete_hits_root(dst));
         emit(
             k,
             RouteEvent::DeleteMissing {
                 dst: cidr(dst, mask),
                 fib,
+                root_marker,
             },
         );
         return Ok(ESRCH);
@@ -153,21 +172,35 @@ fn rtrequest_delete(
             name(k, id)
         )));
     }
-    k.rt.tree_mut(fib).rn_delete(dst, mask);
+    if mask.is_none() && k.rt.entries[id as usize].mask.is_some() {
+        // No host route with this key: the NULL netmask took the chain's head instead.
+        let e = RouteEvent::DeletedByKey {
+            key: fmt_addr(dst),
+            name: name(k, id),
+            fib,
+        };
+        emit(k, e);
+    }
+    let removed = k.rt.tree_mut(fib).rn_delete(dst, mask);
+    debug_assert_eq!(removed, Some(id));
     let e = &mut k.rt.entries[id as usize];
     e.flags &= !RTF_UP;
     e.in_table = false;
-    let (flags, refcnt) = (e.flags, e.refcnt);
-    crate::kernel::rttimer::remove_all(k, id);
+    let (flags, refcnt, key, rt_mask) = (e.flags, e.refcnt, e.dst, e.mask);
     k.rt.rttrash += 1;
+    let timers = k.rt.entries[id as usize].timers.len();
     let e = RouteEvent::Deleted {
         id,
         name: name(k, id),
         fib,
         refcnt,
+        report,
+        timers,
     };
     emit(k, e);
-    rtm(k, RtmType::Delete, cidr(dst, mask), fib, flags);
+    if report {
+        rtm(k, RtmType::Delete, cidr(key, rt_mask), fib, flags);
+    }
     if refcnt <= 0 {
         free_entry(k, id);
     }
@@ -181,19 +214,22 @@ pub(super) fn route_delete(
     len: u8,
     fib: u32,
 ) -> Result<i64, KernelError> {
-    rtrequest_delete(k, dst, mask_of(len), fib, true)
+    rtrequest_delete(k, dst, mask_of(len), fib, true, true)
 }
 
-/// Deletes a route from kernel context (rt_timer expiry, redirect cleanup): like `route
-/// delete`, but not from the scenario's thread, so a lock the scenario holds is not recursion.
-/// `mask_len` 32 means the host route. Returns 0 or ESRCH.
+/// `rtrequest(RTM_DELETE, key, gateway, netmask, flags)` from kernel context (rt_timer
+/// actions, redirect cleanup, `in_rtqkill`): like `route delete`, but not from the scenario's
+/// thread, so a lock the scenario holds is not recursion, and with no routing-socket message.
+/// `mask_len` 32 means a NULL netmask (a host route's `rt_mask`, or the NULL action's
+/// `rtrequest(RTM_DELETE, rt_key(rt), 0, 0, 0)`): the head of the key's chain goes, whichever
+/// route that is. Returns 0 or ESRCH.
 pub fn rt_delete_by_key(
     k: &mut Kernel,
     dst: u32,
     mask_len: u8,
     fib: u32,
 ) -> Result<i64, KernelError> {
-    rtrequest_delete(k, dst, mask_of(mask_len), fib, false)
+    rtrequest_delete(k, dst, mask_of(mask_len), fib, false, false)
 }
 
 /// `route change prefix gateway`: 0 or ESRCH.
@@ -206,6 +242,7 @@ pub(super) fn route_change(k: &mut Kernel, dst: u32, len: u8, gateway: u32, fib:
             RouteEvent::DeleteMissing {
                 dst: cidr(dst, mask),
                 fib,
+                root_marker: false,
             },
         );
         return ESRCH;
@@ -230,8 +267,9 @@ pub(super) fn free_entry(k: &mut Kernel, id: u32) {
     e.freed = Some(tick);
     e.locked = false;
     k.rt.rttrash -= 1;
-    // NetBSD's rtfree ends with rt_timer_remove_all: timers added while the entry sat in
-    // rttrash must not outlive it.
+    // NetBSD's rtfree ends with rt_timer_remove_all(rt, 0): this, not the delete, is where a
+    // route's timers go (rt_timer(9) says "used when a route is deleted"; the code runs it
+    // when the route is freed), so no timer ever points at freed memory.
     crate::kernel::rttimer::remove_all(k, id);
     let ev = RouteEvent::Freed {
         id,
@@ -260,6 +298,26 @@ pub fn lookup(k: &Kernel, dst: u32, fib: u32) -> (Option<u32>, LookupWalk) {
     (walk.route, walk)
 }
 
+/// A lookup the kernel makes (`rtalloc1_fib`, `icmp_mtudisc`, `rtredirect`): the answer, with
+/// its walk recorded as a Lookup event (the trace's `lookup` record). A kernel that does not
+/// record skips the walk too.
+pub fn lookup_traced(k: &mut Kernel, caller: &str, dst: u32, fib: u32) -> Option<u32> {
+    if !k.recording {
+        return lookup_quiet(k, dst, fib);
+    }
+    let (hit, walk) = lookup(k, dst, fib);
+    let found = hit.map(|id| name(k, id));
+    emit(
+        k,
+        RouteEvent::Lookup {
+            caller: caller.to_string(),
+            found,
+            walk,
+        },
+    );
+    hit
+}
+
 /// [`lookup`] for a caller that would drop the walk: the same answer, nothing recorded.
 pub fn lookup_quiet(k: &Kernel, dst: u32, fib: u32) -> Option<u32> {
     let t = k.rt.tree(fib)?;
@@ -276,8 +334,10 @@ pub struct NetstatRow {
     pub refs: i32,
     pub use_count: u64,
     pub mtu: u32,
-    /// Seconds of `time_uptime` at which it expires, when expiry code has set one.
+    /// The uptime second of its first NetBSD rt_timer's scan, if it has one.
     pub expire: Option<i64>,
+    /// FreeBSD's `rmx_expire` (uptime second), when `in_clsroute` has marked it RTPRF_OURS.
+    pub rmx_expire: Option<i64>,
     /// rt_timers pending on the route.
     pub timers: usize,
 }
@@ -292,6 +352,7 @@ fn row(e: &RtEntry) -> NetstatRow {
         use_count: e.use_count,
         mtu: e.mtu,
         expire: (e.expire != 0).then_some(e.expire),
+        rmx_expire: (e.rmx_expire != 0).then_some(e.rmx_expire),
         timers: e.timers.len(),
     }
 }

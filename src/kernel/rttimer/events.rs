@@ -8,7 +8,8 @@
 pub enum RemoveWhy {
     /// `rt_timer_remove_all(rt)` called by the scenario.
     RemoveAll,
-    /// The route was deleted (or freed): `rtrequest` cleans up its timers.
+    /// The route was freed: `rtfree` runs `rt_timer_remove_all(rt, 0)` (a delete alone does
+    /// not).
     RouteGone,
     /// `rt_timer_queue_destroy(q, 0)`.
     Destroy,
@@ -33,8 +34,9 @@ pub enum RtTimerEvent {
     QueueCreated {
         queue: String,
         timeout: i64,
-        /// This was the first queue: `rt_timer_init` armed the 1 Hz scanner.
-        armed_scanner: bool,
+        /// This was the first queue: `rt_timer_init` armed the 1 Hz scanner, whose first scan
+        /// falls on this tick (the boot phase: a multiple of hz hardclocks after boot).
+        armed_scanner: Option<i32>,
     },
     /// `rt_timer_queue_change`: only `rtq_timeout` is overwritten.
     QueueChanged {
@@ -111,6 +113,17 @@ pub enum RtTimerEvent {
         mtu: u32,
         why: PmtuIgnored,
     },
+    /// An action's `rtrequest(RTM_DELETE, rt_key(rt), ...)` (the NULL action's, with no
+    /// netmask; `icmp_*_timeout`'s, with a host route's NULL `rt_mask`) deleted by key, and what
+    /// went was not the timer's own route: `deleted` (the head of the key's chain), or nothing
+    /// (ESRCH). It happens when the timer's route was deleted (and still referenced) before the
+    /// timer ran.
+    DeletedByKey {
+        func: String,
+        route: String,
+        key: String,
+        deleted: Option<String>,
+    },
     /// `icmp_mtudisc_timeout` on a route that is not RTF_DYNAMIC|RTF_HOST: only its MTU resets.
     MtuReset { route: String, old: u32 },
     /// `icmp_redirect` created (or modified) a host route.
@@ -142,10 +155,10 @@ impl RtTimerEvent {
                 let mut s = format!(
                     "rt_timer_queue_create: {queue} with rtq_timeout {timeout} s goes to the head of the queue list, so scans visit it first."
                 );
-                if *armed_scanner {
-                    s.push_str(
-                        " It is the first queue: rt_timer_init arms rt_timer_ch for hz ticks, the 1 Hz scanner.",
-                    );
+                if let Some(first) = armed_scanner {
+                    s.push_str(&format!(
+                        " It is the first queue here, so rt_timer_ch, the 1 Hz scanner, is armed now; the kernel armed it at boot (ip_init creates its queue then) for hz ticks, so its scans keep the boot phase: every hz hardclocks from boot, next at tick {first}."
+                    ));
                 }
                 s
             }
@@ -228,7 +241,7 @@ impl RtTimerEvent {
                 "{}: the {} timer of {route} leaves {queue} without running.",
                 match why {
                     RemoveWhy::RemoveAll => "rt_timer_remove_all",
-                    RemoveWhy::RouteGone => "route deleted, rt_timer_remove_all",
+                    RemoveWhy::RouteGone => "rtfree freed the route, rt_timer_remove_all",
                     RemoveWhy::Destroy => "rt_timer_queue_destroy(q, 0)",
                 },
                 func_words(func)
@@ -269,6 +282,29 @@ impl RtTimerEvent {
                     "icmp_mtudisc: the route to {dst} already has MTU {current}, not larger than {mtu}: unchanged."
                 ),
             },
+            E::DeletedByKey {
+                func,
+                route,
+                key,
+                deleted,
+            } => {
+                let call = if func == "NULL" {
+                    "The NULL action of {route}'s timer is rtrequest(RTM_DELETE, rt_key(rt), 0, 0, 0)"
+                        .replace("{route}", route)
+                } else {
+                    format!(
+                        "{func}() of {route}'s timer calls rtrequest(RTM_DELETE, rt_key(rt), rt->rt_gateway, rt_mask(rt), rt->rt_flags)"
+                    )
+                };
+                match deleted {
+                    Some(d) => format!(
+                        "{call}: a key with no netmask and no route pointer, so it deleted {d}, the head of {key}'s chain, not the timer's own route."
+                    ),
+                    None => format!(
+                        "{call}: the head of {key}'s chain is no route it may delete (ESRCH), so nothing goes."
+                    ),
+                }
+            }
             E::MtuReset { route, old } => format!(
                 "icmp_mtudisc_timeout: {route} is not RTF_DYNAMIC|RTF_HOST, so it stays and only its MTU {old} resets to 0."
             ),

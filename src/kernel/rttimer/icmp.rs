@@ -8,8 +8,10 @@
 //!   table. Expiry deletes the learned host route, so the path MTU is probed again after
 //!   `ip_mtudisc_timeout` seconds.
 //! * `icmp_redirect(dst, gw)`: `rtredirect` creates (or, for an existing host route, modifies
-//!   with RTF_MODIFIED) a host route via `gw`; `icmp_redirect_timeout` deletes it after
-//!   `icmp_redirtimeout` seconds.
+//!   with RTF_MODIFIED) a host route via `gw` and sends RTM_REDIRECT; `icmp_redirect_timeout`
+//!   deletes it after `icmp_redirtimeout` seconds.
+//! * Routing-socket messages: the kernel's own `rtrequest()` calls (the clone, the timeout
+//!   actions) send none; only `rtredirect`'s RTM_REDIRECT and a lookup miss's RTM_MISS go out.
 //!
 //! Simplifications (the metric-lock rules of reference §3.5, in the simulator's terms):
 //! * RTV_MTU locks live in [`super::RtTimers::mtu_locked`]; a cloned route inherits its
@@ -23,7 +25,9 @@
 //!   applies.
 
 use super::events::{PmtuIgnored, RtTimerEvent};
-use super::queue::{check_queue, queue_change, queue_create, queue_destroy, route_name, timer_add};
+use super::queue::{
+    check_queue, delete_by_key, queue_change, queue_create, queue_destroy, route_name, timer_add,
+};
 use crate::kernel::route::rtentry::{
     cidr, IF_MTU, RTF_DYNAMIC, RTF_GATEWAY, RTF_HOST, RTF_MODIFIED,
 };
@@ -70,7 +74,7 @@ fn kernel_queue(
 
 /// `icmp_mtudisc`: an ICMP need-fragmentation message for `dst` carrying `mtu` (0 = none).
 pub fn icmp_mtudisc(k: &mut Kernel, dst: u32, mtu: u32) -> Result<(), KernelError> {
-    let found = route::lookup_quiet(k, dst, 0);
+    let found = route::lookup_traced(k, "icmp_mtudisc", dst, 0);
     let Some(parent) = found else {
         k.rt.rts_unreach += 1;
         route::rtm(k, RtmType::Miss, fmt_addr(dst), 0, 0);
@@ -152,19 +156,22 @@ pub fn icmp_mtudisc(k: &mut Kernel, dst: u32, mtu: u32) -> Result<(), KernelErro
 }
 
 /// Deletes `rt` by key if it was learned (RTF_DYNAMIC and RTF_HOST); true if it was.
-fn delete_if_learned(k: &mut Kernel, rt: u32) -> Result<bool, KernelError> {
+/// `rtrequest(RTM_DELETE, rt_key(rt), rt->rt_gateway, rt_mask(rt), rt->rt_flags)`: a host
+/// route's mask is NULL, so this is a delete by key, and on a route already deleted (still
+/// referenced, so its timer ran) it takes whatever now heads the key's chain.
+fn delete_if_learned(k: &mut Kernel, rt: u32, func: &str) -> Result<bool, KernelError> {
     let e = &k.rt.entries[rt as usize];
     if e.flags & (RTF_DYNAMIC | RTF_HOST) != RTF_DYNAMIC | RTF_HOST {
         return Ok(false);
     }
-    let (dst, len, fib) = (e.dst, e.mask.unwrap_or(32), e.fib);
-    route::rt_delete_by_key(k, dst, len, fib)?;
+    let (dst, fib) = (e.dst, e.fib);
+    delete_by_key(k, rt, func, dst, fib)?;
     Ok(true)
 }
 
 /// `icmp_mtudisc_timeout(rt, r)`: forget a learned path MTU.
 pub fn icmp_mtudisc_timeout(k: &mut Kernel, rt: u32) -> Result<(), KernelError> {
-    if delete_if_learned(k, rt)? || k.rtt.mtu_locked.contains(&rt) {
+    if delete_if_learned(k, rt, ICMP_MTUDISC_TIMEOUT)? || k.rtt.mtu_locked.contains(&rt) {
         return Ok(());
     }
     let old = std::mem::take(&mut k.rt.entries[rt as usize].mtu);
@@ -175,14 +182,14 @@ pub fn icmp_mtudisc_timeout(k: &mut Kernel, rt: u32) -> Result<(), KernelError> 
 
 /// `icmp_redirect_timeout(rt, r)`: forget a learned redirect.
 pub fn icmp_redirect_timeout(k: &mut Kernel, rt: u32) -> Result<(), KernelError> {
-    delete_if_learned(k, rt).map(|_| ())
+    delete_if_learned(k, rt, ICMP_REDIRECT_TIMEOUT).map(|_| ())
 }
 
 /// An ICMP redirect: `dst` is better reached via `gateway` (`rtredirect` with
 /// RTF_GATEWAY|RTF_HOST), then `rt_timer_add(rt, icmp_redirect_timeout, ...)` if redirects
 /// expire at all.
 pub fn icmp_redirect(k: &mut Kernel, dst: u32, gateway: u32) -> Result<(), KernelError> {
-    let found = route::lookup_quiet(k, dst, 0);
+    let found = route::lookup_traced(k, "rtredirect", dst, 0);
     let host = found.filter(|&id| k.rt.entries[id as usize].flags & RTF_HOST != 0);
     let (rt, modified) = match host {
         Some(id) => {
@@ -203,6 +210,11 @@ pub fn icmp_redirect(k: &mut Kernel, dst: u32, gateway: u32) -> Result<(), Kerne
         modified,
     };
     emit(k, e);
+    // rtredirect ends with rt_missmsg(RTM_REDIRECT, ...): the one message of a redirect (its
+    // rtrequest(RTM_ADD) is kernel-internal and sent none). RTF_DYNAMIC for a new route,
+    // RTF_MODIFIED for a changed one, as rtredirect ors them into `flags`.
+    let flags = RTF_GATEWAY | RTF_HOST | if modified { RTF_MODIFIED } else { RTF_DYNAMIC };
+    route::rtm(k, RtmType::Redirect, fmt_addr(dst), 0, flags);
     let timeout = k.rtt.icmp_redirtimeout;
     if timeout != 0 {
         let q = kernel_queue(

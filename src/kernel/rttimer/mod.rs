@@ -26,15 +26,24 @@
 //!   from a scenario and then receiving an ICMP message panics the same way.
 //! * The kernel's queues are created on first use (the first `icmp_mtudisc` or `icmp_redirect`,
 //!   or a sysctl write that must change them) rather than at boot, so that scenarios which
-//!   never touch them do not get a scanner on the wheel.
+//!   never touch them do not get a scanner on the wheel. The scanner is then armed on the phase
+//!   the kernel's boot-time `rt_timer_init` gave it: scans on hz, 2hz, ... hardclocks from boot
+//!   ([`queue::scan_phase_delay`]).
 //! * A `NULL` action is shown in traces as `func "NULL"`; the core records the fire, then this
 //!   module deletes the route.
 //! * `rt_timer_queue_create` takes a `u_int`: a negative timeout is a scenario error.
 //!   `rt_timer_queue_change` takes a `long` and accepts anything ("Any value, including 0, is
 //!   valid"); a negative timeout expires every entry at the next scan.
-//! * A route keeps its timers while it is in rttrash only if they were added after it was
-//!   deleted; they are dropped when it is finally freed (A's `rtfree` calls
-//!   `rt_timer_remove_all`), so no timer ever points at freed memory.
+//! * A route keeps its timers when it is deleted (`rtrequest1(RTM_DELETE)` does not touch them)
+//!   and while it waits in rttrash; their actions then run on the deleted route. They are
+//!   dropped when it is finally freed (A's `rtfree` calls `rt_timer_remove_all(rt, 0)`), so no
+//!   timer ever points at freed memory. rt_timer(9) says `rt_timer_remove_all` is "used when a
+//!   route is deleted": the code means freed.
+//! * A NULL action deletes by key alone (`rtrequest(RTM_DELETE, rt_key(rt), 0, 0, 0)`), so it
+//!   removes the head of the key's dupedkey chain, whichever route that is, and nothing when
+//!   the head is an end marker (a NULL timer on the default route).
+//! * Kernel-internal `rtrequest()` calls (the PMTU clone, timer actions, queue destroy) send no
+//!   routing-socket message; `rtredirect` sends RTM_REDIRECT.
 
 pub mod events;
 pub mod icmp;
@@ -328,13 +337,18 @@ fn queue_arg(k: &mut Kernel, args: &Args, i: usize) -> Result<u32, KernelError> 
 pub fn is_builtin(func: &str) -> bool {
     matches!(
         func,
-        RT_TIMER_TIMER | icmp::ICMP_MTUDISC_TIMEOUT | icmp::ICMP_REDIRECT_TIMEOUT
+        RT_TIMER_TIMER
+            | icmp::ICMP_MTUDISC_TIMEOUT
+            | icmp::ICMP_REDIRECT_TIMEOUT
+            | crate::kernel::route::in_rmx::IN_RTQTIMO
     )
 }
 
 pub fn run_builtin(k: &mut Kernel, func: &str, arg: &Value) -> Result<bool, KernelError> {
     match func {
         RT_TIMER_TIMER => queue::rt_timer_timer(k)?,
+        // FreeBSD's in_rtqtimo, on the callwheel: the route table's own expiry scan.
+        crate::kernel::route::in_rmx::IN_RTQTIMO => crate::kernel::route::in_rmx::in_rtqtimo(k)?,
         icmp::ICMP_MTUDISC_TIMEOUT | icmp::ICMP_REDIRECT_TIMEOUT => {
             let Value::Route(rt) = arg else {
                 return Err(k.panic(format!("{func}: bad route to timeout (arg {arg})")));

@@ -6,7 +6,7 @@
 //! may be a scenario handler that calls back into this module.
 
 use super::events::{RemoveWhy, RtTimerEvent};
-use super::{RtTimer, RtTimerQueue, MAX_RTTIMER_QUEUES, RT_TIMER_CH, RT_TIMER_TIMER};
+use super::{RtTimer, RtTimerQueue, MAX_RTTIMER_QUEUES, NULL_FUNC, RT_TIMER_CH, RT_TIMER_TIMER};
 use crate::kernel::api::Args;
 use crate::kernel::route::{self, RtEntry};
 use crate::kernel::MAX_HANDLER_RUNS_PER_PASS;
@@ -80,8 +80,19 @@ pub(super) fn route_arg(k: &mut Kernel, args: &Args, i: usize) -> Result<u32, Ke
     Ok(rt)
 }
 
+/// Ticks from now to the scanner's next run on its boot phase. In the kernel `ip_init()` and
+/// `icmp_init()` create their queues at boot, so `rt_timer_init` armed `rt_timer_ch` for `hz`
+/// at tick 0 and every scan re-arms for `hz`: scans fall on hz, 2hz, 3hz ... hardclocks after
+/// boot. Arming it lazily must land on the same ticks: the rest of the current second. (At a
+/// whole second, the scan of this very tick has already run in the booted kernel, so the next
+/// is a full `hz` away.)
+pub fn scan_phase_delay(elapsed: u64, hz: i32) -> i64 {
+    let hz = u64::from(hz.unsigned_abs().max(1));
+    (hz - elapsed % hz) as i64
+}
+
 /// `rt_timer_queue_create(timeout)`; the first call runs `rt_timer_init`, which arms the
-/// scanner for `hz` ticks.
+/// scanner on its boot phase ([`scan_phase_delay`]).
 pub(super) fn queue_create(
     k: &mut Kernel,
     timeout: i64,
@@ -94,12 +105,15 @@ pub(super) fn queue_create(
              scan walks every live queue)"
         )));
     }
-    let armed_scanner = !k.rtt.initialized;
-    if armed_scanner {
+    let armed_scanner = if k.rtt.initialized {
+        None
+    } else {
         k.rtt.initialized = true;
+        let delay = scan_phase_delay(k.clock.elapsed, k.clock.hz);
         openbsd::timeout_set(k, RT_TIMER_CH, RT_TIMER_TIMER, Value::Null);
-        openbsd::timeout_add(k, RT_TIMER_CH, i64::from(k.clock.hz))?;
-    }
+        openbsd::timeout_add(k, RT_TIMER_CH, delay)?;
+        Some(k.clock.ticks.wrapping_add(delay as i32))
+    };
     let id = k.rtt.queues.len() as u32;
     k.rtt.queues.push(RtTimerQueue {
         id,
@@ -249,8 +263,9 @@ pub(super) fn timer_add(
     Ok(0)
 }
 
-/// `rt_timer_remove_all(rt)` as the route table calls it when a route is deleted or freed:
-/// every timer of the route is dropped without running its action.
+/// `rt_timer_remove_all(rt, 0)` as `rtfree` calls it when a route is really freed (refcount
+/// zero, RTF_UP clear): every timer of the route is dropped without running its action. A
+/// delete alone does not call it, so a deleted route that is still referenced keeps its timers.
 pub fn remove_all(k: &mut Kernel, rt: u32) {
     remove_all_why(k, rt, RemoveWhy::RouteGone);
 }
@@ -303,19 +318,49 @@ fn refresh_expire(k: &mut Kernel, rt: u32) {
     k.rt.entries[rt as usize].expire = expire;
 }
 
-/// RTTIMER_CALLOUT: the core records the fire and runs a built-in or handler body; for a NULL
-/// function the route is deleted by key, as `rtrequest(RTM_DELETE, rt_key(rt), ...)` does.
+/// RTTIMER_CALLOUT: the core records the fire and runs a built-in or handler body, on the
+/// timer's route even if it has been deleted since (it is not freed: it would have lost its
+/// timers). A NULL function is `rtrequest(RTM_DELETE, rt_key(rt), 0, 0, 0)`: a key and a NULL
+/// netmask, no route pointer, so `rn_delete(key, NULL)` removes the head of that key's chain,
+/// which may be another route than the timer's (a more specific one, or one added after the
+/// timer's route was deleted), and nothing at all when the head is an end marker (ESRCH).
 fn run_action(k: &mut Kernel, t: &RtTimer) -> Result<(), KernelError> {
-    let Some((dst, len, fib, cidr)) =
-        route_entry(k, t.rt).map(|e| (e.dst, e.mask.unwrap_or(32), e.fib, e.cidr()))
-    else {
+    let Some((key, fib, cidr)) = route_entry(k, t.rt).map(|e| (e.dst, e.fib, e.cidr())) else {
         return Ok(());
     };
     k.run_handler(Via::RtTimer, t.func_name(), &Value::Route(t.rt), Some(cidr))?;
     if t.func.is_none() {
-        route::rt_delete_by_key(k, dst, len, fib)?;
+        delete_by_key(k, t.rt, NULL_FUNC, key, fib)?;
     }
     Ok(())
+}
+
+/// An action's `rtrequest(RTM_DELETE, rt_key(rt), ..., NULL netmask, ...)` for the timer's
+/// route `rt`: the head of the key's chain goes (a kernel-internal delete, no message), and
+/// when that is not `rt` itself (it was deleted before its timer ran) the event says what did.
+/// Returns 0 or ESRCH.
+pub(super) fn delete_by_key(
+    k: &mut Kernel,
+    rt: u32,
+    func: &str,
+    key: u32,
+    fib: u32,
+) -> Result<i64, KernelError> {
+    let target = k.rt.tree(fib).and_then(|tree| {
+        tree.rn_delete_target(key, None)
+            .and_then(|n| tree.node(n).route)
+    });
+    let error = route::rt_delete_by_key(k, key, 32, fib)?;
+    if target != Some(rt) {
+        let e = RtTimerEvent::DeletedByKey {
+            func: func.to_string(),
+            route: route_name(k, rt),
+            key: crate::kernel::value::fmt_addr(key),
+            deleted: target.filter(|_| error == 0).map(|d| route_name(k, d)),
+        };
+        emit(k, e);
+    }
+    Ok(error)
 }
 
 /// The head of live queue `q` if the scan at uptime `now` takes it, with the queue's timeout.
@@ -372,6 +417,24 @@ pub(super) fn rt_timer_timer(k: &mut Kernel) -> Result<(), KernelError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_scanner_keeps_its_boot_phase() {
+        // rt_timer_init at boot armed rt_timer_ch for hz: scans on hz, 2hz, ... hardclocks.
+        // (elapsed hardclocks, hz, ticks to the next scan)
+        for (elapsed, hz, want) in [
+            (0, 100, 100),
+            (1, 100, 99),
+            (250, 100, 50),
+            (300, 100, 100),
+            (399, 100, 1),
+            (7, 1, 1),
+            (12345, 1000, 655),
+        ] {
+            assert_eq!(scan_phase_delay(elapsed, hz), want, "{elapsed} at hz {hz}");
+            assert_eq!((elapsed + want as u64) % hz as u64, 0);
+        }
+    }
 
     #[test]
     fn expiry_second_is_the_first_second_past_the_timeout() {
