@@ -8,6 +8,7 @@
 use yew::prelude::*;
 
 use super::app::Shared;
+use super::state::Drawer;
 
 #[derive(Properties, PartialEq)]
 pub struct NarrationProps {
@@ -62,7 +63,9 @@ pub fn narration(props: &NarrationProps) -> Html {
                 data-testid="narration" data-playing={s.playing.to_string()}>
                 { for lines.into_iter().map(|n| html! { <p>{ n }</p> }) }
             </div>
-            <details class="hc-log">
+            // In the app the log is a drawer (CSS places it over the page while the drawer is
+            // open, and hides it otherwise); in a widget it stays a disclosure under the narration.
+            <details class="hc-log" open={s.drawer == Some(Drawer::Log)}>
                 <summary>{ if s.playing { "Event log (shown when paused)".to_string() } else { format!("Event log (last {} events)", shown.len()) } }</summary>
                 <ol>
                     { for shown.iter().rev().map(|e| html! {
