@@ -8,11 +8,125 @@ use yew::prelude::*;
 
 use super::markup::muted;
 use super::state::{Action, State};
-use crate::kernel::rttimer::{queues, scanner_next_tick};
+use super::svg::f1;
+use crate::kernel::rttimer::{queues, scanner_next_tick, QueueView};
+use crate::kernel::Kernel;
 
 /// The selection key of a route, shared with the route table ("rt#3").
 pub fn route_key(id: u32) -> String {
     format!("rt#{id}")
+}
+
+/// Whether the route with this key is selected or under the pointer (its partner lights up).
+pub fn linked(s: &State, key: &str) -> bool {
+    s.selected.as_deref() == Some(key) || s.lit.as_deref() == Some(key)
+}
+
+/// Entries drawn per lane on the time axis (the list below has them all).
+const DRAWN: usize = 12;
+/// The axis: lane labels left of `X0`, seconds from `X0` to `X1`.
+const X0: f64 = 110.0;
+const X1: f64 = 590.0;
+/// Height of one entry's row.
+const ROW: usize = 28;
+
+/// The queues on a time axis in seconds of `time_uptime`: one lane per queue, each entry a bar
+/// from its `rtt_time` to the second whose scan takes it, the scanner's coming 1 Hz scans as
+/// ticks on the axis, and now as a line. Clicking an entry selects its route (the table marks
+/// it); resting the pointer on one lights its route up.
+fn axis(s: &State, k: &Kernel, lanes: &[QueueView], on_action: &Callback<Action>) -> Html {
+    let hz = i64::from(k.clock.hz.max(1));
+    let now = k.clock.elapsed as f64 / hz as f64;
+    let last = lanes
+        .iter()
+        .flat_map(|q| q.entries.iter().map(|t| t.expiry_second))
+        .max()
+        .unwrap_or(0);
+    let lo = 0i64;
+    let hi = (last.max(now as i64) + 2).max(lo + 8);
+    let x = |sec: f64| X0 + (sec - lo as f64) * (X1 - X0) / (hi - lo) as f64;
+    // The scanner's next fire, in hardclocks since boot, then every hz.
+    let next = scanner_next_tick(k)
+        .map(|t| k.clock.elapsed as i64 + i64::from(t.wrapping_sub(k.clock.ticks)));
+    let scans = next
+        .into_iter()
+        .flat_map(|n| (0..).map(move |j| n + j * hz))
+        .take_while(|&e| e <= hi * hz);
+    let rows: Vec<usize> = lanes
+        .iter()
+        .map(|q| q.entries.len().clamp(1, DRAWN))
+        .collect();
+    let height = rows.iter().map(|r| r * ROW + 16).sum::<usize>() + 30;
+    // Where a scan at `tick` sits: its hardclocks since boot over hz.
+    let at_tick = |tick: i32| {
+        (k.clock.elapsed as i64 + i64::from(tick.wrapping_sub(k.clock.ticks))) as f64 / hz as f64
+    };
+    let label_every = ((hi - lo) / 12).max(1);
+    let mut y = 0usize;
+    let lane_views = lanes.iter().zip(&rows).map(|(q, &n)| {
+        let top = y;
+        y += n * ROW + 16;
+        let entries = q.entries.iter().take(DRAWN).enumerate().map(|(i, t)| {
+            let key = route_key(t.route);
+            let on = linked(s, &key);
+            let ey = top + 20 + i * ROW;
+            // The entry leaves at the scan that takes it: at that scan's tick when the scanner
+            // is armed, else at the start of its expiry second.
+            let (x0, x1) = (
+                x(t.rtt_time as f64),
+                x(t.expiry_tick.map_or(t.expiry_second as f64, at_tick)),
+            );
+            let (k1, k2) = (key.clone(), key);
+            html! {
+                <g class={classes!("hc-rtt-bar", on.then_some("sel"))} data-testid="rtt-chip" data-route={k1.clone()}
+                    onclick={on_action.reform(move |_| Action::Select(k1.clone()))}
+                    onmouseenter={on_action.reform(move |_| Action::Light(Some(k2.clone())))}
+                    onmouseleave={on_action.reform(|_| Action::Light(None))}>
+                    <title>{ format!("{} ({}): rtt_time {}, taken by the scan of second {}", t.dst, t.func, t.rtt_time, t.expiry_second) }</title>
+                    <line x1={f1(x0).to_string()} x2={f1(x1).to_string()} y1={ey.to_string()} y2={ey.to_string()} />
+                    <circle cx={f1(x1).to_string()} cy={ey.to_string()} r="4" />
+                    <text x={f1(x0).to_string()} y={(ey - 6).to_string()}>{ format!("{} · expires in the scan of second {}", t.dst, t.expiry_second) }</text>
+                </g>
+            }
+        });
+        html! {
+            <g class="hc-rtt-lane" data-queue={q.id.to_string()}>
+                <rect class="hc-rtt-band" x="0" y={top.to_string()} width="600" height={(n * ROW + 10).to_string()} />
+                <text class="hc-rtt-q" x="4" y={(top + 16).to_string()}>{ q.name.split(' ').next().unwrap_or("") }</text>
+                <text class="hc-rtt-q hc-muted" x="4" y={(top + 30).to_string()}>{ format!("{} s", q.rtq_timeout) }</text>
+                { for entries }
+            </g>
+        }
+    });
+    let lanes_html: Vec<Html> = lane_views.collect();
+    let ay = height - 22;
+    html! {
+        <svg class="hc-rtt-axis" viewBox={format!("0 0 600 {height}")} role="img" data-testid="rtt-axis"
+            aria-label={format!("rt_timer queues on a time axis, seconds {lo} to {hi}; now {} s", f1(now))}>
+            { for lanes_html }
+            <line class="hc-rtt-base" x1={X0.to_string()} x2={X1.to_string()} y1={ay.to_string()} y2={ay.to_string()} />
+            { for (lo..=hi).map(|sec| {
+                let sx = f1(x(sec as f64)).to_string();
+                html! { <>
+                    <line class="hc-rtt-sec" x1={sx.clone()} x2={sx.clone()} y1={ay.to_string()} y2={(ay + 4).to_string()} />
+                    if sec % label_every == 0 {
+                        <text class="hc-rtt-lbl" x={sx} y={(ay + 14).to_string()}>{ sec }</text>
+                    }
+                </> }
+            }) }
+            { for scans.enumerate().map(|(i, e)| {
+                let sx = x(e as f64 / hz as f64);
+                html! {
+                    <path class={classes!("hc-rtt-scan", (i == 0).then_some("next"))} data-testid="rtt-scan"
+                        d={format!("M{} {ay}l-3 -6h6z", f1(sx))}>
+                        <title>{ format!("rt_timer_timer scans at second {}", e / hz) }</title>
+                    </path>
+                }
+            }) }
+            <line class="hc-rtt-now" x1={f1(x(now)).to_string()} x2={f1(x(now)).to_string()} y1="0" y2={(ay + 4).to_string()} />
+            <text class="hc-rtt-lbl" x={f1(x(now)).to_string()} y={(height - 1).to_string()}>{ "now" }</text>
+        </svg>
+    }
 }
 
 /// A function, not a component, like [`super::routine::routine_view`]: no hooks, and the
@@ -31,7 +145,6 @@ pub fn rt_timer(s: &State, on_action: &Callback<Action>) -> Html {
     let uptime = k.clock.time_uptime();
     let next = scanner_next_tick(k);
     let to_go = next.map(|t| t.wrapping_sub(k.clock.ticks));
-    let selected = s.selected.clone();
     html! {
         <section class="hc-panel hc-rttimer" aria-labelledby="hc-rtt-h" data-testid="rttimer">
             <h2 id="hc-rtt-h">{ "rt_timer queues (NetBSD)" }</h2>
@@ -43,6 +156,9 @@ pub fn rt_timer(s: &State, on_action: &Callback<Action>) -> Html {
                     _ => "not armed".to_string(),
                 } }</strong>
             </p>
+            { axis(s, k, &lanes, on_action) }
+            <details class="hc-table-alt">
+            <summary>{ "Queues as a list" }</summary>
             <ol class="hc-lanes" aria-label="Queues in scan order">
                 { for lanes.into_iter().map(|q| html! {
                     <li class="hc-lane" data-testid="rtt-lane" data-queue={q.id.to_string()} data-count={q.count.to_string()}>
@@ -55,7 +171,7 @@ pub fn rt_timer(s: &State, on_action: &Callback<Action>) -> Html {
                             <ol class="hc-lane-entries">
                                 { for q.entries.into_iter().map(|t| {
                                     let key = route_key(t.route);
-                                    let is_sel = selected.as_deref() == Some(key.as_str());
+                                    let is_sel = linked(s, &key);
                                     let left = t.expiry_second - uptime;
                                     let onclick = on_action.reform(move |_: MouseEvent| Action::Select(key.clone()));
                                     html! {
@@ -77,6 +193,7 @@ pub fn rt_timer(s: &State, on_action: &Callback<Action>) -> Html {
                     </li>
                 }) }
             </ol>
+            </details>
         </section>
     }
 }
