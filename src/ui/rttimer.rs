@@ -8,7 +8,11 @@ use yew::prelude::*;
 
 use super::markup::muted;
 use super::state::{Action, State};
-use super::svg::f1;
+use std::fmt::Write;
+
+use web_sys::Element;
+
+use super::svg::{esc, f1};
 use crate::kernel::rttimer::{queues, scanner_next_tick, QueueView};
 use crate::kernel::Kernel;
 
@@ -31,9 +35,13 @@ const X1: f64 = 590.0;
 const ROW: usize = 28;
 
 /// The queues on a time axis in seconds of `time_uptime`: one lane per queue, each entry a bar
-/// from its `rtt_time` to the second whose scan takes it, the scanner's coming 1 Hz scans as
-/// ticks on the axis, and now as a line. Clicking an entry selects its route (the table marks
-/// it); resting the pointer on one lights its route up.
+/// from its `rtt_time` to the scan that takes it, the scanner's coming 1 Hz scans as ticks on
+/// the axis, and now as a line. Clicking an entry selects its route (the table marks it);
+/// resting the pointer on one lights its route up.
+///
+/// The picture is written as SVG text ([`Html::from_html_unchecked`], every name escaped) with
+/// one listener on the whole: `html!` code for each of its elements would cost the bundle
+/// several kilobytes.
 fn axis(s: &State, k: &Kernel, lanes: &[QueueView], on_action: &Callback<Action>) -> Html {
     let hz = i64::from(k.clock.hz.max(1));
     let now = k.clock.elapsed as f64 / hz as f64;
@@ -42,33 +50,32 @@ fn axis(s: &State, k: &Kernel, lanes: &[QueueView], on_action: &Callback<Action>
         .flat_map(|q| q.entries.iter().map(|t| t.expiry_second))
         .max()
         .unwrap_or(0);
-    let lo = 0i64;
-    let hi = (last.max(now as i64) + 2).max(lo + 8);
-    let x = |sec: f64| X0 + (sec - lo as f64) * (X1 - X0) / (hi - lo) as f64;
-    // The scanner's next fire, in hardclocks since boot, then every hz.
-    let next = scanner_next_tick(k)
-        .map(|t| k.clock.elapsed as i64 + i64::from(t.wrapping_sub(k.clock.ticks)));
-    let scans = next
-        .into_iter()
-        .flat_map(|n| (0..).map(move |j| n + j * hz))
-        .take_while(|&e| e <= hi * hz);
+    let hi = (last.max(now as i64) + 2).max(8);
+    let x = |sec: f64| f1(X0 + sec * (X1 - X0) / hi as f64);
+    // Where a scan at `tick` sits: its hardclocks since boot over hz.
+    let at_tick = |tick: i32| {
+        (k.clock.elapsed as i64 + i64::from(tick.wrapping_sub(k.clock.ticks))) as f64 / hz as f64
+    };
     let rows: Vec<usize> = lanes
         .iter()
         .map(|q| q.entries.len().clamp(1, DRAWN))
         .collect();
     let height = rows.iter().map(|r| r * ROW + 16).sum::<usize>() + 30;
-    // Where a scan at `tick` sits: its hardclocks since boot over hz.
-    let at_tick = |tick: i32| {
-        (k.clock.elapsed as i64 + i64::from(tick.wrapping_sub(k.clock.ticks))) as f64 / hz as f64
-    };
-    let label_every = ((hi - lo) / 12).max(1);
-    let mut y = 0usize;
-    let lane_views = lanes.iter().zip(&rows).map(|(q, &n)| {
-        let top = y;
-        y += n * ROW + 16;
-        let entries = q.entries.iter().take(DRAWN).enumerate().map(|(i, t)| {
+    let ay = height - 22;
+    let mut o = String::new();
+    let mut top = 0;
+    for (q, &n) in lanes.iter().zip(&rows) {
+        let _ = write!(
+            o,
+            r#"<rect class="hc-rtt-band" x="0" y="{top}" width="600" height="{}"/><text class="hc-rtt-q" x="4" y="{}">{}</text><text class="hc-rtt-q hc-muted" x="4" y="{}">{} s</text>"#,
+            n * ROW + 10,
+            top + 16,
+            esc(q.name.split(' ').next().unwrap_or("")),
+            top + 30,
+            q.rtq_timeout
+        );
+        for (i, t) in q.entries.iter().take(DRAWN).enumerate() {
             let key = route_key(t.route);
-            let on = linked(s, &key);
             let ey = top + 20 + i * ROW;
             // The entry leaves at the scan that takes it: at that scan's tick when the scanner
             // is armed, else at the start of its expiry second.
@@ -76,55 +83,88 @@ fn axis(s: &State, k: &Kernel, lanes: &[QueueView], on_action: &Callback<Action>
                 x(t.rtt_time as f64),
                 x(t.expiry_tick.map_or(t.expiry_second as f64, at_tick)),
             );
-            let (k1, k2) = (key.clone(), key);
-            html! {
-                <g class={classes!("hc-rtt-bar", on.then_some("sel"))} data-testid="rtt-chip" data-route={k1.clone()}
-                    onclick={on_action.reform(move |_| Action::Select(k1.clone()))}
-                    onmouseenter={on_action.reform(move |_| Action::Light(Some(k2.clone())))}
-                    onmouseleave={on_action.reform(|_| Action::Light(None))}>
-                    <title>{ format!("{} ({}): rtt_time {}, taken by the scan of second {}", t.dst, t.func, t.rtt_time, t.expiry_second) }</title>
-                    <line x1={f1(x0).to_string()} x2={f1(x1).to_string()} y1={ey.to_string()} y2={ey.to_string()} />
-                    <circle cx={f1(x1).to_string()} cy={ey.to_string()} r="4" />
-                    <text x={f1(x0).to_string()} y={(ey - 6).to_string()}>{ format!("{} · expires in the scan of second {}", t.dst, t.expiry_second) }</text>
-                </g>
-            }
-        });
-        html! {
-            <g class="hc-rtt-lane" data-queue={q.id.to_string()}>
-                <rect class="hc-rtt-band" x="0" y={top.to_string()} width="600" height={(n * ROW + 10).to_string()} />
-                <text class="hc-rtt-q" x="4" y={(top + 16).to_string()}>{ q.name.split(' ').next().unwrap_or("") }</text>
-                <text class="hc-rtt-q hc-muted" x="4" y={(top + 30).to_string()}>{ format!("{} s", q.rtq_timeout) }</text>
-                { for entries }
-            </g>
+            let _ = write!(
+                o,
+                r#"<g class="hc-rtt-bar{}" data-testid="rtt-chip" data-route="{key}"><title>{} ({}): rtt_time {}, taken by the scan of second {}</title><line x1="{x0}" x2="{x1}" y1="{ey}" y2="{ey}"/><circle cx="{x1}" cy="{ey}" r="4"/><text x="{x0}" y="{}">{} · expires in the scan of second {}</text></g>"#,
+                if linked(s, &key) { " sel" } else { "" },
+                esc(&t.dst),
+                esc(&t.func),
+                t.rtt_time,
+                t.expiry_second,
+                ey - 6,
+                esc(&t.dst),
+                t.expiry_second
+            );
         }
+        top += n * ROW + 16;
+    }
+    let _ = write!(
+        o,
+        r#"<line class="hc-rtt-base" x1="{}" x2="{}" y1="{ay}" y2="{ay}"/>"#,
+        f1(X0),
+        f1(X1)
+    );
+    let every = (hi / 12).max(1);
+    for sec in 0..=hi {
+        let sx = x(sec as f64);
+        let _ = write!(
+            o,
+            r#"<line class="hc-rtt-sec" x1="{sx}" x2="{sx}" y1="{ay}" y2="{}"/>"#,
+            ay + 4
+        );
+        if sec % every == 0 {
+            let _ = write!(
+                o,
+                r#"<text class="hc-rtt-lbl" x="{sx}" y="{}">{sec}</text>"#,
+                ay + 14
+            );
+        }
+    }
+    // The scanner's next fire, in hardclocks since boot, then every hz.
+    if let Some(next) = scanner_next_tick(k).map(at_tick) {
+        let mut sec = next;
+        while sec <= hi as f64 {
+            let _ = write!(
+                o,
+                r#"<path class="hc-rtt-scan{}" data-testid="rtt-scan" d="M{} {ay}l-3 -6h6z"><title>rt_timer_timer scans</title></path>"#,
+                if sec == next { " next" } else { "" },
+                x(sec)
+            );
+            sec += 1.0;
+        }
+    }
+    let _ = write!(
+        o,
+        r#"<line class="hc-rtt-now" x1="{0}" x2="{0}" y1="0" y2="{1}"/><text class="hc-rtt-lbl" x="{0}" y="{2}">now</text>"#,
+        x(now),
+        ay + 4,
+        height - 1
+    );
+    // The entry under the pointer or clicked, by its route key.
+    let key = |e: &MouseEvent| {
+        e.target_dyn_into::<Element>()
+            .and_then(|t| t.closest("[data-route]").ok().flatten())
+            .and_then(|g| g.get_attribute("data-route"))
+    };
+    let onclick = on_action.reform(move |e: MouseEvent| match key(&e) {
+        Some(k) => Action::Select(k),
+        None => Action::Light(None),
     });
-    let lanes_html: Vec<Html> = lane_views.collect();
-    let ay = height - 22;
+    let onmouseover = {
+        let (cb, lit) = (on_action.clone(), s.lit.clone());
+        Callback::from(move |e: MouseEvent| {
+            let k = key(&e);
+            if k != lit {
+                cb.emit(Action::Light(k))
+            }
+        })
+    };
+    let onmouseleave = on_action.reform(|_| Action::Light(None));
     html! {
         <svg class="hc-rtt-axis" viewBox={format!("0 0 600 {height}")} role="img" data-testid="rtt-axis"
-            aria-label={format!("rt_timer queues on a time axis, seconds {lo} to {hi}; now {} s", f1(now))}>
-            { for lanes_html }
-            <line class="hc-rtt-base" x1={X0.to_string()} x2={X1.to_string()} y1={ay.to_string()} y2={ay.to_string()} />
-            { for (lo..=hi).map(|sec| {
-                let sx = f1(x(sec as f64)).to_string();
-                html! { <>
-                    <line class="hc-rtt-sec" x1={sx.clone()} x2={sx.clone()} y1={ay.to_string()} y2={(ay + 4).to_string()} />
-                    if sec % label_every == 0 {
-                        <text class="hc-rtt-lbl" x={sx} y={(ay + 14).to_string()}>{ sec }</text>
-                    }
-                </> }
-            }) }
-            { for scans.enumerate().map(|(i, e)| {
-                let sx = x(e as f64 / hz as f64);
-                html! {
-                    <path class={classes!("hc-rtt-scan", (i == 0).then_some("next"))} data-testid="rtt-scan"
-                        d={format!("M{} {ay}l-3 -6h6z", f1(sx))}>
-                        <title>{ format!("rt_timer_timer scans at second {}", e / hz) }</title>
-                    </path>
-                }
-            }) }
-            <line class="hc-rtt-now" x1={f1(x(now)).to_string()} x2={f1(x(now)).to_string()} y1="0" y2={(ay + 4).to_string()} />
-            <text class="hc-rtt-lbl" x={f1(x(now)).to_string()} y={(height - 1).to_string()}>{ "now" }</text>
+            aria-label={format!("rt_timer queues on a time axis, seconds 0 to {hi}; now {} s", f1(now))}
+            {onclick} {onmouseover} {onmouseleave}>
+            { Html::from_html_unchecked(o.into()) }
         </svg>
     }
 }

@@ -11,6 +11,8 @@
 
 use std::rc::Rc;
 
+use std::fmt::Write;
+
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -18,6 +20,7 @@ use super::app::Shared;
 use super::frozen::Frozen;
 use super::lesson::{MarkKind, Timeline as Run};
 use super::state::Action;
+use super::svg::esc;
 
 #[derive(Properties, PartialEq)]
 pub struct TimelineProps {
@@ -42,7 +45,8 @@ fn x_of(at: u64, end: u64) -> u64 {
     at.min(end) * W / end.max(1)
 }
 
-/// The markers, one row per kind (only the kinds the run has).
+/// The markers, one row per kind (only the kinds the run has), as SVG text: a run has up to
+/// [`super::lesson::PREVIEW_MARKS`] of them, and `html!` code per marker costs the bundle.
 fn marks(run: &Run, end: u64) -> Html {
     let rows: Vec<MarkKind> = KINDS
         .into_iter()
@@ -50,23 +54,38 @@ fn marks(run: &Run, end: u64) -> Html {
         .collect();
     let h = 24 / rows.len().max(1) as u64;
     let mut last = (u64::MAX, None);
-    let drawn = run.marks.iter().filter_map(|m| {
+    let mut o = String::new();
+    for m in &run.marks {
         let x = x_of(m.at, end);
         // One marker per kind and unit of the track: a thousand scans in one pixel are one.
         if last == (x, Some(m.kind)) {
-            return None;
+            continue;
         }
         last = (x, Some(m.kind));
         let row = rows.iter().position(|&k| k == m.kind).unwrap_or(0) as u64;
-        Some(html! {
-            <rect class={classes!("hc-tl-mark", m.kind.name())} x={x.saturating_sub(2).to_string()}
-                y={(row * h + 1).to_string()} width="5" height={h.saturating_sub(1).max(1).to_string()}
-                data-testid="tl-mark" data-kind={m.kind.name()} data-at={m.at.to_string()} data-tick={m.tick.to_string()}>
-                <title>{ format!("tick {}: {}", m.tick, m.what) }</title>
-            </rect>
-        })
-    });
-    html! { <g class="hc-tl-marks">{ for drawn }</g> }
+        let _ = write!(
+            o,
+            r#"<rect class="hc-tl-mark {0}" x="{1}" y="{2}" width="5" height="{3}" data-testid="tl-mark" data-kind="{0}" data-at="{4}" data-tick="{5}"><title>tick {5}: {6}</title></rect>"#,
+            m.kind.name(),
+            x.saturating_sub(2),
+            row * h + 1,
+            h.saturating_sub(1).max(1),
+            m.at,
+            m.tick,
+            esc(&m.what)
+        );
+    }
+    Html::from_html_unchecked(o.into())
+}
+
+/// The track's length: the run's, or past it a power of two beyond now (the track grows in
+/// few steps while playing on, so the markers are seldom laid out again).
+fn track_end(run: &Run, now: u64) -> u64 {
+    if now <= run.end {
+        run.end.max(1)
+    } else {
+        (now + 1).next_power_of_two()
+    }
 }
 
 #[function_component(Timeline)]
@@ -74,7 +93,7 @@ pub fn timeline(p: &TimelineProps) -> Html {
     let s = p.state.get();
     let run = s.timeline();
     let now = s.kernel().clock.elapsed;
-    let end = run.end.max(now).max(1);
+    let end = track_end(run, now);
     // The markers as built last: for which run (by address) and track length.
     let kept = use_mut_ref(|| (0usize, 0u64, 0u64, Rc::new(Html::default())));
     {
@@ -97,7 +116,7 @@ pub fn timeline(p: &TimelineProps) -> Html {
             let f = ((f64::from(e.client_x()) - r.left()) / r.width().max(1.0)).clamp(0.0, 1.0);
             let s = state.get();
             let run = s.timeline();
-            let end = run.end.max(s.kernel().clock.elapsed).max(1);
+            let end = track_end(run, s.kernel().clock.elapsed);
             let x = (f * W as f64) as u64;
             let near = run
                 .marks
