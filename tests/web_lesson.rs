@@ -45,7 +45,16 @@ fn text_of(root: &Element, sel: &str) -> Option<String> {
 /// Waits for `sel` and clicks it.
 async fn click(root: &Element, sel: &str) {
     let e = wait_for(&format!("{sel} to click"), || find(root, sel)).await;
-    e.dyn_into::<HtmlElement>().unwrap().click();
+    match e.dyn_into::<HtmlElement>() {
+        Ok(h) => h.click(),
+        // An SVG element: a click that bubbles to the picture's one listener.
+        Err(e) => {
+            let init = web_sys::EventInit::new();
+            init.set_bubbles(true);
+            let ev = web_sys::Event::new_with_event_init_dict("click", &init).unwrap();
+            e.dispatch_event(&ev).unwrap();
+        }
+    }
 }
 
 /// Presses `key` on `sel` (a keydown that bubbles, as a keyboard would send).
