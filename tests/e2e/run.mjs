@@ -125,7 +125,7 @@ test("the PMTU preset expires its route: RTM_DELETE, the lane empties", async (s
   const lane = await s.attr("[data-testid=rtt-lane]", "data-count");
   if (lane !== "1") throw new Error(`lane holds ${lane} before expiry`);
   // The entry on the time axis is linked to its route's row.
-  await s.click("[data-testid=rtt-chip]");
+  await s.click("[data-testid=rtt-chip] text");
   await s.find("[data-testid=route-row].sel");
   await shot(s, "rttimer", ".hc-rttimer");
   // Run 50 plain hardclocks: the scan at tick 850 (uptime 8 s) takes the timer.
