@@ -133,17 +133,6 @@ struct Marks {
     at: Option<(NodeId, usize)>,
 }
 
-impl Marks {
-    fn at_html(&self, id: NodeId) -> Html {
-        match self.at {
-            Some((n, i)) if n == id => {
-                html! { <span class="hc-step-mark" data-testid="walk-at">{ format!(" ● step {}", i + 1) }</span> }
-            }
-            _ => html! {},
-        }
-    }
-}
-
 /// Leaves drawn at most (a bigger tree is read as text).
 const DRAWN_LEAVES: usize = 40;
 /// Units between two leaves, and between two levels.
@@ -297,12 +286,35 @@ fn drawn_tree(top: NodeId, nodes: &[Option<&NodeView>], marks: &Marks) -> Html {
     }
 }
 
-/// `nodes[id]` is the tree's node `id` (ids are arena indices).
-fn node_html(id: NodeId, nodes: &[Option<&NodeView>], marks: &Marks, depth: u32) -> Html {
+/// The tree as a nested list, written as markup text into `o` (it has no controls, and
+/// `html!` code per element costs the bundle). `nodes[id]` is the tree's node `id` (ids are
+/// arena indices).
+fn node_text(o: &mut String, id: NodeId, nodes: &[Option<&NodeView>], marks: &Marks, depth: u32) {
     let on = marks.path.contains(&id);
-    let at = matches!(marks.at, Some((n, _)) if n == id);
+    let at = marks.at.filter(|&(n, _)| n == id).map(|(_, i)| i);
     let Some(Some(n)) = nodes.get(id) else {
-        return html! {};
+        return;
+    };
+    let class = |o: &mut String, base: &str| {
+        let _ = write!(
+            o,
+            r#"<li class="{base}{}{}""#,
+            if on { " on-path" } else { "" },
+            if at.is_some() { " at-step" } else { "" }
+        );
+    };
+    // The marks after a node's text: on the path, and the step in focus.
+    let mark = |o: &mut String| {
+        if on {
+            o.push_str(r#"<span class="hc-path-mark"> ◀ lookup</span>"#);
+        }
+        if let Some(i) = at {
+            let _ = write!(
+                o,
+                r#"<span class="hc-step-mark" data-testid="walk-at"> ● step {}</span>"#,
+                i + 1
+            );
+        }
     };
     match n {
         NodeView::Internal {
@@ -311,33 +323,43 @@ fn node_html(id: NodeId, nodes: &[Option<&NodeView>], marks: &Marks, depth: u32)
             right,
             masks,
             ..
-        } => html! {
-            <li class={classes!("hc-rn-node", on.then_some("on-path"), at.then_some("at-step"))} data-testid="rn-internal" data-bit={bit.to_string()}>
-                <span class="hc-rn-label">{ format!("bit {bit}") }
-                    if on { <span class="hc-path-mark">{ " ◀ lookup" }</span> }
-                    { marks.at_html(id) }
-                </span>
-                if !masks.is_empty() {
-                    <span class="hc-rn-masks">{ " masks: " }
-                        { masks.iter().map(|m| format!("/{}{}", m.mask_len, if m.normal { "" } else { " (non-normal)" }))
-                            .collect::<Vec<_>>().join(", ") }
-                    </span>
+        } => {
+            class(o, "hc-rn-node");
+            let _ = write!(
+                o,
+                r#" data-testid="rn-internal" data-bit="{bit}"><span class="hc-rn-label">bit {bit}"#
+            );
+            mark(o);
+            o.push_str("</span>");
+            if !masks.is_empty() {
+                o.push_str(r#"<span class="hc-rn-masks"> masks: "#);
+                for (i, m) in masks.iter().enumerate() {
+                    let _ = write!(
+                        o,
+                        "{}/{}{}",
+                        if i > 0 { ", " } else { "" },
+                        m.mask_len,
+                        if m.normal { "" } else { " (non-normal)" }
+                    );
                 }
-                if depth < 40 {
-                    <ul>
-                        { node_html(*left, nodes, marks, depth + 1) }
-                        { node_html(*right, nodes, marks, depth + 1) }
-                    </ul>
-                }
-            </li>
-        },
-        NodeView::Leaf { chain, .. } => html! {
-            <li class={classes!("hc-rn-leaf", on.then_some("on-path"), at.then_some("at-step"))} data-testid="rn-leaf">
-                { chain.iter().map(leaf_text).collect::<Vec<_>>().join(" → ") }
-                if on { <span class="hc-path-mark">{ " ◀ lookup" }</span> }
-                { marks.at_html(id) }
-            </li>
-        },
+                o.push_str("</span>");
+            }
+            if depth < 40 {
+                o.push_str("<ul>");
+                node_text(o, *left, nodes, marks, depth + 1);
+                node_text(o, *right, nodes, marks, depth + 1);
+                o.push_str("</ul>");
+            }
+            o.push_str("</li>");
+        }
+        NodeView::Leaf { chain, .. } => {
+            class(o, "hc-rn-leaf");
+            o.push_str(r#" data-testid="rn-leaf">"#);
+            let text = chain.iter().map(leaf_text).collect::<Vec<_>>().join(" → ");
+            o.push_str(&esc(&text));
+            mark(o);
+            o.push_str("</li>");
+        }
     }
 }
 
@@ -423,7 +445,11 @@ pub fn radix(props: &RadixProps) -> Html {
                         <details class="hc-table-alt">
                             <summary>{ "Tree as text" }</summary>
                             <ul class="hc-rn-tree" data-fib={fib.to_string()}>
-                                { top.map_or(html! {}, |t| node_html(t, &nodes, &marks, 0)) }
+                                { top.map_or(html! {}, |t| {
+                                    let mut o = String::new();
+                                    node_text(&mut o, t, &nodes, &marks, 0);
+                                    Html::from_html_unchecked(o.into())
+                                }) }
                             </ul>
                         </details>
                     </div>

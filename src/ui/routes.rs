@@ -2,16 +2,63 @@
 //! routing socket messages (`route monitor`). A route chosen in the rt_timer view is
 //! highlighted here.
 
+use std::fmt::Write;
+
 use yew::prelude::*;
 
 use super::markup::{head_row, muted};
 use super::rttimer::{linked, route_key};
 use super::state::{Action, State};
+use super::svg::esc;
 use crate::kernel::route::{netstat, rttrash_list, RouteEvent};
 use crate::kernel::EventKind;
+use crate::kernel::Kernel;
 
 /// Routing socket messages shown (newest first).
 const RTM_SHOWN: usize = 40;
+
+/// `rttrash` and the routing socket's messages, as markup text (they have no controls, and
+/// `html!` code per element costs the bundle).
+fn trash_and_rtm(k: &Kernel) -> String {
+    let trash = rttrash_list(k);
+    let mut o = String::new();
+    let _ = write!(o, "<h3>rttrash: {}</h3>", trash.len());
+    if trash.is_empty() {
+        o.push_str(r#"<p class="hc-muted">No deleted route is still referenced.</p>"#);
+    } else {
+        o.push_str(r#"<table data-testid="rttrash"><caption>Deleted from the tree (RTF_UP clear) but still referenced: freed by the last RTFREE</caption><thead><tr><th scope="col">route</th><th scope="col">refcnt</th></tr></thead><tbody>"#);
+        for e in &trash {
+            let _ = write!(
+                o,
+                r#"<tr data-testid="rttrash-row"><td>{}</td><td>{}</td></tr>"#,
+                esc(&e.name()),
+                e.refcnt
+            );
+        }
+        o.push_str("</tbody></table>");
+    }
+    o.push_str(r#"<h3 id="hc-rtm-h">Routing socket (route monitor)</h3>"#);
+    let rtm = &k.rt.rtm;
+    if rtm.is_empty() {
+        o.push_str(r#"<p class="hc-muted">No message yet.</p>"#);
+    } else {
+        o.push_str(
+            r#"<ol class="hc-rtm" data-testid="rtm-log" aria-labelledby="hc-rtm-h" reversed="">"#,
+        );
+        for m in rtm.iter().rev().take(RTM_SHOWN) {
+            let _ = write!(
+                o,
+                r#"<li data-rtm="{0}"><span class="hc-tick">[{1}]</span> <code>{0}</code> {2} fib {3}</li>"#,
+                m.kind.as_str(),
+                m.tick,
+                esc(&m.dst.to_string()),
+                m.fib
+            );
+        }
+        o.push_str("</ol>");
+    }
+    o
+}
 
 /// A function, not a component, like [`super::routine::routine_view`]: no hooks, and the
 /// state it shows changes with every action.
@@ -84,33 +131,7 @@ pub fn routes(state: &State, on_action: &Callback<Action>) -> Html {
                     </table>
                     </div>
                 }) }
-                <h3>{ format!("rttrash: {}", trash.len()) }</h3>
-                if trash.is_empty() {
-                    { muted("No deleted route is still referenced.") }
-                } else {
-                    <table data-testid="rttrash">
-                        <caption>{ "Deleted from the tree (RTF_UP clear) but still referenced: freed by the last RTFREE" }</caption>
-                        { head_row(&["route", "refcnt"]) }
-                        <tbody>
-                            { for trash.iter().map(|e| html! {
-                                <tr data-testid="rttrash-row"><td>{ e.name() }</td><td>{ e.refcnt }</td></tr>
-                            }) }
-                        </tbody>
-                    </table>
-                }
-                <h3 id="hc-rtm-h">{ "Routing socket (route monitor)" }</h3>
-                if rtm.is_empty() {
-                    { muted("No message yet.") }
-                } else {
-                    <ol class="hc-rtm" data-testid="rtm-log" aria-labelledby="hc-rtm-h" reversed=true>
-                        { for rtm.iter().rev().take(RTM_SHOWN).map(|m| html! {
-                            <li data-rtm={m.kind.as_str()}>
-                                <span class="hc-tick">{ format!("[{}]", m.tick) }</span>{ " " }
-                                <code>{ m.kind.as_str() }</code>{ format!(" {} fib {}", m.dst, m.fib) }
-                            </li>
-                        }) }
-                    </ol>
-                }
+                { Html::from_html_unchecked(trash_and_rtm(k).into()) }
             }
         </section>
     }

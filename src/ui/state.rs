@@ -322,6 +322,9 @@ pub struct State {
     pub present: bool,
     /// The colour theme: `None` follows the system.
     pub theme: Option<Theme>,
+    /// The views of the facilities the scenario uses (read from its text once, on load: a
+    /// scenario may be 800 KB, and the page renders on every play advance).
+    lesson: Rc<[View]>,
     /// The whole run's markers, computed when the timeline first asks (shared by every copy
     /// of the state of one scenario).
     timeline: Rc<OnceCell<Timeline>>,
@@ -451,6 +454,7 @@ impl State {
             kernel,
             ..Machine::default()
         };
+        let lesson = lesson_views(&sc.src).into();
         State {
             text: text.into(),
             scenario: Rc::new(sc),
@@ -477,6 +481,7 @@ impl State {
             lit: None,
             present: false,
             theme: None,
+            lesson,
             timeline: Rc::default(),
         }
     }
@@ -491,7 +496,7 @@ impl State {
 
     /// The views of the facilities the scenario uses.
     pub fn lesson_views(&self) -> Vec<View> {
-        lesson_views(&self.scenario.src)
+        self.lesson.to_vec()
     }
 
     /// The scenario's whole run, for the timeline (run once, on first use).
