@@ -400,20 +400,12 @@ pub fn radix(props: &RadixProps) -> Html {
     html! {
         <section class="hc-panel hc-radix" aria-labelledby="hc-radix-h" data-testid="radix">
             <h2 id="hc-radix-h">{ "Radix tree" }</h2>
-            <h3>{ "Latest lookup" }</h3>
-            if let Some((caller, found, walk)) = &last {
-                <p data-testid="lookup-summary">
-                    <code>{ format!("{caller}({})", fmt_addr(walk.dst)) }</code>
-                    { format!(" in FIB {} found {}. ", walk.fib, found.clone().unwrap_or_else(|| "no route".into())) }
-                    { "The same lookup in the tree as it is now: " }
-                    <strong>{ walk.route.and_then(|r| k.rt.entry(r)).map_or("no route".to_string(), |e| e.name()) }</strong>
-                    { format!(" — {}.", walk.summary()) }
-                </p>
+            if let Some((_, _, walk)) = &last {
                 <div class="hc-row" role="group" aria-label="Go through the lookup">
                     <button type="button" id="hc-walk-prev" onclick={prev} disabled={at.is_none()}>{ "◀ prev step" }</button>
                     <button type="button" id="hc-walk-next" onclick={next}
                         disabled={n_steps == 0 || at == Some(n_steps - 1)}>{ "next step ▶" }</button>
-                    <span class="hc-muted" aria-live="polite">{ match at {
+                    <span class="hc-muted" aria-live="polite">{ format!("lookup of {}: ", fmt_addr(walk.dst)) }{ match at {
                         Some(i) => format!("step {} of {n_steps}", i + 1),
                         None => format!("{n_steps} steps; the whole path is marked"),
                     } }</span>
@@ -455,7 +447,14 @@ pub fn radix(props: &RadixProps) -> Html {
                     </div>
                 }
             }) }
-            if let Some((_, _, walk)) = &last {
+            if let Some((caller, found, walk)) = &last {
+                <p data-testid="lookup-summary">
+                    <code>{ format!("{caller}({})", fmt_addr(walk.dst)) }</code>
+                    { format!(" in FIB {} found {}. ", walk.fib, found.clone().unwrap_or_else(|| "no route".into())) }
+                    { "The same lookup in the tree as it is now: " }
+                    <strong>{ walk.route.and_then(|r| k.rt.entry(r)).map_or("no route".to_string(), |e| e.name()) }</strong>
+                    { format!(" — {}.", walk.summary()) }
+                </p>
                 <ol class="hc-walk" data-testid="lookup-steps">
                     { for walk.steps.iter().enumerate().map(|(i, st)| {
                         let back = matches!(st, WalkStep::Up { .. } | WalkStep::MaskTest { .. } | WalkStep::MaskedSearch { .. });

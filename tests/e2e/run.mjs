@@ -229,6 +229,7 @@ test("at 1280x720 each main lesson's picture fills the first screen", async (s) 
       await open(s, hash);
       await s.find(ready);
       if (name === "route-lpm") for (let i = 0; i < 3; i++) await s.click("#hc-walk-next");
+      await sleep(700); // the ring and the cascade chips glide: picture them where they land
       const share = await s.exec(PICTURE_SHARE);
       if (share < 0.4) throw new Error(`${name}: the picture covers ${Math.round(share * 100)}% of the first screen`);
       const below = await s.exec(`return document.querySelector("[data-testid=timeline]").getBoundingClientRect().bottom - innerHeight`);
