@@ -20,6 +20,7 @@
 //! on every frame would cost every frame its style, layout and paint.
 
 use std::f64::consts::PI;
+use std::fmt::Write;
 use std::sync::OnceLock;
 
 use wasm_bindgen::JsCast;
@@ -27,9 +28,8 @@ use yew::prelude::*;
 
 use super::app::{use_refresh, Shared};
 use super::frozen::Kept;
-use super::markup::head_row;
 use super::state::{Action, CascadeMove, LAST_CAP};
-use super::svg::{annulus, f1, f2, polar};
+use super::svg::{annulus, esc, f1, f2, polar};
 use crate::kernel::openbsd::{wheel_position, Place, WHEELCOUNT, WHEELSIZE};
 
 #[derive(Properties, PartialEq)]
@@ -372,26 +372,36 @@ fn lens(s: &super::state::State, on_action: &Callback<Action>) -> Html {
 /// once per [`REFRESH_MS`](super::app::REFRESH_MS), like the timer table: its rows move with
 /// the wheel on every tick.
 fn wheel_table(p: &TableProps) -> Html {
+    // Markup text: up to 64 rows, no controls, and `html!` code per element costs the bundle.
+    let mut o = String::new();
+    if p.table.is_empty() {
+        o.push_str("<p>Every bucket is empty.</p>");
+    } else {
+        o.push_str(r#"<table data-testid="wheel-table"><thead><tr><th scope="col">wheel</th><th scope="col">bucket</th><th scope="col">timeouts, head first</th></tr></thead><tbody>"#);
+        for (w, b, n, names) in &p.table {
+            let _ = write!(
+                o,
+                "<tr><td>{w}</td><td>{b:#04x}</td><td>{}",
+                esc(&names.join(", "))
+            );
+            if *n > names.len() {
+                let _ = write!(o, ", … ({n} in all)");
+            }
+            o.push_str("</td></tr>");
+        }
+        o.push_str("</tbody></table>");
+        if p.occupied > p.table.len() {
+            let _ = write!(
+                o,
+                r#"<p class="hc-muted">The first {} of {} occupied buckets.</p>"#,
+                p.table.len(),
+                p.occupied
+            );
+        }
+    }
     html! {
-            <details class="hc-table-alt">
-                <summary>{ "Wheel as a table" }</summary>
-                if p.table.is_empty() {
-                    <p>{ "Every bucket is empty." }</p>
-                } else {
-                    <table data-testid="wheel-table">
-                        { head_row(&["wheel", "bucket", "timeouts, head first"]) }
-                        <tbody>
-                            { for p.table.iter().map(|(w, b, n, names)| html! {
-                                <tr><td>{ w }</td><td>{ format!("{b:#04x}") }</td>
-                                    <td>{ names.join(", ") }{ if *n > names.len() { format!(", … ({n} in all)") } else { String::new() } }</td></tr>
-                            }) }
-                        </tbody>
-                    </table>
-                    if p.occupied > p.table.len() {
-                        <p class="hc-muted">{ format!("The first {} of {} occupied buckets.", p.table.len(), p.occupied) }</p>
-                    }
-                }
-            </details>
+        // The summary is an element of its own: it keeps the focus when the table changes.
+        <details class="hc-table-alt"><summary>{ "Wheel as a table" }</summary>{ Html::from_html_unchecked(o.into()) }</details>
     }
 }
 
