@@ -172,6 +172,11 @@ async fn selecting_a_timer_highlights_its_bucket_chip() {
     assert!(text_of(&root, "[data-testid=chip][data-name=t300]")
         .unwrap()
         .contains("to_time 300"));
+    // The timeline marks the selected timer's own event (t300 runs at ticks 300).
+    wait_until("t300's handler run marked on the timeline", || {
+        attr_of(&root, "[data-testid=tl-mark].sel", "data-tick").as_deref() == Some("300")
+    })
+    .await;
     // The ring marks the selected timer's bucket too.
     let sel = attr_of(&root, r#"path[data-wheel="0"][data-bucket="44"]"#, "class").unwrap();
     assert!(sel.split(' ').any(|c| c == "sel"), "{sel}");

@@ -28,7 +28,7 @@ use super::state::{Action, Drawer, Milestone, State};
 use super::timeline::Timeline;
 use super::timers::Timers;
 use super::wheel::Wheel;
-use super::widget::Widget;
+use super::widget::{use_newest_narration, Widget};
 
 /// The state as the views receive it: one cell that the reducer changes in place (copying a
 /// kernel of 10,000 timers on every play advance would take most of a frame), and a version
@@ -326,6 +326,10 @@ fn full_app() -> Html {
         });
     }
 
+    // The narration beside the picture scrolls: its newest sentence stays in view.
+    let root = use_node_ref();
+    use_newest_narration(&root, &shared);
+
     let onkeydown = {
         let (dispatch, shared) = (dispatch.clone(), shared.clone());
         Callback::from(move |e: KeyboardEvent| {
@@ -403,7 +407,7 @@ fn full_app() -> Html {
         }
     };
     html! {
-        <main class={classes!("hc-app", state.present.then_some("hc-present"))} tabindex="0" {onkeydown}
+        <main ref={root} class={classes!("hc-app", state.present.then_some("hc-present"))} tabindex="0" {onkeydown}
             aria-label="hardclock simulator" data-drawer={state.drawer.map(|d| d.name())}>
             <header class="hc-top">
                 <h1>{ "hardclock" }</h1>

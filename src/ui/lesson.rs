@@ -140,9 +140,19 @@ impl Timeline {
     /// now, less how far its `ticks` lies behind (a statement may run many ticks).
     fn take(&mut self, k: &mut Kernel) {
         let (now, ticks) = (k.clock.elapsed, k.clock.ticks);
+        // The timeout softclock found due: the handler run that follows is its (a selected
+        // timer's markers are found by its name).
+        let mut due = None;
         for e in std::mem::take(&mut k.events) {
+            if let EventKind::Timeout(TimeoutEvent::Due { name, .. }) = &*e.kind {
+                due = Some(name.to_string());
+            }
             let Some(kind) = MarkKind::of(&e) else {
                 continue;
+            };
+            let what = match (kind, due.take()) {
+                (MarkKind::Fire, Some(name)) => format!("{name}: {}", e.narrate()),
+                _ => e.narrate(),
             };
             if self.marks.len() == PREVIEW_MARKS {
                 self.cut = true;
@@ -153,7 +163,7 @@ impl Timeline {
                 at: now.saturating_sub(behind),
                 tick: e.tick,
                 kind,
-                what: e.narrate(),
+                what,
             });
         }
     }
@@ -168,6 +178,15 @@ impl Timeline {
     }
 }
 
+/// Whether `text` names `name` as a whole word (`t3` is not in `t30`).
+pub fn mentions(text: &str, name: &str) -> bool {
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+    !name.is_empty()
+        && text.match_indices(name).any(|(i, _)| {
+            !word(text[..i].chars().next_back()) && !word(text[i + name.len()..].chars().next())
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -175,6 +194,13 @@ mod tests {
 
     fn preset(name: &str) -> Scenario {
         Scenario::compile(presets::find(name).unwrap().source).unwrap()
+    }
+
+    #[test]
+    fn a_marker_mentions_a_timer_by_its_whole_name() {
+        let s = "softclock runs later(NULL) for t300, then t3";
+        assert!(mentions(s, "t300") && mentions(s, "t3"));
+        assert!(!mentions("t300 fired", "t30") && !mentions(s, ""));
     }
 
     #[test]
@@ -206,7 +232,8 @@ mod tests {
             .collect();
         // ticks starts at -50: ticks 256 is 306 hardclocks after boot.
         assert_eq!((c[0].at, c[0].tick), (306, 256));
-        assert!(t.marks.iter().any(|m| m.kind == MarkKind::Fire));
+        let fire = t.marks.iter().find(|m| m.at == 350).unwrap();
+        assert!(mentions(&fire.what, "t300"), "{}", fire.what);
         assert_eq!(t.end, 450);
         assert!(!t.cut);
     }

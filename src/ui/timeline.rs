@@ -18,7 +18,7 @@ use yew::prelude::*;
 
 use super::app::Shared;
 use super::frozen::Frozen;
-use super::lesson::{MarkKind, Timeline as Run};
+use super::lesson::{mentions, MarkKind, Timeline as Run};
 use super::state::Action;
 use super::svg::esc;
 
@@ -47,7 +47,7 @@ fn x_of(at: u64, end: u64) -> u64 {
 
 /// The markers, one row per kind (only the kinds the run has), as SVG text: a run has up to
 /// [`super::lesson::PREVIEW_MARKS`] of them, and `html!` code per marker costs the bundle.
-fn marks(run: &Run, end: u64) -> Html {
+fn marks(run: &Run, end: u64, sel: &str) -> Html {
     let rows: Vec<MarkKind> = KINDS
         .into_iter()
         .filter(|&k| run.marks.iter().any(|m| m.kind == k))
@@ -63,16 +63,19 @@ fn marks(run: &Run, end: u64) -> Html {
         }
         last = (x, Some(m.kind));
         let row = rows.iter().position(|&k| k == m.kind).unwrap_or(0) as u64;
+        // The selected timer's own events stand out (outlined, and taller).
+        let on = mentions(&m.what, sel);
         let _ = write!(
             o,
-            r#"<rect class="hc-tl-mark {0}" x="{1}" y="{2}" width="5" height="{3}" data-testid="tl-mark" data-kind="{0}" data-at="{4}" data-tick="{5}"><title>tick {5}: {6}</title></rect>"#,
+            r#"<rect class="hc-tl-mark {0}{7}" x="{1}" y="{2}" width="5" height="{3}" data-testid="tl-mark" data-kind="{0}" data-at="{4}" data-tick="{5}"><title>tick {5}: {6}</title></rect>"#,
             m.kind.name(),
             x.saturating_sub(2),
             row * h + 1,
             h.saturating_sub(1).max(1),
             m.at,
             m.tick,
-            esc(&m.what)
+            esc(&m.what),
+            if on { " sel" } else { "" }
         );
     }
     Html::from_html_unchecked(o.into())
@@ -94,18 +97,19 @@ pub fn timeline(p: &TimelineProps) -> Html {
     let run = s.timeline();
     let now = s.kernel().clock.elapsed;
     let end = track_end(run, now);
-    // The markers as built last: for which run (by address) and track length.
-    let kept = use_mut_ref(|| (0usize, 0u64, 0u64, Rc::new(Html::default())));
+    // The markers as built last: for which run (by address), track length and selection.
+    let kept = use_mut_ref(|| (0usize, 0u64, None, 0u64, Rc::new(Html::default())));
     {
         let mut k = kept.borrow_mut();
         let id = run as *const Run as usize;
-        if (k.0, k.1) != (id, end) {
-            *k = (id, end, k.2 + 1, Rc::new(marks(run, end)));
+        if (k.0, k.1, &k.2) != (id, end, &s.selected) {
+            let html = marks(run, end, s.selected.as_deref().unwrap_or(""));
+            *k = (id, end, s.selected.clone(), k.3 + 1, Rc::new(html));
         }
     }
     let (version, marks_html) = {
         let k = kept.borrow();
-        (k.2, k.3.clone())
+        (k.3, k.4.clone())
     };
     // Where a press at `client_x` lands: the nearest marker within SNAP, else that tick.
     let at_x = {

@@ -320,18 +320,23 @@ const CHIPS: usize = 24;
 
 /// The lens: the entries of one bucket as labelled chips (`t300`, `to_time 300`), head first;
 /// the selected timer's chip is marked. The bucket is the one clicked, else the selected
-/// timer's. Clicking a chip selects that timer (the table and the ring mark it too).
-fn lens(s: &super::state::State, on_action: &Callback<Action>) -> Html {
+/// timer's, else the one the latest cascade moved its first entry into. Clicking a chip
+/// selects that timer (the table and the ring mark it too).
+fn lens(s: &super::state::State, moves: &[CascadeMove], on_action: &Callback<Action>) -> Html {
     let to = &s.kernel().to;
     let sel_place = s
         .selected
         .as_deref()
         .and_then(|n| to.get(n))
         .map(|v| v.place);
-    let at = s.lens.or(match sel_place {
-        Some(Place::Wheel { wheel, bucket }) => Some((wheel as usize, bucket as usize)),
-        _ => None,
-    });
+    // After a cascade, where its first chip landed.
+    let at = s
+        .lens
+        .or(match sel_place {
+            Some(Place::Wheel { wheel, bucket }) => Some((wheel as usize, bucket as usize)),
+            _ => None,
+        })
+        .or(moves.first().map(|m| m.to));
     let Some((w, b)) = at.filter(|&(w, b)| w < WHEELCOUNT && b < WHEELSIZE) else {
         return html! {
             <p class="hc-lens hc-muted" data-testid="lens">{ "Click a bucket to see its timeouts by name." }</p>
@@ -532,7 +537,7 @@ pub fn wheel(props: &WheelProps) -> Html {
                     </svg>
                 </div>
                 <div class="hc-wheel-side">
-                    { lens(&s, &props.on_action) }
+                    { lens(&s, &moves, &props.on_action) }
                     { side(&SideProps { ticks, todo, todo_len, spliced, moves, totals, on_action: props.on_action.clone() }) }
                 </div>
             </div>

@@ -59,7 +59,7 @@ impl Reducible for WidgetModel {
 /// step, and when the widget's width changes (the page's scroll bar appears, the window turns),
 /// which rewraps the sentences.
 #[hook]
-fn use_newest_narration(root: &NodeRef, shared: &Shared) {
+pub(super) fn use_newest_narration(root: &NodeRef, shared: &Shared) {
     let pin = {
         let root = root.clone();
         move || {
