@@ -28,7 +28,7 @@ use super::state::{Action, Drawer, Milestone, State};
 use super::timeline::Timeline;
 use super::timers::Timers;
 use super::wheel::Wheel;
-use super::widget::{use_newest_narration, Widget};
+use super::widget::{pin_newest, Widget};
 
 /// The state as the views receive it: one cell that the reducer changes in place (copying a
 /// kernel of 10,000 timers on every play advance would take most of a frame), and a version
@@ -326,9 +326,19 @@ fn full_app() -> Html {
         });
     }
 
-    // The narration beside the picture scrolls: its newest sentence stays in view.
+    // The narration beside the picture scrolls: its newest sentence stays in view. Not while
+    // playing (it then holds one sentence), so that no play advance pays for the layout that
+    // reading its height forces.
     let root = use_node_ref();
-    use_newest_narration(&root, &shared);
+    {
+        let root = root.clone();
+        let key = (!state.playing).then_some((state.steps, state.reveal, state.machine.logged));
+        use_effect_with(key, move |key| {
+            if key.is_some() {
+                pin_newest(&root);
+            }
+        });
+    }
 
     let onkeydown = {
         let (dispatch, shared) = (dispatch.clone(), shared.clone());

@@ -16,16 +16,19 @@ use super::svg::esc;
 /// code per element costs the bundle.
 pub fn routine_view(s: &State) -> Html {
     let found = latest(s.revealed());
+    // Only the listing is markup text: it changes with the routine and its line, not with
+    // every tick (new markup text is parsed anew), so the sentence above it stays `html!`.
     let mut o = String::new();
+    let head = match found {
+        Some((e, r, _)) => html! {
+            <p><code data-testid="routine-name">{ r.name() }</code>
+                <span class="hc-muted">{ format!(" at tick {}: {}", e.tick, e.narrate()) }</span></p>
+        },
+        None => html! {},
+    };
     match found {
-        Some((e, r, line)) => {
-            let _ = write!(
-                o,
-                r#"<p><code data-testid="routine-name">{}</code><span class="hc-muted"> at tick {}: {}</span></p><ol class="hc-code">"#,
-                esc(r.name()),
-                e.tick,
-                esc(&e.narrate())
-            );
+        Some((_, r, line)) => {
+            o.push_str(r#"<ol class="hc-code">"#);
             for (i, l) in r.lines().iter().enumerate() {
                 let cur = i == line;
                 let _ = write!(
@@ -47,6 +50,7 @@ pub fn routine_view(s: &State) -> Html {
     html! {
         <section class="hc-panel hc-routine" aria-labelledby="hc-routine-h" data-testid="routine">
             <h2 id="hc-routine-h">{ "Running routine" }</h2>
+            { head }
             { Html::from_html_unchecked(o.into()) }
         </section>
     }
