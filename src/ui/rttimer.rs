@@ -196,7 +196,8 @@ pub fn rt_timer(s: &State, on_action: &Callback<Action>) -> Html {
                     _ => "not armed".to_string(),
                 } }</strong>
             </p>
-            { axis(s, k, &lanes, on_action) }
+            // On a phone the axis keeps a readable size and scrolls inside the panel.
+            <div class="hc-scroll">{ axis(s, k, &lanes, on_action) }</div>
             <details class="hc-table-alt">
             <summary>{ "Queues as a list" }</summary>
             <ol class="hc-lanes" aria-label="Queues in scan order">
