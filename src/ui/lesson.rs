@@ -10,6 +10,7 @@
 
 use super::catalog::calls;
 use super::embed_params::View;
+use super::state::hardclock_count;
 use crate::kernel::openbsd::TimeoutEvent;
 use crate::kernel::route::RouteEvent;
 use crate::kernel::{Event, EventKind, Kernel, Via};
@@ -124,6 +125,13 @@ impl Timeline {
         let mut k = sc.boot();
         for i in 0..sc.stmts.len() {
             if k.panic.is_some() || t.cut {
+                break;
+            }
+            // A hardclock(n) that would pass the preview's budget is not run at all (a link
+            // with hardclock(1000000) must not make the page run it twice before it shows).
+            let n = hardclock_count(&k, &sc.stmts[i].stmt).unwrap_or(0);
+            if k.clock.elapsed + n > PREVIEW_TICKS {
+                t.cut = true;
                 break;
             }
             let _ = sc.step(&mut k, i);
@@ -248,6 +256,14 @@ mod tests {
             .iter()
             .any(|m| m.kind == MarkKind::Route && m.at == 850));
         assert!(!t.marks.iter().any(|m| m.what.contains("rt_timer_timer")));
+        // A run too long to preview stops before the statement that would pass the budget.
+        let long = Scenario::compile(
+            "timeout_set(&t, f, NULL)\ntimeout_add(&t, 5)\nhardclock(10)\nhardclock(1000000)",
+        )
+        .unwrap();
+        let cut = Timeline::of(&long);
+        assert!(cut.cut);
+        assert_eq!((cut.end, cut.marks.len()), (10, 1));
         assert_eq!(t.next_after(0).map(|m| m.kind), Some(MarkKind::Route));
     }
 }

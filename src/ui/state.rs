@@ -1231,7 +1231,7 @@ pub fn callout_label(k: &Kernel, id: u32) -> String {
 }
 
 /// How many hardclocks a `hardclock(n)` statement will run, if that is known beforehand.
-fn hardclock_count(k: &Kernel, stmt: &Stmt) -> Option<u64> {
+pub(crate) fn hardclock_count(k: &Kernel, stmt: &Stmt) -> Option<u64> {
     match stmt {
         Stmt::Call { name, args, .. } if name == "hardclock" => match args.first() {
             None => Some(1),
