@@ -16,6 +16,7 @@ use super::callwheel::Callwheel;
 use super::console::Console;
 use super::controls::controls;
 use super::embed_params::EmbedConfig;
+use super::embed_params::View;
 use super::help::help;
 use super::narration::Narration;
 use super::presets::Presets;
@@ -23,10 +24,11 @@ use super::radix::Radix;
 use super::routes::routes;
 use super::routine::routine_view;
 use super::rttimer::rt_timer;
-use super::state::{Action, Milestone, State};
+use super::state::{Action, Drawer, Milestone, State};
+use super::timeline::Timeline;
 use super::timers::Timers;
 use super::wheel::Wheel;
-use super::widget::Widget;
+use super::widget::{pin_newest, Widget};
 
 /// The state as the views receive it: one cell that the reducer changes in place (copying a
 /// kernel of 10,000 timers on every play advance would take most of a frame), and a version
@@ -214,6 +216,59 @@ pub fn app(props: &AppProps) -> Html {
     }
 }
 
+/// The switcher's label of a view.
+fn view_label(v: View) -> &'static str {
+    match v {
+        View::Wheel => "wheel",
+        View::Timers => "timers",
+        View::Callwheel => "callwheel",
+        View::RtTimer => "rt_timer",
+        View::Routes => "routes",
+        View::Radix => "radix tree",
+        View::Pseudocode => "pseudocode",
+        View::Console => "console",
+    }
+}
+
+/// The views the switcher offers (the pseudocode and the console have their own places).
+const SWITCHED: [View; 6] = [
+    View::Wheel,
+    View::Callwheel,
+    View::Timers,
+    View::RtTimer,
+    View::Routes,
+    View::Radix,
+];
+
+/// Keys only the full page has: Escape closes a drawer, `p` toggles presenter mode, and in
+/// presenter mode the arrow keys and a clicker's page keys step forward and back.
+fn page_key(e: &KeyboardEvent, s: &State) -> Option<Action> {
+    let typing = e
+        .target_dyn_into::<HtmlElement>()
+        .is_some_and(|t| matches!(t.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+    if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
+        return None;
+    }
+    let a = match e.key().as_str() {
+        "Escape" if s.drawer.is_some() && !s.help_open => Action::ToggleDrawer(None),
+        "p" => Action::TogglePresent,
+        "ArrowRight" | "PageDown" if s.present => forward(s),
+        "ArrowLeft" | "PageUp" if s.present => Action::StepBack,
+        _ => return None,
+    };
+    e.prevent_default();
+    Some(a)
+}
+
+/// One step forward: the next statement, or a hardclock once the script has ended.
+fn forward(s: &State) -> Action {
+    if s.next_statement().is_some() {
+        Action::StepStatement
+    } else {
+        Action::Hardclock
+    }
+}
+
 #[function_component(FullApp)]
 fn full_app() -> Html {
     let model = use_reducer(|| Model(Shared::new(State::from_hash(&location_hash()))));
@@ -234,6 +289,18 @@ fn full_app() -> Html {
     use_effect_with((!state.playing).then(|| state.link()), |h| {
         if let Some(h) = h {
             write_hash(h)
+        }
+    });
+    // The theme is the document's (its background and scroll bars follow it too).
+    use_effect_with(state.theme, |t| {
+        let root = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element());
+        if let Some(r) = root {
+            let _ = match t {
+                Some(t) => r.set_attribute("data-theme", t.name()),
+                None => r.remove_attribute("data-theme"),
+            };
         }
     });
     {
@@ -259,11 +326,28 @@ fn full_app() -> Html {
         });
     }
 
+    // The narration beside the picture scrolls: its newest sentence stays in view. Not while
+    // playing (it then holds one sentence), so that no play advance pays for the layout that
+    // reading its height forces.
+    let root = use_node_ref();
+    {
+        let root = root.clone();
+        let key = (!state.playing).then_some((state.steps, state.reveal, state.machine.logged));
+        use_effect_with(key, move |key| {
+            if key.is_some() {
+                pin_newest(&root);
+            }
+        });
+    }
+
     let onkeydown = {
-        let dispatch = dispatch.clone();
-        let help_open = state.help_open;
+        let (dispatch, shared) = (dispatch.clone(), shared.clone());
         Callback::from(move |e: KeyboardEvent| {
-            if let Some(a) = key_action(&e, help_open) {
+            let a = {
+                let s = shared.get();
+                page_key(&e, &s).or_else(|| key_action(&e, s.help_open))
+            };
+            if let Some(a) = a {
                 dispatch.emit(a);
             }
         })
@@ -273,15 +357,89 @@ fn full_app() -> Html {
     let clock = &k.clock;
     let next = match state.next_statement() {
         Some((line, text)) => html! {
-            <>{ "next statement: line " }{ line }{ ": " }<code>{ text.to_string() }</code></>
+            <>{ "next: line " }{ line }{ " " }<code>{ text.to_string() }</code></>
         },
         None => html! { { "the scenario has run to its end" } },
     };
+    let title = state
+        .preset()
+        .map_or("your own scenario", |p| p.title.as_str());
+    let views = state.views();
+    let names = views.iter().map(|v| v.name()).collect::<Vec<_>>().join(" ");
+    // The timer table beside a wheel comes after the timeline: the wheel is the picture.
+    let (main, rest): (Vec<View>, Vec<View>) = views
+        .iter()
+        .partition(|&&v| v != View::Timers || views.len() == 1);
+    let lesson = state
+        .lesson_views()
+        .iter()
+        .map(|&v| view_label(v))
+        .collect::<Vec<_>>()
+        .join(" + ");
+    let panel = |v: View| -> Html {
+        match v {
+            View::Wheel => html! { <Wheel state={shared.clone()} on_action={dispatch.clone()} /> },
+            View::Timers => {
+                html! { <Timers state={shared.clone()} on_action={dispatch.clone()} /> }
+            }
+            View::Callwheel => html! { <Callwheel state={shared.clone()} /> },
+            View::RtTimer => rt_timer(&state, &dispatch),
+            View::Routes => routes(&state, &dispatch),
+            View::Radix => html! { <Radix state={shared.clone()} /> },
+            View::Pseudocode | View::Console => html! {},
+        }
+    };
+    let switch = |v: Option<View>, label: String| {
+        let on = state.view == v;
+        html! {
+            <button type="button" class="hc-tab" aria-pressed={on.to_string()}
+                data-view={v.map_or("lesson", |v| v.name())}
+                onclick={dispatch.reform(move |_| Action::SetView(v))}>{ label }</button>
+        }
+    };
+    let drawer_btn = |d: Drawer, label: &'static str| {
+        let open = state.drawer == Some(d);
+        html! {
+            <button type="button" class="hc-tab" data-drawer-btn={d.name()} aria-expanded={open.to_string()}
+                aria-controls={format!("hc-drawer-{}", d.name())}
+                onclick={dispatch.reform(move |_| Action::ToggleDrawer(Some(d)))}>{ label }</button>
+        }
+    };
+    let drawer = |d: Drawer, label: &'static str, body: Html| {
+        let open = state.drawer == Some(d);
+        html! {
+            <aside id={format!("hc-drawer-{}", d.name())} class="hc-drawer" hidden={!open}
+                aria-label={label} data-testid="drawer" data-drawer={d.name()}>
+                <button type="button" class="hc-close" aria-label="close"
+                    onclick={dispatch.reform(|_| Action::ToggleDrawer(None))}>{ "✕" }</button>
+                { body }
+            </aside>
+        }
+    };
     html! {
-        <main class="hc-app" tabindex="0" {onkeydown} aria-label="hardclock simulator">
-            <header class="hc-header">
+        <main ref={root} class={classes!("hc-app", state.present.then_some("hc-present"))} tabindex="0" {onkeydown}
+            aria-label="hardclock simulator" data-drawer={state.drawer.map(|d| d.name())}>
+            <header class="hc-top">
                 <h1>{ "hardclock" }</h1>
-                <p class="hc-tagline">{ "BSD kernel timers and route expiry, one tick at a time" }</p>
+                <strong class="hc-lesson" data-testid="lesson-title">{ title }</strong>
+                <p class="hc-status" aria-label="Clock">
+                    { "ticks " }<b id="hc-ticks" data-testid="ticks">{ clock.ticks }</b>
+                    { " · hz " }{ clock.hz }
+                    { " · uptime " }{ format!("{} s", clock.time_uptime()) }
+                    { " · step " }<b data-testid="steps">{ state.steps }</b>
+                    <span class="hc-next" data-testid="next">{ " · " }{ next }</span>
+                </p>
+                <nav class="hc-tabs" aria-label="Panels">
+                    { drawer_btn(Drawer::Lesson, "lesson note") }
+                    { drawer_btn(Drawer::Scenario, "scenario & console") }
+                    { drawer_btn(Drawer::Log, "event log") }
+                    <button type="button" class="hc-tab" id="hc-theme" onclick={dispatch.reform(|_| Action::CycleTheme)}
+                        title="Theme: light, dark, or the system's">
+                        { match state.theme { Some(t) => t.name(), None => "auto" } }{ " theme" }</button>
+                    <button type="button" class="hc-tab" id="hc-present" aria-pressed={state.present.to_string()}
+                        aria-keyshortcuts="p" onclick={dispatch.reform(|_| Action::TogglePresent)}
+                        title="Presenter mode: the picture and the narration, large; arrow keys step (p)">{ "present" }</button>
+                </nav>
             </header>
             if let Some(n) = &state.notice {
                 <div class="hc-notice" role="status" data-testid="notice">
@@ -289,20 +447,7 @@ fn full_app() -> Html {
                     <button type="button" onclick={dispatch.reform(|_| Action::DismissNotice)}>{ "dismiss" }</button>
                 </div>
             }
-            <section class="hc-clock" aria-label="Clock">
-                <dl>
-                    <div><dt>{ "ticks" }</dt><dd id="hc-ticks" data-testid="ticks">{ clock.ticks }</dd></div>
-                    <div><dt>{ "hz" }</dt><dd>{ clock.hz }</dd></div>
-                    <div><dt>{ "time_uptime" }</dt><dd>{ format!("{} s", clock.time_uptime()) }</dd></div>
-                    <div><dt>{ "step" }</dt><dd data-testid="steps">{ state.steps }</dd></div>
-                </dl>
-                <p class="hc-next" data-testid="next">{ next }</p>
-            </section>
-            <Presets current={state.preset().map(|p| p.name)} on_action={dispatch.clone()} />
             { controls(&state, &dispatch) }
-            if state.help_open {
-                { help(&dispatch) }
-            }
             if let Some(msg) = &k.panic {
                 <section class="hc-panic" role="alert" data-testid="panic">
                     <h2>{ "panic" }</h2>
@@ -311,17 +456,34 @@ fn full_app() -> Html {
                     <button type="button" onclick={dispatch.reform(|_| Action::StepBack)}>{ "step back" }</button>
                 </section>
             }
-            <Narration state={shared.clone()} />
-            { routine_view(&state) }
-            <div class="hc-views">
-                <Wheel state={shared.clone()} on_action={dispatch.clone()} />
-                <Timers state={shared.clone()} on_action={dispatch.clone()} />
-                <Callwheel state={shared.clone()} />
-                { rt_timer(&state, &dispatch) }
-                { routes(&state, &dispatch) }
-                <Radix state={shared.clone()} />
+            <div class="hc-stage">
+                <div class="hc-picture" data-testid="picture">
+                    <nav class="hc-tabs hc-switch" aria-label="Views">
+                        { switch(None, format!("lesson: {lesson}")) }
+                        { for SWITCHED.into_iter().map(|v| switch(Some(v), view_label(v).to_string())) }
+                    </nav>
+                    <div class="hc-views" data-testid="views" data-views={names}>
+                        { for main.into_iter().map(panel) }
+                    </div>
+                    <Timeline state={shared.clone()} on_action={dispatch.clone()} />
+                    if !rest.is_empty() {
+                        <div class="hc-views">{ for rest.into_iter().map(panel) }</div>
+                    }
+                </div>
+                <div class="hc-side">
+                    <Narration state={shared.clone()} />
+                    { routine_view(&state) }
+                </div>
             </div>
-            <Console state={shared.clone()} on_action={dispatch} />
+            { drawer(Drawer::Lesson, "Lesson", html! {
+                <Presets current={state.preset().map(|p| p.name)} on_action={dispatch.clone()} />
+            }) }
+            { drawer(Drawer::Scenario, "Scenario and console", html! {
+                <Console state={shared.clone()} on_action={dispatch.clone()} />
+            }) }
+            if state.help_open {
+                <aside class="hc-drawer">{ help(&dispatch) }</aside>
+            }
         </main>
     }
 }

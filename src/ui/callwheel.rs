@@ -12,13 +12,14 @@
 //! most of a frame. The cursor and `softticks` follow every tick.
 
 use std::f64::consts::PI;
+use std::fmt::Write;
 
 use yew::prelude::*;
 
 use super::app::{use_refresh, Shared};
 use super::frozen::Kept;
-use super::markup::{head_row, muted};
-use super::svg::{annulus, f2, polar};
+use super::markup::muted;
+use super::svg::{annulus, esc, f2, polar};
 use crate::kernel::freebsd::view::handles;
 use crate::kernel::Kernel;
 
@@ -61,8 +62,9 @@ struct Picture {
 struct Entry {
     label: String,
     c_time: i32,
-    /// Due on a later lap of the wheel: softclock skips it this time round.
-    lap: bool,
+    /// How many laps of the wheel ahead it is due (0: this lap; more: softclock skips it
+    /// this time round).
+    lap: i64,
     sel: bool,
 }
 
@@ -113,7 +115,7 @@ fn picture(k: &Kernel, selected: &str) -> Picture {
                         c.name.clone()
                     },
                     c_time: c.c_time,
-                    lap: (c.c_time as i64 - ticks) >= size as i64,
+                    lap: (c.c_time as i64 - ticks).max(0) / size as i64,
                     sel: is_sel(&c.name, c.id),
                 })
                 .collect();
@@ -159,32 +161,40 @@ fn bucket_table(pic: &Picture) -> Html {
     if pic.table.is_empty() {
         return html! { { muted("Every bucket is empty.") } };
     }
+    // Markup text: the rows have no controls, and `html!` code per element costs the bundle.
+    // (Rows are rewritten in place anyway: by the next refresh the cursor has passed them.)
+    let mut o = String::from(
+        r#"<table><thead><tr><th scope="col">bucket</th><th scope="col">callouts (c_time)</th></tr></thead><tbody>"#,
+    );
+    for (b, cs, n) in &pic.table {
+        let _ = write!(o, "<tr><td>{b}</td><td>");
+        for c in cs {
+            // A space after each entry: the line breaks there first.
+            let _ = write!(
+                o,
+                r#"<span class="hc-entry{}{}"{}>{} ({})"#,
+                if c.lap > 0 { " lap" } else { "" },
+                if c.sel { " sel" } else { "" },
+                if c.sel { r#" aria-current="true""# } else { "" },
+                esc(&c.label),
+                c.c_time
+            );
+            if c.lap > 0 {
+                let _ = write!(o, "<em> lap +{}: skipped this time round</em>", c.lap);
+            }
+            o.push_str("</span> ");
+        }
+        if *n as usize > cs.len() {
+            let _ = write!(o, r#"<span class="hc-muted">… {n} in all</span>"#);
+        }
+        o.push_str("</td></tr>");
+    }
+    o.push_str("</tbody></table>");
     html! {
         <>
             // A tall table scrolls inside the panel.
             <div class="hc-scroll hc-cw-scroll" tabindex="0" aria-label="Next occupied buckets (scrolls)">
-            <table>
-                { head_row(&["bucket", "callouts (c_time)"]) }
-                <tbody>
-                    // Not keyed: by the next refresh the cursor has passed every row's bucket, and
-                    // rewriting rows in place is cheaper than making new ones.
-                    { for pic.table.iter().map(|(b, cs, n)| html! {
-                        <tr><td>{ b }</td><td>
-                            // A space after each entry: the line breaks there first.
-                            { for cs.iter().map(|c| html! { <>
-                                <span class={classes!("hc-entry", c.lap.then_some("lap"), c.sel.then_some("sel"))}
-                                    aria-current={c.sel.then_some("true")}>
-                                    { format!("{} ({})", c.label, c.c_time) }
-                                    if c.lap { <em>{ " later lap: skipped" }</em> }
-                                </span>{ " " }
-                            </> }) }
-                            if *n as usize > cs.len() {
-                                <span class="hc-muted">{ format!("… {n} in all") }</span>
-                            }
-                        </td></tr>
-                    }) }
-                </tbody>
-            </table>
+                { Html::from_html_unchecked(o.into()) }
             </div>
             if pic.occupied > pic.table.len() {
                 <p class="hc-muted">{ format!("The next {} of {} occupied buckets from the cursor.", pic.table.len(), pic.occupied) }</p>

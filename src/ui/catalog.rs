@@ -41,7 +41,7 @@ impl ManPage {
 }
 
 /// The names called in a scenario (an identifier directly followed by `(`), comments skipped.
-fn calls(source: &str) -> Vec<&str> {
+pub(crate) fn calls(source: &str) -> Vec<&str> {
     let mut out = Vec::new();
     for line in source.lines() {
         let code = line.split('#').next().unwrap_or("");

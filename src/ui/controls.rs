@@ -43,56 +43,58 @@ pub fn controls(s: &State, on_action: &Callback<Action>) -> Html {
             <div class="hc-row">
                 <button id="hc-step" type="button" onclick={send(Action::StepStatement)}
                     disabled={halted || no_stmt} aria-keyshortcuts="s"
-                    title="Run the next statement of the scenario (s)">{ "step statement" }</button>
+                    title="Run the next statement of the scenario (s)">{ "step" }</button>
                 <button id="hc-micro" type="button" onclick={send(Action::MicroStep)}
                     disabled={halted && s.unrevealed() == 0} aria-keyshortcuts="m"
                     title="Reveal the next event of the step; then run the next statement or hardclock (m)">{ "micro-step" }</button>
-                <button id="hc-run-script" type="button" onclick={send(Action::RunScript)}
-                    disabled={halted || no_stmt}
-                    title="Run every remaining statement">{ "run script" }</button>
                 <button id="hc-hardclock" type="button" onclick={send(Action::Hardclock)}
                     disabled={halted} aria-keyshortcuts="n"
                     title="Run one hardclock interrupt: ticks++ then softclock (n)">{ "hardclock" }</button>
                 <button id="hc-back" type="button" onclick={send(Action::StepBack)}
                     disabled={s.steps == 0} aria-keyshortcuts="b"
-                    title="Undo the latest step exactly (b)">{ "step back" }</button>
-                <button id="hc-reset" type="button" onclick={send(Action::Reset)}
-                    title="Back to the scenario before its first statement (0)">{ "reset" }</button>
-            </div>
-            <div class="hc-row">
+                    title="Undo the latest step exactly (b)">{ "◀ back" }</button>
                 <button id="hc-play" type="button" onclick={send(Action::TogglePlay)}
                     disabled={halted} aria-pressed={s.playing.to_string()} aria-keyshortcuts="Space"
                     title="Play or pause (space)">{ if s.playing { "⏸ pause" } else { "▶ play" } }</button>
-                <label class="hc-field">{ "speed " }
-                    <select id="hc-speed" onchange={on_speed}>
-                        { for SPEEDS.iter().map(|&v| html! {
-                            <option value={v.to_string()} selected={v == s.speed}>{ format!("{v} ticks/s") }</option>
-                        }) }
-                    </select>
-                </label>
-                <form class="hc-field" onsubmit={on_submit(Action::RunTicks)}>
-                    <label for="hc-run-n">{ "run" }</label>
-                    <input id="hc-run-n" type="number" min="0" value="256" inputmode="numeric" />
-                    <button type="submit" disabled={halted}>{ "ticks" }</button>
-                </form>
-                <form class="hc-field" onsubmit={on_submit(Action::JumpToTick)}>
-                    <label for="hc-jump">{ "jump to tick" }</label>
-                    <input id="hc-jump" type="number" min="0" inputmode="numeric"
-                        placeholder={s.kernel().clock.elapsed.to_string()}
-                        title="Hardclocks since boot" />
-                    <button type="submit">{ "go" }</button>
-                </form>
+                <select id="hc-speed" onchange={on_speed} aria-label="play speed">
+                    { for SPEEDS.iter().map(|&v| html! {
+                        <option value={v.to_string()} selected={v == s.speed}>{ format!("{v} ticks/s") }</option>
+                    }) }
+                </select>
             </div>
             <div class="hc-row" role="group" aria-label="Run to next">
-                <span class="hc-muted">{ "run to next:" }</span>
+                <span class="hc-muted">{ "next:" }</span>
                 { for [Milestone::Cascade, Milestone::Fire, Milestone::RouteChange].into_iter().map(|m| html! {
                     <button type="button" class="hc-next-btn" data-milestone={m.label()} onclick={send(Action::RunToNext(m))} disabled={halted}>
                         { m.label() }
                     </button>
                 }) }
-                <button id="hc-help" type="button" onclick={send(Action::ToggleHelp)}
-                    aria-expanded={s.help_open.to_string()} aria-keyshortcuts="?">{ "? keys" }</button>
             </div>
+            // The rarer controls fold away: the timeline also jumps.
+            <details class="hc-more">
+                <summary>{ "more" }</summary>
+                <div class="hc-more-body">
+                    <button id="hc-run-script" type="button" onclick={send(Action::RunScript)}
+                        disabled={halted || no_stmt}
+                        title="Run every remaining statement">{ "run script" }</button>
+                    <button id="hc-reset" type="button" onclick={send(Action::Reset)}
+                        title="Back to the scenario before its first statement (0)">{ "reset" }</button>
+                    <form class="hc-field" onsubmit={on_submit(Action::RunTicks)}>
+                        <label for="hc-run-n">{ "run" }</label>
+                        <input id="hc-run-n" type="number" min="0" value="256" inputmode="numeric" />
+                        <button type="submit" disabled={halted}>{ "ticks" }</button>
+                    </form>
+                    <form class="hc-field" onsubmit={on_submit(Action::JumpToTick)}>
+                        <label for="hc-jump">{ "jump to tick" }</label>
+                        <input id="hc-jump" type="number" min="0" inputmode="numeric"
+                            placeholder={s.kernel().clock.elapsed.to_string()}
+                            title="Hardclocks since boot" />
+                        <button type="submit">{ "go" }</button>
+                    </form>
+                    <button id="hc-help" type="button" onclick={send(Action::ToggleHelp)}
+                        aria-expanded={s.help_open.to_string()} aria-keyshortcuts="?">{ "? keys" }</button>
+                </div>
+            </details>
         </nav>
     }
 }

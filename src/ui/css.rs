@@ -5,7 +5,8 @@
 
 const SOURCE: &str = include_str!("../../static/style.css");
 const LEN: usize = minify(SOURCE.as_bytes(), &mut [], false);
-const BYTES: [u8; LEN] = {
+// A static, not a const: a const array this large would be copied into every use.
+static BYTES: [u8; LEN] = {
     let mut out = [0u8; LEN];
     minify(SOURCE.as_bytes(), &mut out, true);
     out

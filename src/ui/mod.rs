@@ -9,6 +9,7 @@ pub mod css;
 pub mod embed;
 pub mod embed_params;
 pub mod hash;
+pub mod lesson;
 pub mod listing;
 pub mod pseudocode;
 pub mod state;
@@ -44,6 +45,8 @@ pub mod routes;
 pub mod routine;
 #[cfg(target_arch = "wasm32")]
 pub mod rttimer;
+#[cfg(target_arch = "wasm32")]
+pub mod timeline;
 #[cfg(target_arch = "wasm32")]
 pub mod timers;
 #[cfg(target_arch = "wasm32")]

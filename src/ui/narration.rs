@@ -5,9 +5,13 @@
 //! read or a screen reader can speak: the region then holds one sentence, the newest, renewed
 //! at most every [`PLAYING_EVERY_MS`], and the log waits for a pause.
 
+use std::fmt::Write;
+
 use yew::prelude::*;
 
 use super::app::Shared;
+use super::state::Drawer;
+use super::svg::esc;
 
 #[derive(Properties, PartialEq)]
 pub struct NarrationProps {
@@ -18,6 +22,20 @@ pub struct NarrationProps {
 const LOG_SHOWN: usize = 60;
 /// While playing, the live region changes at most this often.
 const PLAYING_EVERY_MS: f64 = 2000.0;
+
+/// The log's entries, newest first, as markup text (every sentence escaped).
+fn log_text(shown: &[crate::kernel::Event]) -> String {
+    let mut o = String::new();
+    for e in shown.iter().rev() {
+        let _ = write!(
+            o,
+            r#"<li><span class="hc-tick">[{}]</span> {}</li>"#,
+            e.tick,
+            esc(&e.narrate())
+        );
+    }
+    o
+}
 
 #[function_component(Narration)]
 pub fn narration(props: &NarrationProps) -> Html {
@@ -62,13 +80,12 @@ pub fn narration(props: &NarrationProps) -> Html {
                 data-testid="narration" data-playing={s.playing.to_string()}>
                 { for lines.into_iter().map(|n| html! { <p>{ n }</p> }) }
             </div>
-            <details class="hc-log">
+            // In the app the log is a drawer (CSS places it over the page while the drawer is
+            // open, and hides it otherwise); in a widget it stays a disclosure under the narration.
+            <details class="hc-log" open={s.drawer == Some(Drawer::Log)}>
                 <summary>{ if s.playing { "Event log (shown when paused)".to_string() } else { format!("Event log (last {} events)", shown.len()) } }</summary>
-                <ol>
-                    { for shown.iter().rev().map(|e| html! {
-                        <li><span class="hc-tick">{ format!("[{}]", e.tick) }</span>{ " " }{ e.narrate() }</li>
-                    }) }
-                </ol>
+                // Markup text: 60 entries of `html!` would cost the bundle more than the log.
+                <ol>{ Html::from_html_unchecked(log_text(shown).into()) }</ol>
             </details>
         </section>
     }

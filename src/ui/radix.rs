@@ -5,11 +5,14 @@
 //! backtracking included, is listed. The walk can be gone through one step at a time (prev /
 //! next, or a step's own button): the node of that step is marked "● step N" in the tree.
 
+use std::fmt::Write;
+
 use yew::prelude::*;
 
 use super::app::Shared;
 use super::markup::muted;
 use super::state::State;
+use super::svg::esc;
 use crate::kernel::route::radix::NodeId;
 use crate::kernel::route::radix_view::{LeafView, NodeView};
 use crate::kernel::route::{lookup, LookupWalk, RouteEvent, WalkStep};
@@ -53,7 +56,7 @@ fn bit_name(bit: u8) -> String {
 pub fn step_text(s: &WalkStep) -> String {
     match s {
         WalkStep::Test { bit, right, .. } => format!(
-            "test bit {}: {}, go {}",
+            "test {}: {}, go {}",
             bit_name(*bit),
             u8::from(*right),
             if *right { "right" } else { "left" }
@@ -141,23 +144,188 @@ struct Marks {
     at: Option<(NodeId, usize)>,
 }
 
-impl Marks {
-    fn at_html(&self, id: NodeId) -> Html {
-        match self.at {
-            Some((n, i)) if n == id => {
-                html! { <span class="hc-step-mark" data-testid="walk-at">{ format!(" ● step {}", i + 1) }</span> }
-            }
-            _ => html! {},
+/// Leaves drawn at most (a bigger tree is read as text).
+const DRAWN_LEAVES: usize = 40;
+/// Units between two leaves, and between two levels.
+const DX: u32 = 132;
+const DY: u32 = 64;
+/// Height of one entry of a dupedkey chain under its leaf.
+const CHAIN: u32 = 15;
+
+/// Where each node is drawn: `pos[id]` for every node and chain entry (a chain entry at its
+/// place under the head), by an in-order walk: leaves left to right, a node above the middle
+/// of its children.
+struct Layout {
+    pos: Vec<Option<(u32, u32)>>,
+    leaves: u32,
+    depth: u32,
+}
+
+fn layout_at(id: NodeId, nodes: &[Option<&NodeView>], depth: u32, out: &mut Layout) -> u32 {
+    out.depth = out.depth.max(depth);
+    let y = depth * DY + 24;
+    let x = match nodes.get(id).copied().flatten() {
+        Some(NodeView::Internal { left, right, .. }) if depth < 40 => {
+            let a = layout_at(*left, nodes, depth + 1, out);
+            let b = layout_at(*right, nodes, depth + 1, out);
+            (a + b) / 2
         }
+        Some(NodeView::Leaf { chain, .. }) => {
+            let x = out.leaves * DX + DX / 2;
+            out.leaves += 1;
+            for (i, l) in chain.iter().enumerate() {
+                if let Some(p) = out.pos.get_mut(l.id) {
+                    *p = Some((x, y + 14 + i as u32 * CHAIN));
+                }
+            }
+            x
+        }
+        _ => return out.leaves * DX,
+    };
+    if let Some(p) = out.pos.get_mut(id) {
+        *p = Some((x, y));
+    }
+    x
+}
+
+/// The tree drawn: internal nodes as circles with the bit they test and the masks hung on them,
+/// edges labelled 0 and 1, leaves with key/mask and their dupedkey chain under them. The
+/// lookup's path is outlined, and the step in focus carries a ring that moves to the next
+/// node as the walk goes down, to the leaf, and back up through the backtracking. Written as
+/// SVG text (every element as `html!` would cost the bundle kilobytes); the ring is a real
+/// element, so that it glides (a CSS transition) instead of being drawn anew.
+fn drawn_tree(top: NodeId, nodes: &[Option<&NodeView>], marks: &Marks) -> Html {
+    let mut lay = Layout {
+        pos: vec![None; nodes.len()],
+        leaves: 0,
+        depth: 0,
+    };
+    layout_at(top, nodes, 0, &mut lay);
+    if lay.leaves as usize > DRAWN_LEAVES {
+        return muted("This tree has too many leaves to draw: read it as text below.");
+    }
+    let longest = nodes
+        .iter()
+        .flatten()
+        .map(|n| match n {
+            NodeView::Leaf { chain, .. } => chain.len() as u32,
+            _ => 0,
+        })
+        .max()
+        .unwrap_or(1);
+    let (w, h) = (lay.leaves * DX, lay.depth * DY + 40 + longest * CHAIN);
+    let at = |id: NodeId| lay.pos.get(id).copied().flatten();
+    let on = |id: &NodeId| {
+        if marks.path.contains(id) {
+            " on-path"
+        } else {
+            ""
+        }
+    };
+    let (mut edges, mut shapes) = (String::new(), String::new());
+    for n in nodes.iter().flatten() {
+        match n {
+            NodeView::Internal {
+                id,
+                bit,
+                left,
+                right,
+                masks,
+            } => {
+                let Some((x, y)) = at(*id) else { continue };
+                for (child, b, dx) in [(*left, 0, -8), (*right, 1, 8)] {
+                    if let Some((cx, cy)) = at(child) {
+                        let _ = write!(
+                            edges,
+                            r#"<g class="hc-rd-edge{}"><line x1="{x}" y1="{y}" x2="{cx}" y2="{}"/><text x="{}" y="{}">{b}</text></g>"#,
+                            if on(id).is_empty() { "" } else { on(&child) },
+                            cy - 10,
+                            i64::from((x + cx) / 2) + dx,
+                            (y + cy) / 2
+                        );
+                    }
+                }
+                let _ = write!(
+                    shapes,
+                    r#"<g class="hc-rd-node{}" data-testid="rd-internal" data-node="{id}"><title>internal node: tests bit {bit}</title><circle cx="{x}" cy="{y}" r="14"/><text x="{x}" y="{}">b{bit}</text><text class="hc-rd-mask" x="{x}" y="{}">"#,
+                    on(id),
+                    y + 4,
+                    y + 27
+                );
+                for m in masks {
+                    let _ = write!(shapes, "/{} ", m.mask_len);
+                }
+                shapes.push_str("</text></g>");
+            }
+            NodeView::Leaf { chain, .. } => {
+                for (i, l) in chain.iter().enumerate() {
+                    let Some((x, y)) = at(l.id) else { continue };
+                    let _ = write!(
+                        shapes,
+                        r#"<g class="hc-rd-leaf{}{}" data-testid="rd-leaf" data-node="{}"><title>{}{}</title><rect x="{}" y="{}" width="{}" height="{}" rx="3"/><text x="{x}" y="{}">{}</text></g>"#,
+                        on(&l.id),
+                        if i > 0 { " duped" } else { "" },
+                        l.id,
+                        if i == 0 { "leaf: " } else { "dupedkey: " },
+                        esc(&leaf_text(l)),
+                        x - DX / 2 + 4,
+                        y - 12,
+                        DX - 8,
+                        CHAIN - 1,
+                        y - 1,
+                        if l.root {
+                            format!("{} end", fmt_addr(l.key))
+                        } else {
+                            prefix(l.key, l.mask)
+                        }
+                    );
+                }
+            }
+        }
+    }
+    edges.push_str(&shapes);
+    let cursor = marks.at.and_then(|(n, i)| at(n).map(|p| (n, p, i)));
+    html! {
+        <svg class="hc-rd" viewBox={format!("0 0 {w} {h}")} role="img" data-testid="radix-drawn"
+            aria-label="The radix tree drawn; the tree as text below says the same">
+            <g>{ Html::from_html_unchecked(edges.into()) }</g>
+            if let Some((n, (x, y), i)) = cursor {
+                <circle class="hc-rd-at" data-testid="rd-at" data-node={n.to_string()}
+                    data-step={(i + 1).to_string()} cx={x.to_string()} cy={y.to_string()} r="20" />
+            }
+        </svg>
     }
 }
 
-/// `nodes[id]` is the tree's node `id` (ids are arena indices).
-fn node_html(id: NodeId, nodes: &[Option<&NodeView>], marks: &Marks, depth: u32) -> Html {
+/// The tree as a nested list, written as markup text into `o` (it has no controls, and
+/// `html!` code per element costs the bundle). `nodes[id]` is the tree's node `id` (ids are
+/// arena indices).
+fn node_text(o: &mut String, id: NodeId, nodes: &[Option<&NodeView>], marks: &Marks, depth: u32) {
     let on = marks.path.contains(&id);
-    let at = matches!(marks.at, Some((n, _)) if n == id);
+    let at = marks.at.filter(|&(n, _)| n == id).map(|(_, i)| i);
     let Some(Some(n)) = nodes.get(id) else {
-        return html! {};
+        return;
+    };
+    let class = |o: &mut String, base: &str| {
+        let _ = write!(
+            o,
+            r#"<li class="{base}{}{}""#,
+            if on { " on-path" } else { "" },
+            if at.is_some() { " at-step" } else { "" }
+        );
+    };
+    // The marks after a node's text: on the path, and the step in focus.
+    let mark = |o: &mut String| {
+        if on {
+            o.push_str(r#"<span class="hc-path-mark"> ◀ lookup</span>"#);
+        }
+        if let Some(i) = at {
+            let _ = write!(
+                o,
+                r#"<span class="hc-step-mark" data-testid="walk-at"> ● step {}</span>"#,
+                i + 1
+            );
+        }
     };
     match n {
         NodeView::Internal {
@@ -166,37 +334,48 @@ fn node_html(id: NodeId, nodes: &[Option<&NodeView>], marks: &Marks, depth: u32)
             right,
             masks,
             ..
-        } => html! {
-            <li class={classes!("hc-rn-node", on.then_some("on-path"), at.then_some("at-step"))} data-testid="rn-internal" data-bit={bit.to_string()}>
-                <span class="hc-rn-label">{ if i32::from(*bit) >= crate::kernel::route::radix::SIN_ZERO_BIT {
-                    format!("bit {bit} (sin_zero)")
+        } => {
+            class(o, "hc-rn-node");
+            let _ = write!(
+                o,
+                r#" data-testid="rn-internal" data-bit="{bit}"><span class="hc-rn-label">bit {bit}{}"#,
+                if i32::from(*bit) >= crate::kernel::route::radix::SIN_ZERO_BIT {
+                    " (sin_zero)"
                 } else {
-                    format!("bit {bit}")
-                } }
-                    if on { <span class="hc-path-mark">{ " ◀ lookup" }</span> }
-                    { marks.at_html(id) }
-                </span>
-                if !masks.is_empty() {
-                    <span class="hc-rn-masks">{ " masks: " }
-                        { masks.iter().map(|m| format!("/{}{}", m.mask_len, if m.normal { "" } else { " (non-normal)" }))
-                            .collect::<Vec<_>>().join(", ") }
-                    </span>
+                    ""
                 }
-                if depth < 40 {
-                    <ul>
-                        { node_html(*left, nodes, marks, depth + 1) }
-                        { node_html(*right, nodes, marks, depth + 1) }
-                    </ul>
+            );
+            mark(o);
+            o.push_str("</span>");
+            if !masks.is_empty() {
+                o.push_str(r#"<span class="hc-rn-masks"> masks: "#);
+                for (i, m) in masks.iter().enumerate() {
+                    let _ = write!(
+                        o,
+                        "{}/{}{}",
+                        if i > 0 { ", " } else { "" },
+                        m.mask_len,
+                        if m.normal { "" } else { " (non-normal)" }
+                    );
                 }
-            </li>
-        },
-        NodeView::Leaf { chain, .. } => html! {
-            <li class={classes!("hc-rn-leaf", on.then_some("on-path"), at.then_some("at-step"))} data-testid="rn-leaf">
-                { chain.iter().map(leaf_text).collect::<Vec<_>>().join(" → ") }
-                if on { <span class="hc-path-mark">{ " ◀ lookup" }</span> }
-                { marks.at_html(id) }
-            </li>
-        },
+                o.push_str("</span>");
+            }
+            if depth < 40 {
+                o.push_str("<ul>");
+                node_text(o, *left, nodes, marks, depth + 1);
+                node_text(o, *right, nodes, marks, depth + 1);
+                o.push_str("</ul>");
+            }
+            o.push_str("</li>");
+        }
+        NodeView::Leaf { chain, .. } => {
+            class(o, "hc-rn-leaf");
+            o.push_str(r#" data-testid="rn-leaf">"#);
+            let text = chain.iter().map(leaf_text).collect::<Vec<_>>().join(" → ");
+            o.push_str(&esc(&text));
+            mark(o);
+            o.push_str("</li>");
+        }
     }
 }
 
@@ -237,6 +416,19 @@ pub fn radix(props: &RadixProps) -> Html {
     html! {
         <section class="hc-panel hc-radix" aria-labelledby="hc-radix-h" data-testid="radix">
             <h2 id="hc-radix-h">{ "Radix tree" }</h2>
+            if let Some((_, _, walk)) = &last {
+                <div class="hc-row" role="group" aria-label="Go through the lookup">
+                    <button type="button" id="hc-walk-prev" onclick={prev} disabled={at.is_none()}>{ "◀ prev step" }</button>
+                    <button type="button" id="hc-walk-next" onclick={next}
+                        disabled={n_steps == 0 || at == Some(n_steps - 1)}>{ "next step ▶" }</button>
+                    <span class="hc-muted" aria-live="polite">{ format!("lookup of {}: ", fmt_addr(walk.dst)) }{ match at {
+                        Some(i) => format!("step {} of {n_steps}", i + 1),
+                        None => format!("{n_steps} steps; the whole path is marked"),
+                    } }</span>
+                </div>
+            } else {
+                { muted("No lookup yet: rtalloc1(10.1.2.3, 0, 0) looks one up.") }
+            }
             if trees.is_empty() {
                 { muted("Every tree holds only its end markers: add a route to see one grow.") }
             }
@@ -257,30 +449,28 @@ pub fn radix(props: &RadixProps) -> Html {
                 html! {
                     <div class="hc-scroll">
                         <h3>{ format!("FIB {fib}") }</h3>
-                        <ul class="hc-rn-tree" data-fib={fib.to_string()}>
-                            { top.map_or(html! {}, |t| node_html(t, &nodes, &marks, 0)) }
-                        </ul>
+                        { top.map_or(html! {}, |t| drawn_tree(t, &nodes, &marks)) }
+                        <details class="hc-table-alt">
+                            <summary>{ "Tree as text" }</summary>
+                            <ul class="hc-rn-tree" data-fib={fib.to_string()}>
+                                { top.map_or(html! {}, |t| {
+                                    let mut o = String::new();
+                                    node_text(&mut o, t, &nodes, &marks, 0);
+                                    Html::from_html_unchecked(o.into())
+                                }) }
+                            </ul>
+                        </details>
                     </div>
                 }
             }) }
-            <h3>{ "Latest lookup" }</h3>
-            if let Some((caller, found, walk)) = last {
+            if let Some((caller, found, walk)) = &last {
                 <p data-testid="lookup-summary">
                     <code>{ format!("{caller}({})", fmt_addr(walk.dst)) }</code>
-                    { format!(" in FIB {} found {}. ", walk.fib, found.unwrap_or_else(|| "no route".into())) }
+                    { format!(" in FIB {} found {}. ", walk.fib, found.clone().unwrap_or_else(|| "no route".into())) }
                     { "The same lookup in the tree as it is now: " }
                     <strong>{ walk.route.and_then(|r| k.rt.entry(r)).map_or("no route".to_string(), |e| e.name()) }</strong>
                     { format!(" — {}.", walk.summary()) }
                 </p>
-                <div class="hc-row" role="group" aria-label="Go through the lookup">
-                    <button type="button" id="hc-walk-prev" onclick={prev} disabled={at.is_none()}>{ "◀ prev step" }</button>
-                    <button type="button" id="hc-walk-next" onclick={next}
-                        disabled={n_steps == 0 || at == Some(n_steps - 1)}>{ "next step ▶" }</button>
-                    <span class="hc-muted" aria-live="polite">{ match at {
-                        Some(i) => format!("step {} of {n_steps}", i + 1),
-                        None => format!("{n_steps} steps; the whole path is marked"),
-                    } }</span>
-                </div>
                 <ol class="hc-walk" data-testid="lookup-steps">
                     { for walk.steps.iter().enumerate().map(|(i, st)| {
                         let back = matches!(st, WalkStep::Up { .. } | WalkStep::MaskTest { .. } | WalkStep::MaskedSearch { .. });
@@ -293,8 +483,6 @@ pub fn radix(props: &RadixProps) -> Html {
                         }
                     }) }
                 </ol>
-            } else {
-                { muted("No lookup yet: rtalloc1(10.1.2.3, 0, 0) looks one up.") }
             }
         </section>
     }

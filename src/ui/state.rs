@@ -15,10 +15,13 @@
 //! [`State::visible_log`], which stop at a cursor into the step's events. The tape still holds
 //! whole steps, so step back stays exact.
 
+use std::cell::OnceCell;
 use std::rc::Rc;
 
 use super::catalog::{preset_with_source, DEFAULT_PRESET};
+use super::embed_params::View;
 use super::hash;
+use super::lesson::{lesson_views, Timeline};
 use crate::kernel::openbsd::{Place, TimeoutEvent};
 use crate::kernel::route::RouteEvent;
 use crate::kernel::{Event, EventKind, Kernel, Stmt, Value};
@@ -308,6 +311,63 @@ pub struct State {
     pub reveal: Option<usize>,
     /// The first row of the timer table's page (a multiple of [`TIMER_ROWS`]).
     pub timer_first: usize,
+    /// The view the switcher chose; `None`: the lesson's own ([`State::views`]).
+    pub view: Option<View>,
+    /// The app's drawer that is open (the secondary panels live in drawers).
+    pub drawer: Option<Drawer>,
+    /// The wheel bucket zoomed into (wheel, bucket), whose entries are shown as chips.
+    pub lens: Option<(usize, usize)>,
+    /// What the pointer rests on (an rt_timer entry or a route, by [`State::selected`]'s
+    /// keys): its partner in the other view lights up, like a selection that does not stay.
+    pub lit: Option<String>,
+    /// Presenter mode: the picture and the narration only, in large type.
+    pub present: bool,
+    /// The colour theme: `None` follows the system.
+    pub theme: Option<Theme>,
+    /// The views of the facilities the scenario uses (read from its text once, on load: a
+    /// scenario may be 800 KB, and the page renders on every play advance).
+    lesson: Rc<[View]>,
+    /// The whole run's markers, computed when the timeline first asks (shared by every copy
+    /// of the state of one scenario).
+    timeline: Rc<OnceCell<Timeline>>,
+}
+
+/// The app's drawers, opened one at a time over the page (not in its flow).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Drawer {
+    /// The preset picker and its teaching note.
+    Lesson,
+    /// The scenario editor and the console.
+    Scenario,
+    /// The event log.
+    Log,
+}
+
+impl Drawer {
+    pub const ALL: [Drawer; 3] = [Drawer::Lesson, Drawer::Scenario, Drawer::Log];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Drawer::Lesson => "lesson",
+            Drawer::Scenario => "scenario",
+            Drawer::Log => "log",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Theme {
+    Light,
+    Dark,
+}
+
+impl Theme {
+    pub fn name(self) -> &'static str {
+        match self {
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
 }
 
 /// The only ways to change [`State`].
@@ -353,6 +413,17 @@ pub enum Action {
     TimerPage(usize),
     ToggleHelp,
     DismissNotice,
+    /// Show this view alone (`None`: the lesson's views).
+    SetView(Option<View>),
+    /// Open this drawer, or close it if it is open (`None`: close any).
+    ToggleDrawer(Option<Drawer>),
+    /// Zoom into a wheel bucket (`None`: out again).
+    Lens(Option<(usize, usize)>),
+    /// The pointer rests on a linked item (`None`: on none).
+    Light(Option<String>),
+    TogglePresent,
+    /// Light, dark, then the system's again.
+    CycleTheme,
 }
 
 impl Default for State {
@@ -385,6 +456,7 @@ impl State {
             kernel,
             ..Machine::default()
         };
+        let lesson = lesson_views(&sc.src).into();
         State {
             text: text.into(),
             scenario: Rc::new(sc),
@@ -405,7 +477,33 @@ impl State {
             help_open: false,
             reveal: None,
             timer_first: 0,
+            view: None,
+            drawer: None,
+            lens: None,
+            lit: None,
+            present: false,
+            theme: None,
+            lesson,
+            timeline: Rc::default(),
         }
+    }
+
+    /// The views on the page: the one the switcher chose, else the lesson's.
+    pub fn views(&self) -> Vec<View> {
+        match self.view {
+            Some(v) => vec![v],
+            None => self.lesson_views(),
+        }
+    }
+
+    /// The views of the facilities the scenario uses.
+    pub fn lesson_views(&self) -> Vec<View> {
+        self.lesson.to_vec()
+    }
+
+    /// The scenario's whole run, for the timeline (run once, on first use).
+    pub fn timeline(&self) -> &Timeline {
+        self.timeline.get_or_init(|| Timeline::of(&self.scenario))
     }
 
     /// The state a page opens with for this URL hash (no scenario in it: the
@@ -519,6 +617,12 @@ impl State {
                 | Action::TimerPage(_)
                 | Action::ToggleHelp
                 | Action::DismissNotice
+                | Action::SetView(_)
+                | Action::ToggleDrawer(_)
+                | Action::Lens(_)
+                | Action::Light(_)
+                | Action::TogglePresent
+                | Action::CycleTheme
         ) || action == Action::Advance && !s.playing;
         let reveal_next = action == Action::MicroStep && s.unrevealed() > 0;
         if !quiet {
@@ -538,8 +642,7 @@ impl State {
                 if Some(h.strip_prefix('#').unwrap_or(&h)) != old_hash.as_deref() {
                     let mut next = State::from_hash(&h);
                     next.console = std::mem::take(&mut s.console);
-                    next.speed = s.speed;
-                    next.help_open = s.help_open;
+                    next.keep_page(s);
                     *s = next;
                 }
             }
@@ -620,6 +723,18 @@ impl State {
             Action::TimerPage(first) => s.timer_first = first / TIMER_ROWS * TIMER_ROWS,
             Action::ToggleHelp => s.help_open = !s.help_open,
             Action::DismissNotice => {}
+            Action::SetView(v) => s.view = v,
+            Action::ToggleDrawer(d) => s.drawer = d.filter(|&d| s.drawer != Some(d)),
+            Action::Lens(l) => s.lens = l,
+            Action::Light(k) => s.lit = k,
+            Action::TogglePresent => s.present = !s.present,
+            Action::CycleTheme => {
+                s.theme = match s.theme {
+                    None => Some(Theme::Light),
+                    Some(Theme::Light) => Some(Theme::Dark),
+                    Some(Theme::Dark) => None,
+                }
+            }
         }
     }
 
@@ -693,15 +808,23 @@ impl State {
         MAX_TICKS_PER_RUN.saturating_sub(self.kernel().clock.elapsed)
     }
 
+    /// Takes over what belongs to the page, not to a scenario: the console, the speed, the
+    /// help, the drawer, presenter mode and the theme (the views follow the new lesson).
+    fn keep_page(&mut self, old: &mut State) {
+        self.console = std::mem::take(&mut old.console);
+        self.speed = old.speed;
+        self.help_open = old.help_open;
+        self.drawer = old.drawer;
+        self.present = old.present;
+        self.theme = old.theme;
+    }
+
     fn load(&mut self, text: String) {
         match Scenario::compile(&text) {
             Ok(sc) => {
-                let console = std::mem::take(&mut self.console);
-                let (speed, help) = (self.speed, self.help_open);
-                *self = State::with_scenario(text.into(), sc);
-                self.console = console;
-                self.speed = speed;
-                self.help_open = help;
+                let mut next = State::with_scenario(text.into(), sc);
+                next.keep_page(self);
+                *self = next;
             }
             Err(e) => {
                 self.text = text.into();
@@ -1132,7 +1255,7 @@ pub fn callout_label(k: &Kernel, id: u32) -> String {
 }
 
 /// How many hardclocks a `hardclock(n)` statement will run, if that is known beforehand.
-fn hardclock_count(k: &Kernel, stmt: &Stmt) -> Option<u64> {
+pub(crate) fn hardclock_count(k: &Kernel, stmt: &Stmt) -> Option<u64> {
     match stmt {
         Stmt::Call { name, args, .. } if name == "hardclock" => match args.first() {
             None => Some(1),

@@ -34,6 +34,22 @@ pub fn annulus(ro: u32, ri: u32, a0: f64, a1: f64) -> String {
     )
 }
 
+/// Text for markup written as a string ([`yew::Html::from_html_unchecked`]): `&`, `<`, `>`
+/// and `"` escaped, so a name can never become markup.
+pub fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
 /// `v` with `places` (1 or 2) decimals, like `{:.1}`/`{:.2}` but without float formatting.
 #[derive(Clone, Copy)]
 pub struct Fx(pub f64, pub u32);

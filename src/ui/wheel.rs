@@ -20,6 +20,7 @@
 //! on every frame would cost every frame its style, layout and paint.
 
 use std::f64::consts::PI;
+use std::fmt::Write;
 use std::sync::OnceLock;
 
 use wasm_bindgen::JsCast;
@@ -27,9 +28,8 @@ use yew::prelude::*;
 
 use super::app::{use_refresh, Shared};
 use super::frozen::Kept;
-use super::markup::head_row;
 use super::state::{Action, CascadeMove, LAST_CAP};
-use super::svg::{annulus, f1, f2, polar};
+use super::svg::{annulus, esc, f1, f2, polar};
 use crate::kernel::openbsd::{wheel_position, Place, WHEELCOUNT, WHEELSIZE};
 
 #[derive(Properties, PartialEq)]
@@ -224,7 +224,9 @@ fn cascade_layer(p: &CascadeProps) -> Html {
                 data-from={format!("{}:{}", m.from.0, m.from.1)} data-to={format!("{}:{}", m.to.0, m.to.1)}>
                 <path class="hc-move-arrow" d={d} marker-end="url(#hc-arrowhead)" />
                 if p.motion {
-                    <circle class="hc-mover" r="2.2" cx="0" cy="0" data-motion={motion} />
+                    <circle class="hc-mover" r="2.2" cx="0" cy="0" data-motion={motion.clone()} />
+                    // The chip's name travels with it.
+                    <text class="hc-mover-name" x="3" y="-2" data-motion={motion}>{ m.name.clone() }</text>
                 }
             </g>
         }
@@ -265,7 +267,7 @@ fn side(p: &SideProps) -> Html {
             .reform(move |_: MouseEvent| Action::Select(name.clone()))
     };
     html! {
-            <div class="hc-wheel-side">
+            <div>
                 <h3>{ "current position" }</h3>
                 <ul class="hc-positions" data-testid="positions">
                     { for (0..WHEELCOUNT).map(|w| html! {
@@ -313,30 +315,98 @@ fn side(p: &SideProps) -> Html {
     }
 }
 
+/// Chips shown in the lens at most.
+const CHIPS: usize = 24;
+
+/// The lens: the entries of one bucket as labelled chips (`t300`, `to_time 300`), head first;
+/// the selected timer's chip is marked. The bucket is the one clicked, else the selected
+/// timer's, else the one the latest cascade moved its first entry into. Clicking a chip
+/// selects that timer (the table and the ring mark it too).
+fn lens(s: &super::state::State, moves: &[CascadeMove], on_action: &Callback<Action>) -> Html {
+    let to = &s.kernel().to;
+    let sel_place = s
+        .selected
+        .as_deref()
+        .and_then(|n| to.get(n))
+        .map(|v| v.place);
+    // After a cascade, where its first chip landed.
+    let at = s
+        .lens
+        .or(match sel_place {
+            Some(Place::Wheel { wheel, bucket }) => Some((wheel as usize, bucket as usize)),
+            _ => None,
+        })
+        .or(moves.first().map(|m| m.to));
+    let Some((w, b)) = at.filter(|&(w, b)| w < WHEELCOUNT && b < WHEELSIZE) else {
+        return html! {
+            <p class="hc-lens hc-muted" data-testid="lens">{ "Click a bucket to see its timeouts by name." }</p>
+        };
+    };
+    let names = to.bucket(w, b);
+    let chips = names.iter().take(CHIPS).map(|&n| {
+        let v = to.get(n);
+        let sel = s.selected.as_deref() == Some(n);
+        let name = n.to_string();
+        html! {
+            <li><button type="button" class={classes!("hc-chip", sel.then_some("sel"))} data-testid="chip" data-name={name.clone()}
+                aria-pressed={sel.to_string()} onclick={on_action.reform(move |_| Action::Select(name.clone()))}>
+                <b>{ n }</b>{ " " }<small>{ format!("to_time {}", v.map_or(0, |v| v.to_time)) }</small>
+            </button></li>
+        }
+    });
+    html! {
+        <div class="hc-lens" data-testid="lens" data-wheel={w.to_string()} data-bucket={b.to_string()}>
+            <h3>{ format!("wheel {w} bucket {b:#04x}: {} timeout{}", names.len(), if names.len() == 1 { "" } else { "s" }) }
+                if s.lens.is_some() {
+                    <button type="button" class="hc-link" onclick={on_action.reform(|_| Action::Lens(None))}>{ " close" }</button>
+                }
+            </h3>
+            if names.is_empty() {
+                <p class="hc-muted">{ "empty" }</p>
+            } else {
+                <ol class="hc-chips">{ for chips }</ol>
+                if names.len() > CHIPS {
+                    <p class="hc-muted">{ format!("… and {} more", names.len() - CHIPS) }</p>
+                }
+            }
+        </div>
+    }
+}
+
 /// The wheel as a table (for screen readers; closed by default). While playing it is rebuilt
 /// once per [`REFRESH_MS`](super::app::REFRESH_MS), like the timer table: its rows move with
 /// the wheel on every tick.
 fn wheel_table(p: &TableProps) -> Html {
+    // Markup text: up to 64 rows, no controls, and `html!` code per element costs the bundle.
+    let mut o = String::new();
+    if p.table.is_empty() {
+        o.push_str("<p>Every bucket is empty.</p>");
+    } else {
+        o.push_str(r#"<table data-testid="wheel-table"><thead><tr><th scope="col">wheel</th><th scope="col">bucket</th><th scope="col">timeouts, head first</th></tr></thead><tbody>"#);
+        for (w, b, n, names) in &p.table {
+            let _ = write!(
+                o,
+                "<tr><td>{w}</td><td>{b:#04x}</td><td>{}",
+                esc(&names.join(", "))
+            );
+            if *n > names.len() {
+                let _ = write!(o, ", … ({n} in all)");
+            }
+            o.push_str("</td></tr>");
+        }
+        o.push_str("</tbody></table>");
+        if p.occupied > p.table.len() {
+            let _ = write!(
+                o,
+                r#"<p class="hc-muted">The first {} of {} occupied buckets.</p>"#,
+                p.table.len(),
+                p.occupied
+            );
+        }
+    }
     html! {
-            <details class="hc-table-alt">
-                <summary>{ "Wheel as a table" }</summary>
-                if p.table.is_empty() {
-                    <p>{ "Every bucket is empty." }</p>
-                } else {
-                    <table data-testid="wheel-table">
-                        { head_row(&["wheel", "bucket", "timeouts, head first"]) }
-                        <tbody>
-                            { for p.table.iter().map(|(w, b, n, names)| html! {
-                                <tr><td>{ w }</td><td>{ format!("{b:#04x}") }</td>
-                                    <td>{ names.join(", ") }{ if *n > names.len() { format!(", … ({n} in all)") } else { String::new() } }</td></tr>
-                            }) }
-                        </tbody>
-                    </table>
-                    if p.occupied > p.table.len() {
-                        <p class="hc-muted">{ format!("The first {} of {} occupied buckets.", p.table.len(), p.occupied) }</p>
-                    }
-                }
-            </details>
+        // The summary is an element of its own: it keeps the focus when the table changes.
+        <details class="hc-table-alt"><summary>{ "Wheel as a table" }</summary>{ Html::from_html_unchecked(o.into()) }</details>
     }
 }
 
@@ -347,7 +417,7 @@ fn apply_motion_styles(root: &NodeRef) {
     let Some(root) = root.cast::<web_sys::Element>() else {
         return;
     };
-    let Ok(dots) = root.query_selector_all(".hc-mover[data-motion]") else {
+    let Ok(dots) = root.query_selector_all("[data-motion]") else {
         return;
     };
     for dot in (0..dots.length()).filter_map(|i| dots.item(i)) {
@@ -437,13 +507,21 @@ pub fn wheel(props: &WheelProps) -> Html {
         .take(TODO_SHOWN)
         .map(|n| n.to_string())
         .collect();
+    // One listener for the 1,024 buckets: the bucket clicked names itself in its data.
+    let onclick = props.on_action.reform(|e: MouseEvent| {
+        let bucket = e.target_dyn_into::<web_sys::Element>().and_then(|t| {
+            let n = |a: &str| t.get_attribute(a).and_then(|v| v.parse::<usize>().ok());
+            Some((n("data-wheel")?, n("data-bucket")?))
+        });
+        Action::Lens(bucket)
+    });
     html! {
         <section class="hc-panel hc-wheel" aria-labelledby="hc-wheel-h">
             <h2 id="hc-wheel-h">{ "OpenBSD timeout wheel (4 × 256 buckets)" }</h2>
             <div class="hc-wheel-body">
                 // The rings' layers, then one on top for what moves on every advance (the
                 // hands, the tick count, the cascade's arrows), as one picture.
-                <div ref={svg} role="img" class={classes!("hc-wheel-svg", (!motion).then_some("hc-still"))}
+                <div ref={svg} role="img" {onclick} class={classes!("hc-wheel-svg", (!motion).then_some("hc-still"))}
                     aria-label={format!("Timing wheel at ticks {ticks}; occupied buckets: {occupied}")}>
                     { for rings }
                     <svg class="hc-wheel-layer" viewBox={VIEW_BOX} aria-hidden="true">
@@ -458,7 +536,10 @@ pub fn wheel(props: &WheelProps) -> Html {
                         { cascade_layer(&CascadeProps { tick: ticks, moves: moves.clone(), motion }) }
                     </svg>
                 </div>
-                { side(&SideProps { ticks, todo, todo_len, spliced, moves, totals, on_action: props.on_action.clone() }) }
+                <div class="hc-wheel-side">
+                    { lens(&s, &moves, &props.on_action) }
+                    { side(&SideProps { ticks, todo, todo_len, spliced, moves, totals, on_action: props.on_action.clone() }) }
+                </div>
             </div>
             { table }
         </section>

@@ -55,6 +55,16 @@ impl Reducible for WidgetModel {
     }
 }
 
+/// Scrolls the narration box under `root` to its newest sentence, the last one.
+pub(super) fn pin_newest(root: &NodeRef) {
+    let boxed = root
+        .cast::<Element>()
+        .and_then(|r| r.query_selector(".hc-narration").ok().flatten());
+    if let Some(b) = boxed {
+        b.set_scroll_top(b.scroll_height());
+    }
+}
+
 /// Keeps the narration box (it scrolls) showing its newest sentence, the last one: after each
 /// step, and when the widget's width changes (the page's scroll bar appears, the window turns),
 /// which rewraps the sentences.
@@ -62,14 +72,7 @@ impl Reducible for WidgetModel {
 fn use_newest_narration(root: &NodeRef, shared: &Shared) {
     let pin = {
         let root = root.clone();
-        move || {
-            let boxed = root
-                .cast::<Element>()
-                .and_then(|r| r.query_selector(".hc-narration").ok().flatten());
-            if let Some(b) = boxed {
-                b.set_scroll_top(b.scroll_height());
-            }
-        }
+        move || pin_newest(&root)
     };
     {
         let pin = pin.clone();

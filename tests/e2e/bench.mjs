@@ -121,8 +121,11 @@ async function load(s, page, c) {
     const t0 = Date.now();
     await s.exec(`const ta = document.querySelector('#hc-editor'); ta.value = arguments[0];
       ta.dispatchEvent(new InputEvent('input', { bubbles: true }));`, [sc]);
+    // The editor is in the scenario drawer (issue #16): open it to press the button, close it to watch.
+    await s.click("[data-drawer-btn=scenario]");
     await s.click("#hc-load-run");
     await s.waitText("[data-testid=next]", (t) => t.includes("run to its end"), 300000);
+    await s.click("[data-drawer-btn=scenario]");
     const t1 = Date.now();
     await s.exec(`document.querySelector('#hc-jump').value = '1010';
       document.querySelector('#hc-jump').form.requestSubmit();`);

@@ -52,13 +52,13 @@ async function shot(s, name, css) {
 
 test("a preset link loads the preset into the picker, the editor and the machine", async (s) => {
   await open(s, "#p=cascade-256");
-  const title = await s.text("[data-testid=preset-title]");
+  const title = await s.text("[data-testid=lesson-title]");
   if (!title.includes("Cascade")) throw new Error(`preset title: ${title}`);
   const next = await s.text("[data-testid=next]");
   if (!next.includes("ticks = -50")) throw new Error(`next statement: ${next}`);
   // Following an in-page link (only the hash changes) opens that preset at that tick.
   await s.exec("location.hash = '#p=route-lpm&t=5'");
-  await s.waitText("[data-testid=preset-title]", (t) => t.includes("Longest-prefix"));
+  await s.waitText("[data-testid=lesson-title]", (t) => t.includes("Longest-prefix"));
   await s.waitText("[data-testid=ticks]", (t) => t === "5");
   await open(s, "#p=not-a-preset");
   await s.waitText("[data-testid=notice]", (t) => t.includes("not-a-preset"));
@@ -84,6 +84,8 @@ test("play advances ticks, pause stops them, step back goes back one tick", asyn
 
 test("a console statement with an error shows it at its line", async (s) => {
   await open(s, "#p=cascade-256");
+  // The editor and the console are a drawer over the page.
+  await s.click("[data-drawer-btn=scenario]");
   await s.type("#hc-console-input", "x = 1" + ENTER);
   await s.waitText("[data-testid=console-log]", (t) => t.includes("1> x = 1"));
   await s.type("#hc-console-input", "timeout_add(&t256, 300;" + ENTER);
@@ -125,10 +127,12 @@ test("the PMTU preset expires its route: RTM_DELETE, the lane empties", async (s
   await open(s, "#p=pmtu-expiry&t=800");
   const lane = await s.attr("[data-testid=rtt-lane]", "data-count");
   if (lane !== "1") throw new Error(`lane holds ${lane} before expiry`);
-  await s.click("[data-testid=rtt-entry] button");
+  // The entry on the time axis is linked to its route's row.
+  await s.click("[data-testid=rtt-chip] text");
   await s.find("[data-testid=route-row].sel");
   await shot(s, "rttimer", ".hc-rttimer");
   // Run 50 plain hardclocks: the scan at tick 850 (uptime 8 s) takes the timer.
+  await s.click(".hc-more summary");
   await s.clear("#hc-run-n");
   await s.type("#hc-run-n", "50" + ENTER);
   await s.waitText("[data-testid=ticks]", (t) => t === "850");
@@ -136,6 +140,7 @@ test("the PMTU preset expires its route: RTM_DELETE, the lane empties", async (s
   const trash = await s.text("[data-testid=rttrash-row]");
   if (!trash.includes("10.9.8.7")) throw new Error(`rttrash: ${trash}`);
   if ((await s.attr("[data-testid=rtt-lane]", "data-count")) !== "0") throw new Error("lane not empty");
+  await s.find("[data-testid=route-gone]");
   await shot(s, "routes", ".hc-routes");
   await s.click("#hc-run-script");
   await s.waitText("[data-testid=next]", (t) => t.includes("run to its end"));
@@ -148,13 +153,14 @@ test("the PMTU preset expires its route: RTM_DELETE, the lane empties", async (s
 
 test("the radix tree shows the latest lookup's path", async (s) => {
   await open(s, "#p=route-lpm");
+  await s.click(".hc-more summary");
   await s.click("#hc-run-script");
   await s.find("[data-testid=lookup-steps]");
   if ((await s.count(".on-path")) < 1) throw new Error("no node marked on the lookup path");
   // The last lookup (192.0.2.1) descends right, misses, then backtracks to the default route.
   for (let i = 0; i < 3; i++) await s.click("#hc-walk-next");
-  const at = await s.text("[data-testid=walk-at]");
-  if (at !== "● step 3") throw new Error(`walk focus: ${at}`);
+  const at = await s.attr("[data-testid=rd-at]", "data-step");
+  if (at !== "3") throw new Error(`walk focus in the drawn tree: step ${at}`);
   const cur = await s.text("[data-testid=lookup-steps] li.cur");
   if (!cur.includes("backtrack")) throw new Error(`step 3 is not the backtrack: ${cur}`);
   await shot(s, "radix", ".hc-radix");
@@ -164,6 +170,7 @@ test("narrow screen (360 px) and the panic panel", async (s) => {
   await s.setSize(360, 900);
   try {
     await open(s, "#p=drain-deadlock");
+    await s.click(".hc-more summary");
     await s.click("#hc-run-script");
     const p = await s.waitText("[data-testid=panic]", (t) => t.includes("panic:"));
     if (!p.includes("drain")) throw new Error(`panic panel: ${p}`);
@@ -194,6 +201,61 @@ test("micro-step reveals one event at a time and step back undoes the whole step
   await s.click("#hc-back");
   await s.waitText("[data-testid=steps]", (t) => t === steps);
   if (await s.count("[data-testid=micro]")) throw new Error("the micro-step cursor survived step back");
+});
+
+
+// Issue #16: the lesson's picture is the first screen, and a phone never scrolls sideways.
+/** The visible share of the viewport that `.hc-picture` covers. */
+const PICTURE_SHARE = `const r = document.querySelector("[data-testid=picture]").getBoundingClientRect();
+  const w = Math.max(0, Math.min(r.right, innerWidth) - Math.max(r.left, 0));
+  const h = Math.max(0, Math.min(r.bottom, innerHeight) - Math.max(r.top, 0));
+  return (w * h) / (innerWidth * innerHeight);`;
+const docs = resolve("docs/screenshots");
+/** The lesson's screenshot for README.md (Chromium's only, so that the README's are one set). */
+async function lessonShot(s, name) {
+  const png = await s.screenshot();
+  writeFileSync(`${shots}/${browser}-lesson-${name}.png`, png);
+  if (browser === "chrome") {
+    mkdirSync(docs, { recursive: true });
+    writeFileSync(`${docs}/${name}.png`, png);
+  }
+}
+
+test("at 1280x720 each main lesson's picture fills the first screen", async (s) => {
+  await s.setSize(1280, 720);
+  try {
+    for (const [hash, ready, name] of [
+      ["#p=cascade-256&t=306", "[data-testid=cascade]", "cascade-256"],
+      ["#p=pmtu-expiry&t=800", "[data-testid=rtt-chip]", "pmtu-expiry"],
+      ["#p=route-lpm&t=0", "[data-testid=radix-drawn]", "route-lpm"],
+    ]) {
+      await open(s, hash);
+      await s.find(ready);
+      if (name === "route-lpm") for (let i = 0; i < 3; i++) await s.click("#hc-walk-next");
+      await sleep(700); // the ring and the cascade chips glide: picture them where they land
+      const share = await s.exec(PICTURE_SHARE);
+      if (share < 0.4) throw new Error(`${name}: the picture covers ${Math.round(share * 100)}% of the first screen`);
+      const below = await s.exec(`return document.querySelector("[data-testid=timeline]").getBoundingClientRect().bottom - innerHeight`);
+      if (below > 0) throw new Error(`${name}: the timeline ends ${below}px below the first screen`);
+      await lessonShot(s, name);
+    }
+  } finally {
+    await s.setSize(1280, 900);
+  }
+});
+
+test("at 360 px the page does not scroll sideways", async (s) => {
+  await s.setSize(360, 800);
+  try {
+    for (const hash of ["#p=cascade-256&t=306", "#p=pmtu-expiry&t=800", "#p=route-lpm&t=0", "#p=callwheel-laps"]) {
+      await open(s, hash);
+      const over = await s.exec("return document.documentElement.scrollWidth - document.documentElement.clientWidth");
+      if (over > 0) throw new Error(`${hash}: ${over}px wider than the 360 px screen`);
+    }
+    await shot(s, "narrow-lesson");
+  } finally {
+    await s.setSize(1280, 900);
+  }
 });
 
 // Embedding (README, "Embedding in course notes"): the example course page under its strict CSP.
