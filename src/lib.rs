@@ -5,5 +5,6 @@
 //! * [`ui`] is the Yew front end; it only reads kernel state and events.
 
 pub mod kernel;
+pub mod lab;
 pub mod script;
 pub mod ui;
