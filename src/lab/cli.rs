@@ -9,18 +9,23 @@
 //! The input is bounded so that a whole comparison finishes within about a second and a few
 //! hundred megabytes: the costly schemes are the point of the lab (scheme 1 decrements every
 //! timer every tick, the ordered lists walk on every start), so their work grows as timers x
-//! ticks, which [`MAX_TIMER_TICKS`] caps.
+//! ticks, which [`MAX_TIMER_TICKS`] caps, and with starts x timers, which only running shows:
+//! a run stops with an error once all schemes together have done [`MAX_WORK`] steps.
 
 use super::report::{self, Format};
 use super::run::{Keep, Lab};
 use super::workload::{self, Workload, WorkloadKind};
 
 /// Most timers in one comparison.
-pub const MAX_TIMERS: u32 = 10_000;
+pub const MAX_TIMERS: u32 = 5_000;
 /// Most ticks in one comparison.
-pub const MAX_TICKS: u64 = 1_000_000;
-/// Most timers x ticks: scheme 1's work, and the bound on the ordered lists' walks.
-pub const MAX_TIMER_TICKS: u64 = 20_000_000;
+pub const MAX_TICKS: u64 = 200_000;
+/// Most timers x ticks: about scheme 1's work (it decrements every timer every tick).
+pub const MAX_TIMER_TICKS: u64 = 10_000_000;
+/// Most steps of work all schemes together may do: the ordered lists' walks grow with the
+/// number of starts times the timers queued, which no bound on timers and ticks alone keeps
+/// small (a TCP workload re-arms every timer every few ticks). A step is a few nanoseconds.
+pub const MAX_WORK: u64 = 80_000_000;
 /// Most fires `--fires` prints (about 40 bytes each in JSON).
 pub const MAX_FIRES_PRINTED: u64 = 2_000_000;
 
@@ -31,7 +36,8 @@ pub const USAGE: &str = "usage: hardclock-trace compare --workload NAME --timers
     (totals, in each scheme's own unit), lateness and memory.\n\
     NAME: uniform, bursty, long or tcp (generated from the seed, default 1); --scenario takes\n\
     the timeouts of a .hc scenario instead. --fires adds every fire: scheme, timer, due, fired.\n\
-    Limits: timers <= 10000, ticks <= 1000000, timers x ticks <= 20000000.";
+    Limits: timers <= 5000, ticks <= 200000, timers x ticks <= 10000000, and at most\n\
+    80000000 steps of work by all schemes together (about a second).";
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Options {
@@ -168,7 +174,21 @@ pub fn compare(o: &Options, w: Workload) -> Result<Vec<String>, String> {
             history: false,
         },
     );
-    lab.run();
+    while lab.step() {
+        let work: u64 = lab.lanes.iter().map(|l| l.costs.total()).sum();
+        if work > MAX_WORK {
+            let (worst, most) = lab
+                .lanes
+                .iter()
+                .map(|l| (l.kind().name(), l.costs.total()))
+                .max_by_key(|&(_, w)| w)
+                .expect("lanes");
+            return Err(format!(
+                "the comparison stopped at tick {}: all schemes together did more than {MAX_WORK} steps of work, the limit that keeps it within about a second ({worst} alone did {most}); use fewer timers or ticks",
+                lab.now
+            ));
+        }
+    }
     let mut out = report::summary(&lab, o.format);
     if o.fires {
         let n: u64 = lab.lanes.iter().map(|l| l.fires).sum();

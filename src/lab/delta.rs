@@ -14,8 +14,10 @@ use crate::kernel::Value;
 /// Bytes of one 4.4BSD `struct callout`: `c_next`, `c_arg`, `c_func` and `c_time`.
 const ENTRY: u64 = 32;
 
-/// The handler every entry calls: the lab tells timers apart by their argument.
-const FUNC: &str = "lab_expire";
+/// The handler of every entry. The lab tells its timers apart by their argument and never
+/// calls them, so the function is NULL: `untimeout` then compares one pointer and the argument
+/// per entry, as the C code does, instead of a handler's name.
+const FUNC: Option<&str> = None;
 
 pub struct DeltaList {
     todo: CallTodo,
@@ -40,7 +42,7 @@ impl DeltaList {
     fn untimeout(&mut self, timer: TimerId) -> Work {
         let (walked, found) = self
             .todo
-            .remove(Some(FUNC), &Value::Int(timer as i64));
+            .remove(FUNC, &Value::Int(timer as i64));
         if found {
             self.armed[timer as usize] = false;
             self.pending -= 1;
@@ -67,7 +69,7 @@ impl Scheme for DeltaList {
         let delay = i32::try_from(due - now).expect("a delay fits in a C int");
         let ins = self
             .todo
-            .insert(Some(FUNC.to_string()), Value::Int(timer as i64), delay)
+            .insert(FUNC.map(String::from), Value::Int(timer as i64), delay)
             .expect("one callout per timer");
         self.armed[timer as usize] = true;
         self.pending += 1;
