@@ -167,6 +167,11 @@ pub fn workload(o: &Options, scenario_src: Option<&str>) -> Result<Workload, Str
 
 /// Runs the comparison and returns the lines to print.
 pub fn compare(o: &Options, w: Workload) -> Result<Vec<String>, String> {
+    compare_within(o, w, MAX_WORK)
+}
+
+/// [`compare`] with a budget of `max_work` steps instead of [`MAX_WORK`].
+pub fn compare_within(o: &Options, w: Workload, max_work: u64) -> Result<Vec<String>, String> {
     let mut lab = Lab::new(
         w,
         Keep {
@@ -176,7 +181,7 @@ pub fn compare(o: &Options, w: Workload) -> Result<Vec<String>, String> {
     );
     while lab.step() {
         let work: u64 = lab.lanes.iter().map(|l| l.costs.total()).sum();
-        if work > MAX_WORK {
+        if work > max_work {
             let (worst, most) = lab
                 .lanes
                 .iter()
@@ -184,7 +189,7 @@ pub fn compare(o: &Options, w: Workload) -> Result<Vec<String>, String> {
                 .max_by_key(|&(_, w)| w)
                 .expect("lanes");
             return Err(format!(
-                "the comparison stopped at tick {}: all schemes together did more than {MAX_WORK} steps of work, the limit that keeps it within about a second ({worst} alone did {most}); use fewer timers or ticks",
+                "the comparison stopped at tick {}: all schemes together did more than {max_work} steps of work, the limit that keeps it within about a second ({worst} alone did {most}); use fewer timers or ticks",
                 lab.now
             ));
         }
