@@ -41,6 +41,7 @@ pub mod delta;
 pub mod hashed_sorted;
 pub mod heap;
 pub mod hierarchical;
+pub mod lesson;
 pub mod linux;
 mod lists;
 pub mod ordered;
