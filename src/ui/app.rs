@@ -13,6 +13,7 @@ use web_sys::HtmlElement;
 use yew::prelude::*;
 
 use super::callwheel::Callwheel;
+use super::compare::Compare;
 use super::console::Console;
 use super::controls::controls;
 use super::embed_params::EmbedConfig;
@@ -321,6 +322,7 @@ fn full_app() -> Html {
                 { routes(&state, &dispatch) }
                 <Radix state={shared.clone()} />
             </div>
+            <Compare scenario={AttrValue::from(state.scenario.src.clone())} />
             <Console state={shared.clone()} on_action={dispatch} />
         </main>
     }

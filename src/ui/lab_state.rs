@@ -58,6 +58,8 @@ pub enum LabAction {
     SetTicks(u64),
     SetSeed(u64),
     SetSpeed(u32),
+    /// The app's scenario changed (see [`LabState::set_scenario`]).
+    SetScenario(String),
 }
 
 pub struct LabState {
@@ -152,6 +154,7 @@ impl LabState {
                 self.rebuild();
             }
             LabAction::SetSpeed(s) => self.config.speed = s.clamp(1, 10_000),
+            LabAction::SetScenario(src) => self.set_scenario(&src),
         }
     }
 }

@@ -20,6 +20,8 @@ pub mod app;
 #[cfg(target_arch = "wasm32")]
 pub mod callwheel;
 #[cfg(target_arch = "wasm32")]
+pub mod compare;
+#[cfg(target_arch = "wasm32")]
 pub mod console;
 #[cfg(target_arch = "wasm32")]
 pub mod controls;
