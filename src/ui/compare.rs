@@ -173,7 +173,7 @@ fn cost_bars(lab: &Lab) -> Html {
         .iter()
         .flat_map(|(_, v)| v.iter().flatten().copied())
         .fold(1.0, f64::max);
-    let row_h = 30.0;
+    let row_h = 38.0;
     let label_w = 150.0;
     let bar_w = |v: f64| (js_sys::Math::log10(1.0 + v) / js_sys::Math::log10(1.0 + max)) * (W - label_w - 60.0);
     html! {
@@ -182,14 +182,14 @@ fn cost_bars(lab: &Lab) -> Html {
             { for rows.iter().enumerate().map(|(i, (l, v))| {
                 let y0 = i as f64 * row_h;
                 html! { <g class={format!("hc-lab-s{i}")}>
-                    <text class="hc-lab-name" x="0" y={f1(y0 + 17.0).to_string()}>{ format!("{} {}", mark(l), l.kind().name()) }</text>
+                    <text class="hc-lab-name" x="0" y={f1(y0 + 20.0).to_string()}>{ format!("{} {}", mark(l), l.kind().name()) }</text>
                     { for v.iter().enumerate().map(|(j, v)| {
-                        let y = y0 + 2.0 + j as f64 * 9.0;
+                        let y = y0 + 2.0 + j as f64 * 11.0;
                         let w = v.map_or(0.0, bar_w);
                         html! { <>
-                            <rect class={["hc-lab-start", "hc-lab-stop", "hc-lab-tick"][j]} x={label_w.to_string()} y={f1(y).to_string()}
-                                width={f1(w).to_string()} height="7" />
-                            <text class="hc-lab-val" x={f1(label_w + w + 3.0).to_string()} y={f1(y + 7.0).to_string()}>
+                            <rect class={["hc-lab-bstart", "hc-lab-bstop", "hc-lab-btick"][j]} x={label_w.to_string()} y={f1(y).to_string()}
+                                width={f1(w).to_string()} height="8" />
+                            <text class="hc-lab-val" x={f1(label_w + w + 3.0).to_string()} y={f1(y + 8.0).to_string()}>
                                 { format!("{} {}", ["start", "stop", "tick"][j], per_text(*v)) }
                             </text>
                         </> }
@@ -210,6 +210,9 @@ fn lateness(lab: &Lab) -> Html {
     let max = l.late_hist.iter().copied().max().unwrap_or(0).max(1);
     let bw = ((W - 40.0) / classes.max(8) as f64).min(70.0);
     let hh = 120.0;
+    if l.fires == 0 {
+        return html! { <p class="hc-muted" data-testid="lab-hist">{ "No Linux timer has fired yet." }</p> };
+    }
     html! {
         <svg class="hc-lab-hist" viewBox={format!("0 0 {W} {}", hh + 36.0)} role="img"
             aria-label="Linux timers by how many ticks late they fired" data-testid="lab-hist">
@@ -348,7 +351,7 @@ pub fn compare(props: &CompareProps) -> Html {
         <section class="hc-panel hc-lab" aria-label="Scheme lab: every timer design on one workload" data-testid="lab">
             <h2>{ "Scheme lab: why a hierarchical wheel?" }</h2>
             { controls(&st, &d) }
-            <p class="hc-lab-status">
+            <p class="hc-lab-now">
                 { "tick " }<b data-testid="lab-now">{ lab.now }</b>{ format!(" of {}", lab.workload.ticks) }
                 { format!(" · workload {} · {} timers · {} calls", lab.workload.name, lab.workload.timers, lab.workload.ops.len()) }
             </p>
