@@ -38,7 +38,16 @@ fn field(line: &str, key: &str) -> u64 {
 
 #[test]
 fn one_json_record_per_scheme_the_same_as_the_library() {
-    let o = compare(&["--workload", "tcp", "--timers", "40", "--ticks", "3000", "--seed", "9"]);
+    let o = compare(&[
+        "--workload",
+        "tcp",
+        "--timers",
+        "40",
+        "--ticks",
+        "3000",
+        "--seed",
+        "9",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout(&o);
     let lines: Vec<&str> = out.lines().collect();
@@ -90,7 +99,16 @@ fn fires_lists_every_fire() {
 
 #[test]
 fn csv_and_text() {
-    let o = compare(&["--workload", "long", "--timers", "30", "--ticks", "2000", "--format", "csv"]);
+    let o = compare(&[
+        "--workload",
+        "long",
+        "--timers",
+        "30",
+        "--ticks",
+        "2000",
+        "--format",
+        "csv",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout(&o);
     let lines: Vec<&str> = out.lines().collect();
@@ -99,12 +117,29 @@ fn csv_and_text() {
     assert!(lines[8].starts_with("hierarchical,"));
     assert_eq!(lines[8].split(',').count(), 10);
 
-    let o = compare(&["--workload", "bursty", "--timers", "30", "--ticks", "2000", "--format", "text", "--fires"]);
+    let o = compare(&[
+        "--workload",
+        "bursty",
+        "--timers",
+        "30",
+        "--ticks",
+        "2000",
+        "--format",
+        "text",
+        "--fires",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout(&o);
-    assert!(out.starts_with("workload bursty: 30 timers, 2000 ticks, seed 1"), "{out}");
+    assert!(
+        out.starts_with("workload bursty: 30 timers, 2000 ticks, seed 1"),
+        "{out}"
+    );
     for kind in SchemeKind::ALL {
-        assert!(out.contains(kind.unit()), "the unit of {} is named", kind.name());
+        assert!(
+            out.contains(kind.unit()),
+            "the unit of {} is named",
+            kind.name()
+        );
     }
     assert!(out.contains("linux: timer "), "{out}");
     assert!(out.contains(" late)"));
@@ -120,27 +155,78 @@ fn the_current_scenario_s_timeouts() {
         "timeout_set(&t1, f, NULL)\ntimeout_add(&t1, 300)\ncallout_init(&c, 1)\ncallout_reset(&c, 20, g, NULL)\nhardclock(10)\ncallout_stop(&c)\nhardclock(400)\n",
     )
     .unwrap();
-    let o = compare(&["--scenario", p.to_str().unwrap(), "--ticks", "500", "--fires"]);
+    let o = compare(&[
+        "--scenario",
+        p.to_str().unwrap(),
+        "--ticks",
+        "500",
+        "--fires",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout(&o);
-    let h = out.lines().find(|l| l.starts_with("{\"scheme\":\"hierarchical\"")).unwrap();
-    assert_eq!((field(h, "starts"), field(h, "stops"), field(h, "fires")), (2, 1, 1));
+    let h = out
+        .lines()
+        .find(|l| l.starts_with("{\"scheme\":\"hierarchical\""))
+        .unwrap();
+    assert_eq!(
+        (field(h, "starts"), field(h, "stops"), field(h, "fires")),
+        (2, 1, 1)
+    );
     assert!(out.contains("{\"scheme\":\"hierarchical\",\"timer\":0,\"due\":300,\"fired\":300}"));
 }
 
 #[test]
 fn out_of_bounds_input_is_refused_naming_the_limit() {
     for (args, says) in [
-        (vec!["--workload", "tcp", "--timers", "5001", "--ticks", "10"], "1 to 5000"),
-        (vec!["--workload", "tcp", "--timers", "10", "--ticks", "200001"], "1 to 200000"),
-        (vec!["--workload", "tcp", "--timers", "5000", "--ticks", "2001"], "over the limit of 10000000 timer-ticks"),
-        (vec!["--workload", "tcp", "--timers", "0", "--ticks", "10"], "1 to 5000"),
-        (vec!["--workload", "tpc", "--timers", "1", "--ticks", "10"], "unknown workload 'tpc'"),
-        (vec!["--workload", "tcp", "--ticks", "10"], "--timers N is required"),
-        (vec!["--workload", "tcp", "--timers", "1"], "--ticks T is required"),
-        (vec!["--workload", "tcp", "--timers", "x", "--ticks", "1"], "whole number"),
-        (vec!["--workload", "tcp", "--timers", "1", "--ticks", "1", "--format", "xml"], "unknown format 'xml'"),
-        (vec!["--timers", "1", "--ticks", "1"], "--workload NAME (or --scenario FILE) is required"),
+        (
+            vec!["--workload", "tcp", "--timers", "5001", "--ticks", "10"],
+            "1 to 5000",
+        ),
+        (
+            vec!["--workload", "tcp", "--timers", "10", "--ticks", "200001"],
+            "1 to 200000",
+        ),
+        (
+            vec!["--workload", "tcp", "--timers", "5000", "--ticks", "2001"],
+            "over the limit of 10000000 timer-ticks",
+        ),
+        (
+            vec!["--workload", "tcp", "--timers", "0", "--ticks", "10"],
+            "1 to 5000",
+        ),
+        (
+            vec!["--workload", "tpc", "--timers", "1", "--ticks", "10"],
+            "unknown workload 'tpc'",
+        ),
+        (
+            vec!["--workload", "tcp", "--ticks", "10"],
+            "--timers N is required",
+        ),
+        (
+            vec!["--workload", "tcp", "--timers", "1"],
+            "--ticks T is required",
+        ),
+        (
+            vec!["--workload", "tcp", "--timers", "x", "--ticks", "1"],
+            "whole number",
+        ),
+        (
+            vec![
+                "--workload",
+                "tcp",
+                "--timers",
+                "1",
+                "--ticks",
+                "1",
+                "--format",
+                "xml",
+            ],
+            "unknown format 'xml'",
+        ),
+        (
+            vec!["--timers", "1", "--ticks", "1"],
+            "--workload NAME (or --scenario FILE) is required",
+        ),
     ] {
         let o = compare(&args);
         assert_eq!(o.status.code(), Some(2), "{args:?}");

@@ -82,7 +82,11 @@ fn linux_is_late_but_never_early_and_within_its_granularity() {
     // Every Linux timer is at least a tick late (the round-up), and the intervals of up to
     // 1000 ticks reach level 2, where a bucket is 64 ticks wide.
     assert!(l.fire_log.iter().all(|f| f.late() >= 1));
-    assert!(l.max_late > 8 && l.max_late <= 64, "max late {}", l.max_late);
+    assert!(
+        l.max_late > 8 && l.max_late <= 64,
+        "max late {}",
+        l.max_late
+    );
     check(&w, &lab).unwrap();
 }
 
@@ -120,9 +124,9 @@ fn re_arms_and_stops_at_the_edges() {
             start(0, 1, 65_600),
             start(0, 2, 10),
             start(0, 3, 256),
-            start(5, 2, 3), // earlier: re-armed pending
+            start(5, 2, 3),   // earlier: re-armed pending
             start(6, 0, 900), // later
-            stop(256, 3), // at its due tick: it has fired already
+            stop(256, 3),     // at its due tick: it has fired already
             start(257, 4, 1),
             start(300, 5, 513),
             stop(812, 5), // one tick before due: never fires

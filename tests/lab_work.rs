@@ -113,7 +113,9 @@ fn a_simple_wheel_tick_looks_at_one_slot() {
     // The longest interval, 1000 ticks: tick 1007 is the slot of tick 7, next seen at 1007.
     s.start(7, 2, 1007);
     let t = ticks(&mut *s, 8, 1007);
-    assert!(t[..999].iter().all(|(w, f)| *w == work(0, 1, 0) && f.is_empty()));
+    assert!(t[..999]
+        .iter()
+        .all(|(w, f)| *w == work(0, 1, 0) && f.is_empty()));
     assert_eq!(t[999], (work(0, 1, 1), vec![2]));
 }
 
@@ -126,7 +128,11 @@ fn hashed_sorted_buckets_compare_within_the_bucket() {
     assert_eq!(s.start(0, 2, 5), work(1, 0, 1));
     assert_eq!(s.start(0, 3, 2), work(0, 0, 1));
     let t = ticks(&mut *s, 1, 5);
-    assert_eq!(t[0], (work(1, 1, 0), vec![]), "tick 1: bucket 1's head is due at 5");
+    assert_eq!(
+        t[0],
+        (work(1, 1, 0), vec![]),
+        "tick 1: bucket 1's head is due at 5"
+    );
     assert_eq!(t[1], (work(1, 1, 1), vec![3]));
     assert_eq!(t[4], (work(2, 1, 1), vec![2]));
 }

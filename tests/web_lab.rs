@@ -47,7 +47,10 @@ fn now(host: &Element) -> Option<u64> {
 
 #[wasm_bindgen_test]
 async fn the_compare_widget_steps_every_scheme_together() {
-    let h = host(&[("data-hardclock", "cascade-256"), ("data-view", "compare")], "");
+    let h = host(
+        &[("data-hardclock", "cascade-256"), ("data-view", "compare")],
+        "",
+    );
     assert_eq!(mount_inline(std::slice::from_ref(&h)), 1);
     wait_el(&h, "[data-testid=lab-chart]").await;
     wait_until("a line per scheme", || {
@@ -56,7 +59,10 @@ async fn the_compare_widget_steps_every_scheme_together() {
             .all(|k| find(&h, &format!("[data-testid=lab-line-{}]", k.name())).is_some())
     })
     .await;
-    assert_eq!(count(&h, "[data-testid=lab-table] tbody tr"), SchemeKind::ALL.len() as u32);
+    assert_eq!(
+        count(&h, "[data-testid=lab-table] tbody tr"),
+        SchemeKind::ALL.len() as u32
+    );
     wait_text(&h, "[data-testid=lab-now]", "0").await;
 
     click(&h, "[data-testid=lab-step]").await;
@@ -73,7 +79,9 @@ async fn the_compare_widget_steps_every_scheme_together() {
     let paused_at = now(&h).unwrap();
     yield_now().await;
     assert_eq!(now(&h), Some(paused_at), "paused");
-    assert!(text_of(&h, "[data-testid=lab-play]").unwrap().contains("play"));
+    assert!(text_of(&h, "[data-testid=lab-play]")
+        .unwrap()
+        .contains("play"));
 }
 
 #[wasm_bindgen_test]

@@ -39,11 +39,8 @@ impl Callwheel {
         // The lab drains the log after every call; the limit is for scenarios that do not.
         k.max_events = usize::MAX;
         let ncallout = timers.clamp(1, NCALLOUT_MAX);
-        k.assign(
-            &Target::Var("ncallout".into()),
-            Value::Int(ncallout as i64),
-        )
-        .expect("ncallout is settable before boot");
+        k.assign(&Target::Var("ncallout".into()), Value::Int(ncallout as i64))
+            .expect("ncallout is settable before boot");
         // The cap on named callouts is for scenarios typed by hand.
         k.co.max_named = usize::MAX;
         let ids = (0..timers)
@@ -82,7 +79,10 @@ impl Callwheel {
     }
 
     fn check_clock(&self, now: u64) {
-        assert_eq!(self.k.clock.ticks as u64, now, "the lab and the kernel share one clock");
+        assert_eq!(
+            self.k.clock.ticks as u64, now,
+            "the lab and the kernel share one clock"
+        );
     }
 }
 

@@ -40,9 +40,7 @@ impl DeltaList {
 
     /// `untimeout(lab_expire, timer)`: the entries walked.
     fn untimeout(&mut self, timer: TimerId) -> Work {
-        let (walked, found) = self
-            .todo
-            .remove(FUNC, &Value::Int(timer as i64));
+        let (walked, found) = self.todo.remove(FUNC, &Value::Int(timer as i64));
         if found {
             self.armed[timer as usize] = false;
             self.pending -= 1;

@@ -12,9 +12,7 @@
 //! comes in bursts at the 256-tick boundaries.
 
 use super::{Scheme, SchemeKind, TimerId, Work};
-use crate::kernel::openbsd::{
-    self, wheel_position, TimeoutEvent, TimeoutId, BUCKETS, WHEELCOUNT,
-};
+use crate::kernel::openbsd::{self, wheel_position, TimeoutEvent, TimeoutId, BUCKETS, WHEELCOUNT};
 use crate::kernel::{EventKind, Kernel, Value};
 
 /// Bytes of a `struct circq` (a bucket or the todo list) and of a `struct timeout`.
@@ -78,7 +76,10 @@ impl Hierarchical {
     }
 
     fn check_clock(&self, now: u64) {
-        assert_eq!(self.k.clock.ticks as u64, now, "the lab and the kernel share one clock");
+        assert_eq!(
+            self.k.clock.ticks as u64, now,
+            "the lab and the kernel share one clock"
+        );
     }
 }
 

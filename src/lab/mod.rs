@@ -175,8 +175,12 @@ impl SchemeKind {
             SchemeKind::Heap => "heap comparisons and slots moved",
             SchemeKind::SimpleWheel => "slots looked at, entries linked or fired",
             SchemeKind::HashedSorted => "buckets looked at, bucket nodes compared or moved",
-            SchemeKind::Callwheel => "buckets looked at, callouts examined (fired or skipped), links changed",
-            SchemeKind::Hierarchical => "wheel buckets looked at, timeouts moved (added, re-bucketed, run)",
+            SchemeKind::Callwheel => {
+                "buckets looked at, callouts examined (fired or skipped), links changed"
+            }
+            SchemeKind::Hierarchical => {
+                "wheel buckets looked at, timeouts moved (added, re-bucketed, run)"
+            }
             SchemeKind::Linux => "level buckets looked at, timers linked or fired",
         }
     }
@@ -243,8 +247,7 @@ impl Sizing {
     /// `NCALLOUT_MAX`, so that a bucket holds about one timer on average.
     pub fn hash_buckets(&self) -> u32 {
         crate::kernel::freebsd::callwheel::callwheel_size(
-            self.timers
-                .clamp(1, crate::kernel::freebsd::NCALLOUT_MAX),
+            self.timers.clamp(1, crate::kernel::freebsd::NCALLOUT_MAX),
         )
     }
 }
@@ -261,7 +264,9 @@ pub fn make(kind: SchemeKind, s: Sizing) -> Box<dyn Scheme> {
         SchemeKind::Ordered => Box::new(ordered::OrderedList::new(s.timers)),
         SchemeKind::Delta => Box::new(delta::DeltaList::new(s.timers)),
         SchemeKind::Heap => Box::new(heap::Heap::new(s.timers)),
-        SchemeKind::SimpleWheel => Box::new(simple_wheel::SimpleWheel::new(s.timers, s.max_interval)),
+        SchemeKind::SimpleWheel => {
+            Box::new(simple_wheel::SimpleWheel::new(s.timers, s.max_interval))
+        }
         SchemeKind::HashedSorted => {
             Box::new(hashed_sorted::HashedSorted::new(s.timers, s.hash_buckets()))
         }

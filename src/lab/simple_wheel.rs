@@ -63,7 +63,11 @@ impl Scheme for SimpleWheel {
         };
         let s = self.slot(now);
         while let Some(t) = self.slots.first(s) {
-            debug_assert_eq!(self.slots.due(t), now, "a simple wheel's slot holds one tick");
+            debug_assert_eq!(
+                self.slots.due(t),
+                now,
+                "a simple wheel's slot holds one tick"
+            );
             self.slots.remove(t);
             w.moved += 1;
             fired.push(t);

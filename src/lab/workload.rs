@@ -22,7 +22,9 @@ pub const MAX_INTERVAL: u64 = 1 << 20;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Action {
     /// Start (or re-arm) the timer to expire `interval` ticks later (>= 1).
-    Start { interval: u64 },
+    Start {
+        interval: u64,
+    },
     Stop,
 }
 
@@ -183,7 +185,10 @@ pub fn generate(kind: WorkloadKind, timers: u32, ticks: u64, seed: u64) -> Workl
     };
     let rearm = match kind {
         WorkloadKind::Uniform => Rearm::Uniform { lo: 1, hi: 1000 },
-        WorkloadKind::Bursty => Rearm::Quantized { step: 64, steps: 16 },
+        WorkloadKind::Bursty => Rearm::Quantized {
+            step: 64,
+            steps: 16,
+        },
         WorkloadKind::Long => Rearm::LogUniform { lo: 8, hi: 20 },
         WorkloadKind::Tcp => Rearm::Never,
     };

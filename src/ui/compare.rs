@@ -13,7 +13,9 @@ use gloo_timers::callback::Interval;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use super::lab_state::{downsample, LabAction, LabConfig, LabState, PLAY_ADVANCE_MS, UI_MAX_TICKS, UI_MAX_TIMERS};
+use super::lab_state::{
+    downsample, LabAction, LabConfig, LabState, PLAY_ADVANCE_MS, UI_MAX_TICKS, UI_MAX_TIMERS,
+};
 use super::svg::f1;
 use crate::lab::lesson::LESSON;
 use crate::lab::run::{late_class_label, Lab, Lane, LATE_CLASSES};
@@ -82,17 +84,17 @@ fn work_chart(lab: &Lab) -> Html {
         p = p.saturating_mul(10);
     }
     html! {
-        <svg class="hc-lab-chart" viewBox={format!("0 0 {W} {}", H + 20.0)} role="img"
+        <svg class="hc-lab-chart" viewBox={format!("0 0 {} {}", f1(W), f1(H + 20.0))} role="img"
             aria-label="Cumulative work of each scheme over the ticks run, log scale" data-testid="lab-chart">
             { for grid.iter().map(|&g| {
                 let y = f1(y_of(g, max));
                 html! { <g class="hc-lab-grid">
-                    <line x1={LEFT.to_string()} x2={W.to_string()} y1={y.to_string()} y2={y.to_string()} />
-                    <text x={(LEFT - 4.0).to_string()} y={y.to_string()} text-anchor="end">{ short(g) }</text>
+                    <line x1={f1(LEFT).to_string()} x2={f1(W).to_string()} y1={y.to_string()} y2={y.to_string()} />
+                    <text x={f1(LEFT - 4.0).to_string()} y={y.to_string()} text-anchor="end">{ short(g) }</text>
                 </g> }
             }) }
-            <text class="hc-lab-axis" x={LEFT.to_string()} y={(H + 16.0).to_string()}>{ "tick 0" }</text>
-            <text class="hc-lab-axis" x={(W - 30.0).to_string()} y={(H + 16.0).to_string()} text-anchor="end">
+            <text class="hc-lab-axis" x={f1(LEFT).to_string()} y={f1(H + 16.0).to_string()}>{ "tick 0" }</text>
+            <text class="hc-lab-axis" x={f1(W - 30.0).to_string()} y={f1(H + 16.0).to_string()} text-anchor="end">
                 { format!("tick {}", lab.workload.ticks) }
             </text>
             { for lab.lanes.iter().enumerate().map(|(i, l)| {
@@ -175,9 +177,11 @@ fn cost_bars(lab: &Lab) -> Html {
         .fold(1.0, f64::max);
     let row_h = 38.0;
     let label_w = 150.0;
-    let bar_w = |v: f64| (js_sys::Math::log10(1.0 + v) / js_sys::Math::log10(1.0 + max)) * (W - label_w - 60.0);
+    let bar_w = |v: f64| {
+        (js_sys::Math::log10(1.0 + v) / js_sys::Math::log10(1.0 + max)) * (W - label_w - 60.0)
+    };
     html! {
-        <svg class="hc-lab-bars" viewBox={format!("0 0 {W} {}", row_h * rows.len() as f64 + 4.0)} role="img"
+        <svg class="hc-lab-bars" viewBox={format!("0 0 {} {}", f1(W), f1(row_h * rows.len() as f64 + 4.0))} role="img"
             aria-label="Average work per start, per stop and per tick, log scale" data-testid="lab-bars">
             { for rows.iter().enumerate().map(|(i, (l, v))| {
                 let y0 = i as f64 * row_h;
@@ -187,7 +191,7 @@ fn cost_bars(lab: &Lab) -> Html {
                         let y = y0 + 2.0 + j as f64 * 11.0;
                         let w = v.map_or(0.0, bar_w);
                         html! { <>
-                            <rect class={["hc-lab-bstart", "hc-lab-bstop", "hc-lab-btick"][j]} x={label_w.to_string()} y={f1(y).to_string()}
+                            <rect class={["hc-lab-bstart", "hc-lab-bstop", "hc-lab-btick"][j]} x={f1(label_w).to_string()} y={f1(y).to_string()}
                                 width={f1(w).to_string()} height="8" />
                             <text class="hc-lab-val" x={f1(label_w + w + 3.0).to_string()} y={f1(y + 8.0).to_string()}>
                                 { format!("{} {}", ["start", "stop", "tick"][j], per_text(*v)) }
@@ -205,7 +209,10 @@ fn lateness(lab: &Lab) -> Html {
     let Some(l) = lab.lane(crate::lab::SchemeKind::Linux) else {
         return html! {};
     };
-    let last = (0..LATE_CLASSES).rev().find(|&c| l.late_hist[c] > 0).unwrap_or(0);
+    let last = (0..LATE_CLASSES)
+        .rev()
+        .find(|&c| l.late_hist[c] > 0)
+        .unwrap_or(0);
     let classes = last + 1;
     let max = l.late_hist.iter().copied().max().unwrap_or(0).max(1);
     let bw = ((W - 40.0) / classes.max(8) as f64).min(70.0);
@@ -214,7 +221,7 @@ fn lateness(lab: &Lab) -> Html {
         return html! { <p class="hc-muted" data-testid="lab-hist">{ "No Linux timer has fired yet." }</p> };
     }
     html! {
-        <svg class="hc-lab-hist" viewBox={format!("0 0 {W} {}", hh + 36.0)} role="img"
+        <svg class="hc-lab-hist" viewBox={format!("0 0 {} {}", f1(W), f1(hh + 36.0))} role="img"
             aria-label="Linux timers by how many ticks late they fired" data-testid="lab-hist">
             { for (0..classes).map(|c| {
                 let n = l.late_hist[c];
@@ -271,13 +278,20 @@ fn controls(st: &LabState, d: &UseReducerDispatcher<Model>) -> Html {
     let on_workload = {
         let d = d.clone();
         Callback::from(move |e: Event| {
-            d.dispatch(LabAction::SetWorkload(e.target_unchecked_into::<HtmlSelectElement>().value()))
+            d.dispatch(LabAction::SetWorkload(
+                e.target_unchecked_into::<HtmlSelectElement>().value(),
+            ))
         })
     };
     let number = |make: fn(u64) -> LabAction| {
         let d = d.clone();
         Callback::from(move |e: Event| {
-            if let Ok(n) = e.target_unchecked_into::<HtmlInputElement>().value().trim().parse::<u64>() {
+            if let Ok(n) = e
+                .target_unchecked_into::<HtmlInputElement>()
+                .value()
+                .trim()
+                .parse::<u64>()
+            {
                 d.dispatch(make(n));
             }
         })

@@ -247,7 +247,10 @@ mod tests {
         let src = "timeout_set(&t1, f, NULL)\ntimeout_add(&t1, 30)\nhardclock(40)\n";
         let mut s = LabState::new(LabConfig::default(), src);
         s.apply(LabAction::SetWorkload("scenario".into()));
-        assert_eq!((s.lab.workload.name.as_str(), s.lab.workload.timers), ("scenario", 1));
+        assert_eq!(
+            (s.lab.workload.name.as_str(), s.lab.workload.timers),
+            ("scenario", 1)
+        );
         s.apply(LabAction::Step(30));
         assert_eq!(s.lab.lane(SchemeKind::Hierarchical).unwrap().fires, 1);
         s.set_scenario("hardclock(3)\n");

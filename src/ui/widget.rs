@@ -192,7 +192,9 @@ pub fn widget(props: &WidgetProps) -> Html {
         View::Radix => html! { <Radix state={shared.clone()} /> },
         View::Pseudocode => routine_view(&state),
         View::Console => html! { <Console state={shared.clone()} on_action={on_action.clone()} /> },
-        View::Compare => html! { <Compare scenario={AttrValue::from(state.scenario.src.clone())} /> },
+        View::Compare => {
+            html! { <Compare scenario={AttrValue::from(state.scenario.src.clone())} /> }
+        }
     };
     let class = classes!(
         "hc-widget",

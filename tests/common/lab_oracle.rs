@@ -40,7 +40,9 @@ pub fn sorted_list_fires(w: &Workload) -> Vec<(u64, u32)> {
         }
         for op in w.ops.iter().filter(|o| o.at == now) {
             match op.action {
-                Action::Start { interval } => start(&mut pending, &mut due_of, op.timer, now + interval),
+                Action::Start { interval } => {
+                    start(&mut pending, &mut due_of, op.timer, now + interval)
+                }
                 Action::Stop => {
                     if let Some(d) = due_of[op.timer as usize].take() {
                         pending.remove(&(d, op.timer));
@@ -63,7 +65,10 @@ pub fn check_fires(w: &Workload, fires: &[Fire], slack: impl Fn(u64) -> u64) -> 
     let mut next = 0;
     for pair in fires.windows(2) {
         if pair[0].fired > pair[1].fired {
-            return Err(format!("fires out of tick order: {:?} before {:?}", pair[0], pair[1]));
+            return Err(format!(
+                "fires out of tick order: {:?} before {:?}",
+                pair[0], pair[1]
+            ));
         }
     }
     let take_back = |arm: &mut Vec<Option<(u64, u64)>>, t: u32, now: u64| -> Result<(), String> {
@@ -82,10 +87,15 @@ pub fn check_fires(w: &Workload, fires: &[Fire], slack: impl Fn(u64) -> u64) -> 
             let f = fires[next];
             next += 1;
             let Some((s, d)) = arm[f.timer as usize].take() else {
-                return Err(format!("timer {} fired at {now} but was not armed", f.timer));
+                return Err(format!(
+                    "timer {} fired at {now} but was not armed",
+                    f.timer
+                ));
             };
             if (f.started, f.due) != (s, d) {
-                return Err(format!("{f:?} is not the arm in force (started {s}, due {d})"));
+                return Err(format!(
+                    "{f:?} is not the arm in force (started {s}, due {d})"
+                ));
             }
             if now < d || now > d + slack(d - s) {
                 return Err(format!(
