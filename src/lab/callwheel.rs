@@ -10,7 +10,7 @@
 //! number of callouts a walk is short on average; a timer many laps away is looked at once per
 //! lap, and a bucket that collects many of them costs a long walk.
 
-use super::{Scheme, SchemeKind, TimerId, Work};
+use super::{kernel_refused, Scheme, SchemeKind, TimerId, Work};
 use crate::kernel::freebsd::callout;
 use crate::kernel::freebsd::callwheel::CalloutId;
 use crate::kernel::freebsd::{CalloutEvent, StopWhy, NCALLOUT_MAX};
@@ -40,15 +40,16 @@ impl Callwheel {
         k.max_events = usize::MAX;
         let ncallout = timers.clamp(1, NCALLOUT_MAX);
         k.assign(&Target::Var("ncallout".into()), Value::Int(ncallout as i64))
-            .expect("ncallout is settable before boot");
+            .unwrap_or_else(|e| kernel_refused("ncallout is settable before boot", e));
         // The cap on named callouts is for scenarios typed by hand.
         k.co.max_named = usize::MAX;
         let ids = (0..timers)
             .map(|i| {
                 let name = format!("c{i}");
                 k.call("callout_init", &[Value::Ref(name.clone()), Value::Int(1)])
-                    .expect("callout_init");
-                callout::named(&k, "callout_reset", &name).expect("just initialised")
+                    .unwrap_or_else(|e| kernel_refused("callout_init", e));
+                callout::named(&k, "callout_reset", &name)
+                    .unwrap_or_else(|e| kernel_refused("just initialised", e))
             })
             .collect();
         k.events.clear();
@@ -101,7 +102,7 @@ impl Scheme for Callwheel {
             Some(FUNC),
             &Value::Int(timer as i64),
         )
-        .expect("callout_reset");
+        .unwrap_or_else(|e| kernel_refused("callout_reset", e));
         let mut w = Work::ZERO;
         for e in self.k.events.drain(..) {
             if let EventKind::Callout(CalloutEvent::Reset { moved, .. }) = &*e.kind {
@@ -116,7 +117,8 @@ impl Scheme for Callwheel {
     fn stop(&mut self, now: u64, timer: TimerId) -> Work {
         self.check_clock(now);
         let id = self.ids[timer as usize];
-        callout::stop_safe(&mut self.k, id, false).expect("callout_stop");
+        callout::stop_safe(&mut self.k, id, false)
+            .unwrap_or_else(|e| kernel_refused("callout_stop", e));
         let mut w = Work::ZERO;
         for e in self.k.events.drain(..) {
             if let EventKind::Callout(CalloutEvent::Stop {
@@ -132,7 +134,9 @@ impl Scheme for Callwheel {
     }
 
     fn tick(&mut self, now: u64, fired: &mut Vec<TimerId>) -> Work {
-        self.k.hardclock().expect("hardclock");
+        self.k
+            .hardclock()
+            .unwrap_or_else(|e| kernel_refused("hardclock", e));
         self.check_clock(now);
         // hardclock looks at the bucket of the new tick; softclock walks it if it is not empty.
         let mut w = Work {
@@ -150,7 +154,9 @@ impl Scheme for Callwheel {
                     // Examined, found due, taken off the bucket.
                     w.visited += 1;
                     w.moved += 1;
-                    let timer: TimerId = arg.parse().expect("the lab's callouts carry their timer");
+                    let timer: TimerId = arg
+                        .parse()
+                        .unwrap_or_else(|_| unreachable!("the lab's callouts carry their timer"));
                     self.arm(timer, false);
                     fired.push(timer);
                 }

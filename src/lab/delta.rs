@@ -64,7 +64,8 @@ impl Scheme for DeltaList {
         } else {
             Work::ZERO
         };
-        let delay = i32::try_from(due - now).expect("a delay fits in a C int");
+        let delay =
+            i32::try_from(due - now).unwrap_or_else(|_| unreachable!("a delay fits in a C int"));
         let ins = self
             .todo
             .insert(FUNC.map(String::from), Value::Int(timer as i64), delay)

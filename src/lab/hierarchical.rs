@@ -11,7 +11,7 @@
 //! passes through: the cost the paper's scheme 7 pays for keeping only 4 x 256 buckets, and it
 //! comes in bursts at the 256-tick boundaries.
 
-use super::{Scheme, SchemeKind, TimerId, Work};
+use super::{kernel_refused, Scheme, SchemeKind, TimerId, Work};
 use crate::kernel::openbsd::{self, wheel_position, TimeoutEvent, TimeoutId, BUCKETS, WHEELCOUNT};
 use crate::kernel::{EventKind, Kernel, Value};
 
@@ -91,7 +91,7 @@ impl Scheme for Hierarchical {
     fn start(&mut self, now: u64, timer: TimerId, due: u64) -> Work {
         self.check_clock(now);
         openbsd::timeout_add_id(&mut self.k, self.ids[timer as usize], (due - now) as i64)
-            .expect("timeout_add");
+            .unwrap_or_else(|e| kernel_refused("timeout_add", e));
         let mut w = Work::ZERO;
         for e in self.k.events.drain(..) {
             match &*e.kind {
@@ -119,7 +119,9 @@ impl Scheme for Hierarchical {
     }
 
     fn tick(&mut self, now: u64, fired: &mut Vec<TimerId>) -> Work {
-        self.k.hardclock().expect("hardclock");
+        self.k
+            .hardclock()
+            .unwrap_or_else(|e| kernel_refused("hardclock", e));
         self.check_clock(now);
         let mut w = Work::ZERO;
         // `timeout_hardclock_update` looks at wheel 0's bucket, and at the next wheel's only

@@ -232,6 +232,14 @@ pub trait Scheme {
     fn memory(&self) -> u64;
 }
 
+/// Stops the lab when the simulated kernel refuses a call the lab makes (it never should: the
+/// lab only makes calls that are valid). The message says why, without the derived `Debug` of
+/// the kernel's error, which would weigh several kilobytes in the wasm.
+#[cold]
+fn kernel_refused(call: &str, e: crate::kernel::KernelError) -> ! {
+    panic!("the scheme lab's {call} failed: {}", e.message())
+}
+
 /// How the schemes of one run are sized.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Sizing {
