@@ -260,7 +260,8 @@ pub fn generate(kind: WorkloadKind, timers: u32, ticks: u64, seed: u64) -> Workl
 /// (counted from `boot_ticks`, the `ticks` the scenario started at), over `ticks` ticks. Each
 /// named timeout or callout is one timer. A delay of 0 starts it for 1 tick (as `callout_reset`
 /// does; OpenBSD 5.6 would run it in the same tick). Handler re-arms are in the events too, so
-/// they are replayed as calls, not as a re-arming rule.
+/// they are replayed as calls, not as a re-arming rule. Delays past [`MAX_INTERVAL`] are cut to
+/// it (see there).
 pub fn from_events(events: &[Event], boot_ticks: i32, ticks: u64) -> Workload {
     let mut names: Vec<String> = Vec::new();
     let mut id = |name: &str| -> TimerId {
@@ -275,7 +276,10 @@ pub fn from_events(events: &[Event], boot_ticks: i32, ticks: u64) -> Workload {
     let mut ops = Vec::new();
     for e in events {
         let at = e.tick.wrapping_sub(boot_ticks) as u32 as u64;
-        let delay = |to_time: i32| to_time.wrapping_sub(e.tick).max(1) as u64;
+        // Capped at MAX_INTERVAL, the simple wheel's size: a run lasts fewer ticks than that
+        // (the CLI's and the view's limits), so a timer started for longer could not fire
+        // within it either way.
+        let delay = |to_time: i32| (to_time.wrapping_sub(e.tick).max(1) as u64).min(MAX_INTERVAL);
         let (timer, action) = match &*e.kind {
             EventKind::Timeout(TimeoutEvent::Added { name, to_time, .. })
             | EventKind::Timeout(TimeoutEvent::MovedEarlier { name, to_time, .. })
@@ -337,6 +341,24 @@ mod tests {
             assert!(a.ops.windows(2).all(|w| w[0].at <= w[1].at));
             assert!(a.max_interval() <= MAX_INTERVAL);
         }
+    }
+
+    #[test]
+    fn a_scenario_s_long_timeouts_are_capped_to_the_longest_interval() {
+        let r = crate::script::run(
+            "timeout_set(&t, f, NULL)\ntimeout_add(&t, 2000000000)\ncallout_init(&c, 1)\ncallout_reset(&c, 7, g, NULL)\nhardclock(1)",
+        );
+        let w = from_events(&r.kernel.events, r.kernel.clock.boot_ticks, 100);
+        assert_eq!(w.timers, 2);
+        assert_eq!(w.max_interval(), MAX_INTERVAL);
+        assert_eq!(
+            w.ops[1],
+            Op {
+                at: 0,
+                timer: 1,
+                action: Action::Start { interval: 7 }
+            }
+        );
     }
 
     #[test]
