@@ -161,6 +161,12 @@ pub fn workload(o: &Options, scenario_src: Option<&str>) -> Result<Workload, Str
     if w.timers == 0 {
         return Err("the scenario starts no timeout or callout".into());
     }
+    if w.timers > MAX_TIMERS {
+        return Err(format!(
+            "the scenario has {} timers, over the limit of {MAX_TIMERS}",
+            w.timers
+        ));
+    }
     check_product(w.timers, o.ticks)?;
     Ok(w)
 }
