@@ -112,6 +112,16 @@ fn spiked(lane: &Lane, steps: u64) -> bool {
     cost >= SPIKE_FLOOR && cost >= SPIKE_RATIO * mean.max(1)
 }
 
+/// A sentence for each scheme (but scheme 1) whose last step cost much more than its average.
+pub fn spikes(lab: &Lab) -> Vec<String> {
+    let steps = lab.now + 1;
+    lab.lanes
+        .iter()
+        .filter(|l| l.kind() != SchemeKind::Unordered && spiked(l, steps))
+        .map(|l| explain(l.kind(), lab.now, &l.last, l.last_fired.len()))
+        .collect()
+}
+
 /// The narration of the lab's last step: a sentence for each scheme whose cost spiked (the
 /// unordered list, whose cost is the same every tick, only when nothing else did).
 pub fn narrate(lab: &Lab) -> Vec<String> {
@@ -121,13 +131,7 @@ pub fn narrate(lab: &Lab) -> Vec<String> {
             lab.workload.timers, lab.workload.name
         )];
     }
-    let steps = lab.now + 1;
-    let mut out: Vec<String> = lab
-        .lanes
-        .iter()
-        .filter(|l| l.kind() != SchemeKind::Unordered && spiked(l, steps))
-        .map(|l| explain(l.kind(), lab.now, &l.last, l.last_fired.len()))
-        .collect();
+    let mut out = spikes(lab);
     if out.is_empty() {
         if let Some(l) = lab.lane(SchemeKind::Unordered) {
             out.push(explain(l.kind(), lab.now, &l.last, l.last_fired.len()));

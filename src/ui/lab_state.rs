@@ -17,6 +17,9 @@ pub const UI_MAX_TICKS: u64 = 20_000;
 /// Ticks one advance of play runs, at most (ticks per second / advances per second).
 pub const PLAY_ADVANCE_MS: u32 = 100;
 
+/// Sentences the narration keeps from one step of several ticks.
+pub const NARRATED_SPIKES: usize = 4;
+
 /// What the reader chose.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LabConfig {
@@ -107,14 +110,22 @@ impl LabState {
         self.narration = lesson::narrate(&self.lab);
     }
 
+    /// Runs `n` ticks. The narration keeps the spikes of all of them (the latest
+    /// [`NARRATED_SPIKES`]), so that playing several ticks per frame does not hide a cascade.
     fn step(&mut self, n: u64) {
+        let mut spikes = Vec::new();
         for _ in 0..n {
             if !self.lab.step() {
                 self.playing = false;
                 break;
             }
+            spikes.extend(lesson::spikes(&self.lab));
         }
-        self.narration = lesson::narrate(&self.lab);
+        self.narration = if spikes.is_empty() {
+            lesson::narrate(&self.lab)
+        } else {
+            spikes.split_off(spikes.len().saturating_sub(NARRATED_SPIKES))
+        };
     }
 
     pub fn apply(&mut self, a: LabAction) {
@@ -258,6 +269,23 @@ mod tests {
         assert!(s.problem.as_deref().unwrap().contains("starts no timeout"));
         s.apply(LabAction::SetTimers(1_000_000));
         assert_eq!(s.config.timers, UI_MAX_TIMERS);
+    }
+
+    #[test]
+    fn a_cascade_inside_a_multi_tick_step_is_still_narrated() {
+        let mut s = LabState::new(LabConfig::default(), "");
+        s.apply(LabAction::SetWorkload("long".into()));
+        // Tick 256 is in the middle of this step: wheel 1 cascades there.
+        s.apply(LabAction::Step(250));
+        s.apply(LabAction::Step(10));
+        assert!(
+            s.narration
+                .iter()
+                .any(|n| n.starts_with("tick 256:") && n.contains("(a cascade)")),
+            "{:?}",
+            s.narration
+        );
+        assert!(s.narration.len() <= NARRATED_SPIKES);
     }
 
     #[test]
