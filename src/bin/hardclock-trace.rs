@@ -1,4 +1,5 @@
 //! `hardclock-trace FILE|- [--format json|text]`: runs a scenario natively and prints its trace.
+//! `hardclock-trace compare ...`: the scheme lab (see [`hardclock::lab::cli`]).
 //!
 //! Exit status: 0 the scenario ran to the end, 1 the simulated machine panicked, 2 the scenario
 //! has an error (or the command line is wrong, or the file cannot be read).
@@ -10,6 +11,7 @@ use hardclock::script::limits::MAX_SCRIPT_BYTES;
 use hardclock::script::{run, trace, Outcome};
 
 const USAGE: &str = "usage: hardclock-trace FILE|- [--format json|text]\n\
+    \x20      hardclock-trace compare --workload NAME --timers N --ticks T [...] (the scheme lab; compare --help)\n\
     Runs a hardclock scenario (.hc) and prints what the simulated kernel did.\n\
     FILE is the scenario, or - to read it from standard input.\n\
     --format json (the default) prints one JSON object per line; text prints readable lines.";
@@ -92,8 +94,54 @@ fn read_source(path: &str) -> io::Result<String> {
     }
 }
 
+/// `hardclock-trace compare ...`: exit status 0, or 2 for a wrong command line or input.
+fn compare(args: &[String]) -> ExitCode {
+    use hardclock::lab::cli;
+    let opts = match cli::parse(args) {
+        Ok(o) => o,
+        Err(why) if why.is_empty() => {
+            println!("{}", cli::USAGE);
+            return ExitCode::SUCCESS;
+        }
+        Err(why) => {
+            eprintln!("hardclock-trace compare: {why}\n{}", cli::USAGE);
+            return ExitCode::from(2);
+        }
+    };
+    let src = match &opts.scenario {
+        Some(path) => match read_source(path) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                eprintln!("hardclock-trace compare: cannot read {path}: {e}");
+                return ExitCode::from(2);
+            }
+        },
+        None => None,
+    };
+    let lines = cli::workload(&opts, src.as_deref()).and_then(|w| cli::compare(&opts, w));
+    let lines = match lines {
+        Ok(l) => l,
+        Err(why) => {
+            eprintln!("hardclock-trace compare: {why}");
+            return ExitCode::from(2);
+        }
+    };
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    for l in &lines {
+        if writeln!(out, "{l}").is_err() {
+            break;
+        }
+    }
+    let _ = out.flush();
+    ExitCode::SUCCESS
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("compare") {
+        return compare(&args[1..]);
+    }
     let opts = match parse_args(&args) {
         Ok(o) => o,
         Err(why) => {

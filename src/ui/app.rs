@@ -13,6 +13,7 @@ use web_sys::HtmlElement;
 use yew::prelude::*;
 
 use super::callwheel::Callwheel;
+use super::compare::Compare;
 use super::console::Console;
 use super::controls::controls;
 use super::embed_params::EmbedConfig;
@@ -227,6 +228,7 @@ fn view_label(v: View) -> &'static str {
         View::Radix => "radix tree",
         View::Pseudocode => "pseudocode",
         View::Console => "console",
+        View::Compare => "scheme lab",
     }
 }
 
@@ -386,7 +388,8 @@ fn full_app() -> Html {
             View::RtTimer => rt_timer(&state, &dispatch),
             View::Routes => routes(&state, &dispatch),
             View::Radix => html! { <Radix state={shared.clone()} /> },
-            View::Pseudocode | View::Console => html! {},
+            // The lab has its own drawer (and a widget of its own, `data-view="compare"`).
+            View::Pseudocode | View::Console | View::Compare => html! {},
         }
     };
     let switch = |v: Option<View>, label: String| {
@@ -433,6 +436,7 @@ fn full_app() -> Html {
                     { drawer_btn(Drawer::Lesson, "lesson note") }
                     { drawer_btn(Drawer::Scenario, "scenario & console") }
                     { drawer_btn(Drawer::Log, "event log") }
+                    { drawer_btn(Drawer::Lab, "scheme lab") }
                     <button type="button" class="hc-tab" id="hc-theme" onclick={dispatch.reform(|_| Action::CycleTheme)}
                         title="Theme: light, dark, or the system's">
                         { match state.theme { Some(t) => t.name(), None => "auto" } }{ " theme" }</button>
@@ -480,6 +484,13 @@ fn full_app() -> Html {
             }) }
             { drawer(Drawer::Scenario, "Scenario and console", html! {
                 <Console state={shared.clone()} on_action={dispatch.clone()} />
+            }) }
+            // The lab is built the first time its drawer opens (it runs nine schemes), and
+            // stays mounted after, so that closing the drawer keeps its run.
+            { drawer(Drawer::Lab, "Scheme lab", html! {
+                if state.lab_seen {
+                    <Compare scenario={AttrValue::from(state.scenario.src.clone())} />
+                }
             }) }
             if state.help_open {
                 <aside class="hc-drawer">{ help(&dispatch) }</aside>

@@ -46,10 +46,12 @@ pub enum View {
     Pseudocode,
     /// The scenario editor and the console.
     Console,
+    /// The scheme lab: every timer design on one workload, stepped together.
+    Compare,
 }
 
 impl View {
-    pub const ALL: [View; 8] = [
+    pub const ALL: [View; 9] = [
         View::Wheel,
         View::Timers,
         View::Callwheel,
@@ -58,6 +60,7 @@ impl View {
         View::Radix,
         View::Pseudocode,
         View::Console,
+        View::Compare,
     ];
 
     /// The name in `view=` / `data-view`.
@@ -71,6 +74,7 @@ impl View {
             View::Radix => "radix",
             View::Pseudocode => "pseudocode",
             View::Console => "console",
+            View::Compare => "compare",
         }
     }
 

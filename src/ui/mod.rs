@@ -1,6 +1,6 @@
 //! The Yew front end: one reducer ([`state`]) and one component per file.
 //!
-//! Only `state`, `hash`, `listing`, `catalog`, `pseudocode` and the embedding logic (`embed_params`,
+//! Only `state`, `lab_state`, `hash`, `listing`, `catalog`, `pseudocode` and the embedding logic (`embed_params`,
 //! `embed`) are plain Rust (tested natively); the components and the DOM glue compile for
 //! wasm32 only. Every component takes the state (read-only) and an `on_action` callback.
 
@@ -9,6 +9,7 @@ pub mod css;
 pub mod embed;
 pub mod embed_params;
 pub mod hash;
+pub mod lab_state;
 pub mod lesson;
 pub mod listing;
 pub mod pseudocode;
@@ -19,6 +20,8 @@ pub mod svg;
 pub mod app;
 #[cfg(target_arch = "wasm32")]
 pub mod callwheel;
+#[cfg(target_arch = "wasm32")]
+pub mod compare;
 #[cfg(target_arch = "wasm32")]
 pub mod console;
 #[cfg(target_arch = "wasm32")]

@@ -315,6 +315,8 @@ pub struct State {
     pub view: Option<View>,
     /// The app's drawer that is open (the secondary panels live in drawers).
     pub drawer: Option<Drawer>,
+    /// The scheme lab's drawer has been opened: the lab stays built from then on.
+    pub lab_seen: bool,
     /// The wheel bucket zoomed into (wheel, bucket), whose entries are shown as chips.
     pub lens: Option<(usize, usize)>,
     /// What the pointer rests on (an rt_timer entry or a route, by [`State::selected`]'s
@@ -341,16 +343,20 @@ pub enum Drawer {
     Scenario,
     /// The event log.
     Log,
+    /// The scheme lab: the scenario's timeouts (or a generated workload) through every timer
+    /// scheme of Varghese and Lauck's table and Linux's wheel ([`super::compare::Compare`]).
+    Lab,
 }
 
 impl Drawer {
-    pub const ALL: [Drawer; 3] = [Drawer::Lesson, Drawer::Scenario, Drawer::Log];
+    pub const ALL: [Drawer; 4] = [Drawer::Lesson, Drawer::Scenario, Drawer::Log, Drawer::Lab];
 
     pub fn name(self) -> &'static str {
         match self {
             Drawer::Lesson => "lesson",
             Drawer::Scenario => "scenario",
             Drawer::Log => "log",
+            Drawer::Lab => "lab",
         }
     }
 }
@@ -479,6 +485,7 @@ impl State {
             timer_first: 0,
             view: None,
             drawer: None,
+            lab_seen: false,
             lens: None,
             lit: None,
             present: false,
@@ -724,7 +731,10 @@ impl State {
             Action::ToggleHelp => s.help_open = !s.help_open,
             Action::DismissNotice => {}
             Action::SetView(v) => s.view = v,
-            Action::ToggleDrawer(d) => s.drawer = d.filter(|&d| s.drawer != Some(d)),
+            Action::ToggleDrawer(d) => {
+                s.drawer = d.filter(|&d| s.drawer != Some(d));
+                s.lab_seen |= s.drawer == Some(Drawer::Lab);
+            }
             Action::Lens(l) => s.lens = l,
             Action::Light(k) => s.lit = k,
             Action::TogglePresent => s.present = !s.present,

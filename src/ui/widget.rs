@@ -17,6 +17,7 @@ use yew::prelude::*;
 
 use super::app::{key_action, use_play_timer, Shared};
 use super::callwheel::Callwheel;
+use super::compare::Compare;
 use super::console::{error_view, Console};
 use super::embed::{self, WidgetAction};
 use super::embed_params::{EmbedConfig, View};
@@ -194,6 +195,9 @@ pub fn widget(props: &WidgetProps) -> Html {
         View::Radix => html! { <Radix state={shared.clone()} /> },
         View::Pseudocode => routine_view(&state),
         View::Console => html! { <Console state={shared.clone()} on_action={on_action.clone()} /> },
+        View::Compare => {
+            html! { <Compare scenario={AttrValue::from(state.scenario.src.clone())} /> }
+        }
     };
     let class = classes!(
         "hc-widget",
