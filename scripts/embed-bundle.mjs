@@ -1,5 +1,9 @@
 // Trunk post_build hook (Trunk.toml): writes the two loaders a course page or an iframe page
-// needs for embedded widgets, hardclock-embed.js and hardclock-embed-fetch.js.
+// needs for embedded widgets, hardclock-embed.js and hardclock-embed-fetch.js, from the
+// widgets module (src/bin/hardclock-widgets.rs: the widgets and the scheme lab, which the app
+// loads through hardclock-embed-fetch.js when its lab drawer first opens). The app's own
+// module (hardclock-HASH.js/.wasm) is not in them. In a release build the size-only steps run
+// too (scripts/slim-bundle.mjs); a debug build (`trunk serve`) skips them.
 //
 // Why not trunk's own loader: trunk injects an inline <script type="module"> (blocked by a
 // CSP without 'unsafe-inline'), and any module script or fetch() from a sandboxed iframe
@@ -15,7 +19,7 @@
 // If the glue ever imports something (a JS snippet), this fails the build rather than ship a
 // broken loader.
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { minifyGlue, minifyLoader, slimBundle, slimIndex } from "./slim-bundle.mjs";
 
@@ -24,16 +28,23 @@ if (!dir) {
   console.error("embed-bundle: set TRUNK_STAGING_DIR or pass the dist directory");
   process.exit(2);
 }
+// A hook run by trunk says which profile; run by hand on a dist/, it is a release.
+const release = (process.env.TRUNK_PROFILE || "release") === "release";
 const files = readdirSync(dir);
-const glueName = files.find((f) => /^hardclock(-[0-9a-f]+)?\.js$/.test(f));
-const wasmName = files.find((f) => /^hardclock(-[0-9a-f]+)?_bg\.wasm$/.test(f));
-if (!glueName || !wasmName) {
-  console.error(`embed-bundle: no hardclock glue/wasm in ${dir} (${files.join(", ")})`);
+const appGlue = files.find((f) => /^hardclock(-[0-9a-f]+)?\.js$/.test(f));
+const appWasm = files.find((f) => /^hardclock(-[0-9a-f]+)?_bg\.wasm$/.test(f));
+const glueName = files.find((f) => /^hardclock-widgets(-[0-9a-f]+)?\.js$/.test(f));
+const wasmName = files.find((f) => /^hardclock-widgets(-[0-9a-f]+)?_bg\.wasm$/.test(f));
+if (!appGlue || !appWasm || !glueName || !wasmName) {
+  console.error(`embed-bundle: the app's or the widgets' glue/wasm is missing in ${dir} (${files.join(", ")})`);
   process.exit(1);
 }
-// First the app's own files get short import names and a glue without layout
-// (scripts/slim-bundle.mjs); the loader below then carries the same.
-slimBundle(dir, glueName, wasmName);
+// First both modules get short import names and a glue without layout
+// (scripts/slim-bundle.mjs); the loaders below then carry the widgets' glue so.
+if (release) {
+  slimBundle(dir, appGlue, appWasm);
+  slimBundle(dir, glueName, wasmName, false);
+}
 let glue = readFileSync(join(dir, glueName), "utf8");
 if (/^\s*import\s/m.test(glue)) {
   console.error("embed-bundle: the wasm-bindgen glue imports a module; a classic script cannot");
@@ -61,14 +72,12 @@ const wasm = readFileSync(join(dir, wasmName)).toString("base64");
 function loader(start, needs) {
   return `(function () {
 "use strict";
-// Tells the app it serves a course page or a frame, never the full app.
-window.hardclockEmbed = true;
 ${glue}
 function hardclockFailed(err) {
   // Never a blank widget: say why in every place a widget was asked for.
   var why = String(err && err.message ? err.message : err).replace(/[.\\s]+$/, "");
   var msg = "The hardclock widget could not start: " + why + ". ${needs}";
-  var hosts = document.querySelectorAll("[data-hardclock]");
+  var hosts = document.querySelectorAll("[data-hardclock], [data-hardclock-lab]");
   if (hosts.length === 0 && document.body) hosts = [document.body];
   for (var i = 0; i < hosts.length; i++) {
     var p = document.createElement("p");
@@ -106,10 +115,14 @@ function hardclockStart() {
 writeFileSync(join(dir, "hardclock-embed.js"), inline);
 writeFileSync(join(dir, "hardclock-embed-fetch.js"), fetching);
 console.log(`embed-bundle: hardclock-embed.js (${(inline.length / 1024).toFixed(0)} KiB) and hardclock-embed-fetch.js (${(fetching.length / 1024).toFixed(0)} KiB) from ${glueName} + ${wasmName}`);
-await minifyGlue(dir, glueName);
-await minifyLoader(dir, "hardclock-embed.js", "the wasm is inside it, so it needs no other file and no CORS");
-await minifyLoader(dir, "hardclock-embed-fetch.js", `it fetches ${wasmName} from beside itself`);
-slimIndex(dir);
+// The loaders carry the widgets' glue; nothing loads it as a file.
+rmSync(join(dir, glueName));
+if (release) {
+  await minifyGlue(dir, appGlue);
+  await minifyLoader(dir, "hardclock-embed.js", "the wasm is inside it, so it needs no other file and no CORS");
+  await minifyLoader(dir, "hardclock-embed-fetch.js", `it fetches ${wasmName} from beside itself`);
+  slimIndex(dir);
+}
 
 // The full app's index.html keeps trunk's inline module loader; a site that serves it under a
 // strict CSP needs that script's hash, which changes with every build's file names.

@@ -102,7 +102,8 @@ function unindent(glue) {
   return lines.filter((l) => !/^\s*\/\//.test(l)).map((l) => l.trimStart()).join("\n");
 }
 
-export function slimBundle(dir, glueName, wasmName) {
+/// `pinned`: index.html preloads the two files with `integrity` (the app's; not the widgets').
+export function slimBundle(dir, glueName, wasmName, pinned = true) {
   const gluePath = join(dir, glueName), wasmPath = join(dir, wasmName);
   let glue = readFileSync(gluePath, "utf8");
   const wasm = readFileSync(wasmPath);
@@ -130,8 +131,8 @@ export function slimBundle(dir, glueName, wasmName) {
   glue = unindent(glue);
   writeFileSync(wasmPath, out);
   writeFileSync(gluePath, glue);
-  writeIntegrity(dir, [[glueName, Buffer.from(glue, "utf8")], [wasmName, out]]);
-  console.log(`slim-bundle: ${n} imports renamed (${wasm.length - out.length} B off the wasm)`);
+  if (pinned) writeIntegrity(dir, [[glueName, Buffer.from(glue, "utf8")], [wasmName, out]]);
+  console.log(`slim-bundle: ${wasmName}: ${n} imports renamed (${wasm.length - out.length} B off the wasm)`);
 }
 
 /// trunk's index.html preloads the glue and the wasm with Subresource Integrity: after a file
@@ -151,11 +152,14 @@ function writeIntegrity(dir, files) {
 
 /// `file` of `dir` through terser (local names shortened, dead code dropped). Property names
 /// are never mangled, so the import object's keys (the short names above) and the wasm's
-/// exports stay as they are. terser comes from scripts/setup.sh, which sets HC_TERSER.
+/// exports stay as they are. terser comes from scripts/setup.sh, which sets HC_TERSER; a plain
+/// `trunk build` without it gets a warning and files that are only larger. Returns the
+/// minified code, or null when terser is not there.
 async function minifyFile(dir, file, options) {
   const at = process.env.HC_TERSER;
   if (!at || !existsSync(join(at, "main.js"))) {
-    fail("terser not found (HC_TERSER): run trunk through scripts/serve.sh or scripts/test.sh, or `source scripts/setup.sh && hc_setup serve` first");
+    console.warn(`slim-bundle: warning: terser not found (HC_TERSER), ${file} is left unminified; scripts/serve.sh and scripts/test.sh set it up`);
+    return null;
   }
   const { minify } = await import(pathToFileURL(join(at, "main.js")).href);
   const path = join(dir, file);
@@ -172,6 +176,7 @@ async function minifyFile(dir, file, options) {
 /// layout.
 export async function minifyGlue(dir, glueName) {
   const code = await minifyFile(dir, glueName, { module: true });
+  if (code === null) return;
   if (!/\bexport\b/.test(code)) fail("terser returned no module for the glue");
   writeIntegrity(dir, [[glueName, Buffer.from(code, "utf8")]]);
 }

@@ -4,7 +4,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use hardclock::lab::SchemeKind;
-use hardclock::ui::embed_mount::mount_inline;
+use hardclock::ui::embed_mount::{mount_inline, sync_labs};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlSelectElement};
@@ -112,4 +112,53 @@ async fn the_scenario_workload_replays_the_widget_s_timeouts() {
     let cells = row.query_selector_all("td").unwrap();
     let fires = cells.item(6).unwrap().text_content().unwrap();
     assert_eq!(fires, "2");
+}
+
+/// The app's lab drawer: a `<div data-hardclock-lab data-scenario>` that the widgets module
+/// fills with the bare lab, follows when its scenario changes, and ends when it leaves the page.
+#[wasm_bindgen_test]
+async fn a_lab_host_gets_the_lab_and_follows_its_scenario() {
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let h = host(
+        &[
+            ("data-hardclock-lab", ""),
+            (
+                "data-scenario",
+                "timeout_set(&t1, f, NULL)\ntimeout_add(&t1, 3)",
+            ),
+        ],
+        "Loading the scheme lab…",
+    );
+    sync_labs(&doc);
+    wait_el(&h, "[data-testid=lab-chart]").await;
+    // The bare lab: no widget frame around it.
+    assert!(find(&h, "[data-testid=widget]").is_none());
+    let select = wait_el(&h, "[data-testid=lab-workload]")
+        .await
+        .dyn_into::<HtmlSelectElement>()
+        .unwrap();
+    select.set_value("scenario");
+    select
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    wait_until("the scenario's one timer", || {
+        text_of(&h, ".hc-lab-now").is_some_and(|t| t.contains("workload scenario · 1 timers"))
+    })
+    .await;
+    // The app loads another scenario: the lab's scenario workload replays the new one.
+    h.set_attribute(
+        "data-scenario",
+        "timeout_set(&t1, f, NULL)\ntimeout_add(&t1, 3)\ncallout_init(&c, 1)\ncallout_reset(&c, 5, g, NULL)",
+    )
+    .unwrap();
+    sync_labs(&doc);
+    wait_until("the new scenario's two timers", || {
+        text_of(&h, ".hc-lab-now").is_some_and(|t| t.contains("workload scenario · 2 timers"))
+    })
+    .await;
+    // Mounting again does not mount twice.
+    sync_labs(&doc);
+    assert_eq!(count(&h, "[data-testid=lab-chart]"), 1);
+    h.remove();
+    sync_labs(&doc);
 }

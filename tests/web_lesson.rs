@@ -25,7 +25,7 @@ fn mount(hash: &str) -> Element {
     let doc = w.document().unwrap();
     let root = doc.create_element("div").unwrap();
     doc.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<hardclock::ui::app::App>::with_root(root.clone()).render();
+    yew::Renderer::<hardclock::ui::app::FullApp>::with_root(root.clone()).render();
     root
 }
 
@@ -230,8 +230,8 @@ async fn a_lookup_step_moves_the_highlighted_node_in_the_drawn_tree() {
 
 #[wasm_bindgen_test]
 async fn an_rt_timer_expiry_removes_the_linked_route_row() {
-    let root = mount("#p=pmtu-expiry&t=800");
-    wait_ticks(&root, "800").await;
+    let root = mount("#p=pmtu-expiry&t=700");
+    wait_ticks(&root, "700").await;
     let chip = "[data-testid=rtt-chip]";
     let key = wait_for("the rt_timer entry on the axis", || {
         attr_of(&root, chip, "data-route")
@@ -248,9 +248,10 @@ async fn an_rt_timer_expiry_removes_the_linked_route_row() {
         attr_of(&root, &row, "class").is_some_and(|c| c.split(' ').any(|c| c == "sel"))
     })
     .await;
-    // The next marker is the expiry at tick 850: the scan takes the entry and the route.
+    // The next marker is the expiry at tick 800 (the scanner keeps the boot phase): the scan
+    // takes the entry and the route.
     press(&root, "[data-testid=timeline]", "PageDown").await;
-    wait_ticks(&root, "850").await;
+    wait_ticks(&root, "800").await;
     wait_until("the route row gone, struck out one step", || {
         find(&root, &row).is_none()
             && find(&root, chip).is_none()

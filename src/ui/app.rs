@@ -13,12 +13,11 @@ use web_sys::HtmlElement;
 use yew::prelude::*;
 
 use super::callwheel::Callwheel;
-use super::compare::Compare;
 use super::console::Console;
 use super::controls::controls;
-use super::embed_params::EmbedConfig;
 use super::embed_params::View;
 use super::help::help;
+use super::lab_host::LabHost;
 use super::narration::Narration;
 use super::presets::Presets;
 use super::radix::Radix;
@@ -29,7 +28,7 @@ use super::state::{Action, Drawer, Milestone, State};
 use super::timeline::Timeline;
 use super::timers::Timers;
 use super::wheel::Wheel;
-use super::widget::{pin_newest, Widget};
+use super::widget::pin_newest;
 
 /// The state as the views receive it: one cell that the reducer changes in place (copying a
 /// kernel of 10,000 timers on every play advance would take most of a frame), and a version
@@ -199,24 +198,6 @@ fn shortcut(key: &str, in_button: bool) -> Option<Action> {
     })
 }
 
-#[derive(Properties, PartialEq, Default)]
-pub struct AppProps {
-    /// Set: the compact widget for course notes, not the whole app.
-    #[prop_or_default]
-    pub embed: Option<Rc<EmbedConfig>>,
-    /// The widget is its page's only content (an iframe): it posts to the parent window.
-    #[prop_or_default]
-    pub framed: bool,
-}
-
-#[function_component(App)]
-pub fn app(props: &AppProps) -> Html {
-    match &props.embed {
-        Some(config) => html! { <Widget config={config.clone()} framed={props.framed} /> },
-        None => html! { <FullApp /> },
-    }
-}
-
 /// The switcher's label of a view.
 fn view_label(v: View) -> &'static str {
     match v {
@@ -271,8 +252,11 @@ fn forward(s: &State) -> Action {
     }
 }
 
+/// The whole app (index.html). The widgets of course pages and the scheme lab are another
+/// wasm module (src/bin/hardclock-widgets.rs), which the lab's drawer loads when first opened:
+/// nothing here names them, so none of their code is in this bundle.
 #[function_component(FullApp)]
-fn full_app() -> Html {
+pub fn full_app() -> Html {
     let model = use_reducer(|| Model(Shared::new(State::from_hash(&location_hash()))));
     let shared = model.0.clone();
     let state = shared.get();
@@ -485,13 +469,9 @@ fn full_app() -> Html {
             { drawer(Drawer::Scenario, "Scenario and console", html! {
                 <Console state={shared.clone()} on_action={dispatch.clone()} />
             }) }
-            // The lab is built the first time its drawer opens (it runs nine schemes), and
-            // stays mounted after, so that closing the drawer keeps its run.
-            { drawer(Drawer::Lab, "Scheme lab", html! {
-                if state.lab_seen {
-                    <Compare scenario={AttrValue::from(state.scenario.src.clone())} />
-                }
-            }) }
+            // The lab is another wasm module, in a drawer outside this tree (src/ui/lab_host.rs).
+            <LabHost open={state.drawer == Some(Drawer::Lab)} scenario={AttrValue::from(state.scenario.src.clone())}
+                on_close={dispatch.reform(|_| Action::ToggleDrawer(None))} />
             if state.help_open {
                 <aside class="hc-drawer">{ help(&dispatch) }</aside>
             }

@@ -1,22 +1,33 @@
-//! The app's stylesheet as compiled into the wasm (the one copy of it: src/ui/embed_mount.rs).
-//! `static/style.css` is written to be read, with comments; the wasm carries it minified at
-//! compile time (comments dropped, whitespace collapsed where CSS ignores it), which is
-//! about 1 KB less gzipped. A `const fn`, so there is no build script and no tool.
+//! The app's stylesheets as compiled into the wasm (the one copy of them: src/ui/embed_mount.rs).
+//! `static/style.css` (everything the app draws) and `static/widgets.css` (the widget's frame
+//! and the scheme lab, which only the widgets module draws) are written to be read, with
+//! comments; the wasm carries them minified at compile time (comments dropped, whitespace
+//! collapsed where CSS ignores it), which is about 1 KB less gzipped. A `const fn`, so there is
+//! no build script and no tool (trunk's `rel="css"` minifies too, but a file beside the page
+//! is what a course page's widgets cannot count on finding).
 
-const SOURCE: &str = include_str!("../../static/style.css");
-const LEN: usize = minify(SOURCE.as_bytes(), &mut [], false);
-// A static, not a const: a const array this large would be copied into every use.
-static BYTES: [u8; LEN] = {
-    let mut out = [0u8; LEN];
-    minify(SOURCE.as_bytes(), &mut out, true);
-    out
-};
+/// A stylesheet's source, minified into a static at compile time (a static, not a const: a
+/// const array this large would be copied into every use).
+macro_rules! minified {
+    ($name:ident, $path:literal) => {
+        pub const $name: &str = {
+            const SOURCE: &str = include_str!($path);
+            const LEN: usize = minify(SOURCE.as_bytes(), &mut [], false);
+            static BYTES: [u8; LEN] = {
+                let mut out = [0u8; LEN];
+                minify(SOURCE.as_bytes(), &mut out, true);
+                out
+            };
+            match std::str::from_utf8(&BYTES) {
+                Ok(s) => s,
+                Err(_) => panic!("minify cut a UTF-8 sequence"),
+            }
+        };
+    };
+}
 
-/// `static/style.css`, minified.
-pub const STYLE: &str = match std::str::from_utf8(&BYTES) {
-    Ok(s) => s,
-    Err(_) => panic!("minify cut a UTF-8 sequence"),
-};
+minified!(STYLE, "../../static/style.css");
+minified!(WIDGETS, "../../static/widgets.css");
 
 const fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\n' | b'\t' | b'\r' | b'\x0c')
@@ -127,8 +138,13 @@ mod tests {
     /// characters once all whitespace is ignored, and no two words run together.
     #[test]
     fn the_shipped_style_is_the_source() {
+        shipped_is_source(include_str!("../../static/style.css"), STYLE);
+        shipped_is_source(include_str!("../../static/widgets.css"), WIDGETS);
+    }
+
+    fn shipped_is_source(source: &str, shipped: &str) {
         let no_comments = {
-            let mut s = SOURCE.to_string();
+            let mut s = source.to_string();
             while let Some(a) = s.find("/*") {
                 let b = s[a..].find("*/").unwrap() + a + 2;
                 s.replace_range(a..b, " ");
@@ -136,18 +152,18 @@ mod tests {
             s
         };
         let squash = |s: &str| s.split_whitespace().collect::<String>().replace(";}", "}");
-        assert_eq!(squash(&no_comments), squash(STYLE));
+        assert_eq!(squash(&no_comments), squash(shipped));
         let words = |s: &str| {
             s.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.'))
                 .filter(|w| !w.is_empty())
                 .count()
         };
-        assert_eq!(words(&no_comments), words(STYLE));
+        assert_eq!(words(&no_comments), words(shipped));
         assert!(
-            STYLE.len() < SOURCE.len() * 85 / 100,
+            shipped.len() < source.len() * 85 / 100,
             "{} of {}",
-            STYLE.len(),
-            SOURCE.len()
+            shipped.len(),
+            source.len()
         );
     }
 }

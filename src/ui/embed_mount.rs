@@ -1,5 +1,8 @@
 //! Puts widgets on a page: one into every `<div data-hardclock="...">` of a course page, or
-//! one filling a page opened with `?embed=1` (an iframe).
+//! one filling a page opened with `?embed=1` (an iframe); and the scheme lab into every
+//! `<div data-hardclock-lab data-scenario="...">`, which is how the full app's lab drawer gets
+//! it. This is the widgets module's code (src/bin/hardclock-widgets.rs); the app's own bundle
+//! takes only [`style_page`] and [`wants_frame`] from here.
 //!
 //! An inline widget lives in an open shadow root of its `div`. That keeps the course page and
 //! the widget out of each other's way: the page's styles (an mdBook theme styles every
@@ -11,7 +14,7 @@
 //! `div` held (the scenario as text, say) stays in the light DOM for readers without
 //! JavaScript and for printing.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use js_sys::{Array, Reflect};
@@ -22,11 +25,14 @@ use web_sys::{
     ShadowRootMode,
 };
 
-use super::app::{App, AppProps};
-// The app's stylesheet (minified, src/ui/css.rs): the one copy of it for every page, the full
-// app included (a separate `style.css` in dist/ as well would put the same 4 KB into the
-// bundle twice).
-use super::css::STYLE;
+use yew::{AppHandle, AttrValue};
+
+use super::compare::{Compare, CompareProps};
+use super::widget::{Widget, WidgetProps};
+// The app's stylesheets (minified, src/ui/css.rs): the one copy of them for every page, the
+// full app included (a separate `style.css` in dist/ as well would put the same 4 KB into the
+// bundle twice). The app takes `STYLE`; the widgets and the lab take `WIDGETS` too.
+use super::css::{STYLE, WIDGETS};
 use super::embed::shadow_css;
 use super::embed_params::{from_attributes, from_query};
 
@@ -45,16 +51,17 @@ fn adopt(target: &JsValue, sheet: &CssStyleSheet) -> Result<(), JsValue> {
     Ok(())
 }
 
-/// Styles a whole page (the full app, or a frame) with the app's stylesheet: adopted where
-/// constructed stylesheets exist, else a `<style>` in the head (which a strict CSP blocks; the
-/// page then works unstyled).
-pub fn style_page(doc: &Document) {
-    if sheet(STYLE).and_then(|s| adopt(doc, &s)).is_ok() {
+/// Styles a whole page (the full app, or a frame with `extra`, the widgets' sheet) with the
+/// app's stylesheet: adopted where constructed stylesheets exist, else a `<style>` in the
+/// head (which a strict CSP blocks; the page then works unstyled).
+pub fn style_page(doc: &Document, extra: &str) {
+    let css = format!("{STYLE}{extra}");
+    if sheet(&css).and_then(|s| adopt(doc, &s)).is_ok() {
         return;
     }
     let head = doc.query_selector("head").ok().flatten();
     if let (Ok(style), Some(head)) = (doc.create_element("style"), head) {
-        style.set_text_content(Some(STYLE));
+        style.set_text_content(Some(&css));
         let _ = head.append_child(&style);
     }
 }
@@ -72,15 +79,89 @@ pub fn hosts(doc: &Document) -> Vec<Element> {
 
 thread_local! {
     /// One constructed stylesheet shared by every widget of the page.
-    static SHEET: Option<CssStyleSheet> = sheet(&shadow_css(STYLE)).ok();
+    static SHEET: Option<CssStyleSheet> = sheet(&shadow_css(&format!("{STYLE}{WIDGETS}"))).ok();
     /// Widgets mounted so far, for the default ids.
     static MOUNTED: Cell<usize> = const { Cell::new(0) };
+    /// The labs mounted, with their host and the scenario they were given.
+    static LABS: RefCell<Vec<(Element, String, AppHandle<Compare>)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A shadow root on `host` styled with the app's sheet, holding a fresh `div` to render into;
+/// `None` if the host has one already (it is mounted) or the browser refuses.
+fn shadow_mount(host: &Element) -> Option<Element> {
+    if host.shadow_root().is_some() {
+        return None;
+    }
+    let sheet = SHEET.with(|s| s.clone());
+    let shadow = host
+        .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
+        .ok()?;
+    let doc = host.owner_document()?;
+    let root = doc.create_element("div").ok()?;
+    let styled = match &sheet {
+        Some(sheet) => adopt(&shadow, sheet).is_ok(),
+        None => false,
+    };
+    if !styled {
+        // A browser without constructed stylesheets (Safari before 16.4): a <style>
+        // element. A strict CSP blocks it; the widget then works unstyled.
+        if let Ok(style) = doc.create_element("style") {
+            style.set_text_content(Some(&shadow_css(&format!("{STYLE}{WIDGETS}"))));
+            let _ = shadow.append_child(&style);
+        }
+    }
+    shadow.append_child(&root).ok()?;
+    Some(root)
+}
+
+/// The elements that ask for the scheme lab.
+fn lab_hosts(doc: &Document) -> Vec<Element> {
+    let Ok(list) = doc.query_selector_all("[data-hardclock-lab]") else {
+        return Vec::new();
+    };
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.dyn_into::<Element>().ok())
+        .collect()
+}
+
+/// Mounts the lab into each lab host that has none yet, gives a mounted lab its host's new
+/// `data-scenario`, and ends the labs whose host has left the page.
+pub fn sync_labs(doc: &Document) {
+    LABS.with(|labs| {
+        let mut labs = labs.borrow_mut();
+        let mut kept = Vec::with_capacity(labs.len());
+        for (host, seen, mut handle) in labs.drain(..) {
+            if !host.is_connected() {
+                handle.destroy();
+                continue;
+            }
+            let now = host.get_attribute("data-scenario").unwrap_or_default();
+            if now != seen {
+                handle.update(CompareProps {
+                    scenario: AttrValue::from(now.clone()),
+                });
+            }
+            kept.push((host, now, handle));
+        }
+        *labs = kept;
+        for host in lab_hosts(doc) {
+            let Some(root) = shadow_mount(&host) else {
+                continue;
+            };
+            let scenario = host.get_attribute("data-scenario").unwrap_or_default();
+            let props = CompareProps {
+                scenario: AttrValue::from(scenario.clone()),
+            };
+            let handle = yew::Renderer::<Compare>::with_root_and_props(root, props).render();
+            labs.push((host, scenario, handle));
+        }
+    });
 }
 
 /// Mounts a widget into each host that has none yet; returns how many were mounted. The
 /// `n`-th widget of the page without an id of its own is called `hardclock-n` in messages.
 pub fn mount_inline(hosts: &[Element]) -> usize {
-    let sheet = SHEET.with(|s| s.clone());
     let mut mounted = 0;
     for host in hosts {
         if host.shadow_root().is_some() {
@@ -93,6 +174,9 @@ pub fn mount_inline(hosts: &[Element]) -> usize {
             .collect();
         let text = host.text_content().unwrap_or_default();
         let mut cfg = from_attributes(&pairs, &text);
+        let Some(root) = shadow_mount(host) else {
+            continue;
+        };
         let n = MOUNTED.with(|m| {
             m.set(m.get() + 1);
             m.get()
@@ -100,45 +184,23 @@ pub fn mount_inline(hosts: &[Element]) -> usize {
         if cfg.id.is_none() {
             cfg.id = Some(format!("hardclock-{n}"));
         }
-        let Ok(shadow) = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open)) else {
-            continue;
-        };
-        let Some(doc) = host.owner_document() else {
-            continue;
-        };
-        let Ok(root) = doc.create_element("div") else {
-            continue;
-        };
-        let styled = match &sheet {
-            Some(sheet) => adopt(&shadow, sheet).is_ok(),
-            None => false,
-        };
-        if !styled {
-            // A browser without constructed stylesheets (Safari before 16.4): a <style>
-            // element. A strict CSP blocks it; the widget then works unstyled.
-            if let Ok(style) = doc.create_element("style") {
-                style.set_text_content(Some(&shadow_css(STYLE)));
-                let _ = shadow.append_child(&style);
-            }
-        }
-        if shadow.append_child(&root).is_err() {
-            continue;
-        }
-        let props = AppProps {
-            embed: Some(Rc::new(cfg)),
+        let props = WidgetProps {
+            config: Rc::new(cfg),
             framed: false,
         };
-        yew::Renderer::<App>::with_root_and_props(root, props).render();
+        yew::Renderer::<Widget>::with_root_and_props(root, props).render();
         mounted += 1;
     }
     mounted
 }
 
-/// Mounts the page's widgets now and any `div data-hardclock` added later (an LMS or a
-/// single-page course site may render its content after the script ran). The observer sees
-/// the page's own tree only, not the widgets' shadow roots, so rendering never feeds it.
+/// Mounts the page's widgets and labs now and any added later (an LMS or a single-page course
+/// site may render its content after the script ran; the app opens its lab drawer), and
+/// follows a lab host's `data-scenario`. The observer sees the page's own tree only, not the
+/// widgets' shadow roots, so rendering never feeds it.
 pub fn mount_and_watch(doc: &Document) {
     mount_inline(&hosts(doc));
+    sync_labs(doc);
     let watch_doc = doc.clone();
     let cb = Closure::<dyn Fn()>::new(move || {
         let fresh: Vec<Element> = hosts(&watch_doc)
@@ -148,6 +210,7 @@ pub fn mount_and_watch(doc: &Document) {
         if !fresh.is_empty() {
             mount_inline(&fresh);
         }
+        sync_labs(&watch_doc);
     });
     let Ok(observer) = MutationObserver::new(cb.as_ref().unchecked_ref()) else {
         return;
@@ -155,20 +218,13 @@ pub fn mount_and_watch(doc: &Document) {
     let init = MutationObserverInit::new();
     init.set_child_list(true);
     init.set_subtree(true);
+    init.set_attribute_filter(&Array::of1(&JsValue::from_str("data-scenario")));
     if let Some(root) = doc.document_element() {
         let _ = observer.observe_with_options(&root, &init);
     }
     // Both live as long as the page.
     cb.forget();
     std::mem::forget(observer);
-}
-
-/// Whether the page was loaded by `hardclock-embed.js` (which sets `hardclockEmbed`): such a
-/// page is a course page or a frame, never the full app, even before its widgets appear.
-pub fn loaded_for_embedding() -> bool {
-    web_sys::window()
-        .and_then(|w| Reflect::get(&w, &JsValue::from_str("hardclockEmbed")).ok())
-        .is_some_and(|v| v.is_truthy())
 }
 
 /// Whether the page is one compact widget: its query says `embed=1` (also `true`, `yes`), or
@@ -190,22 +246,22 @@ pub fn mount_frame(doc: &Document, query: &str) {
     if cfg.id.is_none() {
         cfg.id = Some("hardclock".into());
     }
-    style_page(doc);
+    style_page(doc, WIDGETS);
     if let Some(de) = doc.document_element() {
         // The page is the widget: its background takes the widget's theme too.
         let _ = de.set_attribute("data-hardclock-frame", "");
         let _ = de.set_attribute("data-theme", cfg.theme.name());
     }
-    let props = AppProps {
-        embed: Some(Rc::new(cfg)),
+    let props = WidgetProps {
+        config: Rc::new(cfg),
         framed: true,
     };
     match doc.body() {
         Some(body) => {
-            yew::Renderer::<App>::with_root_and_props(body.into(), props).render();
+            yew::Renderer::<Widget>::with_root_and_props(body.into(), props).render();
         }
         None => {
-            yew::Renderer::<App>::with_props(props).render();
+            yew::Renderer::<Widget>::with_props(props).render();
         }
     }
 }

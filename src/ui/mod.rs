@@ -35,6 +35,8 @@ pub mod help;
 #[cfg(target_arch = "wasm32")]
 pub mod host_link;
 #[cfg(target_arch = "wasm32")]
+pub mod lab_host;
+#[cfg(target_arch = "wasm32")]
 pub mod markup;
 #[cfg(target_arch = "wasm32")]
 pub mod narration;

@@ -315,8 +315,6 @@ pub struct State {
     pub view: Option<View>,
     /// The app's drawer that is open (the secondary panels live in drawers).
     pub drawer: Option<Drawer>,
-    /// The scheme lab's drawer has been opened: the lab stays built from then on.
-    pub lab_seen: bool,
     /// The wheel bucket zoomed into (wheel, bucket), whose entries are shown as chips.
     pub lens: Option<(usize, usize)>,
     /// What the pointer rests on (an rt_timer entry or a route, by [`State::selected`]'s
@@ -485,7 +483,6 @@ impl State {
             timer_first: 0,
             view: None,
             drawer: None,
-            lab_seen: false,
             lens: None,
             lit: None,
             present: false,
@@ -731,10 +728,7 @@ impl State {
             Action::ToggleHelp => s.help_open = !s.help_open,
             Action::DismissNotice => {}
             Action::SetView(v) => s.view = v,
-            Action::ToggleDrawer(d) => {
-                s.drawer = d.filter(|&d| s.drawer != Some(d));
-                s.lab_seen |= s.drawer == Some(Drawer::Lab);
-            }
+            Action::ToggleDrawer(d) => s.drawer = d.filter(|&d| s.drawer != Some(d)),
             Action::Lens(l) => s.lens = l,
             Action::Light(k) => s.lit = k,
             Action::TogglePresent => s.present = !s.present,

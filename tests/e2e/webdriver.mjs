@@ -164,6 +164,15 @@ export class Session {
       await sleep(50);
     }
   }
+  /** Polls until `script` (run in the page) returns a truthy value; returns it. */
+  async waitJs(what, script, timeout = WAIT_MS) {
+    const end = Date.now() + timeout;
+    for (;;) {
+      try { const v = await this.exec(script); if (v) return v; } catch {}
+      if (Date.now() > end) throw new Error(`waited ${timeout} ms for ${what}`);
+      await sleep(50);
+    }
+  }
   /** A Chrome DevTools Protocol command through chromedriver (Chromium only). */
   cdp(cmd, params = {}) { return this.cmd("POST", "/goog/cdp/execute", { cmd, params }); }
   async screenshot() { return Buffer.from(await this.cmd("GET", "/screenshot"), "base64"); }

@@ -1,0 +1,152 @@
+//! The app's scheme lab drawer. The lab is not in the app's own wasm: the widgets module
+//! (src/bin/hardclock-widgets.rs) fills a `<div data-hardclock-lab data-scenario>` with it
+//! (src/ui/embed_mount.rs). The first time the drawer opens, this adds
+//! `hardclock-embed-fetch.js` (the widgets module's loader, which fetches its wasm from beside
+//! it) to the page; until the lab is mounted the drawer says it is loading, and if the loader
+//! cannot be fetched, it says so.
+//!
+//! Why the drawer is made here with the DOM API, outside the app's own tree (the app renders
+//! into its own `div`, and the drawer is that div's sibling): Yew handles events in the
+//! capture phase at the root it renders into and finds its listeners through properties it
+//! writes on elements. The lab's Yew is another wasm instance writing the same properties: an
+//! event inside the lab, captured by the app's root, would run some app listener.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{Document, Element, HtmlElement, HtmlScriptElement, KeyboardEvent};
+use yew::prelude::*;
+
+/// The widgets module's loader, beside index.html in dist/.
+const LOADER: &str = "hardclock-embed-fetch.js";
+
+#[derive(Properties, PartialEq)]
+pub struct LabHostProps {
+    /// The drawer is open.
+    pub open: bool,
+    /// The scenario whose timeouts the lab's `scenario` workload replays.
+    pub scenario: AttrValue,
+    /// The drawer's close button or Escape.
+    pub on_close: Callback<()>,
+}
+
+/// The drawer, made at its first opening and kept (closing it keeps the lab's run).
+struct LabDrawer {
+    aside: HtmlElement,
+    host: Element,
+    _close: Closure<dyn Fn()>,
+    _keys: Closure<dyn Fn(KeyboardEvent)>,
+}
+
+/// Adds the loader to the page once; on a load error, `host` says what failed.
+fn load_widgets(doc: &Document, host: &Element) {
+    if doc
+        .query_selector("script[data-hardclock-widgets]")
+        .ok()
+        .flatten()
+        .is_some()
+    {
+        return;
+    }
+    let Some(script) = doc
+        .create_element("script")
+        .ok()
+        .and_then(|e| e.dyn_into::<HtmlScriptElement>().ok())
+    else {
+        return;
+    };
+    script.set_src(LOADER);
+    let _ = script.set_attribute("data-hardclock-widgets", "");
+    let host = host.clone();
+    let failed = Closure::<dyn Fn()>::new(move || {
+        let _ = host.set_attribute("data-load-error", "");
+        host.set_text_content(Some(&format!(
+            "The scheme lab could not load: {LOADER} was not found beside this page."
+        )));
+    });
+    script.set_onerror(Some(failed.as_ref().unchecked_ref()));
+    // The page keeps the script, so the handler lives as long as the page.
+    failed.forget();
+    if let Some(head) = doc.head() {
+        let _ = head.append_child(&script);
+    }
+}
+
+/// `<aside class="hc-drawer">` with a close button, a heading and the lab's host, in `body`.
+fn make_drawer(on_close: &Callback<()>) -> Option<LabDrawer> {
+    let doc = web_sys::window()?.document()?;
+    let aside: HtmlElement = doc.create_element("aside").ok()?.dyn_into().ok()?;
+    aside.set_class_name("hc-drawer hc-lab-drawer");
+    for (k, v) in [
+        ("id", "hc-drawer-lab"),
+        ("aria-label", "Scheme lab"),
+        ("data-testid", "drawer"),
+        ("data-drawer", "lab"),
+    ] {
+        let _ = aside.set_attribute(k, v);
+    }
+    let close: HtmlElement = doc.create_element("button").ok()?.dyn_into().ok()?;
+    let _ = close.set_attribute("type", "button");
+    let _ = close.set_attribute("aria-label", "close");
+    close.set_class_name("hc-close");
+    close.set_text_content(Some("✕"));
+    let cb = on_close.clone();
+    let on_click = Closure::<dyn Fn()>::new(move || cb.emit(()));
+    close.set_onclick(Some(on_click.as_ref().unchecked_ref()));
+    let cb = on_close.clone();
+    let on_key = Closure::<dyn Fn(KeyboardEvent)>::new(move |e: KeyboardEvent| {
+        if e.key() == "Escape" {
+            cb.emit(());
+        }
+    });
+    aside.set_onkeydown(Some(on_key.as_ref().unchecked_ref()));
+    let host = doc.create_element("div").ok()?;
+    let _ = host.set_attribute("data-hardclock-lab", "");
+    let _ = host.set_attribute("data-testid", "lab-host");
+    host.set_text_content(Some("Loading the scheme lab…"));
+    let _ = aside.append_child(&close);
+    let _ = aside.append_child(&host);
+    doc.body()?.append_child(&aside).ok()?;
+    load_widgets(&doc, &host);
+    Some(LabDrawer {
+        aside,
+        host,
+        _close: on_click,
+        _keys: on_key,
+    })
+}
+
+#[function_component(LabHost)]
+pub fn lab_host(props: &LabHostProps) -> Html {
+    let drawer: Rc<RefCell<Option<LabDrawer>>> = use_mut_ref(|| None);
+    {
+        let drawer = drawer.clone();
+        let on_close = props.on_close.clone();
+        use_effect_with(
+            (props.open, props.scenario.clone()),
+            move |(open, scenario)| {
+                let mut d = drawer.borrow_mut();
+                if *open && d.is_none() {
+                    *d = make_drawer(&on_close);
+                }
+                if let Some(d) = d.as_ref() {
+                    d.aside.set_hidden(!*open);
+                    let _ = d.host.set_attribute("data-scenario", scenario);
+                }
+            },
+        );
+    }
+    {
+        let drawer = drawer.clone();
+        use_effect_with((), move |_| {
+            move || {
+                if let Some(d) = drawer.borrow_mut().take() {
+                    d.aside.remove();
+                }
+            }
+        });
+    }
+    html! {}
+}
