@@ -645,7 +645,6 @@ impl State {
             Action::OpenLink(h) => {
                 if Some(h.strip_prefix('#').unwrap_or(&h)) != old_hash.as_deref() {
                     let mut next = State::from_hash(&h);
-                    next.console = std::mem::take(&mut s.console);
                     next.keep_page(s);
                     *s = next;
                 }
