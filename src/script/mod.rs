@@ -14,6 +14,7 @@ pub mod lower;
 pub mod parser;
 pub mod presets;
 pub mod runner;
+pub mod suggest;
 pub mod trace;
 
 pub use error::ScriptError;
