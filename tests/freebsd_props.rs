@@ -15,6 +15,10 @@
 //! `msleep_spin`, item 1) and takes it back after. `callout_stop` or `callout_reset` of the
 //! waiting callout cancel its call (`curr_cancelled`, `_callout_stop_safe` returns 1).
 
+#[path = "common/ast.rs"]
+mod ast;
+
+use ast::{call_to, ident, int, obj as r};
 use hardclock::kernel::freebsd::Thread;
 use hardclock::kernel::{EventKind, Kernel, KernelError, Operand, Stmt, Target, Value, Via};
 use proptest::prelude::*;
@@ -350,21 +354,7 @@ impl Model {
 // ---- driving the kernel -----------------------------------------------------------------------
 
 fn stmt(name: &str, target: Option<&str>, args: Vec<Operand>) -> Stmt {
-    Stmt::Call {
-        line: 1,
-        target: target.map(|t| Target::Var(t.into())),
-        name: name.into(),
-        args,
-    }
-}
-fn int(n: i64) -> Operand {
-    Operand::Lit(Value::Int(n))
-}
-fn r(s: &str) -> Operand {
-    Operand::Ref(s.into())
-}
-fn ident(s: &str) -> Operand {
-    Operand::Ident(s.into())
+    call_to(target, name, args)
 }
 
 fn lower(op: &Op, calltodo: bool) -> Stmt {

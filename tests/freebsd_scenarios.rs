@@ -2,45 +2,17 @@
 //! Scenarios for FreeBSD timeout(9)/callout(9): every warning of the man page (seed 002), the
 //! reference's worked example, and the 4.4BSD calltodo contrast.
 
+#[path = "common/ast.rs"]
+mod ast;
+
+use ast::{assign, bind, call, ident as id, int, null, obj as r};
 use hardclock::kernel::freebsd::{CalloutEvent, StopWhy, Thread, UntimeoutOutcome};
-use hardclock::kernel::{Event, EventKind, Kernel, KernelError, Operand, Stmt, Target, Value, Via};
+use hardclock::kernel::{Event, EventKind, Kernel, KernelError, Stmt, Target, Value, Via};
 
 // ---- building statements ----------------------------------------------------------------------
 
-fn int(n: i64) -> Operand {
-    Operand::Lit(Value::Int(n))
-}
-fn r(name: &str) -> Operand {
-    Operand::Ref(name.into())
-}
-fn id(name: &str) -> Operand {
-    Operand::Ident(name.into())
-}
-fn null() -> Operand {
-    Operand::Lit(Value::Null)
-}
-fn call(name: &str, args: Vec<Operand>) -> Stmt {
-    Stmt::Call {
-        line: 1,
-        target: None,
-        name: name.into(),
-        args,
-    }
-}
-fn bind(var: &str, name: &str, args: Vec<Operand>) -> Stmt {
-    Stmt::Call {
-        line: 1,
-        target: Some(Target::Var(var.into())),
-        name: name.into(),
-        args,
-    }
-}
 fn set(var: &str, n: i64) -> Stmt {
-    Stmt::Assign {
-        line: 1,
-        target: Target::Var(var.into()),
-        value: int(n),
-    }
+    assign(var, int(n))
 }
 fn busy(n: i64) -> Stmt {
     call("busy", vec![int(n)])

@@ -2,25 +2,12 @@
 //! OpenBSD 5.6 timeout(9) through the scenario entry point: return values, flags while a handler
 //! runs, re-adding earlier and later, conversions at hz 100 and 1000, panics, and misuse.
 
+#[path = "common/ast.rs"]
+mod ast;
+
+use ast::{call_to as stmt, int, obj as to};
 use hardclock::kernel::openbsd::{self, Place, TimeoutEvent, TIMEOUT_INITIALIZED};
 use hardclock::kernel::{EventKind, Kernel, KernelError, Operand, Stmt, Target, Value, Via};
-
-fn stmt(target: Option<&str>, name: &str, args: Vec<Operand>) -> Stmt {
-    Stmt::Call {
-        line: 1,
-        target: target.map(|t| Target::Var(t.into())),
-        name: name.into(),
-        args,
-    }
-}
-
-fn to(name: &str) -> Operand {
-    Operand::Ref(name.into())
-}
-
-fn int(n: i64) -> Operand {
-    Operand::Lit(Value::Int(n))
-}
 
 fn assign(k: &mut Kernel, var: &str, n: i64) {
     k.exec(&Stmt::Assign {

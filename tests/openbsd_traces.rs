@@ -2,34 +2,16 @@
 //! Golden traces of OpenBSD 5.6 timeout(9): the worked examples of kernel-reference.md §1.11 and
 //! §1.12a, driven through `Kernel::exec` and `Kernel::hardclock` and compared event by event.
 
+#[path = "common/ast.rs"]
+mod ast;
+
+use ast::{assign, call, int, obj as to};
 use hardclock::kernel::openbsd::{Place, TimeoutEvent};
-use hardclock::kernel::{EventKind, Kernel, Operand, Stmt, Target, Value, Via};
-
-fn call(name: &str, args: Vec<Operand>) -> Stmt {
-    Stmt::Call {
-        line: 1,
-        target: None,
-        name: name.into(),
-        args,
-    }
-}
-
-fn to(name: &str) -> Operand {
-    Operand::Ref(name.into())
-}
-
-fn int(n: i64) -> Operand {
-    Operand::Lit(Value::Int(n))
-}
+use hardclock::kernel::{EventKind, Kernel, Operand, Value, Via};
 
 fn boot(ticks: i32) -> Kernel {
     let mut k = Kernel::new();
-    k.exec(&Stmt::Assign {
-        line: 1,
-        target: Target::Var("ticks".into()),
-        value: int(ticks as i64),
-    })
-    .unwrap();
+    k.exec(&assign("ticks", int(ticks as i64))).unwrap();
     k
 }
 
