@@ -8,13 +8,9 @@ mod scenario;
 
 use hardclock::kernel::route::{self, RouteEvent, RtmType};
 use hardclock::kernel::{EventKind, Kernel, KernelError, Value};
-use scenario::exec;
+use scenario::{exec, var};
 
 const GW: u32 = 0xc0a8_0101; // 192.168.1.1
-
-fn var(k: &Kernel, v: &str) -> Value {
-    k.vars.get(v).cloned().unwrap_or(Value::Null)
-}
 
 fn route_id(k: &Kernel, v: &str) -> u32 {
     match var(k, v) {
