@@ -17,11 +17,14 @@
 
 #[path = "common/ast.rs"]
 mod ast;
+#[path = "common/scenario.rs"]
+mod scenario;
 
 use ast::{call_to, ident, int, obj as r};
 use hardclock::kernel::freebsd::Thread;
-use hardclock::kernel::{EventKind, Kernel, KernelError, Operand, Stmt, Target, Value, Via};
+use hardclock::kernel::{Kernel, KernelError, Operand, Stmt, Target, Value};
 use proptest::prelude::*;
+use scenario::callout_fires as kernel_fires;
 
 const NAMED: usize = 4;
 const HANDLES: usize = 4;
@@ -416,21 +419,6 @@ fn boot(ncallout: usize, start: i32, calltodo: bool) -> Kernel {
         .unwrap();
     }
     k
-}
-
-fn kernel_fires(k: &Kernel) -> Vec<(i32, String, String)> {
-    k.events
-        .iter()
-        .filter_map(|e| match &*e.kind {
-            EventKind::Fire {
-                via: Via::Callout,
-                func,
-                arg,
-                ..
-            } => Some((e.tick, func.to_string(), arg.to_string())),
-            _ => None,
-        })
-        .collect()
 }
 
 fn check(ncallout: usize, start: i32, calltodo: bool, ops: &[Op]) -> Result<(), TestCaseError> {

@@ -4,10 +4,13 @@
 
 #[path = "common/ast.rs"]
 mod ast;
+#[path = "common/scenario.rs"]
+mod scenario;
 
 use ast::{assign, bind, call, ident as id, int, null, obj as r};
 use hardclock::kernel::freebsd::{CalloutEvent, StopWhy, Thread, UntimeoutOutcome};
-use hardclock::kernel::{Event, EventKind, Kernel, KernelError, Stmt, Target, Value, Via};
+use hardclock::kernel::{Event, EventKind, Kernel, KernelError, Stmt, Target, Value};
+use scenario::callout_fires as fires;
 
 // ---- building statements ----------------------------------------------------------------------
 
@@ -28,22 +31,6 @@ fn run(k: &mut Kernel, script: &[Stmt]) -> Result<Value, KernelError> {
 
 fn ticks(k: &mut Kernel, n: u64) {
     k.run_ticks(n).expect("hardclock");
-}
-
-/// (tick, func, arg) of every callout handler run.
-fn fires(k: &Kernel) -> Vec<(i32, String, String)> {
-    k.events
-        .iter()
-        .filter_map(|e| match &*e.kind {
-            EventKind::Fire {
-                via: Via::Callout,
-                func,
-                arg,
-                ..
-            } => Some((e.tick, func.to_string(), arg.to_string())),
-            _ => None,
-        })
-        .collect()
 }
 
 fn callout_events(k: &Kernel) -> Vec<(i32, CalloutEvent)> {

@@ -7,7 +7,7 @@
 
 use hardclock::kernel::freebsd::CalloutImpl;
 use hardclock::kernel::route::RouteEvent;
-use hardclock::kernel::{EventKind, Kernel, KernelError, Value};
+use hardclock::kernel::{EventKind, Kernel, KernelError, Value, Via};
 use hardclock::script::check::Checker;
 use hardclock::script::{self, trace, Outcome, Scenario};
 
@@ -58,6 +58,22 @@ pub fn deletes(k: &Kernel, dst: &str) -> Vec<i32> {
             {
                 Some(e.tick)
             }
+            _ => None,
+        })
+        .collect()
+}
+
+/// (tick, func, arg) of every callout handler run.
+pub fn callout_fires(k: &Kernel) -> Vec<(i32, String, String)> {
+    k.events
+        .iter()
+        .filter_map(|e| match &*e.kind {
+            EventKind::Fire {
+                via: Via::Callout,
+                func,
+                arg,
+                ..
+            } => Some((e.tick, func.to_string(), arg.to_string())),
             _ => None,
         })
         .collect()
