@@ -15,9 +15,16 @@
 //! `msleep_spin`, item 1) and takes it back after. `callout_stop` or `callout_reset` of the
 //! waiting callout cancel its call (`curr_cancelled`, `_callout_stop_safe` returns 1).
 
+#[path = "common/ast.rs"]
+mod ast;
+#[path = "common/scenario.rs"]
+mod scenario;
+
+use ast::{call_to, ident, int, obj as r};
 use hardclock::kernel::freebsd::Thread;
-use hardclock::kernel::{EventKind, Kernel, KernelError, Operand, Stmt, Target, Value, Via};
+use hardclock::kernel::{Kernel, KernelError, Operand, Stmt, Target, Value};
 use proptest::prelude::*;
+use scenario::callout_fires as kernel_fires;
 
 const NAMED: usize = 4;
 const HANDLES: usize = 4;
@@ -350,21 +357,7 @@ impl Model {
 // ---- driving the kernel -----------------------------------------------------------------------
 
 fn stmt(name: &str, target: Option<&str>, args: Vec<Operand>) -> Stmt {
-    Stmt::Call {
-        line: 1,
-        target: target.map(|t| Target::Var(t.into())),
-        name: name.into(),
-        args,
-    }
-}
-fn int(n: i64) -> Operand {
-    Operand::Lit(Value::Int(n))
-}
-fn r(s: &str) -> Operand {
-    Operand::Ref(s.into())
-}
-fn ident(s: &str) -> Operand {
-    Operand::Ident(s.into())
+    call_to(target, name, args)
 }
 
 fn lower(op: &Op, calltodo: bool) -> Stmt {
@@ -426,21 +419,6 @@ fn boot(ncallout: usize, start: i32, calltodo: bool) -> Kernel {
         .unwrap();
     }
     k
-}
-
-fn kernel_fires(k: &Kernel) -> Vec<(i32, String, String)> {
-    k.events
-        .iter()
-        .filter_map(|e| match &*e.kind {
-            EventKind::Fire {
-                via: Via::Callout,
-                func,
-                arg,
-                ..
-            } => Some((e.tick, func.to_string(), arg.to_string())),
-            _ => None,
-        })
-        .collect()
 }
 
 fn check(ncallout: usize, start: i32, calltodo: bool, ops: &[Op]) -> Result<(), TestCaseError> {

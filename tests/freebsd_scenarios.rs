@@ -2,45 +2,20 @@
 //! Scenarios for FreeBSD timeout(9)/callout(9): every warning of the man page (seed 002), the
 //! reference's worked example, and the 4.4BSD calltodo contrast.
 
+#[path = "common/ast.rs"]
+mod ast;
+#[path = "common/scenario.rs"]
+mod scenario;
+
+use ast::{assign, call, ident as id, int, null, obj as r};
 use hardclock::kernel::freebsd::{CalloutEvent, StopWhy, Thread, UntimeoutOutcome};
-use hardclock::kernel::{Event, EventKind, Kernel, KernelError, Operand, Stmt, Target, Value, Via};
+use hardclock::kernel::{Event, EventKind, Kernel, KernelError, Stmt, Target, Value};
+use scenario::{callout_fires as fires, exec};
 
 // ---- building statements ----------------------------------------------------------------------
 
-fn int(n: i64) -> Operand {
-    Operand::Lit(Value::Int(n))
-}
-fn r(name: &str) -> Operand {
-    Operand::Ref(name.into())
-}
-fn id(name: &str) -> Operand {
-    Operand::Ident(name.into())
-}
-fn null() -> Operand {
-    Operand::Lit(Value::Null)
-}
-fn call(name: &str, args: Vec<Operand>) -> Stmt {
-    Stmt::Call {
-        line: 1,
-        target: None,
-        name: name.into(),
-        args,
-    }
-}
-fn bind(var: &str, name: &str, args: Vec<Operand>) -> Stmt {
-    Stmt::Call {
-        line: 1,
-        target: Some(Target::Var(var.into())),
-        name: name.into(),
-        args,
-    }
-}
 fn set(var: &str, n: i64) -> Stmt {
-    Stmt::Assign {
-        line: 1,
-        target: Target::Var(var.into()),
-        value: int(n),
-    }
+    assign(var, int(n))
 }
 fn busy(n: i64) -> Stmt {
     call("busy", vec![int(n)])
@@ -56,22 +31,6 @@ fn run(k: &mut Kernel, script: &[Stmt]) -> Result<Value, KernelError> {
 
 fn ticks(k: &mut Kernel, n: u64) {
     k.run_ticks(n).expect("hardclock");
-}
-
-/// (tick, func, arg) of every callout handler run.
-fn fires(k: &Kernel) -> Vec<(i32, String, String)> {
-    k.events
-        .iter()
-        .filter_map(|e| match &*e.kind {
-            EventKind::Fire {
-                via: Via::Callout,
-                func,
-                arg,
-                ..
-            } => Some((e.tick, func.to_string(), arg.to_string())),
-            _ => None,
-        })
-        .collect()
 }
 
 fn callout_events(k: &Kernel) -> Vec<(i32, CalloutEvent)> {
@@ -93,19 +52,13 @@ fn var(k: &Kernel, name: &str) -> Option<Value> {
 #[test]
 fn a_recycled_handle_cancels_a_newer_timeout() {
     let mut k = Kernel::new();
-    run(
+    exec(&mut k, "h1 = timeout(hello, NULL, 10)").unwrap();
+    // hello runs; its callout goes back on top of callfree.
+    ticks(&mut k, 10);
+    // untimeout with the stale handle from the first call: same slot, same func and arg.
+    exec(
         &mut k,
-        &[bind("h1", "timeout", vec![id("hello"), null(), int(10)])],
-    )
-    .unwrap();
-    ticks(&mut k, 10); // hello runs; its callout goes back on top of callfree
-    run(
-        &mut k,
-        &[
-            bind("h2", "timeout", vec![id("hello"), null(), int(20)]),
-            // The stale handle from the first call: same slot, same func and arg.
-            call("untimeout", vec![id("hello"), null(), id("h1")]),
-        ],
+        "h2 = timeout(hello, NULL, 20); untimeout(hello, NULL, h1)",
     )
     .unwrap();
     assert_eq!(var(&k, "h1"), var(&k, "h2"), "the slot was recycled");
@@ -131,20 +84,9 @@ fn a_recycled_handle_cancels_a_newer_timeout() {
 #[test]
 fn a_stale_handle_with_another_arg_is_harmless() {
     let mut k = Kernel::new();
-    run(
-        &mut k,
-        &[bind("h1", "timeout", vec![id("hello"), id("a"), int(1)])],
-    )
-    .unwrap();
+    exec(&mut k, "h1 = timeout(hello, a, 1)").unwrap();
     ticks(&mut k, 1);
-    run(
-        &mut k,
-        &[
-            bind("h2", "timeout", vec![id("hello"), id("b"), int(5)]),
-            call("untimeout", vec![id("hello"), id("a"), id("h1")]),
-        ],
-    )
-    .unwrap();
+    exec(&mut k, "h2 = timeout(hello, b, 5); untimeout(hello, a, h1)").unwrap();
     assert_eq!(var(&k, "h1"), var(&k, "h2"));
     ticks(&mut k, 5);
     assert_eq!(
@@ -159,13 +101,9 @@ fn a_stale_handle_with_another_arg_is_harmless() {
 #[test]
 fn callout_handle_init_makes_untimeout_a_no_op_and_an_uninitialised_handle_is_an_error() {
     let mut k = Kernel::new();
-    run(
+    exec(
         &mut k,
-        &[
-            call("callout_handle_init", vec![r("h")]),
-            bind("h2", "timeout", vec![id("f"), null(), int(3)]),
-            call("untimeout", vec![id("f"), null(), id("h")]),
-        ],
+        "callout_handle_init(&h); h2 = timeout(f, NULL, 3); untimeout(f, NULL, h)",
     )
     .unwrap();
     assert_eq!(var(&k, "h"), Some(Value::Null));
@@ -175,11 +113,7 @@ fn callout_handle_init_makes_untimeout_a_no_op_and_an_uninitialised_handle_is_an
     );
     ticks(&mut k, 3);
     assert_eq!(fires(&k).len(), 1, "the NULL handle cancelled nothing");
-    let e = run(
-        &mut k,
-        &[call("untimeout", vec![id("f"), null(), id("never_set")])],
-    )
-    .unwrap_err();
+    let e = exec(&mut k, "untimeout(f, NULL, never_set)").unwrap_err();
     assert!(
         matches!(e, KernelError::Scenario { arg: Some(2), ref msg, .. } if msg.contains("undefined")),
         "{e:?}"
@@ -190,16 +124,9 @@ fn callout_handle_init_makes_untimeout_a_no_op_and_an_uninitialised_handle_is_an
 #[test]
 fn timeout_table_full_panics() {
     let mut k = Kernel::new();
-    run(&mut k, &[set("ncallout", 2)]).unwrap();
-    run(
-        &mut k,
-        &[
-            call("timeout", vec![id("f"), int(1), int(5)]),
-            call("timeout", vec![id("f"), int(2), int(5)]),
-        ],
-    )
-    .unwrap();
-    let e = run(&mut k, &[call("timeout", vec![id("f"), int(3), int(5)])]).unwrap_err();
+    exec(&mut k, "ncallout = 2").unwrap();
+    exec(&mut k, "timeout(f, 1, 5); timeout(f, 2, 5)").unwrap();
+    let e = exec(&mut k, "timeout(f, 3, 5)").unwrap_err();
     assert_eq!(e, KernelError::Panic("timeout table full".into()));
     assert_eq!(k.panic.as_deref(), Some("timeout table full"));
     assert!(callout_events(&k)
@@ -210,21 +137,14 @@ fn timeout_table_full_panics() {
 #[test]
 fn fired_and_stopped_pool_callouts_go_back_on_top_of_callfree() {
     let mut k = Kernel::new();
-    run(&mut k, &[set("ncallout", 4)]).unwrap();
-    run(
-        &mut k,
-        &[
-            bind("a", "timeout", vec![id("f"), int(1), int(2)]),
-            bind("b", "timeout", vec![id("f"), int(2), int(9)]),
-        ],
-    )
-    .unwrap();
+    exec(&mut k, "ncallout = 4").unwrap();
+    exec(&mut k, "a = timeout(f, 1, 2); b = timeout(f, 2, 9)").unwrap();
     assert_eq!(var(&k, "a"), Some(Value::Handle(3)));
     assert_eq!(var(&k, "b"), Some(Value::Handle(2)));
     assert_eq!(k.co.free_list(), vec![1, 0]);
     ticks(&mut k, 2);
     assert_eq!(k.co.free_list(), vec![3, 1, 0]);
-    run(&mut k, &[call("untimeout", vec![id("f"), int(2), id("b")])]).unwrap();
+    exec(&mut k, "untimeout(f, 2, b)").unwrap();
     assert_eq!(k.co.free_list(), vec![2, 3, 1, 0]);
     // The freed slot's c_func is NULL, so an untimeout with the old func no longer matches.
     assert_eq!(k.co.pooled(3).unwrap().func, None);
@@ -250,11 +170,11 @@ fn stop_while_being_serviced_returns_zero_and_the_handler_goes_on() {
     busy_handler(&mut k, 1, vec![busy(3), set("done", 1)]);
     ticks(&mut k, 2);
     assert_eq!(k.co.curr_callout(), Some("c"));
-    let ret = run(&mut k, &[call("callout_stop", vec![r("c")])]).unwrap();
+    let ret = exec(&mut k, "callout_stop(&c)").unwrap();
     assert_eq!(ret, Value::Int(0));
     assert_eq!(var(&k, "done"), None, "still running");
     assert_eq!(
-        run(&mut k, &[call("callout_active", vec![r("c")])]).unwrap(),
+        exec(&mut k, "callout_active(&c)").unwrap(),
         Value::Int(0),
         "stop clears ACTIVE"
     );
@@ -278,9 +198,9 @@ fn stop_while_being_serviced_returns_zero_and_the_handler_goes_on() {
 fn stop_of_a_pending_callout_returns_one_and_it_never_runs() {
     let mut k = Kernel::new();
     busy_handler(&mut k, 1, vec![]);
-    let ret = run(&mut k, &[call("callout_stop", vec![r("c")])]).unwrap();
+    let ret = exec(&mut k, "callout_stop(&c)").unwrap();
     assert_eq!(ret, Value::Int(1));
-    let again = run(&mut k, &[call("callout_stop", vec![r("c")])]).unwrap();
+    let again = exec(&mut k, "callout_stop(&c)").unwrap();
     assert_eq!(again, Value::Int(0));
     ticks(&mut k, 10);
     assert!(fires(&k).is_empty());
@@ -291,7 +211,7 @@ fn drain_waits_until_the_handler_returns() {
     let mut k = Kernel::new();
     busy_handler(&mut k, 1, vec![busy(3), set("done", 1)]);
     ticks(&mut k, 2);
-    let ret = run(&mut k, &[call("callout_drain", vec![r("c")])]).unwrap();
+    let ret = exec(&mut k, "callout_drain(&c)").unwrap();
     assert_eq!(ret, Value::Int(0));
     // The script resumed only after the handler's 3 busy ticks.
     assert_eq!(k.clock.ticks, 5);
@@ -324,11 +244,8 @@ fn drain_refuses_the_handlers_own_re_arm() {
         ],
     );
     ticks(&mut k, 2);
-    run(&mut k, &[call("callout_drain", vec![r("c")])]).unwrap();
-    assert_eq!(
-        run(&mut k, &[call("callout_pending", vec![r("c")])]).unwrap(),
-        Value::Int(0)
-    );
+    exec(&mut k, "callout_drain(&c)").unwrap();
+    assert_eq!(exec(&mut k, "callout_pending(&c)").unwrap(), Value::Int(0));
     assert!(callout_events(&k)
         .iter()
         .any(|(_, e)| matches!(e, CalloutEvent::ResetRefused { .. })));
@@ -349,7 +266,7 @@ fn a_handler_that_re_armed_itself_is_stopped_without_waiting() {
         ],
     );
     ticks(&mut k, 2);
-    let ret = run(&mut k, &[call("callout_drain", vec![r("c")])]).unwrap();
+    let ret = exec(&mut k, "callout_drain(&c)").unwrap();
     assert_eq!(ret, Value::Int(1));
     assert_eq!(k.clock.ticks, 2, "no sleep");
     assert_eq!(k.co.curr_callout(), Some("c"), "the handler still runs");
@@ -366,14 +283,7 @@ fn a_handler_that_re_armed_itself_is_stopped_without_waiting() {
 fn draining_while_holding_giant_drops_giant_and_the_handler_runs() {
     let mut k = Kernel::new();
     busy_handler(&mut k, 0, vec![set("ran", 1)]);
-    run(
-        &mut k,
-        &[
-            call("mtx_lock", vec![r("Giant")]),
-            call("mtx_lock", vec![r("Giant")]),
-        ],
-    )
-    .unwrap();
+    exec(&mut k, "mtx_lock(&Giant); mtx_lock(&Giant)").unwrap();
     ticks(&mut k, 2); // softclock dequeues c and sleeps on Giant
     let running = k.co.running().unwrap();
     assert!(!running.started);
@@ -381,7 +291,7 @@ fn draining_while_holding_giant_drops_giant_and_the_handler_runs() {
         running.wait,
         hardclock::kernel::freebsd::Wait::Lock("Giant".into())
     );
-    let ret = run(&mut k, &[call("callout_drain", vec![r("c")])]).unwrap();
+    let ret = exec(&mut k, "callout_drain(&c)").unwrap();
     assert_eq!(
         ret,
         Value::Int(0),
@@ -420,19 +330,10 @@ fn pickup_giant_waits_for_a_handler_that_took_giant_after_the_drained_one() {
     let mut k = Kernel::new();
     k.handlers.insert("f".into(), vec![busy(1)]);
     k.handlers.insert("g".into(), vec![busy(3)]);
-    run(
-        &mut k,
-        &[
-            call("callout_init", vec![r("c"), int(0)]),
-            call("callout_init", vec![r("d"), int(0)]),
-            call("callout_reset", vec![r("c"), int(2), id("f"), null()]),
-            call("callout_reset", vec![r("d"), int(3), id("g"), null()]),
-            call("mtx_lock", vec![r("Giant")]),
-        ],
-    )
+    exec(&mut k, "callout_init(&c, 0); callout_init(&d, 0); callout_reset(&c, 2, f, NULL); callout_reset(&d, 3, g, NULL); mtx_lock(&Giant)")
     .unwrap();
     ticks(&mut k, 2);
-    run(&mut k, &[call("callout_drain", vec![r("c")])]).unwrap();
+    exec(&mut k, "callout_drain(&c)").unwrap();
     // f: called at 2, returns at 3; g: called at 3 right after, holds Giant until 6.
     assert_eq!(
         fires(&k),
@@ -473,8 +374,8 @@ fn draining_while_holding_a_lock_the_running_handler_wants_deadlocks_on_that_loc
         ],
     );
     ticks(&mut k, 2);
-    run(&mut k, &[call("mtx_lock", vec![r("sc_mtx")])]).unwrap();
-    run(&mut k, &[call("callout_drain", vec![r("c")])]).unwrap_err();
+    exec(&mut k, "mtx_lock(&sc_mtx)").unwrap();
+    exec(&mut k, "callout_drain(&c)").unwrap_err();
     let msg = k.panic.clone().unwrap();
     assert!(msg.contains("deadlock") && msg.contains("sc_mtx"), "{msg}");
     assert_eq!(k.clock.ticks, 3, "found after the handler woke and blocked");
@@ -484,11 +385,11 @@ fn draining_while_holding_a_lock_the_running_handler_wants_deadlocks_on_that_loc
 fn stop_while_holding_giant_cancels_a_dequeued_non_mpsafe_callout() {
     let mut k = Kernel::new();
     busy_handler(&mut k, 0, vec![]);
-    run(&mut k, &[call("mtx_lock", vec![r("Giant")])]).unwrap();
+    exec(&mut k, "mtx_lock(&Giant)").unwrap();
     ticks(&mut k, 2);
-    let ret = run(&mut k, &[call("callout_stop", vec![r("c")])]).unwrap();
+    let ret = exec(&mut k, "callout_stop(&c)").unwrap();
     assert_eq!(ret, Value::Int(1), "curr_cancelled: the call is prevented");
-    run(&mut k, &[call("mtx_unlock", vec![r("Giant")])]).unwrap();
+    exec(&mut k, "mtx_unlock(&Giant)").unwrap();
     ticks(&mut k, 1);
     assert!(fires(&k).is_empty());
     assert_eq!(k.co.curr_callout(), None);
@@ -506,7 +407,7 @@ fn non_mpsafe_handlers_hold_giant_and_the_script_waits_for_it() {
         k.co.mutexes(),
         vec![("Giant".to_string(), Thread::Softclock, 0)]
     );
-    run(&mut k, &[call("mtx_lock", vec![r("Giant")])]).unwrap();
+    exec(&mut k, "mtx_lock(&Giant)").unwrap();
     assert_eq!(k.clock.ticks, 6);
     assert_eq!(
         k.co.mutexes(),
@@ -530,16 +431,7 @@ fn a_handler_waiting_for_a_script_lock_holds_up_the_scan_until_the_unlock_wakes_
             call("mtx_unlock", vec![r("m")]),
         ],
     );
-    run(
-        &mut k,
-        &[
-            call("callout_init", vec![r("c"), int(1)]),
-            call("callout_init", vec![r("d"), int(1)]),
-            call("callout_reset", vec![r("c"), int(1), id("f"), null()]),
-            call("callout_reset", vec![r("d"), int(2), id("g"), null()]),
-            call("mtx_lock", vec![r("m")]),
-        ],
-    )
+    exec(&mut k, "callout_init(&c, 1); callout_init(&d, 1); callout_reset(&c, 1, f, NULL); callout_reset(&d, 2, g, NULL); mtx_lock(&m)")
     .unwrap();
     ticks(&mut k, 4);
     assert_eq!(fires(&k), vec![(1, "f".into(), "NULL".into())]);
@@ -596,18 +488,11 @@ fn a_handler_waiting_for_a_script_lock_holds_up_the_scan_until_the_unlock_wakes_
 fn the_last_unlock_of_giant_runs_the_waiting_non_mpsafe_handler_at_once() {
     let mut k = Kernel::new();
     busy_handler(&mut k, 0, vec![set("ran", 1)]);
-    run(
-        &mut k,
-        &[
-            call("mtx_lock", vec![r("Giant")]),
-            call("mtx_lock", vec![r("Giant")]),
-        ],
-    )
-    .unwrap();
+    exec(&mut k, "mtx_lock(&Giant); mtx_lock(&Giant)").unwrap();
     ticks(&mut k, 3);
-    run(&mut k, &[call("mtx_unlock", vec![r("Giant")])]).unwrap();
+    exec(&mut k, "mtx_unlock(&Giant)").unwrap();
     assert!(fires(&k).is_empty(), "Giant is still held once");
-    run(&mut k, &[call("mtx_unlock", vec![r("Giant")])]).unwrap();
+    exec(&mut k, "mtx_unlock(&Giant)").unwrap();
     assert_eq!(fires(&k), vec![(3, "f".into(), "NULL".into())]);
     assert_eq!(var(&k, "ran"), Some(Value::Int(1)));
     assert_eq!(k.co.curr_callout(), None);
@@ -617,19 +502,9 @@ fn the_last_unlock_of_giant_runs_the_waiting_non_mpsafe_handler_at_once() {
 #[test]
 fn busy_stalls_the_scan_and_later_callouts_run_late_in_bucket_order() {
     let mut k = Kernel::new();
-    run(&mut k, &[set("ncallout", 8)]).unwrap();
+    exec(&mut k, "ncallout = 8").unwrap();
     k.handlers.insert("f".into(), vec![busy(3)]);
-    run(
-        &mut k,
-        &[
-            call("callout_init", vec![r("a"), int(1)]),
-            call("callout_init", vec![r("b"), int(1)]),
-            call("callout_init", vec![r("c"), int(1)]),
-            call("callout_reset", vec![r("a"), int(1), id("f"), int(1)]),
-            call("callout_reset", vec![r("b"), int(1), id("g"), int(2)]),
-            call("callout_reset", vec![r("c"), int(2), id("g"), int(3)]),
-        ],
-    )
+    exec(&mut k, "callout_init(&a, 1); callout_init(&b, 1); callout_init(&c, 1); callout_reset(&a, 1, f, 1); callout_reset(&b, 1, g, 2); callout_reset(&c, 2, g, 3)")
     .unwrap();
     ticks(&mut k, 4);
     assert_eq!(
@@ -671,7 +546,7 @@ fn stopping_or_moving_the_entry_a_stalled_scan_points_at_keeps_the_scan_valid() 
 #[test]
 fn busy_outside_a_callout_handler_is_a_scenario_error() {
     let mut k = Kernel::new();
-    let e = run(&mut k, &[busy(2)]).unwrap_err();
+    let e = exec(&mut k, "busy(2)").unwrap_err();
     assert!(
         matches!(e, KernelError::Scenario { arg: Some(0), .. }),
         "{e:?}"
@@ -698,11 +573,7 @@ fn a_handler_draining_its_own_callout_deadlocks() {
 #[test]
 fn using_a_callout_before_callout_init_is_a_scenario_error() {
     let mut k = Kernel::new();
-    let e = run(
-        &mut k,
-        &[call("callout_reset", vec![r("x"), int(2), id("f"), null()])],
-    )
-    .unwrap_err();
+    let e = exec(&mut k, "callout_reset(&x, 2, f, NULL)").unwrap_err();
     assert!(matches!(e, KernelError::Scenario { arg: Some(0), .. }));
 }
 
@@ -711,17 +582,7 @@ fn using_a_callout_before_callout_init_is_a_scenario_error() {
 #[test]
 fn worked_example_of_reference_2_10() {
     let mut k = Kernel::new();
-    run(
-        &mut k,
-        &[
-            set("ncallout", 2048),
-            set("ticks", 5000),
-            call("callout_init", vec![r("c"), int(1)]),
-            call("callout_init", vec![r("d"), int(1)]),
-            call("callout_reset", vec![r("c"), int(3000), id("f"), id("a")]),
-            call("callout_reset", vec![r("d"), int(3000), id("g"), id("b")]),
-        ],
-    )
+    exec(&mut k, "ncallout = 2048; ticks = 5000; callout_init(&c, 1); callout_init(&d, 1); callout_reset(&c, 3000, f, a); callout_reset(&d, 3000, g, b)")
     .unwrap();
     assert_eq!(k.kernel_var("callwheelsize"), Some(Value::Int(2048)));
     let c = k.co.callout("c").unwrap();
@@ -754,16 +615,7 @@ fn worked_example_of_reference_2_10() {
 #[test]
 fn a_reset_moves_the_callout_to_the_tail_and_n_le_0_is_one_tick() {
     let mut k = Kernel::new();
-    run(
-        &mut k,
-        &[
-            call("callout_init", vec![r("a"), int(1)]),
-            call("callout_init", vec![r("b"), int(1)]),
-            call("callout_reset", vec![r("a"), int(0), id("f"), int(1)]),
-            call("callout_reset", vec![r("b"), int(-5), id("f"), int(2)]),
-            call("callout_reset", vec![r("a"), int(1), id("f"), int(3)]),
-        ],
-    )
+    exec(&mut k, "callout_init(&a, 1); callout_init(&b, 1); callout_reset(&a, 0, f, 1); callout_reset(&b, -5, f, 2); callout_reset(&a, 1, f, 3)")
     .unwrap();
     ticks(&mut k, 1);
     assert_eq!(
@@ -775,7 +627,7 @@ fn a_reset_moves_the_callout_to_the_tail_and_n_le_0_is_one_tick() {
 #[test]
 fn softclock_yields_after_max_softclock_steps() {
     let mut k = Kernel::new();
-    run(&mut k, &[set("ncallout", 1)]).unwrap();
+    exec(&mut k, "ncallout = 1").unwrap();
     for i in 0..150 {
         let name = format!("c{i}");
         run(
@@ -805,13 +657,9 @@ fn softclock_yields_after_max_softclock_steps() {
 #[test]
 fn softticks_keeps_up_through_empty_buckets_and_waits_at_full_ones() {
     let mut k = Kernel::new();
-    run(
+    exec(
         &mut k,
-        &[
-            set("ticks", 100),
-            call("callout_init", vec![r("c"), int(1)]),
-            call("callout_reset", vec![r("c"), int(3), id("f"), null()]),
-        ],
+        "ticks = 100; callout_init(&c, 1); callout_reset(&c, 3, f, NULL)",
     )
     .unwrap();
     ticks(&mut k, 2);
@@ -834,14 +682,14 @@ fn softticks_keeps_up_through_empty_buckets_and_waits_at_full_ones() {
 fn tunables_are_frozen_at_boot() {
     let mut k = Kernel::new();
     assert_eq!(k.kernel_var("ncallout"), Some(Value::Int(64)));
-    run(&mut k, &[set("ncallout", 100)]).unwrap();
+    exec(&mut k, "ncallout = 100").unwrap();
     assert_eq!(k.kernel_var("callwheelsize"), Some(Value::Int(128)));
     assert_eq!(k.kernel_var("callwheelmask"), Some(Value::Int(127)));
-    assert!(run(&mut k, &[set("callwheelsize", 64)]).is_err());
-    assert!(run(&mut k, &[set("ncallout", 0)]).is_err());
+    assert!(exec(&mut k, "callwheelsize = 64").is_err());
+    assert!(exec(&mut k, "ncallout = 0").is_err());
     ticks(&mut k, 1);
-    assert!(run(&mut k, &[set("ncallout", 8)]).is_err());
-    assert!(run(&mut k, &[set("callout_impl", 1)]).is_err());
+    assert!(exec(&mut k, "ncallout = 8").is_err());
+    assert!(exec(&mut k, "callout_impl = 1").is_err());
 }
 
 #[test]
@@ -888,7 +736,7 @@ fn calltodo_is_lifo_among_equal_deadlines_where_the_callwheel_is_fifo() {
 #[test]
 fn calltodo_insertion_walks_the_list_and_untimeout_searches_it() {
     let mut k = Kernel::new();
-    run(&mut k, &[set("callout_impl", 1)]).unwrap();
+    exec(&mut k, "callout_impl = 1").unwrap();
     for (i, t) in [10, 20, 30, 40].iter().enumerate() {
         run(
             &mut k,
@@ -896,15 +744,8 @@ fn calltodo_insertion_walks_the_list_and_untimeout_searches_it() {
         )
         .unwrap();
     }
-    run(
-        &mut k,
-        &[
-            call("timeout", vec![id("g"), null(), int(35)]),
-            // 4.4BSD: untimeout(ftn, arg), no handle.
-            call("untimeout", vec![id("f"), int(3)]),
-        ],
-    )
-    .unwrap();
+    // 4.4BSD: untimeout(ftn, arg), no handle.
+    exec(&mut k, "timeout(g, NULL, 35); untimeout(f, 3)").unwrap();
     let ev = callout_events(&k);
     assert!(ev.iter().any(|(_, e)| matches!(
         e,
@@ -934,9 +775,9 @@ fn calltodo_insertion_walks_the_list_and_untimeout_searches_it() {
 #[test]
 fn calltodo_table_full_panics_with_the_4_4bsd_message() {
     let mut k = Kernel::new();
-    run(&mut k, &[set("callout_impl", 1), set("ncallout", 1)]).unwrap();
-    run(&mut k, &[call("timeout", vec![id("f"), null(), int(1)])]).unwrap();
-    let e = run(&mut k, &[call("timeout", vec![id("f"), null(), int(1)])]).unwrap_err();
+    exec(&mut k, "callout_impl = 1; ncallout = 1").unwrap();
+    exec(&mut k, "timeout(f, NULL, 1)").unwrap();
+    let e = exec(&mut k, "timeout(f, NULL, 1)").unwrap_err();
     assert_eq!(e, KernelError::Panic("timeout table full".into()));
     assert!(callout_events(&k).iter().any(|(_, e)| matches!(
         e,
@@ -951,14 +792,15 @@ fn calltodo_table_full_panics_with_the_4_4bsd_message() {
 #[test]
 fn untimeout_arity_follows_callout_impl() {
     let mut k = Kernel::new();
-    run(&mut k, &[set("callout_impl", 1)]).unwrap();
-    run(&mut k, &[call("timeout", vec![id("f"), int(7), int(5)])]).unwrap();
+    exec(&mut k, "callout_impl = 1").unwrap();
+    exec(&mut k, "timeout(f, 7, 5)").unwrap();
+    // The checker refuses this arity; the kernel's own refusal is what is tested here.
     let e = run(&mut k, &[call("untimeout", vec![id("f"), int(7), null()])]).unwrap_err();
     assert!(
         matches!(&e, KernelError::Scenario { msg, .. } if msg.starts_with("untimeout expects 2 arguments")),
         "{e:?}"
     );
-    run(&mut k, &[call("untimeout", vec![id("f"), int(7)])]).unwrap();
+    exec(&mut k, "untimeout(f, 7)").unwrap();
     assert!(k.co.todo_list().is_empty(), "removed by func and arg");
     ticks(&mut k, 10);
     assert!(fires(&k).is_empty());
@@ -986,7 +828,7 @@ fn callout_active_and_pending_return_the_flag_bits() {
     assert_eq!(flags(&mut k), (Value::Int(2), Value::Int(4)));
     ticks(&mut k, 2); // fired: PENDING cleared by softclock, ACTIVE kept
     assert_eq!(flags(&mut k), (Value::Int(2), Value::Int(0)));
-    run(&mut k, &[call("callout_deactivate", vec![r("c")])]).unwrap();
+    exec(&mut k, "callout_deactivate(&c)").unwrap();
     assert_eq!(flags(&mut k), (Value::Int(0), Value::Int(0)));
     let said: Vec<String> = callout_events(&k)
         .iter()
@@ -1011,13 +853,9 @@ fn callout_active_and_pending_return_the_flag_bits() {
 fn every_event_narrates_itself() {
     let mut k = Kernel::new();
     busy_handler(&mut k, 0, vec![busy(2)]);
-    run(
-        &mut k,
-        &[bind("h", "timeout", vec![id("f"), null(), int(2)])],
-    )
-    .unwrap();
+    exec(&mut k, "h = timeout(f, NULL, 2)").unwrap();
     ticks(&mut k, 2);
-    run(&mut k, &[call("callout_drain", vec![r("c")])]).unwrap();
+    exec(&mut k, "callout_drain(&c)").unwrap();
     for (_, e) in callout_events(&k) {
         let s = e.narrate();
         assert!(s.ends_with('.') && s.len() > 20, "{s}");

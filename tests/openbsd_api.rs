@@ -2,61 +2,30 @@
 //! OpenBSD 5.6 timeout(9) through the scenario entry point: return values, flags while a handler
 //! runs, re-adding earlier and later, conversions at hz 100 and 1000, panics, and misuse.
 
+#[path = "common/scenario.rs"]
+mod scenario;
+
 use hardclock::kernel::openbsd::{self, Place, TimeoutEvent, TIMEOUT_INITIALIZED};
-use hardclock::kernel::{EventKind, Kernel, KernelError, Operand, Stmt, Target, Value, Via};
-
-fn stmt(target: Option<&str>, name: &str, args: Vec<Operand>) -> Stmt {
-    Stmt::Call {
-        line: 1,
-        target: target.map(|t| Target::Var(t.into())),
-        name: name.into(),
-        args,
-    }
-}
-
-fn to(name: &str) -> Operand {
-    Operand::Ref(name.into())
-}
-
-fn int(n: i64) -> Operand {
-    Operand::Lit(Value::Int(n))
-}
+use hardclock::kernel::{EventKind, Kernel, KernelError, Value, Via};
+use scenario::exec as call;
 
 fn assign(k: &mut Kernel, var: &str, n: i64) {
-    k.exec(&Stmt::Assign {
-        line: 1,
-        target: Target::Var(var.into()),
-        value: int(n),
-    })
-    .unwrap();
+    call(k, &format!("{var} = {n}")).unwrap();
 }
 
 fn set(k: &mut Kernel, t: &str, func: &str) {
-    k.exec(&stmt(
-        None,
-        "timeout_set",
-        vec![
-            to(t),
-            Operand::Ident(func.into()),
-            Operand::Ident("arg1".into()),
-        ],
-    ))
-    .unwrap();
+    call(k, &format!("timeout_set(&{t}, {func}, arg1)")).unwrap();
 }
 
-fn call(k: &mut Kernel, name: &str, args: Vec<Operand>) -> Result<Value, KernelError> {
-    k.exec(&stmt(None, name, args))
-}
-
-fn int_call(k: &mut Kernel, name: &str, args: Vec<Operand>) -> i64 {
-    match call(k, name, args).unwrap() {
+fn int_call(k: &mut Kernel, text: &str) -> i64 {
+    match call(k, text).unwrap() {
         Value::Int(n) => n,
-        v => panic!("{name} returned {v:?}"),
+        v => panic!("{text} returned {v:?}"),
     }
 }
 
 fn flag(k: &mut Kernel, name: &str, t: &str) -> i64 {
-    int_call(k, name, vec![to(t)])
+    int_call(k, &format!("{name}(&{t})"))
 }
 
 fn to_time(k: &Kernel, t: &str) -> i32 {
@@ -101,19 +70,12 @@ fn panic_msg(r: Result<Value, KernelError>) -> String {
 fn flags_while_the_handler_runs_and_after() {
     let mut k = Kernel::new();
     set(&mut k, "t", "probe");
-    k.handlers.insert(
-        "probe".into(),
-        vec![
-            stmt(Some("p"), "timeout_pending", vec![to("t")]),
-            stmt(Some("tr"), "timeout_triggered", vec![to("t")]),
-            stmt(Some("i"), "timeout_initialized", vec![to("t")]),
-        ],
-    );
+    call(&mut k, "handler probe { p = timeout_pending(&t); tr = timeout_triggered(&t); i = timeout_initialized(&t) }").unwrap();
     // timeout.h: the macros return (to_flags & FLAG), the bit itself: TIMEOUT_ONQUEUE 2,
     // TIMEOUT_INITIALIZED 4, TIMEOUT_TRIGGERED 8.
     assert_eq!(flag(&mut k, "timeout_initialized", "t"), 4);
     assert_eq!(flag(&mut k, "timeout_pending", "t"), 0);
-    assert_eq!(int_call(&mut k, "timeout_add", vec![to("t"), int(2)]), 1);
+    assert_eq!(int_call(&mut k, "timeout_add(&t, 2)"), 1);
     assert_eq!(flag(&mut k, "timeout_pending", "t"), 2);
     assert_eq!(flag(&mut k, "timeout_triggered", "t"), 0);
     k.run_ticks(2).unwrap();
@@ -123,12 +85,12 @@ fn flags_while_the_handler_runs_and_after() {
     assert_eq!(k.vars.get("i"), Some(&Value::Int(4)));
     // TRIGGERED stays until the next add or del.
     assert_eq!(flag(&mut k, "timeout_triggered", "t"), 8);
-    assert_eq!(int_call(&mut k, "timeout_del", vec![to("t")]), 0);
+    assert_eq!(int_call(&mut k, "timeout_del(&t)"), 0);
     assert_eq!(flag(&mut k, "timeout_triggered", "t"), 0);
     k.run_ticks(1).unwrap();
-    assert_eq!(int_call(&mut k, "timeout_add", vec![to("t"), int(5)]), 1);
+    assert_eq!(int_call(&mut k, "timeout_add(&t, 5)"), 1);
     assert_eq!(flag(&mut k, "timeout_triggered", "t"), 0);
-    assert_eq!(int_call(&mut k, "timeout_del", vec![to("t")]), 1);
+    assert_eq!(int_call(&mut k, "timeout_del(&t)"), 1);
     assert_eq!(flag(&mut k, "timeout_pending", "t"), 0);
     assert_eq!(k.to.get("t").unwrap().place, Place::Nowhere);
     k.run_ticks(10).unwrap();
@@ -139,11 +101,8 @@ fn flags_while_the_handler_runs_and_after() {
 fn a_handler_re_adding_itself_is_periodic_and_gets_1() {
     let mut k = Kernel::new();
     set(&mut k, "tick", "again");
-    k.handlers.insert(
-        "again".into(),
-        vec![stmt(Some("r"), "timeout_add", vec![to("tick"), int(3)])],
-    );
-    call(&mut k, "timeout_add", vec![to("tick"), int(3)]).unwrap();
+    call(&mut k, "handler again { r = timeout_add(&tick, 3) }").unwrap();
+    call(&mut k, "timeout_add(&tick, 3)").unwrap();
     k.run_ticks(10).unwrap();
     let ticks: Vec<i32> = fires(&k).into_iter().map(|(t, _)| t).collect();
     assert_eq!(ticks, vec![3, 6, 9]);
@@ -155,7 +114,7 @@ fn a_handler_re_adding_itself_is_periodic_and_gets_1() {
 fn re_add_earlier_moves_to_todo_later_stays_put() {
     let mut k = Kernel::new();
     set(&mut k, "t", "f");
-    call(&mut k, "timeout_add", vec![to("t"), int(1000)]).unwrap();
+    call(&mut k, "timeout_add(&t, 1000)").unwrap();
     k.run_ticks(1).unwrap();
     assert_eq!(
         k.to.get("t").unwrap().place,
@@ -165,7 +124,7 @@ fn re_add_earlier_moves_to_todo_later_stays_put() {
         }
     );
     // Later: stays in wheel 1 bucket 3 with the new deadline.
-    assert_eq!(int_call(&mut k, "timeout_add", vec![to("t"), int(2000)]), 0);
+    assert_eq!(int_call(&mut k, "timeout_add(&t, 2000)"), 0);
     assert_eq!(k.to.bucket(1, 3), vec!["t"]);
     assert_eq!(to_time(&k, "t"), 2001);
     assert!(matches!(
@@ -177,10 +136,10 @@ fn re_add_earlier_moves_to_todo_later_stays_put() {
         }
     ));
     // Equal is not earlier either.
-    assert_eq!(int_call(&mut k, "timeout_add", vec![to("t"), int(2000)]), 0);
+    assert_eq!(int_call(&mut k, "timeout_add(&t, 2000)"), 0);
     assert_eq!(k.to.bucket(1, 3), vec!["t"]);
     // Earlier: unlinked from the bucket, appended to todo.
-    assert_eq!(int_call(&mut k, "timeout_add", vec![to("t"), int(10)]), 0);
+    assert_eq!(int_call(&mut k, "timeout_add(&t, 10)"), 0);
     assert_eq!(k.to.todo(), vec!["t"]);
     assert_eq!(k.to.bucket_len(1, 3), 0);
     assert!(matches!(
@@ -201,9 +160,9 @@ fn re_add_earlier_moves_to_todo_later_stays_put() {
 fn a_later_re_add_is_re_bucketed_lazily_and_fires_at_the_new_time() {
     let mut k = Kernel::new();
     set(&mut k, "t", "f");
-    call(&mut k, "timeout_add", vec![to("t"), int(10)]).unwrap();
+    call(&mut k, "timeout_add(&t, 10)").unwrap();
     k.run_ticks(5).unwrap();
-    call(&mut k, "timeout_add", vec![to("t"), int(100)]).unwrap(); // due at 105
+    call(&mut k, "timeout_add(&t, 100)").unwrap(); // due at 105
     let from = k.events.len();
     k.run_ticks(200).unwrap();
     let rebuckets: Vec<(i32, i32)> = k.events[from..]
@@ -231,10 +190,10 @@ fn re_add_on_todo_keeps_call_order_unless_earlier() {
     let mut k = Kernel::new();
     for t in ["a", "b", "c"] {
         set(&mut k, t, &format!("f{t}"));
-        call(&mut k, "timeout_add", vec![to(t), int(5)]).unwrap();
+        call(&mut k, &format!("timeout_add(&{t}, 5)")).unwrap();
     }
-    call(&mut k, "timeout_add", vec![to("a"), int(7)]).unwrap(); // later: stays first
-    call(&mut k, "timeout_add", vec![to("b"), int(4)]).unwrap(); // earlier: to the tail
+    call(&mut k, "timeout_add(&a, 7)").unwrap(); // later: stays first
+    call(&mut k, "timeout_add(&b, 4)").unwrap(); // earlier: to the tail
     assert_eq!(k.to.todo(), vec!["a", "c", "b"]);
 }
 
@@ -242,40 +201,24 @@ fn re_add_on_todo_keeps_call_order_unless_earlier() {
 fn conversions_through_the_api_at_hz_100() {
     let mut k = Kernel::new();
     set(&mut k, "t", "f");
-    let cases: Vec<(&str, Operand, i32)> = vec![
-        ("timeout_add_msec", int(5), 0),
-        ("timeout_add_msec", int(15), 1),
-        ("timeout_add_msec", int(25), 2),
-        ("timeout_add_msec", int(-1), 0),
-        ("timeout_add_usec", int(9_999), 0),
-        ("timeout_add_usec", int(20_000), 2),
-        ("timeout_add_nsec", int(30_000_000), 3),
-        ("timeout_add_sec", int(2), 200),
-        ("timeout_add_sec", int(30_000_000), i32::MAX),
-        (
-            "timeout_add_tv",
-            Operand::Lit(Value::Struct(vec![1, 500_000])),
-            150,
-        ),
-        (
-            "timeout_add_ts",
-            Operand::Lit(Value::Struct(vec![1, 500_000_000])),
-            150,
-        ),
-        (
-            "timeout_add_bt",
-            Operand::Lit(Value::Struct(vec![1, i64::MIN])),
-            150,
-        ), // frac 2^63
-        ("timeout_add", int((1 << 32) + 7), 7), // the C int parameter keeps 32 bits
+    let cases: Vec<(&str, &str, i32)> = vec![
+        ("timeout_add_msec", "5", 0),
+        ("timeout_add_msec", "15", 1),
+        ("timeout_add_msec", "25", 2),
+        ("timeout_add_msec", "-1", 0),
+        ("timeout_add_usec", "9999", 0),
+        ("timeout_add_usec", "20000", 2),
+        ("timeout_add_nsec", "30000000", 3),
+        ("timeout_add_sec", "2", 200),
+        ("timeout_add_sec", "30000000", i32::MAX),
+        ("timeout_add_tv", "{1, 500000}", 150),
+        ("timeout_add_ts", "{1, 500000000}", 150),
+        ("timeout_add_bt", "{1, -9223372036854775808}", 150), // frac 2^63
+        ("timeout_add", "4294967303", 7),                     // the C int parameter keeps 32 bits
     ];
     for (name, arg, ticks) in cases {
-        call(&mut k, "timeout_del", vec![to("t")]).unwrap();
-        assert_eq!(
-            int_call(&mut k, name, vec![to("t"), arg.clone()]),
-            1,
-            "{name}"
-        );
+        call(&mut k, "timeout_del(&t)").unwrap();
+        assert_eq!(int_call(&mut k, &format!("{name}(&t, {arg})")), 1, "{name}");
         assert_eq!(to_time(&k, "t"), ticks, "{name}({arg:?})");
     }
 }
@@ -286,18 +229,14 @@ fn conversions_through_the_api_at_hz_1000() {
     assign(&mut k, "hz", 1000);
     set(&mut k, "t", "f");
     for (name, arg, ticks) in [
-        ("timeout_add_msec", int(5), 5),
-        ("timeout_add_usec", int(999), 0),
-        ("timeout_add_nsec", int(2_500_000), 2),
-        ("timeout_add_sec", int(3), 3000),
-        (
-            "timeout_add_tv",
-            Operand::Lit(Value::Struct(vec![0, 1500])),
-            1,
-        ),
+        ("timeout_add_msec", "5", 5),
+        ("timeout_add_usec", "999", 0),
+        ("timeout_add_nsec", "2500000", 2),
+        ("timeout_add_sec", "3", 3000),
+        ("timeout_add_tv", "{0, 1500}", 1),
     ] {
-        call(&mut k, "timeout_del", vec![to("t")]).unwrap();
-        call(&mut k, name, vec![to("t"), arg]).unwrap();
+        call(&mut k, "timeout_del(&t)").unwrap();
+        call(&mut k, &format!("{name}(&t, {arg})")).unwrap();
         assert_eq!(to_time(&k, "t"), ticks, "{name}");
     }
     let msg = k
@@ -318,7 +257,7 @@ fn conversions_through_the_api_at_hz_1000() {
 fn msec_minus_ten_panics_with_the_kernel_message() {
     let mut k = Kernel::new();
     set(&mut k, "t", "f");
-    let r = call(&mut k, "timeout_add_msec", vec![to("t"), int(-10)]);
+    let r = call(&mut k, "timeout_add_msec(&t, -10)");
     assert_eq!(panic_msg(r), "timeout_add: to_ticks (-1) < 0");
     assert!(k.panic.is_some());
     assert!(k.hardclock().is_err(), "a panicked machine does not tick");
@@ -328,7 +267,7 @@ fn msec_minus_ten_panics_with_the_kernel_message() {
 fn negative_ticks_panic() {
     let mut k = Kernel::new();
     set(&mut k, "t", "f");
-    let r = call(&mut k, "timeout_add", vec![to("t"), int(-5)]);
+    let r = call(&mut k, "timeout_add(&t, -5)");
     assert_eq!(panic_msg(r), "timeout_add: to_ticks (-5) < 0");
 }
 
@@ -337,9 +276,9 @@ fn never_set_is_not_initialized() {
     let mut k = Kernel::new();
     assert_eq!(flag(&mut k, "timeout_initialized", "ghost"), 0);
     assert_eq!(flag(&mut k, "timeout_pending", "ghost"), 0);
-    assert_eq!(int_call(&mut k, "timeout_del", vec![to("ghost")]), 0);
+    assert_eq!(int_call(&mut k, "timeout_del(&ghost)"), 0);
     // Initialization is checked before the sign, as in the DIAGNOSTIC block.
-    let r = call(&mut k, "timeout_add", vec![to("ghost"), int(-1)]);
+    let r = call(&mut k, "timeout_add(&ghost, -1)");
     assert_eq!(panic_msg(r), "timeout_add: not initialized");
 }
 
@@ -347,11 +286,8 @@ fn never_set_is_not_initialized() {
 fn self_re_adding_with_zero_ticks_spins_and_is_stopped() {
     let mut k = Kernel::new();
     set(&mut k, "spin", "spinner");
-    k.handlers.insert(
-        "spinner".into(),
-        vec![stmt(None, "timeout_add", vec![to("spin"), int(0)])],
-    );
-    call(&mut k, "timeout_add", vec![to("spin"), int(1)]).unwrap();
+    call(&mut k, "handler spinner { timeout_add(&spin, 0) }").unwrap();
+    call(&mut k, "timeout_add(&spin, 1)").unwrap();
     let r = k.hardclock();
     let Err(KernelError::Panic(msg)) = r else {
         panic!("expected a panic, got {r:?}");
@@ -371,7 +307,7 @@ fn self_re_adding_with_zero_ticks_spins_and_is_stopped() {
 fn timeout_set_on_a_queued_timeout() {
     let mut k = Kernel::new();
     set(&mut k, "t", "old");
-    call(&mut k, "timeout_add", vec![to("t"), int(300)]).unwrap();
+    call(&mut k, "timeout_add(&t, 300)").unwrap();
     k.run_ticks(1).unwrap();
     set(&mut k, "t", "new");
     let v = k.to.get("t").unwrap();
@@ -394,12 +330,12 @@ fn timeout_set_on_a_queued_timeout() {
         }
     ));
     assert_eq!(flag(&mut k, "timeout_pending", "t"), 0);
-    assert_eq!(int_call(&mut k, "timeout_del", vec![to("t")]), 0);
+    assert_eq!(int_call(&mut k, "timeout_del(&t)"), 0);
     assert_eq!(k.to.bucket(1, 1), vec!["t"]);
     let mut k2 = k.clone();
     k.run_ticks(300).unwrap();
     assert_eq!(fires(&k), vec![(300, "new(arg1)".to_string())]);
-    let r = call(&mut k2, "timeout_add", vec![to("t"), int(5)]);
+    let r = call(&mut k2, "timeout_add(&t, 5)");
     let msg = panic_msg(r);
     assert!(msg.contains("still linked on wheel 1 bucket 0x01"), "{msg}");
 }
@@ -409,12 +345,9 @@ fn deleting_from_a_handler_an_entry_spliced_but_not_yet_run() {
     let mut k = Kernel::new();
     set(&mut k, "a", "killer");
     set(&mut k, "b", "victim");
-    k.handlers.insert(
-        "killer".into(),
-        vec![stmt(Some("r"), "timeout_del", vec![to("b")])],
-    );
-    call(&mut k, "timeout_add", vec![to("a"), int(3)]).unwrap();
-    call(&mut k, "timeout_add", vec![to("b"), int(3)]).unwrap();
+    call(&mut k, "handler killer { r = timeout_del(&b) }").unwrap();
+    call(&mut k, "timeout_add(&a, 3)").unwrap();
+    call(&mut k, "timeout_add(&b, 3)").unwrap();
     k.run_ticks(5).unwrap();
     assert_eq!(fires(&k), vec![(3, "killer(arg1)".to_string())]);
     assert_eq!(k.vars.get("r"), Some(&Value::Int(1)));
@@ -432,7 +365,7 @@ fn ui_accessors() {
     let mut k = Kernel::new();
     for (t, n) in [("x", 3), ("y", 3), ("z", 700)] {
         set(&mut k, t, "f");
-        call(&mut k, "timeout_add", vec![to(t), int(n)]).unwrap();
+        call(&mut k, &format!("timeout_add(&{t}, {n})")).unwrap();
     }
     assert_eq!(k.to.todo(), vec!["x", "y", "z"]);
     k.run_ticks(1).unwrap();
@@ -496,15 +429,7 @@ fn every_api_row_is_dispatched() {
 #[test]
 fn null_function_is_refused() {
     let mut k = Kernel::new();
-    let r = call(
-        &mut k,
-        "timeout_set",
-        vec![
-            to("t"),
-            Operand::Lit(Value::Null),
-            Operand::Lit(Value::Null),
-        ],
-    );
+    let r = call(&mut k, "timeout_set(&t, NULL, NULL)");
     assert!(
         matches!(r, Err(KernelError::Scenario { arg: Some(1), .. })),
         "{r:?}"
@@ -519,7 +444,7 @@ fn null_function_is_refused() {
 fn flag_macros_return_the_masked_bit_and_say_so() {
     let mut k = Kernel::new();
     set(&mut k, "t", "f");
-    int_call(&mut k, "timeout_add", vec![to("t"), int(1)]);
+    int_call(&mut k, "timeout_add(&t, 1)");
     assert_eq!(flag(&mut k, "timeout_initialized", "t"), 0x04);
     assert_eq!(flag(&mut k, "timeout_pending", "t"), 0x02);
     assert_eq!(flag(&mut k, "timeout_triggered", "t"), 0);

@@ -15,10 +15,14 @@
 //! bucket handed to todo, every re-bucketing and every fire (in order), every return value, the
 //! place of every timeout, and the order inside every list.
 
+#[path = "common/ast.rs"]
+mod ast;
+
+use ast::{assign, call, int};
 use std::collections::{BTreeMap, VecDeque};
 
 use hardclock::kernel::openbsd::{Place, TimeoutEvent};
-use hardclock::kernel::{EventKind, Kernel, KernelError, Operand, Stmt, Target, Value, Via};
+use hardclock::kernel::{EventKind, Kernel, KernelError, Operand, Stmt, Value, Via};
 use proptest::prelude::*;
 
 const N: usize = 6;
@@ -223,21 +227,8 @@ fn name(i: usize) -> String {
     format!("t{i}")
 }
 
-fn call(name: &str, args: Vec<Operand>) -> Stmt {
-    Stmt::Call {
-        line: 1,
-        target: None,
-        name: name.into(),
-        args,
-    }
-}
-
 fn r(i: usize) -> Operand {
     Operand::Ref(name(i))
-}
-
-fn int(n: i64) -> Operand {
-    Operand::Lit(Value::Int(n))
 }
 
 fn handler_body(b: &Beh, i: usize) -> Vec<Stmt> {
@@ -322,12 +313,7 @@ fn same_lists(k: &Kernel, m: &Model) -> Result<(), TestCaseError> {
 
 fn run(start: i32, beh: Vec<Beh>, ops: Vec<Op>) -> Result<(), TestCaseError> {
     let mut k = Kernel::new();
-    k.exec(&Stmt::Assign {
-        line: 1,
-        target: Target::Var("ticks".into()),
-        value: int(start as i64),
-    })
-    .unwrap();
+    k.exec(&assign("ticks", int(start as i64))).unwrap();
     let mut m = Model::new(start as i64, beh.clone());
     for (i, b) in beh.iter().enumerate() {
         k.handlers.insert(format!("h{i}"), handler_body(b, i));

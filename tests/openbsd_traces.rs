@@ -1,52 +1,27 @@
 #![cfg(not(target_arch = "wasm32"))]
 //! Golden traces of OpenBSD 5.6 timeout(9): the worked examples of kernel-reference.md §1.11 and
-//! §1.12a, driven through `Kernel::exec` and `Kernel::hardclock` and compared event by event.
+//! §1.12a, written as scenario lines (run through the parser and `Kernel::exec`) and hardclocks,
+//! and compared event by event.
+
+#[path = "common/scenario.rs"]
+mod scenario;
 
 use hardclock::kernel::openbsd::{Place, TimeoutEvent};
-use hardclock::kernel::{EventKind, Kernel, Operand, Stmt, Target, Value, Via};
-
-fn call(name: &str, args: Vec<Operand>) -> Stmt {
-    Stmt::Call {
-        line: 1,
-        target: None,
-        name: name.into(),
-        args,
-    }
-}
-
-fn to(name: &str) -> Operand {
-    Operand::Ref(name.into())
-}
-
-fn int(n: i64) -> Operand {
-    Operand::Lit(Value::Int(n))
-}
+use hardclock::kernel::{EventKind, Kernel, Value, Via};
+use scenario::exec;
 
 fn boot(ticks: i32) -> Kernel {
     let mut k = Kernel::new();
-    k.exec(&Stmt::Assign {
-        line: 1,
-        target: Target::Var("ticks".into()),
-        value: int(ticks as i64),
-    })
-    .unwrap();
+    exec(&mut k, &format!("ticks = {ticks}")).unwrap();
     k
 }
 
 fn set(k: &mut Kernel, t: &str, func: &str) {
-    k.exec(&call(
-        "timeout_set",
-        vec![
-            to(t),
-            Operand::Ident(func.into()),
-            Operand::Lit(Value::Null),
-        ],
-    ))
-    .unwrap();
+    exec(k, &format!("timeout_set(&{t}, {func}, NULL)")).unwrap();
 }
 
 fn add(k: &mut Kernel, t: &str, n: i64) -> Value {
-    k.exec(&call("timeout_add", vec![to(t), int(n)])).unwrap()
+    exec(k, &format!("timeout_add(&{t}, {n})")).unwrap()
 }
 
 /// Runs hardclocks until `ticks == target`.
@@ -281,10 +256,7 @@ fn zero_ticks_from_a_handler_run_in_the_same_pass() {
     let mut k = boot(0);
     set(&mut k, "first", "kick");
     set(&mut k, "second", "fs");
-    k.handlers.insert(
-        "kick".into(),
-        vec![call("timeout_add", vec![to("second"), int(0)])],
-    );
+    exec(&mut k, "handler kick { timeout_add(&second, 0) }").unwrap();
     add(&mut k, "first", 5);
     run_to(&mut k, 5);
     assert_eq!(

@@ -3,19 +3,13 @@
 //! differ. Each test names the function of `route.c`, `radix.c`, `ip_icmp.c` or `route_init`
 //! whose behaviour it pins, with the ticks, returns and order that code gives.
 
+#[path = "common/scenario.rs"]
+mod scenario;
+
 use hardclock::kernel::route::{self, RouteEvent, RtmType};
 use hardclock::kernel::{EventKind, Kernel, Value, Via};
 use hardclock::script::{self, trace, Outcome};
-
-fn run_ok(src: &str) -> Kernel {
-    let r = script::run(src);
-    assert_eq!(r.outcome, Outcome::Ok, "scenario:\n{src}");
-    r.kernel
-}
-
-fn var(k: &Kernel, name: &str) -> Value {
-    k.vars.get(name).cloned().unwrap_or(Value::Null)
-}
+use scenario::{run_ok, var};
 
 /// (tick, type, dst) of every routing-socket message.
 fn messages(k: &Kernel) -> Vec<(i32, RtmType, String)> {

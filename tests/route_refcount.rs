@@ -1,58 +1,16 @@
 #![cfg(not(target_arch = "wasm32"))]
-//! rtalloc(9) scenarios through `Kernel::exec`, as a scenario script drives them: references
+//! rtalloc(9) scenarios, written as scenario lines and run through `Kernel::exec`: references
 //! that outlive a delete, the lock and refcount assertions, `struct route` caching, RTM_MISS
 //! and FIBs.
 
+#[path = "common/scenario.rs"]
+mod scenario;
+
 use hardclock::kernel::route::{self, RouteEvent, RtmType};
-use hardclock::kernel::{EventKind, Kernel, KernelError, Operand, Stmt, Target, Value};
+use hardclock::kernel::{EventKind, Kernel, KernelError, Value};
+use scenario::{exec, var};
 
 const GW: u32 = 0xc0a8_0101; // 192.168.1.1
-
-fn lit(v: Value) -> Operand {
-    Operand::Lit(v)
-}
-fn addr(a: u32) -> Operand {
-    lit(Value::Addr(a))
-}
-fn pfx(a: u32, l: u8) -> Operand {
-    lit(Value::Prefix(a, l))
-}
-fn int(n: i64) -> Operand {
-    lit(Value::Int(n))
-}
-fn id(s: &str) -> Operand {
-    Operand::Ident(s.into())
-}
-fn rf(s: &str) -> Operand {
-    Operand::Ref(s.into())
-}
-
-/// `[target =] name(args);`
-fn run(
-    k: &mut Kernel,
-    target: Option<&str>,
-    name: &str,
-    args: Vec<Operand>,
-) -> Result<Value, KernelError> {
-    k.exec(&Stmt::Call {
-        line: 1,
-        target: target.map(|t| Target::Var(t.into())),
-        name: name.into(),
-        args,
-    })
-}
-
-fn set(k: &mut Kernel, target: Target, v: Value) -> Result<Value, KernelError> {
-    k.exec(&Stmt::Assign {
-        line: 1,
-        target,
-        value: Operand::Lit(v),
-    })
-}
-
-fn var(k: &Kernel, v: &str) -> Value {
-    k.vars.get(v).cloned().unwrap_or(Value::Null)
-}
 
 fn route_id(k: &Kernel, v: &str) -> u32 {
     match var(k, v) {
@@ -87,13 +45,7 @@ fn panic_msg(r: Result<Value, KernelError>) -> String {
 fn with_ten_eight() -> Kernel {
     let mut k = Kernel::new();
     assert_eq!(
-        run(
-            &mut k,
-            None,
-            "route_add",
-            vec![pfx(0x0a00_0000, 8), addr(GW)]
-        )
-        .unwrap(),
+        exec(&mut k, "route_add(10.0.0.0/8, 192.168.1.1)").unwrap(),
         Value::Int(0)
     );
     k
@@ -102,21 +54,15 @@ fn with_ten_eight() -> Kernel {
 #[test]
 fn deleted_route_waits_in_rttrash_for_the_last_rtfree() {
     let mut k = with_ten_eight();
-    run(
-        &mut k,
-        Some("rt"),
-        "rtalloc1",
-        vec![addr(0x0a01_0203), int(1), int(0)],
-    )
-    .unwrap();
+    exec(&mut k, "rt = rtalloc1(10.1.2.3, 1, 0)").unwrap();
     let rt = route_id(&k, "rt");
     assert_eq!(last_note(&k), (Some(1), false));
     let e = k.rt.entry(rt).unwrap();
     assert!(e.locked, "rtalloc1 returns the entry locked");
     assert_eq!(e.use_count, 1);
-    run(&mut k, None, "RT_UNLOCK", vec![id("rt")]).unwrap();
+    exec(&mut k, "RT_UNLOCK(rt)").unwrap();
     assert_eq!(
-        run(&mut k, None, "route_delete", vec![pfx(0x0a00_0000, 8)]).unwrap(),
+        exec(&mut k, "route_delete(10.0.0.0/8)").unwrap(),
         Value::Int(0)
     );
     let e = k.rt.entry(rt).unwrap();
@@ -129,7 +75,7 @@ fn deleted_route_waits_in_rttrash_for_the_last_rtfree() {
     assert!(route::netstat(&k, 0).is_empty());
     // The table no longer finds it.
     assert_eq!(route::lookup(&k, 0x0a01_0203, 0).0, None);
-    run(&mut k, None, "RTFREE", vec![id("rt")]).unwrap();
+    exec(&mut k, "RTFREE(rt)").unwrap();
     assert_eq!(last_note(&k), (Some(0), true));
     assert!(k.rt.entry(rt).unwrap().freed.is_some());
     assert_eq!(kvar(&k, "rttrash"), 0);
@@ -156,13 +102,13 @@ fn deleted_route_waits_in_rttrash_for_the_last_rtfree() {
 fn unreferenced_route_is_freed_by_the_delete_itself() {
     let mut k = with_ten_eight();
     assert_eq!(
-        run(&mut k, None, "route_delete", vec![pfx(0x0a00_0000, 8)]).unwrap(),
+        exec(&mut k, "route_delete(10.0.0.0/8)").unwrap(),
         Value::Int(0)
     );
     assert!(k.rt.entry(0).unwrap().freed.is_some());
     assert_eq!(kvar(&k, "rttrash"), 0);
     assert_eq!(
-        run(&mut k, None, "route_delete", vec![pfx(0x0a00_0000, 8)]).unwrap(),
+        exec(&mut k, "route_delete(10.0.0.0/8)").unwrap(),
         Value::Int(3),
         "ESRCH"
     );
@@ -173,14 +119,8 @@ fn unreferenced_route_is_freed_by_the_delete_itself() {
 #[test]
 fn rtfree_of_a_live_route_does_not_free() {
     let mut k = with_ten_eight();
-    run(
-        &mut k,
-        Some("rt"),
-        "rtalloc1",
-        vec![addr(0x0a01_0203), int(0), int(0)],
-    )
-    .unwrap();
-    run(&mut k, None, "rtfree", vec![id("rt")]).unwrap();
+    exec(&mut k, "rt = rtalloc1(10.1.2.3, 0, 0)").unwrap();
+    exec(&mut k, "rtfree(rt)").unwrap();
     let e = k.rt.entry(0).unwrap();
     assert_eq!(
         (e.refcnt, e.locked, e.freed, e.in_table),
@@ -193,7 +133,7 @@ fn rtfree_of_a_live_route_does_not_free() {
         "rtfree does not touch the variable"
     );
     // A second rtfree now trips RT_REMREF's assertion... after RT_LOCK_ASSERT: not locked.
-    let m = panic_msg(run(&mut k, None, "rtfree", vec![id("rt")]));
+    let m = panic_msg(exec(&mut k, "rtfree(rt)"));
     assert!(m.starts_with("mutex rtentry not owned at"), "{m}");
 }
 
@@ -201,33 +141,21 @@ fn rtfree_of_a_live_route_does_not_free() {
 fn double_rtfree_panics() {
     // Through the same variable: the first RTFREE_LOCKED set it to NULL.
     let mut k = with_ten_eight();
-    run(
-        &mut k,
-        Some("rt"),
-        "rtalloc1",
-        vec![addr(0x0a01_0203), int(0), int(0)],
-    )
-    .unwrap();
-    run(&mut k, None, "RTFREE_LOCKED", vec![id("rt")]).unwrap();
+    exec(&mut k, "rt = rtalloc1(10.1.2.3, 0, 0)").unwrap();
+    exec(&mut k, "RTFREE_LOCKED(rt)").unwrap();
     assert_eq!(var(&k, "rt"), Value::Null);
-    let m = panic_msg(run(&mut k, None, "RTFREE_LOCKED", vec![id("rt")]));
+    let m = panic_msg(exec(&mut k, "RTFREE_LOCKED(rt)"));
     assert!(m.starts_with("Fatal trap 12: page fault"), "{m}");
     assert!(k.panic.is_some());
 
     // Through a copy of the pointer, after the entry really was freed: use after free.
     let mut k = with_ten_eight();
-    run(
-        &mut k,
-        Some("rt"),
-        "rtalloc1",
-        vec![addr(0x0a01_0203), int(0), int(0)],
-    )
-    .unwrap();
+    exec(&mut k, "rt = rtalloc1(10.1.2.3, 0, 0)").unwrap();
     k.vars.insert("rt2".into(), var(&k, "rt"));
-    run(&mut k, None, "RT_UNLOCK", vec![id("rt")]).unwrap();
-    run(&mut k, None, "route_delete", vec![pfx(0x0a00_0000, 8)]).unwrap();
-    run(&mut k, None, "RTFREE", vec![id("rt")]).unwrap();
-    let m = panic_msg(run(&mut k, None, "RTFREE", vec![id("rt2")]));
+    exec(&mut k, "RT_UNLOCK(rt)").unwrap();
+    exec(&mut k, "route_delete(10.0.0.0/8)").unwrap();
+    exec(&mut k, "RTFREE(rt)").unwrap();
+    let m = panic_msg(exec(&mut k, "RTFREE(rt2)"));
     assert!(m.starts_with("mtx_lock() of destroyed mutex"), "{m}");
     assert!(m.contains("use after free"), "{m}");
 }
@@ -235,58 +163,42 @@ fn double_rtfree_panics() {
 #[test]
 fn refcount_macros_assert_the_lock() {
     let mut k = with_ten_eight();
-    run(
-        &mut k,
-        Some("rt"),
-        "rtalloc1",
-        vec![addr(0x0a01_0203), int(0), int(0)],
-    )
-    .unwrap();
+    exec(&mut k, "rt = rtalloc1(10.1.2.3, 0, 0)").unwrap();
     // Locked by rtalloc1: ADDREF is fine, and RT_LOCK again is recursion.
-    run(&mut k, None, "RT_ADDREF", vec![id("rt")]).unwrap();
+    exec(&mut k, "RT_ADDREF(rt)").unwrap();
     assert_eq!(k.rt.entry(0).unwrap().refcnt, 2);
     let mut k2 = k.clone();
-    let m = panic_msg(run(&mut k2, None, "RT_LOCK", vec![id("rt")]));
+    let m = panic_msg(exec(&mut k2, "RT_LOCK(rt)"));
     assert!(
         m.starts_with("_mtx_lock_sleep: recursed on non-recursive mutex rtentry"),
         "{m}"
     );
     // route delete from this thread must take the lock it holds: recursion too.
     let mut k3 = k.clone();
-    let m = panic_msg(run(
-        &mut k3,
-        None,
-        "route_delete",
-        vec![pfx(0x0a00_0000, 8)],
-    ));
+    let m = panic_msg(exec(&mut k3, "route_delete(10.0.0.0/8)"));
     assert!(m.contains("recursed on non-recursive mutex rtentry"), "{m}");
     // Unlocked: RT_ADDREF and RT_REMREF assert ownership.
-    run(&mut k, None, "RT_UNLOCK", vec![id("rt")]).unwrap();
+    exec(&mut k, "RT_UNLOCK(rt)").unwrap();
     let mut k4 = k.clone();
-    let m = panic_msg(run(&mut k4, None, "RT_ADDREF", vec![id("rt")]));
+    let m = panic_msg(exec(&mut k4, "RT_ADDREF(rt)"));
     assert_eq!(m, "mutex rtentry not owned at net/route.h (RT_ADDREF)");
-    let m = panic_msg(run(&mut k.clone(), None, "RT_UNLOCK", vec![id("rt")]));
+    let m = panic_msg(exec(&mut k.clone(), "RT_UNLOCK(rt)"));
     assert_eq!(m, "mutex rtentry not owned at net/route.h (RT_UNLOCK)");
     // RT_REMREF down to 0, then once more: "bogus refcnt 0".
-    run(&mut k, None, "RT_LOCK", vec![id("rt")]).unwrap();
-    run(&mut k, None, "RT_REMREF", vec![id("rt")]).unwrap();
-    run(&mut k, None, "RT_REMREF", vec![id("rt")]).unwrap();
-    let m = panic_msg(run(&mut k, None, "RT_REMREF", vec![id("rt")]));
+    exec(&mut k, "RT_LOCK(rt)").unwrap();
+    exec(&mut k, "RT_REMREF(rt)").unwrap();
+    exec(&mut k, "RT_REMREF(rt)").unwrap();
+    let m = panic_msg(exec(&mut k, "RT_REMREF(rt)"));
     assert_eq!(m, "bogus refcnt 0");
     // After a panic the machine refuses everything.
-    assert!(run(&mut k, None, "rtalloc1", vec![addr(1), int(0), int(0)]).is_err());
+    assert!(exec(&mut k, "rtalloc1(0.0.0.1, 0, 0)").is_err());
 }
 
 #[test]
 fn struct_route_cache_is_kept_while_up_and_replaced_when_deleted() {
     let mut k = with_ten_eight();
-    set(
-        &mut k,
-        Target::Field("ro".into(), "ro_dst".into()),
-        Value::Addr(0x0a01_0203),
-    )
-    .unwrap();
-    run(&mut k, None, "rtalloc", vec![rf("ro")]).unwrap();
+    exec(&mut k, "ro.ro_dst = 10.1.2.3").unwrap();
+    exec(&mut k, "rtalloc(&ro)").unwrap();
     assert_eq!(last_note(&k), (Some(1), false));
     let first = route::read_field(&k, "ro", "ro_rt").unwrap();
     assert_eq!(first, Value::Route(0));
@@ -296,23 +208,17 @@ fn struct_route_cache_is_kept_while_up_and_replaced_when_deleted() {
     );
     // Again: RTF_UP still set, so no lookup and no new reference.
     let unreach = kvar(&k, "rts_unreach");
-    run(&mut k, None, "rtalloc_fib", vec![rf("ro"), int(0)]).unwrap();
+    exec(&mut k, "rtalloc_fib(&ro, 0)").unwrap();
     assert_eq!(k.rt.entry(0).unwrap().refcnt, 1);
     assert_eq!(k.rt.entry(0).unwrap().use_count, 1, "no second lookup");
     assert_eq!(kvar(&k, "rts_unreach"), unreach);
     // Delete it and add a more specific route: the cache still points at the old entry,
     // which waits in rttrash.
-    run(&mut k, None, "route_delete", vec![pfx(0x0a00_0000, 8)]).unwrap();
-    run(
-        &mut k,
-        None,
-        "route_add",
-        vec![pfx(0x0a01_0000, 16), addr(GW + 1)],
-    )
-    .unwrap();
+    exec(&mut k, "route_delete(10.0.0.0/8)").unwrap();
+    exec(&mut k, "route_add(10.1.0.0/16, 192.168.1.2)").unwrap();
     assert_eq!(kvar(&k, "rttrash"), 1);
     // Next use notices RTF_UP is clear: RTFREE (which frees it) and a new lookup.
-    run(&mut k, None, "rtalloc_ign", vec![rf("ro"), int(0)]).unwrap();
+    exec(&mut k, "rtalloc_ign(&ro, 0)").unwrap();
     assert!(k.rt.entry(0).unwrap().freed.is_some());
     assert_eq!(kvar(&k, "rttrash"), 0);
     assert_eq!(
@@ -325,19 +231,14 @@ fn struct_route_cache_is_kept_while_up_and_replaced_when_deleted() {
         .iter()
         .any(|e| matches!(*e.kind, EventKind::Route(RouteEvent::CacheStale { .. }))));
     // RO_RTFREE drops the reference and NULLs ro_rt; the route stays in the table.
-    run(&mut k, None, "RO_RTFREE", vec![rf("ro")]).unwrap();
+    exec(&mut k, "RO_RTFREE(&ro)").unwrap();
     assert_eq!(last_note(&k), (Some(0), false));
     assert_eq!(route::read_field(&k, "ro", "ro_rt").unwrap(), Value::Null);
     assert!(k.rt.entry(1).unwrap().in_table);
     // With RT_NORTREF the cache holds no reference, and RO_RTFREE only forgets the pointer.
-    run(&mut k, None, "rtalloc", vec![rf("ro")]).unwrap();
-    set(
-        &mut k,
-        Target::Field("ro".into(), "ro_flags".into()),
-        Value::Int(2),
-    )
-    .unwrap();
-    run(&mut k, None, "RO_RTFREE", vec![rf("ro")]).unwrap();
+    exec(&mut k, "rtalloc(&ro)").unwrap();
+    exec(&mut k, "ro.ro_flags = 2").unwrap();
+    exec(&mut k, "RO_RTFREE(&ro)").unwrap();
     assert_eq!(
         k.rt.entry(1).unwrap().refcnt,
         1,
@@ -353,24 +254,12 @@ fn struct_route_cache_is_kept_while_up_and_replaced_when_deleted() {
 fn rtm_miss_only_when_asked_to_report() {
     let mut k = with_ten_eight();
     assert_eq!(
-        run(
-            &mut k,
-            Some("r"),
-            "rtalloc1",
-            vec![addr(0x0b00_0001), int(0), int(0)]
-        )
-        .unwrap(),
+        exec(&mut k, "r = rtalloc1(11.0.0.1, 0, 0)").unwrap(),
         Value::Null
     );
     assert_eq!(kvar(&k, "rts_unreach"), 1);
     assert!(!k.rt.rtm.iter().any(|m| m.kind == RtmType::Miss));
-    run(
-        &mut k,
-        None,
-        "rtalloc1",
-        vec![addr(0x0b00_0001), int(1), int(0)],
-    )
-    .unwrap();
+    exec(&mut k, "rtalloc1(11.0.0.1, 1, 0)").unwrap();
     assert_eq!(kvar(&k, "rts_unreach"), 2);
     let miss: Vec<_> =
         k.rt.rtm
@@ -380,27 +269,15 @@ fn rtm_miss_only_when_asked_to_report() {
     assert_eq!(miss.len(), 1);
     assert_eq!(miss[0].dst, "11.0.0.1");
     // rtalloc(&ro) always reports.
-    set(
-        &mut k,
-        Target::Field("ro".into(), "ro_dst".into()),
-        Value::Addr(0x0c00_0001),
-    )
-    .unwrap();
-    run(&mut k, None, "rtalloc", vec![rf("ro")]).unwrap();
+    exec(&mut k, "ro.ro_dst = 12.0.0.1").unwrap();
+    exec(&mut k, "rtalloc(&ro)").unwrap();
     assert_eq!(
         k.rt.rtm.iter().filter(|m| m.kind == RtmType::Miss).count(),
         2
     );
     // A default route ends the misses; flags are accepted by name.
-    run(&mut k, None, "route_add", vec![pfx(0, 0), addr(GW)]).unwrap();
-    let flags = lit(Value::Flags(vec!["RTF_GATEWAY".into()]));
-    let r = run(
-        &mut k,
-        Some("d"),
-        "rtalloc1",
-        vec![addr(0x0b00_0001), int(1), flags],
-    )
-    .unwrap();
+    exec(&mut k, "route_add(0.0.0.0/0, 192.168.1.1)").unwrap();
+    let r = exec(&mut k, "d = rtalloc1(11.0.0.1, 1, RTF_GATEWAY)").unwrap();
     assert_eq!(r, Value::Route(1));
     assert_eq!(kvar(&k, "rts_unreach"), 3);
 }
@@ -408,95 +285,49 @@ fn rtm_miss_only_when_asked_to_report() {
 #[test]
 fn fibs_are_separate_tables() {
     let mut k = Kernel::new();
-    set(&mut k, Target::Var("rt_numfibs".into()), Value::Int(2)).unwrap();
-    run(
-        &mut k,
-        None,
-        "route_add",
-        vec![pfx(0x0a00_0000, 8), addr(GW), int(1)],
-    )
-    .unwrap();
+    exec(&mut k, "rt_numfibs = 2").unwrap();
+    exec(&mut k, "route_add(10.0.0.0/8, 192.168.1.1, 1)").unwrap();
     assert_eq!(kvar(&k, "rt_numfibs"), 2);
     assert!(
-        set(&mut k, Target::Var("rt_numfibs".into()), Value::Int(4)).is_err(),
+        exec(&mut k, "rt_numfibs = 4").is_err(),
         "fixed once routes exist"
     );
     assert_eq!(
-        run(
-            &mut k,
-            None,
-            "rtalloc1_fib",
-            vec![addr(0x0a01_0203), int(0), int(0), int(0)]
-        )
-        .unwrap(),
+        exec(&mut k, "rtalloc1_fib(10.1.2.3, 0, 0, 0)").unwrap(),
         Value::Null
     );
     assert_eq!(
-        run(
-            &mut k,
-            None,
-            "rtalloc1",
-            vec![addr(0x0a01_0203), int(0), int(0)]
-        )
-        .unwrap(),
+        exec(&mut k, "rtalloc1(10.1.2.3, 0, 0)").unwrap(),
         Value::Null
     );
-    let r = run(
-        &mut k,
-        Some("rt"),
-        "rtalloc1_fib",
-        vec![addr(0x0a01_0203), int(0), int(0), int(1)],
-    )
-    .unwrap();
+    let r = exec(&mut k, "rt = rtalloc1_fib(10.1.2.3, 0, 0, 1)").unwrap();
     assert_eq!(r, Value::Route(0));
     assert_eq!(k.rt.entry(0).unwrap().fib, 1);
     // The same prefix may exist in both FIBs.
     assert_eq!(
-        run(
-            &mut k,
-            None,
-            "route_add",
-            vec![pfx(0x0a00_0000, 8), addr(GW)]
-        )
-        .unwrap(),
+        exec(&mut k, "route_add(10.0.0.0/8, 192.168.1.1)").unwrap(),
         Value::Int(0)
     );
     assert_eq!(
-        run(
-            &mut k,
-            None,
-            "route_add",
-            vec![pfx(0x0a00_0000, 8), addr(GW)]
-        )
-        .unwrap(),
+        exec(&mut k, "route_add(10.0.0.0/8, 192.168.1.1)").unwrap(),
         Value::Int(17)
     );
     assert_eq!(route::netstat(&k, 0).len(), 1);
     assert_eq!(route::netstat(&k, 1)[0].refs, 1);
     // A FIB that does not exist: a script mistake for route add, a KASSERT for rtalloc1_fib.
     assert!(matches!(
-        run(
-            &mut k,
-            None,
-            "route_add",
-            vec![pfx(0x0a00_0000, 8), addr(GW), int(2)]
-        ),
+        exec(&mut k, "route_add(10.0.0.0/8, 192.168.1.1, 2)"),
         Err(KernelError::Scenario { arg: Some(2), .. })
     ));
-    let m = panic_msg(run(
-        &mut k,
-        None,
-        "rtalloc1_fib",
-        vec![addr(1), int(0), int(0), int(2)],
-    ));
+    let m = panic_msg(exec(&mut k, "rtalloc1_fib(0.0.0.1, 0, 0, 2)"));
     assert!(m.starts_with("rtalloc1_fib: bad fibnum"), "{m}");
 }
 
 #[test]
 fn netstat_rows_and_dynamic_routes() {
     let mut k = Kernel::new();
-    run(&mut k, None, "route_add", vec![pfx(0, 0), addr(GW)]).unwrap();
-    run(&mut k, None, "route_add", vec![addr(0x0a01_0203), addr(GW)]).unwrap();
+    exec(&mut k, "route_add(0.0.0.0/0, 192.168.1.1)").unwrap();
+    exec(&mut k, "route_add(10.1.2.3, 192.168.1.1)").unwrap();
     let id = route::rt_add_host_dynamic(&mut k, 0x0a09_0807, GW, 0, 1400).unwrap();
     assert!(route::rt_add_host_dynamic(&mut k, 0x0a09_0807, GW, 0, 1400).is_err());
     let rows = route::netstat(&k, 0);
@@ -523,13 +354,7 @@ fn netstat_rows_and_dynamic_routes() {
     );
     // route change keeps the entry and announces RTM_CHANGE.
     assert_eq!(
-        run(
-            &mut k,
-            None,
-            "route_change",
-            vec![addr(0x0a01_0203), addr(GW + 9)]
-        )
-        .unwrap(),
+        exec(&mut k, "route_change(10.1.2.3, 192.168.1.10)").unwrap(),
         Value::Int(0)
     );
     assert_eq!(route::netstat(&k, 0)[1].gateway, "192.168.1.10");

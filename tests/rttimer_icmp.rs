@@ -3,36 +3,19 @@
 //! route table: learned host routes, their MTU and flags in `netstat -rn`, expiry through the
 //! queue, references that keep a deleted route in rttrash, and the redirtimeout sysctl.
 
+#[path = "common/scenario.rs"]
+mod scenario;
+
 use hardclock::kernel::route::{self, NetstatRow, RouteEvent, RtmType};
 use hardclock::kernel::rttimer::{self, PmtuIgnored, RtTimerEvent};
 use hardclock::kernel::{EventKind, Kernel, Value};
 use hardclock::script::{self, Outcome, Scenario};
-
-fn run_ok(src: &str) -> Kernel {
-    let r = script::run(src);
-    assert_eq!(r.outcome, Outcome::Ok, "scenario:\n{src}");
-    r.kernel
-}
+use scenario::{deletes, run_ok};
 
 fn row(k: &Kernel, dst: &str) -> Option<NetstatRow> {
     route::netstat(k, 0)
         .into_iter()
         .find(|r| r.destination == dst)
-}
-
-/// Ticks at which `dst` left the table (whoever deleted it).
-fn deletes(k: &Kernel, dst: &str) -> Vec<i32> {
-    k.events
-        .iter()
-        .filter_map(|e| match &*e.kind {
-            EventKind::Route(RouteEvent::Deleted { id, .. })
-                if k.rt.entries[*id as usize].cidr() == dst =>
-            {
-                Some(e.tick)
-            }
-            _ => None,
-        })
-        .collect()
 }
 
 /// The routing-socket messages sent, as (type, dst).

@@ -3,17 +3,14 @@
 //! `rtt_time + rtq_timeout < time_uptime` rule under a 1 Hz scan at any phase, queue changes,
 //! destroy with and without actions, same-function replacement, route deletion, scan order.
 
+#[path = "common/scenario.rs"]
+mod scenario;
+
 use hardclock::kernel::route::{self, RouteEvent, RtmType};
 use hardclock::kernel::rttimer;
 use hardclock::kernel::{EventKind, Kernel, Value, Via};
-use hardclock::script::{self, Outcome, RunOutcome};
-
-/// Runs a scenario that must finish without error or panic.
-fn run_ok(src: &str) -> Kernel {
-    let r: RunOutcome = script::run(src);
-    assert_eq!(r.outcome, Outcome::Ok, "scenario:\n{src}");
-    r.kernel
-}
+use hardclock::script::{self, Outcome};
+use scenario::{deletes, run_ok};
 
 /// Every rt_timer action run: (tick, route, func).
 fn fires(k: &Kernel) -> Vec<(i32, String, String)> {
@@ -26,22 +23,6 @@ fn fires(k: &Kernel) -> Vec<(i32, String, String)> {
                 route: Some(r),
                 ..
             } => Some((e.tick, r.clone(), func.to_string())),
-            _ => None,
-        })
-        .collect()
-}
-
-/// Ticks at which the route `dst` left the table, whoever deleted it (the trace's
-/// `route_delete` records).
-fn deletes(k: &Kernel, dst: &str) -> Vec<i32> {
-    k.events
-        .iter()
-        .filter_map(|e| match &*e.kind {
-            EventKind::Route(RouteEvent::Deleted { id, .. })
-                if k.rt.entries[*id as usize].cidr() == dst =>
-            {
-                Some(e.tick)
-            }
             _ => None,
         })
         .collect()

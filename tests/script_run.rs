@@ -1,18 +1,17 @@
 #![cfg(not(target_arch = "wasm32"))]
 //! Whole scenarios through `script::run`, checked through the traces a student or tool sees.
 
+#[path = "common/scenario.rs"]
+mod scenario;
+
 use hardclock::kernel::Value;
 use hardclock::script::limits::MAX_SCRIPT_BYTES;
 use hardclock::script::{run, trace, Outcome, Scenario};
+use scenario::text;
 
 fn json(src: &str) -> Vec<String> {
     let r = run(src);
     trace::json_lines(&r.kernel, &r.outcome)
-}
-
-fn text(src: &str) -> Vec<String> {
-    let r = run(src);
-    trace::text_lines(&r.kernel, &r.outcome)
 }
 
 #[test]

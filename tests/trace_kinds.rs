@@ -3,17 +3,16 @@
 //! by destination, and the `note` lines (with their event names) for everything else: whole
 //! JSON traces of small scenarios, compared line by line.
 
+#[path = "common/scenario.rs"]
+mod scenario;
+
 use hardclock::script::{run, trace, Outcome};
+use scenario::text;
 
 fn json(src: &str) -> Vec<String> {
     let r = run(src);
     assert_eq!(r.outcome, Outcome::Ok, "{src}");
     trace::json_lines(&r.kernel, &r.outcome)
-}
-
-fn text(src: &str) -> Vec<String> {
-    let r = run(src);
-    trace::text_lines(&r.kernel, &r.outcome)
 }
 
 #[test]

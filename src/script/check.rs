@@ -16,6 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::ast::{Arg, ArgKind, Name, Program, Stmt, StmtKind, Target};
 use super::error::ScriptError;
 use super::limits::{MAX_OBJECTS, MAX_TICKS_PER_STATEMENT, MAX_VARIABLES};
+pub use super::suggest::{edit_distance, suggest};
 use crate::kernel::api::{signatures, Param, Signature};
 use crate::kernel::freebsd::{untimeout_arity, UNTIMEOUT_44BSD};
 use crate::kernel::Value;
@@ -366,36 +367,6 @@ pub fn fits(param: Param, arg: &ArgKind) -> Result<(), String> {
     })
 }
 
-/// The closest name, if it is close enough to be a typo: at most one edit per three letters,
-/// ignoring case (so `HardClock` finds `hardclock`). The first of equally close names wins.
-pub fn suggest<'n>(name: &str, names: impl Iterator<Item = &'n str>) -> Option<&'n str> {
-    let lower = name.to_ascii_lowercase();
-    let mut best: Option<(usize, &str)> = None;
-    for cand in names {
-        let d = edit_distance(&lower, &cand.to_ascii_lowercase());
-        if d * 3 <= name.chars().count().max(3) && best.is_none_or(|(bd, _)| d < bd) {
-            best = Some((d, cand));
-        }
-    }
-    best.map(|(_, n)| n)
-}
-
-/// Levenshtein distance over characters.
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.chars().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let subst = prev[j] + usize::from(ca != *cb);
-            cur[j + 1] = subst.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -520,42 +491,6 @@ mod tests {
         if let Err(e) = c.check(&p, src) {
             panic!("{src}: {e}");
         }
-    }
-
-    #[test]
-    fn edit_distance_table() {
-        for (a, b, d) in [
-            ("", "", 0),
-            ("abc", "", 3),
-            ("", "ab", 2),
-            ("timout_add", "timeout_add", 1),
-            ("hardclok", "hardclock", 1),
-            ("kitten", "sitting", 3),
-            ("flaw", "lawn", 2),
-            ("ab", "ba", 2),
-        ] {
-            assert_eq!(edit_distance(a, b), d, "{a} {b}");
-            assert_eq!(edit_distance(b, a), d, "{b} {a}");
-        }
-    }
-
-    #[test]
-    fn suggestions_only_for_near_misses() {
-        let names = [
-            "timeout_add",
-            "timeout_add_tv",
-            "timeout_del",
-            "hardclock",
-            "busy",
-        ];
-        let s = |n: &str| suggest(n, names.iter().copied());
-        assert_eq!(s("timout_add"), Some("timeout_add"));
-        assert_eq!(s("timeout_ad"), Some("timeout_add"));
-        assert_eq!(s("timeout_dle"), Some("timeout_del"));
-        assert_eq!(s("HARDCLOCK"), Some("hardclock"));
-        assert_eq!(s("bsy"), Some("busy"));
-        assert_eq!(s("xyz"), None);
-        assert_eq!(s("callout_reset"), None);
     }
 
     #[test]

@@ -14,6 +14,7 @@ use super::listing;
 use super::state::SPEEDS;
 use crate::script::limits::{MAX_SCRIPT_BYTES, MAX_TICKS_PER_RUN};
 use crate::script::presets;
+use crate::script::suggest::edit_distance;
 
 /// Most start steps (`step=`): a widget must open at once, and a lesson that needs more steps
 /// than this wants `t=` (a jump by ticks) instead.
@@ -788,19 +789,9 @@ fn shorten(s: &str) -> String {
     hash::shorten(s)
 }
 
-/// Edit distance (for "did you mean"), on at most 40 characters of each side.
+/// Edit distance (for "did you mean"), on at most 40 characters of each side: an attribute
+/// value may be long, and the table costs the product of the two lengths.
 fn distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().take(40).collect();
-    let b: Vec<char> = b.chars().take(40).collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
+    let head = |s: &str| s.chars().take(40).collect::<String>();
+    edit_distance(&head(a), &head(b))
 }

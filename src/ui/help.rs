@@ -34,6 +34,7 @@ pub fn help(on_action: &Callback<Action>) -> Html {
                     <div><dt><kbd>{ *k }</kbd></dt><dd>{ *what }</dd></div>
                 }) }
             </dl>
+            { muted("The scenario language: docs/scenario-language.md") }
             <button type="button" onclick={on_action.reform(|_| Action::ToggleHelp)}>{ "close" }</button>
         </section>
     }
