@@ -11,19 +11,12 @@ use crate::script::{Scenario, ScriptError};
 pub type SheetError = ScriptError;
 
 /// Every question the kernel can settle at each moment of `sc` (before each statement and
-/// after the last), at most one per kind and subject: the first moment that can ask it.
+/// after the last).
 pub fn all_questions(sc: &Scenario, seed: u64) -> Vec<Question> {
     let mut k = sc.boot();
     let mut out: Vec<Question> = Vec::new();
     for i in 0..=sc.stmts.len() {
-        for q in questions_at(sc, &k, i, Horizon::SHEET, seed) {
-            if !out
-                .iter()
-                .any(|o| o.kind == q.kind && o.subject == q.subject)
-            {
-                out.push(q);
-            }
-        }
+        out.extend(questions_at(sc, &k, i, Horizon::SHEET, seed));
         if i == sc.stmts.len() || sc.step(&mut k, i).is_err() || k.halted() {
             break;
         }
@@ -49,6 +42,15 @@ pub fn sheet(sc: &Scenario, count: usize, seed: u64) -> Result<Vec<Question>, Sh
             chosen.push(pool.remove(i));
         }
     }
+    // Drawn from the rest: one question per kind and subject (the first moment that asks it).
+    let mut rest: Vec<Question> = Vec::new();
+    for q in pool {
+        let same = |o: &Question| o.kind == q.kind && o.subject == q.subject;
+        if !rest.iter().any(same) && !chosen.iter().any(same) {
+            rest.push(q);
+        }
+    }
+    let mut pool = rest;
     let mut rng = Rng::new(seed);
     while chosen.len() < count && !pool.is_empty() {
         let i = rng.below(pool.len());
