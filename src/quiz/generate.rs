@@ -179,11 +179,7 @@ fn fire_of<'e>(evs: &'e [Event], subject: &Subject) -> Option<&'e Event> {
                     via: Via::Timeout, ..
                 },
                 Subject::Timeout(t),
-            ) => {
-                if due == Some(t.as_str()) {
-                    return Some(e);
-                }
-            }
+            ) if due == Some(t.as_str()) => return Some(e),
             (
                 EventKind::Fire {
                     via: Via::Callout,
