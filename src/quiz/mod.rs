@@ -16,10 +16,12 @@ pub mod checkpoints;
 pub mod cli;
 pub mod distractors;
 pub mod generate;
+pub mod pick;
 pub mod sheet;
 
 pub use checkpoints::{checkpoints, Checkpoint};
 pub use generate::{questions_at, Horizon};
+pub use pick::ask_at;
 pub use sheet::{all_questions, sheet, SheetError};
 
 use std::fmt;

@@ -12,6 +12,7 @@ pub mod hash;
 pub mod lab_state;
 pub mod lesson;
 pub mod listing;
+pub mod predict_state;
 pub mod pseudocode;
 pub mod state;
 pub mod svg;
@@ -38,6 +39,8 @@ pub mod host_link;
 pub mod markup;
 #[cfg(target_arch = "wasm32")]
 pub mod narration;
+#[cfg(target_arch = "wasm32")]
+pub mod predict;
 #[cfg(target_arch = "wasm32")]
 pub mod presets;
 #[cfg(target_arch = "wasm32")]

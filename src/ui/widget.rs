@@ -22,8 +22,10 @@ use super::console::{error_view, Console};
 use super::embed::{self, WidgetAction};
 use super::embed_params::{EmbedConfig, View};
 use super::help::help;
-use super::host_link::use_host_link;
+use super::host_link::{post_answer, use_host_link};
 use super::narration::Narration;
+use super::predict::predict_panel;
+use super::predict_state::Predict;
 use super::radix::Radix;
 use super::routes::routes;
 use super::routine::routine_view;
@@ -32,7 +34,9 @@ use super::state::Action;
 use super::timers::Timers;
 use super::wheel::Wheel;
 use super::widget_controls::widget_controls;
+use crate::quiz::{ask_at, checkpoints, Question};
 use crate::script::presets::parse_header;
+use crate::script::Scenario;
 
 #[derive(Properties, PartialEq)]
 pub struct WidgetProps {
@@ -93,6 +97,14 @@ fn use_newest_narration(root: &NodeRef, shared: &Shared) {
             drop(cb);
         }
     });
+}
+
+/// The question before the widget's next step: statement `next_stmt`, or one hardclock after
+/// the end (a console line or a lone hardclock between them changes nothing: the kernel is
+/// the moment).
+fn ask(sc: &Scenario, st: &super::state::State) -> Option<Rc<Question>> {
+    let cps = checkpoints(sc).unwrap_or_default();
+    ask_at(sc, st.kernel(), st.machine.next_stmt, &cps).map(Rc::new)
 }
 
 /// Whether some of `el` is inside the window's height and the page is showing (not a
@@ -157,6 +169,37 @@ pub fn widget(props: &WidgetProps) -> Html {
     }
     use_newest_narration(&root, &shared);
     use_host_link(&root, &cfg, &shared, &dispatch, props.framed);
+
+    let predict = use_state(Predict::default);
+    let question = {
+        let (st, on) = (state.clone(), cfg.predict);
+        let key = (
+            on,
+            st.steps,
+            st.kernel().clock.elapsed,
+            st.machine.next_stmt,
+            Rc::as_ptr(&st.scenario) as usize,
+        );
+        use_memo(key, move |_| on.then(|| ask(&st.scenario, &st)).flatten())
+    };
+    let on_answer = {
+        let (q, predict, dispatch, cfg, framed) = (
+            question.clone(),
+            predict.clone(),
+            dispatch.clone(),
+            cfg.clone(),
+            props.framed,
+        );
+        Callback::from(move |given: String| {
+            let Some(q) = (*q).clone() else { return };
+            let mut p = (*predict).clone();
+            let correct = p.answer(q.clone(), &given);
+            predict.set(p);
+            post_answer(&cfg, framed, q.kind.as_str(), correct);
+            // The machine steps: what was predicted happens on screen.
+            dispatch.emit(WidgetAction::Steps(1));
+        })
+    };
 
     let onkeydown = {
         let dispatch = dispatch.clone();
@@ -224,6 +267,9 @@ pub fn widget(props: &WidgetProps) -> Html {
                 <span class="hc-w-next hc-muted" data-testid="next">{ next }</span>
             </header>
             { widget_controls(&state, &dispatch) }
+            if cfg.predict {
+                { predict_panel(question.as_ref().as_ref(), &predict, &on_answer) }
+            }
             <div class="hc-w-body">
                 if let Some(n) = &state.notice {
                     <div class="hc-notice" role="status" data-testid="notice">
