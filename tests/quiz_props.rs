@@ -306,6 +306,15 @@ fn every_preset_gives_a_checked_sheet() {
             kinds.insert(q.kind);
         }
         let s = sheet(&sc, 10, 1).unwrap();
+        // Each authored checkpoint is a question of its kind, asked at its statement.
+        for cp in hardclock::quiz::checkpoints(&sc).unwrap() {
+            assert!(
+                s.iter().any(|q| q.stmt == cp.stmt && q.kind == cp.kind),
+                "{}: the checkpoint on line {} asks nothing",
+                p.name,
+                cp.line
+            );
+        }
         assert!(!s.is_empty() || n == 0, "{}: no sheet", p.name);
     }
     // The presets between them ask every kind of question.

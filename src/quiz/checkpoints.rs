@@ -1,5 +1,5 @@
 //! Authored checkpoints: `# ask: fire_tick t300` (or `// ask: ...`) on its own line before a
-//! statement. Predict mode stops before that statement and asks that question; the quiz sheet
+//! statement, or after the statement before it on that statement's line. Predict mode stops before that statement and asks that question; the quiz sheet
 //! puts it first. A comment changes nothing the kernel does, so a preset's trace stays the same.
 
 use super::Kind;
@@ -27,10 +27,15 @@ pub fn checkpoints(sc: &Scenario) -> Result<Vec<Checkpoint>, ScriptError> {
         let line = i as u32 + 1;
         let start = offset;
         offset += raw.len();
-        let text = raw.trim_start();
-        let Some(rest) = text
+        // The comment may follow a statement on its line (`hardclock(1)  # ask: bucket t`):
+        // then the lines, and every trace's line numbers, stay as they were.
+        let Some(at) = [raw.find('#'), raw.find("//")].into_iter().flatten().min() else {
+            continue;
+        };
+        let comment = &raw[at..];
+        let Some(rest) = comment
             .strip_prefix('#')
-            .or_else(|| text.strip_prefix("//"))
+            .or_else(|| comment.strip_prefix("//"))
             .map(str::trim_start)
             .and_then(|r| r.strip_prefix("ask:"))
         else {
@@ -78,7 +83,7 @@ mod tests {
     #[test]
     fn ask_comments_attach_to_the_next_statement() {
         let sc = Scenario::compile(
-            "timeout_set(&t, f, NULL)\n# ask: bucket t\ntimeout_add(&t, 300)\n  // ask: fire_tick\nhardclock(300)\n# ask: first_to_fire\n",
+            "timeout_set(&t, f, NULL)\n# ask: bucket t\ntimeout_add(&t, 300) // ask: fire_tick\nhardclock(300)\n# ask: first_to_fire\n",
         )
         .unwrap();
         let cps = checkpoints(&sc).unwrap();
@@ -90,8 +95,8 @@ mod tests {
             got,
             [
                 (2, Kind::Bucket, Some("t"), 1),
-                (4, Kind::FireTick, None, 2),
-                (6, Kind::FirstToFire, None, 3),
+                (3, Kind::FireTick, None, 2),
+                (5, Kind::FirstToFire, None, 3),
             ]
         );
     }

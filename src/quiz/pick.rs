@@ -57,12 +57,13 @@ mod tests {
     #[test]
     fn without_checkpoints_every_settling_step_asks() {
         let sc = Scenario::compile(&SRC.replace("# ask: fire_tick t300\n", "")).unwrap();
-        let k = sc.boot();
-        let q = ask_at(&sc, &k, 1, &[]).expect("timeout_add asks");
-        assert_eq!(q.stmt, 1);
+        let mut k = sc.boot();
         assert!(
             ask_at(&sc, &k, 0, &[]).is_none(),
             "timeout_set settles nothing"
         );
+        sc.step(&mut k, 0).unwrap();
+        let q = ask_at(&sc, &k, 1, &[]).expect("timeout_add asks");
+        assert_eq!(q.stmt, 1);
     }
 }

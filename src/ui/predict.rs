@@ -7,8 +7,35 @@ use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use super::app::Shared;
 use super::predict_state::Predict;
-use crate::quiz::{Answer, Question};
+use super::state::State;
+use crate::quiz::{ask_at, checkpoints, Answer, Question};
+
+/// The question before the next step: statement `next_stmt`, or one hardclock after the end
+/// (the kernel is the moment, console lines and lone hardclocks included).
+fn ask(st: &State) -> Option<Rc<Question>> {
+    let sc = &st.scenario;
+    let cps = checkpoints(sc).unwrap_or_default();
+    ask_at(sc, st.kernel(), st.machine.next_stmt, &cps).map(Rc::new)
+}
+
+/// The question of the moment while predict mode is `on`, worked out once per moment.
+#[hook]
+pub fn use_question(shared: &Shared, on: bool) -> Rc<Option<Rc<Question>>> {
+    let key = {
+        let st = shared.get();
+        (
+            on,
+            st.steps,
+            st.kernel().clock.elapsed,
+            st.machine.next_stmt,
+            Rc::as_ptr(&st.scenario) as usize,
+        )
+    };
+    let shared = shared.clone();
+    use_memo(key, move |_| on.then(|| ask(&shared.get())).flatten())
+}
 
 /// A function, not a component, like [`super::widget_controls::widget_controls`]: the panel
 /// changes with every step. `on_answer` gets the chosen or typed answer.

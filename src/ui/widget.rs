@@ -24,7 +24,7 @@ use super::embed_params::{EmbedConfig, View};
 use super::help::help;
 use super::host_link::{post_answer, use_host_link};
 use super::narration::Narration;
-use super::predict::predict_panel;
+use super::predict::{predict_panel, use_question};
 use super::predict_state::Predict;
 use super::radix::Radix;
 use super::routes::routes;
@@ -34,9 +34,7 @@ use super::state::Action;
 use super::timers::Timers;
 use super::wheel::Wheel;
 use super::widget_controls::widget_controls;
-use crate::quiz::{ask_at, checkpoints, Question};
 use crate::script::presets::parse_header;
-use crate::script::Scenario;
 
 #[derive(Properties, PartialEq)]
 pub struct WidgetProps {
@@ -97,14 +95,6 @@ fn use_newest_narration(root: &NodeRef, shared: &Shared) {
             drop(cb);
         }
     });
-}
-
-/// The question before the widget's next step: statement `next_stmt`, or one hardclock after
-/// the end (a console line or a lone hardclock between them changes nothing: the kernel is
-/// the moment).
-fn ask(sc: &Scenario, st: &super::state::State) -> Option<Rc<Question>> {
-    let cps = checkpoints(sc).unwrap_or_default();
-    ask_at(sc, st.kernel(), st.machine.next_stmt, &cps).map(Rc::new)
 }
 
 /// Whether some of `el` is inside the window's height and the page is showing (not a
@@ -171,17 +161,7 @@ pub fn widget(props: &WidgetProps) -> Html {
     use_host_link(&root, &cfg, &shared, &dispatch, props.framed);
 
     let predict = use_state(Predict::default);
-    let question = {
-        let (st, on) = (state.clone(), cfg.predict);
-        let key = (
-            on,
-            st.steps,
-            st.kernel().clock.elapsed,
-            st.machine.next_stmt,
-            Rc::as_ptr(&st.scenario) as usize,
-        );
-        use_memo(key, move |_| on.then(|| ask(&st.scenario, &st)).flatten())
-    };
+    let question = use_question(&shared, cfg.predict);
     let on_answer = {
         let (q, predict, dispatch, cfg, framed) = (
             question.clone(),
