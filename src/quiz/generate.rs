@@ -570,15 +570,18 @@ impl Ahead<'_> {
         ));
     }
 
-    /// Routes of the FIB that contain `dst`, in the order they were added.
+    /// Routes of the FIB that contain `dst`, in the order they were added (the arena's order:
+    /// no sort, which would add a sort routine to the wasm).
     fn covering(&self, dst: u32, fib: u32) -> Vec<String> {
-        let mut ids: Vec<u32> = crate::kernel::route::table::netstat(self.before, fib)
+        let live: Vec<u32> = crate::kernel::route::table::netstat(self.before, fib)
             .into_iter()
             .map(|r| r.id)
             .collect();
-        ids.sort_unstable();
-        ids.into_iter()
-            .filter_map(|id| self.before.rt.entry(id))
+        self.before
+            .rt
+            .entries
+            .iter()
+            .filter(|e| live.contains(&e.id))
             .filter(|e| {
                 let m = e.mask.unwrap_or(32) as u32;
                 let mask = if m == 0 { 0 } else { u32::MAX << (32 - m) };
@@ -841,8 +844,15 @@ impl Ahead<'_> {
             }
             if labels.len() >= 2 {
                 let answer = labels[0].clone();
+                // Listed in name order, so the list does not give the answer away.
                 let mut shown = labels.clone();
-                shown.sort();
+                for i in 1..shown.len() {
+                    let mut j = i;
+                    while j > 0 && shown[j - 1] > shown[j] {
+                        shown.swap(j - 1, j);
+                        j -= 1;
+                    }
+                }
                 let why: Vec<String> = self.step[i..j]
                     .iter()
                     .filter(|e| {
