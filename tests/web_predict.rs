@@ -178,3 +178,63 @@ async fn a_widget_in_predict_mode_asks_marks_scores_and_posts_answers() {
         .unwrap();
     host.remove();
 }
+
+/// The app's toggle: predict mode goes into the link, asks at the checkpoint, steps on an answer.
+#[wasm_bindgen_test]
+async fn the_app_toggle_asks_at_a_checkpoint_and_keeps_mode_in_the_link() {
+    let src =
+        "timeout_set(&t1, f, NULL)\ntimeout_add(&t1, 3)   # ask: fire_tick t1\nhardclock(3)\n";
+    let w = web_sys::window().unwrap();
+    let path = w.location().pathname().unwrap();
+    let hash = format!("#{}", hardclock::ui::hash::encode(src, None));
+    w.history()
+        .unwrap()
+        .replace_state_with_url(&JsValue::NULL, "", Some(&format!("{path}{hash}")))
+        .unwrap();
+    let doc = w.document().unwrap();
+    let root = doc.create_element("div").unwrap();
+    doc.body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<hardclock::ui::app::App>::with_root(root.clone()).render();
+    wait_el(&root, "[data-testid=ticks]").await;
+    assert!(
+        find(&root, "[data-testid=predict]").is_none(),
+        "off unless asked"
+    );
+
+    click(&root, "#hc-predict").await;
+    wait_attr(&root, "#hc-predict", "aria-pressed", "true").await;
+    wait_el(&root, "[data-testid=predict-none]").await;
+    click(&root, "#hc-step").await;
+    wait_el(&root, "[data-testid=predict-none]").await;
+    click(&root, "#hc-step").await;
+    wait_attr(
+        &root,
+        "[data-testid=predict-question]",
+        "data-kind",
+        "fire_tick",
+    )
+    .await;
+    click(&root, "[data-choice='3']").await;
+    wait_attr(
+        &root,
+        "[data-testid=predict-verdict]",
+        "data-correct",
+        "true",
+    )
+    .await;
+    wait_text(
+        &root,
+        "[data-testid=predict-score]",
+        "Predict · 1 / 1 right",
+    )
+    .await;
+    wait_text(&root, "[data-testid=ticks]", "3").await;
+    wait_until("mode=predict in the link", || {
+        w.location()
+            .hash()
+            .unwrap_or_default()
+            .contains("mode=predict")
+    })
+    .await;
+    root.remove();
+}
