@@ -20,13 +20,14 @@ fn ask(st: &State) -> Option<Rc<Question>> {
     ask_at(sc, st.kernel(), st.machine.next_stmt, &cps).map(Rc::new)
 }
 
-/// The question of the moment while predict mode is `on`, worked out once per moment.
+/// The question of the moment while predict mode is `on`, worked out once per moment (not
+/// while playing: a question per frame would be asked of nobody).
 #[hook]
 pub fn use_question(shared: &Shared, on: bool) -> Rc<Option<Rc<Question>>> {
     let key = {
         let st = shared.get();
         (
-            on,
+            on && !st.playing,
             st.steps,
             st.kernel().clock.elapsed,
             st.machine.next_stmt,
@@ -34,7 +35,7 @@ pub fn use_question(shared: &Shared, on: bool) -> Rc<Option<Rc<Question>>> {
         )
     };
     let shared = shared.clone();
-    use_memo(key, move |_| on.then(|| ask(&shared.get())).flatten())
+    use_memo(key, move |k| k.0.then(|| ask(&shared.get())).flatten())
 }
 
 /// A function, not a component, like [`super::widget_controls::widget_controls`]: the panel
