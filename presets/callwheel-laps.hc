@@ -9,5 +9,5 @@ ncallout = 64
 callout_init(&long, 1)
 callout_init(&short, 1)
 callout_reset(&long, 150, long_fn, NULL)
-callout_reset(&short, 22, short_fn, NULL)
+callout_reset(&short, 22, short_fn, NULL)   # ask: fire_tick long
 hardclock(150)

@@ -11,8 +11,8 @@ ticks = -50
 timeout_set(&t256, at_boundary, NULL)
 timeout_set(&t300, later, NULL)
 timeout_set(&t400, much_later, NULL)
-timeout_add(&t256, 306)
+timeout_add(&t256, 306)   # ask: bucket t300
 timeout_add(&t300, 350)
 timeout_add(&t400, 450)
-hardclock(306)
+hardclock(306)   # ask: fire_tick t300
 hardclock(144)

@@ -21,7 +21,7 @@
 hz = 100
 ip_mtudisc_timeout = 5
 route_add(0.0.0.0/0, 192.168.1.1)
-hardclock(250)
+hardclock(250)   # ask: rt_expire
 icmp_mtudisc(10.9.8.7, 1400)
 rt = rtalloc1(10.9.8.7, 0, 0)
 RT_UNLOCK(rt)

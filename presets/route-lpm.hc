@@ -13,7 +13,7 @@ route_add(10.0.0.0/8, 192.168.1.2)
 route_add(10.1.0.0/16, 192.168.1.3)
 route_add(10.1.2.3, 192.168.1.4)
 host = rtalloc1(10.1.2.3, 0, 0)
-RTFREE_LOCKED(host)
+RTFREE_LOCKED(host)   # ask: lookup 10.1.2.4
 net16 = rtalloc1(10.1.2.4, 0, 0)
 RTFREE_LOCKED(net16)
 net8 = rtalloc1(10.200.0.1, 0, 0)

@@ -18,5 +18,5 @@ timeout_add(&W0a, 0x10)
 hardclock(8)
 timeout_add(&W0b, 8)
 hardclock(7)
-timeout_add(&C, 1)
+timeout_add(&C, 1)   # ask: first_to_fire
 hardclock(1)

@@ -14,7 +14,7 @@ timeout_set(&z0, zero_ticks, NULL)
 timeout_set(&k, kick, NULL)
 timeout_set(&z2, from_handler, NULL)
 timeout_add(&z1, 1)
-timeout_add(&z0, 0)
+timeout_add(&z0, 0)   # ask: first_to_fire
 hardclock(1)
 timeout_add(&k, 3)
 hardclock(3)

@@ -9,6 +9,6 @@
 # and arg and stops the new timeout: hello never runs a second time.
 h1 = timeout(hello, NULL, 10)
 hardclock(10)
-h2 = timeout(hello, NULL, 20)
+h2 = timeout(hello, NULL, 20)   # ask: returns untimeout
 untimeout(hello, NULL, h1)
 hardclock(30)

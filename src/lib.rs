@@ -7,5 +7,6 @@
 
 pub mod kernel;
 pub mod lab;
+pub mod quiz;
 pub mod script;
 pub mod ui;

@@ -431,3 +431,23 @@ fn data_step_runs_its_steps_in_place() {
     assert_eq!(s.machine.next_stmt, 10_000);
     assert_eq!(s.kernel().to.iter().count(), 5_000);
 }
+
+#[test]
+fn mode_turns_predict_mode_on_in_both_syntaxes() {
+    let cases: [(&str, bool, bool); 4] = [
+        ("mode=predict", true, false),
+        ("mode=watch", false, false),
+        ("", false, false),
+        ("mode=quiz", false, true),
+    ];
+    for (q, predict, problem) in cases {
+        let c = from_query(q);
+        assert_eq!(c.predict, predict, "{q}");
+        assert_eq!(!c.problems.is_empty(), problem, "{q}: {:?}", c.problems);
+    }
+    let attrs = [
+        ("data-hardclock".to_string(), "cascade-256".to_string()),
+        ("data-mode".to_string(), "predict".to_string()),
+    ];
+    assert!(hardclock::ui::embed_params::from_attributes(&attrs, "").predict);
+}

@@ -607,3 +607,12 @@ fn a_link_with_thousands_of_unknown_keys_names_a_few() {
     );
     assert!(n.len() < 400, "{} bytes", n.len());
 }
+
+#[test]
+fn predict_mode_travels_in_the_link() {
+    let s = State::from_hash("#p=cascade-256&mode=predict");
+    assert!(s.predict && s.notice.is_none(), "{:?}", s.notice);
+    assert!(s.to_hash().ends_with("&mode=predict"), "{}", s.to_hash());
+    let off = s.reduce(Action::TogglePredict);
+    assert!(!off.predict && !off.to_hash().contains("mode="));
+}

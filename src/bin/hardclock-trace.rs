@@ -1,5 +1,6 @@
 //! `hardclock-trace FILE|- [--format json|text]`: runs a scenario natively and prints its trace.
 //! `hardclock-trace compare ...`: the scheme lab (see [`hardclock::lab::cli`]).
+//! `hardclock-trace quiz SCENARIO ...`: a question sheet (see [`hardclock::quiz::cli`]).
 //!
 //! Exit status: 0 the scenario ran to the end, 1 the simulated machine panicked, 2 the scenario
 //! has an error (or the command line is wrong, or the file cannot be read).
@@ -12,6 +13,7 @@ use hardclock::script::{run, trace, Outcome};
 
 const USAGE: &str = "usage: hardclock-trace FILE|- [--format json|text]\n\
     \x20      hardclock-trace compare --workload NAME --timers N --ticks T [...] (the scheme lab; compare --help)\n\
+    \x20      hardclock-trace quiz SCENARIO [--count N] [--seed S] [--format text|json] (quiz --help)\n\
     Runs a hardclock scenario (.hc) and prints what the simulated kernel did.\n\
     FILE is the scenario, or - to read it from standard input.\n\
     --format json (the default) prints one JSON object per line; text prints readable lines.";
@@ -137,10 +139,56 @@ fn compare(args: &[String]) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// `hardclock-trace quiz ...`: exit status 0, or 2 for a wrong command line, an unreadable file
+/// or a scenario error (printed with its line and column).
+fn quiz(args: &[String]) -> ExitCode {
+    use hardclock::quiz::cli;
+    let opts = match cli::parse(args) {
+        Ok(o) => o,
+        Err(why) if why.is_empty() => {
+            println!("{}", cli::USAGE);
+            return ExitCode::SUCCESS;
+        }
+        Err(why) => {
+            eprintln!("hardclock-trace quiz: {why}\n{}", cli::USAGE);
+            return ExitCode::from(2);
+        }
+    };
+    let src = match cli::preset_source(&opts.scenario) {
+        Some(s) => s.to_string(),
+        None => match read_source(&opts.scenario) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("hardclock-trace quiz: cannot read {}: {e}", opts.scenario);
+                return ExitCode::from(2);
+            }
+        },
+    };
+    let lines = match cli::run(&opts, &opts.scenario, &src) {
+        Ok(l) => l,
+        Err(e) => {
+            eprint!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    for l in &lines {
+        if writeln!(out, "{l}").is_err() {
+            break;
+        }
+    }
+    let _ = out.flush();
+    ExitCode::SUCCESS
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("compare") {
         return compare(&args[1..]);
+    }
+    if args.first().map(String::as_str) == Some("quiz") {
+        return quiz(&args[1..]);
     }
     let opts = match parse_args(&args) {
         Ok(o) => o,

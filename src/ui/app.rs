@@ -19,6 +19,8 @@ use super::embed_params::View;
 use super::help::help;
 use super::lab_host::LabHost;
 use super::narration::Narration;
+use super::predict::{predict_panel, use_question};
+use super::predict_state::Predict;
 use super::presets::Presets;
 use super::radix::Radix;
 use super::routes::routes;
@@ -326,6 +328,26 @@ pub fn full_app() -> Html {
         });
     }
 
+    let predict = use_state(Predict::default);
+    let question = use_question(&shared, state.predict);
+    let on_answer = {
+        let (q, predict, dispatch, shared) = (
+            question.clone(),
+            predict.clone(),
+            dispatch.clone(),
+            shared.clone(),
+        );
+        Callback::from(move |given: String| {
+            let Some(q) = (*q).clone() else { return };
+            let mut p = (*predict).clone();
+            p.answer(q, &given);
+            predict.set(p);
+            // The machine steps: what was predicted happens on screen.
+            let step = forward(&shared.get());
+            dispatch.emit(step);
+        })
+    };
+
     let onkeydown = {
         let (dispatch, shared) = (dispatch.clone(), shared.clone());
         Callback::from(move |e: KeyboardEvent| {
@@ -427,6 +449,9 @@ pub fn full_app() -> Html {
                     <button type="button" class="hc-tab" id="hc-present" aria-pressed={state.present.to_string()}
                         aria-keyshortcuts="p" onclick={dispatch.reform(|_| Action::TogglePresent)}
                         title="Presenter mode: the picture and the narration, large; arrow keys step (p)">{ "present" }</button>
+                    <button type="button" class="hc-tab" id="hc-predict" aria-pressed={state.predict.to_string()}
+                        onclick={dispatch.reform(|_| Action::TogglePredict)}
+                        title="Predict mode: before each step that settles something, predict it; then the machine steps">{ "predict" }</button>
                 </nav>
             </header>
             if let Some(n) = &state.notice {
@@ -436,6 +461,9 @@ pub fn full_app() -> Html {
                 </div>
             }
             { controls(&state, &dispatch) }
+            if state.predict {
+                { predict_panel(question.as_ref().as_ref(), &predict, &on_answer) }
+            }
             if let Some(msg) = &k.panic {
                 <section class="hc-panic" role="alert" data-testid="panic">
                     <h2>{ "panic" }</h2>

@@ -149,6 +149,8 @@ pub struct EmbedConfig {
     pub steps: u64,
     /// Start playing (off unless asked).
     pub autoplay: bool,
+    /// Predict mode (`mode=predict`): ask before each step that settles a question.
+    pub predict: bool,
     /// Play speed in ticks per second, one of [`SPEEDS`].
     pub speed: Option<u32>,
     pub theme: Theme,
@@ -171,6 +173,7 @@ impl Default for EmbedConfig {
             ticks: None,
             steps: 0,
             autoplay: false,
+            predict: false,
             speed: None,
             theme: Theme::Auto,
             height: None,
@@ -192,9 +195,9 @@ pub enum Syntax {
 
 /// The parameters, by their query names (the attribute is `data-` + the name, except the
 /// preset, which is the value of `data-hardclock` itself).
-const KEYS: [&str; 11] = [
+const KEYS: [&str; 12] = [
     "preset", "scenario", "view", "t", "step", "autoplay", "speed", "theme", "height", "origin",
-    "id",
+    "id", "mode",
 ];
 
 impl Syntax {
@@ -379,6 +382,14 @@ fn from_pairs(pairs: Vec<(String, String)>, syn: Syntax, problems: Vec<String>) 
                 Some(b) => c.autoplay = b,
                 None => c.problems.push(format!(
                     "{name}=\"{}\" is neither on nor off: use 1 or 0 (also true/false, yes/no, on/off).",
+                    shorten(v)
+                )),
+            },
+            "mode" => match v.to_ascii_lowercase().as_str() {
+                "watch" | "" => c.predict = false,
+                "predict" => c.predict = true,
+                _ => c.problems.push(format!(
+                    "{name}=\"{}\" is not a mode; the modes are watch (the default) or predict.",
                     shorten(v)
                 )),
             },

@@ -1,4 +1,5 @@
-//! The URL hash: `#s=<scenario, percent-encoded>&t=<ticks since boot>`, or `#p=<preset name>&t=...`.
+//! The URL hash: `#s=<scenario, percent-encoded>&t=<ticks since boot>`, or `#p=<preset name>&t=...`;
+//! `&mode=predict` opens predict mode.
 //!
 //! A link is untrusted input, so decoding never panics: a hash that is too long, is not UTF-8
 //! after decoding, or has a bad `t` gives a sentence for the student instead of a crash, and
@@ -24,6 +25,8 @@ pub struct HashState {
     pub preset: Option<String>,
     /// Hardclocks since boot (`t`).
     pub ticks: Option<u64>,
+    /// `mode=predict`: open in predict mode.
+    pub predict: bool,
     /// Keys we do not know, reported to the student and otherwise ignored (the first few).
     pub unknown: FirstFew,
 }
@@ -64,6 +67,7 @@ pub fn parse(hash: &str) -> Result<HashState, String> {
                 })?;
                 out.ticks = Some(t);
             }
+            "mode" => out.predict = value == "predict",
             other => out.unknown.push(shorten(other)),
         }
     }

@@ -9,7 +9,8 @@
 //! `{hardclock: "error", id, message}`.
 //!
 //! Out: `{hardclock: "state", id, tick, elapsed, steps, playing, height}` whenever the moment
-//! or the widget's height changes: to the parent window when the widget is framed (to each
+//! or the widget's height changes, and in predict mode `{hardclock: "answer", id, kind,
+//! correct}` for each answer (an LMS may record it; the widget stores nothing): to the parent window when the widget is framed (to each
 //! allowed origin; never to "*" unless the allow-list says so), else to its own window, where
 //! the course page's script can listen.
 
@@ -135,6 +136,22 @@ impl Poster {
             ("height", height.into()),
         ]));
     }
+}
+
+/// Posts `{hardclock: "answer", id, kind, correct}` where the state goes (the same targets,
+/// so the same origin allow-list).
+pub fn post_answer(cfg: &Rc<EmbedConfig>, framed: bool, kind: &str, correct: bool) {
+    let p = Poster {
+        cfg: cfg.clone(),
+        framed,
+        root: NodeRef::default(),
+    };
+    p.post(&object(&[
+        ("hardclock", "answer".into()),
+        ("id", p.id()),
+        ("kind", kind.into()),
+        ("correct", correct.into()),
+    ]));
 }
 
 /// Listens for the host page's commands and posts the widget's state and height.

@@ -12,6 +12,7 @@ pub mod hash;
 pub mod lab_state;
 pub mod lesson;
 pub mod listing;
+pub mod predict_state;
 pub mod pseudocode;
 pub mod state;
 pub mod svg;
@@ -40,6 +41,8 @@ pub mod lab_host;
 pub mod markup;
 #[cfg(target_arch = "wasm32")]
 pub mod narration;
+#[cfg(target_arch = "wasm32")]
+pub mod predict;
 #[cfg(target_arch = "wasm32")]
 pub mod presets;
 #[cfg(target_arch = "wasm32")]

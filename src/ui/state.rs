@@ -322,6 +322,8 @@ pub struct State {
     pub lit: Option<String>,
     /// Presenter mode: the picture and the narration only, in large type.
     pub present: bool,
+    /// Predict mode: ask before each step that settles a question (`mode=predict` in links).
+    pub predict: bool,
     /// The colour theme: `None` follows the system.
     pub theme: Option<Theme>,
     /// The views of the facilities the scenario uses (read from its text once, on load: a
@@ -426,6 +428,8 @@ pub enum Action {
     /// The pointer rests on a linked item (`None`: on none).
     Light(Option<String>),
     TogglePresent,
+    /// Predict mode on or off.
+    TogglePredict,
     /// Light, dark, then the system's again.
     CycleTheme,
 }
@@ -486,6 +490,7 @@ impl State {
             lens: None,
             lit: None,
             present: false,
+            predict: false,
             theme: None,
             lesson,
             timeline: Rc::default(),
@@ -536,6 +541,7 @@ impl State {
                 s.notice = s.notice.or(notice);
             }
         }
+        s.predict = parsed.predict;
         if !parsed.unknown.is_empty() {
             let note = format!(
                 "The link had keys this page does not know ({}); they were ignored.",
@@ -552,9 +558,14 @@ impl State {
     /// The hash that brings back this moment (`t` only once something has run).
     pub fn to_hash(&self) -> String {
         let t = (self.steps > 0).then_some(self.kernel().clock.elapsed);
-        match self.preset() {
+        let h = match self.preset() {
             Some(p) => hash::encode_preset(p.name, t),
             None => hash::encode(&self.scenario.src, t),
+        };
+        if self.predict {
+            h + "&mode=predict"
+        } else {
+            h
         }
     }
 
@@ -626,6 +637,7 @@ impl State {
                 | Action::Lens(_)
                 | Action::Light(_)
                 | Action::TogglePresent
+                | Action::TogglePredict
                 | Action::CycleTheme
         ) || action == Action::Advance && !s.playing;
         let reveal_next = action == Action::MicroStep && s.unrevealed() > 0;
@@ -731,6 +743,7 @@ impl State {
             Action::Lens(l) => s.lens = l,
             Action::Light(k) => s.lit = k,
             Action::TogglePresent => s.present = !s.present,
+            Action::TogglePredict => s.predict = !s.predict,
             Action::CycleTheme => {
                 s.theme = match s.theme {
                     None => Some(Theme::Light),

@@ -22,8 +22,10 @@ use super::console::{error_view, Console};
 use super::embed::{self, WidgetAction};
 use super::embed_params::{EmbedConfig, View};
 use super::help::help;
-use super::host_link::use_host_link;
+use super::host_link::{post_answer, use_host_link};
 use super::narration::Narration;
+use super::predict::{predict_panel, use_question};
+use super::predict_state::Predict;
 use super::radix::Radix;
 use super::routes::routes;
 use super::routine::routine_view;
@@ -158,6 +160,27 @@ pub fn widget(props: &WidgetProps) -> Html {
     use_newest_narration(&root, &shared);
     use_host_link(&root, &cfg, &shared, &dispatch, props.framed);
 
+    let predict = use_state(Predict::default);
+    let question = use_question(&shared, cfg.predict);
+    let on_answer = {
+        let (q, predict, dispatch, cfg, framed) = (
+            question.clone(),
+            predict.clone(),
+            dispatch.clone(),
+            cfg.clone(),
+            props.framed,
+        );
+        Callback::from(move |given: String| {
+            let Some(q) = (*q).clone() else { return };
+            let mut p = (*predict).clone();
+            let correct = p.answer(q.clone(), &given);
+            predict.set(p);
+            post_answer(&cfg, framed, q.kind.as_str(), correct);
+            // The machine steps: what was predicted happens on screen.
+            dispatch.emit(WidgetAction::Steps(1));
+        })
+    };
+
     let onkeydown = {
         let dispatch = dispatch.clone();
         let help_open = state.help_open;
@@ -224,6 +247,9 @@ pub fn widget(props: &WidgetProps) -> Html {
                 <span class="hc-w-next hc-muted" data-testid="next">{ next }</span>
             </header>
             { widget_controls(&state, &dispatch) }
+            if cfg.predict {
+                { predict_panel(question.as_ref().as_ref(), &predict, &on_answer) }
+            }
             <div class="hc-w-body">
                 if let Some(n) = &state.notice {
                     <div class="hc-notice" role="status" data-testid="notice">
