@@ -5,8 +5,7 @@ use super::events::{RouteEvent, RtMsg, RtmType};
 use super::radix::netmask;
 use super::radix_match::LookupWalk;
 use super::rtentry::{
-    cidr, flag_string, RtEntry, EEXIST, ESRCH, IF_MTU, RTF_DYNAMIC, RTF_GATEWAY, RTF_HOST,
-    RTF_UP,
+    cidr, flag_string, RtEntry, EEXIST, ESRCH, IF_MTU, RTF_DYNAMIC, RTF_GATEWAY, RTF_HOST, RTF_UP,
 };
 use crate::kernel::value::fmt_addr;
 use crate::kernel::{EventKind, Kernel, KernelError};
