@@ -154,5 +154,8 @@ fn csv_has_one_row_per_json_line() {
     assert!(rows.iter().any(|r| r.starts_with("2,fire,,")), "{rows:?}");
     let bad = trace(&["-", "--format=csv"], "hardclock(1)\nbogus(1, 2)\n");
     assert_eq!(bad.status.code(), Some(2));
-    assert_eq!(stdout(&bad), "tick,kind,line,text\n,error,2,unknown function bogus\n");
+    assert_eq!(
+        stdout(&bad),
+        "tick,kind,line,text\n,error,2,unknown function bogus\n"
+    );
 }

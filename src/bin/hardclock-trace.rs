@@ -193,7 +193,7 @@ fn import_routes(args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    debug_assert!(MAX_IMPORT_BYTES <= MAX_SCRIPT_BYTES);
+    const { assert!(MAX_IMPORT_BYTES <= MAX_SCRIPT_BYTES) };
     let im = match import(&text, fib) {
         Ok(im) => im,
         Err(e) => {
