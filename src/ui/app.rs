@@ -19,6 +19,7 @@ use super::controls::controls;
 use super::embed_params::EmbedConfig;
 use super::embed_params::View;
 use super::help::help;
+use super::kit::Kit;
 use super::narration::Narration;
 use super::presets::Presets;
 use super::radix::Radix;
@@ -437,6 +438,7 @@ fn full_app() -> Html {
                     { drawer_btn(Drawer::Scenario, "scenario & console") }
                     { drawer_btn(Drawer::Log, "event log") }
                     { drawer_btn(Drawer::Lab, "scheme lab") }
+                    { drawer_btn(Drawer::Kit, "kit: import, export") }
                     <button type="button" class="hc-tab" id="hc-theme" onclick={dispatch.reform(|_| Action::CycleTheme)}
                         title="Theme: light, dark, or the system's">
                         { match state.theme { Some(t) => t.name(), None => "auto" } }{ " theme" }</button>
@@ -490,6 +492,11 @@ fn full_app() -> Html {
             { drawer(Drawer::Lab, "Scheme lab", html! {
                 if state.lab_seen {
                     <Compare scenario={AttrValue::from(state.scenario.src.clone())} />
+                }
+            }) }
+            { drawer(Drawer::Kit, "Instructor's kit", html! {
+                if state.drawer == Some(Drawer::Kit) {
+                    <Kit state={shared.clone()} on_action={dispatch.clone()} />
                 }
             }) }
             if state.help_open {
