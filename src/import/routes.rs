@@ -26,7 +26,7 @@
 //! blank lines are recognised and skipped silently. The work is linear in the input, which is
 //! bounded like a scenario ([`MAX_IMPORT_BYTES`], [`MAX_IMPORT_LINES`], [`MAX_IMPORT_ROUTES`]).
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use crate::kernel::route::rtentry::{
     RTF_BLACKHOLE, RTF_DONE, RTF_DYNAMIC, RTF_GATEWAY, RTF_LLINFO, RTF_MODIFIED, RTF_REJECT,
@@ -344,7 +344,7 @@ fn looks_ip_route(ws: &[Word]) -> bool {
 
 struct Reader {
     import: Import,
-    seen: HashMap<(u32, u8), u32>,
+    seen: BTreeMap<(u32, u8), u32>,
     header: Header,
     ipv6_section: bool,
     /// The last route an `ip route` multipath head line gave, waiting for its first nexthop.
@@ -732,7 +732,7 @@ pub fn import(text: &str, fib: u32) -> Result<Import, ImportError> {
             fib,
             ..Import::default()
         },
-        seen: HashMap::new(),
+        seen: BTreeMap::new(),
         header: Header::default(),
         ipv6_section: false,
         multipath: None,

@@ -134,13 +134,14 @@ pub fn figure(panel: &Element) -> Option<Figure> {
     if let Some(first) = first {
         let vb = first.get_attribute("viewBox").unwrap_or_default();
         let r = first.get_bounding_client_rect();
-        let nums: Vec<f64> = vb
+        // The views write whole numbers into their viewBoxes (no float parser in the wasm).
+        let nums: Vec<i32> = vb
             .split([' ', ','])
             .filter_map(|s| s.parse().ok())
             .collect();
         let (mut w, mut h) = (px(r.width()), px(r.height()));
         if (w == 0 || h == 0) && nums.len() == 4 {
-            (w, h) = (px(nums[2]), px(nums[3]));
+            (w, h) = (nums[2].unsigned_abs(), nums[3].unsigned_abs());
         }
         let mut o = format!(
             r#"<svg xmlns="{SVG_NS}" viewBox="{}" width="{w}" height="{h}" style="font-family:{}">"#,

@@ -6,7 +6,7 @@
 use std::fmt::Write;
 use std::rc::Rc;
 
-use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
+use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use super::app::Shared;
@@ -81,7 +81,7 @@ pub fn kit(p: &KitProps) -> Html {
     });
     let on_fib = p.on_action.reform(|e: Event| {
         Action::ImportFib(
-            e.target_dyn_into::<HtmlSelectElement>()
+            e.target_dyn_into::<HtmlInputElement>()
                 .and_then(|t| t.value().parse().ok())
                 .unwrap_or(0),
         )
@@ -187,14 +187,12 @@ pub fn kit(p: &KitProps) -> Html {
                 placeholder="default            192.168.1.1        UGS         em0" />
             <p class="hc-row">
                 <label>{ "into fib " }
-                    <select id="hc-import-fib" onchange={on_fib}>
-                        { for (0..16u32).map(|f| html! { <option value={f.to_string()} selected={f == fib}>{ f }</option> }) }
-                    </select>
+                    <input id="hc-import-fib" type="number" min="0" max="15" value={fib.to_string()} onchange={on_fib} />
                 </label>
                 <button type="button" id="hc-import-add" disabled={preview.1 == 0}
                     onclick={p.on_action.reform(|_| Action::ImportLoad(false))}>{ "add to the scenario" }</button>
                 <button type="button" id="hc-import-replace" disabled={preview.1 == 0}
-                    onclick={p.on_action.reform(|_| Action::ImportLoad(true))}>{ "load as the scenario" }</button>
+                    onclick={p.on_action.reform(|_| Action::ImportLoad(true))}>{ "load as the scenario and run it" }</button>
             </p>
             { Html::from_html_unchecked(preview.0.clone().into()) }
         </section>

@@ -774,6 +774,11 @@ impl State {
                         format!("{}\n{add}", s.text.trim_end())
                     };
                     s.load(text);
+                    // Loaded as the scenario, the table is built at once: its routes show in
+                    // the radix tree and the route table (appended, the lesson steps on).
+                    if replace && s.error.is_none() {
+                        s.apply(Action::RunScript);
+                    }
                 }
                 Ok(_) => {
                     s.notice = Some("The pasted table gave no route: nothing was loaded.".into())
