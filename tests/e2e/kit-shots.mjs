@@ -27,6 +27,15 @@ for (const [w, h] of [[1280, 720], [360, 720]]) {
     writeFileSync(`${out}/loaded-${w}.png`, await s.screenshot());
     await s.cmd("POST", "/goog/cdp/execute", { cmd: "Emulation.setEmulatedMedia", params: { media: "print" } });
     writeFileSync(`${out}/print-${w}.png`, await s.screenshot());
+    await s.cmd("POST", "/goog/cdp/execute", { cmd: "Emulation.setEmulatedMedia", params: { media: "" } });
+    await s.go("about:blank");
+    await s.go(page + "#p=cascade-256&t=306");
+    await s.find("[data-testid=ticks]");
+    await s.cmd("POST", "/goog/cdp/execute", { cmd: "Emulation.setEmulatedMedia", params: { media: "print" } });
+    writeFileSync(`${out}/print-wheel-${w}.png`, await s.screenshot());
+    await s.cmd("POST", "/goog/cdp/execute", { cmd: "Emulation.setEmulatedMedia", params: { media: "" } });
+    const pdf = await s.cmd("POST", "/print", { orientation: "portrait" });
+    writeFileSync(`${out}/handout-${w}.pdf`, Buffer.from(pdf, "base64"));
   } finally {
     await s.close();
   }
