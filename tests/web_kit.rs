@@ -160,3 +160,22 @@ async fn a_pasted_table_previews_and_loads() {
     })
     .await;
 }
+
+#[wasm_bindgen_test]
+async fn a_widget_has_the_figure_menu_and_its_view_is_a_figure() {
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let host = doc.create_element("div").unwrap();
+    host.set_attribute("data-hardclock", "cascade-256").unwrap();
+    host.set_attribute("data-view", "wheel").unwrap();
+    doc.body().unwrap().append_child(&host).unwrap();
+    hardclock::ui::embed_mount::mount_inline(&[host.clone()]);
+    wait_for("the widget's SVG button", || {
+        find(&host, "[data-action=svg]")
+    })
+    .await;
+    assert!(find(&host, "[data-action=png]").is_some());
+    let panel = wait_for("the widget's view", || find(&host, ".hc-panel")).await;
+    let f = figure(&panel).expect("a wheel figure");
+    check(&f, "path", 1024);
+    check_png(&f).await;
+}

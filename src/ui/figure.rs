@@ -18,7 +18,31 @@ use web_sys::{
     HtmlImageElement, Node, Url,
 };
 
+use super::state::State;
 use super::svg::esc;
+
+/// `cascade-256-t256`: the preset (or `scenario`) and the tick, for file names.
+pub fn stem(s: &State) -> String {
+    format!(
+        "{}-t{}",
+        s.preset().map_or("scenario", |p| p.name),
+        s.kernel().clock.ticks
+    )
+}
+
+/// Saves the figure of `panel` as `NAME.svg`, or as `NAME.png` at 2x.
+pub fn save(panel: &Element, as_png: bool, name: String) {
+    let Some(f) = figure(panel) else { return };
+    if as_png {
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Ok(b) = png(&f).await {
+                download(&format!("{name}.png"), &b);
+            }
+        });
+    } else if let Some(b) = blob(&f.svg, "image/svg+xml") {
+        download(&format!("{name}.svg"), &b);
+    }
+}
 
 /// The computed properties copied onto each element of an SVG figure.
 const PROPS: &[&str] = &[

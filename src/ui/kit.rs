@@ -11,8 +11,8 @@ use yew::prelude::*;
 
 use super::app::Shared;
 use super::embed_params::View;
-use super::figure::{blob, download, figure, png};
-use super::state::{Action, State};
+use super::figure::{blob, download, save, stem};
+use super::state::Action;
 use super::svg::esc;
 use crate::import::routes::import;
 use crate::script::trace::Format;
@@ -35,33 +35,15 @@ fn panel_class(v: View) -> &'static str {
     }
 }
 
-/// `cascade-256-t256`: the preset (or `scenario`) and the tick, for file names.
-fn stem(s: &State) -> String {
-    format!(
-        "{}-t{}",
-        s.preset().map_or("scenario", |p| p.name),
-        s.kernel().clock.ticks
-    )
-}
-
 /// Saves the figure of view `v` as SVG, or as PNG at 2x.
 fn save_figure(v: View, as_png: bool, name: String) {
-    let Some(panel) = web_sys::window().and_then(|w| w.document()).and_then(|d| {
+    let panel = web_sys::window().and_then(|w| w.document()).and_then(|d| {
         d.query_selector(&format!(".hc-views > .{}", panel_class(v)))
             .ok()
             .flatten()
-    }) else {
-        return;
-    };
-    let Some(f) = figure(&panel) else { return };
-    if as_png {
-        wasm_bindgen_futures::spawn_local(async move {
-            if let Ok(b) = png(&f).await {
-                download(&format!("{name}.png"), &b);
-            }
-        });
-    } else if let Some(b) = blob(&f.svg, "image/svg+xml") {
-        download(&format!("{name}.svg"), &b);
+    });
+    if let Some(p) = panel {
+        save(&p, as_png, name);
     }
 }
 
