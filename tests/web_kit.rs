@@ -168,7 +168,7 @@ async fn a_widget_has_the_figure_menu_and_its_view_is_a_figure() {
     host.set_attribute("data-hardclock", "cascade-256").unwrap();
     host.set_attribute("data-view", "wheel").unwrap();
     doc.body().unwrap().append_child(&host).unwrap();
-    hardclock::ui::embed_mount::mount_inline(&[host.clone()]);
+    hardclock::ui::embed_mount::mount_inline(std::slice::from_ref(&host));
     wait_for("the widget's SVG button", || {
         find(&host, "[data-action=svg]")
     })
