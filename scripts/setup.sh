@@ -8,6 +8,7 @@ WASM_BINDGEN_VERSION=0.2.130      # must equal the wasm-bindgen version in Cargo
 BINARYEN_VERSION=132              # npm package `binaryen`; Debian's wasm-opt 108 is too old
 TERSER_VERSION=5.51.4             # npm; with its dependencies in scripts/terser/package-lock.json
 GECKODRIVER_VERSION=0.37.1
+MDBOOK_VERSION=0.5.4              # the end-to-end test builds examples/course-book with it
 # Debian's chromium/chromium-driver/firefox-esr come from the bookworm(-security) suite; apt has
 # no stable pin for a security-updated browser, so we require chromedriver == chromium major.
 # When sourced it sets no shell options of its own.
@@ -100,7 +101,8 @@ hc_setup() {
     cargo_tool wasm-bindgen wasm-bindgen-cli "$WASM_BINDGEN_VERSION" || return 1
   if [ "$what" = all ]; then
     ensure_debian_packages && check_browsers &&
-      cargo_tool geckodriver geckodriver "$GECKODRIVER_VERSION" --locked || return 1
+      cargo_tool geckodriver geckodriver "$GECKODRIVER_VERSION" --locked &&
+      cargo_tool mdbook mdbook "$MDBOOK_VERSION" --locked || return 1
   fi
   export CHROMEDRIVER=/usr/bin/chromedriver
   export GECKODRIVER="$HOME/.cargo/bin/geckodriver"

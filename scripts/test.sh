@@ -46,6 +46,12 @@ part "browser tests: headless Chromium" wasm_tests chrome
 part "browser tests: headless Firefox" wasm_tests firefox
 part "trunk build --release" trunk build --release
 part "bundle size" node scripts/bundle-size.mjs dist
+# The example course book (issue #20): the pinned mdBook with this repo's preprocessor.
+course_book() {
+  cargo build --release --bin mdbook-hardclock &&
+    PATH="$PWD/target/release:$PATH" mdbook build examples/course-book
+}
+part "course book (mdBook + mdbook-hardclock)" course_book
 part "end-to-end: Chromium, built page" node tests/e2e/run.mjs dist chrome
 part "end-to-end: Firefox, built page" node tests/e2e/run.mjs dist firefox
 

@@ -87,7 +87,7 @@ fn usage_errors_exit_2_with_a_usage_message() {
         let o = trace(&args, "");
         assert_eq!(o.status.code(), Some(2), "{args:?}");
         assert!(
-            stderr(&o).contains("usage: hardclock-trace FILE|- [--format json|text]"),
+            stderr(&o).contains("usage: hardclock-trace FILE|- [--format json|text|csv]"),
             "{args:?}"
         );
         assert_eq!(stdout(&o), "");
@@ -139,4 +139,23 @@ fn a_mistake_inside_a_handler_body_is_a_scenario_error_at_its_line() {
     // The handler ran at tick 2: nothing after it ran.
     assert!(out.contains(r#""kind":"fire","tick":2"#), "{out}");
     assert!(stderr(&o).contains("4 |   callout_reset(&c, x, g, NULL)"));
+}
+
+#[test]
+fn csv_has_one_row_per_json_line() {
+    let src = "hz = 100\ntimeout_set(&t1, f, NULL)\ntimeout_add(&t1, 2)\nhardclock(3)\n";
+    let json = trace(&["-"], src);
+    let csv = trace(&["-", "--format", "csv"], src);
+    assert_eq!(csv.status.code(), Some(0));
+    let rows: Vec<String> = stdout(&csv).lines().map(String::from).collect();
+    assert_eq!(rows[0], "tick,kind,line,text");
+    assert_eq!(rows.len() - 1, stdout(&json).lines().count());
+    assert!(rows.iter().any(|r| r.starts_with("0,call,3,")), "{rows:?}");
+    assert!(rows.iter().any(|r| r.starts_with("2,fire,,")), "{rows:?}");
+    let bad = trace(&["-", "--format=csv"], "hardclock(1)\nbogus(1, 2)\n");
+    assert_eq!(bad.status.code(), Some(2));
+    assert_eq!(
+        stdout(&bad),
+        "tick,kind,line,text\n,error,2,unknown function bogus\n"
+    );
 }

@@ -1,6 +1,8 @@
 //! `hardclock-trace FILE|- [--format json|text]`: runs a scenario natively and prints its trace.
 //! `hardclock-trace compare ...`: the scheme lab (see [`hardclock::lab::cli`]).
 //! `hardclock-trace quiz SCENARIO ...`: a question sheet (see [`hardclock::quiz::cli`]).
+//! `hardclock-trace import-routes FILE|- [--fib N]`: a real routing table (`netstat -rn`,
+//! `route -n`, `ip route`) as `route_add` statements (see [`hardclock::import::routes`]).
 //!
 //! Exit status: 0 the scenario ran to the end, 1 the simulated machine panicked, 2 the scenario
 //! has an error (or the command line is wrong, or the file cannot be read).
@@ -9,20 +11,23 @@ use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
 use hardclock::script::limits::MAX_SCRIPT_BYTES;
-use hardclock::script::{run, trace, Outcome};
+use hardclock::script::trace::Format;
+use hardclock::script::{run, Outcome};
 
-const USAGE: &str = "usage: hardclock-trace FILE|- [--format json|text]\n\
+const USAGE: &str = "usage: hardclock-trace FILE|- [--format json|text|csv]\n\
     \x20      hardclock-trace compare --workload NAME --timers N --ticks T [...] (the scheme lab; compare --help)\n\
     \x20      hardclock-trace quiz SCENARIO [--count N] [--seed S] [--format text|json] (quiz --help)\n\
+    \x20      hardclock-trace import-routes FILE|- [--fib N] (netstat -rn, route -n or ip route to route_add statements)\n\
     Runs a hardclock scenario (.hc) and prints what the simulated kernel did.\n\
     FILE is the scenario, or - to read it from standard input.\n\
-    --format json (the default) prints one JSON object per line; text prints readable lines.";
+    --format json (the default) prints one JSON object per line; text prints readable lines;\n\
+    csv prints tick,kind,line,text rows.";
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Format {
-    Json,
-    Text,
-}
+const IMPORT_USAGE: &str = "usage: hardclock-trace import-routes FILE|- [--fib N]\n\
+    Reads a routing table as netstat -rn (FreeBSD, NetBSD, OpenBSD, macOS), Linux route -n or\n\
+    ip route prints it, and prints the route_add statements that build it in fib N (default 0).\n\
+    Lines that give no route are listed on standard error with line, column and why (and as\n\
+    comments in the statements). Exit status 0, or 2 for a wrong command line or input.";
 
 struct Options {
     path: String,
@@ -39,16 +44,17 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
             i += 1;
             Some(
                 args.get(i)
-                    .ok_or("--format needs a value: json or text")?
+                    .ok_or("--format needs a value: json, text or csv")?
                     .as_str(),
             )
         } else {
             a.strip_prefix("--format=")
         };
         match (a, value) {
-            (_, Some("json")) => format = Format::Json,
-            (_, Some("text")) => format = Format::Text,
-            (_, Some(other)) => return Err(format!("unknown format '{other}': use json or text")),
+            (_, Some(f)) => {
+                format = Format::parse(f)
+                    .ok_or_else(|| format!("unknown format '{f}': use json, text or csv"))?
+            }
             ("-h" | "--help", _) => return Err(String::new()),
             (f, _) if f.starts_with('-') && f != "-" => {
                 return Err(format!("unknown option '{f}'"))
@@ -182,13 +188,81 @@ fn quiz(args: &[String]) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// `hardclock-trace import-routes FILE|- [--fib N]`.
+fn import_routes(args: &[String]) -> ExitCode {
+    use hardclock::import::routes::{import, MAX_IMPORT_BYTES};
+    let mut path = None;
+    let mut fib = 0u32;
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i].as_str();
+        let value = if a == "--fib" {
+            i += 1;
+            Some(args.get(i).map_or("", String::as_str))
+        } else {
+            a.strip_prefix("--fib=")
+        };
+        let bad = match (a, value) {
+            (_, Some(v)) => match v.parse::<u32>() {
+                Ok(n) if n < 16 => {
+                    fib = n;
+                    None
+                }
+                _ => Some(format!("--fib needs a FIB number from 0 to 15, got '{v}'")),
+            },
+            ("-h" | "--help", _) => {
+                println!("{IMPORT_USAGE}");
+                return ExitCode::SUCCESS;
+            }
+            (f, _) if f.starts_with('-') && f != "-" => Some(format!("unknown option '{f}'")),
+            (f, _) if path.is_none() => {
+                path = Some(f.to_string());
+                None
+            }
+            (f, _) => Some(format!("only one table may be given, got another: '{f}'")),
+        };
+        if let Some(why) = bad {
+            eprintln!("hardclock-trace import-routes: {why}\n{IMPORT_USAGE}");
+            return ExitCode::from(2);
+        }
+        i += 1;
+    }
+    let Some(path) = path else {
+        eprintln!("hardclock-trace import-routes: no table given\n{IMPORT_USAGE}");
+        return ExitCode::from(2);
+    };
+    let text = match read_source(&path) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("hardclock-trace import-routes: cannot read {path}: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    const { assert!(MAX_IMPORT_BYTES <= MAX_SCRIPT_BYTES) };
+    let im = match import(&text, fib) {
+        Ok(im) => im,
+        Err(e) => {
+            eprintln!("hardclock-trace import-routes: {path}: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    for u in &im.unused {
+        eprintln!(
+            "{path}: line {}, column {}: not used: {}\n  | {}",
+            u.line, u.col, u.why, u.echo
+        );
+    }
+    print!("{}", im.statements());
+    ExitCode::SUCCESS
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().map(String::as_str) == Some("compare") {
-        return compare(&args[1..]);
-    }
-    if args.first().map(String::as_str) == Some("quiz") {
-        return quiz(&args[1..]);
+    match args.first().map(String::as_str) {
+        Some("compare") => return compare(&args[1..]),
+        Some("import-routes") => return import_routes(&args[1..]),
+        Some("quiz") => return quiz(&args[1..]),
+        _ => {}
     }
     let opts = match parse_args(&args) {
         Ok(o) => o,
@@ -209,10 +283,7 @@ fn main() -> ExitCode {
         }
     };
     let r = run(&src);
-    let lines = match opts.format {
-        Format::Json => trace::json_lines(&r.kernel, &r.outcome),
-        Format::Text => trace::text_lines(&r.kernel, &r.outcome),
-    };
+    let lines = opts.format.lines(&r.kernel, &r.outcome);
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     for l in &lines {

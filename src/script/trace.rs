@@ -270,13 +270,14 @@ pub fn json_lines(k: &Kernel, outcome: &Outcome) -> Vec<String> {
     out
 }
 
-/// The readable trace: one line per event, `[tick T] line L: what happened.`
-pub fn text_lines(k: &Kernel, outcome: &Outcome) -> Vec<String> {
-    let mut out: Vec<String> = items(&k.events)
-        .into_iter()
-        .map(|it| match it {
-            Item::Ticks { last, count } => format!("[tick {last}] {}", tick_sentence(last, count)),
-            Item::Event(ev) => match &*ev.kind {
+/// One item as a readable sentence, without the `[tick T]` in front: the text format's and
+/// the CSV's `text`.
+fn item_text(k: &Kernel, it: &Item) -> (i32, String) {
+    match it {
+        Item::Ticks { last, count } => (*last, tick_sentence(*last, *count)),
+        Item::Event(ev) => (
+            ev.tick,
+            match &*ev.kind {
                 EventKind::Call {
                     line,
                     name,
@@ -302,13 +303,12 @@ pub fn text_lines(k: &Kernel, outcome: &Outcome) -> Vec<String> {
                         Some(h) => format!("line {line} (in handler {h})"),
                         None => format!("line {line}"),
                     };
-                    format!("[tick {}] {place}: {said}{after}", ev.tick)
+                    format!("{place}: {said}{after}")
                 }
                 EventKind::Route(RouteEvent::Lookup { walk, .. }) => {
                     let c = walk.counts();
                     format!(
-                        "[tick {}] {} [lookup: bits_tested {}, backtracks {}, masks_tested {}, dupedkeys {}]",
-                        ev.tick,
+                        "{} [lookup: bits_tested {}, backtracks {}, masks_tested {}, dupedkeys {}]",
                         ev.narrate(),
                         c.bits_tested,
                         c.backtracks,
@@ -316,14 +316,126 @@ pub fn text_lines(k: &Kernel, outcome: &Outcome) -> Vec<String> {
                         c.dupedkeys
                     )
                 }
-                _ => format!("[tick {}] {}", ev.tick, ev.narrate()),
+                _ => ev.narrate(),
             },
+        ),
+    }
+}
+
+/// The readable trace: one line per event, `[tick T] line L: what happened.`
+pub fn text_lines(k: &Kernel, outcome: &Outcome) -> Vec<String> {
+    let mut out: Vec<String> = items(&k.events)
+        .iter()
+        .map(|it| {
+            let (t, text) = item_text(k, it);
+            format!("[tick {t}] {text}")
         })
         .collect();
     if let Outcome::Error(e) = outcome {
         out.push(e.to_string());
     }
     out
+}
+
+/// A CSV field: quoted when it holds a comma, a quote or a line break (RFC 4180).
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// The header of [`csv_lines`].
+pub const CSV_HEADER: &str = "tick,kind,line,text";
+
+/// The trace as CSV for a spreadsheet: `tick,kind,line,text`, one row per line of the JSON
+/// trace: `kind` is the JSON line's kind (`call`, `fire`, `tick`, `cascade`, `lookup`, `note`,
+/// `panic`, `error`...), `line` the scenario line of a call or an error (else empty), `text` the
+/// readable trace's sentence.
+pub fn csv_lines(k: &Kernel, outcome: &Outcome) -> Vec<String> {
+    let mut out = vec![CSV_HEADER.to_string()];
+    for it in items(&k.events) {
+        let (t, text) = item_text(k, &it);
+        let (kind, line) = match &it {
+            Item::Ticks { .. } => ("tick", String::new()),
+            Item::Event(ev) => match &*ev.kind {
+                EventKind::Call { line, .. } => ("call", line.to_string()),
+                EventKind::Fire { .. } => ("fire", String::new()),
+                EventKind::Panic { .. } => ("panic", String::new()),
+                EventKind::Tick { .. } => ("tick", String::new()),
+                _ => (
+                    json_kind(&facility_json(k, ev).unwrap_or_default()),
+                    String::new(),
+                ),
+            },
+        };
+        out.push(format!("{t},{kind},{line},{}", csv_field(&text)));
+    }
+    if let Outcome::Error(e) = outcome {
+        out.push(format!(",error,{},{}", e.line, csv_field(&e.msg)));
+    }
+    out
+}
+
+/// The `kind` of one of this module's JSON lines (they all start `{"kind":"...`).
+fn json_kind(line: &str) -> &'static str {
+    const KINDS: &[&str] = &["cascade", "route_delete", "lookup", "rtm", "note"];
+    KINDS
+        .iter()
+        .find(|k| line.starts_with(&format!("{{\"kind\":\"{k}\"")))
+        .copied()
+        .unwrap_or("note")
+}
+
+/// The trace formats, by the names `--format` and the app's export take.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Text,
+    Csv,
+}
+
+impl Format {
+    pub const ALL: [Format; 3] = [Format::Json, Format::Csv, Format::Text];
+
+    pub fn parse(s: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.name() == s)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Text => "text",
+            Format::Csv => "csv",
+        }
+    }
+
+    /// The file name extension of an exported trace.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Json => "jsonl",
+            Format::Text => "txt",
+            Format::Csv => "csv",
+        }
+    }
+
+    pub fn mime(self) -> &'static str {
+        match self {
+            Format::Json => "application/x-ndjson",
+            Format::Text => "text/plain",
+            Format::Csv => "text/csv",
+        }
+    }
+
+    /// The trace of a run on `k` that ended with `outcome`, one line per element.
+    pub fn lines(self, k: &Kernel, outcome: &Outcome) -> Vec<String> {
+        match self {
+            Format::Json => json_lines(k, outcome),
+            Format::Text => text_lines(k, outcome),
+            Format::Csv => csv_lines(k, outcome),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ use super::console::Console;
 use super::controls::controls;
 use super::embed_params::View;
 use super::help::help;
+use super::kit::Kit;
 use super::lab_host::LabHost;
 use super::narration::Narration;
 use super::predict::{predict_panel, use_question};
@@ -443,6 +444,7 @@ pub fn full_app() -> Html {
                     { drawer_btn(Drawer::Scenario, "scenario & console") }
                     { drawer_btn(Drawer::Log, "event log") }
                     { drawer_btn(Drawer::Lab, "scheme lab") }
+                    { drawer_btn(Drawer::Kit, "kit: import, export") }
                     <button type="button" class="hc-tab" id="hc-theme" onclick={dispatch.reform(|_| Action::CycleTheme)}
                         title="Theme: light, dark, or the system's">
                         { match state.theme { Some(t) => t.name(), None => "auto" } }{ " theme" }</button>
@@ -500,6 +502,11 @@ pub fn full_app() -> Html {
             // The lab is another wasm module, in a drawer outside this tree (src/ui/lab_host.rs).
             <LabHost open={state.drawer == Some(Drawer::Lab)} scenario={AttrValue::from(state.scenario.src.clone())}
                 on_close={dispatch.reform(|_| Action::ToggleDrawer(None))} />
+            { drawer(Drawer::Kit, "Instructor's kit", html! {
+                if state.drawer == Some(Drawer::Kit) {
+                    <Kit state={shared.clone()} on_action={dispatch.clone()} />
+                }
+            }) }
             if state.help_open {
                 <aside class="hc-drawer">{ help(&dispatch) }</aside>
             }

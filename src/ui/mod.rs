@@ -30,11 +30,15 @@ pub mod controls;
 #[cfg(target_arch = "wasm32")]
 pub mod embed_mount;
 #[cfg(target_arch = "wasm32")]
+pub mod figure;
+#[cfg(target_arch = "wasm32")]
 pub mod frozen;
 #[cfg(target_arch = "wasm32")]
 pub mod help;
 #[cfg(target_arch = "wasm32")]
 pub mod host_link;
+#[cfg(target_arch = "wasm32")]
+pub mod kit;
 #[cfg(target_arch = "wasm32")]
 pub mod lab_host;
 #[cfg(target_arch = "wasm32")]

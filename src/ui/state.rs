@@ -22,7 +22,9 @@ use super::catalog::{preset_with_source, DEFAULT_PRESET};
 use super::embed_params::View;
 use super::hash;
 use super::lesson::{lesson_views, Timeline};
+use crate::import::routes::import;
 use crate::kernel::openbsd::{Place, TimeoutEvent};
+use crate::kernel::route::rtentry::RT_MAXFIBS;
 use crate::kernel::route::RouteEvent;
 use crate::kernel::{Event, EventKind, Kernel, Stmt, Value};
 use crate::script::limits::MAX_TICKS_PER_RUN;
@@ -326,6 +328,10 @@ pub struct State {
     pub predict: bool,
     /// The colour theme: `None` follows the system.
     pub theme: Option<Theme>,
+    /// The routing table pasted into the kit's import box, as typed.
+    pub import_text: Rc<str>,
+    /// The FIB the imported routes go to.
+    pub import_fib: u32,
     /// The views of the facilities the scenario uses (read from its text once, on load: a
     /// scenario may be 800 KB, and the page renders on every play advance).
     lesson: Rc<[View]>,
@@ -346,10 +352,18 @@ pub enum Drawer {
     /// The scheme lab: the scenario's timeouts (or a generated workload) through every timer
     /// scheme of Varghese and Lauck's table and Linux's wheel ([`super::compare::Compare`]).
     Lab,
+    /// The instructor's kit: import a routing table, export the trace and the picture, print.
+    Kit,
 }
 
 impl Drawer {
-    pub const ALL: [Drawer; 4] = [Drawer::Lesson, Drawer::Scenario, Drawer::Log, Drawer::Lab];
+    pub const ALL: [Drawer; 5] = [
+        Drawer::Lesson,
+        Drawer::Scenario,
+        Drawer::Log,
+        Drawer::Lab,
+        Drawer::Kit,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -357,6 +371,7 @@ impl Drawer {
             Drawer::Scenario => "scenario",
             Drawer::Log => "log",
             Drawer::Lab => "lab",
+            Drawer::Kit => "kit",
         }
     }
 }
@@ -432,6 +447,12 @@ pub enum Action {
     TogglePredict,
     /// Light, dark, then the system's again.
     CycleTheme,
+    /// The kit's import box was edited.
+    ImportText(String),
+    /// The FIB the import goes to (0 to 15).
+    ImportFib(u32),
+    /// Loads the imported routes: after the scenario (`false`) or instead of it (`true`).
+    ImportLoad(bool),
 }
 
 impl Default for State {
@@ -492,6 +513,8 @@ impl State {
             present: false,
             predict: false,
             theme: None,
+            import_text: Rc::from(""),
+            import_fib: 0,
             lesson,
             timeline: Rc::default(),
         }
@@ -639,6 +662,8 @@ impl State {
                 | Action::TogglePresent
                 | Action::TogglePredict
                 | Action::CycleTheme
+                | Action::ImportText(_)
+                | Action::ImportFib(_)
         ) || action == Action::Advance && !s.playing;
         let reveal_next = action == Action::MicroStep && s.unrevealed() > 0;
         if !quiet {
@@ -744,6 +769,28 @@ impl State {
             Action::Light(k) => s.lit = k,
             Action::TogglePresent => s.present = !s.present,
             Action::TogglePredict => s.predict = !s.predict,
+            Action::ImportText(t) => s.import_text = t.into(),
+            Action::ImportFib(f) => s.import_fib = f.min(RT_MAXFIBS - 1),
+            Action::ImportLoad(replace) => match import(&s.import_text, s.import_fib) {
+                Ok(im) if !im.routes.is_empty() => {
+                    let add = im.statements();
+                    let text = if replace || s.text.trim().is_empty() {
+                        add
+                    } else {
+                        format!("{}\n{add}", s.text.trim_end())
+                    };
+                    s.load(text);
+                    // Loaded as the scenario, the table is built at once: its routes show in
+                    // the radix tree and the route table (appended, the lesson steps on).
+                    if replace && s.error.is_none() {
+                        s.apply(Action::RunScript);
+                    }
+                }
+                Ok(_) => {
+                    s.notice = Some("The pasted table gave no route: nothing was loaded.".into())
+                }
+                Err(e) => s.notice = Some(format!("The pasted table was not loaded: {e}.")),
+            },
             Action::CycleTheme => {
                 s.theme = match s.theme {
                     None => Some(Theme::Light),
@@ -833,6 +880,50 @@ impl State {
         self.drawer = old.drawer;
         self.present = old.present;
         self.theme = old.theme;
+        self.import_text = old.import_text.clone();
+        self.import_fib = old.import_fib;
+    }
+
+    /// The whole run so far, every event from the boot on, in a kernel of its own (the page
+    /// keeps only the newest events): the tape replayed from the start, for the trace export.
+    /// The outcome is the run's panic or the scenario's error, if any.
+    pub fn full_run(&self) -> (Kernel, Outcome) {
+        let base = self
+            .snapshots
+            .first()
+            .map_or_else(Machine::default, |b| b.machine.clone());
+        let mut k = base.kernel;
+        let mut events = base.log;
+        events.append(&mut k.events);
+        k.events = events;
+        let mut outcome = Outcome::Ok;
+        for op in &self.tape {
+            match op {
+                Op::Stmt(i) => match self.scenario.step(&mut k, *i) {
+                    Err(Stop::Panicked(m)) => outcome = Outcome::Panicked(m),
+                    Err(Stop::Error(e)) => outcome = Outcome::Error(e),
+                    Ok(_) => {}
+                },
+                Op::Ticks(n) => {
+                    for _ in 0..*n {
+                        if k.halted() {
+                            break;
+                        }
+                        let _ = k.hardclock();
+                    }
+                }
+                Op::Console(line, no) => {
+                    let o = run_console_line(&mut k, line, *no).outcome;
+                    if !matches!(o, Outcome::Ok) {
+                        outcome = o;
+                    }
+                }
+            }
+        }
+        if let (Some(e), Outcome::Ok) = (&self.error, &outcome) {
+            outcome = Outcome::Error(e.clone());
+        }
+        (k, outcome)
     }
 
     fn load(&mut self, text: String) {

@@ -2,10 +2,11 @@
 //! needs (the keyboard shortcuts of the app work too). No DOM ids: several widgets share a
 //! page, so the buttons are found by `data-action`.
 
-use web_sys::HtmlSelectElement;
+use web_sys::{Element, HtmlSelectElement};
 use yew::prelude::*;
 
 use super::embed::WidgetAction;
+use super::figure::{save, stem};
 use super::state::{Action, State, SPEEDS};
 
 /// A function, not a component, like [`super::routine::routine_view`]: no hooks, and the
@@ -19,6 +20,23 @@ pub fn widget_controls(s: &State, on_action: &Callback<WidgetAction>) -> Html {
             .unwrap_or(10);
         WidgetAction::Do(Action::SetSpeed(v))
     });
+    // The widget's menu of figures: its view as SVG or as PNG at 2x (src/ui/figure.rs).
+    let figure = |as_png: bool| {
+        let name = format!(
+            "{}-{}",
+            stem(s),
+            s.views().first().map_or("view", |v| v.name())
+        );
+        Callback::from(move |e: MouseEvent| {
+            let panel = e
+                .target_dyn_into::<Element>()
+                .and_then(|b| b.closest("[data-testid=widget]").ok().flatten())
+                .and_then(|w| w.query_selector(".hc-panel").ok().flatten());
+            if let Some(p) = panel {
+                save(&p, as_png, name.clone());
+            }
+        })
+    };
     let halted = s.kernel().panic.is_some();
     let step_title = if s.next_statement().is_some() {
         "Run the next statement of the scenario (s)"
@@ -48,6 +66,10 @@ pub fn widget_controls(s: &State, on_action: &Callback<WidgetAction>) -> Html {
                     }) }
                 </select>
             </label>
+            <button type="button" data-action="svg" onclick={figure(false)}
+                title="Save this view as a standalone SVG figure">{ "SVG" }</button>
+            <button type="button" data-action="png" onclick={figure(true)}
+                title="Save this view as a PNG at twice its size">{ "PNG" }</button>
         </nav>
     }
 }

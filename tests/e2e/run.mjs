@@ -2,8 +2,8 @@
 // Usage: node tests/e2e/run.mjs DIST_DIR [chrome|firefox]
 // Serves DIST_DIR under a sub-path (as a course site would), drives the page like a student,
 // saves screenshots to target/e2e/, and ends with "e2e: N passed, M failed".
-import { mkdirSync, writeFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { serveStatic, startBrowser } from "./webdriver.mjs";
 
 const dist = resolve(process.argv[2] || "dist");
@@ -416,6 +416,34 @@ test("the full app's index.html?embed=1 is the compact widget too", async (s) =>
   if ((await s.exec("return location.hash")) !== "") throw new Error("the widget wrote the URL hash");
 });
 
+// mdBook (issue #20): examples/course-book built by scripts/test.sh with the pinned mdBook and
+// mdbook-hardclock; its ```hardclock blocks are widgets, the loader came with the book.
+const bookDir = resolve("examples/course-book/book");
+const bookServer = existsSync(join(bookDir, "wheel.html")) ? await serveStatic(bookDir, "/book/") : null;
+test("the example course book's widgets work", async (s) => {
+  if (!bookServer) throw new Error("examples/course-book/book is not built (mdbook build examples/course-book)");
+  const book = `http://127.0.0.1:${bookServer.address().port}/book/`;
+  await s.go("about:blank");
+  await s.go(book + "wheel.html");
+  // cascade-256 starts at ticks = -50: t=250 is ticks 200.
+  await s.waitTextIn("#wheel-demo", "[data-testid=ticks]", (t) => t === "200");
+  await s.clickIn("#wheel-demo", "[data-action=hardclock]");
+  await s.waitTextIn("#wheel-demo", "[data-testid=ticks]", (t) => t === "201");
+  // The block holding a scenario (with a blank line) is the second widget.
+  const own = await s.exec(`const w = document.querySelectorAll("div[data-hardclock]")[1];
+    const r = w && w.shadowRoot; const v = r && r.querySelector("[data-testid=widget]");
+    return v ? v.getAttribute("data-view") + (r.querySelector("[data-testid=script-error]") ? " error" : "") : "none";`);
+  if (own !== "timers") throw new Error(`the scenario widget: ${own}`);
+  await shot(s, "book-wheel");
+  await s.go(book + "routes/radix.html");
+  const steps = await s.exec(`return new Promise((ok) => { const t0 = Date.now(); (function look() {
+    const w = document.querySelector("div[data-hardclock]"); const e = w && w.shadowRoot &&
+      w.shadowRoot.querySelector("[data-testid=steps]"); if (e && e.textContent === "6") return ok("6");
+    if (Date.now() - t0 > 30000) return ok(e ? e.textContent : "none"); setTimeout(look, 50); })(); });`);
+  if (steps !== "6") throw new Error(`the radix widget of the sub-chapter is at step ${steps}`);
+  await shot(s, "book-radix");
+});
+
 let passed = 0, failed = 0;
 const session = await startBrowser(browser);
 try {
@@ -434,6 +462,7 @@ try {
 } finally {
   await session.close();
   server.close();
+  if (bookServer) bookServer.close();
 }
 console.log(`e2e: ${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

@@ -1,7 +1,7 @@
 //! The scenario API of the route table: the `Signature` rows the script checker reads, and the
 //! dispatch from a call's evaluated arguments to [`super::table`] and [`super::rtalloc`].
 
-use super::rtentry::flag_value;
+use super::rtentry::{flag_value, RTF_GATEWAY, RTF_RNH_LOCKED, RTF_STATIC, RTPRF_OURS};
 use super::{rtalloc, table};
 use crate::kernel::api::{Args, Param, Signature};
 use crate::kernel::{Kernel, KernelError, Value};
@@ -16,8 +16,9 @@ pub const API: &[Signature] = &[
             ("prefix dst", Param::Prefix),
             ("in_addr gateway", Param::Addr),
             ("u_int fibnum", Param::Int),
+            ("u_long flags", Param::Flags),
         ],
-        optional: 1,
+        optional: 2,
         ret: "int",
         page: "route(8)",
     },
@@ -203,6 +204,23 @@ fn flags_arg(args: &Args, i: usize) -> Result<u32, KernelError> {
     })
 }
 
+/// `route_add`'s flags: those a route in the table may carry (RTF_UP and RTF_HOST follow from
+/// the entry itself).
+fn route_flags(args: &Args, i: usize) -> Result<u32, KernelError> {
+    let f = flags_arg(args, i)?;
+    let bad = f & (RTF_RNH_LOCKED | RTPRF_OURS);
+    if bad != 0 {
+        return Err(KernelError::arg(
+            i,
+            format!(
+                "route_add: {} is not a flag a route is added with (RTF_GATEWAY, RTF_STATIC, RTF_DYNAMIC, RTF_REJECT, RTF_BLACKHOLE, RTF_LLINFO...)",
+                if bad & RTF_RNH_LOCKED != 0 { "RTF_RNH_LOCKED" } else { "RTF_PROTO3" }
+            ),
+        ));
+    }
+    Ok(f)
+}
+
 /// A `struct rtentry *` argument that will be dereferenced.
 fn rt_arg(k: &mut Kernel, args: &Args, i: usize) -> Result<u32, KernelError> {
     match args.route(i)? {
@@ -248,7 +266,14 @@ fn dispatch(k: &mut Kernel, name: &str, args: &Args) -> Result<Value, KernelErro
             let (dst, len) = args.prefix(0)?;
             let gw = args.addr(1)?;
             let fib = table_fib(k, args, 2)?;
-            Value::Int(table::route_add(k, dst, len, gw, fib))
+            // `route add` sets RTF_GATEWAY|RTF_STATIC; a flags argument (an imported table's
+            // interface, reject or dynamic route) gives the entry exactly those flags instead.
+            let flags = if args.vals.len() > 3 {
+                route_flags(args, 3)?
+            } else {
+                RTF_GATEWAY | RTF_STATIC
+            };
+            Value::Int(table::route_add(k, dst, len, gw, fib, flags))
         }
         "route_delete" => {
             let (dst, len) = args.prefix(0)?;

@@ -5,8 +5,7 @@ use super::events::{RouteEvent, RtMsg, RtmType};
 use super::radix::netmask;
 use super::radix_match::LookupWalk;
 use super::rtentry::{
-    cidr, flag_string, RtEntry, EEXIST, ESRCH, IF_MTU, RTF_DYNAMIC, RTF_GATEWAY, RTF_HOST,
-    RTF_STATIC, RTF_UP,
+    cidr, flag_string, RtEntry, EEXIST, ESRCH, IF_MTU, RTF_DYNAMIC, RTF_GATEWAY, RTF_HOST, RTF_UP,
 };
 use crate::kernel::value::fmt_addr;
 use crate::kernel::{EventKind, Kernel, KernelError};
@@ -93,10 +92,16 @@ fn rtrequest_add(
     Ok(id)
 }
 
-/// `route add prefix gateway`: a static route; 0 or EEXIST.
-pub(super) fn route_add(k: &mut Kernel, dst: u32, len: u8, gateway: u32, fib: u32) -> i64 {
+/// `route add prefix gateway`: a static route (`flags` RTF_GATEWAY|RTF_STATIC); 0 or EEXIST.
+pub(super) fn route_add(
+    k: &mut Kernel,
+    dst: u32,
+    len: u8,
+    gateway: u32,
+    fib: u32,
+    flags: u32,
+) -> i64 {
     let mask = mask_of(len);
-    let flags = RTF_GATEWAY | RTF_STATIC;
     match rtrequest_add(k, dst, mask, gateway, flags, fib, IF_MTU, true) {
         Ok(_) => 0,
         Err(e) => {
