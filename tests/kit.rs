@@ -47,15 +47,11 @@ fn the_trace_so_far_stops_where_the_page_is() {
 fn a_pasted_table_loads_as_statements() {
     let table = "Destination  Gateway  Flags  Netif\ndefault 10.0.0.1 UGS em0\n10.0.0.0/24 link#1 U em0\n::1 link#2 UH lo0\n";
     let mut s = State::from_hash("");
-    s.apply(Action::ImportText(table.into()));
-    s.apply(Action::ImportFib(1));
-    s.apply(Action::ImportLoad(true));
+    s.import_routes(table, 1, true);
     assert!(s.error.is_none(), "{:?}", s.error);
     assert!(s
         .text
         .starts_with("# 2 routes imported from netstat -rn into fib 1"));
-    // The pasted text stays in its box after the load.
-    assert_eq!(&*s.import_text, table);
     s.apply(Action::RunScript);
     let k = s.kernel();
     let hit = |a: u32| lookup_quiet(k, a, 1).map(|id| k.rt.entry(id).unwrap().cidr());
@@ -64,13 +60,11 @@ fn a_pasted_table_loads_as_statements() {
     // Appending keeps the scenario before it.
     let mut s = State::from_hash("");
     let before = s.text.to_string();
-    s.apply(Action::ImportText("default via 10.0.0.1 dev eth0".into()));
-    s.apply(Action::ImportLoad(false));
+    s.import_routes("default via 10.0.0.1 dev eth0", 0, false);
     assert!(s.text.starts_with(before.trim_end()), "{}", s.text);
     assert!(s.text.ends_with("route_add(0.0.0.0/0, 10.0.0.1, 0, RTF_GATEWAY);  # line 1: default via 10.0.0.1 dev eth0 [interface eth0]\n"));
     // A table with no route loads nothing and says so.
     let mut s = State::from_hash("");
-    s.apply(Action::ImportText("nonsense".into()));
-    s.apply(Action::ImportLoad(true));
+    s.import_routes("nonsense", 0, true);
     assert!(s.notice.as_deref().unwrap().contains("no route"));
 }

@@ -26,7 +26,7 @@ async fn mount(hash: &str) -> web_sys::Element {
     let doc = w.document().unwrap();
     let root = doc.create_element("div").unwrap();
     doc.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<hardclock::ui::app::App>::with_root(root.clone()).render();
+    yew::Renderer::<hardclock::ui::app::FullApp>::with_root(root.clone()).render();
     wait_for("the app", || find(&root, "[data-testid=ticks]")).await;
     root
 }
@@ -117,15 +117,17 @@ async fn the_radix_tree_and_the_route_table_as_figures() {
     check_png(&f).await;
 }
 
+/// The kit as the app's drawer gets it: a `<div data-hardclock-kit>` that the widgets module
+/// fills; a pasted table previews, and loading it hands the app a new link.
 #[wasm_bindgen_test]
 async fn a_pasted_table_previews_and_loads() {
     let root = mount("#p=cascade-256&t=0").await;
-    find(&root, "[data-drawer-btn=kit]")
-        .unwrap()
-        .dyn_into::<HtmlElement>()
-        .unwrap()
-        .click();
-    let ta: HtmlTextAreaElement = wait_for("the import box", || find(&root, "#hc-import"))
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let host = doc.create_element("div").unwrap();
+    host.set_attribute("data-hardclock-kit", "").unwrap();
+    doc.body().unwrap().append_child(&host).unwrap();
+    hardclock::ui::embed_mount::sync_labs(&doc);
+    let ta: HtmlTextAreaElement = wait_for("the import box", || find(&host, "#hc-import"))
         .await
         .dyn_into()
         .unwrap();
@@ -136,29 +138,43 @@ async fn a_pasted_table_previews_and_loads() {
         .unwrap();
     yield_now().await;
     wait_until("the preview", || {
-        find(&root, "[data-testid=import-preview]")
+        find(&host, "[data-testid=import-preview]")
             .and_then(|p| p.text_content())
             .is_some_and(|t| t.contains("route_add(0.0.0.0/0, 10.0.0.1);"))
     })
     .await;
-    let unused = find(&root, "[data-testid=import-unused]").unwrap();
+    let unused = find(&host, "[data-testid=import-unused]").unwrap();
     assert!(unused.text_content().unwrap().contains("line 3, column 1"));
-    find(&root, "#hc-import-replace")
+    find(&host, "#hc-import-replace")
         .unwrap()
         .dyn_into::<HtmlElement>()
         .unwrap()
         .click();
+    // The app opens the link the kit gave it: the routes, loaded and built.
     wait_until("the routes loaded", || {
         find(&root, "[data-testid=lesson-title]")
             .and_then(|t| t.text_content())
             .is_some_and(|t| t == "your own scenario")
     })
     .await;
-    // The figure buttons follow the lesson: a route lesson has the radix tree.
-    wait_for("a radix figure button", || {
-        find(&root, "[data-kit=radix-svg]")
+    wait_for("the default route in the table", || {
+        find(&root, "[data-testid=route-row][data-dst=\"default\"]")
+            .or_else(|| find(&root, "[data-testid=route-row][data-dst=\"0.0.0.0/0\"]"))
     })
     .await;
+    // A view that is not on the page says so instead of saving nothing.
+    find(&host, "[data-kit=callwheel-svg]")
+        .unwrap()
+        .dyn_into::<HtmlElement>()
+        .unwrap()
+        .click();
+    wait_until("the kit's notice", || {
+        find(&host, "[data-testid=kit-notice]")
+            .and_then(|t| t.text_content())
+            .is_some_and(|t| t.contains("not on the page"))
+    })
+    .await;
+    host.remove();
 }
 
 #[wasm_bindgen_test]

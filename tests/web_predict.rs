@@ -194,7 +194,7 @@ async fn the_app_toggle_asks_at_a_checkpoint_and_keeps_mode_in_the_link() {
     let doc = w.document().unwrap();
     let root = doc.create_element("div").unwrap();
     doc.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<hardclock::ui::app::App>::with_root(root.clone()).render();
+    yew::Renderer::<hardclock::ui::app::FullApp>::with_root(root.clone()).render();
     wait_el(&root, "[data-testid=ticks]").await;
     assert!(
         find(&root, "[data-testid=predict]").is_none(),

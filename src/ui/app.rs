@@ -17,7 +17,6 @@ use super::console::Console;
 use super::controls::controls;
 use super::embed_params::View;
 use super::help::help;
-use super::kit::Kit;
 use super::lab_host::LabHost;
 use super::narration::Narration;
 use super::predict::{predict_panel, use_question};
@@ -500,13 +499,12 @@ pub fn full_app() -> Html {
                 <Console state={shared.clone()} on_action={dispatch.clone()} />
             }) }
             // The lab is another wasm module, in a drawer outside this tree (src/ui/lab_host.rs).
-            <LabHost open={state.drawer == Some(Drawer::Lab)} scenario={AttrValue::from(state.scenario.src.clone())}
+            <LabHost kind="lab" label="Scheme lab" open={state.drawer == Some(Drawer::Lab)}
+                scenario={AttrValue::from(state.scenario.src.clone())}
                 on_close={dispatch.reform(|_| Action::ToggleDrawer(None))} />
-            { drawer(Drawer::Kit, "Instructor's kit", html! {
-                if state.drawer == Some(Drawer::Kit) {
-                    <Kit state={shared.clone()} on_action={dispatch.clone()} />
-                }
-            }) }
+            <LabHost kind="kit" label="Instructor's kit" open={state.drawer == Some(Drawer::Kit)}
+                scenario={AttrValue::default()}
+                on_close={dispatch.reform(|_| Action::ToggleDrawer(None))} />
             if state.help_open {
                 <aside class="hc-drawer">{ help(&dispatch) }</aside>
             }

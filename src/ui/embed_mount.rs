@@ -28,6 +28,7 @@ use web_sys::{
 use yew::{AppHandle, AttrValue};
 
 use super::compare::{Compare, CompareProps};
+use super::kit::Kit;
 use super::widget::{Widget, WidgetProps};
 // The app's stylesheets (minified, src/ui/css.rs): the one copy of them for every page, the
 // full app included (a separate `style.css` in dist/ as well would put the same 4 KB into the
@@ -114,9 +115,9 @@ fn shadow_mount(host: &Element) -> Option<Element> {
     Some(root)
 }
 
-/// The elements that ask for the scheme lab.
-fn lab_hosts(doc: &Document) -> Vec<Element> {
-    let Ok(list) = doc.query_selector_all("[data-hardclock-lab]") else {
+/// The elements that ask for the scheme lab (`lab`) or the instructor's kit (`kit`).
+fn module_hosts(doc: &Document, kind: &str) -> Vec<Element> {
+    let Ok(list) = doc.query_selector_all(&format!("[data-hardclock-{kind}]")) else {
         return Vec::new();
     };
     (0..list.length())
@@ -126,7 +127,8 @@ fn lab_hosts(doc: &Document) -> Vec<Element> {
 }
 
 /// Mounts the lab into each lab host that has none yet, gives a mounted lab its host's new
-/// `data-scenario`, and ends the labs whose host has left the page.
+/// `data-scenario`, and ends the labs whose host has left the page; mounts the kit into each
+/// kit host that has none yet.
 pub fn sync_labs(doc: &Document) {
     LABS.with(|labs| {
         let mut labs = labs.borrow_mut();
@@ -145,7 +147,7 @@ pub fn sync_labs(doc: &Document) {
             kept.push((host, now, handle));
         }
         *labs = kept;
-        for host in lab_hosts(doc) {
+        for host in module_hosts(doc, "lab") {
             let Some(root) = shadow_mount(&host) else {
                 continue;
             };
@@ -157,6 +159,12 @@ pub fn sync_labs(doc: &Document) {
             labs.push((host, scenario, handle));
         }
     });
+    // The kit reads the page's moment from its link when asked: nothing to follow.
+    for host in module_hosts(doc, "kit") {
+        if let Some(root) = shadow_mount(&host) {
+            yew::Renderer::<Kit>::with_root(root).render();
+        }
+    }
 }
 
 /// Mounts a widget into each host that has none yet; returns how many were mounted. The

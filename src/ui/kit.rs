@@ -1,49 +1,63 @@
-//! The instructor's kit drawer (issue #20): paste a routing table and load it as `route_add`
+//! The instructor's kit (issue #20): paste a routing table and load it as `route_add`
 //! statements (with a preview and the lines it cannot use), export the trace of the run so far
 //! (the CLI's formats, by its own serializer), save each view shown as SVG or PNG, print a
 //! handout. Everything without controls is written as markup text.
+//!
+//! The kit lives in the widgets module (src/bin/hardclock-widgets.rs), not in the app's own
+//! bundle: the app's "kit" drawer loads it on first opening (src/ui/lab_host.rs), and it mounts
+//! into `<div data-hardclock-kit>` (src/ui/embed_mount.rs). It talks to the app through what
+//! the page already has: the moment is the page's link (`location.hash`, which the app keeps
+//! up to date while paused), the pictures are the app's panels in the document, and a loaded
+//! table goes back to the app as a new link (the app follows `hashchange`).
 
 use std::fmt::Write;
-use std::rc::Rc;
 
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use super::app::Shared;
 use super::embed_params::View;
 use super::figure::{blob, download, save, stem};
-use super::state::Action;
+use super::state::State;
 use super::svg::esc;
 use crate::import::routes::import;
+use crate::kernel::route::rtentry::RT_MAXFIBS;
 use crate::script::trace::Format;
 
-#[derive(Properties, PartialEq)]
-pub struct KitProps {
-    pub state: Shared,
-    pub on_action: Callback<Action>,
+/// The views a figure can be made of, with the panel class each one has in the app
+/// (`.hc-views > .hc-wheel`).
+const FIGURES: [(View, &str); 6] = [
+    (View::Wheel, "hc-wheel"),
+    (View::Callwheel, "hc-callwheel"),
+    (View::Timers, "hc-timers"),
+    (View::RtTimer, "hc-rttimer"),
+    (View::Routes, "hc-routes"),
+    (View::Radix, "hc-radix"),
+];
+
+/// The app's state at this moment, from the page's link.
+fn page_state() -> State {
+    let hash = web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default();
+    State::from_hash(&hash)
 }
 
-/// The panel class of a view (`.hc-views > .hc-wheel`).
-fn panel_class(v: View) -> &'static str {
-    match v {
-        View::Wheel => "hc-wheel",
-        View::Callwheel => "hc-callwheel",
-        View::Timers => "hc-timers",
-        View::RtTimer => "hc-rttimer",
-        View::Routes => "hc-routes",
-        _ => "hc-radix",
-    }
-}
-
-/// Saves the figure of view `v` as SVG, or as PNG at 2x.
-fn save_figure(v: View, as_png: bool, name: String) {
+/// Saves the figure of the panel with class `class`, or says why it cannot.
+fn save_figure(v: View, class: &str, as_png: bool) -> Option<String> {
     let panel = web_sys::window().and_then(|w| w.document()).and_then(|d| {
-        d.query_selector(&format!(".hc-views > .{}", panel_class(v)))
+        d.query_selector(&format!(".hc-views > .{class}"))
             .ok()
             .flatten()
     });
-    if let Some(p) = panel {
-        save(&p, as_png, name);
+    match panel {
+        Some(p) => {
+            save(&p, as_png, format!("{}-{}", stem(&page_state()), v.name()));
+            None
+        }
+        None => Some(format!(
+            "The {} is not on the page: choose it in the view switcher first.",
+            v.name()
+        )),
     }
 }
 
@@ -51,75 +65,96 @@ fn button(label: String, id: String, onclick: Callback<MouseEvent>) -> Html {
     html! { <button type="button" data-kit={id} {onclick}>{ label }</button> }
 }
 
-#[function_component(Kit)]
-pub fn kit(p: &KitProps) -> Html {
-    let s = p.state.get();
-    let on_text = p.on_action.reform(|e: InputEvent| {
-        Action::ImportText(
-            e.target_dyn_into::<HtmlTextAreaElement>()
-                .map(|t| t.value())
-                .unwrap_or_default(),
-        )
-    });
-    let on_fib = p.on_action.reform(|e: Event| {
-        Action::ImportFib(
-            e.target_dyn_into::<HtmlInputElement>()
-                .and_then(|t| t.value().parse().ok())
-                .unwrap_or(0),
-        )
-    });
-    // The preview is read again only when the pasted text or the FIB changes.
-    let key = (
-        Rc::as_ptr(&s.import_text) as *const u8 as usize,
-        s.import_fib,
-    );
-    let text = s.import_text.clone();
-    let preview = use_memo(key, move |&(_, fib)| {
-        if text.trim().is_empty() {
-            return (String::new(), 0);
-        }
-        let mut o = String::new();
-        match import(&text, fib) {
-            Ok(im) => {
-                let _ = write!(
-                    o,
-                    r#"<pre class="hc-kit-preview" data-testid="import-preview">{}</pre>"#,
-                    esc(&im.statements())
-                );
-                if !im.unused.is_empty() {
-                    o.push_str(r#"<ol class="hc-kit-unused" data-testid="import-unused">"#);
-                    for u in &im.unused {
-                        let _ = write!(
-                            o,
-                            "<li>line {}, column {}: {}<br><code>{}</code></li>",
-                            u.line,
-                            u.col,
-                            esc(&u.why),
-                            esc(&u.echo)
-                        );
-                    }
-                    o.push_str("</ol>");
+/// The import's preview: the statements and the lines it cannot use, as markup, and how many
+/// routes it found.
+fn preview(text: &str, fib: u32) -> (String, usize) {
+    if text.trim().is_empty() {
+        return (String::new(), 0);
+    }
+    let mut o = String::new();
+    match import(text, fib) {
+        Ok(im) => {
+            let _ = write!(
+                o,
+                r#"<pre class="hc-kit-preview" data-testid="import-preview">{}</pre>"#,
+                esc(&im.statements())
+            );
+            if !im.unused.is_empty() {
+                o.push_str(r#"<ol class="hc-kit-unused" data-testid="import-unused">"#);
+                for u in &im.unused {
+                    let _ = write!(
+                        o,
+                        "<li>line {}, column {}: {}<br><code>{}</code></li>",
+                        u.line,
+                        u.col,
+                        esc(&u.why),
+                        esc(&u.echo)
+                    );
                 }
-                (o, im.routes.len())
+                o.push_str("</ol>");
             }
-            Err(e) => (
-                format!(
-                    r#"<p class="hc-error" role="alert" data-testid="import-error">{}</p>"#,
-                    esc(&e.to_string())
-                ),
-                0,
-            ),
+            (o, im.routes.len())
         }
-    });
-    let stem = stem(&s);
+        Err(e) => (
+            format!(
+                r#"<p class="hc-error" role="alert" data-testid="import-error">{}</p>"#,
+                esc(&e.to_string())
+            ),
+            0,
+        ),
+    }
+}
+
+/// Loads the pasted table into the page's scenario (after it, or instead of it) and hands the
+/// page the result as its new link; a table that loads nothing says why.
+fn load(text: &str, fib: u32, replace: bool) -> Option<String> {
+    let mut s = page_state();
+    s.import_routes(text, fib, replace);
+    if let Some(n) = s.notice.take() {
+        return Some(n);
+    }
+    let hash = format!("#{}", s.to_hash());
+    if let Some(w) = web_sys::window() {
+        // A new hash: the app's `hashchange` listener opens the link.
+        let _ = w.location().set_hash(&hash);
+    }
+    None
+}
+
+#[function_component(Kit)]
+pub fn kit() -> Html {
+    let text = use_state(String::new);
+    let fib = use_state(|| 0u32);
+    let said = use_state(|| None::<String>);
+    let on_text = {
+        let text = text.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(t) = e.target_dyn_into::<HtmlTextAreaElement>() {
+                text.set(t.value());
+            }
+        })
+    };
+    let on_fib = {
+        let fib = fib.clone();
+        Callback::from(move |e: Event| {
+            if let Some(n) = e
+                .target_dyn_into::<HtmlInputElement>()
+                .and_then(|t| t.value().parse::<u32>().ok())
+            {
+                fib.set(n.min(RT_MAXFIBS - 1));
+            }
+        })
+    };
+    // The preview is read again only when the pasted text or the FIB changes.
+    let shown = use_memo(((*text).clone(), *fib), |(t, f)| preview(t, *f));
     let traces = Format::ALL.into_iter().map(|f| {
-        let (state, name) = (p.state.clone(), format!("{stem}.{}", f.extension()));
         let save = Callback::from(move |_: MouseEvent| {
-            let (k, outcome) = state.get().full_run();
-            let mut text = f.lines(&k, &outcome).join("\n");
-            text.push('\n');
-            if let Some(b) = blob(&text, f.mime()) {
-                download(&name, &b);
+            let s = page_state();
+            let (k, outcome) = s.full_run();
+            let mut out = f.lines(&k, &outcome).join("\n");
+            out.push('\n');
+            if let Some(b) = blob(&out, f.mime()) {
+                download(&format!("{}.{}", stem(&s), f.extension()), &b);
             }
         });
         button(
@@ -128,25 +163,15 @@ pub fn kit(p: &KitProps) -> Html {
             save,
         )
     });
-    let figures = s.views().into_iter().filter(|v| {
-        matches!(
-            v,
-            View::Wheel
-                | View::Callwheel
-                | View::Timers
-                | View::RtTimer
-                | View::Routes
-                | View::Radix
-        )
-    });
-    let figures = figures.flat_map(|v| {
-        [false, true].map(|as_png| {
-            let name = format!("{stem}-{}", v.name());
+    let figures = FIGURES.into_iter().flat_map(|(v, class)| {
+        let said = said.clone();
+        [false, true].map(move |as_png| {
             let ext = if as_png { "png" } else { "svg" };
+            let said = said.clone();
             button(
                 format!("{} {}", v.name(), ext.to_uppercase()),
                 format!("{}-{ext}", v.name()),
-                Callback::from(move |_: MouseEvent| save_figure(v, as_png, name.clone())),
+                Callback::from(move |_: MouseEvent| said.set(save_figure(v, class, as_png))),
             )
         })
     });
@@ -155,28 +180,34 @@ pub fn kit(p: &KitProps) -> Html {
             let _ = w.print();
         }
     });
-    let fib = s.import_fib;
+    let on_load = |replace: bool| {
+        let (text, fib, said) = (text.clone(), fib.clone(), said.clone());
+        Callback::from(move |_: MouseEvent| said.set(load(&text, *fib, replace)))
+    };
     html! {
         <section class="hc-panel hc-kit" aria-labelledby="hc-kit-h" data-testid="kit">
             <h2 id="hc-kit-h">{ "Instructor's kit" }</h2>
-            <h3>{ "Figure of the views shown" }</h3>
+            if let Some(m) = &*said {
+                <p class="hc-notice" role="status" data-testid="kit-notice">{ m }</p>
+            }
+            <h3>{ "Figures of the views shown" }</h3>
             <p class="hc-row">{ for figures }</p>
             <h3>{ "Trace of the run so far" }</h3>
             <p class="hc-row">{ for traces }{ button("print handout".into(), "print".into(), print) }</p>
             <h3><label for="hc-import">{ "Import a routing table" }</label></h3>
             <p class="hc-muted">{ "Paste netstat -rn (FreeBSD, NetBSD, OpenBSD, macOS), route -n or ip route." }</p>
-            <textarea id="hc-import" spellcheck="false" rows="6" value={s.import_text.to_string()} oninput={on_text}
+            <textarea id="hc-import" spellcheck="false" rows="6" value={(*text).clone()} oninput={on_text}
                 placeholder="default            192.168.1.1        UGS         em0" />
             <p class="hc-row">
                 <label>{ "into fib " }
                     <input id="hc-import-fib" type="number" min="0" max="15" value={fib.to_string()} onchange={on_fib} />
                 </label>
-                <button type="button" id="hc-import-add" disabled={preview.1 == 0}
-                    onclick={p.on_action.reform(|_| Action::ImportLoad(false))}>{ "add to the scenario" }</button>
-                <button type="button" id="hc-import-replace" disabled={preview.1 == 0}
-                    onclick={p.on_action.reform(|_| Action::ImportLoad(true))}>{ "load as the scenario and run it" }</button>
+                <button type="button" id="hc-import-add" disabled={shown.1 == 0}
+                    onclick={on_load(false)}>{ "add to the scenario" }</button>
+                <button type="button" id="hc-import-replace" disabled={shown.1 == 0}
+                    onclick={on_load(true)}>{ "load as the scenario and run it" }</button>
             </p>
-            { Html::from_html_unchecked(preview.0.clone().into()) }
+            { Html::from_html_unchecked(shown.0.clone().into()) }
         </section>
     }
 }

@@ -1,6 +1,8 @@
-//! The app's scheme lab drawer. The lab is not in the app's own wasm: the widgets module
-//! (src/bin/hardclock-widgets.rs) fills a `<div data-hardclock-lab data-scenario>` with it
-//! (src/ui/embed_mount.rs). The first time the drawer opens, this adds
+//! The app's drawers whose content is in the widgets module: the scheme lab and the
+//! instructor's kit. Neither is in the app's own wasm: the widgets module
+//! (src/bin/hardclock-widgets.rs) fills a `<div data-hardclock-lab data-scenario>` with the lab
+//! and a `<div data-hardclock-kit>` with the kit (src/ui/embed_mount.rs). The first time such
+//! a drawer opens, this adds
 //! `hardclock-embed-fetch.js` (the widgets module's loader, which fetches its wasm from beside
 //! it) to the page; until the lab is mounted the drawer says it is loading, and if the loader
 //! cannot be fetched, it says so.
@@ -24,6 +26,10 @@ const LOADER: &str = "hardclock-embed-fetch.js";
 
 #[derive(Properties, PartialEq)]
 pub struct LabHostProps {
+    /// `lab` or `kit`: the drawer's name and its host's attribute (`data-hardclock-lab`).
+    pub kind: &'static str,
+    /// The drawer's name for assistive technology, and what is loading.
+    pub label: &'static str,
     /// The drawer is open.
     pub open: bool,
     /// The scenario whose timeouts the lab's `scenario` workload replays.
@@ -32,7 +38,8 @@ pub struct LabHostProps {
     pub on_close: Callback<()>,
 }
 
-/// The drawer, made at its first opening and kept (closing it keeps the lab's run).
+/// The drawer, made at its first opening and kept (closing it keeps the lab's run, the kit's
+/// pasted table).
 struct LabDrawer {
     aside: HtmlElement,
     host: Element,
@@ -63,7 +70,7 @@ fn load_widgets(doc: &Document, host: &Element) {
     let failed = Closure::<dyn Fn()>::new(move || {
         let _ = host.set_attribute("data-load-error", "");
         host.set_text_content(Some(&format!(
-            "The scheme lab could not load: {LOADER} was not found beside this page."
+            "This drawer could not load: {LOADER} was not found beside this page."
         )));
     });
     script.set_onerror(Some(failed.as_ref().unchecked_ref()));
@@ -74,16 +81,16 @@ fn load_widgets(doc: &Document, host: &Element) {
     }
 }
 
-/// `<aside class="hc-drawer">` with a close button, a heading and the lab's host, in `body`.
-fn make_drawer(on_close: &Callback<()>) -> Option<LabDrawer> {
+/// `<aside class="hc-drawer">` with a close button and the content's host, in `body`.
+fn make_drawer(kind: &str, label: &str, on_close: &Callback<()>) -> Option<LabDrawer> {
     let doc = web_sys::window()?.document()?;
     let aside: HtmlElement = doc.create_element("aside").ok()?.dyn_into().ok()?;
-    aside.set_class_name("hc-drawer hc-lab-drawer");
+    aside.set_class_name("hc-drawer hc-module-drawer");
     for (k, v) in [
-        ("id", "hc-drawer-lab"),
-        ("aria-label", "Scheme lab"),
+        ("id", format!("hc-drawer-{kind}").as_str()),
+        ("aria-label", label),
         ("data-testid", "drawer"),
-        ("data-drawer", "lab"),
+        ("data-drawer", kind),
     ] {
         let _ = aside.set_attribute(k, v);
     }
@@ -103,9 +110,9 @@ fn make_drawer(on_close: &Callback<()>) -> Option<LabDrawer> {
     });
     aside.set_onkeydown(Some(on_key.as_ref().unchecked_ref()));
     let host = doc.create_element("div").ok()?;
-    let _ = host.set_attribute("data-hardclock-lab", "");
-    let _ = host.set_attribute("data-testid", "lab-host");
-    host.set_text_content(Some("Loading the scheme lab…"));
+    let _ = host.set_attribute(&format!("data-hardclock-{kind}"), "");
+    let _ = host.set_attribute("data-testid", &format!("{kind}-host"));
+    host.set_text_content(Some(&format!("Loading the {}…", label.to_lowercase())));
     let _ = aside.append_child(&close);
     let _ = aside.append_child(&host);
     doc.body()?.append_child(&aside).ok()?;
@@ -124,16 +131,19 @@ pub fn lab_host(props: &LabHostProps) -> Html {
     {
         let drawer = drawer.clone();
         let on_close = props.on_close.clone();
+        let (kind, label) = (props.kind, props.label);
         use_effect_with(
             (props.open, props.scenario.clone()),
             move |(open, scenario)| {
                 let mut d = drawer.borrow_mut();
                 if *open && d.is_none() {
-                    *d = make_drawer(&on_close);
+                    *d = make_drawer(kind, label, &on_close);
                 }
                 if let Some(d) = d.as_ref() {
                     d.aside.set_hidden(!*open);
-                    let _ = d.host.set_attribute("data-scenario", scenario);
+                    if kind == "lab" {
+                        let _ = d.host.set_attribute("data-scenario", scenario);
+                    }
                 }
             },
         );

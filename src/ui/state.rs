@@ -328,10 +328,6 @@ pub struct State {
     pub predict: bool,
     /// The colour theme: `None` follows the system.
     pub theme: Option<Theme>,
-    /// The routing table pasted into the kit's import box, as typed.
-    pub import_text: Rc<str>,
-    /// The FIB the imported routes go to.
-    pub import_fib: u32,
     /// The views of the facilities the scenario uses (read from its text once, on load: a
     /// scenario may be 800 KB, and the page renders on every play advance).
     lesson: Rc<[View]>,
@@ -447,12 +443,6 @@ pub enum Action {
     TogglePredict,
     /// Light, dark, then the system's again.
     CycleTheme,
-    /// The kit's import box was edited.
-    ImportText(String),
-    /// The FIB the import goes to (0 to 15).
-    ImportFib(u32),
-    /// Loads the imported routes: after the scenario (`false`) or instead of it (`true`).
-    ImportLoad(bool),
 }
 
 impl Default for State {
@@ -513,8 +503,6 @@ impl State {
             present: false,
             predict: false,
             theme: None,
-            import_text: Rc::from(""),
-            import_fib: 0,
             lesson,
             timeline: Rc::default(),
         }
@@ -662,8 +650,6 @@ impl State {
                 | Action::TogglePresent
                 | Action::TogglePredict
                 | Action::CycleTheme
-                | Action::ImportText(_)
-                | Action::ImportFib(_)
         ) || action == Action::Advance && !s.playing;
         let reveal_next = action == Action::MicroStep && s.unrevealed() > 0;
         if !quiet {
@@ -769,28 +755,6 @@ impl State {
             Action::Light(k) => s.lit = k,
             Action::TogglePresent => s.present = !s.present,
             Action::TogglePredict => s.predict = !s.predict,
-            Action::ImportText(t) => s.import_text = t.into(),
-            Action::ImportFib(f) => s.import_fib = f.min(RT_MAXFIBS - 1),
-            Action::ImportLoad(replace) => match import(&s.import_text, s.import_fib) {
-                Ok(im) if !im.routes.is_empty() => {
-                    let add = im.statements();
-                    let text = if replace || s.text.trim().is_empty() {
-                        add
-                    } else {
-                        format!("{}\n{add}", s.text.trim_end())
-                    };
-                    s.load(text);
-                    // Loaded as the scenario, the table is built at once: its routes show in
-                    // the radix tree and the route table (appended, the lesson steps on).
-                    if replace && s.error.is_none() {
-                        s.apply(Action::RunScript);
-                    }
-                }
-                Ok(_) => {
-                    s.notice = Some("The pasted table gave no route: nothing was loaded.".into())
-                }
-                Err(e) => s.notice = Some(format!("The pasted table was not loaded: {e}.")),
-            },
             Action::CycleTheme => {
                 s.theme = match s.theme {
                     None => Some(Theme::Light),
@@ -880,8 +844,36 @@ impl State {
         self.drawer = old.drawer;
         self.present = old.present;
         self.theme = old.theme;
-        self.import_text = old.import_text.clone();
-        self.import_fib = old.import_fib;
+    }
+
+    /// Loads a pasted routing table (the kit's import, `netstat -rn`, `route -n` or `ip route`)
+    /// as `route_add` statements into `fib`: after the scenario, or instead of it (`replace`),
+    /// and then the table is built at once (its routes show in the radix tree and the route
+    /// table). Not an [`Action`]: the kit (in the widgets module) calls it on a copy of the page's
+    /// state and hands the page the result as a link, so the app's reducer does not carry the
+    /// importer.
+    pub fn import_routes(&mut self, table: &str, fib: u32, replace: bool) {
+        let fib = fib.min(RT_MAXFIBS - 1);
+        match import(table, fib) {
+            Ok(im) if !im.routes.is_empty() => {
+                let add = im.statements();
+                let text = if replace || self.text.trim().is_empty() {
+                    add
+                } else {
+                    format!("{}\n{add}", self.text.trim_end())
+                };
+                self.load(text);
+                // Loaded as the scenario, the table is built at once: its routes show in the
+                // radix tree and the route table (appended, the lesson steps on).
+                if replace && self.error.is_none() {
+                    self.apply(Action::RunScript);
+                }
+            }
+            Ok(_) => {
+                self.notice = Some("The pasted table gave no route: nothing was loaded.".into())
+            }
+            Err(e) => self.notice = Some(format!("The pasted table was not loaded: {e}.")),
+        }
     }
 
     /// The whole run so far, every event from the boot on, in a kernel of its own (the page
