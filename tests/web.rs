@@ -1,13 +1,15 @@
 //! Browser tests (wasm-bindgen-test): mount the real app into the page and drive it like a user.
 #![cfg(target_arch = "wasm32")]
 
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{HtmlElement, HtmlTextAreaElement};
 
 #[path = "common/web_wait.rs"]
 mod web_wait;
-use web_wait::{find, text_of, wait_attr, wait_el, wait_for, wait_text, wait_until, yield_now};
+use web_wait::{
+    find, mount_app, text_of, wait_attr, wait_el, wait_for, wait_text, wait_until, yield_now,
+};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -15,22 +17,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 /// so these tests do not depend on a preset's text) and lets Yew render.
 async fn mount() -> web_sys::Element {
     let h = hardclock::ui::hash::encode(hardclock::ui::state::DEFAULT_SCENARIO, None);
-    mount_with_hash(&format!("#{h}")).await
-}
-
-async fn mount_with_hash(hash: &str) -> web_sys::Element {
-    let w = web_sys::window().unwrap();
-    let path = w.location().pathname().unwrap();
-    w.history()
-        .unwrap()
-        .replace_state_with_url(&JsValue::NULL, "", Some(&format!("{path}{hash}")))
-        .unwrap();
-    let doc = w.document().unwrap();
-    let root = doc.create_element("div").unwrap();
-    doc.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<hardclock::ui::app::FullApp>::with_root(root.clone()).render();
-    wait_el(&root, "[data-testid=ticks]").await;
-    root
+    mount_app(&format!("#{h}")).await
 }
 
 fn el(root: &web_sys::Element, sel: &str) -> web_sys::Element {
@@ -187,7 +174,7 @@ async fn a_bad_scenario_shows_the_error_at_its_line_and_keeps_the_text() {
 
 #[wasm_bindgen_test]
 async fn a_link_restores_the_moment_and_a_hostile_one_is_harmless() {
-    let root = mount_with_hash("#s=timeout_set(%26t,f,NULL)%0Atimeout_add(%26t,300)&t=256").await;
+    let root = mount_app("#s=timeout_set(%26t,f,NULL)%0Atimeout_add(%26t,300)&t=256").await;
     wait_text(&root, "[data-testid=ticks]", "256").await;
     wait_until(
         "'[data-testid=narration]' contains 'cascades wheel 1 bucket 0x01'",
@@ -197,7 +184,7 @@ async fn a_link_restores_the_moment_and_a_hostile_one_is_harmless() {
         },
     )
     .await;
-    let root = mount_with_hash("#s=%ff%fe&t=x&zz=1").await;
+    let root = mount_app("#s=%ff%fe&t=x&zz=1").await;
     wait_until("'[data-testid=notice]' contains 'not valid UTF-8'", || {
         text_of(&root, "[data-testid=notice]").is_some_and(|t| t.contains("not valid UTF-8"))
     })
@@ -237,7 +224,7 @@ async fn keyboard_shortcuts_work_inside_the_widget_only() {
 
 #[wasm_bindgen_test]
 async fn the_preset_picker_groups_by_man_page_and_loads_the_choice() {
-    let root = mount_with_hash("#p=pmtu-expiry").await;
+    let root = mount_app("#p=pmtu-expiry").await;
     let select = el(&root, "#hc-preset")
         .dyn_into::<web_sys::HtmlSelectElement>()
         .unwrap();
@@ -287,7 +274,7 @@ async fn the_preset_picker_groups_by_man_page_and_loads_the_choice() {
     wait_text(&root, "[data-testid=steps]", "1").await;
     wait_text(&root, "[data-testid=ticks]", "-50").await;
 
-    let root = mount_with_hash("#p=no-such-preset").await;
+    let root = mount_app("#p=no-such-preset").await;
     wait_until("'[data-testid=notice]' contains 'no-such-preset'", || {
         text_of(&root, "[data-testid=notice]").is_some_and(|t| t.contains("no-such-preset"))
     })
@@ -298,7 +285,7 @@ async fn the_preset_picker_groups_by_man_page_and_loads_the_choice() {
 async fn rt_timer_lanes_show_the_entry_then_its_expiry_deletes_the_route() {
     // Tick 700: the PMTU timer is on ip_mtudisc_timeout_q, the scan of second 8 will take it
     // (the scanner keeps the boot phase: it runs every hz hardclocks from boot).
-    let root = mount_with_hash("#p=pmtu-expiry&t=700").await;
+    let root = mount_app("#p=pmtu-expiry&t=700").await;
     let lane = "[data-testid=rtt-lane]";
     wait_attr(&root, lane, "data-count", "1").await;
     wait_until(
@@ -325,7 +312,7 @@ async fn rt_timer_lanes_show_the_entry_then_its_expiry_deletes_the_route() {
 
     // Tick 800: the scan took it, icmp_mtudisc_timeout deleted the route (a kernel-internal
     // rtrequest: no routing socket message), which waits in rttrash for its last reference.
-    let root = mount_with_hash("#p=pmtu-expiry&t=800").await;
+    let root = mount_app("#p=pmtu-expiry&t=800").await;
     wait_attr(&root, lane, "data-count", "0").await;
     wait_until("'[data-testid=rttrash-row]' contains '10.9.8.7'", || {
         text_of(&root, "[data-testid=rttrash-row]").is_some_and(|t| t.contains("10.9.8.7"))
@@ -480,7 +467,7 @@ async fn micro_step_reveals_one_event_at_a_time_then_runs_the_next_statement() {
 
 #[wasm_bindgen_test]
 async fn a_cascade_draws_each_moved_timeout_from_its_higher_bucket_through_todo_to_a_lower_one() {
-    let root = mount_with_hash("#p=cascade-256").await;
+    let root = mount_app("#p=cascade-256").await;
     wait_until("no [data-testid=cascade]", || {
         find(&root, "[data-testid=cascade]").is_none()
     })
@@ -590,7 +577,7 @@ async fn while_playing_the_live_region_holds_one_sentence_and_the_log_waits() {
 
 #[wasm_bindgen_test]
 async fn while_playing_the_timer_table_follows_the_clock_on_its_own_refresh_timer() {
-    let root = mount_with_hash("#p=cascade-256").await;
+    let root = mount_app("#p=cascade-256").await;
     let row = "[data-testid=timer-row][data-timer=t256] td:nth-of-type(5)";
     // `ticks = -50`, three timeout_set and three timeout_add, then one tick.
     for _ in 0..7 {
@@ -626,7 +613,7 @@ async fn while_playing_the_timer_table_follows_the_clock_on_its_own_refresh_time
 
 #[wasm_bindgen_test]
 async fn playing_fast_the_cascade_keeps_its_arrows_but_nothing_moves() {
-    let root = mount_with_hash("#p=cascade-256").await;
+    let root = mount_app("#p=cascade-256").await;
     click(&root, "[data-milestone=cascade]").await;
     // Paused: each moved timeout has its arrow and its travelling dot.
     wait_until("two travelling dots", || {
@@ -675,7 +662,7 @@ async fn a_hostile_link_stops_with_its_message_and_the_page_still_answers() {
         "timeout_set(&t, f, NULL)\nhandler f {{ timeout_add(&t, 0); {body} }}\ntimeout_add(&t, 1)\nhardclock(2)\n"
     );
     let h = hardclock::ui::hash::encode(&src, None);
-    let root = mount_with_hash(&format!("#{h}")).await;
+    let root = mount_app(&format!("#{h}")).await;
     click(&root, "#hc-run-script").await;
     wait_until("the panic naming the limit", || {
         text_of(&root, "[data-testid=panic]").is_some_and(|t| {

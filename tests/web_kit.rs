@@ -3,7 +3,7 @@
 //! pasted routing table previews and loads. Chromium and Firefox (scripts/test.sh runs both).
 #![cfg(target_arch = "wasm32")]
 
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 use web_sys::{DomParser, HtmlElement, HtmlImageElement, HtmlTextAreaElement, SupportedType, Url};
@@ -12,24 +12,9 @@ use hardclock::ui::figure::{figure, png, Figure};
 
 #[path = "common/web_wait.rs"]
 mod web_wait;
-use web_wait::{find, wait_for, wait_until, yield_now};
+use web_wait::{find, mount_app, wait_for, wait_until, yield_now};
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-async fn mount(hash: &str) -> web_sys::Element {
-    let w = web_sys::window().unwrap();
-    let path = w.location().pathname().unwrap();
-    w.history()
-        .unwrap()
-        .replace_state_with_url(&JsValue::NULL, "", Some(&format!("{path}{hash}")))
-        .unwrap();
-    let doc = w.document().unwrap();
-    let root = doc.create_element("div").unwrap();
-    doc.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<hardclock::ui::app::FullApp>::with_root(root.clone()).render();
-    wait_for("the app", || find(&root, "[data-testid=ticks]")).await;
-    root
-}
 
 /// The figure of the panel `sel`, checked: XML, an `<svg>` root, at least `min` of `shape`,
 /// no stylesheet and no class.
@@ -85,7 +70,7 @@ async fn panel(root: &web_sys::Element, class: &str) -> web_sys::Element {
 
 #[wasm_bindgen_test]
 async fn the_wheel_and_the_timer_table_as_figures() {
-    let root = mount("#p=cascade-256&t=256").await;
+    let root = mount_app("#p=cascade-256&t=256").await;
     let wheel = panel(&root, "hc-wheel").await;
     let f = figure(&wheel).expect("a wheel figure");
     // 4 rings of 256 buckets.
@@ -101,7 +86,7 @@ async fn the_wheel_and_the_timer_table_as_figures() {
 
 #[wasm_bindgen_test]
 async fn the_radix_tree_and_the_route_table_as_figures() {
-    let root = mount("#p=route-lpm&t=0").await;
+    let root = mount_app("#p=route-lpm&t=0").await;
     let radix = panel(&root, "hc-radix").await;
     let f = figure(&radix).expect("a radix figure");
     check(&f, "circle", 2);
@@ -121,7 +106,7 @@ async fn the_radix_tree_and_the_route_table_as_figures() {
 /// fills; a pasted table previews, and loading it hands the app a new link.
 #[wasm_bindgen_test]
 async fn a_pasted_table_previews_and_loads() {
-    let root = mount("#p=cascade-256&t=0").await;
+    let root = mount_app("#p=cascade-256&t=0").await;
     let doc = web_sys::window().unwrap().document().unwrap();
     let host = doc.create_element("div").unwrap();
     host.set_attribute("data-hardclock-kit", "").unwrap();

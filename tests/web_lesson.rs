@@ -7,27 +7,12 @@
 #[path = "common/web_wait.rs"]
 mod web_wait;
 
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement};
-use web_wait::{wait_for, wait_until};
+use web_wait::{mount_app, wait_for, wait_until};
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-/// Mounts the app into a fresh element at this URL hash.
-fn mount(hash: &str) -> Element {
-    let w = web_sys::window().unwrap();
-    let path = w.location().pathname().unwrap();
-    w.history()
-        .unwrap()
-        .replace_state_with_url(&JsValue::NULL, "", Some(&format!("{path}{hash}")))
-        .unwrap();
-    let doc = w.document().unwrap();
-    let root = doc.create_element("div").unwrap();
-    doc.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<hardclock::ui::app::FullApp>::with_root(root.clone()).render();
-    root
-}
 
 /// The element matching `sel`, if it is there yet.
 fn find(root: &Element, sel: &str) -> Option<Element> {
@@ -83,7 +68,7 @@ async fn the_lesson_picks_its_views_and_the_switcher_shows_another() {
         ("cascade-256", "wheel timers"),
         ("callwheel-laps", "callwheel timers"),
     ] {
-        let root = mount(&format!("#p={preset}"));
+        let root = mount_app(&format!("#p={preset}")).await;
         wait_until(&format!("{preset} to open on {views}"), || {
             attr_of(&root, "[data-testid=views]", "data-views").as_deref() == Some(views)
         })
@@ -93,7 +78,7 @@ async fn the_lesson_picks_its_views_and_the_switcher_shows_another() {
             assert!(find(&root, ".hc-wheel").is_none());
         }
     }
-    let root = mount("#p=route-lpm");
+    let root = mount_app("#p=route-lpm").await;
     click(&root, ".hc-switch [data-view=wheel]").await;
     wait_until("the switcher to show the wheel alone", || {
         attr_of(&root, "[data-testid=views]", "data-views").as_deref() == Some("wheel")
@@ -109,7 +94,7 @@ async fn the_lesson_picks_its_views_and_the_switcher_shows_another() {
 
 #[wasm_bindgen_test]
 async fn the_timeline_slider_moves_the_machine_to_the_markers_tick() {
-    let root = mount("#p=cascade-256");
+    let root = mount_app("#p=cascade-256").await;
     let mark = "[data-testid=tl-mark][data-kind=cascade]";
     let (at, tick) = wait_for("the cascade's marker", || {
         Some((
@@ -161,7 +146,7 @@ async fn the_timeline_slider_moves_the_machine_to_the_markers_tick() {
 #[wasm_bindgen_test]
 async fn selecting_a_timer_highlights_its_bucket_chip() {
     // After the cascade: t300 sits in wheel 0 bucket 0x2c, t400 in 0x90.
-    let root = mount("#p=cascade-256&t=306");
+    let root = mount_app("#p=cascade-256&t=306").await;
     wait_ticks(&root, "256").await;
     click(&root, "[data-testid=timer-row][data-timer=t300] button").await;
     wait_until("t300's chip, selected, in the lens of its bucket", || {
@@ -197,7 +182,7 @@ async fn selecting_a_timer_highlights_its_bucket_chip() {
 #[wasm_bindgen_test]
 async fn a_lookup_step_moves_the_highlighted_node_in_the_drawn_tree() {
     // t=0 runs every statement (none advances the clock): the last lookup is 192.0.2.1.
-    let root = mount("#p=route-lpm&t=0");
+    let root = mount_app("#p=route-lpm&t=0").await;
     wait_for("the drawn tree", || {
         find(&root, "[data-testid=radix-drawn]")
     })
@@ -230,7 +215,7 @@ async fn a_lookup_step_moves_the_highlighted_node_in_the_drawn_tree() {
 
 #[wasm_bindgen_test]
 async fn an_rt_timer_expiry_removes_the_linked_route_row() {
-    let root = mount("#p=pmtu-expiry&t=700");
+    let root = mount_app("#p=pmtu-expiry&t=700").await;
     wait_ticks(&root, "700").await;
     let chip = "[data-testid=rtt-chip]";
     let key = wait_for("the rt_timer entry on the axis", || {

@@ -12,7 +12,7 @@ use web_sys::{Element, HtmlElement, HtmlInputElement};
 
 #[path = "common/web_wait.rs"]
 mod web_wait;
-use web_wait::{find, text_of, wait_attr, wait_el, wait_text, wait_until, yield_now};
+use web_wait::{find, mount_app, text_of, wait_attr, wait_el, wait_text, wait_until, yield_now};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -184,18 +184,8 @@ async fn a_widget_in_predict_mode_asks_marks_scores_and_posts_answers() {
 async fn the_app_toggle_asks_at_a_checkpoint_and_keeps_mode_in_the_link() {
     let src =
         "timeout_set(&t1, f, NULL)\ntimeout_add(&t1, 3)   # ask: fire_tick t1\nhardclock(3)\n";
-    let w = web_sys::window().unwrap();
-    let path = w.location().pathname().unwrap();
     let hash = format!("#{}", hardclock::ui::hash::encode(src, None));
-    w.history()
-        .unwrap()
-        .replace_state_with_url(&JsValue::NULL, "", Some(&format!("{path}{hash}")))
-        .unwrap();
-    let doc = w.document().unwrap();
-    let root = doc.create_element("div").unwrap();
-    doc.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<hardclock::ui::app::FullApp>::with_root(root.clone()).render();
-    wait_el(&root, "[data-testid=ticks]").await;
+    let root = mount_app(&hash).await;
     assert!(
         find(&root, "[data-testid=predict]").is_none(),
         "off unless asked"
@@ -229,6 +219,7 @@ async fn the_app_toggle_asks_at_a_checkpoint_and_keeps_mode_in_the_link() {
     )
     .await;
     wait_text(&root, "[data-testid=ticks]", "3").await;
+    let w = web_sys::window().unwrap();
     wait_until("mode=predict in the link", || {
         w.location()
             .hash()

@@ -94,3 +94,24 @@ pub async fn wait_attr(root: &web_sys::Element, sel: &str, name: &str, want: &st
 pub async fn wait_el(root: &web_sys::Element, sel: &str) -> web_sys::Element {
     wait_for(&format!("an element {sel}"), || find(root, sel)).await
 }
+
+/// Mounts the whole app into a fresh element at this URL hash (the page's link), and waits
+/// until it shows its clock.
+pub async fn mount_app(hash: &str) -> web_sys::Element {
+    let w = web_sys::window().unwrap();
+    let path = w.location().pathname().unwrap();
+    w.history()
+        .unwrap()
+        .replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(&format!("{path}{hash}")),
+        )
+        .unwrap();
+    let doc = w.document().unwrap();
+    let root = doc.create_element("div").unwrap();
+    doc.body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<hardclock::ui::app::FullApp>::with_root(root.clone()).render();
+    wait_el(&root, "[data-testid=ticks]").await;
+    root
+}
