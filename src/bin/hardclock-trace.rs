@@ -134,14 +134,7 @@ fn compare(args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    for l in &lines {
-        if writeln!(out, "{l}").is_err() {
-            break;
-        }
-    }
-    let _ = out.flush();
+    print_lines(&lines);
     ExitCode::SUCCESS
 }
 
@@ -177,14 +170,7 @@ fn quiz(args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    for l in &lines {
-        if writeln!(out, "{l}").is_err() {
-            break;
-        }
-    }
-    let _ = out.flush();
+    print_lines(&lines);
     ExitCode::SUCCESS
 }
 
@@ -256,6 +242,19 @@ fn import_routes(args: &[String]) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// Prints `lines` to standard output, one per line. A closed pipe (`| head`) is not an error
+/// worth a message: printing just stops.
+fn print_lines(lines: &[String]) {
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    for l in lines {
+        if writeln!(out, "{l}").is_err() {
+            break;
+        }
+    }
+    let _ = out.flush();
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
@@ -284,15 +283,7 @@ fn main() -> ExitCode {
     };
     let r = run(&src);
     let lines = opts.format.lines(&r.kernel, &r.outcome);
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    for l in &lines {
-        // A closed pipe (`| head`) is not an error worth a message.
-        if writeln!(out, "{l}").is_err() {
-            break;
-        }
-    }
-    let _ = out.flush();
+    print_lines(&lines);
     // The JSON trace carries the error as data; people reading the terminal get it spelled out.
     if let (Outcome::Error(e), Format::Json) = (&r.outcome, opts.format) {
         eprintln!("{e}");
