@@ -11,7 +11,7 @@ use web_sys::{Element, HtmlElement, ShadowRoot};
 
 #[path = "common/web_wait.rs"]
 mod web_wait;
-use web_wait::{find, wait_attr, wait_el, wait_text, wait_until, yield_now};
+use web_wait::{effects_done, find, wait_attr, wait_el, wait_text, wait_until, yield_now};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -59,6 +59,7 @@ async fn mount(hosts: &[Element]) -> usize {
     for h in hosts {
         wait_el(h, "[data-testid=widget]").await;
     }
+    effects_done().await;
     n
 }
 

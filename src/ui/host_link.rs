@@ -170,6 +170,53 @@ pub fn use_host_link(
     // The listener is registered once; it answers `ping` with the latest state.
     let latest = use_mut_ref(|| state.clone());
     let last_height = use_mut_ref(|| -1.0f64);
+    // Listening comes first (effects run in order): the first state message tells the host
+    // page that commands are heard from now on; one sent before it may be lost.
+    {
+        let (poster, latest, last_height) = (poster.clone(), latest.clone(), last_height.clone());
+        let dispatch = dispatch.clone();
+        use_effect_with((), move |_| {
+            let on_message = {
+                let (poster, latest) = (poster.clone(), latest.clone());
+                Closure::<dyn Fn(MessageEvent)>::new(move |e: MessageEvent| {
+                    handle(&e, &poster, &latest, &dispatch)
+                })
+            };
+            let on_resize = {
+                let (poster, latest) = (poster.clone(), latest.clone());
+                Closure::<dyn Fn()>::new(move || {
+                    let h = poster.height();
+                    if (h - *last_height.borrow()).abs() >= 1.0 {
+                        *last_height.borrow_mut() = h;
+                        poster.state(&latest.borrow(), h);
+                    }
+                })
+            };
+            let w = web_sys::window();
+            if let Some(w) = &w {
+                let _ = w.add_event_listener_with_callback(
+                    "message",
+                    on_message.as_ref().unchecked_ref(),
+                );
+            }
+            let observer = ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok();
+            if let (Some(o), Some(el)) = (&observer, poster.root.cast::<Element>()) {
+                o.observe(&el);
+            }
+            move || {
+                if let Some(w) = w {
+                    let _ = w.remove_event_listener_with_callback(
+                        "message",
+                        on_message.as_ref().unchecked_ref(),
+                    );
+                }
+                if let Some(o) = observer {
+                    o.disconnect();
+                }
+                drop((on_message, on_resize));
+            }
+        });
+    }
     {
         let (poster, latest, last_height) = (poster.clone(), latest.clone(), last_height.clone());
         let key = {
@@ -185,46 +232,6 @@ pub fn use_host_link(
             poster.state(&s, h);
         });
     }
-    let dispatch = dispatch.clone();
-    use_effect_with((), move |_| {
-        let on_message = {
-            let (poster, latest) = (poster.clone(), latest.clone());
-            Closure::<dyn Fn(MessageEvent)>::new(move |e: MessageEvent| {
-                handle(&e, &poster, &latest, &dispatch)
-            })
-        };
-        let on_resize = {
-            let (poster, latest) = (poster.clone(), latest.clone());
-            Closure::<dyn Fn()>::new(move || {
-                let h = poster.height();
-                if (h - *last_height.borrow()).abs() >= 1.0 {
-                    *last_height.borrow_mut() = h;
-                    poster.state(&latest.borrow(), h);
-                }
-            })
-        };
-        let w = web_sys::window();
-        if let Some(w) = &w {
-            let _ =
-                w.add_event_listener_with_callback("message", on_message.as_ref().unchecked_ref());
-        }
-        let observer = ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok();
-        if let (Some(o), Some(el)) = (&observer, poster.root.cast::<Element>()) {
-            o.observe(&el);
-        }
-        move || {
-            if let Some(w) = w {
-                let _ = w.remove_event_listener_with_callback(
-                    "message",
-                    on_message.as_ref().unchecked_ref(),
-                );
-            }
-            if let Some(o) = observer {
-                o.disconnect();
-            }
-            drop((on_message, on_resize));
-        }
-    });
 }
 
 fn handle(

@@ -25,6 +25,14 @@ pub async fn yield_now() {
     yew::platform::time::sleep(Duration::from_millis(0)).await;
 }
 
+/// Waits until Yew has run every render and effect it has queued. Yew yields to the browser
+/// every 16 ms of work, also between a render and its effects: on a busy machine a widget's
+/// DOM can be there while the `message` listener its effect adds is not yet, and a command
+/// posted then is lost. Tests that command what they just mounted wait for this first.
+pub async fn effects_done() {
+    yew::scheduler::flush().await;
+}
+
 /// Waits until `cond` holds, looking again every 10 ms; panics naming `what` after the deadline.
 /// `cond` must not panic on a state that is not there yet (wasm32 cannot catch a panic): look
 /// elements up with `query_selector(..).ok().flatten()` and return false when they are missing.
@@ -113,5 +121,6 @@ pub async fn mount_app(hash: &str) -> web_sys::Element {
     doc.body().unwrap().append_child(&root).unwrap();
     yew::Renderer::<hardclock::ui::app::FullApp>::with_root(root.clone()).render();
     wait_el(&root, "[data-testid=ticks]").await;
+    effects_done().await;
     root
 }
