@@ -2,26 +2,25 @@
 // needs for embedded widgets, hardclock-embed.js and hardclock-embed-fetch.js, from the
 // widgets module (src/bin/hardclock-widgets.rs: the widgets and the scheme lab, which the app
 // loads through hardclock-embed-fetch.js when its lab drawer first opens). The app's own
-// module (hardclock-HASH.js/.wasm) is not in them. In a release build the size-only steps run
-// too (scripts/slim-bundle.mjs); a debug build (`trunk serve`) skips them.
+// module (hardclock-HASH.js/.wasm) is not in them. In a release build the size-only step runs
+// too (scripts/slim-bundle.mjs); a debug build (`trunk serve`) skips it.
 //
 // Why not trunk's own loader: trunk injects an inline <script type="module"> (blocked by a
 // CSP without 'unsafe-inline'), and any module script or fetch() from a sandboxed iframe
 // (opaque origin) or a file:// page is a CORS request, which a plain static server refuses.
-// A classic <script src> is neither: so both are classic scripts holding wasm-bindgen's glue
-// (its ES `export`s removed, inside a function scope). hardclock-embed.js also holds the wasm
-// itself in base64, instantiated with WebAssembly.instantiate (allowed by 'wasm-unsafe-eval'):
-// it needs no inline script, no CORS and no other file, and it works from any sub-path.
-// hardclock-embed-fetch.js fetches the .wasm next to it instead, for pages served from the
-// same site: base64 does not gzip as well as the wasm, so that is about 80 KB less to download,
-// and the wasm compiles while it downloads.
-//
-// If the glue ever imports something (a JS snippet), this fails the build rather than ship a
-// broken loader.
+// A classic <script src> is neither: wasm-bindgen's `no-modules` glue (index.html's
+// data-bindgen-target) is a classic script defining `wasm_bindgen`; each loader is that glue
+// inside a function scope (so nothing leaks into the course page) plus a few lines that start
+// it. hardclock-embed.js also holds the wasm itself in base64, instantiated with
+// WebAssembly.instantiate (allowed by 'wasm-unsafe-eval'): it needs no inline script, no CORS
+// and no other file, and it works from any sub-path. hardclock-embed-fetch.js fetches the .wasm
+// next to it instead, for pages served from the same site: base64 does not gzip as well as the
+// wasm, so that is about 80 KB less to download, and the wasm compiles while it downloads.
+// In a release build trunk has minified the glue already (Trunk.toml, `minify`).
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { minifyGlue, minifyLoader, slimBundle, slimIndex } from "./slim-bundle.mjs";
+import { slimBundle } from "./slim-bundle.mjs";
 
 const dir = process.env.TRUNK_STAGING_DIR || process.argv[2];
 if (!dir) {
@@ -39,38 +38,25 @@ if (!appGlue || !appWasm || !glueName || !wasmName) {
   console.error(`embed-bundle: the app's or the widgets' glue/wasm is missing in ${dir} (${files.join(", ")})`);
   process.exit(1);
 }
-// First both modules get short import names and a glue without layout
-// (scripts/slim-bundle.mjs); the loaders below then carry the widgets' glue so.
+// First both modules get short import names (scripts/slim-bundle.mjs); the loaders below then
+// carry the widgets' glue so.
 if (release) {
   slimBundle(dir, appGlue, appWasm);
   slimBundle(dir, glueName, wasmName, false);
 }
-let glue = readFileSync(join(dir, glueName), "utf8");
-if (/^\s*import\s/m.test(glue)) {
-  console.error("embed-bundle: the wasm-bindgen glue imports a module; a classic script cannot");
-  process.exit(1);
-}
-glue = glue
-  .replace(/^export\s+default\s+[\w$]+\s*;?\s*$/gm, "")
-  .replace(/^export\s*\{[^}]*\}\s*;?\s*$/gm, "")
-  .replace(/^export\s+(?=(async\s+)?function|class|const|let|var)/gm, "")
-  // Only reached when no module is passed, and we always pass the bytes.
-  .replace(/import\.meta\.url/g, "document.baseURI");
-if (/\bexport\b\s*[{*]|^export\s/m.test(glue) || /import\.meta/.test(glue)) {
-  console.error("embed-bundle: the glue still has ES module syntax after the rewrite");
-  process.exit(1);
-}
-if (!/async function __wbg_init\b/.test(glue)) {
-  console.error("embed-bundle: the glue has no __wbg_init; has wasm-bindgen's output changed?");
+const glue = readFileSync(join(dir, glueName), "utf8");
+if (!/^\s*let\s+wasm_bindgen\s*=/.test(glue) || /^\s*(import|export)\s/m.test(glue)) {
+  console.error("embed-bundle: the widgets' glue is not wasm-bindgen's no-modules script (data-bindgen-target=\"no-modules\" in index.html)");
   process.exit(1);
 }
 const wasm = readFileSync(join(dir, wasmName)).toString("base64");
 
-// The two loaders differ only in where the wasm comes from (`start`) and what a reader is told
-// when it cannot start (`needs`). No header comment here: terser drops comments, and
-// minifyLoader writes the loader's first line.
-function loader(start, needs) {
-  return `(function () {
+// The two loaders differ only in where the wasm comes from (`start`), what a reader is told
+// when it cannot start (`needs`) and their first line (`about`).
+function loader(file, about, start, needs) {
+  return `/* ${file}: hardclock's loader for course pages; ${about}. Load it with
+   <script src=".../${file}" defer></script> (README, "Embedding in course notes"). */
+(function () {
 "use strict";
 ${glue}
 function hardclockFailed(err) {
@@ -98,31 +84,25 @@ if (document.readyState === "loading") {
 }
 
 const wasmNeeds = "It needs WebAssembly (a CSP must allow 'wasm-unsafe-eval').";
-const inline = loader(`function hardclockStart() {
+const inline = loader("hardclock-embed.js", "the wasm is inside it, so it needs no other file and no CORS", `function hardclockStart() {
   var b64 = "${wasm}";
   var bin = atob(b64);
   var bytes = new Uint8Array(bin.length);
   for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  __wbg_init({ module_or_path: bytes }).catch(hardclockFailed);
+  wasm_bindgen({ module_or_path: bytes }).catch(hardclockFailed);
 }`, wasmNeeds);
 // Resolved against this script's own address, so it works from any sub-path. A classic
 // script knows it while it runs (document.currentScript), not later.
-const fetching = loader(`var hardclockWasm = new URL(${JSON.stringify(wasmName)},
+const fetching = loader("hardclock-embed-fetch.js", `it fetches ${wasmName} from beside itself`, `var hardclockWasm = new URL(${JSON.stringify(wasmName)},
   document.currentScript ? document.currentScript.src : document.baseURI);
 function hardclockStart() {
-  __wbg_init({ module_or_path: hardclockWasm }).catch(hardclockFailed);
+  wasm_bindgen({ module_or_path: hardclockWasm }).catch(hardclockFailed);
 }`, `${wasmNeeds} This loader fetches ${wasmName} from beside it: on the same site, or from a server that sends CORS headers; hardclock-embed.js needs neither.`);
 writeFileSync(join(dir, "hardclock-embed.js"), inline);
 writeFileSync(join(dir, "hardclock-embed-fetch.js"), fetching);
 console.log(`embed-bundle: hardclock-embed.js (${(inline.length / 1024).toFixed(0)} KiB) and hardclock-embed-fetch.js (${(fetching.length / 1024).toFixed(0)} KiB) from ${glueName} + ${wasmName}`);
 // The loaders carry the widgets' glue; nothing loads it as a file.
 rmSync(join(dir, glueName));
-if (release) {
-  await minifyGlue(dir, appGlue);
-  await minifyLoader(dir, "hardclock-embed.js", "the wasm is inside it, so it needs no other file and no CORS");
-  await minifyLoader(dir, "hardclock-embed-fetch.js", `it fetches ${wasmName} from beside itself`);
-  slimIndex(dir);
-}
 
 // The full app's index.html keeps trunk's inline module loader; a site that serves it under a
 // strict CSP needs that script's hash, which changes with every build's file names.

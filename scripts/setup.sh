@@ -6,7 +6,6 @@
 TRUNK_VERSION=0.21.14
 WASM_BINDGEN_VERSION=0.2.130      # must equal the wasm-bindgen version in Cargo.lock
 BINARYEN_VERSION=132              # npm package `binaryen`; Debian's wasm-opt 108 is too old
-TERSER_VERSION=5.51.4             # npm; with its dependencies in scripts/terser/package-lock.json
 GECKODRIVER_VERSION=0.37.1
 MDBOOK_VERSION=0.5.4              # the end-to-end test builds examples/course-book with it
 # Debian's chromium/chromium-driver/firefox-esr come from the bookworm(-security) suite; apt has
@@ -15,8 +14,6 @@ MDBOOK_VERSION=0.5.4              # the end-to-end test builds examples/course-b
 
 HC_TOOLS="${HC_TOOLS:-$HOME/.cache/hardclock-tools}"
 export PATH="$HOME/.cargo/bin:$HC_TOOLS/binaryen-$BINARYEN_VERSION/node_modules/.bin:$PATH"
-# Read by scripts/slim-bundle.mjs (trunk's post_build hook) to minify the JS glue and loaders.
-export HC_TERSER="$HC_TOOLS/terser-$TERSER_VERSION/node_modules/terser"
 
 say() { printf '\033[1msetup:\033[0m %s\n' "$*" >&2; }
 
@@ -62,17 +59,6 @@ ensure_binaryen() {
     "$dir/node_modules/.bin/wasm-opt" --version | grep -q "version $BINARYEN_VERSION"
 }
 
-# npm ci from the lockfile in the repo, so terser's dependencies are pinned as well as terser.
-ensure_terser() {
-  local dir="$HC_TOOLS/terser-$TERSER_VERSION" lock
-  lock="$(dirname "${BASH_SOURCE[0]}")/terser"
-  if [ "$(node -p "require('$HC_TERSER/package.json').version" 2>/dev/null)" = "$TERSER_VERSION" ]; then return 0; fi
-  say "installing terser $TERSER_VERSION (JS minifier) from npm into $dir"
-  mkdir -p "$dir" && cp "$lock/package.json" "$lock/package-lock.json" "$dir/" &&
-    npm ci --no-audit --no-fund --loglevel=error --prefix "$dir" >/dev/null &&
-    [ "$(node -p "require('$HC_TERSER/package.json').version")" = "$TERSER_VERSION" ]
-}
-
 ensure_debian_packages() {
   local missing=() p
   for p in chromium chromium-driver firefox-esr; do
@@ -96,7 +82,7 @@ check_browsers() {
 # hc_setup [all|serve]: `serve` skips the browsers and drivers that only the tests need.
 hc_setup() {
   local what=${1:-all}
-  ensure_wasm_target && ensure_components && ensure_binaryen && ensure_terser &&
+  ensure_wasm_target && ensure_components && ensure_binaryen &&
     cargo_tool trunk trunk "$TRUNK_VERSION" --locked &&
     cargo_tool wasm-bindgen wasm-bindgen-cli "$WASM_BINDGEN_VERSION" || return 1
   if [ "$what" = all ]; then
