@@ -102,7 +102,7 @@ async fn the_radix_tree_and_the_route_table_as_figures() {
     check_png(&f).await;
 }
 
-/// The kit as the app's drawer gets it: a `<div data-hardclock-kit>` that the widgets module
+/// The kit as the app's drawer gets it: a `<div data-hardclock-kit>` that the tools module
 /// fills; a pasted table previews, and loading it hands the app a new link.
 #[wasm_bindgen_test]
 async fn a_pasted_table_previews_and_loads() {
@@ -111,7 +111,7 @@ async fn a_pasted_table_previews_and_loads() {
     let host = doc.create_element("div").unwrap();
     host.set_attribute("data-hardclock-kit", "").unwrap();
     doc.body().unwrap().append_child(&host).unwrap();
-    hardclock::ui::embed_mount::sync_labs(&doc);
+    hardclock::ui::tools_mount::sync_labs(&doc);
     let ta: HtmlTextAreaElement = wait_for("the import box", || find(&host, "#hc-import"))
         .await
         .dyn_into()

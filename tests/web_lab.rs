@@ -4,7 +4,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use hardclock::lab::SchemeKind;
-use hardclock::ui::embed_mount::{mount_inline, sync_labs};
+use hardclock::ui::embed_mount::mount_inline;
+use hardclock::ui::tools_mount::sync_labs;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlSelectElement};

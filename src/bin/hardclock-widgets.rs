@@ -1,9 +1,9 @@
 //! The widgets module's wasm entry point: hardclock-embed.js and hardclock-embed-fetch.js carry
 //! it (scripts/embed-bundle.mjs). A course page gets one widget in each `<div data-hardclock>`
-//! (also in those added later); `embed.html` (an iframe) is one compact widget; the app's
-//! scheme lab drawer, which loads this module when first opened, gets the lab in its
-//! `<div data-hardclock-lab>`. Kept apart from the app's own module so that the app's first
-//! download holds neither the widget nor the lab (the bundle budget in scripts/bundle-size.mjs).
+//! (also in those added later); `embed.html` (an iframe) is one compact widget. A lab or kit
+//! host on the page makes it load the tools module (src/bin/hardclock-tools.rs). Kept apart
+//! from the app's own module so that the app's first download holds no widget (the bundle
+//! budgets in scripts/bundle-size.mjs).
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
@@ -24,9 +24,7 @@ fn main() {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
-    eprintln!(
-        "hardclock-widgets is the wasm module of hardclock's embedded widgets and scheme lab:"
-    );
+    eprintln!("hardclock-widgets is the wasm module of hardclock's embedded widgets:");
     eprintln!(
         "`trunk build` puts it into hardclock-embed.js (README, \"Embedding in course notes\")."
     );

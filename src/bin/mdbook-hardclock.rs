@@ -104,7 +104,9 @@ mod native {
         serde_json::to_string(&book).map_err(|e| e.to_string())
     }
 
-    /// Copies `hardclock-embed.js` from the configured `dist` into the book's `src/hardclock/`.
+    /// Copies `hardclock-embed.js` from the configured `dist` into the book's `src/hardclock/`,
+    /// and `hardclock-tools.js` beside it (the widgets load it when a page has a
+    /// `<div data-hardclock-lab>` or `<div data-hardclock-kit>`).
     fn copy_loader(ctx: &Value) -> Result<(), String> {
         let root = PathBuf::from(ctx["root"].as_str().unwrap_or("."));
         let cfg = &ctx["config"];
@@ -112,18 +114,20 @@ mod native {
             return Ok(());
         };
         let src = cfg["book"]["src"].as_str().unwrap_or("src");
-        let from = root.join(dist).join("hardclock-embed.js");
         let to_dir = root.join(src).join("hardclock");
-        std::fs::create_dir_all(&to_dir)
-            .and_then(|_| std::fs::copy(&from, to_dir.join("hardclock-embed.js")))
-            .map(|_| ())
-            .map_err(|e| {
-                format!(
-                    "cannot copy {} into {}: {e} (run `trunk build --release` first, or fix [preprocessor.hardclock] dist)",
-                    from.display(),
-                    to_dir.display()
-                )
-            })
+        for file in ["hardclock-embed.js", "hardclock-tools.js"] {
+            let from = root.join(dist).join(file);
+            std::fs::create_dir_all(&to_dir)
+                .and_then(|_| std::fs::copy(&from, to_dir.join(file)))
+                .map_err(|e| {
+                    format!(
+                        "cannot copy {} into {}: {e} (run `trunk build --release` first, or fix [preprocessor.hardclock] dist)",
+                        from.display(),
+                        to_dir.display()
+                    )
+                })?;
+        }
+        Ok(())
     }
 
     /// Every chapter anywhere in the book (sub-chapters too).

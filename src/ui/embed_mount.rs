@@ -1,8 +1,8 @@
 //! Puts widgets on a page: one into every `<div data-hardclock="...">` of a course page, or
-//! one filling a page opened with `?embed=1` (an iframe); and the scheme lab into every
-//! `<div data-hardclock-lab data-scenario="...">`, which is how the full app's lab drawer gets
-//! it. This is the widgets module's code (src/bin/hardclock-widgets.rs); the app's own bundle
-//! takes only [`style_page`] and [`wants_frame`] from here.
+//! one filling a page opened with `?embed=1` (an iframe). A `<div data-hardclock-lab>` or
+//! `<div data-hardclock-kit>` makes it load the tools module (src/ui/tools_mount.rs). This is
+//! the widgets module's code (src/bin/hardclock-widgets.rs); the app's own bundle takes only
+//! [`style_page`] and [`wants_frame`] from here.
 //!
 //! An inline widget lives in an open shadow root of its `div`. That keeps the course page and
 //! the widget out of each other's way: the page's styles (an mdBook theme styles every
@@ -14,7 +14,7 @@
 //! `div` held (the scenario as text, say) stays in the light DOM for readers without
 //! JavaScript and for printing.
 
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::rc::Rc;
 
 use js_sys::{Array, Reflect};
@@ -25,10 +25,7 @@ use web_sys::{
     ShadowRootMode,
 };
 
-use yew::{AppHandle, AttrValue};
-
-use super::compare::{Compare, CompareProps};
-use super::kit::Kit;
+use super::loader::add_tools_script;
 use super::widget::{Widget, WidgetProps};
 // The app's stylesheets (minified, src/ui/css.rs): the one copy of them for every page, the
 // full app included (a separate `style.css` in dist/ as well would put the same 4 KB into the
@@ -83,13 +80,11 @@ thread_local! {
     static SHEET: Option<CssStyleSheet> = sheet(&shadow_css(&format!("{STYLE}{WIDGETS}"))).ok();
     /// Widgets mounted so far, for the default ids.
     static MOUNTED: Cell<usize> = const { Cell::new(0) };
-    /// The labs mounted, with their host and the scenario they were given.
-    static LABS: RefCell<Vec<(Element, String, AppHandle<Compare>)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// A shadow root on `host` styled with the app's sheet, holding a fresh `div` to render into;
 /// `None` if the host has one already (it is mounted) or the browser refuses.
-fn shadow_mount(host: &Element) -> Option<Element> {
+pub fn shadow_mount(host: &Element) -> Option<Element> {
     if host.shadow_root().is_some() {
         return None;
     }
@@ -116,7 +111,7 @@ fn shadow_mount(host: &Element) -> Option<Element> {
 }
 
 /// The elements that ask for the scheme lab (`lab`) or the instructor's kit (`kit`).
-fn module_hosts(doc: &Document, kind: &str) -> Vec<Element> {
+pub fn module_hosts(doc: &Document, kind: &str) -> Vec<Element> {
     let Ok(list) = doc.query_selector_all(&format!("[data-hardclock-{kind}]")) else {
         return Vec::new();
     };
@@ -126,45 +121,39 @@ fn module_hosts(doc: &Document, kind: &str) -> Vec<Element> {
         .collect()
 }
 
-/// Mounts the lab into each lab host that has none yet, gives a mounted lab its host's new
-/// `data-scenario`, and ends the labs whose host has left the page; mounts the kit into each
-/// kit host that has none yet.
-pub fn sync_labs(doc: &Document) {
-    LABS.with(|labs| {
-        let mut labs = labs.borrow_mut();
-        let mut kept = Vec::with_capacity(labs.len());
-        for (host, seen, mut handle) in labs.drain(..) {
-            if !host.is_connected() {
-                handle.destroy();
-                continue;
-            }
-            let now = host.get_attribute("data-scenario").unwrap_or_default();
-            if now != seen {
-                handle.update(CompareProps {
-                    scenario: AttrValue::from(now.clone()),
-                });
-            }
-            kept.push((host, now, handle));
-        }
-        *labs = kept;
-        for host in module_hosts(doc, "lab") {
-            let Some(root) = shadow_mount(&host) else {
-                continue;
-            };
-            let scenario = host.get_attribute("data-scenario").unwrap_or_default();
-            let props = CompareProps {
-                scenario: AttrValue::from(scenario.clone()),
-            };
-            let handle = yew::Renderer::<Compare>::with_root_and_props(root, props).render();
-            labs.push((host, scenario, handle));
+/// The tools module's loader beside the widgets' own: `hardclock-embed.js` (the wasm inside)
+/// asks for `hardclock-tools.js`, `hardclock-embed-fetch.js` for `hardclock-tools-fetch.js`,
+/// each resolved against the script's own address (a course page may load it from any path).
+fn tools_loader(doc: &Document) -> String {
+    let src = doc
+        .query_selector("script[src*=\"hardclock-embed\"]")
+        .ok()
+        .flatten()
+        .and_then(|s| s.get_attribute("src"))
+        .unwrap_or_else(|| "hardclock-embed-fetch.js".into());
+    src.replacen("hardclock-embed", "hardclock-tools", 1)
+}
+
+/// When the page asks for a lab or a kit, adds the tools module's loader once: the lab and the
+/// kit are not in the widgets module, so a page of widgets alone downloads neither.
+fn load_tools_if_asked(doc: &Document) {
+    let hosts: Vec<Element> = ["lab", "kit"]
+        .iter()
+        .flat_map(|k| module_hosts(doc, k))
+        .collect();
+    if hosts.is_empty() {
+        return;
+    }
+    let src = tools_loader(doc);
+    let shown = src.clone();
+    add_tools_script(doc, &src, move || {
+        for h in &hosts {
+            let _ = h.set_attribute("data-load-error", "");
+            h.set_text_content(Some(&format!(
+                "The hardclock lab could not load: {shown} was not found beside the widgets' loader."
+            )));
         }
     });
-    // The kit reads the page's moment from its link when asked: nothing to follow.
-    for host in module_hosts(doc, "kit") {
-        if let Some(root) = shadow_mount(&host) {
-            yew::Renderer::<Kit>::with_root(root).render();
-        }
-    }
 }
 
 /// Mounts a widget into each host that has none yet; returns how many were mounted. The
@@ -202,13 +191,13 @@ pub fn mount_inline(hosts: &[Element]) -> usize {
     mounted
 }
 
-/// Mounts the page's widgets and labs now and any added later (an LMS or a single-page course
-/// site may render its content after the script ran; the app opens its lab drawer), and
-/// follows a lab host's `data-scenario`. The observer sees the page's own tree only, not the
+/// Mounts the page's widgets now and any added later (an LMS or a single-page course site may
+/// render its content after the script ran), and loads the tools module when a lab or kit host
+/// appears. The observer sees the page's own tree only, not the
 /// widgets' shadow roots, so rendering never feeds it.
 pub fn mount_and_watch(doc: &Document) {
     mount_inline(&hosts(doc));
-    sync_labs(doc);
+    load_tools_if_asked(doc);
     let watch_doc = doc.clone();
     let cb = Closure::<dyn Fn()>::new(move || {
         let fresh: Vec<Element> = hosts(&watch_doc)
@@ -218,7 +207,7 @@ pub fn mount_and_watch(doc: &Document) {
         if !fresh.is_empty() {
             mount_inline(&fresh);
         }
-        sync_labs(&watch_doc);
+        load_tools_if_asked(&watch_doc);
     });
     let Ok(observer) = MutationObserver::new(cb.as_ref().unchecked_ref()) else {
         return;
@@ -226,7 +215,6 @@ pub fn mount_and_watch(doc: &Document) {
     let init = MutationObserverInit::new();
     init.set_child_list(true);
     init.set_subtree(true);
-    init.set_attribute_filter(&Array::of1(&JsValue::from_str("data-scenario")));
     if let Some(root) = doc.document_element() {
         let _ = observer.observe_with_options(&root, &init);
     }

@@ -1,11 +1,10 @@
-//! The app's drawers whose content is in the widgets module: the scheme lab and the
-//! instructor's kit. Neither is in the app's own wasm: the widgets module
-//! (src/bin/hardclock-widgets.rs) fills a `<div data-hardclock-lab data-scenario>` with the lab
-//! and a `<div data-hardclock-kit>` with the kit (src/ui/embed_mount.rs). The first time such
-//! a drawer opens, this adds
-//! `hardclock-embed-fetch.js` (the widgets module's loader, which fetches its wasm from beside
-//! it) to the page; until the lab is mounted the drawer says it is loading, and if the loader
-//! cannot be fetched, it says so.
+//! The app's drawers whose content is in the tools module: the scheme lab and the
+//! instructor's kit. Neither is in the app's own wasm: the tools module
+//! (src/bin/hardclock-tools.rs) fills a `<div data-hardclock-lab data-scenario>` with the lab
+//! and a `<div data-hardclock-kit>` with the kit (src/ui/tools_mount.rs). The first time such
+//! a drawer opens, this adds `hardclock-tools-fetch.js` (the tools module's loader, which
+//! fetches its wasm from beside it) to the page; until the lab is mounted the drawer says it is
+//! loading, and if the loader cannot be fetched, it says so.
 //!
 //! Why the drawer is made here with the DOM API, outside the app's own tree (the app renders
 //! into its own `div`, and the drawer is that div's sibling): Yew handles events in the
@@ -18,11 +17,13 @@ use std::rc::Rc;
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use web_sys::{Document, Element, HtmlElement, HtmlScriptElement, KeyboardEvent};
+use web_sys::{Element, HtmlElement, KeyboardEvent};
 use yew::prelude::*;
 
-/// The widgets module's loader, beside index.html in dist/.
-const LOADER: &str = "hardclock-embed-fetch.js";
+use super::loader::add_tools_script;
+
+/// The tools module's loader, beside index.html in dist/.
+const LOADER: &str = "hardclock-tools-fetch.js";
 
 #[derive(Properties, PartialEq)]
 pub struct LabHostProps {
@@ -45,40 +46,6 @@ struct LabDrawer {
     host: Element,
     _close: Closure<dyn Fn()>,
     _keys: Closure<dyn Fn(KeyboardEvent)>,
-}
-
-/// Adds the loader to the page once; on a load error, `host` says what failed.
-fn load_widgets(doc: &Document, host: &Element) {
-    if doc
-        .query_selector("script[data-hardclock-widgets]")
-        .ok()
-        .flatten()
-        .is_some()
-    {
-        return;
-    }
-    let Some(script) = doc
-        .create_element("script")
-        .ok()
-        .and_then(|e| e.dyn_into::<HtmlScriptElement>().ok())
-    else {
-        return;
-    };
-    script.set_src(LOADER);
-    let _ = script.set_attribute("data-hardclock-widgets", "");
-    let host = host.clone();
-    let failed = Closure::<dyn Fn()>::new(move || {
-        let _ = host.set_attribute("data-load-error", "");
-        host.set_text_content(Some(&format!(
-            "This drawer could not load: {LOADER} was not found beside this page."
-        )));
-    });
-    script.set_onerror(Some(failed.as_ref().unchecked_ref()));
-    // The page keeps the script, so the handler lives as long as the page.
-    failed.forget();
-    if let Some(head) = doc.head() {
-        let _ = head.append_child(&script);
-    }
 }
 
 /// `<aside class="hc-drawer">` with a close button and the content's host, in `body`.
@@ -116,7 +83,13 @@ fn make_drawer(kind: &str, label: &str, on_close: &Callback<()>) -> Option<LabDr
     let _ = aside.append_child(&close);
     let _ = aside.append_child(&host);
     doc.body()?.append_child(&aside).ok()?;
-    load_widgets(&doc, &host);
+    let failed = host.clone();
+    add_tools_script(&doc, LOADER, move || {
+        let _ = failed.set_attribute("data-load-error", "");
+        failed.set_text_content(Some(&format!(
+            "This drawer could not load: {LOADER} was not found beside this page."
+        )));
+    });
     Some(LabDrawer {
         aside,
         host,

@@ -42,6 +42,8 @@ pub mod kit;
 #[cfg(target_arch = "wasm32")]
 pub mod lab_host;
 #[cfg(target_arch = "wasm32")]
+pub mod loader;
+#[cfg(target_arch = "wasm32")]
 pub mod markup;
 #[cfg(target_arch = "wasm32")]
 pub mod narration;
@@ -61,6 +63,8 @@ pub mod rttimer;
 pub mod timeline;
 #[cfg(target_arch = "wasm32")]
 pub mod timers;
+#[cfg(target_arch = "wasm32")]
+pub mod tools_mount;
 #[cfg(target_arch = "wasm32")]
 pub mod wheel;
 #[cfg(target_arch = "wasm32")]

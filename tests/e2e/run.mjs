@@ -373,10 +373,10 @@ test("a malformed parameter shows its message, and the widget still works", asyn
   await shot(s, "embed-problems");
 });
 
-test("the scheme lab drawer loads the widgets module, steps every scheme, and keeps its keys", async (s) => {
+test("the scheme lab drawer loads the tools module, steps every scheme, and keeps its keys", async (s) => {
   await open(s, "#p=cascade-256");
-  // The lab is not in the app's bundle: opening its drawer loads hardclock-embed-fetch.js.
-  if (await s.count("script[data-hardclock-widgets]")) throw new Error("the widgets module loaded before the lab was opened");
+  // The lab is not in the app's bundle: opening its drawer loads hardclock-tools-fetch.js.
+  if (await s.count("script[data-hardclock-tools]")) throw new Error("the tools module loaded before the lab was opened");
   await s.click("[data-drawer-btn=lab]");
   const host = "[data-hardclock-lab]";
   await s.findIn(host, "[data-testid=lab-chart]");
@@ -407,6 +407,29 @@ test("the scheme lab drawer loads the widgets module, steps every scheme, and ke
   await s.findIn(host, "[data-testid=lab-chart]");
 });
 
+/** Adds `<div data-hardclock-lab id=ID>` to the page, as a course page's author would. */
+async function addLab(s, id) {
+  await s.exec(`const d = document.createElement("div"); d.id = "${id}";
+    d.setAttribute("data-hardclock-lab", ""); document.body.append(d);`);
+}
+
+test("a lab on a course page loads the tools module beside the widgets' loader", async (s) => {
+  await s.go("about:blank");
+  await s.go(notes);
+  await s.waitTextIn(A, "[data-testid=ticks]", (t) => t === "250");
+  // A page of widgets alone does not download the lab and the kit.
+  if (await s.count("script[data-hardclock-tools]")) throw new Error("the tools module loaded without a lab on the page");
+  await addLab(s, "notes-lab");
+  await s.findIn("#notes-lab", "[data-testid=lab-chart]");
+  const src = await s.exec(`return document.querySelector("script[data-hardclock-tools]").src`);
+  if (!src.endsWith("/hardclock-tools-fetch.js")) throw new Error(`the tools loader: ${src}`);
+  await s.clickIn("#notes-lab", "[data-testid=lab-step]");
+  await s.waitTextIn("#notes-lab", "[data-testid=lab-now]", (t) => t === "1");
+  // The widgets still answer.
+  await s.clickIn(A, "[data-action=hardclock]");
+  await s.waitTextIn(A, "[data-testid=ticks]", (t) => t === "251");
+});
+
 test("the full app's index.html?embed=1 is the compact widget too", async (s) => {
   await s.go("about:blank");
   await s.go(page + "?embed=1&preset=route-lpm&step=6");
@@ -435,6 +458,11 @@ test("the example course book's widgets work", async (s) => {
     return v ? v.getAttribute("data-view") + (r.querySelector("[data-testid=script-error]") ? " error" : "") : "none";`);
   if (own !== "timers") throw new Error(`the scenario widget: ${own}`);
   await shot(s, "book-wheel");
+  // A lab in a book page: the inline loader asks for the inline tools loader beside it.
+  await addLab(s, "book-lab");
+  await s.findIn("#book-lab", "[data-testid=lab-chart]");
+  const tools = await s.exec(`return document.querySelector("script[data-hardclock-tools]").src`);
+  if (!tools.endsWith("/hardclock/hardclock-tools.js")) throw new Error(`the book's tools loader: ${tools}`);
   await s.go(book + "routes/radix.html");
   const steps = await s.exec(`return new Promise((ok) => { const t0 = Date.now(); (function look() {
     const w = document.querySelector("div[data-hardclock]"); const e = w && w.shadowRoot &&
