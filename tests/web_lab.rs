@@ -115,7 +115,7 @@ async fn the_scenario_workload_replays_the_widget_s_timeouts() {
     assert_eq!(fires, "2");
 }
 
-/// The app's lab drawer: a `<div data-hardclock-lab data-scenario>` that the widgets module
+/// The app's lab drawer: a `<div data-hardclock-lab data-scenario>` that the tools module
 /// fills with the bare lab, follows when its scenario changes, and ends when it leaves the page.
 #[wasm_bindgen_test]
 async fn a_lab_host_gets_the_lab_and_follows_its_scenario() {
