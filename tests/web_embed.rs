@@ -11,7 +11,9 @@ use web_sys::{Element, HtmlElement, ShadowRoot};
 
 #[path = "common/web_wait.rs"]
 mod web_wait;
-use web_wait::{effects_done, find, wait_attr, wait_el, wait_text, wait_until, yield_now};
+use web_wait::{
+    effects_done, find, wait_attr, wait_el, wait_text, wait_until, yield_now, Messages,
+};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -77,27 +79,6 @@ fn key(k: &str) -> web_sys::KeyboardEvent {
     init.set_key(k);
     init.set_bubbles(true);
     web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap()
-}
-
-/// Starts collecting the page's messages (the data of each); remove the listener when done.
-fn listen(
-    w: &web_sys::Window,
-) -> (
-    js_sys::Array,
-    wasm_bindgen::closure::Closure<dyn Fn(web_sys::MessageEvent)>,
-) {
-    let seen = js_sys::Array::new();
-    let on_msg = {
-        let seen = seen.clone();
-        wasm_bindgen::closure::Closure::<dyn Fn(web_sys::MessageEvent)>::new(
-            move |e: web_sys::MessageEvent| {
-                seen.push(&e.data());
-            },
-        )
-    };
-    w.add_event_listener_with_callback("message", on_msg.as_ref().unchecked_ref())
-        .unwrap();
-    (seen, on_msg)
 }
 
 #[wasm_bindgen_test]
@@ -208,7 +189,8 @@ async fn the_host_page_commands_a_widget_by_id_and_hears_its_state() {
     mount(&[a.clone(), b.clone()]).await;
 
     // Collect the widgets' state messages, as a course page's script would.
-    let (seen, on_msg) = listen(&w);
+    let messages = Messages::listen();
+    let seen = messages.seen.clone();
 
     let origin = w.location().origin().unwrap();
     w.post_message(
@@ -281,8 +263,6 @@ async fn the_host_page_commands_a_widget_by_id_and_hears_its_state() {
     })
     .await;
     assert_eq!(text(&b, "[data-testid=ticks]"), "0");
-    w.remove_event_listener_with_callback("message", on_msg.as_ref().unchecked_ref())
-        .unwrap();
 }
 
 #[wasm_bindgen_test]
@@ -384,7 +364,8 @@ async fn load_play_pause_by_message_and_the_origin_allow_list_is_enforced() {
         "",
     );
     mount(&[open.clone(), closed.clone()]).await;
-    let (seen, on_msg) = listen(&w);
+    let messages = Messages::listen();
+    let seen = messages.seen.clone();
     let send = |id: &str, fields: &[(&str, JsValue)]| {
         let mut all = vec![("id", JsValue::from_str(id))];
         all.extend(fields.iter().cloned());
@@ -421,6 +402,4 @@ async fn load_play_pause_by_message_and_the_origin_allow_list_is_enforced() {
     wait_attr(&open, "[data-action=play]", "aria-pressed", "true").await;
     send("cmd-open", &[("hardclock", "pause".into())]);
     wait_attr(&open, "[data-action=play]", "aria-pressed", "false").await;
-    w.remove_event_listener_with_callback("message", on_msg.as_ref().unchecked_ref())
-        .unwrap();
 }

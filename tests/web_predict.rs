@@ -12,7 +12,9 @@ use web_sys::{Element, HtmlElement, HtmlInputElement};
 
 #[path = "common/web_wait.rs"]
 mod web_wait;
-use web_wait::{find, mount_app, text_of, wait_attr, wait_el, wait_text, wait_until, yield_now};
+use web_wait::{
+    find, mount_app, text_of, wait_attr, wait_el, wait_text, wait_until, yield_now, Messages,
+};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -68,17 +70,8 @@ async fn a_widget_in_predict_mode_asks_marks_scores_and_posts_answers() {
     host.set_text_content(Some(SCENARIO));
     doc.body().unwrap().append_child(&host).unwrap();
 
-    let seen = js_sys::Array::new();
-    let on_msg = {
-        let seen = seen.clone();
-        wasm_bindgen::closure::Closure::<dyn Fn(web_sys::MessageEvent)>::new(
-            move |e: web_sys::MessageEvent| {
-                seen.push(&e.data());
-            },
-        )
-    };
-    w.add_event_listener_with_callback("message", on_msg.as_ref().unchecked_ref())
-        .unwrap();
+    let messages = Messages::listen();
+    let seen = messages.seen.clone();
 
     mount_inline(std::slice::from_ref(&host));
     wait_el(&host, "[data-testid=widget]").await;
@@ -174,8 +167,6 @@ async fn a_widget_in_predict_mode_asks_marks_scores_and_posts_answers() {
     .await;
     assert!(find(&host, "[data-testid=predict-question]").is_none());
 
-    w.remove_event_listener_with_callback("message", on_msg.as_ref().unchecked_ref())
-        .unwrap();
     host.remove();
 }
 

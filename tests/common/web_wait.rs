@@ -124,3 +124,42 @@ pub async fn mount_app(hash: &str) -> web_sys::Element {
     effects_done().await;
     root
 }
+
+/// The page's messages (the data of each, in order), collected from [`Messages::listen`] until
+/// dropped, as a course page's script would hear them.
+pub struct Messages {
+    pub seen: js_sys::Array,
+    on_msg: wasm_bindgen::closure::Closure<dyn Fn(web_sys::MessageEvent)>,
+}
+
+impl Messages {
+    pub fn listen() -> Messages {
+        use wasm_bindgen::JsCast;
+        let seen = js_sys::Array::new();
+        let on_msg = {
+            let seen = seen.clone();
+            wasm_bindgen::closure::Closure::<dyn Fn(web_sys::MessageEvent)>::new(
+                move |e: web_sys::MessageEvent| {
+                    seen.push(&e.data());
+                },
+            )
+        };
+        web_sys::window()
+            .unwrap()
+            .add_event_listener_with_callback("message", on_msg.as_ref().unchecked_ref())
+            .unwrap();
+        Messages { seen, on_msg }
+    }
+}
+
+impl Drop for Messages {
+    fn drop(&mut self) {
+        use wasm_bindgen::JsCast;
+        if let Some(w) = web_sys::window() {
+            let _ = w.remove_event_listener_with_callback(
+                "message",
+                self.on_msg.as_ref().unchecked_ref(),
+            );
+        }
+    }
+}
