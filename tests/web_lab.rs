@@ -85,14 +85,9 @@ async fn the_compare_widget_steps_every_scheme_together() {
         .contains("play"));
 }
 
-#[wasm_bindgen_test]
-async fn the_scenario_workload_replays_the_widget_s_timeouts() {
-    let h = host(
-        &[("data-hardclock", ""), ("data-view", "compare")],
-        "timeout_set(&t1, f, NULL)\ntimeout_add(&t1, 3)\ncallout_init(&c, 1)\ncallout_reset(&c, 5, g, NULL)\nhardclock(10)",
-    );
-    assert_eq!(mount_inline(std::slice::from_ref(&h)), 1);
-    let select = wait_el(&h, "[data-testid=lab-workload]")
+/// Picks the lab's `scenario` workload, as a student does in its select.
+async fn choose_scenario_workload(h: &Element) {
+    let select = wait_el(h, "[data-testid=lab-workload]")
         .await
         .dyn_into::<HtmlSelectElement>()
         .unwrap();
@@ -100,6 +95,16 @@ async fn the_scenario_workload_replays_the_widget_s_timeouts() {
     select
         .dispatch_event(&web_sys::Event::new("change").unwrap())
         .unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn the_scenario_workload_replays_the_widget_s_timeouts() {
+    let h = host(
+        &[("data-hardclock", ""), ("data-view", "compare")],
+        "timeout_set(&t1, f, NULL)\ntimeout_add(&t1, 3)\ncallout_init(&c, 1)\ncallout_reset(&c, 5, g, NULL)\nhardclock(10)",
+    );
+    assert_eq!(mount_inline(std::slice::from_ref(&h)), 1);
+    choose_scenario_workload(&h).await;
     wait_until("the scenario's two timers", || {
         text_of(&h, ".hc-lab-now").is_some_and(|t| t.contains("workload scenario · 2 timers"))
     })
@@ -134,14 +139,7 @@ async fn a_lab_host_gets_the_lab_and_follows_its_scenario() {
     wait_el(&h, "[data-testid=lab-chart]").await;
     // The bare lab: no widget frame around it.
     assert!(find(&h, "[data-testid=widget]").is_none());
-    let select = wait_el(&h, "[data-testid=lab-workload]")
-        .await
-        .dyn_into::<HtmlSelectElement>()
-        .unwrap();
-    select.set_value("scenario");
-    select
-        .dispatch_event(&web_sys::Event::new("change").unwrap())
-        .unwrap();
+    choose_scenario_workload(&h).await;
     wait_until("the scenario's one timer", || {
         text_of(&h, ".hc-lab-now").is_some_and(|t| t.contains("workload scenario · 1 timers"))
     })
