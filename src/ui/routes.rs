@@ -8,7 +8,7 @@ use yew::prelude::*;
 
 use super::markup::{head_row, muted};
 use super::rttimer::{linked, route_key};
-use super::state::{Action, State};
+use super::state::{Action, State, ROUTE_ROWS};
 use super::svg::esc;
 use crate::kernel::route::{netstat, rttrash_list, RouteEvent};
 use crate::kernel::EventKind;
@@ -113,19 +113,46 @@ pub fn routes(state: &State, on_action: &Callback<Action>) -> Html {
             _ => None,
         })
         .collect();
+    // A page of each table: the rows before and after it are never built into the page (an
+    // imported table has thousands), and the pager says how many there are.
+    let pager = |fib: u32, first: usize, total: usize| {
+        let to = |first: usize, label: &'static str, name: &'static str, disabled: bool| {
+            let onclick = on_action.reform(move |_: MouseEvent| Action::RoutePage(first));
+            html! { <button type="button" data-route-page={name} {onclick} {disabled}>{ label }</button> }
+        };
+        let last = (first + ROUTE_ROWS).min(total);
+        let end = total.saturating_sub(1) / ROUTE_ROWS * ROUTE_ROWS;
+        html! {
+            <nav class="hc-row hc-pager" aria-label={format!("FIB {fib} route table pages")}>
+                { to(0, "« first", "first", first == 0) }
+                { to(first.saturating_sub(ROUTE_ROWS), "◀ previous", "prev", first == 0) }
+                <span data-testid="routes-count">{ format!("routes {}–{last} of {total}", first + 1) }</span>
+                { to(first + ROUTE_ROWS, "next ▶", "next", last >= total) }
+                { to(end, "last »", "last", last >= total) }
+            </nav>
+        }
+    };
     html! {
         <section class="hc-panel hc-routes" aria-labelledby="hc-routes-h">
             <h2 id="hc-routes-h">{ "Routing tables (netstat -rn)" }</h2>
             if empty {
                 { muted("No routes yet: route_add(10.0.0.0/8, 192.168.1.1) adds one.") }
             } else {
-                { for fibs.into_iter().filter(|(f, r)| !r.is_empty() || gone.iter().any(|g| g.2 == *f)).map(|(fib, rows)| html! {
+                { for fibs.into_iter().filter(|(f, r)| !r.is_empty() || gone.iter().any(|g| g.2 == *f)).map(|(fib, rows)| {
+                    let total = rows.len();
+                    let first = if state.route_first < total {
+                        state.route_first
+                    } else {
+                        total.saturating_sub(1) / ROUTE_ROWS * ROUTE_ROWS
+                    };
+                    html! {
                     <div class="hc-scroll">
+                    if total > ROUTE_ROWS { { pager(fib, first, total) } }
                     <table data-testid="netstat" data-fib={fib.to_string()}>
                         <caption>{ format!("Internet, FIB {fib}") }</caption>
                         { head_row(&["Destination", "Gateway", "Flags", "Refs", "Use", "Mtu", "Expire"]) }
                         <tbody>
-                            { for rows.into_iter().map(|r| {
+                            { for rows.into_iter().skip(first).take(ROUTE_ROWS).map(|r| {
                                 let is_sel = linked(state, &route_key(r.id));
                                 html! {
                                 <tr data-testid="route-row" data-dst={r.destination.clone()} data-route={route_key(r.id)}
@@ -150,7 +177,7 @@ pub fn routes(state: &State, on_action: &Callback<Action>) -> Html {
                         </tbody>
                     </table>
                     </div>
-                }) }
+                }}) }
                 { Html::from_html_unchecked(trash_and_rtm(k).into()) }
             }
         </section>

@@ -25,7 +25,7 @@ use super::lesson::{lesson_views, Timeline};
 use crate::import::routes::import;
 use crate::kernel::openbsd::{Place, TimeoutEvent};
 use crate::kernel::route::rtentry::RT_MAXFIBS;
-use crate::kernel::route::RouteEvent;
+use crate::kernel::route::{self, RouteEvent};
 use crate::kernel::{Event, EventKind, Kernel, Stmt, Value};
 use crate::script::limits::MAX_TICKS_PER_RUN;
 use crate::script::presets;
@@ -45,6 +45,9 @@ pub const LOG_CAP: usize = 400;
 pub const LAST_CAP: usize = 64;
 /// Rows of the timer table shown at once (a page; 10,000 rows would be 100,000 elements).
 pub const TIMER_ROWS: usize = 50;
+/// Rows of each FIB's route table shown at once: an imported table has thousands of routes,
+/// and a row per route on every step would make each step's render as long as the table.
+pub const ROUTE_ROWS: usize = 50;
 /// Play speeds offered, in ticks per second.
 pub const SPEEDS: [u32; 4] = [1, 10, 100, 1000];
 
@@ -313,6 +316,8 @@ pub struct State {
     pub reveal: Option<usize>,
     /// The first row of the timer table's page (a multiple of [`TIMER_ROWS`]).
     pub timer_first: usize,
+    /// The first row of each route table's page (a multiple of [`ROUTE_ROWS`]).
+    pub route_first: usize,
     /// The view the switcher chose; `None`: the lesson's own ([`State::views`]).
     pub view: Option<View>,
     /// The app's drawer that is open (the secondary panels live in drawers).
@@ -428,6 +433,8 @@ pub enum Action {
     Select(String),
     /// Show the timer table's page that starts at this row.
     TimerPage(usize),
+    /// Show the route tables' page that starts at this row.
+    RoutePage(usize),
     ToggleHelp,
     DismissNotice,
     /// Show this view alone (`None`: the lesson's views).
@@ -496,6 +503,7 @@ impl State {
             help_open: false,
             reveal: None,
             timer_first: 0,
+            route_first: 0,
             view: None,
             drawer: None,
             lens: None,
@@ -641,6 +649,7 @@ impl State {
                 | Action::SetSpeed(_)
                 | Action::Select(_)
                 | Action::TimerPage(_)
+                | Action::RoutePage(_)
                 | Action::ToggleHelp
                 | Action::DismissNotice
                 | Action::SetView(_)
@@ -744,9 +753,13 @@ impl State {
                 if let Some(i) = s.timer_index(&name) {
                     s.timer_first = i / TIMER_ROWS * TIMER_ROWS;
                 }
+                if let Some(i) = s.route_index(&name) {
+                    s.route_first = i / ROUTE_ROWS * ROUTE_ROWS;
+                }
                 s.selected = (s.selected.as_deref() != Some(&name)).then_some(name);
             }
             Action::TimerPage(first) => s.timer_first = first / TIMER_ROWS * TIMER_ROWS,
+            Action::RoutePage(first) => s.route_first = first / ROUTE_ROWS * ROUTE_ROWS,
             Action::ToggleHelp => s.help_open = !s.help_open,
             Action::DismissNotice => {}
             Action::SetView(v) => s.view = v,
@@ -1274,6 +1287,14 @@ impl State {
                 .position(|id| callout_label(k, id) == name)
                 .map(|i| timeouts + i)
         })
+    }
+
+    /// The row of the route with this key (`rt#ID`, [`super::rttimer::route_key`]) in its FIB's
+    /// route table, which lists the routes in tree order.
+    pub fn route_index(&self, key: &str) -> Option<usize> {
+        let id: u32 = key.strip_prefix("rt#")?.parse().ok()?;
+        let k = self.kernel();
+        (0..k.rt.numfibs).find_map(|f| route::netstat(k, f).iter().position(|r| r.id == id))
     }
 
     /// The first row of the table's page, kept inside the table as it shrinks.
