@@ -974,6 +974,30 @@ impl State {
         }
     }
 
+    /// Keeps the machine as it is after the leading statements, when the first hardclocks
+    /// after them are about to run: a jump back ([`State::jump_back_on_tape`]) starts there,
+    /// and would otherwise replay every statement (20,000 of them in a scenario of 10,000
+    /// timeouts) from the snapshot before them on every jump.
+    fn snapshot_lead(&mut self) {
+        let at_lead = matches!(self.tape.last(), Some(Op::Stmt(_)))
+            && self.tape.len() as u64 == self.steps
+            && self
+                .snapshots
+                .last()
+                .is_some_and(|sn| sn.steps < self.steps)
+            && self
+                .tape
+                .iter()
+                .enumerate()
+                .all(|(i, op)| *op == Op::Stmt(i));
+        if at_lead {
+            self.snapshots.push(Rc::new(Snapshot {
+                steps: self.steps,
+                machine: self.machine.clone(),
+            }));
+        }
+    }
+
     /// Whether a snapshot is worth its copy now: copying the machine costs about one step's
     /// work per timer, so at least that many steps lie between two snapshots (a kernel of
     /// 10,000 timers is copied every 10,000 steps, not every 256, and step back replays up to
@@ -1034,6 +1058,7 @@ impl State {
             self.playing = false;
             return;
         }
+        self.snapshot_lead();
         // In runs that end where a snapshot is due, so that a long run (a million ticks) has
         // snapshots inside it and stepping back into it replays at most `snapshot_every` ticks.
         let mut left = n;
