@@ -220,8 +220,8 @@ export async function bigTable(s, page, n) {
 /**
  * A long run: scenario `sc` (thousands of timers pending; typed into the editor, as it is too
  * long for a link) loaded and run, then a jump to tick `ticks`, as far as the simulator's limits
- * let it go; the tab's memory; jumps back to four ticks spread over the run (each timed from the
- * form's submit to the end of the frame that shows it).
+ * let it go; the tab's memory; jumps from the run's end back to four ticks spread over it (each
+ * timed from the form's submit to the end of the frame that shows it).
  */
 export async function longRun(s, page, sc, ticks, what) {
   const rows = [];
@@ -238,16 +238,20 @@ export async function longRun(s, page, sc, ticks, what) {
   await s.exec(`const j = document.querySelector('#hc-jump'); j.value = arguments[0]; j.form.requestSubmit();`, [String(ticks)]);
   const end = await s.waitJs("the run's end", `const t = document.querySelector('[data-testid=ticks]');
     const p = document.querySelector('[data-testid=panic]');
-    return t && (p || t.textContent === ${JSON.stringify(String(ticks))}) ? { ticks: Number(t.textContent), panic: p ? p.textContent : null } : null`, 600000);
+    return t && (p || t.textContent === ${JSON.stringify(String(ticks))}) ? { ticks: Number(t.textContent), panic: p ? p.textContent.replace(/^\s*panic:?\s*/i, "") : null } : null`, 600000);
   rows.push([`long run, ${what}: jump to tick ${ticks}`, `${ms(Date.now() - t0)}${end.panic ? `; stopped at ticks ${end.ticks}: ${end.panic.slice(0, 70)}` : ""}`]);
   const reached = end.ticks;
   rows.push([`long run, ${what}: MEMORY at ticks ${reached}`, mb(await memory(s))]);
   const times = [];
   for (const f of [0.5, 0.1, 0.9, 0.3]) {
+    // From the run's end each time (a jump back forgets the ticks after it: run them again).
+    if (Number(await s.text("[data-testid=ticks]")) !== reached) {
+      await s.exec(ACT, [{ submit: ["#hc-jump", String(ticks)], until: ["[data-testid=ticks]", String(reached)] }]);
+    }
     const target = Math.round(reached * f);
     times.push(await s.exec(ACT, [{ submit: ["#hc-jump", String(target)], until: ["[data-testid=ticks]", String(target)] }]));
   }
-  rows.push([`long run, ${what}: JUMP back to 50%, 10%, 90%, 30% of it (max)`, `${times.map((x) => x.toFixed(0)).join(", ")} ms (max ${ms(Math.max(...times))})`]);
+  rows.push([`long run, ${what}: JUMP from its end back to 50%, 10%, 90%, 30% of it`, `${times.map((x) => x.toFixed(0)).join(", ")} ms (max ${ms(Math.max(...times))})`]);
   rows.push([`long run, ${what}: memory after the jumps`, mb(await memory(s))]);
   return rows;
 }
