@@ -8,9 +8,11 @@ use yew::prelude::*;
 
 use super::markup::{head_row, muted};
 use super::rttimer::{linked, route_key};
-use super::state::{Action, State, ROUTE_ROWS};
+use super::state::{route_ids, Action, State, ROUTE_ROWS};
 use super::svg::esc;
-use crate::kernel::route::{netstat, rttrash_list, RouteEvent};
+use crate::kernel::route::rtentry::{flag_string, RtEntry};
+use crate::kernel::route::{rttrash_list, NetstatRow, RouteEvent};
+use crate::kernel::value::fmt_addr;
 use crate::kernel::EventKind;
 use crate::kernel::Kernel;
 
@@ -34,6 +36,23 @@ fn expire_cell(rmx_expire: Option<i64>, rt_timer: Option<i64>, now: i64) -> Html
         (None, None) => (String::new(), ""),
     };
     html! { <td title={title}>{ text }</td> }
+}
+
+/// One route's `netstat -rn` row, as `route::netstat` gives it for every route of a table: the
+/// page builds only the rows it shows.
+fn netstat_row(e: &RtEntry) -> NetstatRow {
+    NetstatRow {
+        id: e.id,
+        destination: e.netstat_dst(),
+        gateway: fmt_addr(e.gateway),
+        flags: flag_string(e.flags),
+        refs: e.refcnt,
+        use_count: e.use_count,
+        mtu: e.mtu,
+        expire: (e.expire != 0).then_some(e.expire),
+        rmx_expire: (e.rmx_expire != 0).then_some(e.rmx_expire),
+        timers: e.timers.len(),
+    }
 }
 
 /// `rttrash` and the routing socket's messages, as markup text (they have no controls, and
@@ -84,7 +103,7 @@ fn trash_and_rtm(k: &Kernel) -> String {
 pub fn routes(state: &State, on_action: &Callback<Action>) -> Html {
     let k = state.kernel();
     let now = k.clock.time_uptime();
-    let fibs: Vec<(u32, Vec<_>)> = (0..k.rt.numfibs).map(|f| (f, netstat(k, f))).collect();
+    let fibs: Vec<(u32, Vec<u32>)> = (0..k.rt.numfibs).map(|f| (f, route_ids(k, f))).collect();
     let trash = rttrash_list(k);
     let rtm = &k.rt.rtm;
     let empty = fibs.iter().all(|(_, r)| r.is_empty()) && trash.is_empty() && rtm.is_empty();
@@ -152,7 +171,7 @@ pub fn routes(state: &State, on_action: &Callback<Action>) -> Html {
                         <caption>{ format!("Internet, FIB {fib}") }</caption>
                         { head_row(&["Destination", "Gateway", "Flags", "Refs", "Use", "Mtu", "Expire"]) }
                         <tbody>
-                            { for rows.into_iter().skip(first).take(ROUTE_ROWS).map(|r| {
+                            { for rows.iter().skip(first).take(ROUTE_ROWS).filter_map(|&id| k.rt.entries.get(id as usize)).map(netstat_row).map(|r| {
                                 let is_sel = linked(state, &route_key(r.id));
                                 html! {
                                 <tr data-testid="route-row" data-dst={r.destination.clone()} data-route={route_key(r.id)}

@@ -25,7 +25,7 @@ use super::lesson::{lesson_views, Timeline};
 use crate::import::routes::import;
 use crate::kernel::openbsd::{Place, TimeoutEvent};
 use crate::kernel::route::rtentry::RT_MAXFIBS;
-use crate::kernel::route::{self, RouteEvent};
+use crate::kernel::route::RouteEvent;
 use crate::kernel::{Event, EventKind, Kernel, Stmt, Value};
 use crate::script::limits::MAX_TICKS_PER_RUN;
 use crate::script::presets;
@@ -264,6 +264,18 @@ fn push_capped<T: Clone>(v: &mut Vec<T>, new: &[T], cap: usize) {
     if v.len() > cap {
         v.drain(..v.len() - cap);
     }
+}
+
+/// The routes of FIB `fib` in `netstat -rn` order (the tree's order), by id: what the route
+/// table pages through. `route::netstat` formats every route of the table (a few µs each), and
+/// the page shows [`ROUTE_ROWS`] of them.
+pub fn route_ids(k: &Kernel, fib: u32) -> Vec<u32> {
+    k.rt.tree(fib).map_or_else(Vec::new, |t| {
+        t.walk()
+            .into_iter()
+            .filter_map(|n| t.node(n).route)
+            .collect()
+    })
 }
 
 /// The machine after `steps` steps of the tape.
@@ -1319,7 +1331,7 @@ impl State {
     pub fn route_index(&self, key: &str) -> Option<usize> {
         let id: u32 = key.strip_prefix("rt#")?.parse().ok()?;
         let k = self.kernel();
-        (0..k.rt.numfibs).find_map(|f| route::netstat(k, f).iter().position(|r| r.id == id))
+        (0..k.rt.numfibs).find_map(|f| route_ids(k, f).iter().position(|&r| r == id))
     }
 
     /// The first row of the table's page, kept inside the table as it shrinks.
