@@ -317,8 +317,20 @@ fn ops_for(g: &mut Group<'_>, work: &str, dist: Dist, n: usize) {
     g.throughput(Throughput::Elements(n as u64));
     let armed = work != "insert";
 
-    // OpenBSD: the whole kernel through its public API, by TimeoutId (no name lookup).
-    for log in [Log::Recorded, Log::Unrecorded] {
+    // OpenBSD: the whole kernel through its public API, by TimeoutId (no name lookup). Its
+    // softclock stops with a simulated panic after MAX_HANDLER_RUNS_PER_PASS runs in one pass
+    // (the 0-tick re-arm spin of OpenBSD 5.6), so `expire` is left out where more timeouts than
+    // that share one deadline (bursty at 10^6: about 60,000 a deadline).
+    let widest = {
+        let mut per: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
+        d.iter().for_each(|&x| *per.entry(x).or_default() += 1);
+        per.into_values().max().unwrap_or(0)
+    };
+    let obsd = work != "expire" || widest <= hardclock::kernel::MAX_HANDLER_RUNS_PER_PASS;
+    for log in [Log::Recorded, Log::Unrecorded]
+        .into_iter()
+        .filter(|_| obsd)
+    {
         let (base, ids) = obsd_kernel(&d, armed, log);
         if work == "expire" {
             // Checked once, untimed: every timeout has fired by then.
