@@ -5,7 +5,8 @@
 // callouts on the callwheel) and plays it at 1,000 ticks/s, twice: in a browser at 60 Hz
 // (requestAnimationFrame intervals, missed refreshes) and, in Chromium, in one with the frame
 // rate unlocked, where each play advance is timed from its timer callback to the end of the
-// frame that shows it (BENCHMARKS.md, "The browser half"). Prints one summary table.
+// frame that shows it (BENCHMARKS.md, "Method", "Browser"); then the loading half
+// (bench-load.mjs). Prints one report.
 import { join, resolve } from "node:path";
 import { serveStatic, startBrowser } from "./webdriver.mjs";
 import { bigTable, courseNotes, longRun, MEMORIES, memory, mb } from "./bench-load.mjs";
