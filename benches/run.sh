@@ -4,6 +4,7 @@
 #   HC_BENCH_SMALL=1 bash benches/run.sh  # without the 10^6 sizes (a quick look)
 #   HC_BENCH_BROWSER=0 bash benches/run.sh  # without the browser half (release build, Chromium)
 #   HC_BENCH_NATIVE=0 bash benches/run.sh   # the browser half only
+#   HC_BENCH_LOAD=0 bash benches/run.sh     # the browser half without its loading part (or: paint,notes,routes,long)
 # Extra arguments go to criterion (e.g. a filter: bash benches/run.sh insert_uniform).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,9 +19,11 @@ if [ "${HC_BENCH_NATIVE:-1}" != 0 ]; then
     cargo bench --bench "$b" -- "${ARGS[@]}"
   done
 fi
-# The browser half: the release build in headless Chromium (first render; playing 10,000 timers
-# at 1,000 ticks/s at 60 Hz and with the frame rate unlocked, where each play advance's frame
-# time is measured; bundle size). Its table follows the native one.
+# The browser half: the release build in headless Chromium (first render; playing 10,000 and
+# 16,000 timers at 1,000 ticks/s at 60 Hz and with the frame rate unlocked, where each play
+# advance's frame time is measured; then tests/e2e/bench-load.mjs: cold first paints, the course
+# page on an emulated slow network, big routing tables through the kit, a long run's memory and
+# jumps; bundle size). Its report follows the native table. HC_BENCH_LOAD picks the loading parts.
 browser_table=""
 if [ "${HC_BENCH_BROWSER:-1}" != 0 ]; then
   source scripts/setup.sh

@@ -262,6 +262,19 @@ impl Heap {
     fn del(&mut self, id: u32) -> bool {
         std::mem::replace(&mut self.armed[id as usize], 0) != 0
     }
+    /// Pops the entries in deadline order, as the ticks would, discarding those no longer
+    /// armed (all of them after cancelling every timer); returns how many it discarded.
+    fn drain_tombstones(&mut self) -> usize {
+        let mut dead = 0;
+        while let Some(Reverse((at, id))) = self.heap.pop() {
+            if self.armed[id as usize] == at {
+                self.heap.push(Reverse((at, id)));
+                break;
+            }
+            dead += 1;
+        }
+        dead
+    }
     /// One tick; calls `fire` for each live timer that is due.
     fn tick(&mut self, mut fire: impl FnMut(u32)) {
         self.now += 1;
@@ -304,8 +317,20 @@ fn ops_for(g: &mut Group<'_>, work: &str, dist: Dist, n: usize) {
     g.throughput(Throughput::Elements(n as u64));
     let armed = work != "insert";
 
-    // OpenBSD: the whole kernel through its public API, by TimeoutId (no name lookup).
-    for log in [Log::Recorded, Log::Unrecorded] {
+    // OpenBSD: the whole kernel through its public API, by TimeoutId (no name lookup). Its
+    // softclock stops with a simulated panic after MAX_HANDLER_RUNS_PER_PASS runs in one pass
+    // (the 0-tick re-arm spin of OpenBSD 5.6), so `expire` is left out where more timeouts than
+    // that share one deadline (bursty at 10^6: about 60,000 a deadline).
+    let widest = {
+        let mut per: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
+        d.iter().for_each(|&x| *per.entry(x).or_default() += 1);
+        per.into_values().max().unwrap_or(0)
+    };
+    let obsd = work != "expire" || widest <= hardclock::kernel::MAX_HANDLER_RUNS_PER_PASS;
+    for log in [Log::Recorded, Log::Unrecorded]
+        .into_iter()
+        .filter(|_| obsd)
+    {
         let (base, ids) = obsd_kernel(&d, armed, log);
         if work == "expire" {
             // Checked once, untimed: every timeout has fired by then.
@@ -419,6 +444,10 @@ fn ops_for(g: &mut Group<'_>, work: &str, dist: Dist, n: usize) {
                         for i in 0..n {
                             assert!(h.del(i as u32));
                         }
+                        // A tombstone only defers the removal: each cancelled entry is still
+                        // popped (and discarded) when its deadline comes. Counted here, so the
+                        // row is the cancel's whole cost, as the wheels' rows are.
+                        assert_eq!(h.drain_tombstones(), n);
                     }
                     _ => {
                         let mut fired = 0;

@@ -281,6 +281,61 @@ async fn the_preset_picker_groups_by_man_page_and_loads_the_choice() {
     .await;
 }
 
+/// A table of 600 routes (an import's size): the route table shows a page of it with a pager,
+/// and the radix tree's text is written only once "Tree as text" is opened, and then the first
+/// nodes and the lookup's path (issue #22: a step renders what is on screen, not the table).
+#[wasm_bindgen_test]
+async fn a_big_table_is_shown_a_page_at_a_time() {
+    let mut src: String = (0..600)
+        .map(|i| format!("route_add(10.{}.{}.0/24, 192.168.1.1)\n", i / 256, i % 256))
+        .collect();
+    src.push_str("rt = rtalloc1(10.1.20.7, 0, 0)\n");
+    let root = mount().await;
+    load(&root, &src).await;
+    click(&root, "#hc-run-script").await;
+    wait_until("the first page of routes", || {
+        text_of(&root, "[data-testid=routes-count]").as_deref() == Some("routes 1–50 of 600")
+    })
+    .await;
+    let rows = || {
+        root.query_selector_all("[data-testid=route-row]")
+            .unwrap()
+            .length()
+    };
+    assert_eq!(rows(), 50);
+    assert_eq!(
+        attr(&root, "[data-testid=route-row]", "data-dst"),
+        "10.0.0.0/24"
+    );
+    click(&root, "[data-route-page=next]").await;
+    wait_until("the second page", || {
+        text_of(&root, "[data-testid=routes-count]").as_deref() == Some("routes 51–100 of 600")
+    })
+    .await;
+    assert_eq!(
+        attr(&root, "[data-testid=route-row]", "data-dst"),
+        "10.0.50.0/24"
+    );
+    click(&root, "[data-route-page=last]").await;
+    wait_until("the last page", || {
+        text_of(&root, "[data-testid=routes-count]").as_deref() == Some("routes 551–600 of 600")
+    })
+    .await;
+    // The tree's text waits for its reader: none while closed, the path marked once open.
+    wait_el(&root, "[data-testid=lookup-steps]").await;
+    assert!(find(&root, "[data-testid=rn-leaf]").is_none());
+    let details = el(&root, ".hc-radix details");
+    details.set_attribute("open", "").unwrap();
+    wait_el(&root, ".hc-radix .hc-path-mark").await;
+    let listed = root
+        .query_selector_all("[data-testid=rn-leaf]")
+        .unwrap()
+        .length();
+    assert!(listed > 0 && listed < 600, "{listed} leaves listed");
+    assert!(text_of(&root, ".hc-radix details")
+        .is_some_and(|t| t.contains("The first 1000 nodes and the lookup's path")));
+}
+
 #[wasm_bindgen_test]
 async fn rt_timer_lanes_show_the_entry_then_its_expiry_deletes_the_route() {
     // Tick 700: the PMTU timer is on ip_mtudisc_timeout_q, the scan of second 8 will take it

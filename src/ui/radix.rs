@@ -146,6 +146,11 @@ struct Marks {
 
 /// Leaves drawn at most (a bigger tree is read as text).
 const DRAWN_LEAVES: usize = 40;
+/// A tree with more leaves than this (an imported table) has its text written only while
+/// "Tree as text" is open, and then at most [`TEXT_NODES`] nodes of it plus the lookup's path:
+/// every step re-renders the view, and the text of 10,000 routes is megabytes of markup.
+const TEXT_LEAVES: usize = 256;
+const TEXT_NODES: usize = 1000;
 /// Units between two leaves, and between two levels.
 const DX: u32 = 132;
 const DY: u32 = 64;
@@ -201,9 +206,6 @@ fn drawn_tree(top: NodeId, nodes: &[Option<&NodeView>], marks: &Marks) -> Html {
         depth: 0,
     };
     layout_at(top, nodes, 0, &mut lay);
-    if lay.leaves as usize > DRAWN_LEAVES {
-        return muted("This tree has too many leaves to draw: read it as text below.");
-    }
     let longest = nodes
         .iter()
         .flatten()
@@ -300,8 +302,22 @@ fn drawn_tree(top: NodeId, nodes: &[Option<&NodeView>], marks: &Marks) -> Html {
 /// The tree as a nested list, written as markup text into `o` (it has no controls, and
 /// `html!` code per element costs the bundle). `nodes[id]` is the tree's node `id` (ids are
 /// arena indices).
-fn node_text(o: &mut String, id: NodeId, nodes: &[Option<&NodeView>], marks: &Marks, depth: u32) {
+/// `budget`: nodes still to list; once it is spent, only the lookup's path is followed (a node
+/// off the path has no path node under it) and `skipped` counts what was left out.
+fn node_text(
+    o: &mut String,
+    id: NodeId,
+    nodes: &[Option<&NodeView>],
+    marks: &Marks,
+    depth: u32,
+    budget: &mut (usize, usize),
+) {
     let on = marks.path.contains(&id);
+    if budget.0 == 0 && !on {
+        budget.1 += 1;
+        return;
+    }
+    budget.0 = budget.0.saturating_sub(1);
     let at = marks.at.filter(|&(n, _)| n == id).map(|(_, i)| i);
     let Some(Some(n)) = nodes.get(id) else {
         return;
@@ -362,8 +378,8 @@ fn node_text(o: &mut String, id: NodeId, nodes: &[Option<&NodeView>], marks: &Ma
             }
             if depth < 40 {
                 o.push_str("<ul>");
-                node_text(o, *left, nodes, marks, depth + 1);
-                node_text(o, *right, nodes, marks, depth + 1);
+                node_text(o, *left, nodes, marks, depth + 1, budget);
+                node_text(o, *right, nodes, marks, depth + 1, budget);
                 o.push_str("</ul>");
             }
             o.push_str("</li>");
@@ -385,6 +401,17 @@ pub fn radix(props: &RadixProps) -> Html {
     let k = s.kernel();
     // The step in focus, remembered with the moment it belongs to (a new step forgets it).
     let focus = use_state(|| (u64::MAX, None::<usize>));
+    // Whether "Tree as text" is open (a big tree's text is written only then).
+    let text_open = use_state(|| false);
+    let on_toggle = {
+        let text_open = text_open.clone();
+        Callback::from(move |e: Event| {
+            text_open.set(
+                e.target_unchecked_into::<web_sys::Element>()
+                    .has_attribute("open"),
+            )
+        })
+    };
     let asked = last_lookup(&s);
     // The same destination through the tree as it is now.
     let last = asked.as_ref().map(|(caller, found, w)| {
@@ -446,18 +473,29 @@ pub fn radix(props: &RadixProps) -> Html {
                     at: walk.zip(at).and_then(|(w, i)| w.steps.get(i).map(|st| (step_nodes(st)[0], i))),
                 };
                 let top = view.first().map(id_of);
+                let leaves = view.iter().filter(|n| matches!(n, NodeView::Leaf { .. })).count();
+                let big = leaves > TEXT_LEAVES;
+                let mut budget = (if big { TEXT_NODES } else { usize::MAX }, 0);
+                let text = top.filter(|_| !big || *text_open).map(|t| {
+                    let mut o = String::new();
+                    node_text(&mut o, t, &nodes, &marks, 0, &mut budget);
+                    o
+                });
                 html! {
                     <div class="hc-scroll">
                         <h3>{ format!("FIB {fib}") }</h3>
-                        { top.map_or(html! {}, |t| drawn_tree(t, &nodes, &marks)) }
-                        <details class="hc-table-alt">
+                        if leaves > DRAWN_LEAVES {
+                            { muted("This tree has too many leaves to draw: read it as text below.") }
+                        } else {
+                            { top.map_or(html! {}, |t| drawn_tree(t, &nodes, &marks)) }
+                        }
+                        <details class="hc-table-alt" ontoggle={on_toggle.clone()}>
                             <summary>{ "Tree as text" }</summary>
+                            if budget.1 > 0 {
+                                <p class="hc-muted">{ format!("The first {TEXT_NODES} nodes and the lookup's path; {} more are not listed.", budget.1) }</p>
+                            }
                             <ul class="hc-rn-tree" data-fib={fib.to_string()}>
-                                { top.map_or(html! {}, |t| {
-                                    let mut o = String::new();
-                                    node_text(&mut o, t, &nodes, &marks, 0);
-                                    Html::from_html_unchecked(o.into())
-                                }) }
+                                { text.map_or(html! {}, |o| Html::from_html_unchecked(o.into())) }
                             </ul>
                         </details>
                     </div>

@@ -8,9 +8,11 @@ use yew::prelude::*;
 
 use super::markup::{head_row, muted};
 use super::rttimer::{linked, route_key};
-use super::state::{Action, State};
+use super::state::{route_ids, Action, State, ROUTE_ROWS};
 use super::svg::esc;
-use crate::kernel::route::{netstat, rttrash_list, RouteEvent};
+use crate::kernel::route::rtentry::{flag_string, RtEntry};
+use crate::kernel::route::{rttrash_list, NetstatRow, RouteEvent};
+use crate::kernel::value::fmt_addr;
 use crate::kernel::EventKind;
 use crate::kernel::Kernel;
 
@@ -34,6 +36,23 @@ fn expire_cell(rmx_expire: Option<i64>, rt_timer: Option<i64>, now: i64) -> Html
         (None, None) => (String::new(), ""),
     };
     html! { <td title={title}>{ text }</td> }
+}
+
+/// One route's `netstat -rn` row, as `route::netstat` gives it for every route of a table: the
+/// page builds only the rows it shows.
+fn netstat_row(e: &RtEntry) -> NetstatRow {
+    NetstatRow {
+        id: e.id,
+        destination: e.netstat_dst(),
+        gateway: fmt_addr(e.gateway),
+        flags: flag_string(e.flags),
+        refs: e.refcnt,
+        use_count: e.use_count,
+        mtu: e.mtu,
+        expire: (e.expire != 0).then_some(e.expire),
+        rmx_expire: (e.rmx_expire != 0).then_some(e.rmx_expire),
+        timers: e.timers.len(),
+    }
 }
 
 /// `rttrash` and the routing socket's messages, as markup text (they have no controls, and
@@ -84,7 +103,7 @@ fn trash_and_rtm(k: &Kernel) -> String {
 pub fn routes(state: &State, on_action: &Callback<Action>) -> Html {
     let k = state.kernel();
     let now = k.clock.time_uptime();
-    let fibs: Vec<(u32, Vec<_>)> = (0..k.rt.numfibs).map(|f| (f, netstat(k, f))).collect();
+    let fibs: Vec<(u32, Vec<u32>)> = (0..k.rt.numfibs).map(|f| (f, route_ids(k, f))).collect();
     let trash = rttrash_list(k);
     let rtm = &k.rt.rtm;
     let empty = fibs.iter().all(|(_, r)| r.is_empty()) && trash.is_empty() && rtm.is_empty();
@@ -113,19 +132,46 @@ pub fn routes(state: &State, on_action: &Callback<Action>) -> Html {
             _ => None,
         })
         .collect();
+    // A page of each table: the rows before and after it are never built into the page (an
+    // imported table has thousands), and the pager says how many there are.
+    let pager = |fib: u32, first: usize, total: usize| {
+        let to = |first: usize, label: &'static str, name: &'static str, disabled: bool| {
+            let onclick = on_action.reform(move |_: MouseEvent| Action::RoutePage(first));
+            html! { <button type="button" data-route-page={name} {onclick} {disabled}>{ label }</button> }
+        };
+        let last = (first + ROUTE_ROWS).min(total);
+        let end = total.saturating_sub(1) / ROUTE_ROWS * ROUTE_ROWS;
+        html! {
+            <nav class="hc-row hc-pager" aria-label={format!("FIB {fib} route table pages")}>
+                { to(0, "« first", "first", first == 0) }
+                { to(first.saturating_sub(ROUTE_ROWS), "◀ previous", "prev", first == 0) }
+                <span data-testid="routes-count">{ format!("routes {}–{last} of {total}", first + 1) }</span>
+                { to(first + ROUTE_ROWS, "next ▶", "next", last >= total) }
+                { to(end, "last »", "last", last >= total) }
+            </nav>
+        }
+    };
     html! {
         <section class="hc-panel hc-routes" aria-labelledby="hc-routes-h">
             <h2 id="hc-routes-h">{ "Routing tables (netstat -rn)" }</h2>
             if empty {
                 { muted("No routes yet: route_add(10.0.0.0/8, 192.168.1.1) adds one.") }
             } else {
-                { for fibs.into_iter().filter(|(f, r)| !r.is_empty() || gone.iter().any(|g| g.2 == *f)).map(|(fib, rows)| html! {
+                { for fibs.into_iter().filter(|(f, r)| !r.is_empty() || gone.iter().any(|g| g.2 == *f)).map(|(fib, rows)| {
+                    let total = rows.len();
+                    let first = if state.route_first < total {
+                        state.route_first
+                    } else {
+                        total.saturating_sub(1) / ROUTE_ROWS * ROUTE_ROWS
+                    };
+                    html! {
                     <div class="hc-scroll">
+                    if total > ROUTE_ROWS { { pager(fib, first, total) } }
                     <table data-testid="netstat" data-fib={fib.to_string()}>
                         <caption>{ format!("Internet, FIB {fib}") }</caption>
                         { head_row(&["Destination", "Gateway", "Flags", "Refs", "Use", "Mtu", "Expire"]) }
                         <tbody>
-                            { for rows.into_iter().map(|r| {
+                            { for rows.iter().skip(first).take(ROUTE_ROWS).filter_map(|&id| k.rt.entries.get(id as usize)).map(netstat_row).map(|r| {
                                 let is_sel = linked(state, &route_key(r.id));
                                 html! {
                                 <tr data-testid="route-row" data-dst={r.destination.clone()} data-route={route_key(r.id)}
@@ -150,7 +196,7 @@ pub fn routes(state: &State, on_action: &Callback<Action>) -> Html {
                         </tbody>
                     </table>
                     </div>
-                }) }
+                }}) }
                 { Html::from_html_unchecked(trash_and_rtm(k).into()) }
             }
         </section>

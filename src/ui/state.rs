@@ -45,6 +45,9 @@ pub const LOG_CAP: usize = 400;
 pub const LAST_CAP: usize = 64;
 /// Rows of the timer table shown at once (a page; 10,000 rows would be 100,000 elements).
 pub const TIMER_ROWS: usize = 50;
+/// Rows of each FIB's route table shown at once: an imported table has thousands of routes,
+/// and a row per route on every step would make each step's render as long as the table.
+pub const ROUTE_ROWS: usize = 50;
 /// Play speeds offered, in ticks per second.
 pub const SPEEDS: [u32; 4] = [1, 10, 100, 1000];
 
@@ -263,6 +266,18 @@ fn push_capped<T: Clone>(v: &mut Vec<T>, new: &[T], cap: usize) {
     }
 }
 
+/// The routes of FIB `fib` in `netstat -rn` order (the tree's order), by id: what the route
+/// table pages through. `route::netstat` formats every route of the table (a few µs each), and
+/// the page shows [`ROUTE_ROWS`] of them.
+pub fn route_ids(k: &Kernel, fib: u32) -> Vec<u32> {
+    k.rt.tree(fib).map_or_else(Vec::new, |t| {
+        t.walk()
+            .into_iter()
+            .filter_map(|n| t.node(n).route)
+            .collect()
+    })
+}
+
 /// The machine after `steps` steps of the tape.
 #[derive(Clone, Debug)]
 pub struct Snapshot {
@@ -313,6 +328,8 @@ pub struct State {
     pub reveal: Option<usize>,
     /// The first row of the timer table's page (a multiple of [`TIMER_ROWS`]).
     pub timer_first: usize,
+    /// The first row of each route table's page (a multiple of [`ROUTE_ROWS`]).
+    pub route_first: usize,
     /// The view the switcher chose; `None`: the lesson's own ([`State::views`]).
     pub view: Option<View>,
     /// The app's drawer that is open (the secondary panels live in drawers).
@@ -428,6 +445,8 @@ pub enum Action {
     Select(String),
     /// Show the timer table's page that starts at this row.
     TimerPage(usize),
+    /// Show the route tables' page that starts at this row.
+    RoutePage(usize),
     ToggleHelp,
     DismissNotice,
     /// Show this view alone (`None`: the lesson's views).
@@ -496,6 +515,7 @@ impl State {
             help_open: false,
             reveal: None,
             timer_first: 0,
+            route_first: 0,
             view: None,
             drawer: None,
             lens: None,
@@ -641,6 +661,7 @@ impl State {
                 | Action::SetSpeed(_)
                 | Action::Select(_)
                 | Action::TimerPage(_)
+                | Action::RoutePage(_)
                 | Action::ToggleHelp
                 | Action::DismissNotice
                 | Action::SetView(_)
@@ -744,9 +765,13 @@ impl State {
                 if let Some(i) = s.timer_index(&name) {
                     s.timer_first = i / TIMER_ROWS * TIMER_ROWS;
                 }
+                if let Some(i) = s.route_index(&name) {
+                    s.route_first = i / ROUTE_ROWS * ROUTE_ROWS;
+                }
                 s.selected = (s.selected.as_deref() != Some(&name)).then_some(name);
             }
             Action::TimerPage(first) => s.timer_first = first / TIMER_ROWS * TIMER_ROWS,
+            Action::RoutePage(first) => s.route_first = first / ROUTE_ROWS * ROUTE_ROWS,
             Action::ToggleHelp => s.help_open = !s.help_open,
             Action::DismissNotice => {}
             Action::SetView(v) => s.view = v,
@@ -961,6 +986,30 @@ impl State {
         }
     }
 
+    /// Keeps the machine as it is after the leading statements, when the first hardclocks
+    /// after them are about to run: a jump back ([`State::jump_back_on_tape`]) starts there,
+    /// and would otherwise replay every statement (20,000 of them in a scenario of 10,000
+    /// timeouts) from the snapshot before them on every jump.
+    fn snapshot_lead(&mut self) {
+        let at_lead = matches!(self.tape.last(), Some(Op::Stmt(_)))
+            && self.tape.len() as u64 == self.steps
+            && self
+                .snapshots
+                .last()
+                .is_some_and(|sn| sn.steps < self.steps)
+            && self
+                .tape
+                .iter()
+                .enumerate()
+                .all(|(i, op)| *op == Op::Stmt(i));
+        if at_lead {
+            self.snapshots.push(Rc::new(Snapshot {
+                steps: self.steps,
+                machine: self.machine.clone(),
+            }));
+        }
+    }
+
     /// Whether a snapshot is worth its copy now: copying the machine costs about one step's
     /// work per timer, so at least that many steps lie between two snapshots (a kernel of
     /// 10,000 timers is copied every 10,000 steps, not every 256, and step back replays up to
@@ -1021,6 +1070,7 @@ impl State {
             self.playing = false;
             return;
         }
+        self.snapshot_lead();
         // In runs that end where a snapshot is due, so that a long run (a million ticks) has
         // snapshots inside it and stepping back into it replays at most `snapshot_every` ticks.
         let mut left = n;
@@ -1274,6 +1324,14 @@ impl State {
                 .position(|id| callout_label(k, id) == name)
                 .map(|i| timeouts + i)
         })
+    }
+
+    /// The row of the route with this key (`rt#ID`, [`super::rttimer::route_key`]) in its FIB's
+    /// route table, which lists the routes in tree order.
+    pub fn route_index(&self, key: &str) -> Option<usize> {
+        let id: u32 = key.strip_prefix("rt#")?.parse().ok()?;
+        let k = self.kernel();
+        (0..k.rt.numfibs).find_map(|f| route_ids(k, f).iter().position(|&r| r == id))
     }
 
     /// The first row of the table's page, kept inside the table as it shrinks.

@@ -1,19 +1,24 @@
 // Browser benchmark of the release build (not a test: it prints numbers, it never fails on them).
-// Usage: node tests/e2e/bench.mjs DIST_DIR [chrome|firefox] [SECONDS] [openbsd,freebsd]
+// Usage: node tests/e2e/bench.mjs DIST_DIR [chrome|firefox] [SECONDS] [openbsd,freebsd,freebsd16k or -]
 // Serves DIST_DIR, measures the first render of the default view, then for each case loads a
 // scenario that keeps 10,000 timers pending (OpenBSD timeouts on the 4x256 wheel, FreeBSD
 // callouts on the callwheel) and plays it at 1,000 ticks/s, twice: in a browser at 60 Hz
 // (requestAnimationFrame intervals, missed refreshes) and, in Chromium, in one with the frame
 // rate unlocked, where each play advance is timed from its timer callback to the end of the
-// frame that shows it (BENCHMARKS.md, "The browser half"). Prints one summary table.
+// frame that shows it (BENCHMARKS.md, "Method", "Browser"); then the loading half
+// (bench-load.mjs). Prints one report.
 import { join, resolve } from "node:path";
 import { serveStatic, startBrowser } from "./webdriver.mjs";
-import { BUDGET, bundle } from "../../scripts/bundle-size.mjs";
+import { bigTable, courseNotes, longRun, MEMORIES, memory, mb } from "./bench-load.mjs";
+import { BUDGET, WIDGETS_BUDGET, bundle, widgetsModule } from "../../scripts/bundle-size.mjs";
 
 const dist = resolve(process.argv[2] || "dist");
 const browser = process.argv[3] || "chrome";
 const seconds = Number(process.argv[4] || 5);
-const cases = (process.argv[5] || "openbsd,freebsd").split(",");
+const cases = (process.argv[5] || "openbsd,freebsd,freebsd16k").split(",").filter((c) => c && c !== "-");
+// The loading half (issue #22, tests/e2e/bench-load.mjs), Chromium only: HC_BENCH_LOAD=0 leaves
+// it out; HC_BENCH_LOAD=notes,routes,long,paint picks parts of it.
+const loads = (process.env.HC_BENCH_LOAD ?? "paint,notes,routes,long").split(",").filter((x) => x && x !== "0");
 
 /**
  * 10,000 pending callouts from a short script (it opens by a link): 625 legacy timeout(9)
@@ -21,14 +26,14 @@ const cases = (process.argv[5] || "openbsd,freebsd").split(",");
  * call becomes 16 leaves; a leaf re-arms itself every 1,000 ticks. The start delays are spread
  * over 1,000 ticks, so about 10 leaves fire on every tick once the tree has grown (tick ~1010).
  */
-export function benchScenario() {
+export function benchScenario(roots = 625, ncallout = 10240) {
   const lines = [
-    "# 10,000 pending callouts: 625 timeout() calls fan out 16-fold, then re-arm every 1000 ticks.",
-    "ncallout = 10240",
+    `# ${roots * 16} pending callouts: ${roots} timeout() calls fan out 16-fold, then re-arm every 1000 ticks.`,
+    `ncallout = ${ncallout}`,
   ];
   for (let i = 0; i < 4; i++) lines.push(`handler h${i} { timeout(h${i + 1}, NULL, 1); timeout(h${i + 1}, NULL, 1) }`);
   lines.push("handler h4 { timeout(h4, NULL, 1000) }");
-  for (let i = 0; i < 625; i++) lines.push(`timeout(h0, NULL, ${1 + Math.floor((i * 8) / 5)})`);
+  for (let i = 0; i < roots; i++) lines.push(`timeout(h0, NULL, ${1 + Math.floor((i * 1000) / roots)})`);
   return lines.join("\n") + "\n";
 }
 
@@ -39,11 +44,11 @@ export function benchScenario() {
  * The first deadlines are spread over 1,000 ticks, so 10 run on every tick; a re-armed one
  * waits on wheel 1 and comes down in a cascade at the next 256-tick boundary.
  */
-export function openbsdScenario() {
-  const lines = ["# 10,000 pending timeouts: 1,000 groups of 10, each re-armed every 1000 ticks."];
+export function openbsdScenario(period = () => 1000) {
+  const lines = ["# 10,000 pending timeouts: 1,000 groups of 10, each group re-armed by its handler."];
   for (let g = 0; g < 1000; g++) {
     const ts = Array.from({ length: 10 }, (_, j) => `&t${g * 10 + j}`);
-    lines.push(`handler g${g} { ${ts.map((t) => `timeout_add(${t}, 1000)`).join("; ")} }`);
+    lines.push(`handler g${g} { ${ts.map((t) => `timeout_add(${t}, ${period(g)})`).join("; ")} }`);
     ts.forEach((t, j) => lines.push(`timeout_set(${t}, ${j === 9 ? `g${g}` : "f"}, NULL); timeout_add(${t}, ${g + 1})`));
   }
   return lines.join("\n") + "\n";
@@ -133,14 +138,15 @@ async function load(s, page, c) {
     rows.push([`openbsd: load and run ${sc.split("\n").length - 1} lines (${(sc.length / 1024).toFixed(0)} KiB)`, ms(t1 - t0)]);
     rows.push(["openbsd: then jump to tick 1010", ms(Date.now() - t1)]);
   } else {
-    // The 10,000-callout scenario, jumped to tick 1010 by the link (statements run, then ticks).
-    const sc = benchScenario();
+    // The 10,000-callout scenario, jumped to tick 1010 by the link (statements run, then ticks);
+    // freebsd16k: the simulator's largest callwheel (ncallout 16,384) with 16,000 of them.
+    const sc = c === "freebsd16k" ? benchScenario(1000, 16384) : benchScenario();
     const hash = `#s=${encodeURIComponent(sc)}&t=1010`;
     await s.go("about:blank");
     const t0 = Date.now();
     await s.go(page + hash);
     await s.waitText("[data-testid=ticks]", (t) => t === "1010", 120000);
-    rows.push(["freebsd: open link: 640 statements + 1010 ticks", ms(Date.now() - t0)]);
+    rows.push([`${c}: open link: ${sc.split("\n").length - 1} statements + 1010 ticks`, ms(Date.now() - t0)]);
   }
   const err = await s.exec("const e = document.querySelector('[data-testid=panic], .hc-error'); return e ? e.textContent : null");
   if (err) rows.push([`${c}: ERROR on the page`, err.slice(0, 80)]);
@@ -182,6 +188,57 @@ async function metrics(s) {
 /** A play advance's main-thread time: its script, then its frame's rendering update. */
 const busy = (x) => x.s - x.a + (x.e - x.r);
 const triple = (st) => `${ms(st.median)} / ${ms(st.p95)} / ${ms(st.max)}`;
+
+/**
+ * The loading half, in a Chromium of its own: cold first paints of the app, the course page on a
+ * slow network, a big routing table through the kit, a long run's memory and jumps. Sandboxed
+ * iframes stay in the page's process (--disable-features=IsolateSandboxedIframes), so that the
+ * network emulation, which DevTools applies per process, slows the course page's framed widget
+ * too, as a slow network would; the wasm memories are recorded as the page instantiates them.
+ */
+async function loading() {
+  const rows = [];
+  const zipped = await serveStatic(dist, "/", {}, { gzip: true });
+  const zpage = `http://127.0.0.1:${zipped.address().port}/`;
+  const s = await startBrowser(browser, { args: ["--disable-features=IsolateSandboxedIframes"] });
+  try {
+    await s.cdp("Page.enable");
+    await s.cdp("Network.enable");
+    await s.cdp("Page.addScriptToEvaluateOnNewDocument", { source: MEMORIES });
+    if (loads.includes("paint")) {
+      // The app's first paint (index.html, the default lesson), cold: five loads, the cache
+      // cleared before each.
+      const fcp = [];
+      for (let i = 0; i < 5; i++) {
+        await s.go("about:blank");
+        await s.cdp("Network.clearBrowserCache");
+        await s.go(zpage);
+        await s.find("[data-testid=ticks]");
+        const p = await s.exec(PAINTS);
+        if (p.fcp !== null) fcp.push(p.fcp);
+      }
+      fcp.sort((a, b) => a - b);
+      rows.push([`FIRST PAINT of index.html (FCP, cold, gzip), median of ${fcp.length} (min - max)`,
+        fcp.length ? `${ms(fcp[(fcp.length - 1) >> 1])} (${ms(fcp[0])} - ${ms(fcp.at(-1))})` : "-"]);
+      rows.push(["  memory of the default lesson", mb(await memory(s))]);
+    }
+    if (loads.includes("notes")) {
+      rows.push(...(await courseNotes(s, { gzip: zpage + "course-notes.html", plain: page + "course-notes.html" }, 3)));
+    }
+    if (loads.includes("routes")) {
+      for (const n of [1000, 4096, 100000]) rows.push(...(await bigTable(s, page, n)));
+    }
+    if (loads.includes("long")) {
+      // 10,000 pending timeouts whose groups re-arm every 1,000 to 100,900 ticks (as the native
+      // replay bench's periods), run towards 10^6 ticks: the simulator's event cap stops it first.
+      rows.push(...(await longRun(s, page, openbsdScenario((g) => 1000 + g * 100), 1000000, "10,000 timeouts")));
+    }
+  } finally {
+    await s.close();
+    zipped.close();
+  }
+  return rows;
+}
 
 const server = await serveStatic(dist, "/");
 const page = `http://127.0.0.1:${server.address().port}/`;
@@ -251,9 +308,11 @@ try {
       await s.close();
     }
   }
+  if (browser === "chrome" && loads.length) rows.push(...(await loading()));
   const b = bundle(dist);
   const size = (gz, raw) => `${gz} B = ${(gz / 1024).toFixed(1)} KiB (${(raw / 1024).toFixed(1)} KiB raw)`;
   rows.push([`bundle (wasm+js+css), gzip -9 (budget ${BUDGET} B)`, size(b.gz, b.raw)]);
+  rows.push([`widgets module (a course page's download), gzip -9 (budget ${WIDGETS_BUDGET} B)`, `${widgetsModule(b)} B`]);
   for (const f of b.files.filter((f) => f.kind === "page" || /^hardclock-embed/.test(f.file))) {
     rows.push([`  ${f.file} (${f.kind}), gzip -9`, size(f.gz, f.raw)]);
   }

@@ -5,14 +5,20 @@ import { createServer } from "node:http";
 import { mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { extname, join, normalize } from "node:path";
+import { gzipSync } from "node:zlib";
 
 const TYPES = {
   ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".wasm": "application/wasm",
   ".css": "text/css", ".png": "image/png", ".svg": "image/svg+xml", ".json": "application/json",
 };
 
-/** Serves `dir` on 127.0.0.1 under the URL prefix `mount` (e.g. "/course/hardclock/"). */
-export function serveStatic(dir, mount = "/", headers = {}) {
+/**
+ * Serves `dir` on 127.0.0.1 under the URL prefix `mount` (e.g. "/course/hardclock/"). With
+ * `{ gzip: true }` it answers `Accept-Encoding: gzip` with the file compressed at level 9 (once,
+ * then cached), as a course site's web server would (nginx `gzip_static`, GitHub Pages).
+ */
+export function serveStatic(dir, mount = "/", headers = {}, { gzip = false } = {}) {
+  const zipped = new Map();
   const server = createServer((req, res) => {
     const url = new URL(req.url, "http://x");
     if (!url.pathname.startsWith(mount)) { res.writeHead(404).end("not found"); return; }
@@ -21,8 +27,14 @@ export function serveStatic(dir, mount = "/", headers = {}) {
     if (!file.startsWith(normalize(dir))) { res.writeHead(403).end(); return; }
     try {
       const path = statSync(file).isDirectory() ? join(file, "index.html") : file;
-      const body = readFileSync(path);
-      res.writeHead(200, { "content-type": TYPES[extname(path)] || "application/octet-stream", ...headers });
+      let body = readFileSync(path);
+      const type = { "content-type": TYPES[extname(path)] || "application/octet-stream" };
+      if (gzip && /\bgzip\b/.test(req.headers["accept-encoding"] || "")) {
+        if (!zipped.has(path)) zipped.set(path, gzipSync(body, { level: 9 }));
+        body = zipped.get(path);
+        type["content-encoding"] = "gzip";
+      }
+      res.writeHead(200, { ...type, ...headers });
       res.end(body);
     } catch {
       res.writeHead(404).end("not found");
