@@ -23,14 +23,8 @@
 //! moved-earlier timeouts, in call order), then the wheel-0 bucket in re-bucketing order, then
 //! the cascaded buckets (reference §1.11).
 //!
-//! Files: [`wheel`] (constants, placement, the list arena), [`convert`] (the `_sec`, `_msec`, ...
-//! wrappers), [`events`] (what happened, in words). This file holds the state and the API.
-//!
-//! A `struct timeout` is kept in two halves: the hot one (links, `to_time`, `to_flags`, the
-//! function's number) is its node in [`Lists`], the cold one (name, `to_arg`, the texts the
-//! events print) is read only when an event is recorded or a built-in action needs its
-//! argument. With a million timeouts that makes an add, a del, a re-bucket and a fire touch one
-//! cache line per timeout (see the [`wheel`] module doc).
+//! Files: [`wheel`] (constants, placement, `struct timeout` and its lists), [`convert`] (the
+//! `_sec`, `_msec`, ... wrappers), [`events`] (what happened, in words). This file holds the API.
 //!
 //! Choices where the kernel is undefined or silent:
 //! * Trace events: a bucket splice is reported only when the bucket is non-empty (both wheel 0,
@@ -50,18 +44,17 @@ pub mod wheel;
 
 pub use events::TimeoutEvent;
 pub use wheel::{
-    bucket_for, level_for, wheel_position, Place, BUCKETS, TODO, WHEELBITS, WHEELCOUNT, WHEELMASK,
-    WHEELSIZE,
+    bucket_for, level_for, wheel_position, CircQ, Link, Place, Timeout, BUCKETS, TODO, WHEELBITS,
+    WHEELCOUNT, WHEELMASK, WHEELSIZE,
 };
 
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use super::api::{Args, Param, Signature};
-use super::funcs::Funcs;
 use super::{Kernel, KernelError, Name, Value, Via, MAX_HANDLER_RUNS_PER_PASS};
 use convert::c_int;
-use wheel::Lists;
+use wheel::Wheel;
 
 /// `to_flags`: on a bucket or the todo list ("on queue").
 pub const TIMEOUT_ONQUEUE: i32 = 0x02;
@@ -70,7 +63,7 @@ pub const TIMEOUT_INITIALIZED: i32 = 0x04;
 /// `to_flags`: running or has run since the last add/del.
 pub const TIMEOUT_TRIGGERED: i32 = 0x08;
 
-/// One `struct timeout` and where it lives, for the UI (the fields come from both halves).
+/// One `struct timeout` and where it lives, for the UI.
 #[derive(Clone, Copy, Debug)]
 pub struct TimeoutView<'a> {
     pub name: &'a str,
@@ -88,28 +81,12 @@ pub struct TimeoutView<'a> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct TimeoutId(pub u32);
 
-/// The cold half of a `struct timeout`: what only the events, the UI and a built-in action read.
-/// The names are made once per `timeout_set`, so that recording an add, a re-bucket or a fire
-/// shares them instead of copying or formatting strings.
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct Cold {
-    name: Name,
-    to_arg: Value,
-    /// `to_arg` as text (a `Value` prints the same whenever it is printed).
-    arg: Name,
-}
-
 /// The wheel, `timeout_todo`, and every `struct timeout` by name.
 #[derive(Clone, Debug, Default)]
 pub struct Timeouts {
-    /// The cold halves, by timeout number (the hot halves are the nodes of `lists`).
-    cold: Vec<Cold>,
-    /// Shared between copies of the kernel (snapshots), like `by_name`: it changes only when a
-    /// new function is set.
-    funcs: Funcs,
+    wheel: Wheel,
     /// Shared between copies of the kernel (snapshots): it changes only when a new name is set.
     by_name: Rc<BTreeMap<Name, usize>>,
-    lists: Lists,
 }
 
 impl Timeouts {
@@ -117,10 +94,9 @@ impl Timeouts {
         self.by_name.get(name).copied()
     }
 
-    /// Timeout `i`'s name, for an event (built only when recorded, inside
-    /// [`Kernel::emit_with`]: with a million timeouts fetching it is a cache miss).
+    /// Timeout `i`'s name, for an event.
     fn name(&self, i: usize) -> Name {
-        self.cold[i].name.clone()
+        self.wheel.get(i).name.clone()
     }
 
     /// The number of the timeout called `name`, if `timeout_set` ever saw it.
@@ -128,18 +104,23 @@ impl Timeouts {
         self.index(name).map(|i| TimeoutId(i as u32))
     }
 
+    /// The `struct timeout` called `name`, if `timeout_set` ever saw it.
+    pub fn timeout(&self, name: &str) -> Option<&Timeout> {
+        self.index(name).map(|i| self.wheel.get(i))
+    }
+
     fn place_of(&self, i: usize) -> Place {
-        self.lists.list_of(i).map_or(Place::Nowhere, Place::of_list)
+        self.wheel.list_of(i).map_or(Place::Nowhere, Place::of_list)
     }
 
     fn view(&self, i: usize) -> TimeoutView<'_> {
-        let cold = &self.cold[i];
+        let t = self.wheel.get(i);
         TimeoutView {
-            name: &cold.name,
-            to_func: &self.funcs.func_at(self.lists.func(i)).name,
-            to_arg: &cold.to_arg,
-            to_time: self.lists.time(i),
-            to_flags: self.lists.flags(i),
+            name: &t.name,
+            to_func: &t.to_func,
+            to_arg: &t.to_arg,
+            to_time: t.to_time,
+            to_flags: t.to_flags,
             place: self.place_of(i),
         }
     }
@@ -155,9 +136,9 @@ impl Timeouts {
     }
 
     fn names(&self, list: usize) -> Vec<&str> {
-        self.lists
-            .iter(list)
-            .map(|i| self.cold[i].name.as_str())
+        self.wheel
+            .entries(list)
+            .map(|i| self.wheel.get(i).name.as_str())
             .collect()
     }
 
@@ -168,7 +149,7 @@ impl Timeouts {
 
     /// How many timeouts a bucket holds (O(1), for occupancy rings).
     pub fn bucket_len(&self, wheel: usize, bucket: usize) -> usize {
-        self.lists.len(wheel * WHEELSIZE + bucket)
+        self.wheel.len(wheel * WHEELSIZE + bucket)
     }
 
     /// `timeout_todo`, head to tail.
@@ -233,26 +214,19 @@ pub fn timeout_set(k: &mut Kernel, name: &str, func: &str, arg: Value) -> Timeou
     let i = match to.index(name) {
         Some(i) => i,
         None => {
-            let i = to.lists.add_timeout();
             let shared = Name::from(name);
-            to.cold.push(Cold {
-                name: shared.clone(),
-                to_arg: Value::Null,
-                arg: Name::default(),
-            });
+            let i = to.wheel.add(shared.clone());
             Rc::make_mut(&mut to.by_name).insert(shared, i);
             i
         }
     };
-    let still_linked = to.lists.is_linked(i).then(|| to.place_of(i));
+    let still_linked = to.wheel.is_linked(i).then(|| to.place_of(i));
     let arg_text = arg.to_string();
-    let f = to.funcs.intern(func);
-    to.lists.set_func(i, f.get());
-    to.lists.set_flags(i, TIMEOUT_INITIALIZED);
-    let c = &mut to.cold[i];
-    c.to_arg = arg;
-    c.arg = Name::from(arg_text.as_str());
-    let name = c.name.clone();
+    let t = to.wheel.get_mut(i);
+    t.to_func = Name::from(func);
+    t.to_arg = arg;
+    t.to_flags = TIMEOUT_INITIALIZED;
+    let name = t.name.clone();
     k.emit(TimeoutEvent::Set {
         name,
         func: func.to_string(),
@@ -271,35 +245,40 @@ pub fn timeout_add(k: &mut Kernel, name: &str, n: i64) -> Result<i64, KernelErro
 
 /// [`timeout_add`] by number (no name lookup); the same checks, effects and events.
 pub fn timeout_add_id(k: &mut Kernel, id: TimeoutId, n: i64) -> Result<i64, KernelError> {
-    add(k, Some(id.0 as usize).filter(|&i| i < k.to.cold.len()), n)
+    add(
+        k,
+        Some(id.0 as usize).filter(|&i| i < k.to.wheel.count()),
+        n,
+    )
 }
 
 fn add(k: &mut Kernel, i: Option<usize>, n: i64) -> Result<i64, KernelError> {
     let n = c_int(n);
     let i = match i {
-        Some(i) if k.to.lists.flags(i) & TIMEOUT_INITIALIZED != 0 => i,
+        Some(i) if k.to.wheel.get(i).to_flags & TIMEOUT_INITIALIZED != 0 => i,
         _ => return Err(k.panic("timeout_add: not initialized")),
     };
     if n < 0 {
         return Err(k.panic(format!("timeout_add: to_ticks ({n}) < 0")));
     }
     let ticks = k.clock.ticks;
-    let lists = &mut k.to.lists;
-    let flags = lists.flags(i);
-    let queued = flags & TIMEOUT_ONQUEUE != 0;
-    if !queued && lists.is_linked(i) {
-        let (name, place) = (&k.to.cold[i].name, k.to.place_of(i));
+    let wheel = &mut k.to.wheel;
+    let queued = wheel.get(i).to_flags & TIMEOUT_ONQUEUE != 0;
+    if !queued && wheel.is_linked(i) {
+        let (name, place) = (k.to.name(i), k.to.place_of(i));
         return Err(k.panic(format!(
             "timeout_add: {name} is still linked on {place} although timeout_set() cleared \
              ONQUEUE; linking it again would corrupt the timeout lists"
         )));
     }
-    let old_time = lists.time(i);
+    let to = wheel.get_mut(i);
+    let old_time = to.to_time;
     let to_time = ticks.wrapping_add(n);
-    lists.set_time(i, to_time);
+    to.to_time = to_time;
+    to.to_flags &= !TIMEOUT_TRIGGERED;
     if !queued {
-        lists.set_flags(i, flags & !TIMEOUT_TRIGGERED | TIMEOUT_ONQUEUE);
-        lists.insert_tail(TODO, i);
+        to.to_flags |= TIMEOUT_ONQUEUE;
+        wheel.insert_tail(TODO, i);
         k.emit_with(|k| TimeoutEvent::Added {
             name: k.to.name(i),
             n,
@@ -307,10 +286,9 @@ fn add(k: &mut Kernel, i: Option<usize>, n: i64) -> Result<i64, KernelError> {
         });
         return Ok(1);
     }
-    lists.set_flags(i, flags & !TIMEOUT_TRIGGERED);
     if to_time.wrapping_sub(ticks) < old_time.wrapping_sub(ticks) {
-        let from = lists.remove(i);
-        lists.insert_tail(TODO, i);
+        let from = wheel.remove(i);
+        wheel.insert_tail(TODO, i);
         k.emit_with(|k| TimeoutEvent::MovedEarlier {
             name: k.to.name(i),
             from: from.map_or(Place::Nowhere, Place::of_list),
@@ -345,12 +323,11 @@ pub fn timeout_del_id(k: &mut Kernel, id: TimeoutId) -> i64 {
 }
 
 fn del(k: &mut Kernel, i: usize) -> i64 {
-    let lists = &mut k.to.lists;
-    let flags = lists.flags(i);
-    let queued = flags & TIMEOUT_ONQUEUE != 0;
+    let wheel = &mut k.to.wheel;
+    let queued = wheel.get(i).to_flags & TIMEOUT_ONQUEUE != 0;
     // The list it comes off, for the event (`remove` works it out anyway).
-    let from = if queued { lists.remove(i) } else { None };
-    lists.set_flags(i, flags & !(TIMEOUT_ONQUEUE | TIMEOUT_TRIGGERED));
+    let from = if queued { wheel.remove(i) } else { None };
+    wheel.get_mut(i).to_flags &= !(TIMEOUT_ONQUEUE | TIMEOUT_TRIGGERED);
     k.emit_with(|k| {
         let name = k.to.name(i);
         if queued {
@@ -367,8 +344,7 @@ fn del(k: &mut Kernel, i: usize) -> i64 {
 
 /// Whether `flag` is set in `to_flags` (a never-set timeout has no flags).
 pub fn has_flag(k: &Kernel, name: &str, flag: i32) -> bool {
-    k.to.index(name)
-        .is_some_and(|i| k.to.lists.flags(i) & flag != 0)
+    k.to.timeout(name).is_some_and(|t| t.to_flags & flag != 0)
 }
 
 /// `timeout_hardclock_update`, after `ticks++`: splice the due buckets onto `timeout_todo`.
@@ -376,7 +352,7 @@ pub fn hardclock(k: &mut Kernel) {
     let ticks = k.clock.ticks;
     for wheel in 0..WHEELCOUNT {
         let bucket = wheel_position(ticks, wheel);
-        let count = k.to.lists.splice_onto_todo(wheel * WHEELSIZE + bucket);
+        let count = k.to.wheel.splice_onto_todo(wheel * WHEELSIZE + bucket);
         if count > 0 {
             let bucket = bucket as u8;
             k.emit(if wheel == 0 {
@@ -400,18 +376,17 @@ pub fn hardclock(k: &mut Kernel) {
 /// what is.
 pub fn softclock(k: &mut Kernel) -> Result<(), KernelError> {
     let mut runs = 0usize;
-    while let Some(i) = k.to.lists.first(TODO) {
-        let from = k.to.lists.home_of(i).map_or(Place::Todo, Place::of_list);
-        k.to.lists.remove(i);
+    while let Some(i) = k.to.wheel.first(TODO) {
+        let wheel = &mut k.to.wheel;
+        let from = wheel.home_of(i).map_or(Place::Todo, Place::of_list);
+        wheel.remove(i);
         let ticks = k.clock.ticks;
-        let to = &mut k.to;
-        // `to_time` lives in the node: a re-bucket touches nothing but the lists (and the name,
-        // for the event), which matters when a pass moves a million scattered entries.
-        let to_time = to.lists.time(i);
+        let to = wheel.get_mut(i);
+        let to_time = to.to_time;
         let delta = to_time.wrapping_sub(ticks);
         if delta > 0 {
             let b = bucket_for(to_time, delta);
-            to.lists.insert_tail(b, i);
+            wheel.insert_tail(b, i);
             k.emit_with(|k| TimeoutEvent::Rebucketed {
                 name: k.to.name(i),
                 from,
@@ -421,22 +396,12 @@ pub fn softclock(k: &mut Kernel) -> Result<(), KernelError> {
             });
             continue;
         }
-        let flags = to.lists.flags(i);
-        to.lists
-            .set_flags(i, flags & !TIMEOUT_ONQUEUE | TIMEOUT_TRIGGERED);
-        let f = to.funcs.func_at(to.lists.func(i));
-        let (func, builtin) = (f.name.clone(), f.builtin);
-        // The cold half only for what reads it: a built-in action its argument (a scenario
-        // handler's body does not), the events their texts.
-        let arg = if builtin {
-            to.cold[i].to_arg.clone()
-        } else {
-            Value::Null
-        };
+        to.to_flags = to.to_flags & !TIMEOUT_ONQUEUE | TIMEOUT_TRIGGERED;
+        let (func, arg) = (to.to_func.clone(), to.to_arg.clone());
         let late = ticks.wrapping_sub(to_time);
         runs += 1;
         if runs > MAX_HANDLER_RUNS_PER_PASS {
-            let name = &k.to.cold[i].name;
+            let name = k.to.name(i);
             return Err(k.panic(format!(
                 "softclock: more than {MAX_HANDLER_RUNS_PER_PASS} timeouts ran in one pass at tick \
                  {ticks} (the last one due was {name}): handlers keep re-adding timeouts with 0 \
@@ -448,8 +413,7 @@ pub fn softclock(k: &mut Kernel) -> Result<(), KernelError> {
             name: k.to.name(i),
             late,
         });
-        let arg_text = |k: &Kernel| k.to.cold[i].arg.clone();
-        k.run_named_handler(Via::Timeout, &func, builtin, &arg, arg_text, None)?;
+        k.run_handler(Via::Timeout, &func, &arg, None)?;
     }
     Ok(())
 }
@@ -524,7 +488,7 @@ fn flag_call(
     flag: i32,
 ) -> Result<i64, KernelError> {
     let name = args.obj(0)?;
-    let ret = k.to.index(name).map_or(0, |i| k.to.lists.flags(i) & flag);
+    let ret = k.to.timeout(name).map_or(0, |t| t.to_flags & flag);
     k.emit_with(|_| TimeoutEvent::FlagRead {
         name: Name::from(name),
         call,
