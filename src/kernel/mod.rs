@@ -15,7 +15,6 @@ pub mod api;
 pub mod clock;
 pub mod event;
 pub mod freebsd;
-pub mod funcs;
 pub mod handlers;
 pub mod name;
 pub mod openbsd;

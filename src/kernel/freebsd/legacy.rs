@@ -87,7 +87,7 @@ pub fn untimeout(
         return Ok(Value::Null);
     };
     let w = &k.co.wheel;
-    let same = w.c_func_name(slot).map(|f| f.as_str()) == func && w.c_arg(slot) == *arg;
+    let same = w.c_func_name(slot).map(|f| f.as_str()) == func && w.get(slot).c_arg == *arg;
     let stopped = if same {
         Some(stop_safe(k, slot, false)?)
     } else {
@@ -99,7 +99,7 @@ pub fn untimeout(
             Some(ret) => UntimeoutOutcome::Stopped { ret },
             None => UntimeoutOutcome::Mismatch {
                 has_func: w.c_func_name(slot).map(|f| f.to_string()),
-                has_arg: w.c_arg(slot).to_string(),
+                has_arg: w.get(slot).c_arg.to_string(),
             },
         };
         CalloutEvent::Untimeout {

@@ -30,15 +30,7 @@
 //! With `callout_impl = 1`, softclock pops the due calltodo entries before it walks the wheel,
 //! so on a shared tick the legacy timeouts run before the `callout_reset` ones.
 //!
-//! # Why the code looks the way it does at a million callouts
-//! Each `struct callout` is kept as four arrays: its links (8 bytes), a 12-byte record
-//! (`c_time`, `c_flags`, and `c_func` as a number into an interned table of handler names),
-//! `c_arg` as one 16-byte word, and the scenario's name, so `callout_reset`,
-//! `_callout_stop_safe` and a softclock scan touch only small entries, and the scattered link
-//! writes of a list operation land in the compact array of links ([`callwheel`]). Events are
-//! built inside `Kernel::emit_with` (as the OpenBSD wheel's), which skips
-//! building them when the kernel does not record (`Kernel::recording`): names are fetched and
-//! arguments formatted only for an event that is kept. Neither changes what the kernel does.
+//! `struct callout` itself, with the kernel's field names, is in [`callwheel`].
 //!
 //! Tunables, settable before boot (the first hardclock or callout call): `ncallout` (default
 //! 64, 1..=16384) and `callout_impl` (0 callwheel, 1 calltodo). Read-only: `callwheelsize`,

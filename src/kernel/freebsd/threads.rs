@@ -26,7 +26,7 @@
 use super::callwheel::CalloutId;
 use super::events::CalloutEvent;
 use super::name_of;
-use crate::kernel::{rttimer, HandlerEnd, Kernel, KernelError, Name, Stmt, Value, Via};
+use crate::kernel::{HandlerEnd, Kernel, KernelError, Name, Stmt, Value, Via};
 
 /// The mutex non-MPSAFE callouts run under.
 pub const GIANT: &str = "Giant";
@@ -85,8 +85,8 @@ pub struct Running {
     pub func: Name,
     /// The argument, taken when the entry was dequeued: a calltodo entry is free by then, and a
     /// non-MPSAFE callout may wait for Giant while the script resets it. None for an MPSAFE
-    /// callout, called before anything can change its `c_arg`: that is read at the call, and
-    /// only if something reads it (see `call_arg`).
+    /// callout, called before anything can change its `c_arg`: that is read at the call
+    /// (see `call_arg`).
     pub arg: Option<Value>,
     /// The mutex softclock holds around the call (Giant for non-MPSAFE callouts).
     pub c_mtx: Option<&'static str>,
@@ -498,7 +498,7 @@ pub fn advance(k: &mut Kernel) -> Result<bool, KernelError> {
         let (origin, func, has_mtx) = (run.origin, run.func.clone(), run.c_mtx.is_some());
         let outcome = if !started {
             let arg = run.arg.clone();
-            let arg = arg.unwrap_or_else(|| call_arg(k, origin, &func));
+            let arg = arg.unwrap_or_else(|| call_arg(k, origin));
             if has_mtx && k.co.th.curr_cancelled {
                 k.emit_with(|k| CalloutEvent::CancelledSkip {
                     c: describe_origin(k, origin),
@@ -541,12 +541,10 @@ pub fn advance(k: &mut Kernel) -> Result<bool, KernelError> {
     }
 }
 
-/// The `c_arg` of a callout called without having waited. The `Fire` event shows it and a
-/// built-in action reads it; a handler body cannot, so an unrecorded kernel calling a scenario's
-/// function passes NULL and never reads the callout's `c_arg`.
-fn call_arg(k: &Kernel, origin: Origin, func: &str) -> Value {
+/// The `c_arg` of a callout called without having waited, read at the call.
+fn call_arg(k: &Kernel, origin: Origin) -> Value {
     match origin {
-        Origin::Wheel(id) if k.recording || rttimer::is_builtin(func) => k.co.wheel.c_arg(id),
+        Origin::Wheel(id) => k.co.wheel.get(id).c_arg.clone(),
         _ => Value::Null,
     }
 }
