@@ -95,8 +95,8 @@ enum Log {
 /// one hardclock; log empty.
 fn obsd_kernel(d: &[u32], armed: bool, log: Log) -> (Kernel, Vec<TimeoutId>) {
     let mut k = Kernel::new();
-    k.max_events = usize::MAX;
-    k.recording = log == Log::Recorded;
+    k.trace.max_events = usize::MAX;
+    k.trace.recording = log == Log::Recorded;
     let mut ids = Vec::with_capacity(d.len());
     for (i, &t) in d.iter().enumerate() {
         let id = openbsd::timeout_set(&mut k, &format!("t{i}"), "f", Value::Int(i as i64));
@@ -111,14 +111,14 @@ fn obsd_kernel(d: &[u32], armed: bool, log: Log) -> (Kernel, Vec<TimeoutId>) {
         k.run_ticks(1).expect("sort into the wheels");
         assert_eq!(k.to.todo().len(), 0);
     }
-    k.events = Vec::new();
+    k.trace.events = Vec::new();
     (k, ids)
 }
 
 #[inline]
 fn drain(k: &mut Kernel) {
-    if k.events.len() > DRAIN_AT {
-        k.events.clear();
+    if k.trace.events.len() > DRAIN_AT {
+        k.trace.events.clear();
     }
 }
 
@@ -152,12 +152,12 @@ fn obsd_expire(mut k: Kernel, ticks: u32) -> Kernel {
 
 fn fbsd_kernel(d: &[u32], armed: bool, log: Log) -> (Kernel, Vec<CalloutId>) {
     let mut k = Kernel::new();
-    k.recording = log == Log::Recorded;
+    k.trace.recording = log == Log::Recorded;
     k.assign(&Target::Var("ncallout".into()), Value::Int(NCALLOUT))
         .expect("ncallout");
     // The simulator's cap on named callouts (MAX_NAMED_CALLOUTS = 1024) is for scripts.
     k.co.max_named = usize::MAX;
-    k.max_events = usize::MAX;
+    k.trace.max_events = usize::MAX;
     let mut ids = Vec::with_capacity(d.len());
     for (i, &t) in d.iter().enumerate() {
         // Through `Kernel::call`, as a scenario does: the first call also boots the callwheel
@@ -173,7 +173,7 @@ fn fbsd_kernel(d: &[u32], armed: bool, log: Log) -> (Kernel, Vec<CalloutId>) {
         ids.push(id);
         drain(&mut k);
     }
-    k.events = Vec::new();
+    k.trace.events = Vec::new();
     (k, ids)
 }
 
@@ -451,13 +451,13 @@ fn bench_replay(c: &mut Criterion) {
             b.iter_batched(
                 || {
                     let mut k = common::periodic_kernel(Kernel::new(), &periods);
-                    k.recording = recording;
+                    k.trace.recording = recording;
                     k
                 },
                 |mut k| {
                     for _ in 0..common::REPLAY_TICKS / 1000 {
                         k.run_ticks(1000).expect("run_ticks");
-                        k.events.clear();
+                        k.trace.events.clear();
                     }
                     assert_eq!(k.to.todo().len(), 0);
                     k

@@ -24,15 +24,20 @@ fn every_preset_ends_the_same_recorded_or_not() {
         let sc = Scenario::compile(p.source).unwrap_or_else(|e| panic!("{}: {e:?}", p.name));
         let mut on = sc.boot();
         let mut off = sc.boot();
-        off.recording = false;
+        off.trace.recording = false;
         let (r_on, o_on) = sc.run_on(&mut on);
         let (r_off, o_off) = sc.run_on(&mut off);
         assert_eq!(r_on, r_off, "{}: statement results", p.name);
         assert_eq!(o_on, o_off, "{}: outcome", p.name);
         assert_eq!(state(&on), state(&off), "{}: final state", p.name);
-        assert!(!on.events.is_empty(), "{}", p.name);
+        assert!(!on.trace.events.is_empty(), "{}", p.name);
         // An unrecorded kernel keeps only its panic.
-        assert_eq!(off.events.len(), off.panic.is_some() as usize, "{}", p.name);
+        assert_eq!(
+            off.trace.events.len(),
+            off.panic.is_some() as usize,
+            "{}",
+            p.name
+        );
         panicked += on.panic.is_some() as usize;
     }
     assert!(panicked > 0, "some preset should end in a panic");

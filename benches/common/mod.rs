@@ -60,6 +60,6 @@ pub fn periodic_kernel(mut k: Kernel, periods: &[u32]) -> Kernel {
         };
         k.handlers.insert(func, vec![body]);
     }
-    k.events.clear();
+    k.trace.events.clear();
     k
 }

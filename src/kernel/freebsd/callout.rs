@@ -49,7 +49,7 @@ pub fn callout_init(k: &mut Kernel, name: &str, mpsafe: bool) -> Result<Value, K
             k.co.names.insert(name.to_string(), id);
         }
     }
-    k.emit_with(|_| CalloutEvent::Init {
+    k.emit(CalloutEvent::Init {
         c: Name::from(name),
         mpsafe,
     });
@@ -101,7 +101,7 @@ pub fn callout_reset(
     c.c_flags |= CALLOUT_ACTIVE | CALLOUT_PENDING;
     c.c_arg = arg.clone();
     w.insert_tail(id);
-    k.emit_with(|k| {
+    k.emit({
         let w = &k.co.wheel;
         CalloutEvent::Reset {
             c: w.name(id).clone(),
@@ -123,13 +123,13 @@ pub fn callout_reset(
 fn reset_serviced(k: &mut Kernel, id: CalloutId) -> bool {
     if c_mtx(k, id).is_some() && !k.co.th.curr_cancelled {
         k.co.th.curr_cancelled = true;
-        k.emit_with(|k| CalloutEvent::InvocationCancelled {
+        k.emit(CalloutEvent::InvocationCancelled {
             c: name_of(k, id),
             by: "callout_reset",
         });
     }
     if k.co.th.callout_wait {
-        k.emit_with(|k| CalloutEvent::ResetRefused { c: name_of(k, id) });
+        k.emit(CalloutEvent::ResetRefused { c: name_of(k, id) });
         return true;
     }
     false
@@ -192,7 +192,7 @@ fn stop_not_pending(k: &mut Kernel, id: CalloutId, safe: bool) -> Result<i64, Ke
     let use_mtx = c_mtx(k, id).is_some_and(|m| threads::owner(k, m) == Some(who));
     if use_mtx && !k.co.th.curr_cancelled {
         k.co.th.curr_cancelled = true;
-        k.emit_with(|k| CalloutEvent::InvocationCancelled {
+        k.emit(CalloutEvent::InvocationCancelled {
             c: name_of(k, id),
             by: "callout_stop",
         });
@@ -204,7 +204,7 @@ fn stop_not_pending(k: &mut Kernel, id: CalloutId, safe: bool) -> Result<i64, Ke
 /// Records how a stop or drain ended; returns its value.
 #[inline]
 fn stopped(k: &mut Kernel, id: CalloutId, drain: bool, ret: i64, why: StopWhy) -> i64 {
-    k.emit_with(|k| CalloutEvent::Stop {
+    k.emit(CalloutEvent::Stop {
         c: name_of(k, id),
         drain,
         ret,
@@ -223,7 +223,7 @@ fn flag_read(
     bit: u32,
 ) -> Value {
     let ret = k.co.wheel.get(id).c_flags & bit;
-    k.emit_with(|k| CalloutEvent::FlagRead {
+    k.emit(CalloutEvent::FlagRead {
         c: name_of(k, id),
         call,
         flag,
@@ -243,5 +243,5 @@ pub fn callout_pending(k: &mut Kernel, id: CalloutId) -> Value {
 
 pub fn callout_deactivate(k: &mut Kernel, id: CalloutId) {
     k.co.wheel.get_mut(id).c_flags &= !CALLOUT_ACTIVE;
-    k.emit_with(|k| CalloutEvent::Deactivate { c: name_of(k, id) });
+    k.emit(CalloutEvent::Deactivate { c: name_of(k, id) });
 }

@@ -31,7 +31,7 @@ pub fn hardclock(k: &mut Kernel) {
     let bucket = bucket_of(ticks, k.co.wheel.mask);
     let count = k.co.wheel.bucket_len(bucket);
     if count > 0 {
-        k.emit_with(|_| CalloutEvent::Scheduled { bucket, count });
+        k.emit(CalloutEvent::Scheduled { bucket, count });
     } else if k.co.th.softticks.wrapping_add(1) == ticks {
         k.co.th.softticks = ticks;
     }
@@ -85,7 +85,7 @@ fn pass(k: &mut Kernel) -> Result<(), KernelError> {
         th.nextsoftcheck = k.co.wheel.head(bucket);
         let count = k.co.wheel.bucket_len(bucket);
         if count > 0 {
-            k.emit_with(|_| CalloutEvent::Scan {
+            k.emit(CalloutEvent::Scan {
                 tick: curticks,
                 bucket,
                 count,
@@ -104,7 +104,7 @@ fn examine(k: &mut Kernel, id: CalloutId) -> Result<(), KernelError> {
     k.co.th.nextsoftcheck = k.co.wheel.next(id);
     k.co.th.steps += 1;
     let steps = k.co.th.steps;
-    k.emit_with(|k| CalloutEvent::Skip {
+    k.emit(CalloutEvent::Skip {
         c: name_of(k, id),
         tick: curticks,
         c_time,

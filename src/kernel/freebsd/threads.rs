@@ -158,7 +158,7 @@ pub fn try_lock(k: &mut Kernel, who: Thread, m: &str) -> Result<bool, KernelErro
                     recurse: 0,
                 },
             );
-            k.emit_with(|_| CalloutEvent::Locked {
+            k.emit(CalloutEvent::Locked {
                 thread: who,
                 m: Name::from(m),
                 recurse: 0,
@@ -173,7 +173,7 @@ pub fn try_lock(k: &mut Kernel, who: Thread, m: &str) -> Result<bool, KernelErro
             }
             x.recurse += 1;
             let recurse = x.recurse;
-            k.emit_with(|_| CalloutEvent::Locked {
+            k.emit(CalloutEvent::Locked {
                 thread: who,
                 m: Name::from(m),
                 recurse,
@@ -192,7 +192,7 @@ pub fn unlock(k: &mut Kernel, who: Thread, m: &str) -> Result<(), KernelError> {
             } else {
                 k.co.mutexes.remove(m);
             }
-            k.emit_with(|_| CalloutEvent::Unlocked {
+            k.emit(CalloutEvent::Unlocked {
                 thread: who,
                 m: Name::from(m),
             });
@@ -451,7 +451,7 @@ pub fn start(
 ) {
     if let Some(m) = c_mtx {
         if owner(k, m) == Some(Thread::Script) {
-            k.emit_with(|_| CalloutEvent::LockWait {
+            k.emit(CalloutEvent::LockWait {
                 thread: Thread::Softclock,
                 m: Name::from(m),
                 func: func.clone(),
@@ -500,7 +500,7 @@ pub fn advance(k: &mut Kernel) -> Result<bool, KernelError> {
             let arg = run.arg.clone();
             let arg = arg.unwrap_or_else(|| call_arg(k, origin));
             if has_mtx && k.co.th.curr_cancelled {
-                k.emit_with(|k| CalloutEvent::CancelledSkip {
+                k.emit(CalloutEvent::CancelledSkip {
                     c: describe_origin(k, origin),
                     func,
                 });
@@ -518,7 +518,7 @@ pub fn advance(k: &mut Kernel) -> Result<bool, KernelError> {
             if let Some(call) = k.waiting_call.take() {
                 k.emit(call.event());
             }
-            k.emit_with(|_| CalloutEvent::Resume { func: func.clone() });
+            k.emit(CalloutEvent::Resume { func: func.clone() });
             k.co.th.in_handler = true;
             let r = k.resume_handler(&func, &rest);
             k.co.th.in_handler = false;
@@ -590,7 +590,7 @@ fn finish(k: &mut Kernel) -> Result<(), KernelError> {
     };
     k.co.th.callout_wait = false;
     k.co.th.steps = 0;
-    k.emit_with(|k| CalloutEvent::Return {
+    k.emit(CalloutEvent::Return {
         func: run.func,
         c: c.map(|id| name_of(k, id)),
     });

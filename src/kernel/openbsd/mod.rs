@@ -279,7 +279,7 @@ fn add(k: &mut Kernel, i: Option<usize>, n: i64) -> Result<i64, KernelError> {
     if !queued {
         to.to_flags |= TIMEOUT_ONQUEUE;
         wheel.insert_tail(TODO, i);
-        k.emit_with(|k| TimeoutEvent::Added {
+        k.emit(TimeoutEvent::Added {
             name: k.to.name(i),
             n,
             to_time,
@@ -289,14 +289,14 @@ fn add(k: &mut Kernel, i: Option<usize>, n: i64) -> Result<i64, KernelError> {
     if to_time.wrapping_sub(ticks) < old_time.wrapping_sub(ticks) {
         let from = wheel.remove(i);
         wheel.insert_tail(TODO, i);
-        k.emit_with(|k| TimeoutEvent::MovedEarlier {
+        k.emit(TimeoutEvent::MovedEarlier {
             name: k.to.name(i),
             from: from.map_or(Place::Nowhere, Place::of_list),
             old_time,
             to_time,
         });
     } else {
-        k.emit_with(|k| TimeoutEvent::LeftInPlace {
+        k.emit(TimeoutEvent::LeftInPlace {
             name: k.to.name(i),
             at: k.to.place_of(i),
             old_time,
@@ -328,7 +328,7 @@ fn del(k: &mut Kernel, i: usize) -> i64 {
     // The list it comes off, for the event (`remove` works it out anyway).
     let from = if queued { wheel.remove(i) } else { None };
     wheel.get_mut(i).to_flags &= !(TIMEOUT_ONQUEUE | TIMEOUT_TRIGGERED);
-    k.emit_with(|k| {
+    k.emit({
         let name = k.to.name(i);
         if queued {
             TimeoutEvent::Deleted {
@@ -387,7 +387,7 @@ pub fn softclock(k: &mut Kernel) -> Result<(), KernelError> {
         if delta > 0 {
             let b = bucket_for(to_time, delta);
             wheel.insert_tail(b, i);
-            k.emit_with(|k| TimeoutEvent::Rebucketed {
+            k.emit(TimeoutEvent::Rebucketed {
                 name: k.to.name(i),
                 from,
                 wheel: (b / WHEELSIZE) as u8,
@@ -409,7 +409,7 @@ pub fn softclock(k: &mut Kernel) -> Result<(), KernelError> {
                  forever"
             )));
         }
-        k.emit_with(|k| TimeoutEvent::Due {
+        k.emit(TimeoutEvent::Due {
             name: k.to.name(i),
             late,
         });
@@ -489,7 +489,7 @@ fn flag_call(
 ) -> Result<i64, KernelError> {
     let name = args.obj(0)?;
     let ret = k.to.timeout(name).map_or(0, |t| t.to_flags & flag);
-    k.emit_with(|_| TimeoutEvent::FlagRead {
+    k.emit(TimeoutEvent::FlagRead {
         name: Name::from(name),
         call,
         flag: flag_name,

@@ -307,7 +307,7 @@ pub fn lookup(k: &Kernel, dst: u32, fib: u32) -> (Option<u32>, LookupWalk) {
 /// its walk recorded as a Lookup event (the trace's `lookup` record). A kernel that does not
 /// record skips the walk too.
 pub fn lookup_traced(k: &mut Kernel, caller: &str, dst: u32, fib: u32) -> Option<u32> {
-    if !k.recording {
+    if !k.trace.recording {
         return lookup_quiet(k, dst, fib);
     }
     let (hit, walk) = lookup(k, dst, fib);

@@ -376,7 +376,7 @@ pub(super) fn rt_timer_timer(k: &mut Kernel) -> Result<(), KernelError> {
     let now = k.clock.time_uptime();
     let order = k.rtt.order.clone();
     // Every queue's name and count are copied into the event only when it is recorded.
-    k.emit_with(|k| {
+    k.emit({
         let queues = order
             .iter()
             .map(|&q| (k.rtt.queue_name(q), k.rtt.queues[q as usize].rtq_count()))
