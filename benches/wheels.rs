@@ -27,7 +27,7 @@ use criterion::{
 use hardclock::kernel::freebsd::callout;
 use hardclock::kernel::freebsd::callwheel::CalloutId;
 use hardclock::kernel::openbsd::{self, TimeoutId};
-use hardclock::kernel::{Kernel, Target, Value};
+use hardclock::kernel::{calls, Kernel, Target, Value};
 use hierarchical_hash_wheel_timer::wheels::cancellable::{
     CancellableTimerEntry, QuadWheelWithOverflow,
 };
@@ -99,10 +99,10 @@ fn obsd_kernel(d: &[u32], armed: bool, log: Log) -> (Kernel, Vec<TimeoutId>) {
     k.trace.recording = log == Log::Recorded;
     let mut ids = Vec::with_capacity(d.len());
     for (i, &t) in d.iter().enumerate() {
-        let id = openbsd::timeout_set(&mut k, &format!("t{i}"), "f", Value::Int(i as i64));
+        let id = calls::openbsd::timeout_set(&mut k, &format!("t{i}"), "f", Value::Int(i as i64));
         if armed {
             // One tick early, so that the hardclock below leaves the same deadline.
-            openbsd::timeout_add_id(&mut k, id, t as i64 + 1).expect("timeout_add");
+            calls::openbsd::timeout_add_id(&mut k, id, t as i64 + 1).expect("timeout_add");
         }
         ids.push(id);
         drain(&mut k);
@@ -124,7 +124,7 @@ fn drain(k: &mut Kernel) {
 
 fn obsd_insert(mut k: Kernel, ids: &[TimeoutId], d: &[u32]) -> Kernel {
     for (i, &id) in ids.iter().enumerate() {
-        openbsd::timeout_add_id(&mut k, id, d[i] as i64).expect("timeout_add");
+        calls::openbsd::timeout_add_id(&mut k, id, d[i] as i64).expect("timeout_add");
         drain(&mut k);
     }
     k
@@ -132,7 +132,7 @@ fn obsd_insert(mut k: Kernel, ids: &[TimeoutId], d: &[u32]) -> Kernel {
 
 fn obsd_cancel(mut k: Kernel, ids: &[TimeoutId]) -> Kernel {
     for &id in ids {
-        assert_eq!(openbsd::timeout_del_id(&mut k, id), 1);
+        assert_eq!(calls::openbsd::timeout_del_id(&mut k, id), 1);
         drain(&mut k);
     }
     k

@@ -6,7 +6,7 @@
 mod scenario;
 
 use hardclock::kernel::openbsd::{self, Place, TimeoutEvent, TIMEOUT_INITIALIZED};
-use hardclock::kernel::{EventKind, Kernel, KernelError, Value, Via};
+use hardclock::kernel::{calls, EventKind, Kernel, KernelError, Value, Via};
 use scenario::exec as call;
 
 fn assign(k: &mut Kernel, var: &str, n: i64) {
@@ -408,17 +408,23 @@ fn ui_accessors() {
 #[test]
 fn rust_entry_points_for_other_facilities() {
     let mut k = Kernel::new();
-    openbsd::timeout_set(&mut k, "rt_timer_ch", "rt_timer_timer", Value::Null);
-    assert_eq!(openbsd::timeout_add(&mut k, "rt_timer_ch", 100), Ok(1));
-    assert_eq!(openbsd::timeout_add(&mut k, "rt_timer_ch", 100), Ok(0));
-    assert_eq!(openbsd::timeout_del(&mut k, "rt_timer_ch"), 1);
-    assert_eq!(openbsd::timeout_del(&mut k, "rt_timer_ch"), 0);
-    assert!(openbsd::timeout_add(&mut k, "nope", 1).is_err());
+    calls::openbsd::timeout_set(&mut k, "rt_timer_ch", "rt_timer_timer", Value::Null);
+    assert_eq!(
+        calls::openbsd::timeout_add(&mut k, "rt_timer_ch", 100),
+        Ok(1)
+    );
+    assert_eq!(
+        calls::openbsd::timeout_add(&mut k, "rt_timer_ch", 100),
+        Ok(0)
+    );
+    assert_eq!(calls::openbsd::timeout_del(&mut k, "rt_timer_ch"), 1);
+    assert_eq!(calls::openbsd::timeout_del(&mut k, "rt_timer_ch"), 0);
+    assert!(calls::openbsd::timeout_add(&mut k, "nope", 1).is_err());
 }
 
 #[test]
 fn every_api_row_is_dispatched() {
-    for sig in openbsd::API {
+    for sig in calls::openbsd::API {
         let mut k = Kernel::new();
         // No arguments at all: the facility must claim the name and complain about argument 1.
         let r = k.call(sig.name, &[]);

@@ -2,7 +2,7 @@
 //! scenario that both the replay (wheels.rs) and the step-back (stepback.rs) benches run.
 #![allow(dead_code)] // each bench uses part of this
 
-use hardclock::kernel::{openbsd, Kernel, Operand, Stmt, Value};
+use hardclock::kernel::{calls, Kernel, Operand, Stmt, Value};
 
 /// The sizes a bench runs at: `base`, then `big` unless `HC_BENCH_SMALL` is set (a quicker run
 /// for trying things out; the published table is the full run).
@@ -50,8 +50,8 @@ pub fn periods() -> Vec<u32> {
 pub fn periodic_kernel(mut k: Kernel, periods: &[u32]) -> Kernel {
     for (i, &p) in periods.iter().enumerate() {
         let (to, func) = (format!("t{i}"), format!("f{i}"));
-        let id = openbsd::timeout_set(&mut k, &to, &func, Value::Null);
-        openbsd::timeout_add_id(&mut k, id, p as i64).expect("timeout_add");
+        let id = calls::openbsd::timeout_set(&mut k, &to, &func, Value::Null);
+        calls::openbsd::timeout_add_id(&mut k, id, p as i64).expect("timeout_add");
         let body = Stmt::Call {
             line: 1,
             target: None,

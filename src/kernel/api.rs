@@ -82,7 +82,7 @@ pub const CORE_API: &[Signature] = &[
 pub fn signatures() -> impl Iterator<Item = &'static Signature> {
     CORE_API
         .iter()
-        .chain(super::openbsd::API.iter())
+        .chain(super::calls::openbsd::API.iter())
         .chain(super::freebsd::API.iter())
         .chain(super::route::API.iter())
         .chain(super::rttimer::API.iter())

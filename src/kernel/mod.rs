@@ -12,10 +12,12 @@
 //! [`EventKind::Panic`] is recorded, and the machine refuses to do anything further.
 
 pub mod api;
+pub mod calls;
 pub mod clock;
 pub mod event;
 pub mod freebsd;
 pub mod handlers;
+pub mod machine;
 pub mod name;
 pub mod openbsd;
 pub mod route;
@@ -237,44 +239,6 @@ impl Kernel {
         self.panic.is_some() || self.fault.is_some()
     }
 
-    /// Runs `n` hardclocks, stopping early on a panic.
-    ///
-    /// Consecutive ticks of this run on which nothing happened share one [`EventKind::Tick`]
-    /// (its `count` grows), so that a million idle ticks cost one event, not a million.
-    pub fn run_ticks(&mut self, n: u64) -> Result<(), KernelError> {
-        let floor = self.trace.events.len();
-        for _ in 0..n {
-            self.tick(Some(floor))?;
-        }
-        Ok(())
-    }
-
-    /// One hardclock interrupt: `ticks++`, each wheel's hardclock half, then one softclock pass.
-    pub fn hardclock(&mut self) -> Result<(), KernelError> {
-        self.tick(None)
-    }
-
-    /// `hardclock()`; with `merge_from`, an idle tick extends the previous tick event if that
-    /// event is the last one and was recorded at or after index `merge_from`.
-    fn tick(&mut self, merge_from: Option<usize>) -> Result<(), KernelError> {
-        self.check_alive()?;
-        let saved_line = std::mem::replace(&mut self.line, 0);
-        let ticks = self.clock.advance();
-        let n = self.trace.events.len();
-        let merged = match self.trace.events.last_mut() {
-            Some(e) if merge_from.is_some_and(|m| n > m) => merge_tick(e, ticks),
-            _ => false,
-        };
-        if !merged {
-            self.emit(EventKind::Tick { ticks, count: 1 });
-        }
-        openbsd::hardclock(self);
-        freebsd::hardclock(self);
-        let r = openbsd::softclock(self).and_then(|_| freebsd::softclock(self));
-        self.line = saved_line;
-        r
-    }
-
     /// Evaluates an operand: literals as they are, `&x` as a reference, identifiers as the
     /// variable's value if one is bound (a kernel variable like `ticks` included), else a symbol.
     pub fn eval(&self, op: &Operand) -> Result<Value, KernelError> {
@@ -430,7 +394,7 @@ impl Kernel {
             }
             "busy" => freebsd::busy(self, args.int(0)?),
             _ => {
-                if let Some(r) = openbsd::call(self, name, &args) {
+                if let Some(r) = calls::openbsd::call(self, name, &args) {
                     return r;
                 }
                 if let Some(r) = freebsd::call(self, name, &args) {
@@ -687,7 +651,7 @@ mod tests {
             ))
             .unwrap();
             k.run_ticks(2000).unwrap();
-            openbsd::timeout_del(&mut k, "b");
+            calls::openbsd::timeout_del(&mut k, "b");
             k.run_ticks(70_000).unwrap();
             k
         };

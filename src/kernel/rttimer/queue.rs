@@ -10,7 +10,7 @@ use super::{RtTimer, RtTimerQueue, MAX_RTTIMER_QUEUES, NULL_FUNC, RT_TIMER_CH, R
 use crate::kernel::api::Args;
 use crate::kernel::route::{self, RtEntry};
 use crate::kernel::MAX_HANDLER_RUNS_PER_PASS;
-use crate::kernel::{openbsd, EventKind, Kernel, KernelError, Value, Via};
+use crate::kernel::{calls, EventKind, Kernel, KernelError, Value, Via};
 
 /// The first uptime second whose scan takes a timer stamped `rtt_time` on a queue with
 /// `rtq_timeout`: the scan needs `rtt_time + rtq_timeout < time_uptime`, and uptime is whole.
@@ -110,8 +110,8 @@ pub(super) fn queue_create(
     } else {
         k.rtt.initialized = true;
         let delay = scan_phase_delay(k.clock.elapsed, k.clock.hz);
-        openbsd::timeout_set(k, RT_TIMER_CH, RT_TIMER_TIMER, Value::Null);
-        openbsd::timeout_add(k, RT_TIMER_CH, delay)?;
+        calls::openbsd::timeout_set(k, RT_TIMER_CH, RT_TIMER_TIMER, Value::Null);
+        calls::openbsd::timeout_add(k, RT_TIMER_CH, delay)?;
         Some(k.clock.ticks.wrapping_add(delay as i32))
     };
     let id = k.rtt.queues.len() as u32;
@@ -409,7 +409,7 @@ pub(super) fn rt_timer_timer(k: &mut Kernel) -> Result<(), KernelError> {
         }
     }
     if k.rtt.initialized {
-        openbsd::timeout_add(k, RT_TIMER_CH, i64::from(k.clock.hz))?;
+        calls::openbsd::timeout_add(k, RT_TIMER_CH, i64::from(k.clock.hz))?;
     }
     Ok(())
 }
