@@ -379,36 +379,7 @@ impl Kernel {
     /// Calls an API function by name with evaluated arguments.
     pub fn call(&mut self, name: &str, vals: &[Value]) -> Result<Value, KernelError> {
         self.check_alive()?;
-        let args = api::Args { name, vals };
-        match name {
-            "hardclock" => {
-                let n = args.int_or(0, 1)?;
-                if n < 0 {
-                    return Err(KernelError::arg(
-                        0,
-                        "hardclock: the number of ticks cannot be negative",
-                    ));
-                }
-                self.run_ticks(n as u64)?;
-                Ok(Value::Null)
-            }
-            "busy" => freebsd::busy(self, args.int(0)?),
-            _ => {
-                if let Some(r) = calls::openbsd::call(self, name, &args) {
-                    return r;
-                }
-                if let Some(r) = freebsd::call(self, name, &args) {
-                    return r;
-                }
-                if let Some(r) = route::call(self, name, &args) {
-                    return r;
-                }
-                if let Some(r) = rttimer::call(self, name, &args) {
-                    return r;
-                }
-                Err(KernelError::msg(format!("unknown function {name}")))
-            }
-        }
+        api::call(self, &api::Args { name, vals })
     }
 
     /// Runs a handler in softclock context: records the fire, then runs a built-in action or the

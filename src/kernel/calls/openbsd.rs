@@ -2,7 +2,7 @@
 //! call reaches [`Timeouts`](crate::kernel::openbsd::Timeouts). Also the by-name and by-number
 //! entry points a native driver uses (the scheme lab, the benches).
 
-use crate::kernel::api::{Args, Param, Signature};
+use crate::kernel::api::{Args, Param, Run, Signature};
 use crate::kernel::openbsd::{
     convert, convert::c_int, TimeoutEvent, TimeoutId, TIMEOUT_INITIALIZED, TIMEOUT_ONQUEUE,
     TIMEOUT_TRIGGERED,
@@ -12,13 +12,18 @@ use crate::kernel::{Kernel, KernelError, Name, Value};
 const TO: (&str, Param) = ("struct timeout *to", Param::Obj("struct timeout"));
 const PAGE: &str = "timeout(9)";
 
-const fn add_fn(name: &'static str, param: &'static [(&'static str, Param)]) -> Signature {
+const fn add_fn(
+    name: &'static str,
+    param: &'static [(&'static str, Param)],
+    run: Run,
+) -> Signature {
     Signature {
         name,
         params: param,
         optional: 0,
         ret: "int",
         page: PAGE,
+        run,
     }
 }
 
@@ -34,28 +39,70 @@ pub const API: &[Signature] = &[
         optional: 0,
         ret: "void",
         page: PAGE,
+        run: set_call,
     },
-    add_fn("timeout_add", &[TO, ("int to_ticks", Param::Int)]),
-    add_fn("timeout_add_sec", &[TO, ("int secs", Param::Int)]),
-    add_fn("timeout_add_msec", &[TO, ("int msecs", Param::Int)]),
-    add_fn("timeout_add_usec", &[TO, ("int usecs", Param::Int)]),
-    add_fn("timeout_add_nsec", &[TO, ("int nsecs", Param::Int)]),
+    add_fn("timeout_add", &[TO, ("int to_ticks", Param::Int)], add_call),
+    add_fn(
+        "timeout_add_sec",
+        &[TO, ("int secs", Param::Int)],
+        |k, a| add_int(k, a, |h, _, n| convert::sec_to_ticks(h, n)),
+    ),
+    add_fn(
+        "timeout_add_msec",
+        &[TO, ("int msecs", Param::Int)],
+        |k, a| add_int(k, a, |_, t, n| convert::msec_to_ticks(t, n)),
+    ),
+    add_fn(
+        "timeout_add_usec",
+        &[TO, ("int usecs", Param::Int)],
+        |k, a| add_int(k, a, |_, t, n| convert::usec_to_ticks(t, n)),
+    ),
+    add_fn(
+        "timeout_add_nsec",
+        &[TO, ("int nsecs", Param::Int)],
+        |k, a| add_int(k, a, |_, t, n| convert::nsec_to_ticks(t, n)),
+    ),
     add_fn(
         "timeout_add_tv",
         &[TO, ("const struct timeval *tv", Param::Struct(2))],
+        |k, a| add_struct(k, a, convert::tv_to_ticks),
     ),
     add_fn(
         "timeout_add_ts",
         &[TO, ("const struct timespec *ts", Param::Struct(2))],
+        |k, a| add_struct(k, a, convert::ts_to_ticks),
     ),
     add_fn(
         "timeout_add_bt",
         &[TO, ("const struct bintime *bt", Param::Struct(2))],
+        |k, a| {
+            add_struct(k, a, |h, t, sec, frac| {
+                convert::bt_to_ticks(h, t, sec, frac as u64)
+            })
+        },
     ),
-    add_fn("timeout_del", &[TO]),
-    add_fn("timeout_pending", &[TO]),
-    add_fn("timeout_initialized", &[TO]),
-    add_fn("timeout_triggered", &[TO]),
+    add_fn("timeout_del", &[TO], del_call),
+    add_fn("timeout_pending", &[TO], |k, a| {
+        flag_call(k, a, "timeout_pending", "TIMEOUT_ONQUEUE", TIMEOUT_ONQUEUE)
+    }),
+    add_fn("timeout_initialized", &[TO], |k, a| {
+        flag_call(
+            k,
+            a,
+            "timeout_initialized",
+            "TIMEOUT_INITIALIZED",
+            TIMEOUT_INITIALIZED,
+        )
+    }),
+    add_fn("timeout_triggered", &[TO], |k, a| {
+        flag_call(
+            k,
+            a,
+            "timeout_triggered",
+            "TIMEOUT_TRIGGERED",
+            TIMEOUT_TRIGGERED,
+        )
+    }),
 ];
 
 /// `timeout_set(&to, fn, arg)` on the timeout called `name`; returns its number.
@@ -91,47 +138,7 @@ pub fn timeout_del_id(k: &mut Kernel, id: TimeoutId) -> i64 {
     k.to.timeout_del(Some(id), "", k.clock.ticks, &mut k.trace)
 }
 
-/// Runs `name` if it is a timeout(9) function.
-pub fn call(k: &mut Kernel, name: &str, args: &Args) -> Option<Result<Value, KernelError>> {
-    let r = match name {
-        "timeout_set" => set_call(k, args),
-        "timeout_add" => add_call(k, args),
-        "timeout_add_sec" | "timeout_add_msec" | "timeout_add_usec" | "timeout_add_nsec"
-        | "timeout_add_tv" | "timeout_add_ts" | "timeout_add_bt" => add_converted(k, name, args),
-        "timeout_del" => args.obj(0).map(|to| timeout_del(k, to)),
-        "timeout_pending" => flag_call(
-            k,
-            args,
-            "timeout_pending",
-            "TIMEOUT_ONQUEUE",
-            TIMEOUT_ONQUEUE,
-        ),
-        "timeout_initialized" => flag_call(
-            k,
-            args,
-            "timeout_initialized",
-            "TIMEOUT_INITIALIZED",
-            TIMEOUT_INITIALIZED,
-        ),
-        "timeout_triggered" => flag_call(
-            k,
-            args,
-            "timeout_triggered",
-            "TIMEOUT_TRIGGERED",
-            TIMEOUT_TRIGGERED,
-        ),
-        _ => return None,
-    };
-    Some(r.map(|v| {
-        if name == "timeout_set" {
-            Value::Null
-        } else {
-            Value::Int(v)
-        }
-    }))
-}
-
-fn set_call(k: &mut Kernel, args: &Args) -> Result<i64, KernelError> {
+fn set_call(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
     let to = args.obj(0)?;
     let Some(func) = args.func(1)? else {
         return Err(KernelError::arg(
@@ -141,13 +148,18 @@ fn set_call(k: &mut Kernel, args: &Args) -> Result<i64, KernelError> {
     };
     let arg = args.any(2)?.clone();
     timeout_set(k, to, func, arg);
-    Ok(0)
+    Ok(Value::Null)
 }
 
-fn add_call(k: &mut Kernel, args: &Args) -> Result<i64, KernelError> {
+fn add_call(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
     let to = args.obj(0)?;
     let n = args.int(1)?;
-    timeout_add(k, to, n)
+    timeout_add(k, to, n).map(Value::Int)
+}
+
+fn del_call(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
+    let to = args.obj(0)?;
+    Ok(Value::Int(timeout_del(k, to)))
 }
 
 /// `timeout_pending(to)` and its siblings are `timeout.h` macros, `((to)->to_flags & FLAG)`: they
@@ -159,7 +171,7 @@ fn flag_call(
     call: &'static str,
     flag_name: &'static str,
     flag: i32,
-) -> Result<i64, KernelError> {
+) -> Result<Value, KernelError> {
     let name = args.obj(0)?;
     let ret = k.to.flags(name, flag);
     k.emit(TimeoutEvent::FlagRead {
@@ -169,34 +181,42 @@ fn flag_call(
         bit: flag,
         ret,
     });
-    Ok(ret as i64)
+    Ok(Value::Int(ret as i64))
 }
 
-/// The `timeout_add_*` wrappers: convert, say how, then `timeout_add`.
-fn add_converted(k: &mut Kernel, call: &str, args: &Args) -> Result<i64, KernelError> {
+/// `timeout_add_sec` and its `int` siblings: `to_ticks(hz, tick, n)` converts.
+fn add_int(
+    k: &mut Kernel,
+    args: &Args,
+    to_ticks: fn(i32, i32, i32) -> i32,
+) -> Result<Value, KernelError> {
     let to = args.obj(0)?;
+    let n = c_int(args.int(1)?);
+    let ticks = to_ticks(k.clock.hz, k.clock.tick, n);
+    add_converted(k, args.name, to, ticks, n.to_string())
+}
+
+/// `timeout_add_tv` and its struct siblings: `to_ticks(hz, tick, s0, s1)` converts.
+fn add_struct(
+    k: &mut Kernel,
+    args: &Args,
+    to_ticks: fn(i32, i32, i64, i64) -> i32,
+) -> Result<Value, KernelError> {
+    let to = args.obj(0)?;
+    let s = args.strukt(1, 2)?;
+    let ticks = to_ticks(k.clock.hz, k.clock.tick, s[0], s[1]);
+    add_converted(k, args.name, to, ticks, format!("{{{}, {}}}", s[0], s[1]))
+}
+
+/// The `timeout_add_*` wrappers: say how `input` converted, then `timeout_add`.
+fn add_converted(
+    k: &mut Kernel,
+    call: &str,
+    to: &str,
+    ticks: i32,
+    input: String,
+) -> Result<Value, KernelError> {
     let (hz, tick) = (k.clock.hz, k.clock.tick);
-    let (ticks, input) = match call {
-        "timeout_add_tv" | "timeout_add_ts" | "timeout_add_bt" => {
-            let s = args.strukt(1, 2)?;
-            let ticks = match call {
-                "timeout_add_tv" => convert::tv_to_ticks(hz, tick, s[0], s[1]),
-                "timeout_add_ts" => convert::ts_to_ticks(hz, tick, s[0], s[1]),
-                _ => convert::bt_to_ticks(hz, tick, s[0], s[1] as u64),
-            };
-            (ticks, format!("{{{}, {}}}", s[0], s[1]))
-        }
-        _ => {
-            let n = c_int(args.int(1)?);
-            let ticks = match call {
-                "timeout_add_sec" => convert::sec_to_ticks(hz, n),
-                "timeout_add_msec" => convert::msec_to_ticks(tick, n),
-                "timeout_add_usec" => convert::usec_to_ticks(tick, n),
-                _ => convert::nsec_to_ticks(tick, n),
-            };
-            (ticks, n.to_string())
-        }
-    };
     k.emit(TimeoutEvent::Converted {
         name: Name::from(to),
         call: call.to_string(),
@@ -205,5 +225,5 @@ fn add_converted(k: &mut Kernel, call: &str, args: &Args) -> Result<i64, KernelE
         hz,
         tick,
     });
-    timeout_add(k, to, ticks as i64)
+    timeout_add(k, to, ticks as i64).map(Value::Int)
 }
