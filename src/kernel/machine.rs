@@ -3,6 +3,10 @@
 //! and what a pass finds due is run here.
 
 use super::openbsd::TimeoutEvent;
+use super::route::in_rmx::{self, IN_RTQTIMO};
+use super::rttimer::icmp::{self, ICMP_MTUDISC_TIMEOUT, ICMP_REDIRECT_TIMEOUT};
+use super::rttimer::{queue, RT_TIMER_CH, RT_TIMER_TIMER};
+use super::{calls, Value};
 use super::{freebsd, merge_tick, EventKind, Kernel, KernelError, Via, MAX_HANDLER_RUNS_PER_PASS};
 
 impl Kernel {
@@ -68,4 +72,33 @@ fn timeout_softclock(k: &mut Kernel) -> Result<(), KernelError> {
         k.run_handler(Via::Timeout, &due.to_func, &due.to_arg, None)?;
     }
     Ok(())
+}
+
+/// Runs `func` if it is one of the kernel's own functions that a timer fires: the rt_timer scan
+/// `rt_timer_timer` (a timeout on the OpenBSD wheel, which re-arms itself every second),
+/// FreeBSD's `in_rtqtimo` (a callout), and the ICMP timer actions. False if `func` is not one
+/// (a scenario handler, or nothing).
+pub fn run_kernel_function(k: &mut Kernel, func: &str, arg: &Value) -> Result<bool, KernelError> {
+    match func {
+        RT_TIMER_TIMER => {
+            queue::rt_timer_timer(k)?;
+            if k.rtt.initialized {
+                calls::openbsd::timeout_add(k, RT_TIMER_CH, i64::from(k.clock.hz))?;
+            }
+        }
+        IN_RTQTIMO => in_rmx::in_rtqtimo(k)?,
+        ICMP_MTUDISC_TIMEOUT | ICMP_REDIRECT_TIMEOUT => {
+            let Value::Route(rt) = arg else {
+                return Err(k.panic(format!("{func}: bad route to timeout (arg {arg})")));
+            };
+            queue::check_route(k, *rt, func)?;
+            if func == ICMP_MTUDISC_TIMEOUT {
+                icmp::icmp_mtudisc_timeout(k, *rt)?;
+            } else {
+                icmp::icmp_redirect_timeout(k, *rt)?;
+            }
+        }
+        _ => return Ok(false),
+    }
+    Ok(true)
 }

@@ -163,7 +163,7 @@ fn merge_tick(e: &mut Event, ticks: i32) -> bool {
 /// How a handler body ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum HandlerEnd {
-    /// It ran to the end (or was a built-in action, or had no body).
+    /// It ran to the end (or was a kernel function, or had no body).
     Done,
     /// A statement asked it to wait; these are the statements still to run, and the record of
     /// the call that waits, written when the body resumes (the call returns then).
@@ -382,7 +382,7 @@ impl Kernel {
         api::call(self, &api::Args { name, vals })
     }
 
-    /// Runs a handler in softclock context: records the fire, then runs a built-in action or the
+    /// Runs a handler in softclock context: records the fire, then runs a kernel function or the
     /// scenario's `handler NAME { ... }` body. A handler with no body just returns.
     pub fn run_handler(
         &mut self,
@@ -412,7 +412,7 @@ impl Kernel {
             arg: Name::display(arg),
             route,
         });
-        if rttimer::run_builtin(self, func, arg)? {
+        if machine::run_kernel_function(self, func, arg)? {
             return Ok(HandlerEnd::Done);
         }
         // No scenario handlers at all (the benches, most scripts): nothing to look up.

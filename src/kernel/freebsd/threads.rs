@@ -549,7 +549,7 @@ fn call_arg(k: &Kernel, origin: Origin) -> Value {
     }
 }
 
-/// Calls `func(arg)` in the softclock thread: a built-in action, a scenario body (which may
+/// Calls `func(arg)` in the softclock thread: a kernel function, a scenario body (which may
 /// suspend itself), or a function the scenario never defined.
 fn call(k: &mut Kernel, func: &Name, arg: &Value) -> Result<HandlerEnd, KernelError> {
     k.start_handler(Via::Callout, func, arg, None)

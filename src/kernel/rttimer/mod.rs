@@ -334,43 +334,6 @@ fn queue_arg(k: &mut Kernel, args: &Args, i: usize) -> Result<u32, KernelError> 
     Ok(q)
 }
 
-/// Runs a built-in kernel function fired by a wheel or by the scan: `rt_timer_timer` (the
-/// scan itself), `icmp_mtudisc_timeout`, `icmp_redirect_timeout`. False if `func` is not one.
-/// Whether [`run_builtin`] runs `func` (else it is a scenario handler, or nothing).
-pub fn is_builtin(func: &str) -> bool {
-    matches!(
-        func,
-        RT_TIMER_TIMER
-            | icmp::ICMP_MTUDISC_TIMEOUT
-            | icmp::ICMP_REDIRECT_TIMEOUT
-            | crate::kernel::route::in_rmx::IN_RTQTIMO
-    )
-}
-
-pub fn run_builtin(k: &mut Kernel, func: &str, arg: &Value) -> Result<bool, KernelError> {
-    match func {
-        RT_TIMER_TIMER => queue::rt_timer_timer(k)?,
-        // FreeBSD's in_rtqtimo, on the callwheel: the route table's own expiry scan.
-        crate::kernel::route::in_rmx::IN_RTQTIMO => crate::kernel::route::in_rmx::in_rtqtimo(k)?,
-        icmp::ICMP_MTUDISC_TIMEOUT | icmp::ICMP_REDIRECT_TIMEOUT => {
-            let Value::Route(rt) = arg else {
-                return Err(k.panic(format!("{func}: bad route to timeout (arg {arg})")));
-            };
-            queue::check_route(k, *rt, func)?;
-            if func == icmp::ICMP_MTUDISC_TIMEOUT {
-                icmp::icmp_mtudisc_timeout(k, *rt)?;
-            } else {
-                icmp::icmp_redirect_timeout(k, *rt)?;
-            }
-        }
-        _ => {
-            debug_assert!(!is_builtin(func));
-            return Ok(false);
-        }
-    }
-    Ok(true)
-}
-
 /// `ip_mtudisc_timeout`, `icmp_redirtimeout`, and the two queue pointers (read-only).
 pub fn read_var(k: &Kernel, name: &str) -> Option<Value> {
     let r = &k.rtt;

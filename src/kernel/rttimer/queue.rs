@@ -52,7 +52,7 @@ pub(super) fn check_queue(k: &mut Kernel, q: u32, what: &str) -> Result<(), Kern
 }
 
 /// A route that must not have been freed.
-pub(super) fn check_route(k: &mut Kernel, rt: u32, what: &str) -> Result<(), KernelError> {
+pub fn check_route(k: &mut Kernel, rt: u32, what: &str) -> Result<(), KernelError> {
     match route_entry(k, rt).map(|e| e.freed) {
         None => Err(KernelError::msg(format!("{what}: no route rt#{rt}"))),
         Some(None) => Ok(()),
@@ -372,7 +372,7 @@ fn expired_head(k: &Kernel, q: u32, now: i64) -> Option<(u32, i64)> {
 
 /// `rt_timer_timer`: every queue, newest first; pop heads while expired and run them; then
 /// re-arm the scanner for `hz` ticks.
-pub(super) fn rt_timer_timer(k: &mut Kernel) -> Result<(), KernelError> {
+pub fn rt_timer_timer(k: &mut Kernel) -> Result<(), KernelError> {
     let now = k.clock.time_uptime();
     let order = k.rtt.order.clone();
     // Every queue's name and count are copied into the event only when it is recorded.
@@ -407,9 +407,6 @@ pub(super) fn rt_timer_timer(k: &mut Kernel) -> Result<(), KernelError> {
             emit(k, e);
             run_action(k, &t)?;
         }
-    }
-    if k.rtt.initialized {
-        calls::openbsd::timeout_add(k, RT_TIMER_CH, i64::from(k.clock.hz))?;
     }
     Ok(())
 }
