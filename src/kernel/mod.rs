@@ -406,7 +406,7 @@ impl Kernel {
         route: Option<String>,
     ) -> Result<HandlerEnd, KernelError> {
         self.check_alive()?;
-        self.emit(EventKind::Fire {
+        self.trace.emit_with(self.clock.ticks, || EventKind::Fire {
             via,
             func: Name::from(func),
             arg: Name::display(arg),

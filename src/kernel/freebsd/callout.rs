@@ -97,15 +97,19 @@ pub fn callout_reset(
     let w = &mut k.co.wheel;
     let c = w.get_mut(id);
     c.c_time = c_time;
-    c.c_func = func.map(Name::from);
+    // A reset nearly always names the function it named before: keep that name.
+    if c.c_func.as_deref() != func {
+        c.c_func = func.map(Name::from);
+    }
     c.c_flags |= CALLOUT_ACTIVE | CALLOUT_PENDING;
     c.c_arg = arg.clone();
     w.insert_tail(id);
-    k.emit({
-        let w = &k.co.wheel;
+    let w = &k.co.wheel;
+    k.trace.emit_with(k.clock.ticks, || {
+        let c = w.get(id);
         CalloutEvent::Reset {
-            c: w.name(id).clone(),
-            func: Name::from(func.unwrap_or("NULL")),
+            c: c.name.clone(),
+            func: c.c_func.clone().unwrap_or_else(|| Name::from("NULL")),
             arg: Name::display(arg),
             asked,
             c_time,
