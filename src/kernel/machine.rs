@@ -56,7 +56,7 @@ fn timeout_softclock(k: &mut Kernel) -> Result<(), KernelError> {
     while let Some(due) = k.to.softclock_next(now, &mut k.trace) {
         runs += 1;
         if runs > MAX_HANDLER_RUNS_PER_PASS {
-            let name = due.name;
+            let name = k.to.name_of(due.id);
             return Err(k.panic(format!(
                 "softclock: more than {MAX_HANDLER_RUNS_PER_PASS} timeouts ran in one pass at tick \
                  {now} (the last one due was {name}): handlers keep re-adding timeouts with 0 \
@@ -64,10 +64,10 @@ fn timeout_softclock(k: &mut Kernel) -> Result<(), KernelError> {
                  forever"
             )));
         }
-        let late = due.late;
-        k.emit(TimeoutEvent::Due {
-            name: due.name,
-            late,
+        let to = &k.to;
+        k.trace.emit_with(now, || TimeoutEvent::Due {
+            name: to.name_of(due.id),
+            late: due.late,
         });
         k.run_handler(Via::Timeout, &due.to_func, &due.to_arg, None)?;
     }

@@ -61,8 +61,8 @@ impl Trace {
     }
 
     /// Records the event `make` builds, and builds it only if it will be kept. For the events
-    /// that format text (a fire's argument, a reset's function and argument), which a kernel
-    /// that does not record (a benchmark) would otherwise format for nothing on every call.
+    /// of the hot paths (an add, a re-bucket, a fire, a reset): building one copies names and
+    /// formats arguments, which a kernel that does not record (a benchmark) would do for nothing.
     pub fn emit_with<E: Into<EventKind>>(&mut self, tick: i32, make: impl FnOnce() -> E) {
         if self.is_recording() {
             self.push(tick, make().into());

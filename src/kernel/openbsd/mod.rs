@@ -102,6 +102,11 @@ impl Timeouts {
         self.wheel.get(i).name.clone()
     }
 
+    /// The name of the timeout numbered `id`.
+    pub fn name_of(&self, id: TimeoutId) -> Name {
+        self.name(id.0 as usize)
+    }
+
     /// The number of the timeout called `name`, if `timeout_set` ever saw it.
     pub fn id(&self, name: &str) -> Option<TimeoutId> {
         self.index(name).map(|i| TimeoutId(i as u32))
@@ -165,7 +170,7 @@ impl Timeouts {
 /// caller records [`TimeoutEvent::Due`] and calls `to_func(to_arg)`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Due {
-    pub name: Name,
+    pub id: TimeoutId,
     pub to_func: Name,
     pub to_arg: Value,
     /// `ticks - to_time` (0 when on time).
@@ -246,37 +251,33 @@ impl Timeouts {
         let to_time = now.wrapping_add(n);
         to.to_time = to_time;
         to.to_flags &= !TIMEOUT_TRIGGERED;
-        let name = to.name.clone();
         if !queued {
             to.to_flags |= TIMEOUT_ONQUEUE;
             self.wheel.insert_tail(TODO, i);
-            trace.emit(now, TimeoutEvent::Added { name, n, to_time });
+            trace.emit_with(now, || TimeoutEvent::Added {
+                name: self.name(i),
+                n,
+                to_time,
+            });
             return Ok(1);
         }
         if to_time.wrapping_sub(now) < old_time.wrapping_sub(now) {
             let from = self.wheel.remove(i);
             self.wheel.insert_tail(TODO, i);
             let from = from.map_or(Place::Nowhere, Place::of_list);
-            trace.emit(
-                now,
-                TimeoutEvent::MovedEarlier {
-                    name,
-                    from,
-                    old_time,
-                    to_time,
-                },
-            );
+            trace.emit_with(now, || TimeoutEvent::MovedEarlier {
+                name: self.name(i),
+                from,
+                old_time,
+                to_time,
+            });
         } else {
-            let at = self.place_of(i);
-            trace.emit(
-                now,
-                TimeoutEvent::LeftInPlace {
-                    name,
-                    at,
-                    old_time,
-                    to_time,
-                },
-            );
+            trace.emit_with(now, || TimeoutEvent::LeftInPlace {
+                name: self.name(i),
+                at: self.place_of(i),
+                old_time,
+                to_time,
+            });
         }
         Ok(0)
     }
@@ -299,9 +300,8 @@ impl Timeouts {
         let from = if queued { self.wheel.remove(i) } else { None };
         let to = self.wheel.get_mut(i);
         to.to_flags &= !(TIMEOUT_ONQUEUE | TIMEOUT_TRIGGERED);
-        let name = to.name.clone();
-        trace.emit(
-            now,
+        trace.emit_with(now, || {
+            let name = self.name(i);
             if queued {
                 TimeoutEvent::Deleted {
                     name,
@@ -309,8 +309,8 @@ impl Timeouts {
                 }
             } else {
                 TimeoutEvent::NotPending { name }
-            },
-        );
+            }
+        });
         queued as i64
     }
 
@@ -357,24 +357,20 @@ impl Timeouts {
             let to_time = to.to_time;
             let delta = to_time.wrapping_sub(now);
             if delta > 0 {
-                let name = to.name.clone();
                 let b = bucket_for(to_time, delta);
                 self.wheel.insert_tail(b, i);
-                trace.emit(
-                    now,
-                    TimeoutEvent::Rebucketed {
-                        name,
-                        from,
-                        wheel: (b / WHEELSIZE) as u8,
-                        bucket: (b % WHEELSIZE) as u8,
-                        delta,
-                    },
-                );
+                trace.emit_with(now, || TimeoutEvent::Rebucketed {
+                    name: self.name(i),
+                    from,
+                    wheel: (b / WHEELSIZE) as u8,
+                    bucket: (b % WHEELSIZE) as u8,
+                    delta,
+                });
                 continue;
             }
             to.to_flags = to.to_flags & !TIMEOUT_ONQUEUE | TIMEOUT_TRIGGERED;
             return Some(Due {
-                name: to.name.clone(),
+                id: TimeoutId(i as u32),
                 to_func: to.to_func.clone(),
                 to_arg: to.to_arg.clone(),
                 late: now.wrapping_sub(to_time),
