@@ -87,7 +87,7 @@ enum Log {
     /// events (and its size limit lifted: at 10^6 timers one softclock pass may record 10^5
     /// or more events before the driver can clear them).
     Recorded,
-    /// `Kernel::recording = false`: the same kernel code, events built and dropped.
+    /// `Trace::recording = false`: the same kernel code, events dropped.
     Unrecorded,
 }
 

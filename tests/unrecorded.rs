@@ -1,5 +1,5 @@
 #![cfg(not(target_arch = "wasm32"))]
-//! `Kernel::recording = false` is for the benches: the same machine with the narration dropped.
+//! `Trace::recording = false` is for the benches: the same machine with the narration dropped.
 //! Its shortcuts (no event fields built, no names fetched from a timeout's cold half, no Fire
 //! event, no arguments printed for a callout's Fire) must never change what the machine does,
 //! so every preset, which between them fire built-in rt_timer actions with and without routes,

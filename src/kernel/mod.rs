@@ -8,7 +8,7 @@
 //! The kernel is a value. [`Kernel::clone`] is a snapshot; time moves only when [`Kernel::hardclock`]
 //! is called; nothing here reads a wall clock or touches the web. Every change goes through
 //! [`Kernel::exec`] (a scenario statement) or [`Kernel::hardclock`] (one tick) and is recorded in
-//! [`Kernel::events`]. A kernel panic is a value: [`Kernel::panic`] is set, a
+//! [`Kernel::trace`]. A kernel panic is a value: [`Kernel::panic`] is set, a
 //! [`EventKind::Panic`] is recorded, and the machine refuses to do anything further.
 
 pub mod api;

@@ -78,9 +78,9 @@ pub struct TimeoutView<'a> {
     pub place: Place,
 }
 
-/// A `struct timeout` by number, as [`timeout_set`] hands it out: what a caller that already
-/// knows which timeout it means passes to [`timeout_add_id`] and [`timeout_del_id`] instead of
-/// the name (the benches, a native driver). A scenario names its timeouts.
+/// A `struct timeout` by number, as [`Timeouts::timeout_set`] hands it out: what a caller that
+/// already knows which timeout it means passes instead of the name (the benches, a native
+/// driver). A scenario names its timeouts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct TimeoutId(pub u32);
 
