@@ -27,7 +27,7 @@ use criterion::{
 use hardclock::kernel::freebsd::callout;
 use hardclock::kernel::freebsd::callwheel::CalloutId;
 use hardclock::kernel::openbsd::{self, TimeoutId};
-use hardclock::kernel::{Kernel, Target, Value};
+use hardclock::kernel::{calls, Kernel, Target, Value};
 use hierarchical_hash_wheel_timer::wheels::cancellable::{
     CancellableTimerEntry, QuadWheelWithOverflow,
 };
@@ -87,7 +87,7 @@ enum Log {
     /// events (and its size limit lifted: at 10^6 timers one softclock pass may record 10^5
     /// or more events before the driver can clear them).
     Recorded,
-    /// `Kernel::recording = false`: the same kernel code, events built and dropped.
+    /// `Trace::recording = false`: the same kernel code, events dropped.
     Unrecorded,
 }
 
@@ -95,14 +95,14 @@ enum Log {
 /// one hardclock; log empty.
 fn obsd_kernel(d: &[u32], armed: bool, log: Log) -> (Kernel, Vec<TimeoutId>) {
     let mut k = Kernel::new();
-    k.max_events = usize::MAX;
-    k.recording = log == Log::Recorded;
+    k.trace.max_events = usize::MAX;
+    k.trace.recording = log == Log::Recorded;
     let mut ids = Vec::with_capacity(d.len());
     for (i, &t) in d.iter().enumerate() {
-        let id = openbsd::timeout_set(&mut k, &format!("t{i}"), "f", Value::Int(i as i64));
+        let id = calls::openbsd::timeout_set(&mut k, &format!("t{i}"), "f", Value::Int(i as i64));
         if armed {
             // One tick early, so that the hardclock below leaves the same deadline.
-            openbsd::timeout_add_id(&mut k, id, t as i64 + 1).expect("timeout_add");
+            calls::openbsd::timeout_add_id(&mut k, id, t as i64 + 1).expect("timeout_add");
         }
         ids.push(id);
         drain(&mut k);
@@ -111,20 +111,20 @@ fn obsd_kernel(d: &[u32], armed: bool, log: Log) -> (Kernel, Vec<TimeoutId>) {
         k.run_ticks(1).expect("sort into the wheels");
         assert_eq!(k.to.todo().len(), 0);
     }
-    k.events = Vec::new();
+    k.trace.events = Vec::new();
     (k, ids)
 }
 
 #[inline]
 fn drain(k: &mut Kernel) {
-    if k.events.len() > DRAIN_AT {
-        k.events.clear();
+    if k.trace.events.len() > DRAIN_AT {
+        k.trace.events.clear();
     }
 }
 
 fn obsd_insert(mut k: Kernel, ids: &[TimeoutId], d: &[u32]) -> Kernel {
     for (i, &id) in ids.iter().enumerate() {
-        openbsd::timeout_add_id(&mut k, id, d[i] as i64).expect("timeout_add");
+        calls::openbsd::timeout_add_id(&mut k, id, d[i] as i64).expect("timeout_add");
         drain(&mut k);
     }
     k
@@ -132,7 +132,7 @@ fn obsd_insert(mut k: Kernel, ids: &[TimeoutId], d: &[u32]) -> Kernel {
 
 fn obsd_cancel(mut k: Kernel, ids: &[TimeoutId]) -> Kernel {
     for &id in ids {
-        assert_eq!(openbsd::timeout_del_id(&mut k, id), 1);
+        assert_eq!(calls::openbsd::timeout_del_id(&mut k, id), 1);
         drain(&mut k);
     }
     k
@@ -152,12 +152,12 @@ fn obsd_expire(mut k: Kernel, ticks: u32) -> Kernel {
 
 fn fbsd_kernel(d: &[u32], armed: bool, log: Log) -> (Kernel, Vec<CalloutId>) {
     let mut k = Kernel::new();
-    k.recording = log == Log::Recorded;
+    k.trace.recording = log == Log::Recorded;
     k.assign(&Target::Var("ncallout".into()), Value::Int(NCALLOUT))
         .expect("ncallout");
     // The simulator's cap on named callouts (MAX_NAMED_CALLOUTS = 1024) is for scripts.
     k.co.max_named = usize::MAX;
-    k.max_events = usize::MAX;
+    k.trace.max_events = usize::MAX;
     let mut ids = Vec::with_capacity(d.len());
     for (i, &t) in d.iter().enumerate() {
         // Through `Kernel::call`, as a scenario does: the first call also boots the callwheel
@@ -173,7 +173,7 @@ fn fbsd_kernel(d: &[u32], armed: bool, log: Log) -> (Kernel, Vec<CalloutId>) {
         ids.push(id);
         drain(&mut k);
     }
-    k.events = Vec::new();
+    k.trace.events = Vec::new();
     (k, ids)
 }
 
@@ -480,13 +480,13 @@ fn bench_replay(c: &mut Criterion) {
             b.iter_batched(
                 || {
                     let mut k = common::periodic_kernel(Kernel::new(), &periods);
-                    k.recording = recording;
+                    k.trace.recording = recording;
                     k
                 },
                 |mut k| {
                     for _ in 0..common::REPLAY_TICKS / 1000 {
                         k.run_ticks(1000).expect("run_ticks");
-                        k.events.clear();
+                        k.trace.events.clear();
                     }
                     assert_eq!(k.to.todo().len(), 0);
                     k

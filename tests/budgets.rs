@@ -72,12 +72,12 @@ fn the_app_stops_a_flood_of_events_at_the_same_tick_as_the_cli() {
         "{m}"
     );
     // The cap is checked between steps: a step that crosses it finishes first.
-    let logged = cli.kernel.events.len();
+    let logged = cli.kernel.trace.events.len();
     assert!(
         (MAX_EVENTS + 1..MAX_EVENTS + 16).contains(&logged),
         "{logged}"
     );
-    assert_eq!(cli.kernel.emitted, logged as u64);
+    assert_eq!(cli.kernel.trace.emitted, logged as u64);
     let stop_tick = cli.kernel.clock.ticks;
     assert!(stop_tick < 100_000, "{stop_tick}");
 
@@ -92,7 +92,7 @@ fn the_app_stops_a_flood_of_events_at_the_same_tick_as_the_cli() {
     let k = s.kernel();
     assert_eq!(k.panic.as_deref(), Some(m));
     assert_eq!(k.clock.ticks, stop_tick);
-    assert_eq!(k.emitted, logged as u64);
+    assert_eq!(k.trace.emitted, logged as u64);
 }
 
 #[test]

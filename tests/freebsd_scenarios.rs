@@ -34,7 +34,8 @@ fn ticks(k: &mut Kernel, n: u64) {
 }
 
 fn callout_events(k: &Kernel) -> Vec<(i32, CalloutEvent)> {
-    k.events
+    k.trace
+        .events
         .iter()
         .filter_map(|e: &Event| match &*e.kind {
             EventKind::Callout(c) => Some((e.tick, c.clone())),
@@ -225,6 +226,7 @@ fn drain_waits_until_the_handler_returns() {
         .any(|(t, e)| *t == 5 && matches!(e, CalloutEvent::Woke { after: 3, .. })));
     // The call itself is recorded when it returns.
     let call_tick = k
+        .trace
         .events
         .iter()
         .find(|e| matches!(&*e.kind, EventKind::Call { name, .. } if name == "callout_drain"))
@@ -441,7 +443,7 @@ fn a_handler_waiting_for_a_script_lock_holds_up_the_scan_until_the_unlock_wakes_
         1,
         "softclock is stuck in the bucket of tick 1"
     );
-    let before = k.events.len();
+    let before = k.trace.events.len();
     run(
         &mut k,
         &[
@@ -463,7 +465,10 @@ fn a_handler_waiting_for_a_script_lock_holds_up_the_scan_until_the_unlock_wakes_
     assert_eq!(fires(&k)[1], (4, "g".into(), "NULL".into()));
     assert_eq!(k.co.softticks(), 4, "the pass caught up with ticks");
     // The order inside the script's mtx_unlock.
-    let said: Vec<String> = k.events[before..].iter().map(|e| e.narrate()).collect();
+    let said: Vec<String> = k.trace.events[before..]
+        .iter()
+        .map(|e| e.narrate())
+        .collect();
     let pos = |needle: &str| {
         said.iter()
             .position(|s| s.contains(needle))

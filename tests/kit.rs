@@ -38,8 +38,8 @@ fn the_trace_so_far_stops_where_the_page_is() {
     let (k, _) = s.full_run();
     assert_eq!(k.clock.ticks, s.kernel().clock.ticks);
     assert_eq!(
-        k.events.len() as u64,
-        s.machine.logged.min(k.events.len() as u64)
+        k.trace.events.len() as u64,
+        s.machine.logged.min(k.trace.events.len() as u64)
     );
 }
 

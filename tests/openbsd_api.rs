@@ -6,7 +6,7 @@
 mod scenario;
 
 use hardclock::kernel::openbsd::{self, Place, TimeoutEvent, TIMEOUT_INITIALIZED};
-use hardclock::kernel::{EventKind, Kernel, KernelError, Value, Via};
+use hardclock::kernel::{calls, EventKind, Kernel, KernelError, Value, Via};
 use scenario::exec as call;
 
 fn assign(k: &mut Kernel, var: &str, n: i64) {
@@ -33,7 +33,8 @@ fn to_time(k: &Kernel, t: &str) -> i32 {
 }
 
 fn fires(k: &Kernel) -> Vec<(i32, String)> {
-    k.events
+    k.trace
+        .events
         .iter()
         .filter_map(|e| match &*e.kind {
             EventKind::Fire {
@@ -49,7 +50,8 @@ fn fires(k: &Kernel) -> Vec<(i32, String)> {
 
 /// The last timeout(9) event (the `Call` event of the statement comes after it).
 fn last_timeout_event(k: &Kernel) -> &TimeoutEvent {
-    k.events
+    k.trace
+        .events
         .iter()
         .rev()
         .find_map(|e| match &*e.kind {
@@ -163,9 +165,9 @@ fn a_later_re_add_is_re_bucketed_lazily_and_fires_at_the_new_time() {
     call(&mut k, "timeout_add(&t, 10)").unwrap();
     k.run_ticks(5).unwrap();
     call(&mut k, "timeout_add(&t, 100)").unwrap(); // due at 105
-    let from = k.events.len();
+    let from = k.trace.events.len();
     k.run_ticks(200).unwrap();
-    let rebuckets: Vec<(i32, i32)> = k.events[from..]
+    let rebuckets: Vec<(i32, i32)> = k.trace.events[from..]
         .iter()
         .filter_map(|e| match &*e.kind {
             EventKind::Timeout(TimeoutEvent::Rebucketed { from, delta, .. }) => {
@@ -240,6 +242,7 @@ fn conversions_through_the_api_at_hz_1000() {
         assert_eq!(to_time(&k, "t"), ticks, "{name}");
     }
     let msg = k
+        .trace
         .events
         .iter()
         .find_map(|e| match &*e.kind {
@@ -351,7 +354,7 @@ fn deleting_from_a_handler_an_entry_spliced_but_not_yet_run() {
     k.run_ticks(5).unwrap();
     assert_eq!(fires(&k), vec![(3, "killer(arg1)".to_string())]);
     assert_eq!(k.vars.get("r"), Some(&Value::Int(1)));
-    assert!(k.events.iter().any(|e| matches!(
+    assert!(k.trace.events.iter().any(|e| matches!(
         &*e.kind,
         EventKind::Timeout(TimeoutEvent::Deleted {
             from: Place::Todo,
@@ -405,17 +408,23 @@ fn ui_accessors() {
 #[test]
 fn rust_entry_points_for_other_facilities() {
     let mut k = Kernel::new();
-    openbsd::timeout_set(&mut k, "rt_timer_ch", "rt_timer_timer", Value::Null);
-    assert_eq!(openbsd::timeout_add(&mut k, "rt_timer_ch", 100), Ok(1));
-    assert_eq!(openbsd::timeout_add(&mut k, "rt_timer_ch", 100), Ok(0));
-    assert_eq!(openbsd::timeout_del(&mut k, "rt_timer_ch"), 1);
-    assert_eq!(openbsd::timeout_del(&mut k, "rt_timer_ch"), 0);
-    assert!(openbsd::timeout_add(&mut k, "nope", 1).is_err());
+    calls::openbsd::timeout_set(&mut k, "rt_timer_ch", "rt_timer_timer", Value::Null);
+    assert_eq!(
+        calls::openbsd::timeout_add(&mut k, "rt_timer_ch", 100),
+        Ok(1)
+    );
+    assert_eq!(
+        calls::openbsd::timeout_add(&mut k, "rt_timer_ch", 100),
+        Ok(0)
+    );
+    assert_eq!(calls::openbsd::timeout_del(&mut k, "rt_timer_ch"), 1);
+    assert_eq!(calls::openbsd::timeout_del(&mut k, "rt_timer_ch"), 0);
+    assert!(calls::openbsd::timeout_add(&mut k, "nope", 1).is_err());
 }
 
 #[test]
 fn every_api_row_is_dispatched() {
-    for sig in openbsd::API {
+    for sig in calls::openbsd::API {
         let mut k = Kernel::new();
         // No arguments at all: the facility must claim the name and complain about argument 1.
         let r = k.call(sig.name, &[]);
@@ -452,6 +461,7 @@ fn flag_macros_return_the_masked_bit_and_say_so() {
     assert_eq!(flag(&mut k, "timeout_triggered", "t"), 0x08);
     assert_eq!(flag(&mut k, "timeout_pending", "t"), 0);
     let said: Vec<String> = k
+        .trace
         .events
         .iter()
         .filter(|e| matches!(&*e.kind, EventKind::Timeout(TimeoutEvent::FlagRead { .. })))

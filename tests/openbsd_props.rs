@@ -253,7 +253,8 @@ fn index(name: &str) -> usize {
 }
 
 fn sut_trace(k: &Kernel) -> Vec<Tr> {
-    k.events
+    k.trace
+        .events
         .iter()
         .filter_map(|e| {
             Some(match &*e.kind {
@@ -373,7 +374,7 @@ fn run(start: i32, beh: Vec<Beh>, ops: Vec<Op>) -> Result<(), TestCaseError> {
                 );
             }
             Op::Tick(n) => {
-                k.events.clear();
+                k.trace.events.clear();
                 m.trace.clear();
                 for _ in 0..n {
                     m.tick();

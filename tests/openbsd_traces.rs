@@ -42,7 +42,7 @@ enum Step {
 }
 
 fn steps(k: &Kernel, from: usize) -> Vec<(i32, Step)> {
-    k.events[from..]
+    k.trace.events[from..]
         .iter()
         .filter_map(|e| {
             let s = match &*e.kind {
@@ -85,7 +85,8 @@ fn rebucket(t: &str, from: Place, wheel: u8, bucket: u8) -> Step {
 }
 
 fn fires(k: &Kernel) -> Vec<(i32, String)> {
-    k.events
+    k.trace
+        .events
         .iter()
         .filter_map(|e| match &*e.kind {
             EventKind::Fire {
@@ -107,7 +108,7 @@ fn a_three_ticks_across_the_0x200_boundary() {
     assert_eq!(add(&mut k, "A", 3), Value::Int(1));
     assert_eq!(k.to.get("A").unwrap().to_time, 0x201);
     assert_eq!(k.to.todo(), vec!["A"]);
-    let from = k.events.len();
+    let from = k.trace.events.len();
     run_to(&mut k, 0x201);
     assert_eq!(
         steps(&k, from),
@@ -128,7 +129,7 @@ fn b_three_hundred_ticks_cascades_once() {
     set(&mut k, "B", "fb");
     add(&mut k, "B", 300);
     assert_eq!(k.to.get("B").unwrap().to_time, 0x32a);
-    let from = k.events.len();
+    let from = k.trace.events.len();
     run_to(&mut k, 0x1ff);
     assert_eq!(k.to.get("B").unwrap().place, w(1, 3));
     assert_eq!(k.to.bucket(1, 3), vec!["B"]);
@@ -173,7 +174,7 @@ fn c_runs_first_at_the_0x300_boundary() {
     assert_eq!(k.to.bucket(0, 0), vec!["W0a", "W0b"]);
     assert_eq!(add(&mut k, "C", 1), Value::Int(1));
     assert_eq!(k.to.todo(), vec!["C"]);
-    let from = k.events.len();
+    let from = k.trace.events.len();
     k.hardclock().unwrap();
     let want = vec![
         Step::Splice(0x00, 2),
@@ -210,7 +211,7 @@ fn b_runs_before_a() {
     add(&mut k, "A", 300);
     run_to(&mut k, 100);
     add(&mut k, "B", 200);
-    let from = k.events.len();
+    let from = k.trace.events.len();
     run_to(&mut k, 300);
     assert_eq!(
         steps(&k, from),
@@ -236,7 +237,7 @@ fn zero_ticks_run_at_the_next_hardclock() {
     set(&mut k, "O", "fo");
     add(&mut k, "O", 1);
     add(&mut k, "Z", 0);
-    let from = k.events.len();
+    let from = k.trace.events.len();
     k.hardclock().unwrap();
     assert_eq!(
         steps(&k, from),
@@ -273,7 +274,7 @@ fn wheels_two_and_three_fire_on_time_across_the_wrap() {
     let mut k = boot(start);
     // The event cap counts events since boot, drained or not; this driver drains its log
     // itself (17 million tick events), like the benches, so it lifts the cap.
-    k.max_events = usize::MAX;
+    k.trace.max_events = usize::MAX;
     let delays: [i64; 5] = [65_538, 70_000, 1 << 24, (1 << 24) + 2, (1 << 24) + 300];
     for (j, d) in delays.iter().enumerate() {
         let t = format!("t{j}");
@@ -292,7 +293,7 @@ fn wheels_two_and_three_fire_on_time_across_the_wrap() {
     let end = (1i64 << 24) + 301;
     for _ in 1..end {
         k.hardclock().unwrap();
-        if k.events.len() > 4096 {
+        if k.trace.events.len() > 4096 {
             fired.extend(collect_fires(&mut k));
         }
     }
@@ -307,6 +308,6 @@ fn wheels_two_and_three_fire_on_time_across_the_wrap() {
 
 fn collect_fires(k: &mut Kernel) -> Vec<(i32, String)> {
     let f = fires(k);
-    k.events.clear();
+    k.trace.events.clear();
     f
 }

@@ -203,7 +203,8 @@ fn run_preset(name: &str) -> (RunOutcome, &'static Preset) {
 type OwnedFire = (i32, String, String, String, Option<String>);
 
 fn fires(k: &Kernel) -> Vec<OwnedFire> {
-    k.events
+    k.trace
+        .events
         .iter()
         .filter_map(|e| match &*e.kind {
             EventKind::Fire {
@@ -249,7 +250,8 @@ fn int(n: i64) -> Value {
 }
 
 fn timeout_events(k: &Kernel) -> Vec<(i32, &TimeoutEvent)> {
-    k.events
+    k.trace
+        .events
         .iter()
         .filter_map(|e| match &*e.kind {
             EventKind::Timeout(t) => Some((e.tick, t)),
@@ -259,7 +261,8 @@ fn timeout_events(k: &Kernel) -> Vec<(i32, &TimeoutEvent)> {
 }
 
 fn callout_events(k: &Kernel) -> Vec<(i32, &CalloutEvent)> {
-    k.events
+    k.trace
+        .events
         .iter()
         .filter_map(|e| match &*e.kind {
             EventKind::Callout(c) => Some((e.tick, c)),
@@ -269,7 +272,8 @@ fn callout_events(k: &Kernel) -> Vec<(i32, &CalloutEvent)> {
 }
 
 fn route_events(k: &Kernel) -> Vec<&RouteEvent> {
-    k.events
+    k.trace
+        .events
         .iter()
         .filter_map(|e| match &*e.kind {
             EventKind::Route(r) => Some(r),
@@ -941,7 +945,8 @@ fn double_rtfree_is_a_use_after_free() {
 // ---- NetBSD rt_timer(9) -------------------------------------------------------------------------
 
 fn rt_timer_events(k: &Kernel) -> Vec<(i32, &RtTimerEvent)> {
-    k.events
+    k.trace
+        .events
         .iter()
         .filter_map(|e| match &*e.kind {
             EventKind::RtTimer(r) => Some((e.tick, r)),
@@ -1294,6 +1299,7 @@ fn stale_null_timer_deletes_the_newer_route_by_key() {
     );
     // The second delete is rt#2's (the new route), while rt#1 is still in rttrash.
     let deleted: Vec<(i32, u32)> = k
+        .trace
         .events
         .iter()
         .filter_map(|e| match &*e.kind {
@@ -1313,6 +1319,7 @@ fn stale_null_timer_deletes_the_newer_route_by_key() {
         ]
     );
     let null_deletes: Vec<(i32, Option<String>)> = k
+        .trace
         .events
         .iter()
         .filter_map(|e| match &*e.kind {

@@ -82,11 +82,11 @@ fn truth(sc: &Scenario, seed: u64) -> Truth {
                 let _ = k.run_ticks(IDLE);
             }
         } else if sc.step(&mut k, i).is_err() || k.halted() {
-            t.events.push(std::mem::take(&mut k.events));
+            t.events.push(std::mem::take(&mut k.trace.events));
             t.after.push(k.clone());
             break;
         }
-        t.events.push(std::mem::take(&mut k.events));
+        t.events.push(std::mem::take(&mut k.trace.events));
         t.after.push(k.clone());
     }
     t

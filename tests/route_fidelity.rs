@@ -21,7 +21,7 @@ fn messages(k: &Kernel) -> Vec<(i32, RtmType, String)> {
 
 /// Ticks of the 1 Hz scanner's runs.
 fn scans(k: &Kernel) -> Vec<i32> {
-    k.events
+    k.trace.events
         .iter()
         .filter(|e| {
             matches!(&*e.kind, EventKind::Fire { via: Via::Timeout, func, .. } if func == "rt_timer_timer")
@@ -62,6 +62,7 @@ fn only_route8_redirects_and_misses_reach_the_routing_socket() {
     );
     // Both learned routes did go, silently, at the scan of tick 200 (0 + 1 < 2).
     let deleted: Vec<(i32, String)> = k
+        .trace
         .events
         .iter()
         .filter_map(|e| match &*e.kind {
@@ -107,6 +108,7 @@ fn the_scanner_keeps_its_boot_phase() {
          rt_timer_add(r, f, q); hardclock(100);",
     );
     let fires: Vec<i32> = k
+        .trace
         .events
         .iter()
         .filter(|e| {
@@ -222,6 +224,7 @@ fn a_host_delete_takes_the_head_of_the_keys_chain() {
         .collect();
     assert_eq!(deletes, ["10.1.2.0/32", "10.1.2.0/24", "10.1.2.0/23"]);
     let by_key = k
+        .trace
         .events
         .iter()
         .filter(|e| matches!(&*e.kind, EventKind::Route(RouteEvent::DeletedByKey { .. })))
@@ -246,7 +249,7 @@ fn numfibs_is_clamped_and_rnh_locked_is_asserted() {
         let k = run_ok(&format!("rt_numfibs = {asked}\nn = rt_numfibs"));
         assert_eq!(var(&k, "n"), Value::Int(got), "rt_numfibs = {asked}");
         assert_eq!(k.rt.trees.len(), got as usize);
-        let noted = k.events.iter().any(|e| {
+        let noted = k.trace.events.iter().any(|e| {
             matches!(&*e.kind, EventKind::Route(RouteEvent::NumfibsClamped { asked: a, got: g })
                 if *a == asked && i64::from(*g) == got)
         });
@@ -320,6 +323,7 @@ fn in_clsroute_marks_and_in_rtqtimo_deletes() {
          hardclock(6000)",
     );
     let deleted: Vec<(i32, String)> = k
+        .trace
         .events
         .iter()
         .filter_map(|e| match &*e.kind {
@@ -339,7 +343,7 @@ fn in_clsroute_marks_and_in_rtqtimo_deletes() {
         ]
     );
     let runs: Vec<i32> = k
-        .events
+        .trace.events
         .iter()
         .filter(|e| matches!(&*e.kind, EventKind::Fire { via: Via::Callout, func, .. } if func == "in_rtqtimo"))
         .map(|e| e.tick)

@@ -25,7 +25,8 @@ fn kvar(k: &Kernel, name: &str) -> i64 {
 
 /// The (refcnt, freed) the trace recorded for the last call.
 fn last_note(k: &Kernel) -> (Option<i32>, bool) {
-    k.events
+    k.trace
+        .events
         .iter()
         .rev()
         .find_map(|e| match &*e.kind {
@@ -85,6 +86,7 @@ fn deleted_route_waits_in_rttrash_for_the_last_rtfree() {
         "RTFREE sets the variable to NULL"
     );
     let kinds: Vec<&RouteEvent> = k
+        .trace
         .events
         .iter()
         .filter_map(|e| match &*e.kind {
@@ -227,6 +229,7 @@ fn struct_route_cache_is_kept_while_up_and_replaced_when_deleted() {
     );
     assert_eq!(k.rt.entry(1).unwrap().refcnt, 1);
     assert!(k
+        .trace
         .events
         .iter()
         .any(|e| matches!(*e.kind, EventKind::Route(RouteEvent::CacheStale { .. }))));
@@ -360,7 +363,7 @@ fn netstat_rows_and_dynamic_routes() {
     assert_eq!(route::netstat(&k, 0)[1].gateway, "192.168.1.10");
     assert_eq!(k.rt.rtm.last().unwrap().kind, RtmType::Change);
     // Every event narrates itself in one sentence.
-    for e in &k.events {
+    for e in &k.trace.events {
         let s = e.narrate();
         assert!(!s.is_empty() && s.ends_with('.'), "{s}");
     }

@@ -24,7 +24,8 @@ fn messages(k: &Kernel) -> Vec<(RtmType, String)> {
 }
 
 fn rt_events(k: &Kernel) -> Vec<&RtTimerEvent> {
-    k.events
+    k.trace
+        .events
         .iter()
         .filter_map(|e| match &*e.kind {
             EventKind::RtTimer(r) => Some(r),
@@ -310,6 +311,7 @@ fn a_stale_pmtu_timer_deletes_the_relearned_route() {
          hardclock(300);",
     );
     let deleted: Vec<(i32, u32)> = k
+        .trace
         .events
         .iter()
         .filter_map(|e| match &*e.kind {
@@ -319,6 +321,7 @@ fn a_stale_pmtu_timer_deletes_the_relearned_route() {
         .collect();
     assert_eq!(deleted, vec![(50, 1), (300, 2)]);
     let fired: Vec<(i32, String)> = k
+        .trace
         .events
         .iter()
         .filter_map(|e| match &*e.kind {

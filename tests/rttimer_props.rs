@@ -106,7 +106,8 @@ impl Model {
 }
 
 fn fired(k: &Kernel, ids: &[u32]) -> Vec<(i64, u32, usize)> {
-    k.events
+    k.trace
+        .events
         .iter()
         .filter_map(|e| match &*e.kind {
             EventKind::Fire {
@@ -394,7 +395,7 @@ proptest! {
             }
         }
         let got: Vec<(i64, usize, usize)> = k
-            .events
+            .trace.events
             .iter()
             .filter_map(|e| match &*e.kind {
                 EventKind::Fire { via: Via::RtTimer, func, arg, .. } => {

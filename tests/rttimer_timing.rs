@@ -14,7 +14,8 @@ use scenario::{deletes, run_ok};
 
 /// Every rt_timer action run: (tick, route, func).
 fn fires(k: &Kernel) -> Vec<(i32, String, String)> {
-    k.events
+    k.trace
+        .events
         .iter()
         .filter_map(|e| match &*e.kind {
             EventKind::Fire {
@@ -143,7 +144,7 @@ fn expiry_tick_for_timeouts_and_phases() {
 fn scanner_is_a_timeout_rearmed_every_hz() {
     let k = run_ok("q = rt_timer_queue_create(5); hardclock(350);");
     let scans: Vec<i32> = k
-        .events
+        .trace.events
         .iter()
         .filter(|e| {
             matches!(&*e.kind, EventKind::Fire { via: Via::Timeout, func, .. } if func == "rt_timer_timer")
@@ -196,7 +197,7 @@ fn queue_change_lengthens_entries_already_queued() {
          hardclock(100); rt_timer_queue_change(q, 5); hardclock(1000);"
     ));
     assert_eq!(fires(&k), vec![(600, "10.0.0.1/32".into(), "f".into())]);
-    let changed = k.events.iter().any(|e| {
+    let changed = k.trace.events.iter().any(|e| {
         matches!(
             &*e.kind,
             EventKind::RtTimer(rttimer::RtTimerEvent::QueueChanged {
@@ -349,6 +350,7 @@ fn route_delete_keeps_timers_until_rtfree() {
     assert_eq!(var(&k, "b"), Value::Int(0));
     assert!(fires(&k).is_empty());
     let removed: Vec<_> = k
+        .trace
         .events
         .iter()
         .filter_map(|e| match &*e.kind {
@@ -422,6 +424,7 @@ fn null_action_deletes_the_route_and_a_handler_may_re_add() {
         .collect();
     assert_eq!(again, vec![100, 200, 300]);
     let deleted = k
+        .trace
         .events
         .iter()
         .filter(|e| matches!(&*e.kind, EventKind::Route(RouteEvent::Deleted { .. })))

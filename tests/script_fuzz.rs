@@ -54,7 +54,7 @@ fn check_run(src: &str) {
     // The same text gives the same machine: nothing depends on anything but the text.
     let again = run(src);
     assert_eq!(again.outcome, r.outcome);
-    assert_eq!(again.kernel.events, r.kernel.events);
+    assert_eq!(again.kernel.trace.events, r.kernel.trace.events);
     for l in trace::json_lines(&r.kernel, &r.outcome) {
         assert!(l.starts_with("{\"kind\":") && l.ends_with('}'), "{l}");
         assert!(!l.contains('\n'), "{l}");

@@ -63,7 +63,7 @@ fn the_text_trace_names_the_handler_of_a_call() {
         assert!(text.iter().any(|l| l == want), "{want}\n{text:#?}");
     }
     // The narration of the event itself (the app's live region) names the handler too.
-    let said: Vec<String> = r.kernel.events.iter().map(|e| e.narrate()).collect();
+    let said: Vec<String> = r.kernel.trace.events.iter().map(|e| e.narrate()).collect();
     assert!(said
         .iter()
         .any(|s| s == "timeout_add() returned 1, called by handler tick_fn."));
@@ -76,12 +76,12 @@ fn recording_handler_calls_changes_nothing_the_kernel_does() {
     let sc = hardclock::script::Scenario::compile(SRC).unwrap();
     let mut on = sc.boot();
     let mut off = sc.boot();
-    off.recording = false;
+    off.trace.recording = false;
     let (_, a) = sc.run_on(&mut on);
     let (_, b) = sc.run_on(&mut off);
     assert_eq!((a, b), (Outcome::Ok, Outcome::Ok));
     assert_eq!(format!("{:?}", on.co), format!("{:?}", off.co));
     assert_eq!(format!("{:?}", on.to), format!("{:?}", off.to));
     assert_eq!(on.vars, off.vars);
-    assert!(off.events.is_empty() && off.waiting_call.is_none());
+    assert!(off.trace.events.is_empty() && off.waiting_call.is_none());
 }

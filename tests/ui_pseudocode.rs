@@ -246,6 +246,7 @@ fn the_openbsd_pseudocode_matches_bucket_and_the_timeout_add_panic() {
     assert_eq!(r.outcome, Outcome::Ok);
     let rebucketed: Vec<String> = r
         .kernel
+        .trace
         .events
         .iter()
         .map(|e| e.narrate())

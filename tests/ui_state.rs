@@ -299,7 +299,7 @@ fn step_back_onto_a_snapshot_taken_inside_a_run_is_drained_like_the_run() {
     }
     assert_eq!(s.steps, 257);
     let back = s.reduce(Action::StepBack);
-    assert!(back.kernel().events.is_empty());
+    assert!(back.kernel().trace.events.is_empty());
     assert_eq!(fingerprint(&back), fingerprint(&before));
     assert_eq!(back.machine.last, before.machine.last);
     assert_eq!(back.machine.logged, before.machine.logged);

@@ -1,5 +1,5 @@
 #![cfg(not(target_arch = "wasm32"))]
-//! `Kernel::recording = false` is for the benches: the same machine with the narration dropped.
+//! `Trace::recording = false` is for the benches: the same machine with the narration dropped.
 //! Its shortcuts (no event fields built, no names fetched from a timeout's cold half, no Fire
 //! event, no arguments printed for a callout's Fire) must never change what the machine does,
 //! so every preset, which between them fire built-in rt_timer actions with and without routes,
@@ -24,15 +24,20 @@ fn every_preset_ends_the_same_recorded_or_not() {
         let sc = Scenario::compile(p.source).unwrap_or_else(|e| panic!("{}: {e:?}", p.name));
         let mut on = sc.boot();
         let mut off = sc.boot();
-        off.recording = false;
+        off.trace.recording = false;
         let (r_on, o_on) = sc.run_on(&mut on);
         let (r_off, o_off) = sc.run_on(&mut off);
         assert_eq!(r_on, r_off, "{}: statement results", p.name);
         assert_eq!(o_on, o_off, "{}: outcome", p.name);
         assert_eq!(state(&on), state(&off), "{}: final state", p.name);
-        assert!(!on.events.is_empty(), "{}", p.name);
+        assert!(!on.trace.events.is_empty(), "{}", p.name);
         // An unrecorded kernel keeps only its panic.
-        assert_eq!(off.events.len(), off.panic.is_some() as usize, "{}", p.name);
+        assert_eq!(
+            off.trace.events.len(),
+            off.panic.is_some() as usize,
+            "{}",
+            p.name
+        );
         panicked += on.panic.is_some() as usize;
     }
     assert!(panicked > 0, "some preset should end in a panic");

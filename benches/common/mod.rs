@@ -2,7 +2,7 @@
 //! scenario that both the replay (wheels.rs) and the step-back (stepback.rs) benches run.
 #![allow(dead_code)] // each bench uses part of this
 
-use hardclock::kernel::{openbsd, Kernel, Operand, Stmt, Value};
+use hardclock::kernel::{calls, Kernel, Operand, Stmt, Value};
 
 /// The sizes a bench runs at: `base`, then `big` unless `HC_BENCH_SMALL` is set (a quicker run
 /// for trying things out; the published table is the full run).
@@ -50,8 +50,8 @@ pub fn periods() -> Vec<u32> {
 pub fn periodic_kernel(mut k: Kernel, periods: &[u32]) -> Kernel {
     for (i, &p) in periods.iter().enumerate() {
         let (to, func) = (format!("t{i}"), format!("f{i}"));
-        let id = openbsd::timeout_set(&mut k, &to, &func, Value::Null);
-        openbsd::timeout_add_id(&mut k, id, p as i64).expect("timeout_add");
+        let id = calls::openbsd::timeout_set(&mut k, &to, &func, Value::Null);
+        calls::openbsd::timeout_add_id(&mut k, id, p as i64).expect("timeout_add");
         let body = Stmt::Call {
             line: 1,
             target: None,
@@ -60,10 +60,10 @@ pub fn periodic_kernel(mut k: Kernel, periods: &[u32]) -> Kernel {
         };
         k.handlers.insert(func, vec![body]);
     }
-    k.events.clear();
+    k.trace.events.clear();
     // A million recorded ticks are over 400,000 events since boot, where the page's machine
-    // stops (`Kernel::max_events`, counted since boot whether drained or not): the replay and
+    // stops (`Trace::max_events`, counted since boot whether drained or not): the replay and
     // step-back benches measure the wheel and the reducer past it.
-    k.max_events = usize::MAX;
+    k.trace.max_events = usize::MAX;
     k
 }

@@ -1,11 +1,17 @@
-//! The kernel's call table: every function a scenario may call, with its C signature.
+//! The kernel's call table: every function a scenario may call, with its C signature and the
+//! code that runs it, in one row.
 //!
-//! One table serves two masters: the script checker uses it for arity and type errors ("timeout_add
-//! expects 2 arguments (struct timeout *to, int to_ticks), got 1") and name suggestions, and
-//! [`Args`] uses the same parameter kinds to convert values when the kernel runs the call.
+//! One table serves three masters: the script checker uses it for arity and type errors
+//! ("timeout_add expects 2 arguments (struct timeout *to, int to_ticks), got 1") and name
+//! suggestions, the docs list it (`docs/scenario-language.md`), and [`Kernel::call`] runs a
+//! call through its row's [`Signature::run`], with [`Args`] converting the values by the same
+//! parameter kinds.
 
 use super::value::{Ipv4, Value};
-use super::KernelError;
+use super::{Kernel, KernelError};
+
+/// How a call runs: the kernel and the evaluated arguments in, the return value out.
+pub type Run = fn(&mut Kernel, &Args) -> Result<Value, KernelError>;
 
 /// What kind of argument a parameter takes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -46,6 +52,7 @@ pub struct Signature {
     pub ret: &'static str,
     /// Which man page it comes from, for the help panel.
     pub page: &'static str,
+    pub run: Run,
 }
 
 impl Signature {
@@ -68,6 +75,17 @@ pub const CORE_API: &[Signature] = &[
         optional: 1,
         ret: "void",
         page: "hardclock(9)",
+        run: |k, args| {
+            let n = args.int_or(0, 1)?;
+            if n < 0 {
+                return Err(KernelError::arg(
+                    0,
+                    "hardclock: the number of ticks cannot be negative",
+                ));
+            }
+            k.run_ticks(n as u64)?;
+            Ok(Value::Null)
+        },
     },
     Signature {
         name: "busy",
@@ -75,21 +93,59 @@ pub const CORE_API: &[Signature] = &[
         optional: 0,
         ret: "void",
         page: "hardclock handler body",
+        run: |k, args| super::freebsd::busy(k, args.int(0)?),
+    },
+];
+
+/// One facility's calls, and what runs before any of them.
+pub struct Table {
+    pub calls: &'static [Signature],
+    /// FreeBSD sizes its callwheel on first use; a route call starts with no route touched.
+    pub before: fn(&mut Kernel),
+}
+
+/// Every facility's table, in a fixed order.
+pub const TABLES: &[Table] = &[
+    Table {
+        calls: CORE_API,
+        before: |_| {},
+    },
+    Table {
+        calls: super::calls::openbsd::API,
+        before: |_| {},
+    },
+    Table {
+        calls: super::freebsd::API,
+        before: super::freebsd::ensure_boot,
+    },
+    Table {
+        calls: super::route::API,
+        before: super::route::before_call,
+    },
+    Table {
+        calls: super::rttimer::API,
+        before: |_| {},
     },
 ];
 
 /// Every signature of every facility, in a fixed order.
 pub fn signatures() -> impl Iterator<Item = &'static Signature> {
-    CORE_API
-        .iter()
-        .chain(super::openbsd::API.iter())
-        .chain(super::freebsd::API.iter())
-        .chain(super::route::API.iter())
-        .chain(super::rttimer::API.iter())
+    TABLES.iter().flat_map(|t| t.calls)
 }
 
 pub fn lookup(name: &str) -> Option<&'static Signature> {
     signatures().find(|s| s.name == name)
+}
+
+/// Runs the call `args.name`.
+pub fn call(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
+    for table in TABLES {
+        if let Some(sig) = table.calls.iter().find(|s| s.name == args.name) {
+            (table.before)(k);
+            return (sig.run)(k, args);
+        }
+    }
+    Err(KernelError::msg(format!("unknown function {}", args.name)))
 }
 
 /// Evaluated arguments of one call, with conversions that report which argument was wrong.

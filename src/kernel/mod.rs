@@ -8,19 +8,21 @@
 //! The kernel is a value. [`Kernel::clone`] is a snapshot; time moves only when [`Kernel::hardclock`]
 //! is called; nothing here reads a wall clock or touches the web. Every change goes through
 //! [`Kernel::exec`] (a scenario statement) or [`Kernel::hardclock`] (one tick) and is recorded in
-//! [`Kernel::events`]. A kernel panic is a value: [`Kernel::panic`] is set, a
+//! [`Kernel::trace`]. A kernel panic is a value: [`Kernel::panic`] is set, a
 //! [`EventKind::Panic`] is recorded, and the machine refuses to do anything further.
 
 pub mod api;
+pub mod calls;
 pub mod clock;
 pub mod event;
 pub mod freebsd;
-pub mod funcs;
 pub mod handlers;
+pub mod machine;
 pub mod name;
 pub mod openbsd;
 pub mod route;
 pub mod rttimer;
+pub mod trace;
 pub mod value;
 
 use std::collections::BTreeMap;
@@ -30,6 +32,7 @@ pub use clock::Clock;
 pub use event::{Event, EventKind, Via};
 pub use handlers::Handlers;
 pub use name::Name;
+pub use trace::{Trace, MAX_EVENTS};
 pub use value::{Operand, Stmt, Target, Value};
 
 /// Softclock runs at most this many handlers in one pass. OpenBSD 5.6 would spin forever on a
@@ -38,10 +41,6 @@ pub use value::{Operand, Stmt, Target, Value};
 /// so the limit stays well below [`MAX_EVENTS`] / 4 and the panic that explains the spin comes
 /// before the event log's own limit.
 pub const MAX_HANDLER_RUNS_PER_PASS: usize = 50_000;
-/// The event log holds at most this many events (about 100 MB). A scenario that produces more
-/// without the log being drained (a timer re-armed every tick for a million ticks, say) halts
-/// with a simulator panic instead of exhausting the browser tab's memory.
-pub const MAX_EVENTS: usize = 400_000;
 /// Handler bodies may call handlers that call handlers ...; this bounds the nesting.
 pub const MAX_HANDLER_DEPTH: usize = 32;
 /// Most statements run inside handler bodies since boot. The event cap does not bound this
@@ -94,16 +93,11 @@ impl KernelError {
 }
 
 /// The whole simulated machine.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Kernel {
     pub clock: Clock,
-    /// Everything that happened, in order. A driver may drain it (the app does after every
-    /// step); [`Kernel::emitted`] keeps counting.
-    pub events: Vec<Event>,
-    /// Events recorded since boot, drained or not: the event cap ([`Kernel::max_events`]) is
-    /// on this count, so a scenario stops at the same event in the CLI (which keeps its log) and
-    /// in the app (which drains it into its own bounded log after every step).
-    pub emitted: u64,
+    /// Everything that happened, in order.
+    pub trace: Trace,
     /// Statements run inside handler bodies since boot, against [`MAX_HANDLER_STATEMENTS`].
     pub handler_stmts: u64,
     /// Set once the machine has panicked; nothing runs after that.
@@ -141,14 +135,6 @@ pub struct Kernel {
     /// (FreeBSD `busy(n)`, or a callout handler waiting for a mutex). [`Kernel::start_handler`]
     /// and [`Kernel::resume_handler`] then hand back the rest of the body.
     pub suspend: bool,
-    /// The log size at which the machine halts: [`MAX_EVENTS`], the browser tab's memory
-    /// budget. Only native drivers that drain the log themselves raise it (the benches); the
-    /// app, the CLI and the scenario language never change it.
-    pub max_events: usize,
-    /// When false, [`Kernel::emit`] drops every event except a panic: the machine runs exactly
-    /// the same, but nothing is narrated, shown or traced. For benchmarks that measure the
-    /// wheels without the log (`benches/`); the app, the CLI and the tests always record.
-    pub recording: bool,
 }
 
 /// Counts one more idle hardclock, which brought `ticks` to `ticks`, in the tick event `e`;
@@ -174,37 +160,10 @@ fn merge_tick(e: &mut Event, ticks: i32) -> bool {
     true
 }
 
-impl Default for Kernel {
-    fn default() -> Kernel {
-        Kernel {
-            clock: Clock::default(),
-            events: Vec::new(),
-            emitted: 0,
-            handler_stmts: 0,
-            panic: None,
-            fault: None,
-            vars: BTreeMap::new(),
-            handlers: Handlers::default(),
-            to: openbsd::Timeouts::default(),
-            co: freebsd::Callouts::default(),
-            rt: route::Routes::default(),
-            rtt: rttimer::RtTimers::default(),
-            line: 0,
-            depth: 0,
-            handler: None,
-            suspended_call: None,
-            waiting_call: None,
-            suspend: false,
-            max_events: MAX_EVENTS,
-            recording: true,
-        }
-    }
-}
-
 /// How a handler body ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum HandlerEnd {
-    /// It ran to the end (or was a built-in action, or had no body).
+    /// It ran to the end (or was a kernel function, or had no body).
     Done,
     /// A statement asked it to wait; these are the statements still to run, and the record of
     /// the call that waits, written when the body resumes (the call returns then).
@@ -242,40 +201,15 @@ impl Kernel {
     }
 
     /// Records an event stamped with the current `ticks`.
-    #[inline]
     pub fn emit(&mut self, kind: impl Into<EventKind>) {
-        self.emit_with(|_| kind)
-    }
-
-    /// Records the event `make` builds, and builds it only if it will be kept: a kernel that
-    /// does not record ([`Kernel::recording`]) or has halted drops every event, so the wheels'
-    /// hot paths need not fetch a timer's name (with a million timers, a cache miss in an array
-    /// nothing else on the path reads), copy a handler name, format an argument, or build and
-    /// drop an event for it. Both wheels record through this.
-    #[inline]
-    pub fn emit_with<E: Into<EventKind>>(&mut self, make: impl FnOnce(&Kernel) -> E) {
-        // A halted machine does nothing more, so the panic stays the last event of the trace
-        // even when the code that panicked unwinds through more bookkeeping.
-        if self.halted() || !self.recording {
-            return;
-        }
-        let kind = make(self).into();
-        let tick = self.clock.ticks;
-        let kind = Rc::new(kind);
-        self.events.push(Event { tick, kind });
-        self.emitted += 1;
+        self.trace.emit(self.clock.ticks, kind);
     }
 
     /// Halts the machine with a panic message and returns the error to propagate.
     pub fn panic(&mut self, msg: impl Into<String>) -> KernelError {
         let msg = msg.into();
         if self.panic.is_none() {
-            let tick = self.clock.ticks;
-            self.events.push(Event {
-                tick,
-                kind: Rc::new(EventKind::Panic { msg: msg.clone() }),
-            });
-            self.emitted += 1;
+            self.trace.panic(self.clock.ticks, &msg);
             self.panic = Some(msg.clone());
         }
         KernelError::Panic(msg)
@@ -284,8 +218,8 @@ impl Kernel {
     /// Refuses to go on after a panic; also halts, between two steps, a machine that has
     /// recorded its budget of events since boot (see [`MAX_EVENTS`]).
     fn check_alive(&mut self) -> Result<(), KernelError> {
-        if self.panic.is_none() && self.emitted >= self.max_events as u64 {
-            let max = self.max_events;
+        if self.panic.is_none() && self.trace.is_full() {
+            let max = self.trace.max_events;
             return Err(self.panic(format!(
                 "simulator limit: {max} events recorded; the simulated machine stops here so that \
                  the page keeps running (run fewer ticks per statement, or fewer timers)"
@@ -303,44 +237,6 @@ impl Kernel {
     /// The machine has stopped: a simulated panic, or a scenario mistake in a handler body.
     pub fn halted(&self) -> bool {
         self.panic.is_some() || self.fault.is_some()
-    }
-
-    /// Runs `n` hardclocks, stopping early on a panic.
-    ///
-    /// Consecutive ticks of this run on which nothing happened share one [`EventKind::Tick`]
-    /// (its `count` grows), so that a million idle ticks cost one event, not a million.
-    pub fn run_ticks(&mut self, n: u64) -> Result<(), KernelError> {
-        let floor = self.events.len();
-        for _ in 0..n {
-            self.tick(Some(floor))?;
-        }
-        Ok(())
-    }
-
-    /// One hardclock interrupt: `ticks++`, each wheel's hardclock half, then one softclock pass.
-    pub fn hardclock(&mut self) -> Result<(), KernelError> {
-        self.tick(None)
-    }
-
-    /// `hardclock()`; with `merge_from`, an idle tick extends the previous tick event if that
-    /// event is the last one and was recorded at or after index `merge_from`.
-    fn tick(&mut self, merge_from: Option<usize>) -> Result<(), KernelError> {
-        self.check_alive()?;
-        let saved_line = std::mem::replace(&mut self.line, 0);
-        let ticks = self.clock.advance();
-        let n = self.events.len();
-        let merged = match self.events.last_mut() {
-            Some(e) if merge_from.is_some_and(|m| n > m) => merge_tick(e, ticks),
-            _ => false,
-        };
-        if !merged {
-            self.emit(EventKind::Tick { ticks, count: 1 });
-        }
-        openbsd::hardclock(self);
-        freebsd::hardclock(self);
-        let r = openbsd::softclock(self).and_then(|_| freebsd::softclock(self));
-        self.line = saved_line;
-        r
     }
 
     /// Evaluates an operand: literals as they are, `&x` as a reference, identifiers as the
@@ -467,9 +363,9 @@ impl Kernel {
                     if self.suspend {
                         // The body stops here and the call returns when it resumes.
                         self.suspended_call =
-                            (self.recording && self.panic.is_none()).then(|| record(self));
+                            (self.trace.recording && self.panic.is_none()).then(|| record(self));
                     } else {
-                        self.emit_with(|k| record(k).event());
+                        self.emit(record(self).event());
                     }
                 }
                 if let Some(t) = target {
@@ -483,39 +379,10 @@ impl Kernel {
     /// Calls an API function by name with evaluated arguments.
     pub fn call(&mut self, name: &str, vals: &[Value]) -> Result<Value, KernelError> {
         self.check_alive()?;
-        let args = api::Args { name, vals };
-        match name {
-            "hardclock" => {
-                let n = args.int_or(0, 1)?;
-                if n < 0 {
-                    return Err(KernelError::arg(
-                        0,
-                        "hardclock: the number of ticks cannot be negative",
-                    ));
-                }
-                self.run_ticks(n as u64)?;
-                Ok(Value::Null)
-            }
-            "busy" => freebsd::busy(self, args.int(0)?),
-            _ => {
-                if let Some(r) = openbsd::call(self, name, &args) {
-                    return r;
-                }
-                if let Some(r) = freebsd::call(self, name, &args) {
-                    return r;
-                }
-                if let Some(r) = route::call(self, name, &args) {
-                    return r;
-                }
-                if let Some(r) = rttimer::call(self, name, &args) {
-                    return r;
-                }
-                Err(KernelError::msg(format!("unknown function {name}")))
-            }
-        }
+        api::call(self, &api::Args { name, vals })
     }
 
-    /// Runs a handler in softclock context: records the fire, then runs a built-in action or the
+    /// Runs a handler in softclock context: records the fire, then runs a kernel function or the
     /// scenario's `handler NAME { ... }` body. A handler with no body just returns.
     pub fn run_handler(
         &mut self,
@@ -527,26 +394,10 @@ impl Kernel {
         self.start_handler(via, func, arg, route).map(|_| ())
     }
 
-    /// [`Kernel::run_handler`] for a caller that already holds the names and knows whether `func`
-    /// is a built-in action (the OpenBSD wheel keeps both from `timeout_set`), so a fire records
-    /// them without formatting or copying, and a function that is no built-in action is not even
-    /// matched against them. `arg_text` gives the argument's text for the `Fire` event; a kernel
-    /// that does not record never calls it.
-    pub fn run_named_handler(
-        &mut self,
-        via: Via,
-        func: &Name,
-        builtin: bool,
-        arg: &Value,
-        arg_text: impl FnOnce(&Kernel) -> Name,
-        route: Option<String>,
-    ) -> Result<(), KernelError> {
-        self.start_named_handler(via, func, builtin, arg, arg_text, route)
-            .map(|_| ())
-    }
-
     /// Like [`Kernel::run_handler`], but the body may stop half-way (see [`Kernel::suspend`]);
-    /// the caller keeps the rest and later passes it to [`Kernel::resume_handler`].
+    /// the caller keeps the rest and later passes it to [`Kernel::resume_handler`]. The order
+    /// of the checks is the same recording or not: a fire on a halted or full machine stops
+    /// with the same panic.
     pub fn start_handler(
         &mut self,
         via: Via,
@@ -554,31 +405,14 @@ impl Kernel {
         arg: &Value,
         route: Option<String>,
     ) -> Result<HandlerEnd, KernelError> {
-        // The argument's text is only for the Fire event, which an unrecorded kernel drops.
-        let arg_text = |_: &Kernel| Name::display(arg);
-        self.start_named_handler(via, &Name::from(func), true, arg, arg_text, route)
-    }
-
-    /// Records the fire and runs the handler. `may_be_builtin` false: the caller knows `func` is
-    /// no built-in action. The order of the checks is the same on every path, recording or not:
-    /// a fire on a halted or full machine stops with the same panic.
-    fn start_named_handler(
-        &mut self,
-        via: Via,
-        func: &Name,
-        may_be_builtin: bool,
-        arg: &Value,
-        arg_text: impl FnOnce(&Kernel) -> Name,
-        route: Option<String>,
-    ) -> Result<HandlerEnd, KernelError> {
         self.check_alive()?;
-        self.emit_with(|k| EventKind::Fire {
+        self.trace.emit_with(self.clock.ticks, || EventKind::Fire {
             via,
-            func: func.clone(),
-            arg: arg_text(k),
+            func: Name::from(func),
+            arg: Name::display(arg),
             route,
         });
-        if may_be_builtin && rttimer::run_builtin(self, func, arg)? {
+        if machine::run_kernel_function(self, func, arg)? {
             return Ok(HandlerEnd::Done);
         }
         // No scenario handlers at all (the benches, most scripts): nothing to look up.
@@ -627,6 +461,7 @@ impl Kernel {
                             at: Some(Box::new(stmt.clone())),
                         };
                         self.fault = Some(e.clone());
+                        self.trace.close();
                         e
                     }
                     e => e,
@@ -678,6 +513,7 @@ mod tests {
         k.hardclock().unwrap();
         k.run_ticks(1000).unwrap();
         let ticks: Vec<(i32, u32)> = k
+            .trace
             .events
             .iter()
             .map(|e| match *e.kind {
@@ -686,9 +522,9 @@ mod tests {
             })
             .collect();
         assert_eq!(ticks, vec![(1, 1), (2, 1), (1002, 1000)]);
-        assert_eq!(k.events[2].tick, 1002);
+        assert_eq!(k.trace.events[2].tick, 1002);
         assert_eq!(
-            k.events[2].narrate(),
+            k.trace.events[2].narrate(),
             "hardclock() ran 1000 times: ticks is now 1002."
         );
     }
@@ -724,9 +560,9 @@ mod tests {
                 ),
             ],
         );
-        let before = k.events.len();
+        let before = k.trace.events.len();
         k.run_ticks(10).unwrap();
-        let ticks: Vec<(i32, u32)> = k.events[before..]
+        let ticks: Vec<(i32, u32)> = k.trace.events[before..]
             .iter()
             .filter_map(|e| match *e.kind {
                 EventKind::Tick { ticks, count } => Some((ticks, count)),
@@ -748,7 +584,7 @@ mod tests {
         };
         let run = |recording: bool| {
             let mut k = Kernel::new();
-            k.recording = recording;
+            k.trace.recording = recording;
             k.handlers.insert(
                 "f".into(),
                 vec![call(
@@ -786,12 +622,12 @@ mod tests {
             ))
             .unwrap();
             k.run_ticks(2000).unwrap();
-            openbsd::timeout_del(&mut k, "b");
+            calls::openbsd::timeout_del(&mut k, "b");
             k.run_ticks(70_000).unwrap();
             k
         };
         let (on, off) = (run(true), run(false));
-        assert!(!on.events.is_empty() && off.events.is_empty());
+        assert!(!on.trace.events.is_empty() && off.trace.events.is_empty());
         assert_eq!(format!("{:?}", on.to), format!("{:?}", off.to));
         assert_eq!(format!("{:?}", on.co), format!("{:?}", off.co));
         assert_eq!(on.clock, off.clock);
@@ -833,9 +669,16 @@ mod tests {
             matches!(r, Err(KernelError::Panic(ref m)) if m.starts_with("simulator limit")),
             "{r:?}"
         );
-        assert!(k.events.len() < MAX_EVENTS + 16, "{}", k.events.len());
         assert!(
-            matches!(*k.events.last().unwrap().kind, EventKind::Panic { .. }),
+            k.trace.events.len() < MAX_EVENTS + 16,
+            "{}",
+            k.trace.events.len()
+        );
+        assert!(
+            matches!(
+                *k.trace.events.last().unwrap().kind,
+                EventKind::Panic { .. }
+            ),
             "the panic ends the log"
         );
         assert!(k.clock.ticks < MAX_EVENTS as i32);

@@ -37,7 +37,7 @@ impl Callwheel {
     pub fn new(timers: u32) -> Callwheel {
         let mut k = Kernel::new();
         // The lab drains the log after every call; the limit is for scenarios that do not.
-        k.max_events = usize::MAX;
+        k.trace.max_events = usize::MAX;
         let ncallout = timers.clamp(1, NCALLOUT_MAX);
         k.assign(&Target::Var("ncallout".into()), Value::Int(ncallout as i64))
             .unwrap_or_else(|e| kernel_refused("ncallout is settable before boot", e));
@@ -52,7 +52,7 @@ impl Callwheel {
                     .unwrap_or_else(|e| kernel_refused("just initialised", e))
             })
             .collect();
-        k.events.clear();
+        k.trace.events.clear();
         Callwheel {
             k,
             ids,
@@ -104,7 +104,7 @@ impl Scheme for Callwheel {
         )
         .unwrap_or_else(|e| kernel_refused("callout_reset", e));
         let mut w = Work::ZERO;
-        for e in self.k.events.drain(..) {
+        for e in self.k.trace.events.drain(..) {
             if let EventKind::Callout(CalloutEvent::Reset { moved, .. }) = &*e.kind {
                 // TAILQ_REMOVE from the old bucket if it was pending, TAILQ_INSERT_TAIL.
                 w.moved += 1 + *moved as u64;
@@ -120,7 +120,7 @@ impl Scheme for Callwheel {
         callout::stop_safe(&mut self.k, id, false)
             .unwrap_or_else(|e| kernel_refused("callout_stop", e));
         let mut w = Work::ZERO;
-        for e in self.k.events.drain(..) {
+        for e in self.k.trace.events.drain(..) {
             if let EventKind::Callout(CalloutEvent::Stop {
                 why: StopWhy::Unlinked,
                 ..
@@ -143,7 +143,7 @@ impl Scheme for Callwheel {
             buckets: 1,
             ..Work::ZERO
         };
-        for e in std::mem::take(&mut self.k.events) {
+        for e in std::mem::take(&mut self.k.trace.events) {
             match &*e.kind {
                 EventKind::Callout(CalloutEvent::Skip { .. }) => w.visited += 1,
                 EventKind::Fire {

@@ -157,7 +157,7 @@ pub fn workload(o: &Options, scenario_src: Option<&str>) -> Result<Workload, Str
         return Err(format!("the scenario has an error: {e}"));
     }
     let boot = r.kernel.clock.boot_ticks;
-    let w = workload::from_events(&r.kernel.events, boot, o.ticks);
+    let w = workload::from_events(&r.kernel.trace.events, boot, o.ticks);
     if w.timers == 0 {
         return Err("the scenario starts no timeout or callout".into());
     }

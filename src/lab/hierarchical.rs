@@ -12,8 +12,8 @@
 //! comes in bursts at the 256-tick boundaries.
 
 use super::{kernel_refused, Scheme, SchemeKind, TimerId, Work};
-use crate::kernel::openbsd::{self, wheel_position, TimeoutEvent, TimeoutId, BUCKETS, WHEELCOUNT};
-use crate::kernel::{EventKind, Kernel, Value};
+use crate::kernel::openbsd::{wheel_position, TimeoutEvent, TimeoutId, BUCKETS, WHEELCOUNT};
+use crate::kernel::{calls, EventKind, Kernel, Value};
 
 /// Bytes of a `struct circq` (a bucket or the todo list) and of a `struct timeout`.
 const LIST: u64 = 16;
@@ -43,11 +43,13 @@ impl Hierarchical {
     pub fn new(timers: u32) -> Hierarchical {
         let mut k = Kernel::new();
         // The lab drains the log after every call; the limit is for scenarios that do not.
-        k.max_events = usize::MAX;
+        k.trace.max_events = usize::MAX;
         let ids = (0..timers)
-            .map(|i| openbsd::timeout_set(&mut k, &format!("t{i}"), FUNC, Value::Int(i as i64)))
+            .map(|i| {
+                calls::openbsd::timeout_set(&mut k, &format!("t{i}"), FUNC, Value::Int(i as i64))
+            })
             .collect();
-        k.events.clear();
+        k.trace.events.clear();
         Hierarchical {
             k,
             ids,
@@ -90,10 +92,10 @@ impl Scheme for Hierarchical {
 
     fn start(&mut self, now: u64, timer: TimerId, due: u64) -> Work {
         self.check_clock(now);
-        openbsd::timeout_add_id(&mut self.k, self.ids[timer as usize], (due - now) as i64)
+        calls::openbsd::timeout_add_id(&mut self.k, self.ids[timer as usize], (due - now) as i64)
             .unwrap_or_else(|e| kernel_refused("timeout_add", e));
         let mut w = Work::ZERO;
-        for e in self.k.events.drain(..) {
+        for e in self.k.trace.events.drain(..) {
             match &*e.kind {
                 EventKind::Timeout(TimeoutEvent::Added { .. }) => w.moved += 1,
                 // Off its bucket, onto the tail of timeout_todo.
@@ -109,8 +111,8 @@ impl Scheme for Hierarchical {
 
     fn stop(&mut self, now: u64, timer: TimerId) -> Work {
         self.check_clock(now);
-        let removed = openbsd::timeout_del_id(&mut self.k, self.ids[timer as usize]);
-        self.k.events.clear();
+        let removed = calls::openbsd::timeout_del_id(&mut self.k, self.ids[timer as usize]);
+        self.k.trace.events.clear();
         self.arm(timer, false);
         Work {
             moved: removed as u64,
@@ -133,7 +135,7 @@ impl Scheme for Hierarchical {
             }
         }
         self.last_cascade = 0;
-        for e in std::mem::take(&mut self.k.events) {
+        for e in std::mem::take(&mut self.k.trace.events) {
             match &*e.kind {
                 EventKind::Timeout(TimeoutEvent::Cascade { count, .. }) => {
                     self.last_cascade += *count as u64

@@ -363,7 +363,7 @@ mod tests {
         let r = crate::script::run(
             "timeout_set(&t, f, NULL)\ntimeout_add(&t, 2000000000)\ncallout_init(&c, 1)\ncallout_reset(&c, 7, g, NULL)\nhardclock(1)",
         );
-        let w = from_events(&r.kernel.events, r.kernel.clock.boot_ticks, 100);
+        let w = from_events(&r.kernel.trace.events, r.kernel.clock.boot_ticks, 100);
         assert_eq!(w.timers, 2);
         assert_eq!(w.max_interval(), MAX_INTERVAL);
         assert_eq!(

@@ -74,7 +74,7 @@ pub fn questions_at(
         return Vec::new();
     }
     let mut after = k.clone();
-    after.events.clear();
+    after.trace.events.clear();
     let ran = if next < sc.stmts.len() {
         sc.step(&mut after, next).is_ok()
     } else {
@@ -87,7 +87,7 @@ pub fn questions_at(
     if !ran || after.halted() {
         return Vec::new();
     }
-    let step = std::mem::take(&mut after.events);
+    let step = std::mem::take(&mut after.trace.events);
     let mut a = Ahead {
         sc,
         before: k,
@@ -256,7 +256,7 @@ impl Ahead<'_> {
             if !k.halted() {
                 idle(&mut k, u64::MAX, until);
             }
-            self.rest = Some(std::mem::take(&mut k.events));
+            self.rest = Some(std::mem::take(&mut k.trace.events));
         }
         self.rest.as_deref().unwrap_or(&[])
     }

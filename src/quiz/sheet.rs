@@ -21,7 +21,7 @@ pub fn all_questions(sc: &Scenario, seed: u64) -> Vec<Question> {
             break;
         }
         // The moment's clone need not copy the log.
-        k.events.clear();
+        k.trace.events.clear();
     }
     out
 }

@@ -385,6 +385,7 @@ mod tests {
             optional: 0,
             ret: "void",
             page: "timeout(9)",
+            run: |_, _| Ok(crate::kernel::Value::Null),
         },
         Signature {
             name: "timeout_add",
@@ -395,6 +396,7 @@ mod tests {
             optional: 0,
             ret: "int",
             page: "timeout(9)",
+            run: |_, _| Ok(crate::kernel::Value::Null),
         },
         Signature {
             name: "timeout_add_tv",
@@ -405,6 +407,7 @@ mod tests {
             optional: 0,
             ret: "int",
             page: "timeout(9)",
+            run: |_, _| Ok(crate::kernel::Value::Null),
         },
         Signature {
             name: "route_add",
@@ -416,6 +419,7 @@ mod tests {
             optional: 1,
             ret: "int",
             page: "route(8)",
+            run: |_, _| Ok(crate::kernel::Value::Null),
         },
         Signature {
             name: "rt_timer_add",
@@ -430,6 +434,7 @@ mod tests {
             optional: 0,
             ret: "int",
             page: "rt_timer(9)",
+            run: |_, _| Ok(crate::kernel::Value::Null),
         },
         Signature {
             name: "rtalloc1_fib",
@@ -442,6 +447,7 @@ mod tests {
             optional: 0,
             ret: "struct rtentry *",
             page: "rtalloc(9)",
+            run: |_, _| Ok(crate::kernel::Value::Null),
         },
         Signature {
             name: "untimeout",
@@ -453,6 +459,7 @@ mod tests {
             optional: 0,
             ret: "void",
             page: "timeout(9)",
+            run: |_, _| Ok(crate::kernel::Value::Null),
         },
         Signature {
             name: "rt_timer_count",
@@ -460,6 +467,7 @@ mod tests {
             optional: 0,
             ret: "int",
             page: "rt_timer(9)",
+            run: |_, _| Ok(crate::kernel::Value::Null),
         },
         Signature {
             name: "callout_reset_sbt",
@@ -473,6 +481,7 @@ mod tests {
             optional: 3,
             ret: "int",
             page: "callout(9)",
+            run: |_, _| Ok(crate::kernel::Value::Null),
         },
     ];
 

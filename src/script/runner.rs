@@ -519,7 +519,7 @@ mod tests {
             ticks.push(k.clock.ticks);
         }
         assert_eq!(ticks, vec![10, 12, 15]);
-        assert_eq!(k.events, run(src).kernel.events);
+        assert_eq!(k.trace.events, run(src).kernel.trace.events);
         assert!(matches!(sc.step(&mut k, 3), Err(Stop::Error(_))));
         assert_eq!(sc.src, src);
     }

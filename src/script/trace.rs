@@ -257,7 +257,7 @@ fn items(events: &[Event]) -> Vec<Item<'_>> {
 
 /// The JSON-lines trace of a run on `k` that ended with `outcome`.
 pub fn json_lines(k: &Kernel, outcome: &Outcome) -> Vec<String> {
-    let mut out: Vec<String> = items(&k.events)
+    let mut out: Vec<String> = items(&k.trace.events)
         .into_iter()
         .map(|it| match it {
             Item::Ticks { last, count } => tick_json(last, count),
@@ -324,7 +324,7 @@ fn item_text(k: &Kernel, it: &Item) -> (i32, String) {
 
 /// The readable trace: one line per event, `[tick T] line L: what happened.`
 pub fn text_lines(k: &Kernel, outcome: &Outcome) -> Vec<String> {
-    let mut out: Vec<String> = items(&k.events)
+    let mut out: Vec<String> = items(&k.trace.events)
         .iter()
         .map(|it| {
             let (t, text) = item_text(k, it);
@@ -355,7 +355,7 @@ pub const CSV_HEADER: &str = "tick,kind,line,text";
 /// readable trace's sentence.
 pub fn csv_lines(k: &Kernel, outcome: &Outcome) -> Vec<String> {
     let mut out = vec![CSV_HEADER.to_string()];
-    for it in items(&k.events) {
+    for it in items(&k.trace.events) {
         let (t, text) = item_text(k, &it);
         let (kind, line) = match &it {
             Item::Ticks { .. } => ("tick", String::new()),
@@ -549,9 +549,13 @@ mod tests {
     fn runs_of_ticks_collapse_into_one_line() {
         let mut k = Kernel::new();
         k.run_ticks(3).unwrap();
-        k.events.push(ev(3, EventKind::Panic { msg: "x".into() }));
+        k.trace
+            .events
+            .push(ev(3, EventKind::Panic { msg: "x".into() }));
         k.run_ticks(0).unwrap();
-        k.events.push(ev(4, EventKind::Tick { ticks: 4, count: 1 }));
+        k.trace
+            .events
+            .push(ev(4, EventKind::Tick { ticks: 4, count: 1 }));
         assert_eq!(
             json_lines(&k, &Outcome::Ok),
             vec![

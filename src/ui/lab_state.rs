@@ -183,7 +183,7 @@ fn build(c: &LabConfig, scenario: &str) -> (Lab, Option<String>) {
         None => {
             let r = crate::script::run(scenario);
             let boot = r.kernel.clock.boot_ticks;
-            let w = workload::from_events(&r.kernel.events, boot, c.ticks);
+            let w = workload::from_events(&r.kernel.trace.events, boot, c.ticks);
             if w.timers == 0 {
                 (
                     generated(WorkloadKind::Uniform),

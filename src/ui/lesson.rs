@@ -151,7 +151,7 @@ impl Timeline {
         // The timeout softclock found due: the handler run that follows is its (a selected
         // timer's markers are found by its name).
         let mut due = None;
-        for e in std::mem::take(&mut k.events) {
+        for e in std::mem::take(&mut k.trace.events) {
             if let EventKind::Timeout(TimeoutEvent::Due { name, .. }) = &*e.kind {
                 due = Some(name.to_string());
             }

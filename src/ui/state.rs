@@ -141,7 +141,7 @@ pub struct Machine {
 
 impl Machine {
     fn drain(&mut self) {
-        let ev = std::mem::take(&mut self.kernel.events);
+        let ev = std::mem::take(&mut self.kernel.trace.events);
         push_capped(&mut self.log, &ev, LOG_CAP);
         let first = self.logged;
         self.logged += ev.len() as u64;
@@ -209,8 +209,8 @@ impl Machine {
         while ran < n && !self.kernel.halted() {
             let _ = self.kernel.hardclock();
             ran += 1;
-            let hit = stop.is_some_and(|m| self.kernel.events.iter().any(|e| m.matches(e)));
-            if hit || self.kernel.events.len() > 1024 {
+            let hit = stop.is_some_and(|m| self.kernel.trace.events.iter().any(|e| m.matches(e)));
+            if hit || self.kernel.trace.events.len() > 1024 {
                 self.drain();
             }
             if hit {
@@ -228,7 +228,8 @@ impl Machine {
         match sc.step(&mut self.kernel, self.next_stmt) {
             Ok(_) | Err(Stop::Panicked(_)) => {
                 self.next_stmt += 1;
-                let hit = stop.is_some_and(|m| self.kernel.events.iter().any(|e| m.matches(e)));
+                let hit =
+                    stop.is_some_and(|m| self.kernel.trace.events.iter().any(|e| m.matches(e)));
                 self.drain();
                 Ok(hit)
             }
@@ -911,8 +912,8 @@ impl State {
             .map_or_else(Machine::default, |b| b.machine.clone());
         let mut k = base.kernel;
         let mut events = base.log;
-        events.append(&mut k.events);
-        k.events = events;
+        events.append(&mut k.trace.events);
+        k.trace.events = events;
         let mut outcome = Outcome::Ok;
         for op in &self.tape {
             match op {

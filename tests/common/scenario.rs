@@ -50,7 +50,8 @@ pub fn var(k: &Kernel, name: &str) -> Value {
 /// Ticks at which the route `dst` left the table, whoever deleted it (the trace's
 /// `route_delete` records).
 pub fn deletes(k: &Kernel, dst: &str) -> Vec<i32> {
-    k.events
+    k.trace
+        .events
         .iter()
         .filter_map(|e| match &*e.kind {
             EventKind::Route(RouteEvent::Deleted { id, .. })
@@ -65,7 +66,8 @@ pub fn deletes(k: &Kernel, dst: &str) -> Vec<i32> {
 
 /// (tick, func, arg) of every callout handler run.
 pub fn callout_fires(k: &Kernel) -> Vec<(i32, String, String)> {
-    k.events
+    k.trace
+        .events
         .iter()
         .filter_map(|e| match &*e.kind {
             EventKind::Fire {

@@ -1,11 +1,8 @@
 //! `callout_init`, `callout_reset`, `callout_stop`, `callout_drain` and the ACTIVE/PENDING macros
 //! (FreeBSD 6.x `kern_timeout.c`, `_callout_stop_safe`).
 //!
-//! `callout_reset` and `_callout_stop_safe` read and write only the callout's links, `c_time`,
-//! `c_flags` and `c_func` (see [`callwheel`](super::callwheel)), plus `c_arg` for a reset. The events' names and the argument's text are built inside [`Kernel::emit_with`], so
-//! a kernel that does not record never fetches or formats them. A stop of a pending callout
-//! (the common case) and a reset of one that is not being serviced take the short path; the
-//! cases of a running handler are out of line.
+//! A stop of a pending callout (the common case) and a reset of one that is not being serviced
+//! take the short path; the cases of a running handler are out of line.
 
 use super::callwheel::{
     bucket_of, laps_until, CalloutId, CALLOUT_ACTIVE, CALLOUT_LOCAL_ALLOC, CALLOUT_MPSAFE,
@@ -38,7 +35,7 @@ pub fn callout_init(k: &mut Kernel, name: &str, mpsafe: bool) -> Result<Value, K
             c.c_flags = flags;
             c.c_func = None;
             c.c_time = 0;
-            k.co.wheel.set_c_arg(id, &Value::Null);
+            c.c_arg = Value::Null;
         }
         None => {
             if k.co.names.len() >= k.co.max_named {
@@ -52,7 +49,7 @@ pub fn callout_init(k: &mut Kernel, name: &str, mpsafe: bool) -> Result<Value, K
             k.co.names.insert(name.to_string(), id);
         }
     }
-    k.emit_with(|_| CalloutEvent::Init {
+    k.emit(CalloutEvent::Init {
         c: Name::from(name),
         mpsafe,
     });
@@ -98,18 +95,21 @@ pub fn callout_reset(
     let n = asked.clamp(1, i32::MAX as i64) as i32;
     let c_time = k.clock.ticks.wrapping_add(n);
     let w = &mut k.co.wheel;
-    let c_func = func.map(|f| w.funcs.intern(f));
     let c = w.get_mut(id);
     c.c_time = c_time;
-    c.c_func = c_func;
+    // A reset nearly always names the function it named before: keep that name.
+    if c.c_func.as_deref() != func {
+        c.c_func = func.map(Name::from);
+    }
     c.c_flags |= CALLOUT_ACTIVE | CALLOUT_PENDING;
-    w.set_c_arg(id, arg);
+    c.c_arg = arg.clone();
     w.insert_tail(id);
-    k.emit_with(|k| {
-        let w = &k.co.wheel;
+    let w = &k.co.wheel;
+    k.trace.emit_with(k.clock.ticks, || {
+        let c = w.get(id);
         CalloutEvent::Reset {
-            c: w.name(id).clone(),
-            func: c_func.map_or_else(|| Name::from("NULL"), |f| w.funcs.name(f).clone()),
+            c: c.name.clone(),
+            func: c.c_func.clone().unwrap_or_else(|| Name::from("NULL")),
             arg: Name::display(arg),
             asked,
             c_time,
@@ -127,13 +127,13 @@ pub fn callout_reset(
 fn reset_serviced(k: &mut Kernel, id: CalloutId) -> bool {
     if c_mtx(k, id).is_some() && !k.co.th.curr_cancelled {
         k.co.th.curr_cancelled = true;
-        k.emit_with(|k| CalloutEvent::InvocationCancelled {
+        k.emit(CalloutEvent::InvocationCancelled {
             c: name_of(k, id),
             by: "callout_reset",
         });
     }
     if k.co.th.callout_wait {
-        k.emit_with(|k| CalloutEvent::ResetRefused { c: name_of(k, id) });
+        k.emit(CalloutEvent::ResetRefused { c: name_of(k, id) });
         return true;
     }
     false
@@ -152,10 +152,7 @@ pub fn stop_safe(k: &mut Kernel, id: CalloutId, safe: bool) -> Result<i64, Kerne
     if c.c_flags & CALLOUT_LOCAL_ALLOC != 0 {
         let func = c.c_func.take();
         k.co.callfree.push(id);
-        k.emit_with(|k| CalloutEvent::Freed {
-            slot: id,
-            func: func.map(|f| k.co.wheel.funcs.name(f).clone()),
-        });
+        k.emit(CalloutEvent::Freed { slot: id, func });
     }
     let why = if serviced {
         StopWhy::UnlinkedWhileServiced
@@ -199,7 +196,7 @@ fn stop_not_pending(k: &mut Kernel, id: CalloutId, safe: bool) -> Result<i64, Ke
     let use_mtx = c_mtx(k, id).is_some_and(|m| threads::owner(k, m) == Some(who));
     if use_mtx && !k.co.th.curr_cancelled {
         k.co.th.curr_cancelled = true;
-        k.emit_with(|k| CalloutEvent::InvocationCancelled {
+        k.emit(CalloutEvent::InvocationCancelled {
             c: name_of(k, id),
             by: "callout_stop",
         });
@@ -211,7 +208,7 @@ fn stop_not_pending(k: &mut Kernel, id: CalloutId, safe: bool) -> Result<i64, Ke
 /// Records how a stop or drain ended; returns its value.
 #[inline]
 fn stopped(k: &mut Kernel, id: CalloutId, drain: bool, ret: i64, why: StopWhy) -> i64 {
-    k.emit_with(|k| CalloutEvent::Stop {
+    k.emit(CalloutEvent::Stop {
         c: name_of(k, id),
         drain,
         ret,
@@ -230,7 +227,7 @@ fn flag_read(
     bit: u32,
 ) -> Value {
     let ret = k.co.wheel.get(id).c_flags & bit;
-    k.emit_with(|k| CalloutEvent::FlagRead {
+    k.emit(CalloutEvent::FlagRead {
         c: name_of(k, id),
         call,
         flag,
@@ -250,5 +247,5 @@ pub fn callout_pending(k: &mut Kernel, id: CalloutId) -> Value {
 
 pub fn callout_deactivate(k: &mut Kernel, id: CalloutId) {
     k.co.wheel.get_mut(id).c_flags &= !CALLOUT_ACTIVE;
-    k.emit_with(|k| CalloutEvent::Deactivate { c: name_of(k, id) });
+    k.emit(CalloutEvent::Deactivate { c: name_of(k, id) });
 }

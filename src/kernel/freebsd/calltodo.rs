@@ -189,7 +189,7 @@ pub fn timeout(
         k.emit(CalloutEvent::TodoTableFull { ncallout });
         return Err(k.panic("timeout table full"));
     };
-    k.emit_with(|k| {
+    k.emit({
         let before = ins.before.map(|b| {
             let e = &k.co.todo.entries[b as usize];
             format!("{}({})", e.func.as_deref().unwrap_or("NULL"), e.arg)
@@ -210,7 +210,7 @@ pub fn timeout(
 /// 4.4BSD `untimeout(ftn, arg)`: two arguments, no handle (`dispatch` enforces the arity).
 pub fn untimeout(k: &mut Kernel, func: Option<&str>, arg: &Value) -> Result<Value, KernelError> {
     let (walked, found) = k.co.todo.remove(func, arg);
-    k.emit_with(|_| CalloutEvent::TodoRemove {
+    k.emit(CalloutEvent::TodoRemove {
         func: func.unwrap_or("NULL").to_string(),
         arg: arg.to_string(),
         walked,
@@ -237,7 +237,7 @@ pub fn softclock_one(k: &mut Kernel) -> Result<bool, KernelError> {
     };
     let e = &k.co.todo.entries[slot as usize];
     let (func, arg) = (e.func.as_deref().map(Name::from), e.arg.clone());
-    k.emit_with(|_| CalloutEvent::TodoDue {
+    k.emit(CalloutEvent::TodoDue {
         slot,
         func: func.as_deref().unwrap_or("NULL").to_string(),
         late,

@@ -29,7 +29,7 @@ pub fn timeout(
         return Err(k.panic("timeout table full"));
     };
     callout_reset(k, slot, n, func, arg)?;
-    k.emit_with(|k| {
+    k.emit({
         let c_time = k.co.wheel.get(slot).c_time;
         CalloutEvent::Timeout {
             slot,
@@ -78,7 +78,7 @@ pub fn untimeout(
         }
     };
     let Some(slot) = slot else {
-        k.emit_with(|_| CalloutEvent::Untimeout {
+        k.emit(CalloutEvent::Untimeout {
             slot: None,
             func: fname(),
             arg: arg.to_string(),
@@ -87,19 +87,19 @@ pub fn untimeout(
         return Ok(Value::Null);
     };
     let w = &k.co.wheel;
-    let same = w.c_func_name(slot).map(|f| f.as_str()) == func && w.c_arg(slot) == *arg;
+    let same = w.c_func_name(slot).map(|f| f.as_str()) == func && w.get(slot).c_arg == *arg;
     let stopped = if same {
         Some(stop_safe(k, slot, false)?)
     } else {
         None
     };
-    k.emit_with(|k| {
+    k.emit({
         let w = &k.co.wheel;
         let outcome = match stopped {
             Some(ret) => UntimeoutOutcome::Stopped { ret },
             None => UntimeoutOutcome::Mismatch {
                 has_func: w.c_func_name(slot).map(|f| f.to_string()),
-                has_arg: w.c_arg(slot).to_string(),
+                has_arg: w.get(slot).c_arg.to_string(),
             },
         };
         CalloutEvent::Untimeout {
@@ -122,6 +122,6 @@ pub fn callout_handle_init(k: &mut Kernel, h: &str) -> Result<Value, KernelError
     }
     k.vars.insert(h.to_string(), Value::Null);
     k.co.handle_vars.insert(h.to_string());
-    k.emit_with(|_| CalloutEvent::HandleInit { h: h.to_string() });
+    k.emit(CalloutEvent::HandleInit { h: h.to_string() });
     Ok(Value::Null)
 }

@@ -30,15 +30,7 @@
 //! With `callout_impl = 1`, softclock pops the due calltodo entries before it walks the wheel,
 //! so on a shared tick the legacy timeouts run before the `callout_reset` ones.
 //!
-//! # Why the code looks the way it does at a million callouts
-//! Each `struct callout` is kept as four arrays: its links (8 bytes), a 12-byte record
-//! (`c_time`, `c_flags`, and `c_func` as a number into an interned table of handler names),
-//! `c_arg` as one 16-byte word, and the scenario's name, so `callout_reset`,
-//! `_callout_stop_safe` and a softclock scan touch only small entries, and the scattered link
-//! writes of a list operation land in the compact array of links ([`callwheel`]). Events are
-//! built inside `Kernel::emit_with` (as the OpenBSD wheel's), which skips
-//! building them when the kernel does not record (`Kernel::recording`): names are fetched and
-//! arguments formatted only for an event that is kept. Neither changes what the kernel does.
+//! `struct callout` itself, with the kernel's field names, is in [`callwheel`].
 //!
 //! Tunables, settable before boot (the first hardclock or callout call): `ncallout` (default
 //! 64, 1..=16384) and `callout_impl` (0 callwheel, 1 calltodo). Read-only: `callwheelsize`,
@@ -90,6 +82,7 @@ pub const API: &[Signature] = &[
         optional: 0,
         ret: "struct callout_handle",
         page: PAGE,
+        run: |k, a| legacy::timeout(k, a.func(0)?, a.any(1)?, int32(a, 2)?),
     },
     Signature {
         name: "untimeout",
@@ -101,6 +94,7 @@ pub const API: &[Signature] = &[
         optional: 0,
         ret: "void",
         page: PAGE,
+        run: untimeout,
     },
     Signature {
         name: "callout_handle_init",
@@ -111,6 +105,7 @@ pub const API: &[Signature] = &[
         optional: 0,
         ret: "void",
         page: PAGE,
+        run: |k, a| legacy::callout_handle_init(k, a.obj(0)?),
     },
     Signature {
         name: "callout_init",
@@ -118,6 +113,7 @@ pub const API: &[Signature] = &[
         optional: 0,
         ret: "void",
         page: PAGE,
+        run: |k, a| callout::callout_init(k, a.obj(0)?, a.int(1)? != 0),
     },
     Signature {
         name: "callout_reset",
@@ -130,6 +126,7 @@ pub const API: &[Signature] = &[
         optional: 0,
         ret: "void",
         page: PAGE,
+        run: callout_reset,
     },
     Signature {
         name: "callout_stop",
@@ -137,6 +134,7 @@ pub const API: &[Signature] = &[
         optional: 0,
         ret: "int",
         page: PAGE,
+        run: |k, a| callout::stop_safe(k, named(k, a)?, false).map(Value::Int),
     },
     Signature {
         name: "callout_drain",
@@ -144,6 +142,7 @@ pub const API: &[Signature] = &[
         optional: 0,
         ret: "int",
         page: PAGE,
+        run: |k, a| callout::stop_safe(k, named(k, a)?, true).map(Value::Int),
     },
     Signature {
         name: "callout_active",
@@ -151,6 +150,7 @@ pub const API: &[Signature] = &[
         optional: 0,
         ret: "int",
         page: "callout(9)",
+        run: |k, a| Ok(callout::callout_active(k, named(k, a)?)),
     },
     Signature {
         name: "callout_pending",
@@ -158,6 +158,7 @@ pub const API: &[Signature] = &[
         optional: 0,
         ret: "int",
         page: "callout(9)",
+        run: |k, a| Ok(callout::callout_pending(k, named(k, a)?)),
     },
     Signature {
         name: "callout_deactivate",
@@ -165,6 +166,10 @@ pub const API: &[Signature] = &[
         optional: 0,
         ret: "void",
         page: "callout(9)",
+        run: |k, a| {
+            callout::callout_deactivate(k, named(k, a)?);
+            Ok(Value::Null)
+        },
     },
     Signature {
         name: "mtx_lock",
@@ -172,6 +177,7 @@ pub const API: &[Signature] = &[
         optional: 0,
         ret: "void",
         page: "mutex(9)",
+        run: |k, a| threads::mtx_lock(k, a.obj(0)?),
     },
     Signature {
         name: "mtx_unlock",
@@ -179,6 +185,7 @@ pub const API: &[Signature] = &[
         optional: 0,
         ret: "void",
         page: "mutex(9)",
+        run: |k, a| threads::mtx_unlock(k, a.obj(0)?),
     },
 ];
 
@@ -192,6 +199,7 @@ pub const UNTIMEOUT_44BSD: Signature = Signature {
     optional: 0,
     ret: "void",
     page: "4.4BSD timeout(9)",
+    run: untimeout,
 };
 
 /// Which structure the legacy `timeout()` / `untimeout()` use.
@@ -255,7 +263,7 @@ fn name_of(k: &Kernel, id: CalloutId) -> Name {
 /// 4.4BSD table). Runs once, at the first hardclock or the first callout call; every tick after
 /// that pays only the check.
 #[inline]
-fn ensure_boot(k: &mut Kernel) {
+pub fn ensure_boot(k: &mut Kernel) {
     if !k.co.allocated {
         boot(k);
     }
@@ -292,68 +300,45 @@ pub fn softclock(k: &mut Kernel) -> Result<(), KernelError> {
     softclock::softclock(k)
 }
 
-/// Runs `name` if it is one of this facility's functions.
-pub fn call(k: &mut Kernel, name: &str, args: &Args) -> Option<Result<Value, KernelError>> {
-    if !API.iter().any(|s| s.name == name) {
-        return None;
+/// Argument `i` as a C `int`.
+fn int32(args: &Args, i: usize) -> Result<i64, KernelError> {
+    let n = args.int(i)?;
+    if n < i32::MIN as i64 || n > i32::MAX as i64 {
+        return Err(KernelError::arg(
+            i,
+            format!("{}: {n} does not fit in a C int", args.name),
+        ));
     }
-    ensure_boot(k);
-    Some(dispatch(k, name, args))
+    Ok(n)
 }
 
-fn dispatch(k: &mut Kernel, name: &str, args: &Args) -> Result<Value, KernelError> {
-    let int32 = |i: usize| -> Result<i64, KernelError> {
-        let n = args.int(i)?;
-        if n < i32::MIN as i64 || n > i32::MAX as i64 {
-            return Err(KernelError::arg(
-                i,
-                format!("{name}: {n} does not fit in a C int"),
-            ));
-        }
-        Ok(n)
+/// The callout `&c` of the first argument, which must have been through `callout_init`.
+fn named(k: &Kernel, args: &Args) -> Result<callwheel::CalloutId, KernelError> {
+    callout::named(k, args.name, args.obj(0)?)
+}
+
+fn callout_reset(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
+    let id = named(k, args)?;
+    let n = int32(args, 1)?;
+    callout::callout_reset(k, id, n, args.func(2)?, args.any(3)?)?;
+    Ok(Value::Null)
+}
+
+/// `untimeout`: the arity depends on a tunable, so the script checker may not have known it.
+fn untimeout(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
+    let calltodo = k.co.impl_ == CalloutImpl::Calltodo;
+    let want = if calltodo {
+        UNTIMEOUT_44BSD.params.len()
+    } else {
+        3
     };
-    match name {
-        "timeout" => legacy::timeout(k, args.func(0)?, args.any(1)?, int32(2)?),
-        "untimeout" => {
-            // The arity depends on a tunable, so the script checker may not have known it.
-            let calltodo = k.co.impl_ == CalloutImpl::Calltodo;
-            let want = if calltodo {
-                UNTIMEOUT_44BSD.params.len()
-            } else {
-                3
-            };
-            if args.len() != want {
-                return Err(KernelError::msg(untimeout_arity(calltodo, args.len())));
-            }
-            if calltodo {
-                calltodo::untimeout(k, args.func(0)?, args.any(1)?)
-            } else {
-                legacy::untimeout(k, args.func(0)?, args.any(1)?, args.any(2)?)
-            }
-        }
-        "callout_handle_init" => legacy::callout_handle_init(k, args.obj(0)?),
-        "callout_init" => callout::callout_init(k, args.obj(0)?, args.int(1)? != 0),
-        "mtx_lock" => threads::mtx_lock(k, args.obj(0)?),
-        "mtx_unlock" => threads::mtx_unlock(k, args.obj(0)?),
-        _ => {
-            let id = callout::named(k, name, args.obj(0)?)?;
-            match name {
-                "callout_reset" => {
-                    let n = int32(1)?;
-                    callout::callout_reset(k, id, n, args.func(2)?, args.any(3)?)?;
-                    Ok(Value::Null)
-                }
-                "callout_stop" => callout::stop_safe(k, id, false).map(Value::Int),
-                "callout_drain" => callout::stop_safe(k, id, true).map(Value::Int),
-                "callout_active" => Ok(callout::callout_active(k, id)),
-                "callout_pending" => Ok(callout::callout_pending(k, id)),
-                "callout_deactivate" => {
-                    callout::callout_deactivate(k, id);
-                    Ok(Value::Null)
-                }
-                _ => Err(KernelError::msg(format!("unknown function {name}"))),
-            }
-        }
+    if args.len() != want {
+        return Err(KernelError::msg(untimeout_arity(calltodo, args.len())));
+    }
+    if calltodo {
+        calltodo::untimeout(k, args.func(0)?, args.any(1)?)
+    } else {
+        legacy::untimeout(k, args.func(0)?, args.any(1)?, args.any(2)?)
     }
 }
 

@@ -7,12 +7,6 @@
 //! and walks each one in list order: entries whose `c_time` is that tick run, entries of later
 //! laps are skipped (a "step"). A handler that stays busy stops the scan where it is
 //! (`nextsoftcheck`); the scan resumes in the pass of the hardclock that finishes the handler.
-//!
-//! Examining an entry reads only its `c_time` and links; firing it reads `c_func` and
-//! `c_flags` too. The rest (`c_arg`, the name) is read only by what needs it: an event
-//! that will be kept, a built-in action, or a non-MPSAFE callout's call, which may have to wait
-//! for Giant and so takes its argument along. With a million callouts an unrecorded scan costs
-//! about one cache miss per entry.
 
 use super::callwheel::{bucket_of, laps_until, CalloutId, CALLOUT_LOCAL_ALLOC, CALLOUT_PENDING};
 use super::events::CalloutEvent;
@@ -37,7 +31,7 @@ pub fn hardclock(k: &mut Kernel) {
     let bucket = bucket_of(ticks, k.co.wheel.mask);
     let count = k.co.wheel.bucket_len(bucket);
     if count > 0 {
-        k.emit_with(|_| CalloutEvent::Scheduled { bucket, count });
+        k.emit(CalloutEvent::Scheduled { bucket, count });
     } else if k.co.th.softticks.wrapping_add(1) == ticks {
         k.co.th.softticks = ticks;
     }
@@ -91,7 +85,7 @@ fn pass(k: &mut Kernel) -> Result<(), KernelError> {
         th.nextsoftcheck = k.co.wheel.head(bucket);
         let count = k.co.wheel.bucket_len(bucket);
         if count > 0 {
-            k.emit_with(|_| CalloutEvent::Scan {
+            k.emit(CalloutEvent::Scan {
                 tick: curticks,
                 bucket,
                 count,
@@ -110,7 +104,7 @@ fn examine(k: &mut Kernel, id: CalloutId) -> Result<(), KernelError> {
     k.co.th.nextsoftcheck = k.co.wheel.next(id);
     k.co.th.steps += 1;
     let steps = k.co.th.steps;
-    k.emit_with(|k| CalloutEvent::Skip {
+    k.emit(CalloutEvent::Skip {
         c: name_of(k, id),
         tick: curticks,
         c_time,
@@ -131,16 +125,16 @@ fn fire(k: &mut Kernel, id: CalloutId) -> Result<(), KernelError> {
     k.co.th.nextsoftcheck = k.co.wheel.next(id);
     k.co.wheel.remove(id);
     let c = k.co.wheel.get_mut(id);
-    let func = c.c_func;
+    let func = c.c_func.clone();
     let c_mtx = (!c.mpsafe()).then_some(GIANT);
     if c.local_alloc() {
         c.c_func = None;
         c.c_flags = CALLOUT_LOCAL_ALLOC;
         k.co.callfree.push(id);
         k.co.th.curr_callout = None;
-        k.emit_with(|k| CalloutEvent::Freed {
+        k.emit(CalloutEvent::Freed {
             slot: id,
-            func: func.map(|f| k.co.wheel.funcs.name(f).clone()),
+            func: func.clone(),
         });
     } else {
         c.c_flags &= !CALLOUT_PENDING;
@@ -154,11 +148,9 @@ fn fire(k: &mut Kernel, id: CalloutId) -> Result<(), KernelError> {
             "Fatal trap 12: page fault while in kernel mode: softclock called the NULL c_func of {name}"
         )));
     };
-    let w = &k.co.wheel;
-    let func = w.funcs.name(func).clone();
     // An MPSAFE callout is called right away, before anything can reset it, so its `c_arg` is
-    // read then (if at all); one that may wait for Giant takes it along now.
-    let arg = c_mtx.map(|_| w.c_arg(id));
+    // read then; one that may wait for Giant takes it along now.
+    let arg = c_mtx.map(|_| k.co.wheel.get(id).c_arg.clone());
     threads::start(k, Origin::Wheel(id), func, arg, c_mtx);
     Ok(())
 }

@@ -1,8 +1,9 @@
 //! A kernel that does not record runs the FreeBSD callouts exactly like one that does.
 //!
-//! The hot paths build their events only for a recording kernel (`Kernel::emit_with`), so a
-//! mistake there (state changed inside an event builder, a value computed only for an event
-//! and then used) would make the two kernels drift apart. Every preset and a scenario that goes
+//! Some paths do work only for a recording kernel (the call records of a suspended handler,
+//! a lookup's walk), so a mistake there (state changed while building an event, a value
+//! computed only for an event and then used) would make the two kernels drift apart. Every
+//! preset and a scenario that goes
 //! through every callout path run on both, compared after every statement: the whole callout
 //! state (wheel, pool, calltodo, threads, mutexes), the clock, the variables, each statement's
 //! result and the panic.
@@ -88,7 +89,7 @@ fn same_state(a: &Kernel, b: &Kernel) -> bool {
 fn run_both(name: &str, src: &str) -> Kernel {
     let sc = Scenario::compile(src).unwrap_or_else(|e| panic!("{name}: {e:?}"));
     let (mut on, mut off) = (sc.boot(), sc.boot());
-    off.recording = false;
+    off.trace.recording = false;
     for i in 0..sc.stmts.len() {
         let (a, b) = (sc.step(&mut on, i), sc.step(&mut off, i));
         assert_eq!(a, b, "{name}: statement {i}");
@@ -97,7 +98,10 @@ fn run_both(name: &str, src: &str) -> Kernel {
             break;
         }
     }
-    assert!(off.events.len() <= 1, "{name}: only a panic is recorded");
+    assert!(
+        off.trace.events.len() <= 1,
+        "{name}: only a panic is recorded"
+    );
     on
 }
 
@@ -108,7 +112,7 @@ fn a_recording_and_an_unrecorded_kernel_end_in_the_same_state() {
     }
     let k = run_both("callwheel", CALLWHEEL);
     // The scenario did reach the paths it is there for.
-    let narration: Vec<String> = k.events.iter().map(|e| e.narrate()).collect();
+    let narration: Vec<String> = k.trace.events.iter().map(|e| e.narrate()).collect();
     for want in [
         "softclock skips a",
         "g() wants m, but the script thread holds it",

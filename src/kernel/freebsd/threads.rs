@@ -26,7 +26,7 @@
 use super::callwheel::CalloutId;
 use super::events::CalloutEvent;
 use super::name_of;
-use crate::kernel::{rttimer, HandlerEnd, Kernel, KernelError, Name, Stmt, Value, Via};
+use crate::kernel::{HandlerEnd, Kernel, KernelError, Name, Stmt, Value, Via};
 
 /// The mutex non-MPSAFE callouts run under.
 pub const GIANT: &str = "Giant";
@@ -85,8 +85,8 @@ pub struct Running {
     pub func: Name,
     /// The argument, taken when the entry was dequeued: a calltodo entry is free by then, and a
     /// non-MPSAFE callout may wait for Giant while the script resets it. None for an MPSAFE
-    /// callout, called before anything can change its `c_arg`: that is read at the call, and
-    /// only if something reads it (see `call_arg`).
+    /// callout, called before anything can change its `c_arg`: that is read at the call
+    /// (see `call_arg`).
     pub arg: Option<Value>,
     /// The mutex softclock holds around the call (Giant for non-MPSAFE callouts).
     pub c_mtx: Option<&'static str>,
@@ -158,7 +158,7 @@ pub fn try_lock(k: &mut Kernel, who: Thread, m: &str) -> Result<bool, KernelErro
                     recurse: 0,
                 },
             );
-            k.emit_with(|_| CalloutEvent::Locked {
+            k.emit(CalloutEvent::Locked {
                 thread: who,
                 m: Name::from(m),
                 recurse: 0,
@@ -173,7 +173,7 @@ pub fn try_lock(k: &mut Kernel, who: Thread, m: &str) -> Result<bool, KernelErro
             }
             x.recurse += 1;
             let recurse = x.recurse;
-            k.emit_with(|_| CalloutEvent::Locked {
+            k.emit(CalloutEvent::Locked {
                 thread: who,
                 m: Name::from(m),
                 recurse,
@@ -192,7 +192,7 @@ pub fn unlock(k: &mut Kernel, who: Thread, m: &str) -> Result<(), KernelError> {
             } else {
                 k.co.mutexes.remove(m);
             }
-            k.emit_with(|_| CalloutEvent::Unlocked {
+            k.emit(CalloutEvent::Unlocked {
                 thread: who,
                 m: Name::from(m),
             });
@@ -451,7 +451,7 @@ pub fn start(
 ) {
     if let Some(m) = c_mtx {
         if owner(k, m) == Some(Thread::Script) {
-            k.emit_with(|_| CalloutEvent::LockWait {
+            k.emit(CalloutEvent::LockWait {
                 thread: Thread::Softclock,
                 m: Name::from(m),
                 func: func.clone(),
@@ -498,9 +498,9 @@ pub fn advance(k: &mut Kernel) -> Result<bool, KernelError> {
         let (origin, func, has_mtx) = (run.origin, run.func.clone(), run.c_mtx.is_some());
         let outcome = if !started {
             let arg = run.arg.clone();
-            let arg = arg.unwrap_or_else(|| call_arg(k, origin, &func));
+            let arg = arg.unwrap_or_else(|| call_arg(k, origin));
             if has_mtx && k.co.th.curr_cancelled {
-                k.emit_with(|k| CalloutEvent::CancelledSkip {
+                k.emit(CalloutEvent::CancelledSkip {
                     c: describe_origin(k, origin),
                     func,
                 });
@@ -518,7 +518,7 @@ pub fn advance(k: &mut Kernel) -> Result<bool, KernelError> {
             if let Some(call) = k.waiting_call.take() {
                 k.emit(call.event());
             }
-            k.emit_with(|_| CalloutEvent::Resume { func: func.clone() });
+            k.emit(CalloutEvent::Resume { func: func.clone() });
             k.co.th.in_handler = true;
             let r = k.resume_handler(&func, &rest);
             k.co.th.in_handler = false;
@@ -541,17 +541,15 @@ pub fn advance(k: &mut Kernel) -> Result<bool, KernelError> {
     }
 }
 
-/// The `c_arg` of a callout called without having waited. The `Fire` event shows it and a
-/// built-in action reads it; a handler body cannot, so an unrecorded kernel calling a scenario's
-/// function passes NULL and never reads the callout's `c_arg`.
-fn call_arg(k: &Kernel, origin: Origin, func: &str) -> Value {
+/// The `c_arg` of a callout called without having waited, read at the call.
+fn call_arg(k: &Kernel, origin: Origin) -> Value {
     match origin {
-        Origin::Wheel(id) if k.recording || rttimer::is_builtin(func) => k.co.wheel.c_arg(id),
+        Origin::Wheel(id) => k.co.wheel.get(id).c_arg.clone(),
         _ => Value::Null,
     }
 }
 
-/// Calls `func(arg)` in the softclock thread: a built-in action, a scenario body (which may
+/// Calls `func(arg)` in the softclock thread: a kernel function, a scenario body (which may
 /// suspend itself), or a function the scenario never defined.
 fn call(k: &mut Kernel, func: &Name, arg: &Value) -> Result<HandlerEnd, KernelError> {
     k.start_handler(Via::Callout, func, arg, None)
@@ -592,7 +590,7 @@ fn finish(k: &mut Kernel) -> Result<(), KernelError> {
     };
     k.co.th.callout_wait = false;
     k.co.th.steps = 0;
-    k.emit_with(|k| CalloutEvent::Return {
+    k.emit(CalloutEvent::Return {
         func: run.func,
         c: c.map(|id| name_of(k, id)),
     });

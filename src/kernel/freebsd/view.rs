@@ -73,7 +73,7 @@ impl Callouts {
             c_time: c.c_time,
             bucket: callwheel::bucket_of(c.c_time, w.mask),
             func: w.c_func_name(id).map(|f| f.to_string()),
-            arg: w.c_arg(id).to_string(),
+            arg: w.get(id).c_arg.to_string(),
             flags: c.c_flags,
             serviced: self.th.curr_callout == Some(id),
         }

@@ -17,20 +17,18 @@
 //!   into the bucket for the remaining delay, due means clear ONQUEUE, set TRIGGERED, run it.
 //!   Handlers that add timeouts during the pass append to the same todo list, so in 5.6 they are
 //!   examined in the same pass; a handler re-adding itself with 0 ticks would spin forever, which
-//!   the simulator stops with a panic after [`MAX_HANDLER_RUNS_PER_PASS`] runs.
+//!   the machine stops with a panic after `MAX_HANDLER_RUNS_PER_PASS` runs.
 //!
 //! Same-tick order is therefore list order: whatever was on todo before the tick (new and
 //! moved-earlier timeouts, in call order), then the wheel-0 bucket in re-bucketing order, then
 //! the cascaded buckets (reference §1.11).
 //!
-//! Files: [`wheel`] (constants, placement, the list arena), [`convert`] (the `_sec`, `_msec`, ...
-//! wrappers), [`events`] (what happened, in words). This file holds the state and the API.
-//!
-//! A `struct timeout` is kept in two halves: the hot one (links, `to_time`, `to_flags`, the
-//! function's number) is its node in [`Lists`], the cold one (name, `to_arg`, the texts the
-//! events print) is read only when an event is recorded or a built-in action needs its
-//! argument. With a million timeouts that makes an add, a del, a re-bucket and a fire touch one
-//! cache line per timeout (see the [`wheel`] module doc).
+//! Files: [`wheel`] (constants, placement, `struct timeout` and its lists), [`convert`] (the
+//! `_sec`, `_msec`, ... wrappers), [`events`] (what happened, in words). This file holds the
+//! operations, as methods of [`Timeouts`] that take the time (`now`, the value of `ticks`) and
+//! the [`Trace`] they record into; an `Err` is the message of a kernel panic. The scenario's
+//! calls reach them through `kernel::calls::openbsd`, and the machine (`kernel::machine`) runs
+//! hardclock and the softclock loop.
 //!
 //! Choices where the kernel is undefined or silent:
 //! * Trace events: a bucket splice is reported only when the bucket is non-empty (both wheel 0,
@@ -50,18 +48,16 @@ pub mod wheel;
 
 pub use events::TimeoutEvent;
 pub use wheel::{
-    bucket_for, level_for, wheel_position, Place, BUCKETS, TODO, WHEELBITS, WHEELCOUNT, WHEELMASK,
-    WHEELSIZE,
+    bucket_for, level_for, wheel_position, CircQ, Link, Place, Timeout, BUCKETS, TODO, WHEELBITS,
+    WHEELCOUNT, WHEELMASK, WHEELSIZE,
 };
 
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use super::api::{Args, Param, Signature};
-use super::funcs::Funcs;
-use super::{Kernel, KernelError, Name, Value, Via, MAX_HANDLER_RUNS_PER_PASS};
+use super::{Name, Trace, Value};
 use convert::c_int;
-use wheel::Lists;
+use wheel::Wheel;
 
 /// `to_flags`: on a bucket or the todo list ("on queue").
 pub const TIMEOUT_ONQUEUE: i32 = 0x02;
@@ -70,7 +66,7 @@ pub const TIMEOUT_INITIALIZED: i32 = 0x04;
 /// `to_flags`: running or has run since the last add/del.
 pub const TIMEOUT_TRIGGERED: i32 = 0x08;
 
-/// One `struct timeout` and where it lives, for the UI (the fields come from both halves).
+/// One `struct timeout` and where it lives, for the UI.
 #[derive(Clone, Copy, Debug)]
 pub struct TimeoutView<'a> {
     pub name: &'a str,
@@ -82,34 +78,18 @@ pub struct TimeoutView<'a> {
     pub place: Place,
 }
 
-/// A `struct timeout` by number, as [`timeout_set`] hands it out: what a caller that already
-/// knows which timeout it means passes to [`timeout_add_id`] and [`timeout_del_id`] instead of
-/// the name (the benches, a native driver). A scenario names its timeouts.
+/// A `struct timeout` by number, as [`Timeouts::timeout_set`] hands it out: what a caller that
+/// already knows which timeout it means passes instead of the name (the benches, a native
+/// driver). A scenario names its timeouts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct TimeoutId(pub u32);
-
-/// The cold half of a `struct timeout`: what only the events, the UI and a built-in action read.
-/// The names are made once per `timeout_set`, so that recording an add, a re-bucket or a fire
-/// shares them instead of copying or formatting strings.
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct Cold {
-    name: Name,
-    to_arg: Value,
-    /// `to_arg` as text (a `Value` prints the same whenever it is printed).
-    arg: Name,
-}
 
 /// The wheel, `timeout_todo`, and every `struct timeout` by name.
 #[derive(Clone, Debug, Default)]
 pub struct Timeouts {
-    /// The cold halves, by timeout number (the hot halves are the nodes of `lists`).
-    cold: Vec<Cold>,
-    /// Shared between copies of the kernel (snapshots), like `by_name`: it changes only when a
-    /// new function is set.
-    funcs: Funcs,
+    wheel: Wheel,
     /// Shared between copies of the kernel (snapshots): it changes only when a new name is set.
     by_name: Rc<BTreeMap<Name, usize>>,
-    lists: Lists,
 }
 
 impl Timeouts {
@@ -117,10 +97,14 @@ impl Timeouts {
         self.by_name.get(name).copied()
     }
 
-    /// Timeout `i`'s name, for an event (built only when recorded, inside
-    /// [`Kernel::emit_with`]: with a million timeouts fetching it is a cache miss).
+    /// Timeout `i`'s name, for an event.
     fn name(&self, i: usize) -> Name {
-        self.cold[i].name.clone()
+        self.wheel.get(i).name.clone()
+    }
+
+    /// The name of the timeout numbered `id`.
+    pub fn name_of(&self, id: TimeoutId) -> Name {
+        self.name(id.0 as usize)
     }
 
     /// The number of the timeout called `name`, if `timeout_set` ever saw it.
@@ -128,18 +112,23 @@ impl Timeouts {
         self.index(name).map(|i| TimeoutId(i as u32))
     }
 
+    /// The `struct timeout` called `name`, if `timeout_set` ever saw it.
+    pub fn timeout(&self, name: &str) -> Option<&Timeout> {
+        self.index(name).map(|i| self.wheel.get(i))
+    }
+
     fn place_of(&self, i: usize) -> Place {
-        self.lists.list_of(i).map_or(Place::Nowhere, Place::of_list)
+        self.wheel.list_of(i).map_or(Place::Nowhere, Place::of_list)
     }
 
     fn view(&self, i: usize) -> TimeoutView<'_> {
-        let cold = &self.cold[i];
+        let t = self.wheel.get(i);
         TimeoutView {
-            name: &cold.name,
-            to_func: &self.funcs.func_at(self.lists.func(i)).name,
-            to_arg: &cold.to_arg,
-            to_time: self.lists.time(i),
-            to_flags: self.lists.flags(i),
+            name: &t.name,
+            to_func: &t.to_func,
+            to_arg: &t.to_arg,
+            to_time: t.to_time,
+            to_flags: t.to_flags,
             place: self.place_of(i),
         }
     }
@@ -155,9 +144,9 @@ impl Timeouts {
     }
 
     fn names(&self, list: usize) -> Vec<&str> {
-        self.lists
-            .iter(list)
-            .map(|i| self.cold[i].name.as_str())
+        self.wheel
+            .entries(list)
+            .map(|i| self.wheel.get(i).name.as_str())
             .collect()
     }
 
@@ -168,7 +157,7 @@ impl Timeouts {
 
     /// How many timeouts a bucket holds (O(1), for occupancy rings).
     pub fn bucket_len(&self, wheel: usize, bucket: usize) -> usize {
-        self.lists.len(wheel * WHEELSIZE + bucket)
+        self.wheel.len(wheel * WHEELSIZE + bucket)
     }
 
     /// `timeout_todo`, head to tail.
@@ -177,396 +166,216 @@ impl Timeouts {
     }
 }
 
-const TO: (&str, Param) = ("struct timeout *to", Param::Obj("struct timeout"));
-const PAGE: &str = "timeout(9)";
-
-const fn add_fn(name: &'static str, param: &'static [(&'static str, Param)]) -> Signature {
-    Signature {
-        name,
-        params: param,
-        optional: 0,
-        ret: "int",
-        page: PAGE,
-    }
+/// A timeout softclock found due and dequeued: ONQUEUE is cleared and TRIGGERED set; the
+/// caller records [`TimeoutEvent::Due`] and calls `to_func(to_arg)`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Due {
+    pub id: TimeoutId,
+    pub to_func: Name,
+    pub to_arg: Value,
+    /// `ticks - to_time` (0 when on time).
+    pub late: i32,
 }
 
-/// The OpenBSD 5.6 `timeout(9)` API.
-pub const API: &[Signature] = &[
-    Signature {
-        name: "timeout_set",
-        params: &[
-            TO,
-            ("void (*fn)(void *)", Param::Func),
-            ("void *arg", Param::Arg),
-        ],
-        optional: 0,
-        ret: "void",
-        page: PAGE,
-    },
-    add_fn("timeout_add", &[TO, ("int to_ticks", Param::Int)]),
-    add_fn("timeout_add_sec", &[TO, ("int secs", Param::Int)]),
-    add_fn("timeout_add_msec", &[TO, ("int msecs", Param::Int)]),
-    add_fn("timeout_add_usec", &[TO, ("int usecs", Param::Int)]),
-    add_fn("timeout_add_nsec", &[TO, ("int nsecs", Param::Int)]),
-    add_fn(
-        "timeout_add_tv",
-        &[TO, ("const struct timeval *tv", Param::Struct(2))],
-    ),
-    add_fn(
-        "timeout_add_ts",
-        &[TO, ("const struct timespec *ts", Param::Struct(2))],
-    ),
-    add_fn(
-        "timeout_add_bt",
-        &[TO, ("const struct bintime *bt", Param::Struct(2))],
-    ),
-    add_fn("timeout_del", &[TO]),
-    add_fn("timeout_pending", &[TO]),
-    add_fn("timeout_initialized", &[TO]),
-    add_fn("timeout_triggered", &[TO]),
-];
-
-/// `timeout_set(&to, fn, arg)`: `to_flags` = INITIALIZED only, even if the timeout is queued.
-/// Returns the timeout's number (the same for every `timeout_set` of one name).
-pub fn timeout_set(k: &mut Kernel, name: &str, func: &str, arg: Value) -> TimeoutId {
-    let to = &mut k.to;
-    let i = match to.index(name) {
-        Some(i) => i,
-        None => {
-            let i = to.lists.add_timeout();
-            let shared = Name::from(name);
-            to.cold.push(Cold {
-                name: shared.clone(),
-                to_arg: Value::Null,
-                arg: Name::default(),
-            });
-            Rc::make_mut(&mut to.by_name).insert(shared, i);
-            i
-        }
-    };
-    let still_linked = to.lists.is_linked(i).then(|| to.place_of(i));
-    let arg_text = arg.to_string();
-    let f = to.funcs.intern(func);
-    to.lists.set_func(i, f.get());
-    to.lists.set_flags(i, TIMEOUT_INITIALIZED);
-    let c = &mut to.cold[i];
-    c.to_arg = arg;
-    c.arg = Name::from(arg_text.as_str());
-    let name = c.name.clone();
-    k.emit(TimeoutEvent::Set {
-        name,
-        func: func.to_string(),
-        arg: arg_text,
-        still_linked,
-    });
-    TimeoutId(i as u32)
-}
-
-/// `timeout_add(&to, n)`. `n` is the C `int to_ticks` (wider values are truncated to 32 bits).
-/// Returns 1 if the timeout was newly queued, 0 if it was already queued.
-pub fn timeout_add(k: &mut Kernel, name: &str, n: i64) -> Result<i64, KernelError> {
-    let i = k.to.index(name);
-    add(k, i, n)
-}
-
-/// [`timeout_add`] by number (no name lookup); the same checks, effects and events.
-pub fn timeout_add_id(k: &mut Kernel, id: TimeoutId, n: i64) -> Result<i64, KernelError> {
-    add(k, Some(id.0 as usize).filter(|&i| i < k.to.cold.len()), n)
-}
-
-fn add(k: &mut Kernel, i: Option<usize>, n: i64) -> Result<i64, KernelError> {
-    let n = c_int(n);
-    let i = match i {
-        Some(i) if k.to.lists.flags(i) & TIMEOUT_INITIALIZED != 0 => i,
-        _ => return Err(k.panic("timeout_add: not initialized")),
-    };
-    if n < 0 {
-        return Err(k.panic(format!("timeout_add: to_ticks ({n}) < 0")));
-    }
-    let ticks = k.clock.ticks;
-    let lists = &mut k.to.lists;
-    let flags = lists.flags(i);
-    let queued = flags & TIMEOUT_ONQUEUE != 0;
-    if !queued && lists.is_linked(i) {
-        let (name, place) = (&k.to.cold[i].name, k.to.place_of(i));
-        return Err(k.panic(format!(
-            "timeout_add: {name} is still linked on {place} although timeout_set() cleared \
-             ONQUEUE; linking it again would corrupt the timeout lists"
-        )));
-    }
-    let old_time = lists.time(i);
-    let to_time = ticks.wrapping_add(n);
-    lists.set_time(i, to_time);
-    if !queued {
-        lists.set_flags(i, flags & !TIMEOUT_TRIGGERED | TIMEOUT_ONQUEUE);
-        lists.insert_tail(TODO, i);
-        k.emit_with(|k| TimeoutEvent::Added {
-            name: k.to.name(i),
-            n,
-            to_time,
-        });
-        return Ok(1);
-    }
-    lists.set_flags(i, flags & !TIMEOUT_TRIGGERED);
-    if to_time.wrapping_sub(ticks) < old_time.wrapping_sub(ticks) {
-        let from = lists.remove(i);
-        lists.insert_tail(TODO, i);
-        k.emit_with(|k| TimeoutEvent::MovedEarlier {
-            name: k.to.name(i),
-            from: from.map_or(Place::Nowhere, Place::of_list),
-            old_time,
-            to_time,
-        });
-    } else {
-        k.emit_with(|k| TimeoutEvent::LeftInPlace {
-            name: k.to.name(i),
-            at: k.to.place_of(i),
-            old_time,
-            to_time,
-        });
-    }
-    Ok(0)
-}
-
-/// `timeout_del(&to)`: 1 if it was queued (and is now unlinked), else 0. Clears TRIGGERED.
-pub fn timeout_del(k: &mut Kernel, name: &str) -> i64 {
-    let Some(i) = k.to.index(name) else {
-        k.emit(TimeoutEvent::NotPending {
-            name: Name::from(name),
-        });
-        return 0;
-    };
-    del(k, i)
-}
-
-/// [`timeout_del`] by number (no name lookup); the same effects and events.
-pub fn timeout_del_id(k: &mut Kernel, id: TimeoutId) -> i64 {
-    del(k, id.0 as usize)
-}
-
-fn del(k: &mut Kernel, i: usize) -> i64 {
-    let lists = &mut k.to.lists;
-    let flags = lists.flags(i);
-    let queued = flags & TIMEOUT_ONQUEUE != 0;
-    // The list it comes off, for the event (`remove` works it out anyway).
-    let from = if queued { lists.remove(i) } else { None };
-    lists.set_flags(i, flags & !(TIMEOUT_ONQUEUE | TIMEOUT_TRIGGERED));
-    k.emit_with(|k| {
-        let name = k.to.name(i);
-        if queued {
-            TimeoutEvent::Deleted {
-                name,
-                from: from.map_or(Place::Nowhere, Place::of_list),
+impl Timeouts {
+    /// `timeout_set(&to, fn, arg)`: `to_flags` = INITIALIZED only, even if the timeout is
+    /// queued. Returns the timeout's number (the same for every `timeout_set` of one name).
+    pub fn timeout_set(
+        &mut self,
+        name: &str,
+        func: &str,
+        arg: Value,
+        now: i32,
+        trace: &mut Trace,
+    ) -> TimeoutId {
+        let i = match self.index(name) {
+            Some(i) => i,
+            None => {
+                let shared = Name::from(name);
+                let i = self.wheel.add(shared.clone());
+                Rc::make_mut(&mut self.by_name).insert(shared, i);
+                i
             }
-        } else {
-            TimeoutEvent::NotPending { name }
-        }
-    });
-    queued as i64
-}
-
-/// Whether `flag` is set in `to_flags` (a never-set timeout has no flags).
-pub fn has_flag(k: &Kernel, name: &str, flag: i32) -> bool {
-    k.to.index(name)
-        .is_some_and(|i| k.to.lists.flags(i) & flag != 0)
-}
-
-/// `timeout_hardclock_update`, after `ticks++`: splice the due buckets onto `timeout_todo`.
-pub fn hardclock(k: &mut Kernel) {
-    let ticks = k.clock.ticks;
-    for wheel in 0..WHEELCOUNT {
-        let bucket = wheel_position(ticks, wheel);
-        let count = k.to.lists.splice_onto_todo(wheel * WHEELSIZE + bucket);
-        if count > 0 {
-            let bucket = bucket as u8;
-            k.emit(if wheel == 0 {
-                TimeoutEvent::Splice { bucket, count }
-            } else {
-                TimeoutEvent::Cascade {
-                    wheel: wheel as u8,
-                    bucket,
-                    count,
-                }
-            });
-        }
-        // The next wheel turns only when this one has come round to bucket 0.
-        if bucket != 0 {
-            break;
-        }
-    }
-}
-
-/// softclock: drain `timeout_todo` from the head, re-bucketing what is not yet due and running
-/// what is.
-pub fn softclock(k: &mut Kernel) -> Result<(), KernelError> {
-    let mut runs = 0usize;
-    while let Some(i) = k.to.lists.first(TODO) {
-        let from = k.to.lists.home_of(i).map_or(Place::Todo, Place::of_list);
-        k.to.lists.remove(i);
-        let ticks = k.clock.ticks;
-        let to = &mut k.to;
-        // `to_time` lives in the node: a re-bucket touches nothing but the lists (and the name,
-        // for the event), which matters when a pass moves a million scattered entries.
-        let to_time = to.lists.time(i);
-        let delta = to_time.wrapping_sub(ticks);
-        if delta > 0 {
-            let b = bucket_for(to_time, delta);
-            to.lists.insert_tail(b, i);
-            k.emit_with(|k| TimeoutEvent::Rebucketed {
-                name: k.to.name(i),
-                from,
-                wheel: (b / WHEELSIZE) as u8,
-                bucket: (b % WHEELSIZE) as u8,
-                delta,
-            });
-            continue;
-        }
-        let flags = to.lists.flags(i);
-        to.lists
-            .set_flags(i, flags & !TIMEOUT_ONQUEUE | TIMEOUT_TRIGGERED);
-        let f = to.funcs.func_at(to.lists.func(i));
-        let (func, builtin) = (f.name.clone(), f.builtin);
-        // The cold half only for what reads it: a built-in action its argument (a scenario
-        // handler's body does not), the events their texts.
-        let arg = if builtin {
-            to.cold[i].to_arg.clone()
-        } else {
-            Value::Null
         };
-        let late = ticks.wrapping_sub(to_time);
-        runs += 1;
-        if runs > MAX_HANDLER_RUNS_PER_PASS {
-            let name = &k.to.cold[i].name;
-            return Err(k.panic(format!(
-                "softclock: more than {MAX_HANDLER_RUNS_PER_PASS} timeouts ran in one pass at tick \
-                 {ticks} (the last one due was {name}): handlers keep re-adding timeouts with 0 \
-                 ticks, which OpenBSD 5.6 runs again in the same pass, so softclock would spin \
-                 forever"
-            )));
-        }
-        k.emit_with(|k| TimeoutEvent::Due {
-            name: k.to.name(i),
-            late,
-        });
-        let arg_text = |k: &Kernel| k.to.cold[i].arg.clone();
-        k.run_named_handler(Via::Timeout, &func, builtin, &arg, arg_text, None)?;
+        let still_linked = self.wheel.is_linked(i).then(|| self.place_of(i));
+        let arg_text = arg.to_string();
+        let t = self.wheel.get_mut(i);
+        t.to_func = Name::from(func);
+        t.to_arg = arg;
+        t.to_flags = TIMEOUT_INITIALIZED;
+        trace.emit(
+            now,
+            TimeoutEvent::Set {
+                name: t.name.clone(),
+                func: func.to_string(),
+                arg: arg_text,
+                still_linked,
+            },
+        );
+        TimeoutId(i as u32)
     }
-    Ok(())
-}
 
-/// Runs `name` if it is a timeout(9) function.
-pub fn call(k: &mut Kernel, name: &str, args: &Args) -> Option<Result<Value, KernelError>> {
-    let r = match name {
-        "timeout_set" => set_call(k, args),
-        "timeout_add" => add_call(k, args),
-        "timeout_add_sec" | "timeout_add_msec" | "timeout_add_usec" | "timeout_add_nsec"
-        | "timeout_add_tv" | "timeout_add_ts" | "timeout_add_bt" => add_converted(k, name, args),
-        "timeout_del" => args.obj(0).map(|to| timeout_del(k, to)),
-        "timeout_pending" => flag_call(
-            k,
-            args,
-            "timeout_pending",
-            "TIMEOUT_ONQUEUE",
-            TIMEOUT_ONQUEUE,
-        ),
-        "timeout_initialized" => flag_call(
-            k,
-            args,
-            "timeout_initialized",
-            "TIMEOUT_INITIALIZED",
-            TIMEOUT_INITIALIZED,
-        ),
-        "timeout_triggered" => flag_call(
-            k,
-            args,
-            "timeout_triggered",
-            "TIMEOUT_TRIGGERED",
-            TIMEOUT_TRIGGERED,
-        ),
-        _ => return None,
-    };
-    Some(r.map(|v| {
-        if name == "timeout_set" {
-            Value::Null
+    /// `timeout_add(&to, n)` of the timeout `id` (None: one `timeout_set` never saw). `n` is
+    /// the C `int to_ticks` (wider values are truncated to 32 bits). Returns 1 if the timeout
+    /// was newly queued, 0 if it was already queued.
+    pub fn timeout_add(
+        &mut self,
+        id: Option<TimeoutId>,
+        n: i64,
+        now: i32,
+        trace: &mut Trace,
+    ) -> Result<i64, String> {
+        let n = c_int(n);
+        let i = match id.map(|id| id.0 as usize) {
+            Some(i)
+                if i < self.wheel.count()
+                    && self.wheel.get(i).to_flags & TIMEOUT_INITIALIZED != 0 =>
+            {
+                i
+            }
+            _ => return Err("timeout_add: not initialized".into()),
+        };
+        if n < 0 {
+            return Err(format!("timeout_add: to_ticks ({n}) < 0"));
+        }
+        let queued = self.wheel.get(i).to_flags & TIMEOUT_ONQUEUE != 0;
+        if !queued && self.wheel.is_linked(i) {
+            let (name, place) = (self.name(i), self.place_of(i));
+            return Err(format!(
+                "timeout_add: {name} is still linked on {place} although timeout_set() cleared \
+                 ONQUEUE; linking it again would corrupt the timeout lists"
+            ));
+        }
+        let to = self.wheel.get_mut(i);
+        let old_time = to.to_time;
+        let to_time = now.wrapping_add(n);
+        to.to_time = to_time;
+        to.to_flags &= !TIMEOUT_TRIGGERED;
+        if !queued {
+            to.to_flags |= TIMEOUT_ONQUEUE;
+            self.wheel.insert_tail(TODO, i);
+            trace.emit_with(now, || TimeoutEvent::Added {
+                name: self.name(i),
+                n,
+                to_time,
+            });
+            return Ok(1);
+        }
+        if to_time.wrapping_sub(now) < old_time.wrapping_sub(now) {
+            let from = self.wheel.remove(i);
+            self.wheel.insert_tail(TODO, i);
+            let from = from.map_or(Place::Nowhere, Place::of_list);
+            trace.emit_with(now, || TimeoutEvent::MovedEarlier {
+                name: self.name(i),
+                from,
+                old_time,
+                to_time,
+            });
         } else {
-            Value::Int(v)
+            trace.emit_with(now, || TimeoutEvent::LeftInPlace {
+                name: self.name(i),
+                at: self.place_of(i),
+                old_time,
+                to_time,
+            });
         }
-    }))
-}
+        Ok(0)
+    }
 
-fn set_call(k: &mut Kernel, args: &Args) -> Result<i64, KernelError> {
-    let to = args.obj(0)?;
-    let Some(func) = args.func(1)? else {
-        return Err(KernelError::arg(
-            1,
-            "timeout_set: fn is NULL; softclock would call address 0",
-        ));
-    };
-    let arg = args.any(2)?.clone();
-    timeout_set(k, to, func, arg);
-    Ok(0)
-}
+    /// `timeout_del(&to)`: 1 if it was queued (and is now unlinked), else 0. Clears TRIGGERED.
+    /// `name` is for a timeout `timeout_set` never saw (`id` None), which is not queued.
+    pub fn timeout_del(
+        &mut self,
+        id: Option<TimeoutId>,
+        name: &str,
+        now: i32,
+        trace: &mut Trace,
+    ) -> i64 {
+        let Some(i) = id.map(|id| id.0 as usize) else {
+            let name = Name::from(name);
+            trace.emit(now, TimeoutEvent::NotPending { name });
+            return 0;
+        };
+        let queued = self.wheel.get(i).to_flags & TIMEOUT_ONQUEUE != 0;
+        let from = if queued { self.wheel.remove(i) } else { None };
+        let to = self.wheel.get_mut(i);
+        to.to_flags &= !(TIMEOUT_ONQUEUE | TIMEOUT_TRIGGERED);
+        trace.emit_with(now, || {
+            let name = self.name(i);
+            if queued {
+                TimeoutEvent::Deleted {
+                    name,
+                    from: from.map_or(Place::Nowhere, Place::of_list),
+                }
+            } else {
+                TimeoutEvent::NotPending { name }
+            }
+        });
+        queued as i64
+    }
 
-fn add_call(k: &mut Kernel, args: &Args) -> Result<i64, KernelError> {
-    let to = args.obj(0)?;
-    let n = args.int(1)?;
-    timeout_add(k, to, n)
-}
+    /// `to_flags & flag` of the timeout called `name` (a never-set timeout has no flags).
+    pub fn flags(&self, name: &str, flag: i32) -> i32 {
+        self.timeout(name).map_or(0, |t| t.to_flags & flag)
+    }
 
-/// `timeout_pending(to)` and its siblings are `timeout.h` macros, `((to)->to_flags & FLAG)`: they
-/// return the bit itself (TIMEOUT_ONQUEUE 2, TIMEOUT_INITIALIZED 4, TIMEOUT_TRIGGERED 8), not 1.
-/// A timeout that was never `timeout_set` is all zeroes, so they return 0.
-fn flag_call(
-    k: &mut Kernel,
-    args: &Args,
-    call: &'static str,
-    flag_name: &'static str,
-    flag: i32,
-) -> Result<i64, KernelError> {
-    let name = args.obj(0)?;
-    let ret = k.to.index(name).map_or(0, |i| k.to.lists.flags(i) & flag);
-    k.emit_with(|_| TimeoutEvent::FlagRead {
-        name: Name::from(name),
-        call,
-        flag: flag_name,
-        bit: flag,
-        ret,
-    });
-    Ok(ret as i64)
-}
-
-/// The `timeout_add_*` wrappers: convert, say how, then `timeout_add`.
-fn add_converted(k: &mut Kernel, call: &str, args: &Args) -> Result<i64, KernelError> {
-    let to = args.obj(0)?;
-    let (hz, tick) = (k.clock.hz, k.clock.tick);
-    let (ticks, input) = match call {
-        "timeout_add_tv" | "timeout_add_ts" | "timeout_add_bt" => {
-            let s = args.strukt(1, 2)?;
-            let ticks = match call {
-                "timeout_add_tv" => convert::tv_to_ticks(hz, tick, s[0], s[1]),
-                "timeout_add_ts" => convert::ts_to_ticks(hz, tick, s[0], s[1]),
-                _ => convert::bt_to_ticks(hz, tick, s[0], s[1] as u64),
-            };
-            (ticks, format!("{{{}, {}}}", s[0], s[1]))
+    /// `timeout_hardclock_update`, after `ticks++` made `ticks` = `now`: splice the due buckets
+    /// onto `timeout_todo`.
+    pub fn hardclock(&mut self, now: i32, trace: &mut Trace) {
+        for wheel in 0..WHEELCOUNT {
+            let bucket = wheel_position(now, wheel);
+            let count = self.wheel.splice_onto_todo(wheel * WHEELSIZE + bucket);
+            if count > 0 {
+                let bucket = bucket as u8;
+                trace.emit(
+                    now,
+                    if wheel == 0 {
+                        TimeoutEvent::Splice { bucket, count }
+                    } else {
+                        TimeoutEvent::Cascade {
+                            wheel: wheel as u8,
+                            bucket,
+                            count,
+                        }
+                    },
+                );
+            }
+            // The next wheel turns only when this one has come round to bucket 0.
+            if bucket != 0 {
+                break;
+            }
         }
-        _ => {
-            let n = c_int(args.int(1)?);
-            let ticks = match call {
-                "timeout_add_sec" => convert::sec_to_ticks(hz, n),
-                "timeout_add_msec" => convert::msec_to_ticks(tick, n),
-                "timeout_add_usec" => convert::usec_to_ticks(tick, n),
-                _ => convert::nsec_to_ticks(tick, n),
-            };
-            (ticks, n.to_string())
+    }
+
+    /// One step of softclock: pops `timeout_todo` from the head, re-bucketing what is not yet
+    /// due, until it finds a due timeout (returned, dequeued, to be run) or the list is empty.
+    pub fn softclock_next(&mut self, now: i32, trace: &mut Trace) -> Option<Due> {
+        while let Some(i) = self.wheel.first(TODO) {
+            let from = self.wheel.home_of(i).map_or(Place::Todo, Place::of_list);
+            self.wheel.remove(i);
+            let to = self.wheel.get_mut(i);
+            let to_time = to.to_time;
+            let delta = to_time.wrapping_sub(now);
+            if delta > 0 {
+                let b = bucket_for(to_time, delta);
+                self.wheel.insert_tail(b, i);
+                trace.emit_with(now, || TimeoutEvent::Rebucketed {
+                    name: self.name(i),
+                    from,
+                    wheel: (b / WHEELSIZE) as u8,
+                    bucket: (b % WHEELSIZE) as u8,
+                    delta,
+                });
+                continue;
+            }
+            to.to_flags = to.to_flags & !TIMEOUT_ONQUEUE | TIMEOUT_TRIGGERED;
+            return Some(Due {
+                id: TimeoutId(i as u32),
+                to_func: to.to_func.clone(),
+                to_arg: to.to_arg.clone(),
+                late: now.wrapping_sub(to_time),
+            });
         }
-    };
-    k.emit(TimeoutEvent::Converted {
-        name: Name::from(to),
-        call: call.to_string(),
-        input,
-        ticks,
-        hz,
-        tick,
-    });
-    timeout_add(k, to, ticks as i64)
+        None
+    }
 }

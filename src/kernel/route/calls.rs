@@ -21,6 +21,7 @@ pub const API: &[Signature] = &[
         optional: 2,
         ret: "int",
         page: "route(8)",
+        run: route_add,
     },
     Signature {
         name: "route_delete",
@@ -28,6 +29,7 @@ pub const API: &[Signature] = &[
         optional: 1,
         ret: "int",
         page: "route(8)",
+        run: route_delete,
     },
     Signature {
         name: "route_change",
@@ -39,6 +41,7 @@ pub const API: &[Signature] = &[
         optional: 1,
         ret: "int",
         page: "route(8)",
+        run: route_change,
     },
     Signature {
         name: "rtalloc1_fib",
@@ -51,6 +54,7 @@ pub const API: &[Signature] = &[
         optional: 0,
         ret: "struct rtentry *",
         page: "rtalloc(9)",
+        run: |k, a| rtalloc1(k, a, || lookup_fib(a, 3)),
     },
     Signature {
         name: "rtalloc1",
@@ -62,6 +66,7 @@ pub const API: &[Signature] = &[
         optional: 0,
         ret: "struct rtentry *",
         page: "rtalloc(9)",
+        run: |k, a| rtalloc1(k, a, || Ok(0)),
     },
     Signature {
         name: "rtalloc_fib",
@@ -69,6 +74,7 @@ pub const API: &[Signature] = &[
         optional: 0,
         ret: "void",
         page: "rtalloc(9)",
+        run: |k, a| rtalloc_ign(k, a, |a| Ok((0, lookup_fib(a, 1)?))),
     },
     Signature {
         name: "rtalloc",
@@ -76,6 +82,7 @@ pub const API: &[Signature] = &[
         optional: 0,
         ret: "void",
         page: "rtalloc(9)",
+        run: |k, a| rtalloc_ign(k, a, |_| Ok((0, 0))),
     },
     Signature {
         name: "rtalloc_ign_fib",
@@ -87,6 +94,7 @@ pub const API: &[Signature] = &[
         optional: 0,
         ret: "void",
         page: "rtalloc(9)",
+        run: |k, a| rtalloc_ign(k, a, |a| Ok((flags_arg(a, 1)?, lookup_fib(a, 2)?))),
     },
     Signature {
         name: "rtalloc_ign",
@@ -94,6 +102,7 @@ pub const API: &[Signature] = &[
         optional: 0,
         ret: "void",
         page: "rtalloc(9)",
+        run: |k, a| rtalloc_ign(k, a, |a| Ok((flags_arg(a, 1)?, 0))),
     },
     Signature {
         name: "RTFREE_LOCKED",
@@ -101,6 +110,11 @@ pub const API: &[Signature] = &[
         optional: 0,
         ret: "void",
         page: "rtalloc(9)",
+        run: |k, a| {
+            let id = rt_arg(k, a, 0)?;
+            rtalloc::rtfree_locked(k, id, &macro_name(a))?;
+            Ok(Value::Null)
+        },
     },
     Signature {
         name: "RTFREE",
@@ -108,6 +122,11 @@ pub const API: &[Signature] = &[
         optional: 0,
         ret: "void",
         page: "rtalloc(9)",
+        run: |k, a| {
+            let id = rt_arg(k, a, 0)?;
+            rtalloc::rtfree_unlocked(k, id)?;
+            Ok(Value::Null)
+        },
     },
     Signature {
         name: "RT_LOCK",
@@ -115,6 +134,11 @@ pub const API: &[Signature] = &[
         optional: 0,
         ret: "void",
         page: "rtalloc(9)",
+        run: |k, a| {
+            let id = rt_arg(k, a, 0)?;
+            rtalloc::rt_lock(k, id, &macro_name(a))?;
+            Ok(Value::Null)
+        },
     },
     Signature {
         name: "RT_UNLOCK",
@@ -122,6 +146,11 @@ pub const API: &[Signature] = &[
         optional: 0,
         ret: "void",
         page: "rtalloc(9)",
+        run: |k, a| {
+            let id = rt_arg(k, a, 0)?;
+            rtalloc::rt_unlock(k, id, &macro_name(a))?;
+            Ok(Value::Null)
+        },
     },
     Signature {
         name: "RT_ADDREF",
@@ -129,6 +158,11 @@ pub const API: &[Signature] = &[
         optional: 0,
         ret: "void",
         page: "rtalloc(9)",
+        run: |k, a| {
+            let id = rt_arg(k, a, 0)?;
+            rtalloc::rt_addref(k, id, &macro_name(a))?;
+            Ok(Value::Null)
+        },
     },
     Signature {
         name: "RT_REMREF",
@@ -136,6 +170,11 @@ pub const API: &[Signature] = &[
         optional: 0,
         ret: "void",
         page: "rtalloc(9)",
+        run: |k, a| {
+            let id = rt_arg(k, a, 0)?;
+            rtalloc::rt_remref(k, id, &macro_name(a))?;
+            Ok(Value::Null)
+        },
     },
     Signature {
         name: "RO_RTFREE",
@@ -143,6 +182,11 @@ pub const API: &[Signature] = &[
         optional: 0,
         ret: "void",
         page: "rtalloc(9)",
+        run: |k, a| {
+            let ro = ro_arg(k, a, 0)?;
+            rtalloc::ro_rtfree(k, ro)?;
+            Ok(Value::Null)
+        },
     },
     Signature {
         name: "rtfree",
@@ -150,6 +194,11 @@ pub const API: &[Signature] = &[
         optional: 0,
         ret: "void",
         page: "rtalloc(9)",
+        run: |k, a| {
+            let id = rt_arg(k, a, 0)?;
+            rtalloc::rtfree(k, id)?;
+            Ok(Value::Null)
+        },
     },
 ];
 
@@ -252,80 +301,68 @@ pub(super) fn route_value(r: Option<u32>) -> Value {
     r.map_or(Value::Null, Value::Route)
 }
 
-pub fn call(k: &mut Kernel, name: &str, args: &Args) -> Option<Result<Value, KernelError>> {
-    if !API.iter().any(|s| s.name == name) {
-        return None;
-    }
+/// Every route call starts with no route touched (see `route_note`).
+pub fn before_call(k: &mut Kernel) {
     k.rt.touched = None;
-    Some(dispatch(k, name, args))
 }
 
-fn dispatch(k: &mut Kernel, name: &str, args: &Args) -> Result<Value, KernelError> {
-    Ok(match name {
-        "route_add" => {
-            let (dst, len) = args.prefix(0)?;
-            let gw = args.addr(1)?;
-            let fib = table_fib(k, args, 2)?;
-            // `route add` sets RTF_GATEWAY|RTF_STATIC; a flags argument (an imported table's
-            // interface, reject or dynamic route) gives the entry exactly those flags instead.
-            let flags = if args.vals.len() > 3 {
-                route_flags(args, 3)?
-            } else {
-                RTF_GATEWAY | RTF_STATIC
-            };
-            Value::Int(table::route_add(k, dst, len, gw, fib, flags))
-        }
-        "route_delete" => {
-            let (dst, len) = args.prefix(0)?;
-            let fib = table_fib(k, args, 1)?;
-            Value::Int(table::route_delete(k, dst, len, fib)?)
-        }
-        "route_change" => {
-            let (dst, len) = args.prefix(0)?;
-            let gw = args.addr(1)?;
-            let fib = table_fib(k, args, 2)?;
-            Value::Int(table::route_change(k, dst, len, gw, fib))
-        }
-        "rtalloc1_fib" | "rtalloc1" => {
-            let dst = args.addr(0)?;
-            let report = args.int(1)? != 0;
-            let ign = flags_arg(args, 2)?;
-            let fib = if name == "rtalloc1" {
-                0
-            } else {
-                lookup_fib(args, 3)?
-            };
-            route_value(rtalloc::rtalloc1_fib(k, name, dst, report, ign, fib)?)
-        }
-        "rtalloc_fib" | "rtalloc" | "rtalloc_ign_fib" | "rtalloc_ign" => {
-            let ro = ro_arg(k, args, 0)?;
-            let (ign, fib) = match name {
-                "rtalloc_fib" => (0, lookup_fib(args, 1)?),
-                "rtalloc" => (0, 0),
-                "rtalloc_ign_fib" => (flags_arg(args, 1)?, lookup_fib(args, 2)?),
-                _ => (flags_arg(args, 1)?, 0),
-            };
-            rtalloc::rtalloc_ign_fib(k, name, ro, ign, fib)?;
-            Value::Null
-        }
-        "RO_RTFREE" => {
-            let ro = ro_arg(k, args, 0)?;
-            rtalloc::ro_rtfree(k, ro)?;
-            Value::Null
-        }
-        _ => {
-            let id = rt_arg(k, args, 0)?;
-            let what = format!("net/route.h ({name})");
-            match name {
-                "RTFREE_LOCKED" => rtalloc::rtfree_locked(k, id, &what)?,
-                "RTFREE" => rtalloc::rtfree_unlocked(k, id)?,
-                "RT_LOCK" => rtalloc::rt_lock(k, id, &what)?,
-                "RT_UNLOCK" => rtalloc::rt_unlock(k, id, &what)?,
-                "RT_ADDREF" => rtalloc::rt_addref(k, id, &what)?,
-                "RT_REMREF" => rtalloc::rt_remref(k, id, &what)?,
-                _ => rtalloc::rtfree(k, id)?,
-            }
-            Value::Null
-        }
-    })
+fn route_add(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
+    let (dst, len) = args.prefix(0)?;
+    let gw = args.addr(1)?;
+    let fib = table_fib(k, args, 2)?;
+    // `route add` sets RTF_GATEWAY|RTF_STATIC; a flags argument (an imported table's
+    // interface, reject or dynamic route) gives the entry exactly those flags instead.
+    let flags = if args.vals.len() > 3 {
+        route_flags(args, 3)?
+    } else {
+        RTF_GATEWAY | RTF_STATIC
+    };
+    Ok(Value::Int(table::route_add(k, dst, len, gw, fib, flags)))
+}
+
+fn route_delete(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
+    let (dst, len) = args.prefix(0)?;
+    let fib = table_fib(k, args, 1)?;
+    Ok(Value::Int(table::route_delete(k, dst, len, fib)?))
+}
+
+fn route_change(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
+    let (dst, len) = args.prefix(0)?;
+    let gw = args.addr(1)?;
+    let fib = table_fib(k, args, 2)?;
+    Ok(Value::Int(table::route_change(k, dst, len, gw, fib)))
+}
+
+/// `rtalloc1_fib(dst, report, ignflags, fib)`; `rtalloc1` is the same in FIB 0. `fib` is read
+/// after the other arguments, so an error names the first bad one.
+fn rtalloc1(
+    k: &mut Kernel,
+    args: &Args,
+    fib: impl FnOnce() -> Result<u32, KernelError>,
+) -> Result<Value, KernelError> {
+    let dst = args.addr(0)?;
+    let report = args.int(1)? != 0;
+    let ign = flags_arg(args, 2)?;
+    let fib = fib()?;
+    Ok(route_value(rtalloc::rtalloc1_fib(
+        k, args.name, dst, report, ign, fib,
+    )?))
+}
+
+/// `rtalloc_ign_fib(&ro, ignflags, fib)` and its shorter forms; `rest` reads their
+/// `(ignflags, fib)`.
+fn rtalloc_ign(
+    k: &mut Kernel,
+    args: &Args,
+    rest: fn(&Args) -> Result<(u32, u32), KernelError>,
+) -> Result<Value, KernelError> {
+    let ro = ro_arg(k, args, 0)?;
+    let (ign, fib) = rest(args)?;
+    rtalloc::rtalloc_ign_fib(k, args.name, ro, ign, fib)?;
+    Ok(Value::Null)
+}
+
+/// How the `net/route.h` macros name themselves in a panic.
+fn macro_name(args: &Args) -> String {
+    format!("net/route.h ({})", args.name)
 }

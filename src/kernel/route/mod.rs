@@ -28,7 +28,7 @@ pub mod table;
 use std::collections::BTreeMap;
 
 use calls::route_value;
-pub use calls::{call, API};
+pub use calls::{before_call, API};
 pub use events::{RouteEvent, RtMsg, RtmType};
 pub use radix::RadixTree;
 pub use radix_match::{LookupWalk, Quiet, StepSink, WalkCounts, WalkStep};

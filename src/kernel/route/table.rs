@@ -304,12 +304,8 @@ pub fn lookup(k: &Kernel, dst: u32, fib: u32) -> (Option<u32>, LookupWalk) {
 }
 
 /// A lookup the kernel makes (`rtalloc1_fib`, `icmp_mtudisc`, `rtredirect`): the answer, with
-/// its walk recorded as a Lookup event (the trace's `lookup` record). A kernel that does not
-/// record skips the walk too.
+/// its walk recorded as a Lookup event (the trace's `lookup` record).
 pub fn lookup_traced(k: &mut Kernel, caller: &str, dst: u32, fib: u32) -> Option<u32> {
-    if !k.recording {
-        return lookup_quiet(k, dst, fib);
-    }
     let (hit, walk) = lookup(k, dst, fib);
     let found = hit.map(|id| name(k, id));
     emit(
@@ -323,7 +319,7 @@ pub fn lookup_traced(k: &mut Kernel, caller: &str, dst: u32, fib: u32) -> Option
     hit
 }
 
-/// [`lookup`] for a caller that would drop the walk: the same answer, nothing recorded.
+/// [`lookup`] for a caller that only wants the answer (the UI's kit): the same route, no walk.
 pub fn lookup_quiet(k: &Kernel, dst: u32, fib: u32) -> Option<u32> {
     let t = k.rt.tree(fib)?;
     t.rn_match_quiet(dst).and_then(|n| t.node(n).route)

@@ -186,6 +186,7 @@ pub const API: &[Signature] = &[
         optional: 0,
         ret: "struct rttimer_queue *",
         page: "rt_timer(9)",
+        run: rt_timer_queue_create,
     },
     Signature {
         name: "rt_timer_queue_change",
@@ -193,6 +194,7 @@ pub const API: &[Signature] = &[
         optional: 0,
         ret: "void",
         page: "rt_timer(9)",
+        run: rt_timer_queue_change,
     },
     Signature {
         name: "rt_timer_queue_destroy",
@@ -200,6 +202,7 @@ pub const API: &[Signature] = &[
         optional: 0,
         ret: "void",
         page: "rt_timer(9)",
+        run: rt_timer_queue_destroy,
     },
     Signature {
         name: "rt_timer_count",
@@ -207,6 +210,7 @@ pub const API: &[Signature] = &[
         optional: 0,
         ret: "unsigned long",
         page: "net/route.c",
+        run: rt_timer_count,
     },
     Signature {
         name: "rt_timer_add",
@@ -221,6 +225,7 @@ pub const API: &[Signature] = &[
         optional: 0,
         ret: "int",
         page: "rt_timer(9)",
+        run: rt_timer_add,
     },
     Signature {
         name: "rt_timer_remove_all",
@@ -228,6 +233,7 @@ pub const API: &[Signature] = &[
         optional: 0,
         ret: "void",
         page: "rt_timer(9)",
+        run: rt_timer_remove_all,
     },
     Signature {
         name: "icmp_mtudisc",
@@ -238,6 +244,7 @@ pub const API: &[Signature] = &[
         optional: 0,
         ret: "void",
         page: "netinet/ip_icmp.c",
+        run: icmp_mtudisc,
     },
     Signature {
         name: "icmp_redirect",
@@ -248,77 +255,73 @@ pub const API: &[Signature] = &[
         optional: 0,
         ret: "void",
         page: "netinet/ip_icmp.c",
+        run: icmp_redirect,
     },
 ];
 
-/// Runs `name` if it is an rt_timer(9) or ICMP function.
-pub fn call(k: &mut Kernel, name: &str, args: &Args) -> Option<Result<Value, KernelError>> {
-    if !API.iter().any(|s| s.name == name) {
-        return None;
+fn rt_timer_queue_create(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
+    let t = args.int(0)?;
+    if !(0..=i64::from(u32::MAX)).contains(&t) {
+        return Err(KernelError::arg(
+            0,
+            format!(
+                "rt_timer_queue_create: timeout is a u_int (0..{}), got {t}",
+                u32::MAX
+            ),
+        ));
     }
-    Some(dispatch(k, name, args))
+    queue::queue_create(k, t, None).map(Value::Queue)
 }
 
-fn dispatch(k: &mut Kernel, name: &str, args: &Args) -> Result<Value, KernelError> {
-    match name {
-        "rt_timer_queue_create" => {
-            let t = args.int(0)?;
-            if !(0..=i64::from(u32::MAX)).contains(&t) {
-                return Err(KernelError::arg(
-                    0,
-                    format!(
-                        "rt_timer_queue_create: timeout is a u_int (0..{}), got {t}",
-                        u32::MAX
-                    ),
-                ));
-            }
-            queue::queue_create(k, t, None).map(Value::Queue)
-        }
-        "rt_timer_queue_change" => {
-            let q = queue_arg(k, args, 0)?;
-            queue::queue_change(k, q, args.int(1)?);
-            Ok(Value::Null)
-        }
-        "rt_timer_queue_destroy" => {
-            let q = queue_arg(k, args, 0)?;
-            queue::queue_destroy(k, q, args.int(1)? != 0)?;
-            Ok(Value::Null)
-        }
-        "rt_timer_count" => {
-            let q = queue_arg(k, args, 0)?;
-            let n = k.rtt.live_queue(q).map_or(0, RtTimerQueue::rtq_count);
-            Ok(Value::Int(n as i64))
-        }
-        "rt_timer_add" => {
-            let rt = queue::route_arg(k, args, 0)?;
-            let func = args.func(1)?.map(str::to_string);
-            let q = queue_arg(k, args, 2)?;
-            queue::timer_add(k, rt, func, q).map(Value::Int)
-        }
-        "rt_timer_remove_all" => {
-            let rt = queue::route_arg(k, args, 0)?;
-            queue::remove_all_why(k, rt, RemoveWhy::RemoveAll);
-            Ok(Value::Null)
-        }
-        "icmp_mtudisc" => {
-            let dst = args.addr(0)?;
-            let mtu = args.int(1)?;
-            let Ok(mtu) = u16::try_from(mtu) else {
-                return Err(KernelError::arg(
-                    1,
-                    format!("icmp_mtudisc: icmp_nextmtu is a 16-bit field (0..65535), got {mtu}"),
-                ));
-            };
-            icmp::icmp_mtudisc(k, dst, u32::from(mtu))?;
-            Ok(Value::Null)
-        }
-        _ => {
-            let dst = args.addr(0)?;
-            let gw = args.addr(1)?;
-            icmp::icmp_redirect(k, dst, gw)?;
-            Ok(Value::Null)
-        }
-    }
+fn rt_timer_queue_change(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
+    let q = queue_arg(k, args, 0)?;
+    queue::queue_change(k, q, args.int(1)?);
+    Ok(Value::Null)
+}
+
+fn rt_timer_queue_destroy(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
+    let q = queue_arg(k, args, 0)?;
+    queue::queue_destroy(k, q, args.int(1)? != 0)?;
+    Ok(Value::Null)
+}
+
+fn rt_timer_count(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
+    let q = queue_arg(k, args, 0)?;
+    let n = k.rtt.live_queue(q).map_or(0, RtTimerQueue::rtq_count);
+    Ok(Value::Int(n as i64))
+}
+
+fn rt_timer_add(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
+    let rt = queue::route_arg(k, args, 0)?;
+    let func = args.func(1)?.map(str::to_string);
+    let q = queue_arg(k, args, 2)?;
+    queue::timer_add(k, rt, func, q).map(Value::Int)
+}
+
+fn rt_timer_remove_all(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
+    let rt = queue::route_arg(k, args, 0)?;
+    queue::remove_all_why(k, rt, RemoveWhy::RemoveAll);
+    Ok(Value::Null)
+}
+
+fn icmp_mtudisc(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
+    let dst = args.addr(0)?;
+    let mtu = args.int(1)?;
+    let Ok(mtu) = u16::try_from(mtu) else {
+        return Err(KernelError::arg(
+            1,
+            format!("icmp_mtudisc: icmp_nextmtu is a 16-bit field (0..65535), got {mtu}"),
+        ));
+    };
+    icmp::icmp_mtudisc(k, dst, u32::from(mtu))?;
+    Ok(Value::Null)
+}
+
+fn icmp_redirect(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
+    let dst = args.addr(0)?;
+    let gw = args.addr(1)?;
+    icmp::icmp_redirect(k, dst, gw)?;
+    Ok(Value::Null)
 }
 
 /// A queue argument that must still exist: a destroyed one is a use after free.
@@ -329,43 +332,6 @@ fn queue_arg(k: &mut Kernel, args: &Args, i: usize) -> Result<u32, KernelError> 
         p => p,
     })?;
     Ok(q)
-}
-
-/// Runs a built-in kernel function fired by a wheel or by the scan: `rt_timer_timer` (the
-/// scan itself), `icmp_mtudisc_timeout`, `icmp_redirect_timeout`. False if `func` is not one.
-/// Whether [`run_builtin`] runs `func` (else it is a scenario handler, or nothing).
-pub fn is_builtin(func: &str) -> bool {
-    matches!(
-        func,
-        RT_TIMER_TIMER
-            | icmp::ICMP_MTUDISC_TIMEOUT
-            | icmp::ICMP_REDIRECT_TIMEOUT
-            | crate::kernel::route::in_rmx::IN_RTQTIMO
-    )
-}
-
-pub fn run_builtin(k: &mut Kernel, func: &str, arg: &Value) -> Result<bool, KernelError> {
-    match func {
-        RT_TIMER_TIMER => queue::rt_timer_timer(k)?,
-        // FreeBSD's in_rtqtimo, on the callwheel: the route table's own expiry scan.
-        crate::kernel::route::in_rmx::IN_RTQTIMO => crate::kernel::route::in_rmx::in_rtqtimo(k)?,
-        icmp::ICMP_MTUDISC_TIMEOUT | icmp::ICMP_REDIRECT_TIMEOUT => {
-            let Value::Route(rt) = arg else {
-                return Err(k.panic(format!("{func}: bad route to timeout (arg {arg})")));
-            };
-            queue::check_route(k, *rt, func)?;
-            if func == icmp::ICMP_MTUDISC_TIMEOUT {
-                icmp::icmp_mtudisc_timeout(k, *rt)?;
-            } else {
-                icmp::icmp_redirect_timeout(k, *rt)?;
-            }
-        }
-        _ => {
-            debug_assert!(!is_builtin(func));
-            return Ok(false);
-        }
-    }
-    Ok(true)
 }
 
 /// `ip_mtudisc_timeout`, `icmp_redirtimeout`, and the two queue pointers (read-only).

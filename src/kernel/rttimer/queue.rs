@@ -10,7 +10,7 @@ use super::{RtTimer, RtTimerQueue, MAX_RTTIMER_QUEUES, NULL_FUNC, RT_TIMER_CH, R
 use crate::kernel::api::Args;
 use crate::kernel::route::{self, RtEntry};
 use crate::kernel::MAX_HANDLER_RUNS_PER_PASS;
-use crate::kernel::{openbsd, EventKind, Kernel, KernelError, Value, Via};
+use crate::kernel::{calls, EventKind, Kernel, KernelError, Value, Via};
 
 /// The first uptime second whose scan takes a timer stamped `rtt_time` on a queue with
 /// `rtq_timeout`: the scan needs `rtt_time + rtq_timeout < time_uptime`, and uptime is whole.
@@ -52,7 +52,7 @@ pub(super) fn check_queue(k: &mut Kernel, q: u32, what: &str) -> Result<(), Kern
 }
 
 /// A route that must not have been freed.
-pub(super) fn check_route(k: &mut Kernel, rt: u32, what: &str) -> Result<(), KernelError> {
+pub fn check_route(k: &mut Kernel, rt: u32, what: &str) -> Result<(), KernelError> {
     match route_entry(k, rt).map(|e| e.freed) {
         None => Err(KernelError::msg(format!("{what}: no route rt#{rt}"))),
         Some(None) => Ok(()),
@@ -110,8 +110,8 @@ pub(super) fn queue_create(
     } else {
         k.rtt.initialized = true;
         let delay = scan_phase_delay(k.clock.elapsed, k.clock.hz);
-        openbsd::timeout_set(k, RT_TIMER_CH, RT_TIMER_TIMER, Value::Null);
-        openbsd::timeout_add(k, RT_TIMER_CH, delay)?;
+        calls::openbsd::timeout_set(k, RT_TIMER_CH, RT_TIMER_TIMER, Value::Null);
+        calls::openbsd::timeout_add(k, RT_TIMER_CH, delay)?;
         Some(k.clock.ticks.wrapping_add(delay as i32))
     };
     let id = k.rtt.queues.len() as u32;
@@ -372,11 +372,11 @@ fn expired_head(k: &Kernel, q: u32, now: i64) -> Option<(u32, i64)> {
 
 /// `rt_timer_timer`: every queue, newest first; pop heads while expired and run them; then
 /// re-arm the scanner for `hz` ticks.
-pub(super) fn rt_timer_timer(k: &mut Kernel) -> Result<(), KernelError> {
+pub fn rt_timer_timer(k: &mut Kernel) -> Result<(), KernelError> {
     let now = k.clock.time_uptime();
     let order = k.rtt.order.clone();
     // Every queue's name and count are copied into the event only when it is recorded.
-    k.emit_with(|k| {
+    k.emit({
         let queues = order
             .iter()
             .map(|&q| (k.rtt.queue_name(q), k.rtt.queues[q as usize].rtq_count()))
@@ -407,9 +407,6 @@ pub(super) fn rt_timer_timer(k: &mut Kernel) -> Result<(), KernelError> {
             emit(k, e);
             run_action(k, &t)?;
         }
-    }
-    if k.rtt.initialized {
-        openbsd::timeout_add(k, RT_TIMER_CH, i64::from(k.clock.hz))?;
     }
     Ok(())
 }

@@ -6,7 +6,7 @@
 
 use super::queue::expiry_second;
 use super::{RtTimer, RT_TIMER_CH};
-use crate::kernel::openbsd::{self, TIMEOUT_ONQUEUE};
+use crate::kernel::openbsd::TIMEOUT_ONQUEUE;
 use crate::kernel::Kernel;
 
 /// One timer as a lane shows it.
@@ -38,7 +38,7 @@ pub struct QueueView {
 
 /// The tick the scanner `rt_timer_ch` fires next, if it is armed.
 pub fn scanner_next_tick(k: &Kernel) -> Option<i32> {
-    if !openbsd::has_flag(k, RT_TIMER_CH, TIMEOUT_ONQUEUE) {
+    if k.to.flags(RT_TIMER_CH, TIMEOUT_ONQUEUE) == 0 {
         return None;
     }
     k.to.get(RT_TIMER_CH).map(|v| v.to_time)
