@@ -10,9 +10,9 @@ use super::markup::{head_row, muted};
 use super::rttimer::{linked, route_key};
 use super::state::{route_ids, Action, State, ROUTE_ROWS};
 use super::svg::esc;
-use crate::kernel::route::rtentry::{flag_string, RtEntry};
-use crate::kernel::route::{rttrash_list, NetstatRow, RouteEvent};
-use crate::kernel::value::fmt_addr;
+
+use crate::kernel::route::{netstat_row, rttrash_list, RouteEvent};
+
 use crate::kernel::EventKind;
 use crate::kernel::Kernel;
 
@@ -36,23 +36,6 @@ fn expire_cell(rmx_expire: Option<i64>, rt_timer: Option<i64>, now: i64) -> Html
         (None, None) => (String::new(), ""),
     };
     html! { <td title={title}>{ text }</td> }
-}
-
-/// One route's `netstat -rn` row, as `route::netstat` gives it for every route of a table: the
-/// page builds only the rows it shows.
-fn netstat_row(e: &RtEntry) -> NetstatRow {
-    NetstatRow {
-        id: e.id,
-        destination: e.netstat_dst(),
-        gateway: fmt_addr(e.gateway),
-        flags: flag_string(e.flags),
-        refs: e.refcnt,
-        use_count: e.use_count,
-        mtu: e.mtu,
-        expire: (e.expire != 0).then_some(e.expire),
-        rmx_expire: (e.rmx_expire != 0).then_some(e.rmx_expire),
-        timers: e.timers.len(),
-    }
 }
 
 /// `rttrash` and the routing socket's messages, as markup text (they have no controls, and

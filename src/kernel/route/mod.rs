@@ -34,8 +34,8 @@ pub use radix::RadixTree;
 pub use radix_match::{LookupWalk, Quiet, StepSink, WalkCounts, WalkStep};
 pub use rtentry::RtEntry;
 pub use table::{
-    lookup, lookup_quiet, lookup_traced, netstat, rt_add_host_dynamic, rt_delete_by_key,
-    rt_lookup_exact, rtm, rttrash_list, NetstatRow,
+    lookup, lookup_quiet, lookup_traced, netstat, netstat_row, rt_add_host_dynamic,
+    rt_delete_by_key, rt_lookup_exact, rtm, rttrash_list, NetstatRow,
 };
 
 use super::value::{Operand, Value};

@@ -343,7 +343,9 @@ pub struct NetstatRow {
     pub timers: usize,
 }
 
-fn row(e: &RtEntry) -> NetstatRow {
+/// One route's `netstat -rn` row: [`netstat`] builds it for every route of a table, a page
+/// that shows a few rows for only those.
+pub fn netstat_row(e: &RtEntry) -> NetstatRow {
     NetstatRow {
         id: e.id,
         destination: e.netstat_dst(),
@@ -366,7 +368,7 @@ pub fn netstat(k: &Kernel, fib: u32) -> Vec<NetstatRow> {
     t.walk()
         .into_iter()
         .filter_map(|n| t.node(n).route)
-        .map(|id| row(&k.rt.entries[id as usize]))
+        .map(|id| netstat_row(&k.rt.entries[id as usize]))
         .collect()
 }
 
