@@ -43,7 +43,8 @@ pub use value::{Operand, Stmt, Target, Value};
 pub const MAX_HANDLER_RUNS_PER_PASS: usize = 50_000;
 /// Handler bodies may call handlers that call handlers ...; this bounds the nesting.
 pub const MAX_HANDLER_DEPTH: usize = 32;
-/// Most statements run inside handler bodies since boot. The event cap does not bound this
+/// Most statements run inside handler bodies since boot (or since a driver renewed the budget,
+/// see [`Kernel::renew_budgets`]). The event cap does not bound this
 /// work: an assignment records nothing, and one fire of a 1,000-statement body is one event.
 /// A 0-tick self re-arm runs its body [`MAX_HANDLER_RUNS_PER_PASS`] times in one pass, so a
 /// 300-statement body was 30 million statements (5 s in a tab) before this budget. About 7
@@ -98,8 +99,11 @@ pub struct Kernel {
     pub clock: Clock,
     /// Everything that happened, in order.
     pub trace: Trace,
-    /// Statements run inside handler bodies since boot, against [`MAX_HANDLER_STATEMENTS`].
+    /// Statements run inside handler bodies since the work budget was renewed (at boot, or
+    /// see [`Kernel::renew_budgets`]), against [`MAX_HANDLER_STATEMENTS`].
     pub handler_stmts: u64,
+    /// The tick at which a driver last renewed the work budgets; None: they count from boot.
+    pub budget_since: Option<i32>,
     /// Set once the machine has panicked; nothing runs after that.
     pub panic: Option<String>,
     /// Set once a handler body made a scenario mistake (a wrong type, an unknown object): the
@@ -215,14 +219,37 @@ impl Kernel {
         KernelError::Panic(msg)
     }
 
+    /// Starts the work budgets ([`MAX_EVENTS`], [`MAX_HANDLER_STATEMENTS`]) afresh. The
+    /// budgets stop input that would freeze the page or fill its memory: a scenario counts from
+    /// boot (the CLI and the app's run of the same scenario stop at the same event). A driver
+    /// that takes the events as they come and runs one hardclock at a time, at the user's
+    /// request (the app's hardclock, play and jump), renews them before each hardclock: one
+    /// hardclock's work is bounded by [`MAX_HANDLER_RUNS_PER_PASS`], and a long run is then
+    /// bounded only by the ticks one run may have, not by the events of the ones before.
+    pub fn renew_budgets(&mut self) {
+        self.trace.budget_from = self.trace.emitted;
+        self.handler_stmts = 0;
+        self.budget_since = Some(self.clock.ticks);
+    }
+
+    /// "since boot", or since the tick the budgets were renewed at.
+    fn budget_origin(&self) -> String {
+        match self.budget_since {
+            None => "since boot".into(),
+            Some(t) => format!("since ticks was {t}"),
+        }
+    }
+
     /// Refuses to go on after a panic; also halts, between two steps, a machine that has
-    /// recorded its budget of events since boot (see [`MAX_EVENTS`]).
+    /// recorded its budget of events (see [`MAX_EVENTS`] and [`Kernel::renew_budgets`]).
     fn check_alive(&mut self) -> Result<(), KernelError> {
         if self.panic.is_none() && self.trace.is_full() {
             let max = self.trace.max_events;
+            let since = self.budget_origin();
             return Err(self.panic(format!(
-                "simulator limit: {max} events recorded; the simulated machine stops here so that \
-                 the page keeps running (run fewer ticks per statement, or fewer timers)"
+                "simulator limit: {max} events recorded {since}; the simulated machine stops \
+                 here so that the page keeps running (run fewer ticks per statement, or fewer \
+                 timers)"
             )));
         }
         if let Some(e) = &self.fault {
@@ -442,9 +469,10 @@ impl Kernel {
         for (i, stmt) in body.iter().enumerate() {
             self.handler_stmts += 1;
             if self.handler_stmts > MAX_HANDLER_STATEMENTS {
+                let since = self.budget_origin();
                 r = Err(self.panic(format!(
                     "simulator limit: {MAX_HANDLER_STATEMENTS} statements run inside handler \
-                     bodies since boot (the latest in {func}); the simulated machine stops here \
+                     bodies {since} (the latest in {func}); the simulated machine stops here \
                      so that the page keeps running (a handler that re-arms itself for 0 ticks \
                      runs again in the same softclock pass)"
                 )));

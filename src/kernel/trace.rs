@@ -18,10 +18,13 @@ pub struct Trace {
     /// Everything that happened, in order. A driver may drain it (the app does after every
     /// step); [`Trace::emitted`] keeps counting.
     pub events: Vec<Event>,
-    /// Events recorded since boot, drained or not: the event cap ([`Trace::max_events`]) is on
-    /// this count, so a scenario stops at the same event in the CLI (which keeps its log) and in
-    /// the app (which drains it into its own bounded log after every step).
+    /// Events recorded since boot, drained or not.
     pub emitted: u64,
+    /// The value of [`Trace::emitted`] when the machine's work budget was last renewed (0: at
+    /// boot). The event cap counts from here, drained or not, so a scenario stops at the same
+    /// event in the CLI (which keeps its log) and in the app (which drains it into its own
+    /// bounded log after every step). See [`crate::kernel::Kernel::renew_budgets`].
+    pub budget_from: u64,
     /// The count of events at which the machine halts: [`MAX_EVENTS`], the browser tab's memory
     /// budget. Only native drivers that drain the log themselves raise it (the benches); the
     /// app, the CLI and the scenario language never change it.
@@ -40,6 +43,7 @@ impl Default for Trace {
         Trace {
             events: Vec::new(),
             emitted: 0,
+            budget_from: 0,
             max_events: MAX_EVENTS,
             recording: true,
             closed: false,
@@ -88,8 +92,8 @@ impl Trace {
         self.closed = true;
     }
 
-    /// Whether the machine has recorded its budget of events since boot.
+    /// Whether the machine has recorded its budget of events since the budget was renewed.
     pub fn is_full(&self) -> bool {
-        self.emitted >= self.max_events as u64
+        self.emitted - self.budget_from >= self.max_events as u64
     }
 }

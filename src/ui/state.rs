@@ -26,7 +26,7 @@ use crate::import::routes::import;
 use crate::kernel::openbsd::{Place, TimeoutEvent};
 use crate::kernel::route::rtentry::RT_MAXFIBS;
 use crate::kernel::route::RouteEvent;
-use crate::kernel::{Event, EventKind, Kernel, Stmt, Value};
+use crate::kernel::{Event, EventKind, Kernel, Stmt, Value, MAX_EVENTS};
 use crate::script::limits::MAX_TICKS_PER_RUN;
 use crate::script::presets;
 use crate::script::{run_console_line, Outcome, Scenario, ScriptError, Stop};
@@ -207,6 +207,9 @@ impl Machine {
     fn ticks_undrained(&mut self, n: u64, stop: Option<Milestone>) -> (u64, bool) {
         let mut ran = 0;
         while ran < n && !self.kernel.halted() {
+            // Each hardclock the user asks for is a step of its own: the page drains its events
+            // as they come, so a long run is not stopped by the events of the ticks before.
+            self.kernel.renew_budgets();
             let _ = self.kernel.hardclock();
             ran += 1;
             let hit = stop.is_some_and(|m| self.kernel.trace.events.iter().any(|e| m.matches(e)));
@@ -915,7 +918,23 @@ impl State {
         events.append(&mut k.trace.events);
         k.trace.events = events;
         let mut outcome = Outcome::Ok;
+        // The page ran on past any number of events (it keeps only the newest); a file of every
+        // event since boot stops where the CLI's trace would.
+        let cut = |k: &Kernel| {
+            (k.trace.events.len() >= MAX_EVENTS).then(|| {
+                Outcome::Panicked(format!(
+                    "simulator limit: this trace holds the first {} events of the run, to ticks \
+                     {}; the page ran on to ticks {}",
+                    k.trace.events.len(),
+                    k.clock.ticks,
+                    self.kernel().clock.ticks
+                ))
+            })
+        };
         for op in &self.tape {
+            if let Some(o) = cut(&k) {
+                return (k, o);
+            }
             match op {
                 Op::Stmt(i) => match self.scenario.step(&mut k, *i) {
                     Err(Stop::Panicked(m)) => outcome = Outcome::Panicked(m),
@@ -927,6 +946,11 @@ impl State {
                         if k.halted() {
                             break;
                         }
+                        if let Some(o) = cut(&k) {
+                            return (k, o);
+                        }
+                        // As the page ran it (see `Machine::ticks_undrained`).
+                        k.renew_budgets();
                         let _ = k.hardclock();
                     }
                 }
