@@ -38,3 +38,23 @@ window.addEventListener("message", function (e) {
   var out = document.querySelector('output[data-state-of="' + d.id + '"]');
   if (out) out.textContent = String(d.tick);
 });
+
+// Frames written with data-src load once an inline widget has said its first state (or after
+// a few seconds if none does): the inline widgets, first on the page, get the network first.
+function loadFrames() {
+  document.querySelectorAll("iframe[data-src]").forEach(function (f) {
+    f.src = f.dataset.src;
+    f.removeAttribute("data-src");
+  });
+}
+window.addEventListener("message", function first(e) {
+  var d = e.data;
+  if (!d || d.hardclock !== "state" || e.source !== window) return;
+  window.removeEventListener("message", first);
+  loadFrames();
+});
+if (document.querySelector("[data-hardclock]")) {
+  setTimeout(loadFrames, 8000);
+} else {
+  loadFrames();
+}

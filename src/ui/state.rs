@@ -998,12 +998,16 @@ impl State {
             }));
             if self.snapshots.len() > MAX_SNAPSHOTS {
                 self.snapshot_every *= 2;
-                let every = self.snapshot_every;
-                let mut i = 0;
-                // Keep the first (step 0) and the newest; thin the rest.
+                // Every other one goes, by position: the snapshots are not on one grid (each
+                // waits until it pays, and the leading statements offset the ticks), so a
+                // rule by step number could drop nearly all of them at once and leave a jump
+                // back hundreds of thousands of ticks to replay. Kept: step 0, the end of the
+                // leading statements (where every jump back starts), and the newest.
+                let lead = self.lead() as u64;
                 let newest = self.snapshots.len() - 1;
+                let mut i = 0;
                 self.snapshots.retain(|sn| {
-                    let keep = i == 0 || i == newest || sn.steps % every == 0;
+                    let keep = i % 2 == 0 || i == newest || sn.steps == lead;
                     i += 1;
                     keep
                 });
@@ -1239,17 +1243,22 @@ impl State {
         }
     }
 
+    /// How many statements the tape starts with, run in order (the scenario's leading
+    /// statements, before the first hardclock or console line).
+    fn lead(&self) -> usize {
+        self.tape
+            .iter()
+            .enumerate()
+            .take_while(|(i, op)| **op == Op::Stmt(*i))
+            .count()
+    }
+
     /// Going back to `t` hardclocks, a jump starts over: it runs the leading statements, then
     /// hardclocks. When the tape itself starts with those statements followed by a run of ticks
     /// that reaches `t`, that moment is already on the tape: rewind to it (from the nearest
     /// snapshot) instead of running everything again. False, with nothing changed, otherwise.
     fn jump_back_on_tape(&mut self, t: u64) -> bool {
-        let lead = self
-            .tape
-            .iter()
-            .enumerate()
-            .take_while(|(i, op)| **op == Op::Stmt(*i))
-            .count();
+        let lead = self.lead();
         let Some(&Op::Ticks(run)) = self.tape.get(lead) else {
             return false;
         };
@@ -1512,5 +1521,42 @@ mod tests {
         let moves = s.cascade_moves();
         assert_eq!(moves.len(), LAST_CAP, "only the window's worth");
         assert!(moves.iter().all(|m| m.from == (1, 1) && m.to.0 == 0));
+    }
+
+    /// A long run thins its snapshots, but keeps them spread over the run (a jump back replays
+    /// a bounded number of ticks), and keeps the one where the leading statements end.
+    #[test]
+    fn a_long_run_keeps_its_snapshots_spread_and_its_lead() {
+        let mut src = String::from("handler g { timeout_add(&t0, 700) }\n");
+        for i in 0..100 {
+            let f = if i == 0 { "g" } else { "f" };
+            src.push_str(&format!(
+                "timeout_set(&t{i}, {f}, NULL); timeout_add(&t{i}, {})\n",
+                1 + i * 7
+            ));
+        }
+        let s = State::default()
+            .reduce(Action::LoadScenario(src))
+            .reduce(Action::RunScript)
+            .reduce(Action::RunTicks(300_000));
+        assert_eq!(s.kernel().clock.elapsed, 300_000);
+        let lead = s.lead() as u64;
+        assert_eq!(lead, 200);
+        let steps: Vec<u64> = s.snapshots.iter().map(|sn| sn.steps).collect();
+        assert!(steps.len() <= MAX_SNAPSHOTS, "{steps:?}");
+        assert!(
+            s.snapshot_every > SNAPSHOT_EVERY,
+            "the run has thinned them"
+        );
+        assert!(steps.contains(&lead), "{steps:?}");
+        let widest = steps.windows(2).map(|w| w[1] - w[0]).max().unwrap();
+        assert!(
+            widest <= 2 * s.snapshot_every,
+            "gap of {widest} steps with snapshot_every {}: {steps:?}",
+            s.snapshot_every
+        );
+        // A jump back lands where it should.
+        let back = s.reduce(Action::JumpToTick(123_456));
+        assert_eq!(back.kernel().clock.elapsed, 123_456);
     }
 }
