@@ -52,7 +52,10 @@ async fn the_compare_widget_steps_every_scheme_together() {
         &[("data-hardclock", "cascade-256"), ("data-view", "compare")],
         "",
     );
+    // The widgets module hands a `view=compare` host to the tools module as a lab host.
     assert_eq!(mount_inline(std::slice::from_ref(&h)), 1);
+    assert!(h.has_attribute("data-hardclock-lab") && !h.has_attribute("data-hardclock"));
+    sync_labs(&web_sys::window().unwrap().document().unwrap());
     wait_el(&h, "[data-testid=lab-chart]").await;
     wait_until("a line per scheme", || {
         SchemeKind::ALL
@@ -103,7 +106,10 @@ async fn the_scenario_workload_replays_the_widget_s_timeouts() {
         &[("data-hardclock", ""), ("data-view", "compare")],
         "timeout_set(&t1, f, NULL)\ntimeout_add(&t1, 3)\ncallout_init(&c, 1)\ncallout_reset(&c, 5, g, NULL)\nhardclock(10)",
     );
+    // The widgets module hands a `view=compare` host to the tools module as a lab host.
     assert_eq!(mount_inline(std::slice::from_ref(&h)), 1);
+    assert!(h.has_attribute("data-hardclock-lab") && !h.has_attribute("data-hardclock"));
+    sync_labs(&web_sys::window().unwrap().document().unwrap());
     choose_scenario_workload(&h).await;
     wait_until("the scenario's two timers", || {
         text_of(&h, ".hc-lab-now").is_some_and(|t| t.contains("workload scenario · 2 timers"))

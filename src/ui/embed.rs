@@ -79,6 +79,21 @@ fn load(s: &mut State, src: &Source) {
     })
 }
 
+/// The scenario text a widget of `src` loads. A widget asked for the scheme lab
+/// (`view=compare`) is given to the tools module with this text as its `data-scenario`.
+pub fn source_text(src: &Source) -> String {
+    let preset = |name: &str| {
+        crate::script::presets::find(name)
+            .map_or("", |p| p.source)
+            .to_string()
+    };
+    match src {
+        Source::Default => preset(DEFAULT_PRESET),
+        Source::Preset(p) => preset(p),
+        Source::Scenario(text) => text.clone(),
+    }
+}
+
 /// `n` steps; stops early at a simulated panic, a scenario error or the end of a run.
 fn steps(s: &mut State, n: u64) {
     for _ in 0..n {

@@ -31,8 +31,8 @@ use super::widget::{Widget, WidgetProps};
 // full app included (a separate `style.css` in dist/ as well would put the same 4 KB into the
 // bundle twice). The app takes `STYLE`; the widgets and the lab take `WIDGETS` too.
 use super::css::{STYLE, WIDGETS};
-use super::embed::shadow_css;
-use super::embed_params::{from_attributes, from_query};
+use super::embed::{shadow_css, source_text};
+use super::embed_params::{from_attributes, from_query, EmbedConfig, View};
 
 fn sheet(css: &str) -> Result<CssStyleSheet, JsValue> {
     let s = CssStyleSheet::new()?;
@@ -156,6 +156,14 @@ fn load_tools_if_asked(doc: &Document) {
     });
 }
 
+/// Turns a widget host asking for `view=compare` into a `<div data-hardclock-lab
+/// data-scenario>` holding the widget's scenario.
+fn as_lab_host(host: &Element, cfg: &EmbedConfig) {
+    let _ = host.remove_attribute("data-hardclock");
+    let _ = host.set_attribute("data-scenario", &source_text(&cfg.source));
+    let _ = host.set_attribute("data-hardclock-lab", "");
+}
+
 /// Mounts a widget into each host that has none yet; returns how many were mounted. The
 /// `n`-th widget of the page without an id of its own is called `hardclock-n` in messages.
 pub fn mount_inline(hosts: &[Element]) -> usize {
@@ -171,6 +179,13 @@ pub fn mount_inline(hosts: &[Element]) -> usize {
             .collect();
         let text = host.text_content().unwrap_or_default();
         let mut cfg = from_attributes(&pairs, &text);
+        if cfg.view == Some(View::Compare) {
+            // The lab is in the tools module, not in this one: the host becomes a lab host,
+            // which the tools module fills (see `load_tools_if_asked`).
+            as_lab_host(host, &cfg);
+            mounted += 1;
+            continue;
+        }
         let Some(root) = shadow_mount(host) else {
             continue;
         };
@@ -239,6 +254,20 @@ pub fn wants_frame(doc: &Document, query: &str) -> bool {
 /// Mounts the compact widget as the whole page (`?embed=1`), configured by the query.
 pub fn mount_frame(doc: &Document, query: &str) {
     let mut cfg = from_query(query);
+    if cfg.view == Some(View::Compare) {
+        style_page(doc, WIDGETS);
+        let host = doc.create_element("div").ok();
+        if let (Some(host), Some(body)) = (host, doc.body()) {
+            as_lab_host(&host, &cfg);
+            // The frame's margin, as a widget's own (the CSSOM, which a strict CSP allows).
+            if let Some(h) = host.dyn_ref::<web_sys::HtmlElement>() {
+                let _ = h.style().set_property("padding", "0.5rem 0.75rem");
+            }
+            let _ = body.append_child(&host);
+            load_tools_if_asked(doc);
+        }
+        return;
+    }
     if cfg.id.is_none() {
         cfg.id = Some("hardclock".into());
     }

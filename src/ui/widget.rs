@@ -17,7 +17,6 @@ use yew::prelude::*;
 
 use super::app::{key_action, use_play_timer, Shared};
 use super::callwheel::Callwheel;
-use super::compare::Compare;
 use super::console::{error_view, Console};
 use super::embed::{self, WidgetAction};
 use super::embed_params::{EmbedConfig, View};
@@ -218,9 +217,11 @@ pub fn widget(props: &WidgetProps) -> Html {
         View::Radix => html! { <Radix state={shared.clone()} /> },
         View::Pseudocode => routine_view(&state),
         View::Console => html! { <Console state={shared.clone()} on_action={on_action.clone()} /> },
-        View::Compare => {
-            html! { <Compare scenario={AttrValue::from(state.scenario.src.clone())} /> }
-        }
+        // The mount turns a `view=compare` host into the tools module's lab host
+        // (`embed_mount::as_lab_host`): the lab is not in the widgets module.
+        View::Compare => html! {
+            <p class="hc-note">{ "The scheme lab loads as a module of its own (hardclock-tools.js)." }</p>
+        },
     };
     let class = classes!(
         "hc-widget",

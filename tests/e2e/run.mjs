@@ -439,6 +439,18 @@ test("the full app's index.html?embed=1 is the compact widget too", async (s) =>
   if ((await s.exec("return location.hash")) !== "") throw new Error("the widget wrote the URL hash");
 });
 
+test("a framed widget asking for the lab (embed.html?view=compare) gets it from the tools module", async (s) => {
+  await s.go("about:blank");
+  await s.go(page + "embed.html?view=compare&preset=cascade-256");
+  const host = "[data-hardclock-lab]";
+  await s.findIn(host, "[data-testid=lab-chart]");
+  const src = await s.exec(`return document.querySelector("script[data-hardclock-tools]").src`);
+  if (!src.endsWith("/hardclock-tools.js")) throw new Error(`the tools loader: ${src}`);
+  if (!(await s.attr(host, "data-scenario")).includes("timeout_add")) throw new Error("the lab did not get the preset's scenario");
+  await s.clickIn(host, "[data-testid=lab-step]");
+  await s.waitTextIn(host, "[data-testid=lab-now]", (t) => t === "1");
+});
+
 // mdBook (issue #20): examples/course-book built by scripts/test.sh with the pinned mdBook and
 // mdbook-hardclock; its ```hardclock blocks are widgets, the loader came with the book.
 const bookDir = resolve("examples/course-book/book");
