@@ -19,6 +19,6 @@ pub mod trace;
 
 pub use error::ScriptError;
 pub use runner::{
-    run, run_console_line, ConsoleOutcome, Outcome, RunOutcome, Scenario, ScriptStmt, StmtResult,
-    Stop,
+    hardclock_count, run, run_console_line, ConsoleOutcome, Outcome, RunOutcome, Scenario,
+    ScriptStmt, StmtResult, Stop,
 };

@@ -367,6 +367,20 @@ pub fn run_console_line(k: &mut Kernel, line: &str, line_no: u32) -> ConsoleOutc
     }
 }
 
+/// How many hardclocks a `hardclock(n)` statement will run, if that is known beforehand.
+pub fn hardclock_count(k: &Kernel, stmt: &Stmt) -> Option<u64> {
+    match stmt {
+        Stmt::Call { name, args, .. } if name == "hardclock" => match args.first() {
+            None => Some(1),
+            Some(op) => match k.eval(op) {
+                Ok(Value::Int(n)) => Some(n.max(0) as u64),
+                _ => None,
+            },
+        },
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

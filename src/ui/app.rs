@@ -3,10 +3,8 @@
 //! it is the compact widget of [`super::widget`] instead, which touches neither the hash nor
 //! any storage (several widgets share one page).
 
-use std::cell::{Ref, RefCell};
 use std::rc::Rc;
 
-use gloo_timers::callback::{Interval, Timeout};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::HtmlElement;
@@ -15,10 +13,11 @@ use yew::prelude::*;
 use super::callwheel::Callwheel;
 use super::console::Console;
 use super::controls::controls;
-use super::embed_params::View;
 use super::help::help;
+use super::hooks::use_play_timer;
+use super::keys::key_action;
 use super::lab_host::LabHost;
-use super::narration::Narration;
+use super::narration::{pin_newest, Narration};
 use super::predict::{predict_panel, use_question};
 use super::predict_state::Predict;
 use super::presets::Presets;
@@ -26,54 +25,12 @@ use super::radix::Radix;
 use super::routes::routes;
 use super::routine::routine_view;
 use super::rttimer::rt_timer;
-use super::state::{Action, Drawer, Milestone, State};
+use super::shared::Shared;
+use super::state::{Action, Drawer, State};
 use super::timeline::Timeline;
 use super::timers::Timers;
+use super::view::View;
 use super::wheel::Wheel;
-use super::widget::pin_newest;
-
-/// The state as the views receive it: one cell that the reducer changes in place (copying a
-/// kernel of 10,000 timers on every play advance would take most of a frame), and a version
-/// that grows with every action, so a view's props are equal only within one version. Views
-/// read it with [`Shared::get`] while they render; the reducer only writes between renders.
-#[derive(Clone)]
-pub struct Shared {
-    cell: Rc<RefCell<State>>,
-    version: u64,
-}
-
-impl PartialEq for Shared {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.cell, &other.cell) && self.version == other.version
-    }
-}
-
-impl Shared {
-    pub fn new(state: State) -> Shared {
-        Shared {
-            cell: Rc::new(RefCell::new(state)),
-            version: 0,
-        }
-    }
-
-    /// The state, for reading during a render.
-    pub fn get(&self) -> Ref<'_, State> {
-        self.cell.borrow()
-    }
-
-    /// Changes the state in place and returns its next version (what a reducer hands Yew).
-    /// `None` when the state is borrowed: only a dispatch from inside a render could find it
-    /// so, none does, and dropping that action beats a panic.
-    pub(super) fn update(&self, change: impl FnOnce(&mut State)) -> Option<Shared> {
-        let mut st = self.cell.try_borrow_mut().ok()?;
-        change(&mut st);
-        drop(st);
-        Some(Shared {
-            cell: Rc::clone(&self.cell),
-            version: self.version + 1,
-        })
-    }
-}
 
 /// The reducer's handle on the state.
 pub struct Model(Shared);
@@ -112,92 +69,6 @@ fn write_hash(h: &str) {
     if let Ok(hist) = w.history() {
         let _ = hist.replace_state_with_url(&JsValue::NULL, "", Some(&url));
     }
-}
-
-/// What a key pressed inside the app (or a widget) asks for: Escape closes the help, other
-/// keys are [`shortcut`]s (whose default the page then does not run). Keys typed into a field,
-/// and chords with Ctrl, Meta or Alt, belong to the browser.
-pub(super) fn key_action(e: &KeyboardEvent, help_open: bool) -> Option<Action> {
-    if e.ctrl_key() || e.meta_key() || e.alt_key() {
-        return None;
-    }
-    let tag = e
-        .target_dyn_into::<HtmlElement>()
-        .map(|t| t.tag_name())
-        .unwrap_or_default();
-    if matches!(tag.as_str(), "INPUT" | "TEXTAREA" | "SELECT") {
-        return None;
-    }
-    if e.key() == "Escape" && help_open {
-        return Some(Action::ToggleHelp);
-    }
-    let a = shortcut(&e.key(), tag == "BUTTON")?;
-    e.prevent_default();
-    Some(a)
-}
-
-/// While `playing`, calls `advance` every `ms` milliseconds; the timer only dispatches.
-#[hook]
-pub(super) fn use_play_timer(playing: bool, ms: u32, advance: Callback<()>) {
-    use_effect_with((playing, ms), move |&(playing, ms)| {
-        let timer = playing.then(|| Interval::new(ms, move || advance.emit(())));
-        move || drop(timer)
-    });
-}
-
-/// While playing, a table (unreadable when it changes twenty times a second, and costly to lay
-/// out) is rebuilt once per period of this many milliseconds.
-pub(super) const REFRESH_MS: u32 = 250;
-
-/// While `playing`, a count that grows once per [`REFRESH_MS`], first `offset_ms` after play
-/// starts (paused, it stands still and views build on every render). A view rebuilds its table
-/// when the count changes, in a render of its own that the count's timer asks for, between
-/// two play advances: a frame that showed an advance and laid out a table of 50 rows too was
-/// the slowest twentieth of all frames. Offsets of 25, 75 and 125 ms put the three tables
-/// into three different gaps of the 50 ms play timer.
-#[hook]
-pub(super) fn use_refresh(playing: bool, offset_ms: u32) -> i64 {
-    let count = use_mut_ref(|| 0i64);
-    let redraw = use_force_update();
-    {
-        let count = count.clone();
-        use_effect_with(playing, move |&playing| {
-            let every: Rc<RefCell<Option<Interval>>> = Rc::default();
-            let first = playing.then(|| {
-                let every = every.clone();
-                Timeout::new(offset_ms, move || {
-                    let tick = move || {
-                        *count.borrow_mut() += 1;
-                        redraw.force_update();
-                    };
-                    tick();
-                    *every.borrow_mut() = Some(Interval::new(REFRESH_MS, tick));
-                })
-            });
-            move || {
-                drop(first);
-                every.borrow_mut().take();
-            }
-        });
-    }
-    let n = *count.borrow();
-    n
-}
-
-/// The shortcut for a key, if any (`in_button`: Space belongs to the focused button).
-fn shortcut(key: &str, in_button: bool) -> Option<Action> {
-    Some(match key {
-        " " if !in_button => Action::TogglePlay,
-        "n" | "." => Action::Hardclock,
-        "s" => Action::StepStatement,
-        "m" => Action::MicroStep,
-        "b" => Action::StepBack,
-        "c" => Action::RunToNext(Milestone::Cascade),
-        "f" => Action::RunToNext(Milestone::Fire),
-        "0" => Action::Reset,
-        "?" => Action::ToggleHelp,
-        _ => return None,
-    })
 }
 
 /// The switcher's label of a view.

@@ -6,7 +6,7 @@
 //! the sum of its buckets (one element per wedge, never per callout), and the table lists the
 //! next [`TABLE_BUCKETS`] occupied buckets from the scan cursor, [`TABLE_ENTRIES`] entries each.
 //! The wedges and the table are drawn from a [`Picture`] and kept ([`Kept`]); while playing
-//! it is rebuilt once per [`REFRESH_MS`](super::app::REFRESH_MS), in a render of its own
+//! it is rebuilt once per [`REFRESH_MS`](super::hooks::REFRESH_MS), in a render of its own
 //! between two play advances and not in the timer table's ([`use_refresh`]): scanning 16,384
 //! buckets and laying out a table that changes twenty times a second, unreadably, would cost
 //! most of a frame. The cursor and `softticks` follow every tick.
@@ -16,9 +16,10 @@ use std::fmt::Write;
 
 use yew::prelude::*;
 
-use super::app::{use_refresh, Shared};
 use super::frozen::Kept;
+use super::hooks::use_refresh;
 use super::markup::muted;
+use super::shared::Shared;
 use super::svg::{annulus, esc, f2, polar};
 use crate::kernel::freebsd::view::handles;
 use crate::kernel::Kernel;

@@ -6,7 +6,7 @@ use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use super::app::Shared;
+use super::shared::Shared;
 use super::state::Action;
 use crate::script::ScriptError;
 

@@ -1,5 +1,5 @@
 //! A piece of view built once and shown unchanged until its version changes. The tables and
-//! pictures that playing rebuilds once per refresh period ([`super::app::use_refresh`]) are
+//! pictures that playing rebuilds once per refresh period ([`super::hooks::use_refresh`]) are
 //! built only then, and in between Yew neither renders nor compares them. One component serves
 //! them all: each component type costs bundle size.
 

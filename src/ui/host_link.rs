@@ -23,9 +23,9 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, MessageEvent, ResizeObserver};
 use yew::prelude::*;
 
-use super::app::Shared;
 use super::embed::{command_action, WidgetAction};
 use super::embed_params::{command, EmbedConfig, MessageFields};
+use super::shared::Shared;
 
 /// The origin of the widget's own URL. A sandboxed document's `window.origin` is "null",
 /// but `location.origin` is still its URL's, which is what "self" in an allow-list means.

@@ -15,10 +15,10 @@ use std::fmt::Write;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use super::embed_params::View;
 use super::figure::{blob, download, save, stem};
 use super::state::State;
 use super::svg::esc;
+use super::view::View;
 use crate::import::routes::import;
 use crate::kernel::route::rtentry::RT_MAXFIBS;
 use crate::script::trace::Format;

@@ -9,12 +9,11 @@
 //!   takes, so a marker is one exact jump away.
 
 use super::catalog::calls;
-use super::embed_params::View;
-use super::state::hardclock_count;
+use super::view::View;
 use crate::kernel::openbsd::TimeoutEvent;
 use crate::kernel::route::RouteEvent;
 use crate::kernel::{Event, EventKind, Kernel, Via};
-use crate::script::Scenario;
+use crate::script::{hardclock_count, Scenario};
 
 /// The views a scenario's lesson opens on, the main picture first.
 pub fn lesson_views(src: &str) -> Vec<View> {

@@ -16,6 +16,7 @@ pub mod predict_state;
 pub mod pseudocode;
 pub mod state;
 pub mod svg;
+pub mod view;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;
@@ -36,7 +37,11 @@ pub mod frozen;
 #[cfg(target_arch = "wasm32")]
 pub mod help;
 #[cfg(target_arch = "wasm32")]
+pub mod hooks;
+#[cfg(target_arch = "wasm32")]
 pub mod host_link;
+#[cfg(target_arch = "wasm32")]
+pub mod keys;
 #[cfg(target_arch = "wasm32")]
 pub mod kit;
 #[cfg(target_arch = "wasm32")]
@@ -59,6 +64,8 @@ pub mod routes;
 pub mod routine;
 #[cfg(target_arch = "wasm32")]
 pub mod rttimer;
+#[cfg(target_arch = "wasm32")]
+pub mod shared;
 #[cfg(target_arch = "wasm32")]
 pub mod timeline;
 #[cfg(target_arch = "wasm32")]

@@ -9,7 +9,7 @@ use std::fmt::Write;
 
 use yew::prelude::*;
 
-use super::app::Shared;
+use super::shared::Shared;
 use super::state::Drawer;
 use super::svg::esc;
 
@@ -88,5 +88,15 @@ pub fn narration(props: &NarrationProps) -> Html {
                 <ol>{ Html::from_html_unchecked(log_text(shown).into()) }</ol>
             </details>
         </section>
+    }
+}
+
+/// Scrolls the narration box under `root` to its newest sentence, the last one.
+pub fn pin_newest(root: &NodeRef) {
+    let boxed = root
+        .cast::<web_sys::Element>()
+        .and_then(|r| r.query_selector(".hc-narration").ok().flatten());
+    if let Some(b) = boxed {
+        b.set_scroll_top(b.scroll_height());
     }
 }

@@ -7,8 +7,8 @@ use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::app::Shared;
 use super::predict_state::Predict;
+use super::shared::Shared;
 use super::state::State;
 use crate::quiz::{ask_at, checkpoints, Answer, Question};
 

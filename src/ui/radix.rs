@@ -9,8 +9,8 @@ use std::fmt::Write;
 
 use yew::prelude::*;
 
-use super::app::Shared;
 use super::markup::muted;
+use super::shared::Shared;
 use super::state::State;
 use super::svg::esc;
 use crate::kernel::route::radix::NodeId;

@@ -19,17 +19,17 @@ use std::cell::OnceCell;
 use std::rc::Rc;
 
 use super::catalog::{preset_with_source, DEFAULT_PRESET};
-use super::embed_params::View;
 use super::hash;
 use super::lesson::{lesson_views, Timeline};
+use super::view::View;
 use crate::import::routes::import;
 use crate::kernel::openbsd::{Place, TimeoutEvent};
 use crate::kernel::route::rtentry::RT_MAXFIBS;
 use crate::kernel::route::RouteEvent;
-use crate::kernel::{Event, EventKind, Kernel, Stmt, Value, MAX_EVENTS};
+use crate::kernel::{Event, EventKind, Kernel, MAX_EVENTS};
 use crate::script::limits::MAX_TICKS_PER_RUN;
 use crate::script::presets;
-use crate::script::{run_console_line, Outcome, Scenario, ScriptError, Stop};
+use crate::script::{hardclock_count, run_console_line, Outcome, Scenario, ScriptError, Stop};
 
 /// Steps between two snapshots at first.
 pub const SNAPSHOT_EVERY: u64 = 256;
@@ -1442,20 +1442,6 @@ pub fn callout_label(k: &Kernel, id: u32) -> String {
         format!("callout #{}", c.id)
     } else {
         c.name
-    }
-}
-
-/// How many hardclocks a `hardclock(n)` statement will run, if that is known beforehand.
-pub(crate) fn hardclock_count(k: &Kernel, stmt: &Stmt) -> Option<u64> {
-    match stmt {
-        Stmt::Call { name, args, .. } if name == "hardclock" => match args.first() {
-            None => Some(1),
-            Some(op) => match k.eval(op) {
-                Ok(Value::Int(n)) => Some(n.max(0) as u64),
-                _ => None,
-            },
-        },
-        _ => None,
     }
 }
 

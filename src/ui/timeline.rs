@@ -16,9 +16,9 @@ use std::fmt::Write;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::app::Shared;
 use super::frozen::Frozen;
 use super::lesson::{mentions, MarkKind, Timeline as Run};
+use super::shared::Shared;
 use super::state::Action;
 use super::svg::esc;
 

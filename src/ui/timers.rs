@@ -3,7 +3,7 @@
 //! A page of [`TIMER_ROWS`] rows at a time, with the total and buttons to page (a real table
 //! of 10,000 rows is 100,000 elements, far too many to render while playing). Only the page's
 //! rows are built, and the rows are a memoised component: a page that did not change is not
-//! rendered again. While playing, the page is rebuilt once per [`REFRESH_MS`](super::app::REFRESH_MS): a table whose
+//! rendered again. While playing, the page is rebuilt once per [`REFRESH_MS`](super::hooks::REFRESH_MS): a table whose
 //! "ticks to go" changes twenty times a second cannot be read, and laying it out that often
 //! costs most of a frame.
 
@@ -11,8 +11,9 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::app::{use_refresh, Shared};
+use super::hooks::use_refresh;
 use super::markup::{head_row, muted};
+use super::shared::Shared;
 use super::state::{callout_label, Action, State, TIMER_ROWS};
 use crate::kernel::freebsd::callwheel::{
     CALLOUT_ACTIVE, CALLOUT_LOCAL_ALLOC, CALLOUT_MPSAFE, CALLOUT_PENDING,

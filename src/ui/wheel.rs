@@ -26,8 +26,9 @@ use std::sync::OnceLock;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::app::{use_refresh, Shared};
 use super::frozen::Kept;
+use super::hooks::use_refresh;
+use super::shared::Shared;
 use super::state::{Action, CascadeMove, LAST_CAP};
 use super::svg::{annulus, esc, f1, f2, polar};
 use crate::kernel::openbsd::{wheel_position, Place, WHEELCOUNT, WHEELSIZE};
@@ -374,7 +375,7 @@ fn lens(s: &super::state::State, moves: &[CascadeMove], on_action: &Callback<Act
 }
 
 /// The wheel as a table (for screen readers; closed by default). While playing it is rebuilt
-/// once per [`REFRESH_MS`](super::app::REFRESH_MS), like the timer table: its rows move with
+/// once per [`REFRESH_MS`](super::hooks::REFRESH_MS), like the timer table: its rows move with
 /// the wheel on every tick.
 fn wheel_table(p: &TableProps) -> Html {
     // Markup text: up to 64 rows, no controls, and `html!` code per element costs the bundle.

@@ -15,13 +15,15 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, ResizeObserver};
 use yew::prelude::*;
 
-use super::app::{key_action, use_play_timer, Shared};
 use super::callwheel::Callwheel;
 use super::console::{error_view, Console};
 use super::embed::{self, WidgetAction};
 use super::embed_params::{EmbedConfig, View};
 use super::help::help;
+use super::hooks::use_play_timer;
 use super::host_link::{post_answer, use_host_link};
+use super::keys::key_action;
+use super::narration::pin_newest;
 use super::narration::Narration;
 use super::predict::{predict_panel, use_question};
 use super::predict_state::Predict;
@@ -29,6 +31,7 @@ use super::radix::Radix;
 use super::routes::routes;
 use super::routine::routine_view;
 use super::rttimer::rt_timer;
+use super::shared::Shared;
 use super::state::Action;
 use super::timers::Timers;
 use super::wheel::Wheel;
@@ -54,16 +57,6 @@ impl Reducible for WidgetModel {
             Some(next) => Rc::new(WidgetModel(next)),
             None => self,
         }
-    }
-}
-
-/// Scrolls the narration box under `root` to its newest sentence, the last one.
-pub(super) fn pin_newest(root: &NodeRef) {
-    let boxed = root
-        .cast::<Element>()
-        .and_then(|r| r.query_selector(".hc-narration").ok().flatten());
-    if let Some(b) = boxed {
-        b.set_scroll_top(b.scroll_height());
     }
 }
 
