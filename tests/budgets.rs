@@ -6,7 +6,7 @@
 use hardclock::kernel::rttimer::MAX_RTTIMER_QUEUES;
 use hardclock::kernel::{MAX_EVENTS, MAX_HANDLER_STATEMENTS};
 use hardclock::script::{run, Outcome};
-use hardclock::ui::state::{Action, State};
+use hardclock::ui::state::{Action, State, MAX_ACTION_STATEMENTS};
 
 /// A timeout that re-arms itself for 0 ticks with a body of `n` statements: OpenBSD's softclock
 /// runs it again in the same pass, so only the budgets stop it.
@@ -148,4 +148,30 @@ fn ticks_past_an_int_say_so() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+/// The page renews the kernel's budgets before each of its hardclocks, so what bounds a jump of
+/// a million busy ticks is the action's own budget of handler statements: the action stops
+/// between two hardclocks with a notice (no panic), and the next one goes on.
+#[test]
+fn a_run_of_busy_hardclocks_stops_at_the_action_budget_and_goes_on_when_asked() {
+    let body = vec!["x = 1"; 999].join("; ");
+    let src = format!(
+        "timeout_set(&t, f, NULL)\nhandler f {{ timeout_add(&t, 1); {body} }}\ntimeout_add(&t, 1)\n"
+    );
+    let mut s = State::default();
+    s.apply(Action::LoadScenario(src));
+    s.apply(Action::RunScript);
+    s.apply(Action::JumpToTick(1_000_000));
+    let per_action = MAX_ACTION_STATEMENTS / 1000;
+    assert_eq!(s.kernel().panic, None);
+    assert_eq!(s.kernel().clock.elapsed, per_action);
+    let notice = s.notice.clone().unwrap_or_default();
+    assert!(
+        notice.starts_with(&format!("Stopped after {per_action} hardclocks")),
+        "{notice}"
+    );
+    s.apply(Action::RunTicks(5));
+    assert_eq!(s.kernel().clock.elapsed, per_action + 5);
+    assert_eq!(s.kernel().panic, None);
 }

@@ -26,7 +26,7 @@ use crate::import::routes::import;
 use crate::kernel::openbsd::{Place, TimeoutEvent};
 use crate::kernel::route::rtentry::RT_MAXFIBS;
 use crate::kernel::route::RouteEvent;
-use crate::kernel::{Event, EventKind, Kernel, MAX_EVENTS};
+use crate::kernel::{Event, EventKind, Kernel, MAX_EVENTS, MAX_HANDLER_STATEMENTS};
 use crate::script::limits::MAX_TICKS_PER_RUN;
 use crate::script::presets;
 use crate::script::{hardclock_count, run_console_line, Outcome, Scenario, ScriptError, Stop};
@@ -39,6 +39,13 @@ pub const MAX_SNAPSHOTS: usize = 96;
 pub const SEARCH_TICKS: u64 = 100_000;
 /// The most hardclocks one action may run (run N, jump).
 pub const MAX_ACTION_TICKS: u64 = 1_000_000;
+/// The most statements handler bodies may run in one action of the page that runs
+/// hardclocks (run N, a play advance, a jump, run to next): the kernel's own budget
+/// ([`MAX_HANDLER_STATEMENTS`]) is renewed before each of the page's hardclocks (see
+/// [`Kernel::renew_budgets`]), so this is what keeps a jump of a million busy ticks from
+/// freezing the tab. The action stops early, between two hardclocks, with a notice; the ticks
+/// that ran are on the tape, so a replay runs exactly them.
+pub const MAX_ACTION_STATEMENTS: u64 = MAX_HANDLER_STATEMENTS;
 /// Events kept in the log panel.
 pub const LOG_CAP: usize = 400;
 /// Events of the latest action kept for the narration and highlights.
@@ -196,22 +203,34 @@ impl Machine {
 
     /// Runs up to `n` hardclocks, stopping after a panic or when `stop` matches an event.
     /// Returns how many ran (the panicking one included) and whether `stop` matched.
-    fn ticks(&mut self, n: u64, stop: Option<Milestone>) -> (u64, bool) {
-        let r = self.ticks_undrained(n, stop);
+    fn ticks(&mut self, n: u64, stop: Option<Milestone>, work: Option<&mut u64>) -> (u64, bool) {
+        let r = self.ticks_undrained(n, stop, work);
         self.drain();
         r
     }
 
     /// [`Machine::ticks`] without the final drain: the last events stay in the kernel, so a
     /// snapshot taken here and run on drains at exactly the points an unbroken run would.
-    fn ticks_undrained(&mut self, n: u64, stop: Option<Milestone>) -> (u64, bool) {
+    ///
+    /// `work`: the handler statements the action may still run (see
+    /// [`MAX_ACTION_STATEMENTS`]); the run stops after the hardclock that uses them up, and
+    /// `work` is then 0. A replay passes None: it runs the ticks the tape recorded.
+    fn ticks_undrained(
+        &mut self,
+        n: u64,
+        stop: Option<Milestone>,
+        mut work: Option<&mut u64>,
+    ) -> (u64, bool) {
         let mut ran = 0;
-        while ran < n && !self.kernel.halted() {
+        while ran < n && !self.kernel.halted() && work.as_deref() != Some(&0) {
             // Each hardclock the user asks for is a step of its own: the page drains its events
             // as they come, so a long run is not stopped by the events of the ticks before.
             self.kernel.renew_budgets();
             let _ = self.kernel.hardclock();
             ran += 1;
+            if let Some(left) = work.as_deref_mut() {
+                *left = left.saturating_sub(self.kernel.handler_stmts);
+            }
             let hit = stop.is_some_and(|m| self.kernel.trace.events.iter().any(|e| m.matches(e)));
             if hit || self.kernel.trace.events.len() > 1024 {
                 self.drain();
@@ -253,7 +272,7 @@ impl Machine {
                 let _ = self.stmt(sc, None);
             }
             Op::Ticks(n) => {
-                self.ticks((*n).min(limit), None);
+                self.ticks((*n).min(limit), None, None);
             }
             Op::Console(line, no) => {
                 self.console(line, *no);
@@ -1103,15 +1122,30 @@ impl State {
         // In runs that end where a snapshot is due, so that a long run (a million ticks) has
         // snapshots inside it and stepping back into it replays at most `snapshot_every` ticks.
         let mut left = n;
-        while left > 0 && self.alive() {
+        let mut work = MAX_ACTION_STATEMENTS;
+        while left > 0 && self.alive() && work > 0 {
             let chunk = left.min(self.snapshot_every - self.steps % self.snapshot_every);
-            let (ran, _) = self.machine.ticks_undrained(chunk, None);
+            let (ran, _) = self.machine.ticks_undrained(chunk, None, Some(&mut work));
             if ran == 0 || self.record_ticks(ran) {
                 break;
             }
             left -= ran;
         }
         self.machine.drain();
+        if work == 0 && left > 0 && self.alive() {
+            self.work_notice(n - left);
+        }
+    }
+
+    /// Says why an action stopped before its ticks ran: its handlers used up
+    /// [`MAX_ACTION_STATEMENTS`].
+    fn work_notice(&mut self, ran: u64) {
+        self.notice = Some(format!(
+            "Stopped after {ran} hardclocks: their handlers ran {MAX_ACTION_STATEMENTS} \
+             statements, the most one action runs so that the page keeps responding. Run on to \
+             go further."
+        ));
+        self.playing = false;
     }
 
     fn console(&mut self, line: String) {
@@ -1308,11 +1342,16 @@ impl State {
             if budget == 0 {
                 break;
             }
-            let (ran, hit) = self.machine.ticks(budget, Some(m));
+            let mut work = MAX_ACTION_STATEMENTS;
+            let (ran, hit) = self.machine.ticks(budget, Some(m), Some(&mut work));
             if self.record_ticks(ran) {
                 return;
             }
             if hit {
+                return;
+            }
+            if work == 0 {
+                self.work_notice(ran);
                 return;
             }
             break;
