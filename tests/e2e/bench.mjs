@@ -230,7 +230,7 @@ async function loading() {
     }
     if (loads.includes("long")) {
       // 10,000 pending timeouts whose groups re-arm every 1,000 to 100,900 ticks (as the native
-      // replay bench's periods), run towards 10^6 ticks: the simulator's event cap stops it first.
+      // replay bench's periods), run to 10^6 ticks.
       rows.push(...(await longRun(s, page, openbsdScenario((g) => 1000 + g * 100), 1000000, "10,000 timeouts")));
     }
   } finally {
