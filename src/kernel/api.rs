@@ -93,7 +93,7 @@ pub const CORE_API: &[Signature] = &[
         optional: 0,
         ret: "void",
         page: "hardclock handler body",
-        run: |k, args| super::freebsd::busy(k, args.int(0)?),
+        run: |k, args| super::calls::freebsd::busy(k, args.int(0)?),
     },
 ];
 
@@ -115,8 +115,8 @@ pub const TABLES: &[Table] = &[
         before: |_| {},
     },
     Table {
-        calls: super::freebsd::API,
-        before: super::freebsd::ensure_boot,
+        calls: super::calls::freebsd::API,
+        before: super::calls::freebsd::before_call,
     },
     Table {
         calls: super::route::API,

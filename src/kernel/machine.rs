@@ -1,13 +1,19 @@
 //! The machine: the clock, hardclock and softclock, and the handler calls. This is where the
 //! facilities meet: each one's hardclock half runs on every tick, then each softclock pass,
-//! and what a pass finds due is run here.
+//! and what a pass finds due is run here. FreeBSD's softclock thread is a continuation the
+//! facility keeps ([`Call`]): the machine makes each call it hands out and reports
+//! how the body ended. A script thread that sleeps in a FreeBSD call ([`sleep`]) lets the
+//! machine run hardclocks until it can go on.
 
+use super::freebsd::{Call, CalloutEvent, Sleep, GIANT};
 use super::openbsd::TimeoutEvent;
 use super::route::in_rmx::{self, IN_RTQTIMO};
 use super::rttimer::icmp::{self, ICMP_MTUDISC_TIMEOUT, ICMP_REDIRECT_TIMEOUT};
 use super::rttimer::{queue, RT_TIMER_CH, RT_TIMER_TIMER};
 use super::{calls, Value};
-use super::{freebsd, merge_tick, EventKind, Kernel, KernelError, Via, MAX_HANDLER_RUNS_PER_PASS};
+use super::{
+    merge_tick, EventKind, HandlerEnd, Kernel, KernelError, Via, MAX_HANDLER_RUNS_PER_PASS,
+};
 
 impl Kernel {
     /// Runs `n` hardclocks, stopping early on a panic.
@@ -42,8 +48,9 @@ impl Kernel {
             self.emit(EventKind::Tick { ticks, count: 1 });
         }
         self.to.hardclock(ticks, &mut self.trace);
-        freebsd::hardclock(self);
-        let r = timeout_softclock(self).and_then(|_| freebsd::softclock(self));
+        let boot = self.clock.elapsed == 1;
+        self.co.hardclock(ticks, boot, &mut self.trace);
+        let r = timeout_softclock(self).and_then(|_| callout_softclock(self));
         self.line = saved_line;
         r
     }
@@ -70,6 +77,107 @@ fn timeout_softclock(k: &mut Kernel) -> Result<(), KernelError> {
             late: due.late,
         });
         k.run_handler(Via::Timeout, &due.to_func, &due.to_arg, None)?;
+    }
+    Ok(())
+}
+
+/// FreeBSD's softclock pass: the calltodo list and the due buckets, with the softclock thread
+/// servicing what they hand it, until the pass is over or the thread waits (`busy(n)`, a
+/// mutex).
+fn callout_softclock(k: &mut Kernel) -> Result<(), KernelError> {
+    k.co.begin_pass(k.clock.ticks)?;
+    let r = callout_pass(k);
+    k.co.end_pass();
+    r
+}
+
+fn callout_pass(k: &mut Kernel) -> Result<(), KernelError> {
+    loop {
+        let now = k.clock.ticks;
+        let next = k.co.softclock_next(now, &mut k.trace);
+        let Some(call) = next.map_err(|e| k.fail(e))? else {
+            return Ok(());
+        };
+        let end = match call {
+            Call::Start { func, arg } => {
+                k.co.th.in_handler = true;
+                let r = k.start_handler(Via::Callout, &func, &arg, None);
+                k.co.th.in_handler = false;
+                r?
+            }
+            Call::Resume { func, rest } => {
+                // The call the body waited in returns now.
+                if let Some(call) = k.waiting_call.take() {
+                    k.emit(call.event());
+                }
+                k.emit(CalloutEvent::Resume { func: func.clone() });
+                k.co.th.in_handler = true;
+                let r = k.resume_handler(&func, &rest);
+                k.co.th.in_handler = false;
+                r?
+            }
+        };
+        match end {
+            HandlerEnd::Done => {
+                let now = k.clock.ticks;
+                let r = k.co.handler_returned(now, &mut k.trace);
+                r.map_err(|e| k.fail(e))?;
+            }
+            HandlerEnd::Suspended(rest, call) => {
+                k.co.handler_suspended(rest);
+                k.waiting_call = call;
+            }
+        }
+    }
+}
+
+/// `mtx_unlock` -> `turnstile_unpend`: if the softclock thread waits for `m`, which the script
+/// thread just let go of (`by`), it runs at once and finishes this tick's softclock pass before
+/// the script thread goes on, in the same tick.
+pub fn wake_softclock(k: &mut Kernel, m: &str, by: String) -> Result<(), KernelError> {
+    let now = k.clock.ticks;
+    if !k.co.wake_waiter(m, by, now, &mut k.trace) {
+        return Ok(());
+    }
+    // Softclock's work belongs to no script line, as in a hardclock.
+    let line = std::mem::replace(&mut k.line, 0);
+    let r = callout_softclock(k);
+    k.line = line;
+    r
+}
+
+/// The script thread sleeps as `s` says (in `callout_drain`, `mtx_lock`), running hardclocks
+/// until the softclock thread lets it go on. A sleep proper drops Giant for its duration
+/// (`DROP_GIANT()` / `PICKUP_GIANT()`), which may itself wake the softclock thread.
+pub fn sleep(k: &mut Kernel, s: &Sleep) -> Result<(), KernelError> {
+    k.co.begin_sleep(s, k.clock.ticks, &mut k.trace)?;
+    let giant = if s.sleep {
+        let now = k.clock.ticks;
+        let count = k.co.drop_giant(&s.call, now, &mut k.trace);
+        if count > 0 {
+            wake_softclock(k, GIANT, "DROP_GIANT()".to_string())?;
+        }
+        count
+    } else {
+        0
+    };
+    let mut after = 0u32;
+    loop {
+        let now = k.clock.ticks;
+        if k.co.sleep_over(s, after, now, &mut k.trace) {
+            break;
+        }
+        let r = k.co.check_deadlock(s, after, now, &mut k.trace);
+        r.map_err(|e| k.fail(e))?;
+        k.hardclock()?;
+        after += 1;
+    }
+    if giant > 0 {
+        if let Some(wait) = k.co.giant_wait(&s.call) {
+            sleep(k, &wait)?;
+        }
+        let now = k.clock.ticks;
+        k.co.pickup_giant(&s.call, giant, now, &mut k.trace);
     }
     Ok(())
 }

@@ -215,6 +215,16 @@ impl Kernel {
         KernelError::Panic(msg)
     }
 
+    /// Records the panic a facility reported (an `Err(KernelError::Panic)` of a facility's
+    /// method, which has no machine to halt), halting the machine; a scenario error passes as
+    /// it is. A panic already recorded is not recorded again.
+    pub fn fail(&mut self, e: KernelError) -> KernelError {
+        match e {
+            KernelError::Panic(msg) => self.panic(msg),
+            e => e,
+        }
+    }
+
     /// Refuses to go on after a panic; also halts, between two steps, a machine that has
     /// recorded its budget of events since boot (see [`MAX_EVENTS`]).
     fn check_alive(&mut self) -> Result<(), KernelError> {
@@ -265,7 +275,9 @@ impl Kernel {
             "ticks" => self.clock.ticks as i64,
             "time_uptime" => self.clock.time_uptime(),
             _ => {
-                return freebsd::read_var(self, name)
+                return self
+                    .co
+                    .read_var(name, self.clock.ticks)
                     .or_else(|| route::read_var(self, name))
                     .or_else(|| rttimer::read_var(self, name))
             }
@@ -303,7 +315,7 @@ impl Kernel {
                         "{name} is derived from the clock and cannot be set"
                     ))),
                     _ => {
-                        if freebsd::write_var(self, name, &v)?
+                        if self.co.write_var(name, &v, self.clock.booted())?
                             || route::write_var(self, name, &v)?
                             || rttimer::write_var(self, name, &v)?
                         {

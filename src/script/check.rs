@@ -18,7 +18,8 @@ use super::error::ScriptError;
 use super::limits::{MAX_OBJECTS, MAX_TICKS_PER_STATEMENT, MAX_VARIABLES};
 pub use super::suggest::{edit_distance, suggest};
 use crate::kernel::api::{signatures, Param, Signature};
-use crate::kernel::freebsd::{untimeout_arity, UNTIMEOUT_44BSD};
+use crate::kernel::calls::freebsd::UNTIMEOUT_44BSD;
+use crate::kernel::freebsd::untimeout_arity;
 use crate::kernel::Value;
 
 /// The call that advances the clock; the only one with a tick budget.

@@ -20,7 +20,7 @@
 use super::events::RouteEvent;
 use super::rtentry::{RTF_DYNAMIC, RTF_HOST, RTF_LLINFO, RTF_UP, RTF_WASCLONED, RTPRF_OURS};
 use super::table::{emit, name, rt_delete_by_key};
-use crate::kernel::{freebsd, Kernel, KernelError};
+use crate::kernel::{Kernel, KernelError};
 
 /// `rtq_reallyold` default (`RTQ_REALLYOLD`): an hour.
 pub const RTQ_REALLYOLD: i64 = 60 * 60;
@@ -87,7 +87,14 @@ pub(super) fn in_clsroute(k: &mut Kernel, id: u32) -> Result<(), KernelError> {
     if !k.rt.rtq_armed {
         k.rt.rtq_armed = true;
         let delay = rtq_phase_delay(k.clock.elapsed, k.clock.hz);
-        freebsd::kernel_callout_reset(k, RTQ_TIMER, true, delay, IN_RTQTIMO)?;
+        k.co.kernel_callout_reset(
+            RTQ_TIMER,
+            true,
+            delay,
+            IN_RTQTIMO,
+            k.clock.ticks,
+            &mut k.trace,
+        )?;
     }
     Ok(())
 }
@@ -162,7 +169,14 @@ pub fn in_rtqtimo(k: &mut Kernel) -> Result<(), KernelError> {
             next_tick,
         },
     );
-    freebsd::kernel_callout_reset(k, RTQ_TIMER, true, period, IN_RTQTIMO)
+    k.co.kernel_callout_reset(
+        RTQ_TIMER,
+        true,
+        period,
+        IN_RTQTIMO,
+        k.clock.ticks,
+        &mut k.trace,
+    )
 }
 
 #[cfg(test)]
