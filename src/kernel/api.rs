@@ -123,7 +123,7 @@ pub const TABLES: &[Table] = &[
         before: super::route::before_call,
     },
     Table {
-        calls: super::rttimer::API,
+        calls: super::calls::rttimer::API,
         before: |_| {},
     },
 ];

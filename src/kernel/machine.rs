@@ -5,11 +5,11 @@
 //! how the body ended. A script thread that sleeps in a FreeBSD call ([`sleep`]) lets the
 //! machine run hardclocks until it can go on.
 
+use super::calls::icmp::{self, ICMP_MTUDISC_TIMEOUT, ICMP_REDIRECT_TIMEOUT};
 use super::freebsd::{Call, CalloutEvent, Sleep, GIANT};
 use super::openbsd::TimeoutEvent;
 use super::route::in_rmx::{self, IN_RTQTIMO};
-use super::rttimer::icmp::{self, ICMP_MTUDISC_TIMEOUT, ICMP_REDIRECT_TIMEOUT};
-use super::rttimer::{queue, RT_TIMER_CH, RT_TIMER_TIMER};
+use super::rttimer::{RT_TIMER_CH, RT_TIMER_TIMER};
 use super::{calls, Value};
 use super::{
     merge_tick, EventKind, HandlerEnd, Kernel, KernelError, Via, MAX_HANDLER_RUNS_PER_PASS,
@@ -182,6 +182,21 @@ pub fn sleep(k: &mut Kernel, s: &Sleep) -> Result<(), KernelError> {
     Ok(())
 }
 
+/// `rt_timer_timer`, the rt_timer scan: every queue, newest first; pop heads while expired
+/// and run their actions. (The caller re-arms the scanner for `hz` ticks.)
+fn rt_timer_timer(k: &mut Kernel) -> Result<(), KernelError> {
+    let (uptime, now) = (k.clock.time_uptime(), k.clock.ticks);
+    let mut scan = k.rtt.scan_start(uptime, now, &mut k.trace);
+    loop {
+        let now = k.clock.ticks;
+        let next = k.rtt.scan_next(&mut scan, now, &mut k.trace);
+        let Some(t) = next.map_err(|e| k.fail(e))? else {
+            return Ok(());
+        };
+        calls::rttimer::run_action(k, &t)?;
+    }
+}
+
 /// Runs `func` if it is one of the kernel's own functions that a timer fires: the rt_timer scan
 /// `rt_timer_timer` (a timeout on the OpenBSD wheel, which re-arms itself every second),
 /// FreeBSD's `in_rtqtimo` (a callout), and the ICMP timer actions. False if `func` is not one
@@ -189,7 +204,7 @@ pub fn sleep(k: &mut Kernel, s: &Sleep) -> Result<(), KernelError> {
 pub fn run_kernel_function(k: &mut Kernel, func: &str, arg: &Value) -> Result<bool, KernelError> {
     match func {
         RT_TIMER_TIMER => {
-            queue::rt_timer_timer(k)?;
+            rt_timer_timer(k)?;
             if k.rtt.initialized {
                 calls::openbsd::timeout_add(k, RT_TIMER_CH, i64::from(k.clock.hz))?;
             }
@@ -199,7 +214,7 @@ pub fn run_kernel_function(k: &mut Kernel, func: &str, arg: &Value) -> Result<bo
             let Value::Route(rt) = arg else {
                 return Err(k.panic(format!("{func}: bad route to timeout (arg {arg})")));
             };
-            queue::check_route(k, *rt, func)?;
+            calls::rttimer::check_route(k, *rt, func)?;
             if func == ICMP_MTUDISC_TIMEOUT {
                 icmp::icmp_mtudisc_timeout(k, *rt)?;
             } else {

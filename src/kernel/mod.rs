@@ -279,7 +279,7 @@ impl Kernel {
                     .co
                     .read_var(name, self.clock.ticks)
                     .or_else(|| route::read_var(self, name))
-                    .or_else(|| rttimer::read_var(self, name))
+                    .or_else(|| self.rtt.read_var(name))
             }
         };
         Some(Value::Int(n))
@@ -317,7 +317,7 @@ impl Kernel {
                     _ => {
                         if self.co.write_var(name, &v, self.clock.booted())?
                             || route::write_var(self, name, &v)?
-                            || rttimer::write_var(self, name, &v)?
+                            || calls::rttimer::write_var(self, name, &v)?
                         {
                             return Ok(());
                         }

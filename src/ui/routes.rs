@@ -154,7 +154,7 @@ pub fn routes(state: &State, on_action: &Callback<Action>) -> Html {
                         <caption>{ format!("Internet, FIB {fib}") }</caption>
                         { head_row(&["Destination", "Gateway", "Flags", "Refs", "Use", "Mtu", "Expire"]) }
                         <tbody>
-                            { for rows.iter().skip(first).take(ROUTE_ROWS).filter_map(|&id| k.rt.entries.get(id as usize)).map(netstat_row).map(|r| {
+                            { for rows.iter().skip(first).take(ROUTE_ROWS).filter_map(|&id| k.rt.entries.get(id as usize)).map(|e| netstat_row(e, k.rtt.count_on(e.id), k.rtt.expire_of(e.id))).map(|r| {
                                 let is_sel = linked(state, &route_key(r.id));
                                 html! {
                                 <tr data-testid="route-row" data-dst={r.destination.clone()} data-route={route_key(r.id)}

@@ -70,8 +70,6 @@ fn rtrequest_add(
         mtu,
         use_count: 0,
         fib,
-        timers: Vec::new(),
-        expire: 0,
         rmx_expire: 0,
         in_table: true,
         freed: None,
@@ -193,7 +191,7 @@ fn rtrequest_delete(
     e.in_table = false;
     let (flags, refcnt, key, rt_mask) = (e.flags, e.refcnt, e.dst, e.mask);
     k.rt.rttrash += 1;
-    let timers = k.rt.entries[id as usize].timers.len();
+    let timers = k.rtt.count_on(id);
     let e = RouteEvent::Deleted {
         id,
         name: name(k, id),
@@ -275,7 +273,7 @@ pub(super) fn free_entry(k: &mut Kernel, id: u32) {
     // NetBSD's rtfree ends with rt_timer_remove_all(rt, 0): this, not the delete, is where a
     // route's timers go (rt_timer(9) says "used when a route is deleted"; the code runs it
     // when the route is freed), so no timer ever points at freed memory.
-    crate::kernel::rttimer::remove_all(k, id);
+    crate::kernel::calls::rttimer::rtfree(k, id);
     let ev = RouteEvent::Freed {
         id,
         name: name(k, id),
@@ -343,9 +341,10 @@ pub struct NetstatRow {
     pub timers: usize,
 }
 
-/// One route's `netstat -rn` row: [`netstat`] builds it for every route of a table, a page
-/// that shows a few rows for only those.
-pub fn netstat_row(e: &RtEntry) -> NetstatRow {
+/// One route's `netstat -rn` row, with the NetBSD rt_timers on it (how many, and the uptime
+/// second whose scan takes the first, 0 for none): [`netstat`] builds it for every route of a
+/// table, a page that shows a few rows for only those.
+pub fn netstat_row(e: &RtEntry, timers: usize, expire: i64) -> NetstatRow {
     NetstatRow {
         id: e.id,
         destination: e.netstat_dst(),
@@ -354,9 +353,9 @@ pub fn netstat_row(e: &RtEntry) -> NetstatRow {
         refs: e.refcnt,
         use_count: e.use_count,
         mtu: e.mtu,
-        expire: (e.expire != 0).then_some(e.expire),
+        expire: (expire != 0).then_some(expire),
         rmx_expire: (e.rmx_expire != 0).then_some(e.rmx_expire),
-        timers: e.timers.len(),
+        timers,
     }
 }
 
@@ -368,7 +367,10 @@ pub fn netstat(k: &Kernel, fib: u32) -> Vec<NetstatRow> {
     t.walk()
         .into_iter()
         .filter_map(|n| t.node(n).route)
-        .map(|id| netstat_row(&k.rt.entries[id as usize]))
+        .map(|id| {
+            let e = &k.rt.entries[id as usize];
+            netstat_row(e, k.rtt.count_on(id), k.rtt.expire_of(id))
+        })
         .collect()
 }
 

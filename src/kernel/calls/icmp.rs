@@ -14,7 +14,7 @@
 //!   actions) send none; only `rtredirect`'s RTM_REDIRECT and a lookup miss's RTM_MISS go out.
 //!
 //! Simplifications (the metric-lock rules of reference §3.5, in the simulator's terms):
-//! * RTV_MTU locks live in [`super::RtTimers::mtu_locked`]; a cloned route inherits its
+//! * RTV_MTU locks live in [`RtTimers::mtu_locked`](crate::kernel::rttimer::RtTimers::mtu_locked); a cloned route inherits its
 //!   parent's lock with the other metrics. An MTU below [`MTU_MIN`] or above the interface MTU
 //!   locks the route (PMTU discovery is then off for it) and the MTU is not changed.
 //! * There is no quoted IP header: a message with MTU 0 guesses from the route's MTU, else the
@@ -24,14 +24,14 @@
 //! * Every route is RTF_GATEWAY here, so `rtredirect`'s "route to an interface" refusal never
 //!   applies.
 
-use super::events::{PmtuIgnored, RtTimerEvent};
-use super::queue::{
+use super::rttimer::{
     check_queue, delete_by_key, queue_change, queue_create, queue_destroy, route_name, timer_add,
 };
 use crate::kernel::route::rtentry::{
     cidr, IF_MTU, RTF_DYNAMIC, RTF_GATEWAY, RTF_HOST, RTF_MODIFIED,
 };
 use crate::kernel::route::{self, RtmType};
+use crate::kernel::rttimer::{PmtuIgnored, RtTimerEvent};
 use crate::kernel::value::fmt_addr;
 use crate::kernel::{EventKind, Kernel, KernelError};
 
@@ -109,7 +109,7 @@ pub fn icmp_mtudisc(k: &mut Kernel, dst: u32, mtu: u32) -> Result<(), KernelErro
         timeout,
     )?;
     k.rtt.ip_mtudisc_timeout_q = Some(q);
-    timer_add(k, rt, Some(ICMP_MTUDISC_TIMEOUT.into()), q)?;
+    timer_add(k, rt, Some(ICMP_MTUDISC_TIMEOUT.into()), q);
 
     let current = k.rt.entries[rt as usize].mtu;
     let (mtu, plateau_from) = if mtu == 0 {
@@ -224,13 +224,13 @@ pub fn icmp_redirect(k: &mut Kernel, dst: u32, gateway: u32) -> Result<(), Kerne
             timeout,
         )?;
         k.rtt.icmp_redirect_timeout_q = Some(q);
-        timer_add(k, rt, Some(ICMP_REDIRECT_TIMEOUT.into()), q)?;
+        timer_add(k, rt, Some(ICMP_REDIRECT_TIMEOUT.into()), q);
     }
     Ok(())
 }
 
 /// sysctl `net.inet.ip.mtudisctimeout` (already checked non-negative).
-pub(super) fn set_mtudisc_timeout(k: &mut Kernel, t: i64) -> Result<(), KernelError> {
+pub fn set_mtudisc_timeout(k: &mut Kernel, t: i64) -> Result<(), KernelError> {
     k.rtt.ip_mtudisc_timeout = t;
     if let Some(q) = k.rtt.ip_mtudisc_timeout_q {
         check_queue(k, q, "ip_mtudisc_timeout")?;
@@ -241,7 +241,7 @@ pub(super) fn set_mtudisc_timeout(k: &mut Kernel, t: i64) -> Result<(), KernelEr
 
 /// sysctl `net.inet.icmp.redirtimeout` (already checked non-negative): 0 destroys the queue
 /// running every action (all redirect routes go at once); non-zero changes or creates it.
-pub(super) fn set_redirtimeout(k: &mut Kernel, t: i64) -> Result<(), KernelError> {
+pub fn set_redirtimeout(k: &mut Kernel, t: i64) -> Result<(), KernelError> {
     k.rtt.icmp_redirtimeout = t;
     match k.rtt.icmp_redirect_timeout_q {
         Some(q) => {
