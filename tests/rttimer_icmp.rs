@@ -6,14 +6,14 @@
 #[path = "common/scenario.rs"]
 mod scenario;
 
-use hardclock::kernel::route::{self, NetstatRow, RouteEvent, RtmType};
+use hardclock::kernel::route::{NetstatRow, RouteEvent, RtmType};
 use hardclock::kernel::rttimer::{PmtuIgnored, RtTimerEvent};
 use hardclock::kernel::{calls, EventKind, Kernel, Value};
 use hardclock::script::{self, Outcome, Scenario};
 use scenario::{deletes, run_ok};
 
 fn row(k: &Kernel, dst: &str) -> Option<NetstatRow> {
-    route::netstat(k, 0)
+    calls::route::netstat(k, 0)
         .into_iter()
         .find(|r| r.destination == dst)
 }
@@ -137,7 +137,11 @@ fn pmtu_guesses_plateaus_and_applies_locks() {
         508,
         "1500 -> 1492 -> 1006 -> 508"
     );
-    assert_eq!(route::netstat(&k, 0).len(), 2, "one host route, re-used");
+    assert_eq!(
+        calls::route::netstat(&k, 0).len(),
+        2,
+        "one host route, re-used"
+    );
     assert_eq!(
         calls::rttimer::queues(&k)[0].count,
         1,
@@ -181,7 +185,7 @@ fn pmtu_guesses_plateaus_and_applies_locks() {
 #[test]
 fn pmtu_without_a_route_is_a_miss() {
     let k = run_ok("icmp_mtudisc(10.9.8.7, 1400);");
-    assert!(route::netstat(&k, 0).is_empty());
+    assert!(calls::route::netstat(&k, 0).is_empty());
     assert!(k
         .rt
         .rtm

@@ -6,7 +6,7 @@
 #[path = "common/scenario.rs"]
 mod scenario;
 
-use hardclock::kernel::route::{self, RouteEvent, RtmType};
+use hardclock::kernel::route::{RouteEvent, RtmType};
 use hardclock::kernel::rttimer;
 use hardclock::kernel::{calls, EventKind, Kernel, Value, Via};
 use hardclock::script::{self, Outcome};
@@ -131,7 +131,7 @@ fn expiry_tick_for_timeouts_and_phases() {
             "predicted tick, case {hz} {arm} {add} {timeout}"
         );
         // netstat's Expire column shows the same second.
-        let row = route::netstat(&k, 0)
+        let row = calls::route::netstat(&k, 0)
             .into_iter()
             .find(|r| r.destination == "10.0.0.1")
             .unwrap();
@@ -233,7 +233,7 @@ fn destroy_with_action_deletes_now() {
     // rt_timer_queue_remove_all's actions are kernel-internal rtrequest() calls: no message.
     assert!(rtm_deletes(&k, "10.0.0.1/32").is_empty());
     assert!(rtm_deletes(&k, "10.0.0.2/32").is_empty());
-    assert!(route::netstat(&k, 0).is_empty());
+    assert!(calls::route::netstat(&k, 0).is_empty());
     // Both are still referenced by r1 and r2: in rttrash, not freed.
     assert_eq!(k.rt.rttrash, 2);
     assert!(calls::rttimer::queues(&k).is_empty());
@@ -246,8 +246,8 @@ fn destroy_without_action_only_forgets() {
          hardclock(30); rt_timer_queue_destroy(q, 0); hardclock(300);"
     ));
     assert!(fires(&k).is_empty());
-    assert_eq!(route::netstat(&k, 0).len(), 2);
-    for row in route::netstat(&k, 0) {
+    assert_eq!(calls::route::netstat(&k, 0).len(), 2);
+    for row in calls::route::netstat(&k, 0) {
         assert_eq!(row.timers, 0);
         assert_eq!(row.expire, None);
     }
@@ -391,7 +391,7 @@ fn route_delete_keeps_timers_until_rtfree() {
     ));
     assert_eq!(var(&k, "n"), Value::Int(0));
     assert!(fires(&k).is_empty());
-    assert_eq!(route::netstat(&k, 0).len(), 2);
+    assert_eq!(calls::route::netstat(&k, 0).len(), 2);
 }
 
 #[test]

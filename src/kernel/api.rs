@@ -119,8 +119,8 @@ pub const TABLES: &[Table] = &[
         before: super::calls::freebsd::before_call,
     },
     Table {
-        calls: super::route::API,
-        before: super::route::before_call,
+        calls: super::calls::route::API,
+        before: super::calls::route::before_call,
     },
     Table {
         calls: super::calls::rttimer::API,

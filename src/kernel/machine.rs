@@ -8,7 +8,7 @@
 use super::calls::icmp::{self, ICMP_MTUDISC_TIMEOUT, ICMP_REDIRECT_TIMEOUT};
 use super::freebsd::{Call, CalloutEvent, Sleep, GIANT};
 use super::openbsd::TimeoutEvent;
-use super::route::in_rmx::{self, IN_RTQTIMO};
+use super::route::in_rmx::IN_RTQTIMO;
 use super::rttimer::{RT_TIMER_CH, RT_TIMER_TIMER};
 use super::{calls, Value};
 use super::{
@@ -209,7 +209,7 @@ pub fn run_kernel_function(k: &mut Kernel, func: &str, arg: &Value) -> Result<bo
                 calls::openbsd::timeout_add(k, RT_TIMER_CH, i64::from(k.clock.hz))?;
             }
         }
-        IN_RTQTIMO => in_rmx::in_rtqtimo(k)?,
+        IN_RTQTIMO => calls::route::with(k, |r, cx| r.in_rtqtimo(cx))?,
         ICMP_MTUDISC_TIMEOUT | ICMP_REDIRECT_TIMEOUT => {
             let Value::Route(rt) = arg else {
                 return Err(k.panic(format!("{func}: bad route to timeout (arg {arg})")));

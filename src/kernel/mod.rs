@@ -263,7 +263,7 @@ impl Kernel {
                     .cloned()
                     .unwrap_or_else(|| Value::Sym(name.clone())),
             },
-            Operand::Field(obj, field) => route::read_field(self, obj, field)?,
+            Operand::Field(obj, field) => calls::route::read_field(self, obj, field)?,
         })
     }
 
@@ -278,7 +278,7 @@ impl Kernel {
                 return self
                     .co
                     .read_var(name, self.clock.ticks)
-                    .or_else(|| route::read_var(self, name))
+                    .or_else(|| self.rt.read_var(name))
                     .or_else(|| self.rtt.read_var(name))
             }
         };
@@ -316,7 +316,7 @@ impl Kernel {
                     ))),
                     _ => {
                         if self.co.write_var(name, &v, self.clock.booted())?
-                            || route::write_var(self, name, &v)?
+                            || calls::route::write_var(self, name, &v)?
                             || calls::rttimer::write_var(self, name, &v)?
                         {
                             return Ok(());
@@ -326,7 +326,7 @@ impl Kernel {
                     }
                 }
             }
-            Target::Field(obj, field) => route::write_field(self, obj, field, v),
+            Target::Field(obj, field) => calls::route::write_field(self, obj, field, v),
         }
     }
 
@@ -354,12 +354,12 @@ impl Kernel {
                     .collect::<Result<Vec<_>, _>>()?;
                 let ret = self.call(name, &vals)?;
                 // RTFREE(rt) also sets the variable rt to NULL, which needs the operand.
-                route::after_call(self, name, args);
+                calls::route::after_call(self, name, args);
                 // Every call is recorded, a handler body's too (product.md's trace contract),
                 // except hardclock, whose ticks are recorded instead.
                 if name != "hardclock" {
                     let record = |k: &Kernel| {
-                        let (refcnt, freed) = route::route_note(k, &ret, &vals);
+                        let (refcnt, freed) = calls::route::route_note(k, &ret, &vals);
                         let shown = api::lookup(name)
                             .filter(|s| s.ret != "void")
                             .map(|_| ret.clone());

@@ -24,13 +24,14 @@
 //! * Every route is RTF_GATEWAY here, so `rtredirect`'s "route to an interface" refusal never
 //!   applies.
 
+use super::route::with;
 use super::rttimer::{
     check_queue, delete_by_key, queue_change, queue_create, queue_destroy, route_name, timer_add,
 };
 use crate::kernel::route::rtentry::{
     cidr, IF_MTU, RTF_DYNAMIC, RTF_GATEWAY, RTF_HOST, RTF_MODIFIED,
 };
-use crate::kernel::route::{self, RtmType};
+use crate::kernel::route::RtmType;
 use crate::kernel::rttimer::{PmtuIgnored, RtTimerEvent};
 use crate::kernel::value::fmt_addr;
 use crate::kernel::{EventKind, Kernel, KernelError};
@@ -74,10 +75,13 @@ fn kernel_queue(
 
 /// `icmp_mtudisc`: an ICMP need-fragmentation message for `dst` carrying `mtu` (0 = none).
 pub fn icmp_mtudisc(k: &mut Kernel, dst: u32, mtu: u32) -> Result<(), KernelError> {
-    let found = route::lookup_traced(k, "icmp_mtudisc", dst, 0);
+    let found = with(k, |r, cx| Ok(r.lookup_traced("icmp_mtudisc", dst, 0, cx)))?;
     let Some(parent) = found else {
         k.rt.rts_unreach += 1;
-        route::rtm(k, RtmType::Miss, fmt_addr(dst), 0, 0);
+        with(k, |r, cx| {
+            r.rtm(RtmType::Miss, fmt_addr(dst), 0, 0, cx);
+            Ok(())
+        })?;
         let why = PmtuIgnored::NoRoute;
         emit(
             k,
@@ -93,7 +97,9 @@ pub fn icmp_mtudisc(k: &mut Kernel, dst: u32, mtu: u32) -> Result<(), KernelErro
     let cloned = p.flags & RTF_HOST == 0;
     let rt = if cloned {
         let (gw, fib, parent_mtu) = (p.gateway, p.fib, p.mtu);
-        let rt = route::rt_add_host_dynamic(k, dst, gw, fib, parent_mtu)?;
+        let rt = with(k, |r, cx| {
+            r.rt_add_host_dynamic(dst, gw, fib, parent_mtu, cx)
+        })?;
         if k.rtt.mtu_locked.contains(&parent) {
             k.rtt.mtu_locked.insert(rt);
         }
@@ -189,7 +195,7 @@ pub fn icmp_redirect_timeout(k: &mut Kernel, rt: u32) -> Result<(), KernelError>
 /// RTF_GATEWAY|RTF_HOST), then `rt_timer_add(rt, icmp_redirect_timeout, ...)` if redirects
 /// expire at all.
 pub fn icmp_redirect(k: &mut Kernel, dst: u32, gateway: u32) -> Result<(), KernelError> {
-    let found = route::lookup_traced(k, "rtredirect", dst, 0);
+    let found = with(k, |r, cx| Ok(r.lookup_traced("rtredirect", dst, 0, cx)))?;
     let host = found.filter(|&id| k.rt.entries[id as usize].flags & RTF_HOST != 0);
     let (rt, modified) = match host {
         Some(id) => {
@@ -199,7 +205,9 @@ pub fn icmp_redirect(k: &mut Kernel, dst: u32, gateway: u32) -> Result<(), Kerne
             (id, true)
         }
         None => (
-            route::rt_add_host_dynamic(k, dst, gateway, 0, IF_MTU)?,
+            with(k, |r, cx| {
+                r.rt_add_host_dynamic(dst, gateway, 0, IF_MTU, cx)
+            })?,
             false,
         ),
     };
@@ -214,7 +222,10 @@ pub fn icmp_redirect(k: &mut Kernel, dst: u32, gateway: u32) -> Result<(), Kerne
     // rtrequest(RTM_ADD) is kernel-internal and sent none). RTF_DYNAMIC for a new route,
     // RTF_MODIFIED for a changed one, as rtredirect ors them into `flags`.
     let flags = RTF_GATEWAY | RTF_HOST | if modified { RTF_MODIFIED } else { RTF_DYNAMIC };
-    route::rtm(k, RtmType::Redirect, fmt_addr(dst), 0, flags);
+    with(k, |r, cx| {
+        r.rtm(RtmType::Redirect, fmt_addr(dst), 0, flags, cx);
+        Ok(())
+    })?;
     let timeout = k.rtt.icmp_redirtimeout;
     if timeout != 0 {
         let q = kernel_queue(

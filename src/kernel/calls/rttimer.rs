@@ -9,7 +9,7 @@
 use crate::kernel::api::{Args, Param, Signature};
 use crate::kernel::calls::{icmp, openbsd};
 use crate::kernel::openbsd::TIMEOUT_ONQUEUE;
-use crate::kernel::route::{self, RtEntry};
+use crate::kernel::route::RtEntry;
 use crate::kernel::rttimer::queue::scan_phase_delay;
 use crate::kernel::rttimer::{
     QueueView, RemoveWhy, RtTimer, RtTimerEvent, RtTimerQueue, ScanClock, TimerView, NULL_FUNC,
@@ -213,14 +213,6 @@ pub fn write_var(k: &mut Kernel, name: &str, v: &Value) -> Result<bool, KernelEr
     Ok(true)
 }
 
-/// `rtfree` of route `rt`, when it is really freed: NetBSD's ends with
-/// `rt_timer_remove_all(rt, 0)`, so no timer ever points at freed memory.
-pub fn rtfree(k: &mut Kernel, rt: u32) {
-    let now = k.clock.ticks;
-    k.rtt
-        .remove_all(rt, RemoveWhy::RouteGone, now, &mut k.trace);
-}
-
 /// "rt#3 10.9.8.7/32".
 pub fn route_name(k: &Kernel, rt: u32) -> String {
     k.rt.entry(rt)
@@ -349,7 +341,7 @@ pub fn delete_by_key(
         tree.rn_delete_target(key, None)
             .and_then(|n| tree.node(n).route)
     });
-    let error = route::rt_delete_by_key(k, key, 32, fib)?;
+    let error = super::route::with(k, |r, cx| r.rt_delete_by_key(key, 32, fib, cx))?;
     if target != Some(rt) {
         let e = RtTimerEvent::DeletedByKey {
             func: func.to_string(),

@@ -26,7 +26,7 @@
 //! sleep gets a [`Sleep`] back; the syscall glue (`kernel::calls::freebsd`) runs the hardclocks
 //! while it sleeps, asking [`Callouts::sleep_over`] and [`Callouts::check_deadlock`] each time.
 //!
-//! Every callout that fires passes through [`Callouts::start`], [`Callouts::softclock_next`]
+//! Every callout that fires passes through `Callouts::start`, [`Callouts::softclock_next`]
 //! and [`Callouts::handler_returned`], so these keep the handler's and the mutexes' names as
 //! [`Name`]s (copied without allocating) and build their events only when the trace records.
 

@@ -1,10 +1,20 @@
 //! The scenario API of the route table: the `Signature` rows the script checker reads, and the
-//! dispatch from a call's evaluated arguments to [`super::table`] and [`super::rtalloc`].
+//! dispatch from a call's evaluated arguments to [`Routes`]. This is where the table meets its
+//! neighbours ([`Neighbours`]): the rt_timers a route carries and FreeBSD's `in_rtqtimo`
+//! callout. Also what the interpreter needs of routes (`ro.ro_rt` fields, `RTFREE` clearing
+//! its variable, the trace's refcount note) and `netstat -rn`.
 
-use super::rtentry::{flag_value, RTF_GATEWAY, RTF_RNH_LOCKED, RTF_STATIC, RTPRF_OURS};
-use super::{rtalloc, table};
 use crate::kernel::api::{Args, Param, Signature};
-use crate::kernel::{Kernel, KernelError, Value};
+use crate::kernel::freebsd::Callouts;
+use crate::kernel::route::in_rmx::{IN_RTQTIMO, RTQ_TIMER};
+use crate::kernel::route::rtalloc::null_deref;
+use crate::kernel::route::rtentry::{
+    flag_value, RTF_GATEWAY, RTF_RNH_LOCKED, RTF_STATIC, RTPRF_OURS,
+};
+use crate::kernel::route::{netstat_row, Cx, Neighbours, NetstatRow, Routes, RtEntry};
+use crate::kernel::rttimer::{RemoveWhy, RtTimers};
+use crate::kernel::value::Operand;
+use crate::kernel::{Kernel, KernelError, Trace, Value};
 
 const ROUTE: Param = Param::Obj("struct route");
 const RT: (&str, Param) = ("struct rtentry *rt", Param::Route);
@@ -112,7 +122,7 @@ pub const API: &[Signature] = &[
         page: "rtalloc(9)",
         run: |k, a| {
             let id = rt_arg(k, a, 0)?;
-            rtalloc::rtfree_locked(k, id, &macro_name(a))?;
+            with(k, |r, cx| r.rtfree_locked(id, &macro_name(a), cx))?;
             Ok(Value::Null)
         },
     },
@@ -124,7 +134,7 @@ pub const API: &[Signature] = &[
         page: "rtalloc(9)",
         run: |k, a| {
             let id = rt_arg(k, a, 0)?;
-            rtalloc::rtfree_unlocked(k, id)?;
+            with(k, |r, cx| r.rtfree_unlocked(id, cx))?;
             Ok(Value::Null)
         },
     },
@@ -136,7 +146,7 @@ pub const API: &[Signature] = &[
         page: "rtalloc(9)",
         run: |k, a| {
             let id = rt_arg(k, a, 0)?;
-            rtalloc::rt_lock(k, id, &macro_name(a))?;
+            with(k, |r, cx| r.rt_lock(id, &macro_name(a), cx))?;
             Ok(Value::Null)
         },
     },
@@ -148,7 +158,7 @@ pub const API: &[Signature] = &[
         page: "rtalloc(9)",
         run: |k, a| {
             let id = rt_arg(k, a, 0)?;
-            rtalloc::rt_unlock(k, id, &macro_name(a))?;
+            with(k, |r, cx| r.rt_unlock(id, &macro_name(a), cx))?;
             Ok(Value::Null)
         },
     },
@@ -160,7 +170,7 @@ pub const API: &[Signature] = &[
         page: "rtalloc(9)",
         run: |k, a| {
             let id = rt_arg(k, a, 0)?;
-            rtalloc::rt_addref(k, id, &macro_name(a))?;
+            with(k, |r, cx| r.rt_addref(id, &macro_name(a), cx))?;
             Ok(Value::Null)
         },
     },
@@ -172,7 +182,7 @@ pub const API: &[Signature] = &[
         page: "rtalloc(9)",
         run: |k, a| {
             let id = rt_arg(k, a, 0)?;
-            rtalloc::rt_remref(k, id, &macro_name(a))?;
+            with(k, |r, cx| r.rt_remref(id, &macro_name(a), cx))?;
             Ok(Value::Null)
         },
     },
@@ -184,7 +194,7 @@ pub const API: &[Signature] = &[
         page: "rtalloc(9)",
         run: |k, a| {
             let ro = ro_arg(k, a, 0)?;
-            rtalloc::ro_rtfree(k, ro)?;
+            with(k, |r, cx| r.ro_rtfree(ro, cx))?;
             Ok(Value::Null)
         },
     },
@@ -196,7 +206,7 @@ pub const API: &[Signature] = &[
         page: "rtalloc(9)",
         run: |k, a| {
             let id = rt_arg(k, a, 0)?;
-            rtalloc::rtfree(k, id)?;
+            with(k, |r, cx| r.rtfree(id, cx))?;
             Ok(Value::Null)
         },
     },
@@ -278,7 +288,7 @@ fn rt_arg(k: &mut Kernel, args: &Args, i: usize) -> Result<u32, KernelError> {
             i,
             format!("{}: no route rt#{id}", args.name),
         )),
-        None => Err(rtalloc::null_deref(k, args.name)),
+        None => Err(k.fail(null_deref(args.name))),
     }
 }
 
@@ -297,7 +307,7 @@ fn ro_arg<'a>(k: &Kernel, args: &Args<'a>, i: usize) -> Result<&'a str, KernelEr
     Ok(ro)
 }
 
-pub(super) fn route_value(r: Option<u32>) -> Value {
+pub fn route_value(r: Option<u32>) -> Value {
     r.map_or(Value::Null, Value::Route)
 }
 
@@ -317,20 +327,24 @@ fn route_add(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
     } else {
         RTF_GATEWAY | RTF_STATIC
     };
-    Ok(Value::Int(table::route_add(k, dst, len, gw, fib, flags)))
+    with(k, |r, cx| {
+        Ok(Value::Int(r.route_add(dst, len, gw, fib, flags, cx)))
+    })
 }
 
 fn route_delete(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
     let (dst, len) = args.prefix(0)?;
     let fib = table_fib(k, args, 1)?;
-    Ok(Value::Int(table::route_delete(k, dst, len, fib)?))
+    with(k, |r, cx| r.route_delete(dst, len, fib, cx)).map(Value::Int)
 }
 
 fn route_change(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
     let (dst, len) = args.prefix(0)?;
     let gw = args.addr(1)?;
     let fib = table_fib(k, args, 2)?;
-    Ok(Value::Int(table::route_change(k, dst, len, gw, fib)))
+    with(k, |r, cx| {
+        Ok(Value::Int(r.route_change(dst, len, gw, fib, cx)))
+    })
 }
 
 /// `rtalloc1_fib(dst, report, ignflags, fib)`; `rtalloc1` is the same in FIB 0. `fib` is read
@@ -344,9 +358,8 @@ fn rtalloc1(
     let report = args.int(1)? != 0;
     let ign = flags_arg(args, 2)?;
     let fib = fib()?;
-    Ok(route_value(rtalloc::rtalloc1_fib(
-        k, args.name, dst, report, ign, fib,
-    )?))
+    let name = args.name;
+    with(k, |r, cx| r.rtalloc1_fib(name, dst, report, ign, fib, cx)).map(route_value)
 }
 
 /// `rtalloc_ign_fib(&ro, ignflags, fib)` and its shorter forms; `rest` reads their
@@ -358,11 +371,170 @@ fn rtalloc_ign(
 ) -> Result<Value, KernelError> {
     let ro = ro_arg(k, args, 0)?;
     let (ign, fib) = rest(args)?;
-    rtalloc::rtalloc_ign_fib(k, args.name, ro, ign, fib)?;
+    with(k, |r, cx| r.rtalloc_ign_fib(args.name, ro, ign, fib, cx))?;
     Ok(Value::Null)
 }
 
 /// How the `net/route.h` macros name themselves in a panic.
 fn macro_name(args: &Args) -> String {
     format!("net/route.h ({})", args.name)
+}
+
+/// After any call: `RTFREE(rt)` and `RTFREE_LOCKED(rt)` end with `rt = NULL`, so the variable
+/// (or `ro.ro_rt`) named by the first operand is cleared.
+pub fn after_call(k: &mut Kernel, name: &str, args: &[Operand]) {
+    if !API.iter().any(|s| s.name == name) {
+        k.rt.touched = None;
+    }
+    if name != "RTFREE" && name != "RTFREE_LOCKED" {
+        return;
+    }
+    match args.first() {
+        Some(Operand::Ident(v)) => {
+            if let Some(slot) = k.vars.get_mut(v) {
+                if matches!(slot, Value::Route(_)) {
+                    *slot = Value::Null;
+                }
+            }
+        }
+        Some(Operand::Field(ro, f)) if f == "ro_rt" => {
+            if let Some(c) = k.rt.ros.get_mut(ro) {
+                c.rt = None;
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Reads `ro.ro_rt`, `ro.ro_dst`, `ro.ro_flags`.
+pub fn read_field(k: &Kernel, obj: &str, field: &str) -> Result<Value, KernelError> {
+    let Some(c) = k.rt.ros.get(obj) else {
+        return Err(KernelError::msg(format!(
+            "{obj}.{field}: {obj} is not a struct route (set {obj}.ro_dst first)"
+        )));
+    };
+    match field {
+        "ro_rt" => Ok(route_value(c.rt)),
+        "ro_dst" => Ok(Value::Addr(c.ro_dst)),
+        "ro_flags" => Ok(Value::Int(c.flags)),
+        _ => Err(KernelError::msg(format!(
+            "{obj}.{field}: struct route has ro_rt, ro_dst and ro_flags"
+        ))),
+    }
+}
+
+/// Writes `ro.ro_dst = a.b.c.d` (creating the `struct route`, zeroed), `ro.ro_rt = NULL`
+/// (forgetting a reference, as careless C would), `ro.ro_flags = n`.
+pub fn write_field(k: &mut Kernel, obj: &str, field: &str, v: Value) -> Result<(), KernelError> {
+    match (field, v) {
+        ("ro_dst", Value::Addr(a)) => {
+            k.rt.ros.entry(obj.to_string()).or_default().ro_dst = a;
+            Ok(())
+        }
+        ("ro_rt", v @ (Value::Null | Value::Route(_))) => {
+            let c = k.rt.ros.entry(obj.to_string()).or_default();
+            c.rt = match v {
+                Value::Route(id) => Some(id),
+                _ => None,
+            };
+            Ok(())
+        }
+        ("ro_flags", Value::Int(n)) => {
+            k.rt.ros.entry(obj.to_string()).or_default().flags = n;
+            Ok(())
+        }
+        (f @ ("ro_dst" | "ro_rt" | "ro_flags"), v) => Err(KernelError::msg(format!(
+            "{obj}.{f} cannot hold {} ({})",
+            v.type_name(),
+            match f {
+                "ro_dst" => "an IPv4 address like 10.1.2.3",
+                "ro_rt" => "NULL or a route",
+                _ => "an integer",
+            }
+        ))),
+        (f, _) => Err(KernelError::msg(format!(
+            "{obj}.{f}: struct route has ro_rt, ro_dst and ro_flags"
+        ))),
+    }
+}
+
+/// For the trace: the refcount after the call of the route it returned, took, or (for a
+/// `&ro` call) acted on, and whether that route has been freed.
+pub fn route_note(k: &Kernel, ret: &Value, args: &[Value]) -> (Option<i32>, bool) {
+    let id = match (ret, args.first()) {
+        (Value::Route(id), _) | (_, Some(Value::Route(id))) => Some(*id),
+        (_, Some(Value::Ref(_))) => k.rt.touched,
+        _ => None,
+    };
+    match id.and_then(|id| k.rt.entry(id)) {
+        Some(e) => (Some(e.refcnt), e.freed.is_some()),
+        None => (None, false),
+    }
+}
+
+/// The route table's [`Neighbours`] in this kernel: its rt_timers and its callwheel.
+struct KernelNeighbours<'a> {
+    rtt: &'a mut RtTimers,
+    co: &'a mut Callouts,
+}
+
+impl Neighbours for KernelNeighbours<'_> {
+    fn timers_on(&self, rt: u32) -> usize {
+        self.rtt.count_on(rt)
+    }
+
+    fn rtfree(&mut self, rt: u32, now: i32, trace: &mut Trace) {
+        self.rtt.remove_all(rt, RemoveWhy::RouteGone, now, trace);
+    }
+
+    fn arm_rtq_timer(
+        &mut self,
+        ticks: i64,
+        now: i32,
+        trace: &mut Trace,
+    ) -> Result<(), KernelError> {
+        self.co
+            .kernel_callout_reset(RTQ_TIMER, true, ticks, IN_RTQTIMO, now, trace)
+    }
+}
+
+/// Runs `f` on the route table at the current time; a panic it reports halts the machine.
+pub fn with<T>(
+    k: &mut Kernel,
+    f: impl FnOnce(&mut Routes, &mut Cx) -> Result<T, KernelError>,
+) -> Result<T, KernelError> {
+    let r = {
+        let mut neighbours = KernelNeighbours {
+            rtt: &mut k.rtt,
+            co: &mut k.co,
+        };
+        let mut cx = Cx {
+            now: k.clock.ticks,
+            uptime: k.clock.time_uptime(),
+            elapsed: k.clock.elapsed,
+            hz: k.clock.hz,
+            trace: &mut k.trace,
+            neighbours: &mut neighbours,
+        };
+        f(&mut k.rt, &mut cx)
+    };
+    r.map_err(|e| k.fail(e))
+}
+
+/// One route's `netstat -rn` row, with the rt_timers on it.
+pub fn netstat_row_of(k: &Kernel, e: &RtEntry) -> NetstatRow {
+    netstat_row(e, k.rtt.count_on(e.id), k.rtt.expire_of(e.id))
+}
+
+/// `netstat -rn -F fib`: the routes in tree order.
+pub fn netstat(k: &Kernel, fib: u32) -> Vec<NetstatRow> {
+    k.rt.in_tree_order(fib)
+        .into_iter()
+        .map(|e| netstat_row_of(k, e))
+        .collect()
+}
+
+pub fn write_var(k: &mut Kernel, name: &str, v: &Value) -> Result<bool, KernelError> {
+    let now = k.clock.ticks;
+    k.rt.write_var(name, v, now, &mut k.trace)
 }
