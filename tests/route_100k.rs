@@ -1,5 +1,5 @@
 #![cfg(not(target_arch = "wasm32"))]
-//! 100,000 random prefixes through `route_add`, then 100,000 lookups through `route::lookup`,
+//! 100,000 random prefixes through `route_add`, then 100,000 lookups through `Routes::lookup`,
 //! every one checked against a per-length hash oracle (33 exact-match probes per address).
 //! No timing assertions; it runs in a few seconds in a debug build.
 

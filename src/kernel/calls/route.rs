@@ -4,7 +4,7 @@
 //! callout. Also what the interpreter needs of routes (`ro.ro_rt` fields, `RTFREE` clearing
 //! its variable, the trace's refcount note) and `netstat -rn`.
 
-use crate::kernel::api::{Args, Param, Signature};
+use crate::kernel::api::{Args, Param, Run, Signature};
 use crate::kernel::freebsd::Callouts;
 use crate::kernel::route::in_rmx::{IN_RTQTIMO, RTQ_TIMER};
 use crate::kernel::route::rtalloc::null_deref;
@@ -114,78 +114,14 @@ pub const API: &[Signature] = &[
         page: "rtalloc(9)",
         run: |k, a| rtalloc_ign(k, a, |a| Ok((flags_arg(a, 1)?, 0))),
     },
-    Signature {
-        name: "RTFREE_LOCKED",
-        params: &[RT],
-        optional: 0,
-        ret: "void",
-        page: "rtalloc(9)",
-        run: |k, a| {
-            let id = rt_arg(k, a, 0)?;
-            with(k, |r, cx| r.rtfree_locked(id, &macro_name(a), cx))?;
-            Ok(Value::Null)
-        },
-    },
-    Signature {
-        name: "RTFREE",
-        params: &[RT],
-        optional: 0,
-        ret: "void",
-        page: "rtalloc(9)",
-        run: |k, a| {
-            let id = rt_arg(k, a, 0)?;
-            with(k, |r, cx| r.rtfree_unlocked(id, cx))?;
-            Ok(Value::Null)
-        },
-    },
-    Signature {
-        name: "RT_LOCK",
-        params: &[RT],
-        optional: 0,
-        ret: "void",
-        page: "rtalloc(9)",
-        run: |k, a| {
-            let id = rt_arg(k, a, 0)?;
-            with(k, |r, cx| r.rt_lock(id, &macro_name(a), cx))?;
-            Ok(Value::Null)
-        },
-    },
-    Signature {
-        name: "RT_UNLOCK",
-        params: &[RT],
-        optional: 0,
-        ret: "void",
-        page: "rtalloc(9)",
-        run: |k, a| {
-            let id = rt_arg(k, a, 0)?;
-            with(k, |r, cx| r.rt_unlock(id, &macro_name(a), cx))?;
-            Ok(Value::Null)
-        },
-    },
-    Signature {
-        name: "RT_ADDREF",
-        params: &[RT],
-        optional: 0,
-        ret: "void",
-        page: "rtalloc(9)",
-        run: |k, a| {
-            let id = rt_arg(k, a, 0)?;
-            with(k, |r, cx| r.rt_addref(id, &macro_name(a), cx))?;
-            Ok(Value::Null)
-        },
-    },
-    Signature {
-        name: "RT_REMREF",
-        params: &[RT],
-        optional: 0,
-        ret: "void",
-        page: "rtalloc(9)",
-        run: |k, a| {
-            let id = rt_arg(k, a, 0)?;
-            with(k, |r, cx| r.rt_remref(id, &macro_name(a), cx))?;
-            Ok(Value::Null)
-        },
-    },
+    on_rt("RTFREE_LOCKED", |k, a| rt_op(k, a, Routes::rtfree_locked)),
+    on_rt("RTFREE", |k, a| {
+        rt_op(k, a, |r, id, _, cx| r.rtfree_unlocked(id, cx))
+    }),
+    on_rt("RT_LOCK", |k, a| rt_op(k, a, Routes::rt_lock)),
+    on_rt("RT_UNLOCK", |k, a| rt_op(k, a, Routes::rt_unlock)),
+    on_rt("RT_ADDREF", |k, a| rt_op(k, a, Routes::rt_addref)),
+    on_rt("RT_REMREF", |k, a| rt_op(k, a, Routes::rt_remref)),
     Signature {
         name: "RO_RTFREE",
         params: &[("struct route *ro", ROUTE)],
@@ -198,19 +134,34 @@ pub const API: &[Signature] = &[
             Ok(Value::Null)
         },
     },
+    on_rt("rtfree", |k, a| {
+        rt_op(k, a, |r, id, _, cx| r.rtfree(id, cx))
+    }),
+];
+
+/// A `net/route.h` macro, or `rtfree`, on a `struct rtentry *rt`.
+const fn on_rt(name: &'static str, run: Run) -> Signature {
     Signature {
-        name: "rtfree",
+        name,
         params: &[RT],
         optional: 0,
         ret: "void",
         page: "rtalloc(9)",
-        run: |k, a| {
-            let id = rt_arg(k, a, 0)?;
-            with(k, |r, cx| r.rtfree(id, cx))?;
-            Ok(Value::Null)
-        },
-    },
-];
+        run,
+    }
+}
+
+/// Runs `op` on the route of the first argument, with the name the macro goes by in a panic.
+fn rt_op(
+    k: &mut Kernel,
+    args: &Args,
+    op: fn(&mut Routes, u32, &str, &mut Cx) -> Result<(), KernelError>,
+) -> Result<Value, KernelError> {
+    let id = rt_arg(k, args, 0)?;
+    let what = macro_name(args);
+    with(k, |r, cx| op(r, id, &what, cx))?;
+    Ok(Value::Null)
+}
 
 /// A fib argument for `route add/delete/change`: must exist (a scenario mistake otherwise).
 fn table_fib(k: &Kernel, args: &Args, i: usize) -> Result<u32, KernelError> {
