@@ -126,6 +126,10 @@ pub const TABLES: &[Table] = &[
         calls: super::calls::rttimer::API,
         before: |_| {},
     },
+    Table {
+        calls: super::calls::icmp::API,
+        before: |_| {},
+    },
 ];
 
 /// Every signature of every facility, in a fixed order.

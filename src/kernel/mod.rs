@@ -317,7 +317,7 @@ impl Kernel {
                     _ => {
                         if self.co.write_var(name, &v, self.clock.booted())?
                             || calls::route::write_var(self, name, &v)?
-                            || calls::rttimer::write_var(self, name, &v)?
+                            || calls::icmp::write_var(self, name, &v)?
                         {
                             return Ok(());
                         }

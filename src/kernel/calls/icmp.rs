@@ -1,5 +1,7 @@
 //! The two users of rt_timer in `netinet/ip_icmp.c`: path-MTU discovery (RFC 1191) and
-//! ICMP redirects, each with its own queue and its own expiry action.
+//! ICMP redirects, each with its own queue and its own expiry action. They work on the route
+//! table and on rt_timer together, so they live with the syscall glue, beside the scenario's
+//! calls that deliver an ICMP message ([`API`]) and the two sysctls ([`write_var`]).
 //!
 //! * `icmp_mtudisc(dst, mtu)`: an ICMP "fragmentation needed" arrived. The route to `dst` gets
 //!   a host route of its own (cloned RTF_GATEWAY|RTF_HOST|RTF_DYNAMIC from a network route,
@@ -28,13 +30,40 @@ use super::route::with;
 use super::rttimer::{
     check_queue, delete_by_key, queue_change, queue_create, queue_destroy, route_name, timer_add,
 };
+use crate::kernel::api::{Args, Param, Signature};
 use crate::kernel::route::rtentry::{
     cidr, IF_MTU, RTF_DYNAMIC, RTF_GATEWAY, RTF_HOST, RTF_MODIFIED,
 };
 use crate::kernel::route::RtmType;
 use crate::kernel::rttimer::{PmtuIgnored, RtTimerEvent};
 use crate::kernel::value::fmt_addr;
-use crate::kernel::{EventKind, Kernel, KernelError};
+use crate::kernel::{EventKind, Kernel, KernelError, Value};
+
+/// The ICMP messages a scenario can make arrive.
+pub const API: &[Signature] = &[
+    Signature {
+        name: "icmp_mtudisc",
+        params: &[
+            ("in_addr dst", Param::Addr),
+            ("u_short icmp_nextmtu", Param::Int),
+        ],
+        optional: 0,
+        ret: "void",
+        page: "netinet/ip_icmp.c",
+        run: icmp_mtudisc_call,
+    },
+    Signature {
+        name: "icmp_redirect",
+        params: &[
+            ("in_addr dst", Param::Addr),
+            ("in_addr gateway", Param::Addr),
+        ],
+        optional: 0,
+        ret: "void",
+        page: "netinet/ip_icmp.c",
+        run: icmp_redirect_call,
+    },
+];
 
 pub const ICMP_MTUDISC_TIMEOUT: &str = "icmp_mtudisc_timeout";
 pub const ICMP_REDIRECT_TIMEOUT: &str = "icmp_redirect_timeout";
@@ -271,6 +300,61 @@ pub fn set_redirtimeout(k: &mut Kernel, t: i64) -> Result<(), KernelError> {
         None => {}
     }
     Ok(())
+}
+
+fn icmp_mtudisc_call(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
+    let dst = args.addr(0)?;
+    let mtu = args.int(1)?;
+    let Ok(mtu) = u16::try_from(mtu) else {
+        return Err(KernelError::arg(
+            1,
+            format!("icmp_mtudisc: icmp_nextmtu is a 16-bit field (0..65535), got {mtu}"),
+        ));
+    };
+    icmp_mtudisc(k, dst, u32::from(mtu))?;
+    Ok(Value::Null)
+}
+
+fn icmp_redirect_call(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
+    let dst = args.addr(0)?;
+    let gw = args.addr(1)?;
+    icmp_redirect(k, dst, gw)?;
+    Ok(Value::Null)
+}
+
+/// The sysctl handlers: `net.inet.ip.mtudisctimeout` and `net.inet.icmp.redirtimeout`.
+pub fn write_var(k: &mut Kernel, name: &str, v: &Value) -> Result<bool, KernelError> {
+    let n = match (name, v) {
+        ("ip_mtudisc_timeout" | "icmp_redirtimeout", Value::Int(n)) => *n,
+        ("ip_mtudisc_timeout" | "icmp_redirtimeout", v) => {
+            return Err(KernelError::msg(format!(
+                "{name} must be an int (seconds), got {}",
+                v.type_name()
+            )))
+        }
+        ("ip_mtudisc_timeout_q" | "icmp_redirect_timeout_q", _) => {
+            return Err(KernelError::msg(format!(
+                "{name} is the kernel's own queue pointer and cannot be set; change its timeout with {} instead",
+                if name == "ip_mtudisc_timeout_q" {
+                    "ip_mtudisc_timeout"
+                } else {
+                    "icmp_redirtimeout"
+                }
+            )))
+        }
+        _ => return Ok(false),
+    };
+    if n < 0 {
+        return Err(KernelError::msg(format!(
+            "{name}: EINVAL, the sysctl rejects negative timeouts (got {n})"
+        )));
+    }
+    if name == "ip_mtudisc_timeout" {
+        set_mtudisc_timeout(k, n)?;
+    } else {
+        set_redirtimeout(k, n)?;
+    }
+    Ok(true)
 }
 
 #[cfg(test)]

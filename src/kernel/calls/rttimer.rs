@@ -1,5 +1,5 @@
-//! The scenario's NetBSD `rt_timer(9)` calls and the ICMP messages that use it: the
-//! signatures the checker and the docs read, and how each call reaches
+//! The scenario's NetBSD `rt_timer(9)` calls: the signatures the checker and the docs read,
+//! and how each call reaches
 //! [`RtTimers`](crate::kernel::rttimer::RtTimers). rt_timer works on routes, so this is where
 //! it meets the route table: the route a timer hangs on must not have been freed, a timer's
 //! action runs on it ([`run_action`]), and a NULL action deletes it by key. The first queue
@@ -7,7 +7,7 @@
 //! UI reads, which need the scanner's next fire.
 
 use crate::kernel::api::{Args, Param, Signature};
-use crate::kernel::calls::{icmp, openbsd};
+use crate::kernel::calls::openbsd;
 use crate::kernel::openbsd::TIMEOUT_ONQUEUE;
 use crate::kernel::route::RtEntry;
 use crate::kernel::rttimer::queue::scan_phase_delay;
@@ -77,28 +77,6 @@ pub const API: &[Signature] = &[
         page: "rt_timer(9)",
         run: rt_timer_remove_all,
     },
-    Signature {
-        name: "icmp_mtudisc",
-        params: &[
-            ("in_addr dst", Param::Addr),
-            ("u_short icmp_nextmtu", Param::Int),
-        ],
-        optional: 0,
-        ret: "void",
-        page: "netinet/ip_icmp.c",
-        run: icmp_mtudisc,
-    },
-    Signature {
-        name: "icmp_redirect",
-        params: &[
-            ("in_addr dst", Param::Addr),
-            ("in_addr gateway", Param::Addr),
-        ],
-        optional: 0,
-        ret: "void",
-        page: "netinet/ip_icmp.c",
-        run: icmp_redirect,
-    },
 ];
 
 fn rt_timer_queue_create(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
@@ -148,26 +126,6 @@ fn rt_timer_remove_all(k: &mut Kernel, args: &Args) -> Result<Value, KernelError
     Ok(Value::Null)
 }
 
-fn icmp_mtudisc(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
-    let dst = args.addr(0)?;
-    let mtu = args.int(1)?;
-    let Ok(mtu) = u16::try_from(mtu) else {
-        return Err(KernelError::arg(
-            1,
-            format!("icmp_mtudisc: icmp_nextmtu is a 16-bit field (0..65535), got {mtu}"),
-        ));
-    };
-    icmp::icmp_mtudisc(k, dst, u32::from(mtu))?;
-    Ok(Value::Null)
-}
-
-fn icmp_redirect(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
-    let dst = args.addr(0)?;
-    let gw = args.addr(1)?;
-    icmp::icmp_redirect(k, dst, gw)?;
-    Ok(Value::Null)
-}
-
 /// A queue argument that must still exist: a destroyed one is a use after free.
 fn queue_arg(k: &mut Kernel, args: &Args, i: usize) -> Result<u32, KernelError> {
     let q = args.queue(i)?;
@@ -176,41 +134,6 @@ fn queue_arg(k: &mut Kernel, args: &Args, i: usize) -> Result<u32, KernelError> 
         p => p,
     })?;
     Ok(q)
-}
-
-/// The sysctl handlers: `net.inet.ip.mtudisctimeout` and `net.inet.icmp.redirtimeout`.
-pub fn write_var(k: &mut Kernel, name: &str, v: &Value) -> Result<bool, KernelError> {
-    let n = match (name, v) {
-        ("ip_mtudisc_timeout" | "icmp_redirtimeout", Value::Int(n)) => *n,
-        ("ip_mtudisc_timeout" | "icmp_redirtimeout", v) => {
-            return Err(KernelError::msg(format!(
-                "{name} must be an int (seconds), got {}",
-                v.type_name()
-            )))
-        }
-        ("ip_mtudisc_timeout_q" | "icmp_redirect_timeout_q", _) => {
-            return Err(KernelError::msg(format!(
-                "{name} is the kernel's own queue pointer and cannot be set; change its timeout with {} instead",
-                if name == "ip_mtudisc_timeout_q" {
-                    "ip_mtudisc_timeout"
-                } else {
-                    "icmp_redirtimeout"
-                }
-            )))
-        }
-        _ => return Ok(false),
-    };
-    if n < 0 {
-        return Err(KernelError::msg(format!(
-            "{name}: EINVAL, the sysctl rejects negative timeouts (got {n})"
-        )));
-    }
-    if name == "ip_mtudisc_timeout" {
-        icmp::set_mtudisc_timeout(k, n)?;
-    } else {
-        icmp::set_redirtimeout(k, n)?;
-    }
-    Ok(true)
 }
 
 /// "rt#3 10.9.8.7/32".
