@@ -7,7 +7,7 @@
 mod scenario;
 
 use hardclock::kernel::route::{RouteEvent, RtmType};
-use hardclock::kernel::{calls, EventKind, Kernel, KernelError, Value};
+use hardclock::kernel::{calls, machine, EventKind, Kernel, KernelError, Value};
 use scenario::{exec, var};
 
 const GW: u32 = 0xc0a8_0101; // 192.168.1.1
@@ -334,11 +334,11 @@ fn netstat_rows_and_dynamic_routes() {
     let mut k = Kernel::new();
     exec(&mut k, "route_add(0.0.0.0/0, 192.168.1.1)").unwrap();
     exec(&mut k, "route_add(10.1.2.3, 192.168.1.1)").unwrap();
-    let id = calls::route::with(&mut k, |r, cx| {
+    let id = machine::with_routes(&mut k, |r, cx| {
         r.rt_add_host_dynamic(0x0a09_0807, GW, 0, 1400, cx)
     })
     .unwrap();
-    assert!(calls::route::with(&mut k, |r, cx| r.rt_add_host_dynamic(
+    assert!(machine::with_routes(&mut k, |r, cx| r.rt_add_host_dynamic(
         0x0a09_0807,
         GW,
         0,
@@ -361,11 +361,11 @@ fn netstat_rows_and_dynamic_routes() {
     );
     assert_eq!(k.rt.rt_lookup_exact(0x0a09_0807, 32, 0), Some(id));
     assert_eq!(
-        calls::route::with(&mut k, |r, cx| r.rt_delete_by_key(0x0a09_0807, 32, 0, cx)).unwrap(),
+        machine::with_routes(&mut k, |r, cx| r.rt_delete_by_key(0x0a09_0807, 32, 0, cx)).unwrap(),
         0
     );
     assert_eq!(
-        calls::route::with(&mut k, |r, cx| r.rt_delete_by_key(0x0a09_0807, 32, 0, cx)).unwrap(),
+        machine::with_routes(&mut k, |r, cx| r.rt_delete_by_key(0x0a09_0807, 32, 0, cx)).unwrap(),
         3
     );
     // route change keeps the entry and announces RTM_CHANGE.

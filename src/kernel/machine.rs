@@ -3,16 +3,23 @@
 //! and what a pass finds due is run here. FreeBSD's softclock thread is a continuation the
 //! facility keeps ([`Call`]): the machine makes each call it hands out and reports
 //! how the body ended. A script thread that sleeps in a FreeBSD call ([`sleep`]) lets the
-//! machine run hardclocks until it can go on.
+//! machine run hardclocks until it can go on. The rt_timer scan hands out what expired and the
+//! machine runs the actions ([`rt_timer_timer`], [`run_action`]); the route table's neighbours
+//! (the rt_timers on a route, FreeBSD's `in_rtqtimo` callout) are named here
+//! ([`with_routes`]).
+//!
+//! The syscall glue (`kernel::calls`) calls down into the machine (a sleep, a wake-up, a route
+//! operation); the machine calls no glue.
 
-use super::calls::icmp::{self, ICMP_MTUDISC_TIMEOUT, ICMP_REDIRECT_TIMEOUT};
-use super::freebsd::{Call, CalloutEvent, Sleep, GIANT};
+use super::freebsd::{Call, CalloutEvent, Callouts, Sleep, GIANT};
 use super::openbsd::TimeoutEvent;
-use super::route::in_rmx::IN_RTQTIMO;
-use super::rttimer::{RT_TIMER_CH, RT_TIMER_TIMER};
-use super::{calls, Value};
+use super::route::in_rmx::{IN_RTQTIMO, RTQ_TIMER};
+use super::route::{Cx, Neighbours, Routes};
+use super::rttimer::{RemoveWhy, RtTimer, RtTimerEvent, RtTimers, NULL_FUNC};
+use super::value::fmt_addr;
 use super::{
-    merge_tick, EventKind, HandlerEnd, Kernel, KernelError, Via, MAX_HANDLER_RUNS_PER_PASS,
+    merge_tick, EventKind, HandlerEnd, Kernel, KernelError, Trace, Value, Via,
+    MAX_HANDLER_RUNS_PER_PASS,
 };
 
 impl Kernel {
@@ -184,7 +191,7 @@ pub fn sleep(k: &mut Kernel, s: &Sleep) -> Result<(), KernelError> {
 
 /// `rt_timer_timer`, the rt_timer scan: every queue, newest first; pop heads while expired
 /// and run their actions. (The caller re-arms the scanner for `hz` ticks.)
-fn rt_timer_timer(k: &mut Kernel) -> Result<(), KernelError> {
+pub fn rt_timer_timer(k: &mut Kernel) -> Result<(), KernelError> {
     let (uptime, now) = (k.clock.time_uptime(), k.clock.ticks);
     let mut scan = k.rtt.scan_start(uptime, now, &mut k.trace);
     loop {
@@ -193,35 +200,100 @@ fn rt_timer_timer(k: &mut Kernel) -> Result<(), KernelError> {
         let Some(t) = next.map_err(|e| k.fail(e))? else {
             return Ok(());
         };
-        calls::rttimer::run_action(k, &t)?;
+        run_action(k, &t)?;
     }
 }
 
-/// Runs `func` if it is one of the kernel's own functions that a timer fires: the rt_timer scan
-/// `rt_timer_timer` (a timeout on the OpenBSD wheel, which re-arms itself every second),
-/// FreeBSD's `in_rtqtimo` (a callout), and the ICMP timer actions. False if `func` is not one
-/// (a scenario handler, or nothing).
-pub fn run_kernel_function(k: &mut Kernel, func: &str, arg: &Value) -> Result<bool, KernelError> {
-    match func {
-        RT_TIMER_TIMER => {
-            rt_timer_timer(k)?;
-            if k.rtt.initialized {
-                calls::openbsd::timeout_add(k, RT_TIMER_CH, i64::from(k.clock.hz))?;
-            }
-        }
-        IN_RTQTIMO => calls::route::with(k, |r, cx| r.in_rtqtimo(cx))?,
-        ICMP_MTUDISC_TIMEOUT | ICMP_REDIRECT_TIMEOUT => {
-            let Value::Route(rt) = arg else {
-                return Err(k.panic(format!("{func}: bad route to timeout (arg {arg})")));
-            };
-            calls::rttimer::check_route(k, *rt, func)?;
-            if func == ICMP_MTUDISC_TIMEOUT {
-                icmp::icmp_mtudisc_timeout(k, *rt)?;
-            } else {
-                icmp::icmp_redirect_timeout(k, *rt)?;
-            }
-        }
-        _ => return Ok(false),
+/// RTTIMER_CALLOUT: records the fire and runs a built-in or handler body, on the timer's route
+/// even if it has been deleted since (it is not freed: it would have lost its timers). A NULL
+/// function is `rtrequest(RTM_DELETE, rt_key(rt), 0, 0, 0)`: a key and a NULL netmask, no
+/// route pointer, so `rn_delete(key, NULL)` removes the head of that key's chain, which may be
+/// another route than the timer's (a more specific one, or one added after the timer's route
+/// was deleted), and nothing at all when the head is an end marker (ESRCH).
+pub fn run_action(k: &mut Kernel, t: &RtTimer) -> Result<(), KernelError> {
+    let Some((key, fib, cidr)) = k.rt.entry(t.rt).map(|e| (e.dst, e.fib, e.cidr())) else {
+        return Ok(());
+    };
+    k.run_handler(Via::RtTimer, t.func_name(), &Value::Route(t.rt), Some(cidr))?;
+    if t.func.is_none() {
+        delete_by_key(k, t.rt, NULL_FUNC, key, fib)?;
     }
-    Ok(true)
+    Ok(())
+}
+
+/// An action's `rtrequest(RTM_DELETE, rt_key(rt), ..., NULL netmask, ...)` for the timer's
+/// route `rt`: the head of the key's chain goes (a kernel-internal delete, no message), and
+/// when that is not `rt` itself (it was deleted before its timer ran) the event says what did.
+/// Returns 0 or ESRCH.
+pub fn delete_by_key(
+    k: &mut Kernel,
+    rt: u32,
+    func: &str,
+    key: u32,
+    fib: u32,
+) -> Result<i64, KernelError> {
+    let target = k.rt.tree(fib).and_then(|tree| {
+        tree.rn_delete_target(key, None)
+            .and_then(|n| tree.node(n).route)
+    });
+    let error = with_routes(k, |r, cx| r.rt_delete_by_key(key, 32, fib, cx))?;
+    if target != Some(rt) {
+        let e = RtTimerEvent::DeletedByKey {
+            func: func.to_string(),
+            route: k.rt.name(rt),
+            key: fmt_addr(key),
+            deleted: target.filter(|_| error == 0).map(|d| k.rt.name(d)),
+        };
+        k.emit(EventKind::RtTimer(e));
+    }
+    Ok(error)
+}
+
+/// The route table's [`Neighbours`] in this kernel: its rt_timers and its callwheel.
+struct KernelNeighbours<'a> {
+    rtt: &'a mut RtTimers,
+    co: &'a mut Callouts,
+}
+
+impl Neighbours for KernelNeighbours<'_> {
+    fn timers_on(&self, rt: u32) -> usize {
+        self.rtt.count_on(rt)
+    }
+
+    fn rtfree(&mut self, rt: u32, now: i32, trace: &mut Trace) {
+        self.rtt.remove_all(rt, RemoveWhy::RouteGone, now, trace);
+    }
+
+    fn arm_rtq_timer(
+        &mut self,
+        ticks: i64,
+        now: i32,
+        trace: &mut Trace,
+    ) -> Result<(), KernelError> {
+        self.co
+            .kernel_callout_reset(RTQ_TIMER, true, ticks, IN_RTQTIMO, now, trace)
+    }
+}
+
+/// Runs `f` on the route table at the current time; a panic it reports halts the machine.
+pub fn with_routes<T>(
+    k: &mut Kernel,
+    f: impl FnOnce(&mut Routes, &mut Cx) -> Result<T, KernelError>,
+) -> Result<T, KernelError> {
+    let r = {
+        let mut neighbours = KernelNeighbours {
+            rtt: &mut k.rtt,
+            co: &mut k.co,
+        };
+        let mut cx = Cx {
+            now: k.clock.ticks,
+            uptime: k.clock.time_uptime(),
+            elapsed: k.clock.elapsed,
+            hz: k.clock.hz,
+            trace: &mut k.trace,
+            neighbours: &mut neighbours,
+        };
+        f(&mut k.rt, &mut cx)
+    };
+    r.map_err(|e| k.fail(e))
 }

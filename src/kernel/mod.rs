@@ -360,7 +360,7 @@ impl Kernel {
                 if name != "hardclock" {
                     let record = |k: &Kernel| {
                         let (refcnt, freed) = calls::route::route_note(k, &ret, &vals);
-                        let shown = api::lookup(name)
+                        let shown = calls::lookup(name)
                             .filter(|s| s.ret != "void")
                             .map(|_| ret.clone());
                         CallRecord {
@@ -391,7 +391,7 @@ impl Kernel {
     /// Calls an API function by name with evaluated arguments.
     pub fn call(&mut self, name: &str, vals: &[Value]) -> Result<Value, KernelError> {
         self.check_alive()?;
-        api::call(self, &api::Args { name, vals })
+        calls::call(self, &api::Args { name, vals })
     }
 
     /// Runs a handler in softclock context: records the fire, then runs a kernel function or the
@@ -424,7 +424,7 @@ impl Kernel {
             arg: Name::display(arg),
             route,
         });
-        if machine::run_kernel_function(self, func, arg)? {
+        if calls::run_kernel_function(self, func, arg)? {
             return Ok(HandlerEnd::Done);
         }
         // No scenario handlers at all (the benches, most scripts): nothing to look up.

@@ -26,11 +26,9 @@
 //! * Every route is RTF_GATEWAY here, so `rtredirect`'s "route to an interface" refusal never
 //!   applies.
 
-use super::route::with;
-use super::rttimer::{
-    check_queue, delete_by_key, queue_change, queue_create, queue_destroy, route_name, timer_add,
-};
+use super::rttimer::{check_queue, queue_change, queue_create, queue_destroy, timer_add};
 use crate::kernel::api::{Args, Param, Signature};
+use crate::kernel::machine::{delete_by_key, with_routes};
 use crate::kernel::route::rtentry::{
     cidr, IF_MTU, RTF_DYNAMIC, RTF_GATEWAY, RTF_HOST, RTF_MODIFIED,
 };
@@ -104,10 +102,10 @@ fn kernel_queue(
 
 /// `icmp_mtudisc`: an ICMP need-fragmentation message for `dst` carrying `mtu` (0 = none).
 pub fn icmp_mtudisc(k: &mut Kernel, dst: u32, mtu: u32) -> Result<(), KernelError> {
-    let found = with(k, |r, cx| Ok(r.lookup_traced("icmp_mtudisc", dst, 0, cx)))?;
+    let found = with_routes(k, |r, cx| Ok(r.lookup_traced("icmp_mtudisc", dst, 0, cx)))?;
     let Some(parent) = found else {
         k.rt.rts_unreach += 1;
-        with(k, |r, cx| {
+        with_routes(k, |r, cx| {
             r.rtm(RtmType::Miss, fmt_addr(dst), 0, 0, cx);
             Ok(())
         })?;
@@ -126,7 +124,7 @@ pub fn icmp_mtudisc(k: &mut Kernel, dst: u32, mtu: u32) -> Result<(), KernelErro
     let cloned = p.flags & RTF_HOST == 0;
     let rt = if cloned {
         let (gw, fib, parent_mtu) = (p.gateway, p.fib, p.mtu);
-        let rt = with(k, |r, cx| {
+        let rt = with_routes(k, |r, cx| {
             r.rt_add_host_dynamic(dst, gw, fib, parent_mtu, cx)
         })?;
         if k.rtt.mtu_locked.contains(&parent) {
@@ -164,7 +162,7 @@ pub fn icmp_mtudisc(k: &mut Kernel, dst: u32, mtu: u32) -> Result<(), KernelErro
         }
     } else if current == 0 || current > mtu {
         k.rt.entries[rt as usize].mtu = mtu;
-        let route = route_name(k, rt);
+        let route = k.rt.name(rt);
         emit(
             k,
             RtTimerEvent::PmtuLearned {
@@ -210,7 +208,7 @@ pub fn icmp_mtudisc_timeout(k: &mut Kernel, rt: u32) -> Result<(), KernelError> 
         return Ok(());
     }
     let old = std::mem::take(&mut k.rt.entries[rt as usize].mtu);
-    let route = route_name(k, rt);
+    let route = k.rt.name(rt);
     emit(k, RtTimerEvent::MtuReset { route, old });
     Ok(())
 }
@@ -224,7 +222,7 @@ pub fn icmp_redirect_timeout(k: &mut Kernel, rt: u32) -> Result<(), KernelError>
 /// RTF_GATEWAY|RTF_HOST), then `rt_timer_add(rt, icmp_redirect_timeout, ...)` if redirects
 /// expire at all.
 pub fn icmp_redirect(k: &mut Kernel, dst: u32, gateway: u32) -> Result<(), KernelError> {
-    let found = with(k, |r, cx| Ok(r.lookup_traced("rtredirect", dst, 0, cx)))?;
+    let found = with_routes(k, |r, cx| Ok(r.lookup_traced("rtredirect", dst, 0, cx)))?;
     let host = found.filter(|&id| k.rt.entries[id as usize].flags & RTF_HOST != 0);
     let (rt, modified) = match host {
         Some(id) => {
@@ -234,7 +232,7 @@ pub fn icmp_redirect(k: &mut Kernel, dst: u32, gateway: u32) -> Result<(), Kerne
             (id, true)
         }
         None => (
-            with(k, |r, cx| {
+            with_routes(k, |r, cx| {
                 r.rt_add_host_dynamic(dst, gateway, 0, IF_MTU, cx)
             })?,
             false,
@@ -243,7 +241,7 @@ pub fn icmp_redirect(k: &mut Kernel, dst: u32, gateway: u32) -> Result<(), Kerne
     let e = RtTimerEvent::RedirectLearned {
         dst: cidr(dst, None),
         gateway: fmt_addr(gateway),
-        route: route_name(k, rt),
+        route: k.rt.name(rt),
         modified,
     };
     emit(k, e);
@@ -251,7 +249,7 @@ pub fn icmp_redirect(k: &mut Kernel, dst: u32, gateway: u32) -> Result<(), Kerne
     // rtrequest(RTM_ADD) is kernel-internal and sent none). RTF_DYNAMIC for a new route,
     // RTF_MODIFIED for a changed one, as rtredirect ors them into `flags`.
     let flags = RTF_GATEWAY | RTF_HOST | if modified { RTF_MODIFIED } else { RTF_DYNAMIC };
-    with(k, |r, cx| {
+    with_routes(k, |r, cx| {
         r.rtm(RtmType::Redirect, fmt_addr(dst), 0, flags, cx);
         Ok(())
     })?;

@@ -1,20 +1,17 @@
 //! The scenario API of the route table: the `Signature` rows the script checker reads, and the
-//! dispatch from a call's evaluated arguments to [`Routes`]. This is where the table meets its
-//! neighbours ([`Neighbours`]): the rt_timers a route carries and FreeBSD's `in_rtqtimo`
-//! callout. Also what the interpreter needs of routes (`ro.ro_rt` fields, `RTFREE` clearing
+//! dispatch from a call's evaluated arguments to [`Routes`] (through the machine, which says
+//! who the table's neighbours are: `machine::with_routes`). Also what the interpreter needs of routes (`ro.ro_rt` fields, `RTFREE` clearing
 //! its variable, the trace's refcount note) and `netstat -rn`.
 
 use crate::kernel::api::{Args, Param, Run, Signature};
-use crate::kernel::freebsd::Callouts;
-use crate::kernel::route::in_rmx::{IN_RTQTIMO, RTQ_TIMER};
+use crate::kernel::machine::with_routes;
 use crate::kernel::route::rtalloc::null_deref;
 use crate::kernel::route::rtentry::{
     flag_value, RTF_GATEWAY, RTF_RNH_LOCKED, RTF_STATIC, RTPRF_OURS,
 };
-use crate::kernel::route::{netstat_row, Cx, Neighbours, NetstatRow, Routes, RtEntry};
-use crate::kernel::rttimer::{RemoveWhy, RtTimers};
+use crate::kernel::route::{netstat_row, Cx, NetstatRow, Routes, RtEntry};
 use crate::kernel::value::Operand;
-use crate::kernel::{Kernel, KernelError, Trace, Value};
+use crate::kernel::{Kernel, KernelError, Value};
 
 const ROUTE: Param = Param::Obj("struct route");
 const RT: (&str, Param) = ("struct rtentry *rt", Param::Route);
@@ -130,7 +127,7 @@ pub const API: &[Signature] = &[
         page: "rtalloc(9)",
         run: |k, a| {
             let ro = ro_arg(k, a, 0)?;
-            with(k, |r, cx| r.ro_rtfree(ro, cx))?;
+            with_routes(k, |r, cx| r.ro_rtfree(ro, cx))?;
             Ok(Value::Null)
         },
     },
@@ -159,7 +156,7 @@ fn rt_op(
 ) -> Result<Value, KernelError> {
     let id = rt_arg(k, args, 0)?;
     let what = macro_name(args);
-    with(k, |r, cx| op(r, id, &what, cx))?;
+    with_routes(k, |r, cx| op(r, id, &what, cx))?;
     Ok(Value::Null)
 }
 
@@ -278,7 +275,7 @@ fn route_add(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
     } else {
         RTF_GATEWAY | RTF_STATIC
     };
-    with(k, |r, cx| {
+    with_routes(k, |r, cx| {
         Ok(Value::Int(r.route_add(dst, len, gw, fib, flags, cx)))
     })
 }
@@ -286,14 +283,14 @@ fn route_add(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
 fn route_delete(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
     let (dst, len) = args.prefix(0)?;
     let fib = table_fib(k, args, 1)?;
-    with(k, |r, cx| r.route_delete(dst, len, fib, cx)).map(Value::Int)
+    with_routes(k, |r, cx| r.route_delete(dst, len, fib, cx)).map(Value::Int)
 }
 
 fn route_change(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
     let (dst, len) = args.prefix(0)?;
     let gw = args.addr(1)?;
     let fib = table_fib(k, args, 2)?;
-    with(k, |r, cx| {
+    with_routes(k, |r, cx| {
         Ok(Value::Int(r.route_change(dst, len, gw, fib, cx)))
     })
 }
@@ -310,7 +307,7 @@ fn rtalloc1(
     let ign = flags_arg(args, 2)?;
     let fib = fib()?;
     let name = args.name;
-    with(k, |r, cx| r.rtalloc1_fib(name, dst, report, ign, fib, cx)).map(route_value)
+    with_routes(k, |r, cx| r.rtalloc1_fib(name, dst, report, ign, fib, cx)).map(route_value)
 }
 
 /// `rtalloc_ign_fib(&ro, ignflags, fib)` and its shorter forms; `rest` reads their
@@ -322,7 +319,7 @@ fn rtalloc_ign(
 ) -> Result<Value, KernelError> {
     let ro = ro_arg(k, args, 0)?;
     let (ign, fib) = rest(args)?;
-    with(k, |r, cx| r.rtalloc_ign_fib(args.name, ro, ign, fib, cx))?;
+    with_routes(k, |r, cx| r.rtalloc_ign_fib(args.name, ro, ign, fib, cx))?;
     Ok(Value::Null)
 }
 
@@ -421,55 +418,6 @@ pub fn route_note(k: &Kernel, ret: &Value, args: &[Value]) -> (Option<i32>, bool
         Some(e) => (Some(e.refcnt), e.freed.is_some()),
         None => (None, false),
     }
-}
-
-/// The route table's [`Neighbours`] in this kernel: its rt_timers and its callwheel.
-struct KernelNeighbours<'a> {
-    rtt: &'a mut RtTimers,
-    co: &'a mut Callouts,
-}
-
-impl Neighbours for KernelNeighbours<'_> {
-    fn timers_on(&self, rt: u32) -> usize {
-        self.rtt.count_on(rt)
-    }
-
-    fn rtfree(&mut self, rt: u32, now: i32, trace: &mut Trace) {
-        self.rtt.remove_all(rt, RemoveWhy::RouteGone, now, trace);
-    }
-
-    fn arm_rtq_timer(
-        &mut self,
-        ticks: i64,
-        now: i32,
-        trace: &mut Trace,
-    ) -> Result<(), KernelError> {
-        self.co
-            .kernel_callout_reset(RTQ_TIMER, true, ticks, IN_RTQTIMO, now, trace)
-    }
-}
-
-/// Runs `f` on the route table at the current time; a panic it reports halts the machine.
-pub fn with<T>(
-    k: &mut Kernel,
-    f: impl FnOnce(&mut Routes, &mut Cx) -> Result<T, KernelError>,
-) -> Result<T, KernelError> {
-    let r = {
-        let mut neighbours = KernelNeighbours {
-            rtt: &mut k.rtt,
-            co: &mut k.co,
-        };
-        let mut cx = Cx {
-            now: k.clock.ticks,
-            uptime: k.clock.time_uptime(),
-            elapsed: k.clock.elapsed,
-            hz: k.clock.hz,
-            trace: &mut k.trace,
-            neighbours: &mut neighbours,
-        };
-        f(&mut k.rt, &mut cx)
-    };
-    r.map_err(|e| k.fail(e))
 }
 
 /// One route's `netstat -rn` row, with the rt_timers on it.

@@ -8,15 +8,14 @@
 
 use crate::kernel::api::{Args, Param, Signature};
 use crate::kernel::calls::openbsd;
+use crate::kernel::machine;
 use crate::kernel::openbsd::TIMEOUT_ONQUEUE;
 use crate::kernel::route::RtEntry;
 use crate::kernel::rttimer::queue::scan_phase_delay;
 use crate::kernel::rttimer::{
-    QueueView, RemoveWhy, RtTimer, RtTimerEvent, RtTimerQueue, ScanClock, TimerView, NULL_FUNC,
-    RT_TIMER_CH, RT_TIMER_TIMER,
+    QueueView, RemoveWhy, RtTimerQueue, ScanClock, TimerView, RT_TIMER_CH, RT_TIMER_TIMER,
 };
-use crate::kernel::value::fmt_addr;
-use crate::kernel::{EventKind, Kernel, KernelError, Value, Via};
+use crate::kernel::{Kernel, KernelError, Value};
 
 const QUEUE: (&str, Param) = ("struct rttimer_queue *q", Param::Queue);
 const RT: (&str, Param) = ("struct rtentry *rt", Param::Route);
@@ -136,12 +135,6 @@ fn queue_arg(k: &mut Kernel, args: &Args, i: usize) -> Result<u32, KernelError> 
     Ok(q)
 }
 
-/// "rt#3 10.9.8.7/32".
-pub fn route_name(k: &Kernel, rt: u32) -> String {
-    k.rt.entry(rt)
-        .map_or_else(|| format!("rt#{rt}"), RtEntry::name)
-}
-
 /// A queue pointer that must still point at a queue (a destroyed one is a use after free).
 pub fn check_queue(k: &mut Kernel, q: u32, what: &str) -> Result<(), KernelError> {
     k.rtt.check_queue(q, what).map_err(|e| k.fail(e))
@@ -153,7 +146,7 @@ pub fn check_route(k: &mut Kernel, rt: u32, what: &str) -> Result<(), KernelErro
         None => Err(KernelError::msg(format!("{what}: no route rt#{rt}"))),
         Some(None) => Ok(()),
         Some(Some(t)) => {
-            let n = route_name(k, rt);
+            let n = k.rt.name(rt);
             Err(k.panic(format!(
                 "{what}: use of freed rtentry {n}: it was freed at tick {t} (use after free)"
             )))
@@ -215,7 +208,7 @@ pub fn queue_destroy(k: &mut Kernel, q: u32, destroy: bool) -> Result<(), Kernel
         };
         removed += 1;
         if destroy {
-            run_action(k, &t)?;
+            machine::run_action(k, &t)?;
         }
     }
     let now = k.clock.ticks;
@@ -230,51 +223,6 @@ pub fn timer_add(k: &mut Kernel, rt: u32, func: Option<String>, q: u32) -> i64 {
     let (uptime, now) = (k.clock.time_uptime(), k.clock.ticks);
     k.rtt
         .timer_add(rt, cidr, func, q, uptime, now, &mut k.trace)
-}
-
-/// RTTIMER_CALLOUT: records the fire and runs a built-in or handler body, on the timer's route
-/// even if it has been deleted since (it is not freed: it would have lost its timers). A NULL
-/// function is `rtrequest(RTM_DELETE, rt_key(rt), 0, 0, 0)`: a key and a NULL netmask, no
-/// route pointer, so `rn_delete(key, NULL)` removes the head of that key's chain, which may be
-/// another route than the timer's (a more specific one, or one added after the timer's route
-/// was deleted), and nothing at all when the head is an end marker (ESRCH).
-pub fn run_action(k: &mut Kernel, t: &RtTimer) -> Result<(), KernelError> {
-    let Some((key, fib, cidr)) = k.rt.entry(t.rt).map(|e| (e.dst, e.fib, e.cidr())) else {
-        return Ok(());
-    };
-    k.run_handler(Via::RtTimer, t.func_name(), &Value::Route(t.rt), Some(cidr))?;
-    if t.func.is_none() {
-        delete_by_key(k, t.rt, NULL_FUNC, key, fib)?;
-    }
-    Ok(())
-}
-
-/// An action's `rtrequest(RTM_DELETE, rt_key(rt), ..., NULL netmask, ...)` for the timer's
-/// route `rt`: the head of the key's chain goes (a kernel-internal delete, no message), and
-/// when that is not `rt` itself (it was deleted before its timer ran) the event says what did.
-/// Returns 0 or ESRCH.
-pub fn delete_by_key(
-    k: &mut Kernel,
-    rt: u32,
-    func: &str,
-    key: u32,
-    fib: u32,
-) -> Result<i64, KernelError> {
-    let target = k.rt.tree(fib).and_then(|tree| {
-        tree.rn_delete_target(key, None)
-            .and_then(|n| tree.node(n).route)
-    });
-    let error = super::route::with(k, |r, cx| r.rt_delete_by_key(key, 32, fib, cx))?;
-    if target != Some(rt) {
-        let e = RtTimerEvent::DeletedByKey {
-            func: func.to_string(),
-            route: route_name(k, rt),
-            key: fmt_addr(key),
-            deleted: target.filter(|_| error == 0).map(|d| route_name(k, d)),
-        };
-        k.emit(EventKind::RtTimer(e));
-    }
-    Ok(error)
 }
 
 /// The clock as the rt_timer scanner sees it: its next fire on the OpenBSD wheel, if armed.
