@@ -1,10 +1,9 @@
 //! The scenario's NetBSD `rt_timer(9)` calls: the signatures the checker and the docs read,
-//! and how each call reaches
-//! [`RtTimers`](crate::kernel::rttimer::RtTimers). rt_timer works on routes, so this is where
-//! it meets the route table: the route a timer hangs on must not have been freed, a timer's
-//! action runs on it ([`run_action`]), and a NULL action deletes it by key. The first queue
-//! arms the scanner `rt_timer_ch` on the OpenBSD wheel ([`queue_create`]). Also the views the
-//! UI reads, which need the scanner's next fire.
+//! and how each call reaches [`crate::kernel::rttimer::RtTimers`]. rt_timer works on routes:
+//! the route a timer hangs on must not have been freed ([`check_route`]), and a timer's action
+//! runs on it (`machine::run_action`, also for a destroying `rt_timer_queue_destroy`). The
+//! first queue arms the scanner `rt_timer_ch` on the OpenBSD wheel ([`queue_create`]). Also
+//! the views the UI reads, which need the scanner's next fire.
 
 use crate::kernel::api::{Args, Param, Signature};
 use crate::kernel::calls::openbsd;
