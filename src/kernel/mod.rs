@@ -10,6 +10,17 @@
 //! [`Kernel::exec`] (a scenario statement) or [`Kernel::hardclock`] (one tick) and is recorded in
 //! [`Kernel::trace`]. A kernel panic is a value: [`Kernel::panic`] is set, a
 //! [`EventKind::Panic`] is recorded, and the machine refuses to do anything further.
+//!
+//! Three layers, each calling only the ones below it:
+//! * [`Kernel`] and the scenario interpreter in this file (`exec`, handler bodies), and
+//!   [`calls`], the syscall glue: a call by name (a scenario's, or a kernel function a timer
+//!   fires) reaches its facility there.
+//! * [`machine`]: the clock, the softclock loops, the handler calls, FreeBSD's sleeping script
+//!   thread; the one place where facilities meet (rt_timer arming its scanner on the OpenBSD
+//!   wheel, the route table freeing a route's rt_timers).
+//! * The facilities, plain data: methods that take the time and the [`Trace`] and return what
+//!   is due or what they need done. They import nothing from each other; a panic they find is
+//!   an `Err(KernelError::Panic)` that [`Kernel::fail`] records.
 
 pub mod api;
 pub mod calls;
