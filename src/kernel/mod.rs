@@ -11,7 +11,8 @@
 //! [`Kernel::trace`]. A kernel panic is a value: [`Kernel::panic`] is set, a
 //! [`EventKind::Panic`] is recorded, and the machine refuses to do anything further.
 //!
-//! Three layers, each calling only the ones below it:
+//! Three layers, each calling the ones below it (the machine calls back up only to run a
+//! handler body, [`Kernel::start_handler`], which the interpreter owns):
 //! * [`Kernel`] and the scenario interpreter in this file (`exec`, handler bodies), and
 //!   [`calls`], the syscall glue: a call by name (a scenario's, or a kernel function a timer
 //!   fires) reaches its facility there.
