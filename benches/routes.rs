@@ -1,5 +1,5 @@
 //! Longest-prefix-match lookups: hardclock's BSD radix tree (`RadixTree::rn_match`, the walk
-//! that `route::lookup` runs, and `rn_match_quiet`, the same code without the recording)
+//! that `Routes::lookup` runs, and `rn_match_quiet`, the same code without the recording)
 //! against `prefix-trie`'s `PrefixMap`, on the same random IPv4 table and the same lookup set. N = 10^4, 10^5 and 10^6 prefixes (no 10^6 with `HC_BENCH_SMALL=1`).
 //! ns/op is per lookup (one iteration = LOOKUPS lookups); lookups/s = 1e9 / ns.
 
@@ -83,7 +83,7 @@ fn bench_routes(c: &mut Criterion) {
             assert_eq!(radix.rn_match_quiet(d), walk.node, "quiet lookup of {d:#x}");
         }
 
-        // As `route::lookup` runs it: a fresh walk record per lookup.
+        // As `Routes::lookup` runs it: a fresh walk record per lookup.
         g.bench_function(BenchmarkId::new("radix_lookup", n), |b| {
             b.iter(|| {
                 let mut hits = 0u32;

@@ -24,7 +24,7 @@ use common::Rng;
 use criterion::{
     criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, SamplingMode, Throughput,
 };
-use hardclock::kernel::freebsd::callout;
+use hardclock::kernel::calls::freebsd::{callout_reset, callout_stop};
 use hardclock::kernel::freebsd::callwheel::CalloutId;
 use hardclock::kernel::openbsd::{self, TimeoutId};
 use hardclock::kernel::{calls, Kernel, Target, Value};
@@ -165,10 +165,9 @@ fn fbsd_kernel(d: &[u32], armed: bool, log: Log) -> (Kernel, Vec<CalloutId>) {
         let name = format!("t{i}");
         let args = [Value::Ref(name.clone()), Value::Int(1)];
         k.call("callout_init", &args).expect("callout_init");
-        let id = callout::named(&k, "callout_reset", &name).expect("named");
+        let id = k.co.named("callout_reset", &name).expect("named");
         if armed {
-            callout::callout_reset(&mut k, id, t as i64, Some("f"), &Value::Int(i as i64))
-                .expect("callout_reset");
+            callout_reset(&mut k, id, t as i64, Some("f"), &Value::Int(i as i64));
         }
         ids.push(id);
         drain(&mut k);
@@ -379,15 +378,14 @@ fn ops_for(g: &mut Group<'_>, work: &str, dist: Dist, n: usize) {
                     "insert" => {
                         for (i, &id) in ids.iter().enumerate() {
                             let arg = Value::Int(i as i64);
-                            callout::callout_reset(&mut k, id, d[i] as i64, Some("f"), &arg)
-                                .expect("callout_reset");
+                            callout_reset(&mut k, id, d[i] as i64, Some("f"), &arg);
                             drain(&mut k);
                         }
                         k
                     }
                     "cancel" => {
                         for &id in &ids {
-                            assert_eq!(callout::stop_safe(&mut k, id, false).expect("stop"), 1);
+                            assert_eq!(callout_stop(&mut k, id).expect("stop"), 1);
                             drain(&mut k);
                         }
                         k

@@ -22,6 +22,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use hardclock::kernel::api::{self, Param};
+use hardclock::kernel::calls;
 use hardclock::script::{presets, run, Outcome};
 
 /// Counts the bytes in use and the peak since the last reset.
@@ -253,7 +254,7 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let count: u64 = args.next().map_or(1_000_000, |a| a.parse().expect("COUNT"));
     let seed: u64 = args.next().map_or(1, |a| a.parse().expect("SEED"));
-    let sigs: Vec<&'static api::Signature> = api::signatures().collect();
+    let sigs: Vec<&'static api::Signature> = calls::signatures().collect();
     let all_presets = presets::all();
     let findings = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/fuzz-findings");
     std::panic::set_hook(Box::new(|_| {}));

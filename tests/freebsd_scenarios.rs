@@ -109,7 +109,7 @@ fn callout_handle_init_makes_untimeout_a_no_op_and_an_uninitialised_handle_is_an
     .unwrap();
     assert_eq!(var(&k, "h"), Some(Value::Null));
     assert_eq!(
-        hardclock::kernel::freebsd::handles(&k),
+        k.co.handles(&k.vars),
         vec![("h".to_string(), None), ("h2".to_string(), Some(63))]
     );
     ticks(&mut k, 3);

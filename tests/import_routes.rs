@@ -7,7 +7,6 @@
 use std::process::Command;
 
 use hardclock::import::routes::{import, Import};
-use hardclock::kernel::route::lookup_quiet;
 use hardclock::kernel::value::fmt_addr;
 use hardclock::script::{run, Outcome};
 
@@ -36,7 +35,7 @@ fn check_lookups(im: &Import, cases: &[(&str, &str, &str)]) {
     let r = run(&src);
     assert!(matches!(r.outcome, Outcome::Ok), "{:?}\n{src}", r.outcome);
     for (dst, want, gw) in cases {
-        let got = lookup_quiet(&r.kernel, addr(dst), im.fib).map(|id| {
+        let got = r.kernel.rt.lookup_quiet(addr(dst), im.fib).map(|id| {
             let e = r.kernel.rt.entry(id).unwrap();
             (e.cidr(), fmt_addr(e.gateway))
         });

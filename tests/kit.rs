@@ -2,7 +2,6 @@
 //! The instructor's kit in the page's reducer (issue #20): the exported trace is the CLI's
 //! trace of the same run, and a pasted routing table loads as `route_add` statements.
 
-use hardclock::kernel::route::lookup_quiet;
 use hardclock::script::trace::Format;
 use hardclock::script::{presets, run};
 use hardclock::ui::state::{Action, State};
@@ -54,7 +53,10 @@ fn a_pasted_table_loads_as_statements() {
         .starts_with("# 2 routes imported from netstat -rn into fib 1"));
     s.apply(Action::RunScript);
     let k = s.kernel();
-    let hit = |a: u32| lookup_quiet(k, a, 1).map(|id| k.rt.entry(id).unwrap().cidr());
+    let hit = |a: u32| {
+        k.rt.lookup_quiet(a, 1)
+            .map(|id| k.rt.entry(id).unwrap().cidr())
+    };
     assert_eq!(hit(0x0a00_0005).as_deref(), Some("10.0.0.0/24"));
     assert_eq!(hit(0x0808_0808).as_deref(), Some("0.0.0.0/0"));
     // Appending keeps the scenario before it.

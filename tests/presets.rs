@@ -7,9 +7,9 @@ use std::process::Command;
 
 use hardclock::kernel::freebsd::{CalloutEvent, UntimeoutOutcome};
 use hardclock::kernel::openbsd::{Place, TimeoutEvent};
-use hardclock::kernel::route::{self, NetstatRow, RouteEvent, WalkStep};
-use hardclock::kernel::rttimer::{self, RemoveWhy, RtTimerEvent};
-use hardclock::kernel::{EventKind, Kernel, Value};
+use hardclock::kernel::route::{NetstatRow, RouteEvent, WalkStep};
+use hardclock::kernel::rttimer::{RemoveWhy, RtTimerEvent};
+use hardclock::kernel::{calls, EventKind, Kernel, Value};
 use hardclock::script::presets::{self, Preset};
 use hardclock::script::{run, trace, Outcome, RunOutcome, Scenario};
 
@@ -998,7 +998,7 @@ fn additions(k: &Kernel) -> Vec<(i32, &str, &str, &str, i64, i64)> {
 }
 
 fn netstat_row(k: &Kernel, dst: &str) -> Option<NetstatRow> {
-    route::netstat(k, 0)
+    calls::route::netstat(k, 0)
         .into_iter()
         .find(|r| r.destination == dst)
 }
@@ -1035,7 +1035,7 @@ fn pmtu_expiry_learns_keeps_at_exactly_t_deletes_at_the_strict_second_and_frees(
         ),
         ("UGHD", "192.168.1.1", 1400, 1, Some(8), 1)
     );
-    let lanes = rttimer::queues(&k);
+    let lanes = calls::rttimer::queues(&k);
     assert_eq!(lanes.len(), 1);
     assert_eq!(
         (lanes[0].name.as_str(), lanes[0].rtq_timeout),
@@ -1171,7 +1171,7 @@ fn queue_destroy_runs_the_actions_only_with_destroy_1() {
     assert!(expirations(k).is_empty(), "no scan ever expires anything");
     assert_eq!((var(k, "trash"), var(k, "trash_after")), (int(2), int(0)));
     // destroy = 0 left its routes in the table, with no timers.
-    let rows: Vec<(String, usize)> = route::netstat(k, 0)
+    let rows: Vec<(String, usize)> = calls::route::netstat(k, 0)
         .into_iter()
         .map(|r| (r.destination, r.timers))
         .collect();
@@ -1179,9 +1179,9 @@ fn queue_destroy_runs_the_actions_only_with_destroy_1() {
         rows,
         vec![("10.0.0.3".to_string(), 0), ("10.0.0.4".to_string(), 0)]
     );
-    assert!(rttimer::queues(k).is_empty());
+    assert!(calls::rttimer::queues(k).is_empty());
     assert_eq!(
-        rttimer::scanner_next_tick(k),
+        calls::rttimer::scanner_next_tick(k),
         Some(600),
         "the scanner runs on"
     );
@@ -1233,7 +1233,11 @@ fn redirect_expiry_then_redirtimeout_zero_deletes_the_rest_at_once() {
         ),
         ("UGHD", "192.168.1.4", 0, None)
     );
-    assert_eq!(route::netstat(k, 0).len(), 2, "the default and 10.8.8.8");
+    assert_eq!(
+        calls::route::netstat(k, 0).len(),
+        2,
+        "the default and 10.8.8.8"
+    );
 }
 
 #[test]

@@ -1,9 +1,8 @@
 #![cfg(not(target_arch = "wasm32"))]
-//! 100,000 random prefixes through `route_add`, then 100,000 lookups through `route::lookup`,
+//! 100,000 random prefixes through `route_add`, then 100,000 lookups through `Routes::lookup`,
 //! every one checked against a per-length hash oracle (33 exact-match probes per address).
 //! No timing assertions; it runs in a few seconds in a debug build.
 
-use hardclock::kernel::route;
 use hardclock::kernel::{Kernel, Value};
 use std::collections::{HashMap, HashSet};
 
@@ -81,7 +80,7 @@ fn hundred_thousand_prefixes_and_lookups() {
         } else {
             keys[(r >> 32) as usize % keys.len()] ^ ((r as u32) >> (r >> 59))
         };
-        let (got, walk) = route::lookup(&k, v, 0);
+        let (got, walk) = k.rt.lookup(v, 0);
         assert_eq!(got, oracle(v), "lookup {v:#x}: {}", walk.summary());
         hits += usize::from(got.is_some());
     }

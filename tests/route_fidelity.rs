@@ -7,7 +7,7 @@
 mod scenario;
 
 use hardclock::kernel::route::{self, RouteEvent, RtmType};
-use hardclock::kernel::{EventKind, Kernel, Value, Via};
+use hardclock::kernel::{calls, EventKind, Kernel, Value, Via};
 use hardclock::script::{self, trace, Outcome};
 use scenario::{run_ok, var};
 
@@ -230,14 +230,14 @@ fn a_host_delete_takes_the_head_of_the_keys_chain() {
         .filter(|e| matches!(&*e.kind, EventKind::Route(RouteEvent::DeletedByKey { .. })))
         .count();
     assert_eq!(by_key, 2, "the /24 and the /23 went by key alone");
-    assert!(route::netstat(&k, 0).is_empty());
+    assert!(calls::route::netstat(&k, 0).is_empty());
     // A prefix delete still wants the exact mask.
     let k = run_ok("route_add(10.1.2.0/23, 192.168.1.1)\nx = route_delete(10.1.2.0/24)");
     assert_eq!(var(&k, "x"), Value::Int(3));
     // The default route: 0.0.0.0's chain is headed by the left end marker (ESRCH).
     let k = run_ok("route_add(0.0.0.0/0, 192.168.1.1)\nx = route_delete(0.0.0.0)");
     assert_eq!(var(&k, "x"), Value::Int(3));
-    assert_eq!(route::netstat(&k, 0).len(), 1);
+    assert_eq!(calls::route::netstat(&k, 0).len(), 1);
 }
 
 /// Item 12 (`route_init`, `rtalloc1_fib`): the boot tunable is clamped, not refused (a u_int,
@@ -287,7 +287,7 @@ fn in_clsroute_marks_and_in_rtqtimo_deletes() {
          old = rtq_reallyold",
     );
     assert_eq!(var(&k, "old"), Value::Int(3600));
-    let rows = route::netstat(&k, 0);
+    let rows = calls::route::netstat(&k, 0);
     let learned = rows.iter().find(|r| r.destination == "10.6.6.6").unwrap();
     assert_eq!(
         learned.flags, "UGHD3",
@@ -363,7 +363,7 @@ fn in_clsroute_marks_and_in_rtqtimo_deletes() {
          b = rtalloc1(10.6.6.6, 0, 0)
          RT_UNLOCK(b)",
     );
-    let row = route::netstat(&k, 0)
+    let row = calls::route::netstat(&k, 0)
         .into_iter()
         .find(|r| r.destination == "10.6.6.6")
         .unwrap();
@@ -378,7 +378,7 @@ fn in_clsroute_marks_and_in_rtqtimo_deletes() {
          a = rtalloc1(10.6.6.6, 0, 0)
          RTFREE_LOCKED(a)",
     );
-    assert_eq!(route::netstat(&k, 0).len(), 1);
+    assert_eq!(calls::route::netstat(&k, 0).len(), 1);
     assert_eq!(k.rt.entries[1].freed, Some(0));
     assert_eq!(k.rt.rttrash, 0);
     assert!(

@@ -6,8 +6,8 @@
 #[path = "common/scenario.rs"]
 mod scenario;
 
-use hardclock::kernel::route::{self, RouteEvent, RtmType};
-use hardclock::kernel::{EventKind, Kernel, KernelError, Value};
+use hardclock::kernel::route::{RouteEvent, RtmType};
+use hardclock::kernel::{calls, machine, EventKind, Kernel, KernelError, Value};
 use scenario::{exec, var};
 
 const GW: u32 = 0xc0a8_0101; // 192.168.1.1
@@ -72,10 +72,10 @@ fn deleted_route_waits_in_rttrash_for_the_last_rtfree() {
         "out of the table, RTF_UP clear, alive"
     );
     assert_eq!(kvar(&k, "rttrash"), 1);
-    assert_eq!(route::rttrash_list(&k).len(), 1);
-    assert!(route::netstat(&k, 0).is_empty());
+    assert_eq!(k.rt.rttrash_list().len(), 1);
+    assert!(calls::route::netstat(&k, 0).is_empty());
     // The table no longer finds it.
-    assert_eq!(route::lookup(&k, 0x0a01_0203, 0).0, None);
+    assert_eq!(k.rt.lookup(0x0a01_0203, 0).0, None);
     exec(&mut k, "RTFREE(rt)").unwrap();
     assert_eq!(last_note(&k), (Some(0), true));
     assert!(k.rt.entry(rt).unwrap().freed.is_some());
@@ -202,7 +202,7 @@ fn struct_route_cache_is_kept_while_up_and_replaced_when_deleted() {
     exec(&mut k, "ro.ro_dst = 10.1.2.3").unwrap();
     exec(&mut k, "rtalloc(&ro)").unwrap();
     assert_eq!(last_note(&k), (Some(1), false));
-    let first = route::read_field(&k, "ro", "ro_rt").unwrap();
+    let first = calls::route::read_field(&k, "ro", "ro_rt").unwrap();
     assert_eq!(first, Value::Route(0));
     assert!(
         !k.rt.entry(0).unwrap().locked,
@@ -224,7 +224,7 @@ fn struct_route_cache_is_kept_while_up_and_replaced_when_deleted() {
     assert!(k.rt.entry(0).unwrap().freed.is_some());
     assert_eq!(kvar(&k, "rttrash"), 0);
     assert_eq!(
-        route::read_field(&k, "ro", "ro_rt").unwrap(),
+        calls::route::read_field(&k, "ro", "ro_rt").unwrap(),
         Value::Route(1)
     );
     assert_eq!(k.rt.entry(1).unwrap().refcnt, 1);
@@ -236,7 +236,10 @@ fn struct_route_cache_is_kept_while_up_and_replaced_when_deleted() {
     // RO_RTFREE drops the reference and NULLs ro_rt; the route stays in the table.
     exec(&mut k, "RO_RTFREE(&ro)").unwrap();
     assert_eq!(last_note(&k), (Some(0), false));
-    assert_eq!(route::read_field(&k, "ro", "ro_rt").unwrap(), Value::Null);
+    assert_eq!(
+        calls::route::read_field(&k, "ro", "ro_rt").unwrap(),
+        Value::Null
+    );
     assert!(k.rt.entry(1).unwrap().in_table);
     // With RT_NORTREF the cache holds no reference, and RO_RTFREE only forgets the pointer.
     exec(&mut k, "rtalloc(&ro)").unwrap();
@@ -248,7 +251,7 @@ fn struct_route_cache_is_kept_while_up_and_replaced_when_deleted() {
         "the reference is left alone"
     );
     assert_eq!(
-        route::read_field(&k, "ro", "ro_flags").unwrap(),
+        calls::route::read_field(&k, "ro", "ro_flags").unwrap(),
         Value::Int(0)
     );
 }
@@ -315,8 +318,8 @@ fn fibs_are_separate_tables() {
         exec(&mut k, "route_add(10.0.0.0/8, 192.168.1.1)").unwrap(),
         Value::Int(17)
     );
-    assert_eq!(route::netstat(&k, 0).len(), 1);
-    assert_eq!(route::netstat(&k, 1)[0].refs, 1);
+    assert_eq!(calls::route::netstat(&k, 0).len(), 1);
+    assert_eq!(calls::route::netstat(&k, 1)[0].refs, 1);
     // A FIB that does not exist: a script mistake for route add, a KASSERT for rtalloc1_fib.
     assert!(matches!(
         exec(&mut k, "route_add(10.0.0.0/8, 192.168.1.1, 2)"),
@@ -331,9 +334,19 @@ fn netstat_rows_and_dynamic_routes() {
     let mut k = Kernel::new();
     exec(&mut k, "route_add(0.0.0.0/0, 192.168.1.1)").unwrap();
     exec(&mut k, "route_add(10.1.2.3, 192.168.1.1)").unwrap();
-    let id = route::rt_add_host_dynamic(&mut k, 0x0a09_0807, GW, 0, 1400).unwrap();
-    assert!(route::rt_add_host_dynamic(&mut k, 0x0a09_0807, GW, 0, 1400).is_err());
-    let rows = route::netstat(&k, 0);
+    let id = machine::with_routes(&mut k, |r, cx| {
+        r.rt_add_host_dynamic(0x0a09_0807, GW, 0, 1400, cx)
+    })
+    .unwrap();
+    assert!(machine::with_routes(&mut k, |r, cx| r.rt_add_host_dynamic(
+        0x0a09_0807,
+        GW,
+        0,
+        1400,
+        cx
+    ))
+    .is_err());
+    let rows = calls::route::netstat(&k, 0);
     let cols: Vec<(&str, &str, u32)> = rows
         .iter()
         .map(|r| (r.destination.as_str(), r.flags.as_str(), r.mtu))
@@ -346,13 +359,13 @@ fn netstat_rows_and_dynamic_routes() {
             ("10.9.8.7", "UGHD", 1400)
         ]
     );
-    assert_eq!(route::rt_lookup_exact(&k, 0x0a09_0807, 32, 0), Some(id));
+    assert_eq!(k.rt.rt_lookup_exact(0x0a09_0807, 32, 0), Some(id));
     assert_eq!(
-        route::rt_delete_by_key(&mut k, 0x0a09_0807, 32, 0).unwrap(),
+        machine::with_routes(&mut k, |r, cx| r.rt_delete_by_key(0x0a09_0807, 32, 0, cx)).unwrap(),
         0
     );
     assert_eq!(
-        route::rt_delete_by_key(&mut k, 0x0a09_0807, 32, 0).unwrap(),
+        machine::with_routes(&mut k, |r, cx| r.rt_delete_by_key(0x0a09_0807, 32, 0, cx)).unwrap(),
         3
     );
     // route change keeps the entry and announces RTM_CHANGE.
@@ -360,7 +373,7 @@ fn netstat_rows_and_dynamic_routes() {
         exec(&mut k, "route_change(10.1.2.3, 192.168.1.10)").unwrap(),
         Value::Int(0)
     );
-    assert_eq!(route::netstat(&k, 0)[1].gateway, "192.168.1.10");
+    assert_eq!(calls::route::netstat(&k, 0)[1].gateway, "192.168.1.10");
     assert_eq!(k.rt.rtm.last().unwrap().kind, RtmType::Change);
     // Every event narrates itself in one sentence.
     for e in &k.trace.events {

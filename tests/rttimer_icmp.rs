@@ -6,14 +6,14 @@
 #[path = "common/scenario.rs"]
 mod scenario;
 
-use hardclock::kernel::route::{self, NetstatRow, RouteEvent, RtmType};
-use hardclock::kernel::rttimer::{self, PmtuIgnored, RtTimerEvent};
-use hardclock::kernel::{EventKind, Kernel, Value};
+use hardclock::kernel::route::{NetstatRow, RouteEvent, RtmType};
+use hardclock::kernel::rttimer::{PmtuIgnored, RtTimerEvent};
+use hardclock::kernel::{calls, EventKind, Kernel, Value};
 use hardclock::script::{self, Outcome, Scenario};
 use scenario::{deletes, run_ok};
 
 fn row(k: &Kernel, dst: &str) -> Option<NetstatRow> {
-    route::netstat(k, 0)
+    calls::route::netstat(k, 0)
         .into_iter()
         .find(|r| r.destination == dst)
 }
@@ -70,7 +70,7 @@ fn pmtu_route_is_learned_referenced_expired_and_freed() {
     // was created at tick 50, but the scanner keeps its boot phase (rt_timer_timer): scans run
     // at 100, 200, ...: uptime 601 at tick 60100.
     assert_eq!(r.expire, Some(601));
-    let lanes = rttimer::queues(&k);
+    let lanes = calls::rttimer::queues(&k);
     assert_eq!(lanes.len(), 1);
     assert_eq!(lanes[0].name, "q#0 (ip_mtudisc_timeout_q)");
     assert_eq!(lanes[0].rtq_timeout, 600);
@@ -137,8 +137,16 @@ fn pmtu_guesses_plateaus_and_applies_locks() {
         508,
         "1500 -> 1492 -> 1006 -> 508"
     );
-    assert_eq!(route::netstat(&k, 0).len(), 2, "one host route, re-used");
-    assert_eq!(rttimer::queues(&k)[0].count, 1, "one timer, refreshed");
+    assert_eq!(
+        calls::route::netstat(&k, 0).len(),
+        2,
+        "one host route, re-used"
+    );
+    assert_eq!(
+        calls::rttimer::queues(&k)[0].count,
+        1,
+        "one timer, refreshed"
+    );
 
     // A larger MTU does not raise it.
     let k = run_ok(
@@ -177,14 +185,17 @@ fn pmtu_guesses_plateaus_and_applies_locks() {
 #[test]
 fn pmtu_without_a_route_is_a_miss() {
     let k = run_ok("icmp_mtudisc(10.9.8.7, 1400);");
-    assert!(route::netstat(&k, 0).is_empty());
+    assert!(calls::route::netstat(&k, 0).is_empty());
     assert!(k
         .rt
         .rtm
         .iter()
         .any(|m| m.kind == RtmType::Miss && m.dst == "10.9.8.7"));
-    assert!(rttimer::queues(&k).is_empty(), "no queue, no scanner");
-    assert_eq!(rttimer::scanner_next_tick(&k), None);
+    assert!(
+        calls::rttimer::queues(&k).is_empty(),
+        "no queue, no scanner"
+    );
+    assert_eq!(calls::rttimer::scanner_next_tick(&k), None);
 }
 
 #[test]
@@ -232,7 +243,7 @@ fn redirect_route_is_learned_and_expires() {
         (r.flags.as_str(), r.gateway.as_str()),
         ("UGHMS", "192.168.1.4")
     );
-    let lanes = rttimer::queues(&k);
+    let lanes = calls::rttimer::queues(&k);
     assert_eq!(lanes[0].name, "q#0 (icmp_redirect_timeout_q)");
     assert_eq!(lanes[0].count, 3);
 
@@ -245,7 +256,7 @@ fn redirect_route_is_learned_and_expires() {
     // icmp_redirect_timeout deletes only RTF_DYNAMIC|RTF_HOST routes.
     assert!(deletes(&k, "10.7.7.7/32").is_empty());
     assert!(row(&k, "10.7.7.7").is_some());
-    assert_eq!(rttimer::queues(&k)[0].count, 0);
+    assert_eq!(calls::rttimer::queues(&k)[0].count, 0);
 }
 
 #[test]
@@ -260,7 +271,7 @@ fn redirtimeout_zero_destroys_the_queue_and_its_routes() {
         row(&k, "10.7.7.7").is_some(),
         "static: the action leaves it"
     );
-    assert!(rttimer::queues(&k).is_empty());
+    assert!(calls::rttimer::queues(&k).is_empty());
     assert_eq!(k.kernel_var("icmp_redirect_timeout_q"), Some(Value::Null));
     // With redirtimeout 0 a new redirect route never expires.
     assert!(row(&k, "10.8.8.8").is_some());

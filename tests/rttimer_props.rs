@@ -12,8 +12,7 @@
 
 use std::collections::BTreeMap;
 
-use hardclock::kernel::route;
-use hardclock::kernel::{EventKind, Kernel, Value, Via};
+use hardclock::kernel::{calls, EventKind, Kernel, Value, Via};
 use proptest::prelude::*;
 
 const ROUTES: u32 = 4;
@@ -142,7 +141,7 @@ proptest! {
         for r in 0..ROUTES {
             let dst = 0x0a00_0001 + r;
             call(&mut k, "route_add", &[Value::Addr(dst), Value::Addr(0xc0a8_0101)]);
-            ids.push(route::rt_lookup_exact(&k, dst, 32, 0).unwrap());
+            ids.push(k.rt.rt_lookup_exact(dst, 32, 0).unwrap());
         }
         k.run_ticks(u64::from(phase)).unwrap();
         let queues: Vec<Value> = timeouts
@@ -198,7 +197,7 @@ proptest! {
                 .filter(|(&(rt, _), _)| rt == r as u32)
                 .map(|(_, &(q, rtt, _))| rtt + m.timeouts[q] + 1)
                 .min();
-            let row = route::netstat(&k, 0).into_iter().find(|x| x.id == id).unwrap();
+            let row = calls::route::netstat(&k, 0).into_iter().find(|x| x.id == id).unwrap();
             prop_assert_eq!(row.expire, want, "route {}", r);
         }
     }
@@ -318,7 +317,7 @@ fn prefix(slot: usize) -> Value {
 fn add_referenced(k: &mut Kernel, slot: usize) -> u32 {
     let (key, len) = SLOTS[slot];
     call(k, "route_add", &[prefix(slot), Value::Addr(0xc0a8_0101)]);
-    let id = route::rt_lookup_exact(k, key, len, 0).unwrap();
+    let id = k.rt.rt_lookup_exact(key, len, 0).unwrap();
     for m in ["RT_LOCK", "RT_ADDREF", "RT_UNLOCK"] {
         call(k, m, &[Value::Route(id)]);
     }

@@ -6,9 +6,9 @@
 #[path = "common/scenario.rs"]
 mod scenario;
 
-use hardclock::kernel::route::{self, RouteEvent, RtmType};
+use hardclock::kernel::route::{RouteEvent, RtmType};
 use hardclock::kernel::rttimer;
-use hardclock::kernel::{EventKind, Kernel, Value, Via};
+use hardclock::kernel::{calls, EventKind, Kernel, Value, Via};
 use hardclock::script::{self, Outcome};
 use scenario::{deletes, run_ok};
 
@@ -121,7 +121,7 @@ fn expiry_tick_for_timeouts_and_phases() {
         // Before it fires, the views predict the same second and tick.
         let k = run_ok(&timing_src(hz, arm, add, timeout, 0));
         let rt = route_of(&k, "rt");
-        let timers = rttimer::route_timers(&k, rt);
+        let timers = calls::rttimer::route_timers(&k, rt);
         assert_eq!(timers.len(), 1);
         let uptime_at_add = i64::from(add / hz);
         assert_eq!(timers[0].expiry_second, uptime_at_add + timeout + 1);
@@ -131,7 +131,7 @@ fn expiry_tick_for_timeouts_and_phases() {
             "predicted tick, case {hz} {arm} {add} {timeout}"
         );
         // netstat's Expire column shows the same second.
-        let row = route::netstat(&k, 0)
+        let row = calls::route::netstat(&k, 0)
             .into_iter()
             .find(|r| r.destination == "10.0.0.1")
             .unwrap();
@@ -152,15 +152,18 @@ fn scanner_is_a_timeout_rearmed_every_hz() {
         .map(|e| e.tick)
         .collect();
     assert_eq!(scans, vec![100, 200, 300]);
-    assert_eq!(rttimer::scanner_next_tick(&k), Some(400));
+    assert_eq!(calls::rttimer::scanner_next_tick(&k), Some(400));
     // A second queue does not arm a second scanner.
     let k = run_ok("a = rt_timer_queue_create(5); hardclock(50); b = rt_timer_queue_create(1); hardclock(150);");
     assert_eq!(
-        rttimer::scanner_next_tick(&k),
+        calls::rttimer::scanner_next_tick(&k),
         Some(300),
         "still the phase of the first queue"
     );
-    let names: Vec<String> = rttimer::queues(&k).into_iter().map(|q| q.name).collect();
+    let names: Vec<String> = calls::rttimer::queues(&k)
+        .into_iter()
+        .map(|q| q.name)
+        .collect();
     assert_eq!(names, vec!["q#1", "q#0"], "newest queue at the head");
 }
 
@@ -230,10 +233,10 @@ fn destroy_with_action_deletes_now() {
     // rt_timer_queue_remove_all's actions are kernel-internal rtrequest() calls: no message.
     assert!(rtm_deletes(&k, "10.0.0.1/32").is_empty());
     assert!(rtm_deletes(&k, "10.0.0.2/32").is_empty());
-    assert!(route::netstat(&k, 0).is_empty());
+    assert!(calls::route::netstat(&k, 0).is_empty());
     // Both are still referenced by r1 and r2: in rttrash, not freed.
     assert_eq!(k.rt.rttrash, 2);
-    assert!(rttimer::queues(&k).is_empty());
+    assert!(calls::rttimer::queues(&k).is_empty());
 }
 
 #[test]
@@ -243,8 +246,8 @@ fn destroy_without_action_only_forgets() {
          hardclock(30); rt_timer_queue_destroy(q, 0); hardclock(300);"
     ));
     assert!(fires(&k).is_empty());
-    assert_eq!(route::netstat(&k, 0).len(), 2);
-    for row in route::netstat(&k, 0) {
+    assert_eq!(calls::route::netstat(&k, 0).len(), 2);
+    for row in calls::route::netstat(&k, 0) {
         assert_eq!(row.timers, 0);
         assert_eq!(row.expire, None);
     }
@@ -294,7 +297,7 @@ fn same_func_replaces_across_queues() {
         "{TWO_ROUTES} q = rt_timer_queue_create(1); rt_timer_add(r1, f, q); rt_timer_add(r2, f, q);
          hardclock(150); rt_timer_add(r1, f, q);"
     ));
-    let lane = &rttimer::queues(&k)[0];
+    let lane = &calls::rttimer::queues(&k)[0];
     let order: Vec<&str> = lane.entries.iter().map(|t| t.dst.as_str()).collect();
     assert_eq!(order, vec!["10.0.0.2/32", "10.0.0.1/32"]);
     assert_eq!(lane.entries[1].rtt_time, 1);
@@ -388,7 +391,7 @@ fn route_delete_keeps_timers_until_rtfree() {
     ));
     assert_eq!(var(&k, "n"), Value::Int(0));
     assert!(fires(&k).is_empty());
-    assert_eq!(route::netstat(&k, 0).len(), 2);
+    assert_eq!(calls::route::netstat(&k, 0).len(), 2);
 }
 
 #[test]

@@ -5,7 +5,7 @@
 //! `HC_BLESS=1 cargo test --release --test scenario_doc` rewrites the call table from the kernel's
 //! call table (the rest of the page is written by hand).
 
-use hardclock::kernel::api::signatures;
+use hardclock::kernel::calls::signatures;
 use hardclock::kernel::Kernel;
 use hardclock::script::{run, Outcome};
 

@@ -5,7 +5,8 @@
 //! ("timeout_add expects 2 arguments (struct timeout *to, int to_ticks), got 1") and name
 //! suggestions, the docs list it (`docs/scenario-language.md`), and [`Kernel::call`] runs a
 //! call through its row's [`Signature::run`], with [`Args`] converting the values by the same
-//! parameter kinds.
+//! parameter kinds. This file holds the row's types; the rows, one table per facility, are
+//! the syscall glue's (`kernel::calls`), which also lists the tables.
 
 use super::value::{Ipv4, Value};
 use super::{Kernel, KernelError};
@@ -65,87 +66,6 @@ impl Signature {
     pub fn accepts(&self, n: usize) -> bool {
         n <= self.params.len() && n + self.optional >= self.params.len()
     }
-}
-
-/// Calls that belong to the clock and the simulator itself.
-pub const CORE_API: &[Signature] = &[
-    Signature {
-        name: "hardclock",
-        params: &[("int n", Param::Int)],
-        optional: 1,
-        ret: "void",
-        page: "hardclock(9)",
-        run: |k, args| {
-            let n = args.int_or(0, 1)?;
-            if n < 0 {
-                return Err(KernelError::arg(
-                    0,
-                    "hardclock: the number of ticks cannot be negative",
-                ));
-            }
-            k.run_ticks(n as u64)?;
-            Ok(Value::Null)
-        },
-    },
-    Signature {
-        name: "busy",
-        params: &[("int n", Param::Int)],
-        optional: 0,
-        ret: "void",
-        page: "hardclock handler body",
-        run: |k, args| super::freebsd::busy(k, args.int(0)?),
-    },
-];
-
-/// One facility's calls, and what runs before any of them.
-pub struct Table {
-    pub calls: &'static [Signature],
-    /// FreeBSD sizes its callwheel on first use; a route call starts with no route touched.
-    pub before: fn(&mut Kernel),
-}
-
-/// Every facility's table, in a fixed order.
-pub const TABLES: &[Table] = &[
-    Table {
-        calls: CORE_API,
-        before: |_| {},
-    },
-    Table {
-        calls: super::calls::openbsd::API,
-        before: |_| {},
-    },
-    Table {
-        calls: super::freebsd::API,
-        before: super::freebsd::ensure_boot,
-    },
-    Table {
-        calls: super::route::API,
-        before: super::route::before_call,
-    },
-    Table {
-        calls: super::rttimer::API,
-        before: |_| {},
-    },
-];
-
-/// Every signature of every facility, in a fixed order.
-pub fn signatures() -> impl Iterator<Item = &'static Signature> {
-    TABLES.iter().flat_map(|t| t.calls)
-}
-
-pub fn lookup(name: &str) -> Option<&'static Signature> {
-    signatures().find(|s| s.name == name)
-}
-
-/// Runs the call `args.name`.
-pub fn call(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
-    for table in TABLES {
-        if let Some(sig) = table.calls.iter().find(|s| s.name == args.name) {
-            (table.before)(k);
-            return (sig.run)(k, args);
-        }
-    }
-    Err(KernelError::msg(format!("unknown function {}", args.name)))
 }
 
 /// Evaluated arguments of one call, with conversions that report which argument was wrong.
@@ -260,26 +180,5 @@ impl<'a> Args<'a> {
             Some(Value::Int(0)) => Ok(vec![]),
             _ => Err(self.bad(i, "flags like RTF_HOST|RTF_DYNAMIC, or 0")),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_are_unique() {
-        let mut names: Vec<&str> = signatures().map(|s| s.name).collect();
-        let n = names.len();
-        names.sort();
-        names.dedup();
-        assert_eq!(names.len(), n, "a function is declared twice");
-    }
-
-    #[test]
-    fn arity_with_optional_params() {
-        let s = lookup("hardclock").unwrap();
-        assert!(s.accepts(0) && s.accepts(1) && !s.accepts(2));
-        assert_eq!(s.prototype(), "hardclock(int n)");
     }
 }

@@ -1,13 +1,26 @@
 //! The machine: the clock, hardclock and softclock, and the handler calls. This is where the
 //! facilities meet: each one's hardclock half runs on every tick, then each softclock pass,
-//! and what a pass finds due is run here.
+//! and what a pass finds due is run here. FreeBSD's softclock thread is a continuation the
+//! facility keeps ([`Call`]): the machine makes each call it hands out and reports
+//! how the body ended. A script thread that sleeps in a FreeBSD call ([`sleep`]) lets the
+//! machine run hardclocks until it can go on. The rt_timer scan hands out what expired and the
+//! machine runs the actions ([`rt_timer_timer`], [`run_action`]); the route table's neighbours
+//! (the rt_timers on a route, FreeBSD's `in_rtqtimo` callout) are named here
+//! ([`with_routes`]).
+//!
+//! The syscall glue (`kernel::calls`) calls down into the machine (a sleep, a wake-up, a route
+//! operation); the machine calls no glue.
 
+use super::freebsd::{Call, CalloutEvent, Callouts, Sleep, GIANT};
 use super::openbsd::TimeoutEvent;
-use super::route::in_rmx::{self, IN_RTQTIMO};
-use super::rttimer::icmp::{self, ICMP_MTUDISC_TIMEOUT, ICMP_REDIRECT_TIMEOUT};
-use super::rttimer::{queue, RT_TIMER_CH, RT_TIMER_TIMER};
-use super::{calls, Value};
-use super::{freebsd, merge_tick, EventKind, Kernel, KernelError, Via, MAX_HANDLER_RUNS_PER_PASS};
+use super::route::in_rmx::{IN_RTQTIMO, RTQ_TIMER};
+use super::route::{Cx, Neighbours, Routes};
+use super::rttimer::{RemoveWhy, RtTimer, RtTimerEvent, RtTimers, NULL_FUNC};
+use super::value::fmt_addr;
+use super::{
+    merge_tick, EventKind, HandlerEnd, Kernel, KernelError, Trace, Value, Via,
+    MAX_HANDLER_RUNS_PER_PASS,
+};
 
 impl Kernel {
     /// Runs `n` hardclocks, stopping early on a panic.
@@ -42,8 +55,9 @@ impl Kernel {
             self.emit(EventKind::Tick { ticks, count: 1 });
         }
         self.to.hardclock(ticks, &mut self.trace);
-        freebsd::hardclock(self);
-        let r = timeout_softclock(self).and_then(|_| freebsd::softclock(self));
+        let boot = self.clock.elapsed == 1;
+        self.co.hardclock(ticks, boot, &mut self.trace);
+        let r = timeout_softclock(self).and_then(|_| callout_softclock(self));
         self.line = saved_line;
         r
     }
@@ -74,31 +88,212 @@ fn timeout_softclock(k: &mut Kernel) -> Result<(), KernelError> {
     Ok(())
 }
 
-/// Runs `func` if it is one of the kernel's own functions that a timer fires: the rt_timer scan
-/// `rt_timer_timer` (a timeout on the OpenBSD wheel, which re-arms itself every second),
-/// FreeBSD's `in_rtqtimo` (a callout), and the ICMP timer actions. False if `func` is not one
-/// (a scenario handler, or nothing).
-pub fn run_kernel_function(k: &mut Kernel, func: &str, arg: &Value) -> Result<bool, KernelError> {
-    match func {
-        RT_TIMER_TIMER => {
-            queue::rt_timer_timer(k)?;
-            if k.rtt.initialized {
-                calls::openbsd::timeout_add(k, RT_TIMER_CH, i64::from(k.clock.hz))?;
+/// FreeBSD's softclock pass: the calltodo list and the due buckets, with the softclock thread
+/// servicing what they hand it, until the pass is over or the thread waits (`busy(n)`, a
+/// mutex).
+fn callout_softclock(k: &mut Kernel) -> Result<(), KernelError> {
+    k.co.begin_pass(k.clock.ticks)?;
+    let r = callout_pass(k);
+    k.co.end_pass();
+    r
+}
+
+fn callout_pass(k: &mut Kernel) -> Result<(), KernelError> {
+    loop {
+        let now = k.clock.ticks;
+        let next = k.co.softclock_next(now, &mut k.trace);
+        let Some(call) = next.map_err(|e| k.fail(e))? else {
+            return Ok(());
+        };
+        let end = match call {
+            Call::Start { func, arg } => {
+                k.co.th.in_handler = true;
+                let r = k.start_handler(Via::Callout, &func, &arg, None);
+                k.co.th.in_handler = false;
+                r?
+            }
+            Call::Resume { func, rest } => {
+                // The call the body waited in returns now.
+                if let Some(call) = k.waiting_call.take() {
+                    k.emit(call.event());
+                }
+                k.emit(CalloutEvent::Resume { func: func.clone() });
+                k.co.th.in_handler = true;
+                let r = k.resume_handler(&func, &rest);
+                k.co.th.in_handler = false;
+                r?
+            }
+        };
+        match end {
+            HandlerEnd::Done => {
+                let now = k.clock.ticks;
+                let r = k.co.handler_returned(now, &mut k.trace);
+                r.map_err(|e| k.fail(e))?;
+            }
+            HandlerEnd::Suspended(rest, call) => {
+                k.co.handler_suspended(rest);
+                k.waiting_call = call;
             }
         }
-        IN_RTQTIMO => in_rmx::in_rtqtimo(k)?,
-        ICMP_MTUDISC_TIMEOUT | ICMP_REDIRECT_TIMEOUT => {
-            let Value::Route(rt) = arg else {
-                return Err(k.panic(format!("{func}: bad route to timeout (arg {arg})")));
-            };
-            queue::check_route(k, *rt, func)?;
-            if func == ICMP_MTUDISC_TIMEOUT {
-                icmp::icmp_mtudisc_timeout(k, *rt)?;
-            } else {
-                icmp::icmp_redirect_timeout(k, *rt)?;
-            }
-        }
-        _ => return Ok(false),
     }
-    Ok(true)
+}
+
+/// `mtx_unlock` -> `turnstile_unpend`: if the softclock thread waits for `m`, which the script
+/// thread just let go of (`by`), it runs at once and finishes this tick's softclock pass before
+/// the script thread goes on, in the same tick.
+pub fn wake_softclock(k: &mut Kernel, m: &str, by: String) -> Result<(), KernelError> {
+    let now = k.clock.ticks;
+    if !k.co.wake_waiter(m, by, now, &mut k.trace) {
+        return Ok(());
+    }
+    // Softclock's work belongs to no script line, as in a hardclock.
+    let line = std::mem::replace(&mut k.line, 0);
+    let r = callout_softclock(k);
+    k.line = line;
+    r
+}
+
+/// The script thread sleeps as `s` says (in `callout_drain`, `mtx_lock`), running hardclocks
+/// until the softclock thread lets it go on. A sleep proper drops Giant for its duration
+/// (`DROP_GIANT()` / `PICKUP_GIANT()`), which may itself wake the softclock thread.
+pub fn sleep(k: &mut Kernel, s: &Sleep) -> Result<(), KernelError> {
+    k.co.begin_sleep(s, k.clock.ticks, &mut k.trace)?;
+    let giant = if s.sleep {
+        let now = k.clock.ticks;
+        let count = k.co.drop_giant(&s.call, now, &mut k.trace);
+        if count > 0 {
+            wake_softclock(k, GIANT, "DROP_GIANT()".to_string())?;
+        }
+        count
+    } else {
+        0
+    };
+    let mut after = 0u32;
+    loop {
+        let now = k.clock.ticks;
+        if k.co.sleep_over(s, after, now, &mut k.trace) {
+            break;
+        }
+        let r = k.co.check_deadlock(s, after, now, &mut k.trace);
+        r.map_err(|e| k.fail(e))?;
+        k.hardclock()?;
+        after += 1;
+    }
+    if giant > 0 {
+        if let Some(wait) = k.co.giant_wait(&s.call) {
+            sleep(k, &wait)?;
+        }
+        let now = k.clock.ticks;
+        k.co.pickup_giant(&s.call, giant, now, &mut k.trace);
+    }
+    Ok(())
+}
+
+/// `rt_timer_timer`, the rt_timer scan: every queue, newest first; pop heads while expired
+/// and run their actions. (The caller re-arms the scanner for `hz` ticks.)
+pub fn rt_timer_timer(k: &mut Kernel) -> Result<(), KernelError> {
+    let (uptime, now) = (k.clock.time_uptime(), k.clock.ticks);
+    let mut scan = k.rtt.scan_start(uptime, now, &mut k.trace);
+    loop {
+        let now = k.clock.ticks;
+        let next = k.rtt.scan_next(&mut scan, now, &mut k.trace);
+        let Some(t) = next.map_err(|e| k.fail(e))? else {
+            return Ok(());
+        };
+        run_action(k, &t)?;
+    }
+}
+
+/// RTTIMER_CALLOUT: records the fire and runs a built-in or handler body, on the timer's route
+/// even if it has been deleted since (it is not freed: it would have lost its timers). A NULL
+/// function is `rtrequest(RTM_DELETE, rt_key(rt), 0, 0, 0)`: a key and a NULL netmask, no
+/// route pointer, so `rn_delete(key, NULL)` removes the head of that key's chain, which may be
+/// another route than the timer's (a more specific one, or one added after the timer's route
+/// was deleted), and nothing at all when the head is an end marker (ESRCH).
+pub fn run_action(k: &mut Kernel, t: &RtTimer) -> Result<(), KernelError> {
+    let Some((key, fib, cidr)) = k.rt.entry(t.rt).map(|e| (e.dst, e.fib, e.cidr())) else {
+        return Ok(());
+    };
+    k.run_handler(Via::RtTimer, t.func_name(), &Value::Route(t.rt), Some(cidr))?;
+    if t.func.is_none() {
+        delete_by_key(k, t.rt, NULL_FUNC, key, fib)?;
+    }
+    Ok(())
+}
+
+/// An action's `rtrequest(RTM_DELETE, rt_key(rt), ..., NULL netmask, ...)` for the timer's
+/// route `rt`: the head of the key's chain goes (a kernel-internal delete, no message), and
+/// when that is not `rt` itself (it was deleted before its timer ran) the event says what did.
+/// Returns 0 or ESRCH.
+pub fn delete_by_key(
+    k: &mut Kernel,
+    rt: u32,
+    func: &str,
+    key: u32,
+    fib: u32,
+) -> Result<i64, KernelError> {
+    let target = k.rt.tree(fib).and_then(|tree| {
+        tree.rn_delete_target(key, None)
+            .and_then(|n| tree.node(n).route)
+    });
+    let error = with_routes(k, |r, cx| r.rt_delete_by_key(key, 32, fib, cx))?;
+    if target != Some(rt) {
+        let e = RtTimerEvent::DeletedByKey {
+            func: func.to_string(),
+            route: k.rt.name(rt),
+            key: fmt_addr(key),
+            deleted: target.filter(|_| error == 0).map(|d| k.rt.name(d)),
+        };
+        k.emit(EventKind::RtTimer(e));
+    }
+    Ok(error)
+}
+
+/// The route table's [`Neighbours`] in this kernel: its rt_timers and its callwheel.
+struct KernelNeighbours<'a> {
+    rtt: &'a mut RtTimers,
+    co: &'a mut Callouts,
+}
+
+impl Neighbours for KernelNeighbours<'_> {
+    fn timers_on(&self, rt: u32) -> usize {
+        self.rtt.count_on(rt)
+    }
+
+    fn rtfree(&mut self, rt: u32, now: i32, trace: &mut Trace) {
+        self.rtt.remove_all(rt, RemoveWhy::RouteGone, now, trace);
+    }
+
+    fn arm_rtq_timer(
+        &mut self,
+        ticks: i64,
+        now: i32,
+        trace: &mut Trace,
+    ) -> Result<(), KernelError> {
+        self.co
+            .kernel_callout_reset(RTQ_TIMER, true, ticks, IN_RTQTIMO, now, trace)
+    }
+}
+
+/// Runs `f` on the route table at the current time; a panic it reports halts the machine.
+pub fn with_routes<T>(
+    k: &mut Kernel,
+    f: impl FnOnce(&mut Routes, &mut Cx) -> Result<T, KernelError>,
+) -> Result<T, KernelError> {
+    let r = {
+        let mut neighbours = KernelNeighbours {
+            rtt: &mut k.rtt,
+            co: &mut k.co,
+        };
+        let mut cx = Cx {
+            now: k.clock.ticks,
+            uptime: k.clock.time_uptime(),
+            elapsed: k.clock.elapsed,
+            hz: k.clock.hz,
+            trace: &mut k.trace,
+            neighbours: &mut neighbours,
+        };
+        f(&mut k.rt, &mut cx)
+    };
+    r.map_err(|e| k.fail(e))
 }

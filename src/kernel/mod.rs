@@ -10,6 +10,18 @@
 //! [`Kernel::exec`] (a scenario statement) or [`Kernel::hardclock`] (one tick) and is recorded in
 //! [`Kernel::trace`]. A kernel panic is a value: [`Kernel::panic`] is set, a
 //! [`EventKind::Panic`] is recorded, and the machine refuses to do anything further.
+//!
+//! Three layers, each calling the ones below it (the machine calls back up only to run a
+//! handler body, [`Kernel::start_handler`], which the interpreter owns):
+//! * [`Kernel`] and the scenario interpreter in this file (`exec`, handler bodies), and
+//!   [`calls`], the syscall glue: a call by name (a scenario's, or a kernel function a timer
+//!   fires) reaches its facility there.
+//! * [`machine`]: the clock, the softclock loops, the handler calls, FreeBSD's sleeping script
+//!   thread; the one place where facilities meet (rt_timer arming its scanner on the OpenBSD
+//!   wheel, the route table freeing a route's rt_timers).
+//! * The facilities, plain data: methods that take the time and the [`Trace`] and return what
+//!   is due or what they need done. They import nothing from each other; a panic they find is
+//!   an `Err(KernelError::Panic)` that [`Kernel::fail`] records.
 
 pub mod api;
 pub mod calls;
@@ -240,6 +252,16 @@ impl Kernel {
         }
     }
 
+    /// Records the panic a facility reported (an `Err(KernelError::Panic)` of a facility's
+    /// method, which has no machine to halt), halting the machine; a scenario error passes as
+    /// it is. A panic already recorded is not recorded again.
+    pub fn fail(&mut self, e: KernelError) -> KernelError {
+        match e {
+            KernelError::Panic(msg) => self.panic(msg),
+            e => e,
+        }
+    }
+
     /// Refuses to go on after a panic; also halts, between two steps, a machine that has
     /// recorded its budget of events (see [`MAX_EVENTS`] and [`Kernel::renew_budgets`]).
     fn check_alive(&mut self) -> Result<(), KernelError> {
@@ -280,7 +302,7 @@ impl Kernel {
                     .cloned()
                     .unwrap_or_else(|| Value::Sym(name.clone())),
             },
-            Operand::Field(obj, field) => route::read_field(self, obj, field)?,
+            Operand::Field(obj, field) => calls::route::read_field(self, obj, field)?,
         })
     }
 
@@ -292,9 +314,11 @@ impl Kernel {
             "ticks" => self.clock.ticks as i64,
             "time_uptime" => self.clock.time_uptime(),
             _ => {
-                return freebsd::read_var(self, name)
-                    .or_else(|| route::read_var(self, name))
-                    .or_else(|| rttimer::read_var(self, name))
+                return self
+                    .co
+                    .read_var(name, self.clock.ticks)
+                    .or_else(|| self.rt.read_var(name))
+                    .or_else(|| self.rtt.read_var(name))
             }
         };
         Some(Value::Int(n))
@@ -330,9 +354,9 @@ impl Kernel {
                         "{name} is derived from the clock and cannot be set"
                     ))),
                     _ => {
-                        if freebsd::write_var(self, name, &v)?
-                            || route::write_var(self, name, &v)?
-                            || rttimer::write_var(self, name, &v)?
+                        if self.co.write_var(name, &v, self.clock.booted())?
+                            || calls::route::write_var(self, name, &v)?
+                            || calls::icmp::write_var(self, name, &v)?
                         {
                             return Ok(());
                         }
@@ -341,7 +365,7 @@ impl Kernel {
                     }
                 }
             }
-            Target::Field(obj, field) => route::write_field(self, obj, field, v),
+            Target::Field(obj, field) => calls::route::write_field(self, obj, field, v),
         }
     }
 
@@ -369,13 +393,13 @@ impl Kernel {
                     .collect::<Result<Vec<_>, _>>()?;
                 let ret = self.call(name, &vals)?;
                 // RTFREE(rt) also sets the variable rt to NULL, which needs the operand.
-                route::after_call(self, name, args);
+                calls::route::after_call(self, name, args);
                 // Every call is recorded, a handler body's too (product.md's trace contract),
                 // except hardclock, whose ticks are recorded instead.
                 if name != "hardclock" {
                     let record = |k: &Kernel| {
-                        let (refcnt, freed) = route::route_note(k, &ret, &vals);
-                        let shown = api::lookup(name)
+                        let (refcnt, freed) = calls::route::route_note(k, &ret, &vals);
+                        let shown = calls::lookup(name)
                             .filter(|s| s.ret != "void")
                             .map(|_| ret.clone());
                         CallRecord {
@@ -406,7 +430,7 @@ impl Kernel {
     /// Calls an API function by name with evaluated arguments.
     pub fn call(&mut self, name: &str, vals: &[Value]) -> Result<Value, KernelError> {
         self.check_alive()?;
-        api::call(self, &api::Args { name, vals })
+        calls::call(self, &api::Args { name, vals })
     }
 
     /// Runs a handler in softclock context: records the fire, then runs a kernel function or the
@@ -439,7 +463,7 @@ impl Kernel {
             arg: Name::display(arg),
             route,
         });
-        if machine::run_kernel_function(self, func, arg)? {
+        if calls::run_kernel_function(self, func, arg)? {
             return Ok(HandlerEnd::Done);
         }
         // No scenario handlers at all (the benches, most scripts): nothing to look up.

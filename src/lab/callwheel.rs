@@ -11,7 +11,7 @@
 //! lap, and a bucket that collects many of them costs a long walk.
 
 use super::{kernel_refused, Scheme, SchemeKind, TimerId, Work};
-use crate::kernel::freebsd::callout;
+use crate::kernel::calls::freebsd::{callout_reset, callout_stop};
 use crate::kernel::freebsd::callwheel::CalloutId;
 use crate::kernel::freebsd::{CalloutEvent, StopWhy, NCALLOUT_MAX};
 use crate::kernel::{EventKind, Kernel, Target, Value, Via};
@@ -48,7 +48,7 @@ impl Callwheel {
                 let name = format!("c{i}");
                 k.call("callout_init", &[Value::Ref(name.clone()), Value::Int(1)])
                     .unwrap_or_else(|e| kernel_refused("callout_init", e));
-                callout::named(&k, "callout_reset", &name)
+                k.co.named("callout_reset", &name)
                     .unwrap_or_else(|e| kernel_refused("just initialised", e))
             })
             .collect();
@@ -95,14 +95,13 @@ impl Scheme for Callwheel {
     fn start(&mut self, now: u64, timer: TimerId, due: u64) -> Work {
         self.check_clock(now);
         let id = self.ids[timer as usize];
-        callout::callout_reset(
+        callout_reset(
             &mut self.k,
             id,
             (due - now) as i64,
             Some(FUNC),
             &Value::Int(timer as i64),
-        )
-        .unwrap_or_else(|e| kernel_refused("callout_reset", e));
+        );
         let mut w = Work::ZERO;
         for e in self.k.trace.events.drain(..) {
             if let EventKind::Callout(CalloutEvent::Reset { moved, .. }) = &*e.kind {
@@ -117,8 +116,7 @@ impl Scheme for Callwheel {
     fn stop(&mut self, now: u64, timer: TimerId) -> Work {
         self.check_clock(now);
         let id = self.ids[timer as usize];
-        callout::stop_safe(&mut self.k, id, false)
-            .unwrap_or_else(|e| kernel_refused("callout_stop", e));
+        callout_stop(&mut self.k, id).unwrap_or_else(|e| kernel_refused("callout_stop", e));
         let mut w = Work::ZERO;
         for e in self.k.trace.events.drain(..) {
             if let EventKind::Callout(CalloutEvent::Stop {

@@ -573,7 +573,7 @@ impl Ahead<'_> {
     /// Routes of the FIB that contain `dst`, in the order they were added (the arena's order:
     /// no sort, which would add a sort routine to the wasm).
     fn covering(&self, dst: u32, fib: u32) -> Vec<String> {
-        let live: Vec<u32> = crate::kernel::route::table::netstat(self.before, fib)
+        let live: Vec<u32> = crate::kernel::calls::route::netstat(self.before, fib)
             .into_iter()
             .map(|r| r.id)
             .collect();

@@ -1,6 +1,6 @@
 //! Static checks run on the whole text before anything executes.
 //!
-//! Every call name must be in the kernel's call table ([`kernel::api::signatures`]), with an
+//! Every call name must be in the kernel's call table ([`kernel::calls::signatures`]), with an
 //! arity the [`Signature`] accepts; literal arguments must fit the parameter's [`Param`] kind.
 //! An identifier argument may be a variable bound at run time, so only literals and `&name` are
 //! judged here; the kernel checks the rest when the call runs. Handler bodies are checked where
@@ -9,7 +9,7 @@
 //! The table is injected ([`Checker::with_table`]) so that the messages can be tested against
 //! signatures of facilities that do not exist yet.
 //!
-//! [`kernel::api::signatures`]: crate::kernel::api::signatures
+//! [`kernel::calls::signatures`]: crate::kernel::calls::signatures
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -17,8 +17,10 @@ use super::ast::{Arg, ArgKind, Name, Program, Stmt, StmtKind, Target};
 use super::error::ScriptError;
 use super::limits::{MAX_OBJECTS, MAX_TICKS_PER_STATEMENT, MAX_VARIABLES};
 pub use super::suggest::{edit_distance, suggest};
-use crate::kernel::api::{signatures, Param, Signature};
-use crate::kernel::freebsd::{untimeout_arity, UNTIMEOUT_44BSD};
+use crate::kernel::api::{Param, Signature};
+use crate::kernel::calls::freebsd::UNTIMEOUT_44BSD;
+use crate::kernel::calls::signatures;
+use crate::kernel::freebsd::untimeout_arity;
 use crate::kernel::Value;
 
 /// The call that advances the clock; the only one with a tick budget.
@@ -370,7 +372,7 @@ pub fn fits(param: Param, arg: &ArgKind) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kernel::api::CORE_API;
+    use crate::kernel::calls::CORE_API;
     use crate::script::parser::parse;
 
     /// Signatures shaped like the facilities' (which are not in this build yet).

@@ -13,7 +13,7 @@ use super::limits::{MAX_TICKS_PER_RUN, MAX_TICKS_PER_STATEMENT, MAX_VARIABLES};
 use super::lower;
 use super::parser::parse_at;
 use crate::kernel::freebsd::CalloutImpl;
-use crate::kernel::{api, Kernel, KernelError, Stmt, Target, Value};
+use crate::kernel::{calls, Kernel, KernelError, Stmt, Target, Value};
 
 /// One statement ready to run, with the places a kernel error can point to.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -256,7 +256,7 @@ fn result(s: &ScriptStmt, r: Value) -> StmtResult {
     let (target, value) = match &s.stmt {
         Stmt::Assign { target, .. } => (Some(target_name(target)), Some(r)),
         Stmt::Call { target, name, .. } => {
-            let void = api::lookup(name).is_none_or(|sig| sig.ret == "void");
+            let void = calls::lookup(name).is_none_or(|sig| sig.ret == "void");
             (target.as_ref().map(target_name), (!void).then_some(r))
         }
     };

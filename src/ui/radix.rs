@@ -15,7 +15,7 @@ use super::state::State;
 use super::svg::esc;
 use crate::kernel::route::radix::NodeId;
 use crate::kernel::route::radix_view::{LeafView, NodeView};
-use crate::kernel::route::{lookup, LookupWalk, RouteEvent, WalkStep};
+use crate::kernel::route::{LookupWalk, RouteEvent, WalkStep};
 use crate::kernel::value::fmt_addr;
 use crate::kernel::EventKind;
 
@@ -415,7 +415,7 @@ pub fn radix(props: &RadixProps) -> Html {
     let asked = last_lookup(&s);
     // The same destination through the tree as it is now.
     let last = asked.as_ref().map(|(caller, found, w)| {
-        let (_, now) = lookup(k, w.dst, w.fib);
+        let (_, now) = k.rt.lookup(w.dst, w.fib);
         (caller.clone(), found.clone(), now)
     });
     // A tree with no route in it holds only its top node and the two end markers.

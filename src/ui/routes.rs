@@ -11,7 +11,8 @@ use super::rttimer::{linked, route_key};
 use super::state::{route_ids, Action, State, ROUTE_ROWS};
 use super::svg::esc;
 
-use crate::kernel::route::{netstat_row, rttrash_list, RouteEvent};
+use crate::kernel::calls::route::netstat_row_of;
+use crate::kernel::route::RouteEvent;
 
 use crate::kernel::EventKind;
 use crate::kernel::Kernel;
@@ -41,7 +42,7 @@ fn expire_cell(rmx_expire: Option<i64>, rt_timer: Option<i64>, now: i64) -> Html
 /// `rttrash` and the routing socket's messages, as markup text (they have no controls, and
 /// `html!` code per element costs the bundle).
 fn trash_and_rtm(k: &Kernel) -> String {
-    let trash = rttrash_list(k);
+    let trash = k.rt.rttrash_list();
     let mut o = String::new();
     let _ = write!(o, "<h3>rttrash: {}</h3>", trash.len());
     if trash.is_empty() {
@@ -87,7 +88,7 @@ pub fn routes(state: &State, on_action: &Callback<Action>) -> Html {
     let k = state.kernel();
     let now = k.clock.time_uptime();
     let fibs: Vec<(u32, Vec<u32>)> = (0..k.rt.numfibs).map(|f| (f, route_ids(k, f))).collect();
-    let trash = rttrash_list(k);
+    let trash = k.rt.rttrash_list();
     let rtm = &k.rt.rtm;
     let empty = fibs.iter().all(|(_, r)| r.is_empty()) && trash.is_empty() && rtm.is_empty();
     let unlight = on_action.reform(|_: MouseEvent| Action::Light(None));
@@ -154,7 +155,7 @@ pub fn routes(state: &State, on_action: &Callback<Action>) -> Html {
                         <caption>{ format!("Internet, FIB {fib}") }</caption>
                         { head_row(&["Destination", "Gateway", "Flags", "Refs", "Use", "Mtu", "Expire"]) }
                         <tbody>
-                            { for rows.iter().skip(first).take(ROUTE_ROWS).filter_map(|&id| k.rt.entries.get(id as usize)).map(netstat_row).map(|r| {
+                            { for rows.iter().skip(first).take(ROUTE_ROWS).filter_map(|&id| k.rt.entries.get(id as usize)).map(|e| netstat_row_of(k, e)).map(|r| {
                                 let is_sel = linked(state, &route_key(r.id));
                                 html! {
                                 <tr data-testid="route-row" data-dst={r.destination.clone()} data-route={route_key(r.id)}

@@ -13,7 +13,8 @@ use std::fmt::Write;
 use web_sys::Element;
 
 use super::svg::{esc, f1};
-use crate::kernel::rttimer::{queues, scanner_next_tick, QueueView};
+use crate::kernel::calls::rttimer::{queues, scanner_next_tick};
+use crate::kernel::rttimer::QueueView;
 use crate::kernel::Kernel;
 
 /// The selection key of a route, shared with the route table ("rt#3").

@@ -290,7 +290,7 @@ fn push_capped<T: Clone>(v: &mut Vec<T>, new: &[T], cap: usize) {
 }
 
 /// The routes of FIB `fib` in `netstat -rn` order (the tree's order), by id: what the route
-/// table pages through. `route::netstat` formats every route of the table (a few µs each), and
+/// table pages through. `calls::route::netstat` formats every route of the table (a few µs each), and
 /// the page shows [`ROUTE_ROWS`] of them.
 pub fn route_ids(k: &Kernel, fib: u32) -> Vec<u32> {
     k.rt.tree(fib).map_or_else(Vec::new, |t| {

@@ -8,9 +8,9 @@
 //! delta is not smaller than what remains.
 
 use super::events::CalloutEvent;
-use super::threads::{self, Origin};
-use super::CalloutImpl;
-use crate::kernel::{Kernel, KernelError, Name, Value};
+use super::threads::Origin;
+use super::{CalloutImpl, Callouts};
+use crate::kernel::{KernelError, Name, Trace, Value};
 
 /// One `struct callout` of the 4.4BSD table.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -171,84 +171,106 @@ impl CallTodo {
     }
 }
 
-#[inline]
-fn uses_todo(k: &Kernel) -> bool {
-    k.co.impl_ == CalloutImpl::Calltodo
-}
+impl Callouts {
+    #[inline]
+    fn uses_todo(&self) -> bool {
+        self.impl_ == CalloutImpl::Calltodo
+    }
 
-/// 4.4BSD `timeout(func, arg, t)`. Returns nothing: there are no handles.
-pub fn timeout(
-    k: &mut Kernel,
-    func: Option<&str>,
-    arg: &Value,
-    t: i32,
-) -> Result<Value, KernelError> {
-    let Some(ins) = k.co.todo.insert(func.map(str::to_string), arg.clone(), t) else {
-        // 4.4BSD-Lite2 kern_clock.c: `if (callfree == NULL) panic("timeout table full");`
-        let ncallout = k.co.ncallout;
-        k.emit(CalloutEvent::TodoTableFull { ncallout });
-        return Err(k.panic("timeout table full"));
-    };
-    k.emit({
+    /// 4.4BSD `timeout(func, arg, t)`. Returns nothing: there are no handles.
+    pub fn calltodo_timeout(
+        &mut self,
+        func: Option<&str>,
+        arg: &Value,
+        t: i32,
+        now: i32,
+        trace: &mut Trace,
+    ) -> Result<Value, KernelError> {
+        let Some(ins) = self.todo.insert(func.map(str::to_string), arg.clone(), t) else {
+            // 4.4BSD-Lite2 kern_clock.c: `if (callfree == NULL) panic("timeout table full");`
+            let ncallout = self.ncallout;
+            trace.emit(now, CalloutEvent::TodoTableFull { ncallout });
+            return Err(KernelError::Panic("timeout table full".into()));
+        };
         let before = ins.before.map(|b| {
-            let e = &k.co.todo.entries[b as usize];
+            let e = &self.todo.entries[b as usize];
             format!("{}({})", e.func.as_deref().unwrap_or("NULL"), e.arg)
         });
-        CalloutEvent::TodoInsert {
-            slot: ins.slot,
-            func: func.unwrap_or("NULL").to_string(),
-            arg: arg.to_string(),
-            ticks: t,
-            walked: ins.walked,
-            delta: ins.delta,
-            before,
+        trace.emit(
+            now,
+            CalloutEvent::TodoInsert {
+                slot: ins.slot,
+                func: func.unwrap_or("NULL").to_string(),
+                arg: arg.to_string(),
+                ticks: t,
+                walked: ins.walked,
+                delta: ins.delta,
+                before,
+            },
+        );
+        Ok(Value::Null)
+    }
+
+    /// 4.4BSD `untimeout(ftn, arg)`: two arguments, no handle (the syscall glue enforces the
+    /// arity).
+    pub fn calltodo_untimeout(
+        &mut self,
+        func: Option<&str>,
+        arg: &Value,
+        now: i32,
+        trace: &mut Trace,
+    ) -> Value {
+        let (walked, found) = self.todo.remove(func, arg);
+        trace.emit(
+            now,
+            CalloutEvent::TodoRemove {
+                func: func.unwrap_or("NULL").to_string(),
+                arg: arg.to_string(),
+                walked,
+                found,
+            },
+        );
+        Value::Null
+    }
+
+    #[inline]
+    pub(super) fn calltodo_hardclock(&mut self) {
+        if self.uses_todo() {
+            self.todo.tick();
         }
-    });
-    Ok(Value::Null)
-}
-
-/// 4.4BSD `untimeout(ftn, arg)`: two arguments, no handle (`dispatch` enforces the arity).
-pub fn untimeout(k: &mut Kernel, func: Option<&str>, arg: &Value) -> Result<Value, KernelError> {
-    let (walked, found) = k.co.todo.remove(func, arg);
-    k.emit(CalloutEvent::TodoRemove {
-        func: func.unwrap_or("NULL").to_string(),
-        arg: arg.to_string(),
-        walked,
-        found,
-    });
-    Ok(Value::Null)
-}
-
-#[inline]
-pub fn hardclock(k: &mut Kernel) {
-    if uses_todo(k) {
-        k.co.todo.tick();
     }
-}
 
-/// Pops one due entry and hands it to the softclock thread; false if none is due.
-#[inline]
-pub fn softclock_one(k: &mut Kernel) -> Result<bool, KernelError> {
-    if !uses_todo(k) {
-        return Ok(false);
+    /// Pops one due entry and hands it to the softclock thread; false if none is due.
+    #[inline]
+    pub(super) fn calltodo_softclock_one(
+        &mut self,
+        now: i32,
+        trace: &mut Trace,
+    ) -> Result<bool, KernelError> {
+        if !self.uses_todo() {
+            return Ok(false);
+        }
+        let Some((slot, late)) = self.todo.pop_due() else {
+            return Ok(false);
+        };
+        let e = &self.todo.entries[slot as usize];
+        let (func, arg) = (e.func.as_deref().map(Name::from), e.arg.clone());
+        trace.emit(
+            now,
+            CalloutEvent::TodoDue {
+                slot,
+                func: func.as_deref().unwrap_or("NULL").to_string(),
+                late,
+            },
+        );
+        let Some(func) = func else {
+            return Err(KernelError::Panic(format!(
+                "Fatal trap 12: page fault while in kernel mode: softclock called the NULL function of calltodo entry {slot}"
+            )));
+        };
+        self.start(Origin::Todo(slot), func, Some(arg), None, now, trace);
+        Ok(true)
     }
-    let Some((slot, late)) = k.co.todo.pop_due() else {
-        return Ok(false);
-    };
-    let e = &k.co.todo.entries[slot as usize];
-    let (func, arg) = (e.func.as_deref().map(Name::from), e.arg.clone());
-    k.emit(CalloutEvent::TodoDue {
-        slot,
-        func: func.as_deref().unwrap_or("NULL").to_string(),
-        late,
-    });
-    let Some(func) = func else {
-        return Err(k.panic(format!(
-            "Fatal trap 12: page fault while in kernel mode: softclock called the NULL function of calltodo entry {slot}"
-        )));
-    };
-    threads::start(k, Origin::Todo(slot), func, Some(arg), None);
-    Ok(true)
 }
 
 #[cfg(test)]

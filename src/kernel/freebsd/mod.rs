@@ -14,7 +14,7 @@
 //! callouts and returns a handle that is only a pointer, which is why a stale handle can cancel
 //! somebody else's timeout ([`legacy`]). `callout_impl = 1` (before boot) makes `timeout()` /
 //! `untimeout()` use the 4.4BSD delta list instead ([`calltodo`]), whose `untimeout(ftn, arg)`
-//! takes no handle ([`UNTIMEOUT_44BSD`]).
+//! takes no handle (`kernel::calls::freebsd::UNTIMEOUT_44BSD`).
 //!
 //! # The concurrency model
 //! The script is one thread; handlers run in the softclock thread, which moves only inside
@@ -32,6 +32,15 @@
 //!
 //! `struct callout` itself, with the kernel's field names, is in [`callwheel`].
 //!
+//! # Plain data
+//! [`Callouts`] is a value whose methods take what they need: the time (`now`, the value of
+//! `ticks`) and the [`Trace`] they record into. An `Err(KernelError::Panic)` is a kernel panic
+//! the caller records (the machine halts). Nothing here runs a handler or a hardclock: the
+//! softclock pass hands out the calls the softclock thread makes ([`threads::Call`]), and a
+//! script thread that must sleep gets the sleep back ([`threads::Sleep`]). The scenario's calls
+//! reach these methods through `kernel::calls::freebsd`, and the machine (`kernel::machine`)
+//! runs hardclock, the softclock pass and the handlers.
+//!
 //! Tunables, settable before boot (the first hardclock or callout call): `ncallout` (default
 //! 64, 1..=16384) and `callout_impl` (0 callwheel, 1 calltodo). Read-only: `callwheelsize`,
 //! `callwheelmask`, `softticks`.
@@ -45,20 +54,17 @@ pub mod softclock;
 pub mod threads;
 pub mod view;
 
-#[cfg(test)]
-mod tests;
-
 use std::collections::{BTreeMap, BTreeSet};
 
+pub use callout::Stop;
 pub use callwheel::{
     CalloutId, CALLOUT_ACTIVE, CALLOUT_LOCAL_ALLOC, CALLOUT_MPSAFE, CALLOUT_PENDING,
 };
 pub use events::{CalloutEvent, StopWhy, UntimeoutOutcome};
-pub use threads::{Thread, Wait, GIANT};
-pub use view::{handles, CalloutView, RunningView, TodoView};
+pub use threads::{Call, Lock, Sleep, Thread, Wait, GIANT};
+pub use view::{CalloutView, RunningView, TodoView};
 
-use super::api::{Args, Param, Signature};
-use super::{Kernel, KernelError, Name, Value};
+use super::{KernelError, Name, Trace, Value};
 use callwheel::Callwheel;
 
 /// Default `ncallout` in the simulator (real kernels size it from maxusers: 1612 for 32 users).
@@ -67,140 +73,6 @@ pub const NCALLOUT_DEFAULT: u32 = 64;
 pub const NCALLOUT_MAX: u32 = 16_384;
 /// Most `struct callout`s a scenario may name.
 pub const MAX_NAMED_CALLOUTS: usize = 1024;
-
-const CALLOUT: Param = Param::Obj("struct callout");
-const PAGE: &str = "timeout(9)";
-
-pub const API: &[Signature] = &[
-    Signature {
-        name: "timeout",
-        params: &[
-            ("timeout_t *func", Param::Func),
-            ("void *arg", Param::Arg),
-            ("int ticks", Param::Int),
-        ],
-        optional: 0,
-        ret: "struct callout_handle",
-        page: PAGE,
-        run: |k, a| legacy::timeout(k, a.func(0)?, a.any(1)?, int32(a, 2)?),
-    },
-    Signature {
-        name: "untimeout",
-        params: &[
-            ("timeout_t *func", Param::Func),
-            ("void *arg", Param::Arg),
-            ("struct callout_handle handle", Param::Handle),
-        ],
-        optional: 0,
-        ret: "void",
-        page: PAGE,
-        run: untimeout,
-    },
-    Signature {
-        name: "callout_handle_init",
-        params: &[(
-            "struct callout_handle *handle",
-            Param::Obj("struct callout_handle"),
-        )],
-        optional: 0,
-        ret: "void",
-        page: PAGE,
-        run: |k, a| legacy::callout_handle_init(k, a.obj(0)?),
-    },
-    Signature {
-        name: "callout_init",
-        params: &[("struct callout *c", CALLOUT), ("int mpsafe", Param::Int)],
-        optional: 0,
-        ret: "void",
-        page: PAGE,
-        run: |k, a| callout::callout_init(k, a.obj(0)?, a.int(1)? != 0),
-    },
-    Signature {
-        name: "callout_reset",
-        params: &[
-            ("struct callout *c", CALLOUT),
-            ("int ticks", Param::Int),
-            ("timeout_t *func", Param::Func),
-            ("void *arg", Param::Arg),
-        ],
-        optional: 0,
-        ret: "void",
-        page: PAGE,
-        run: callout_reset,
-    },
-    Signature {
-        name: "callout_stop",
-        params: &[("struct callout *c", CALLOUT)],
-        optional: 0,
-        ret: "int",
-        page: PAGE,
-        run: |k, a| callout::stop_safe(k, named(k, a)?, false).map(Value::Int),
-    },
-    Signature {
-        name: "callout_drain",
-        params: &[("struct callout *c", CALLOUT)],
-        optional: 0,
-        ret: "int",
-        page: PAGE,
-        run: |k, a| callout::stop_safe(k, named(k, a)?, true).map(Value::Int),
-    },
-    Signature {
-        name: "callout_active",
-        params: &[("struct callout *c", CALLOUT)],
-        optional: 0,
-        ret: "int",
-        page: "callout(9)",
-        run: |k, a| Ok(callout::callout_active(k, named(k, a)?)),
-    },
-    Signature {
-        name: "callout_pending",
-        params: &[("struct callout *c", CALLOUT)],
-        optional: 0,
-        ret: "int",
-        page: "callout(9)",
-        run: |k, a| Ok(callout::callout_pending(k, named(k, a)?)),
-    },
-    Signature {
-        name: "callout_deactivate",
-        params: &[("struct callout *c", CALLOUT)],
-        optional: 0,
-        ret: "void",
-        page: "callout(9)",
-        run: |k, a| {
-            callout::callout_deactivate(k, named(k, a)?);
-            Ok(Value::Null)
-        },
-    },
-    Signature {
-        name: "mtx_lock",
-        params: &[("struct mtx *m", Param::Obj("struct mtx"))],
-        optional: 0,
-        ret: "void",
-        page: "mutex(9)",
-        run: |k, a| threads::mtx_lock(k, a.obj(0)?),
-    },
-    Signature {
-        name: "mtx_unlock",
-        params: &[("struct mtx *m", Param::Obj("struct mtx"))],
-        optional: 0,
-        ret: "void",
-        page: "mutex(9)",
-        run: |k, a| threads::mtx_unlock(k, a.obj(0)?),
-    },
-];
-
-/// 4.4BSD's `untimeout(ftn, arg)` (`kern_clock.c`): with `callout_impl = 1` the legacy pair uses
-/// the calltodo list, which has no handles, so `untimeout` takes two arguments, not three. Not
-/// in [`API`] (one name, one entry there); the script checker and the kernel's dispatch switch
-/// to it.
-pub const UNTIMEOUT_44BSD: Signature = Signature {
-    name: "untimeout",
-    params: &[("timeout_t *ftn", Param::Func), ("void *arg", Param::Arg)],
-    optional: 0,
-    ret: "void",
-    page: "4.4BSD timeout(9)",
-    run: untimeout,
-};
 
 /// Which structure the legacy `timeout()` / `untimeout()` use.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -253,92 +125,128 @@ impl Default for Callouts {
     }
 }
 
-/// The scenario's name for callout `id` (`callout[3]` for a pooled one).
-#[inline]
-fn name_of(k: &Kernel, id: CalloutId) -> Name {
-    k.co.wheel.name(id).clone()
-}
-
-/// `kern_timeout_callwheel_alloc` + `_init`: sizes the wheel and fills the pool (or the
-/// 4.4BSD table). Runs once, at the first hardclock or the first callout call; every tick after
-/// that pays only the check.
-#[inline]
-pub fn ensure_boot(k: &mut Kernel) {
-    if !k.co.allocated {
-        boot(k);
+impl Callouts {
+    /// The scenario's name for callout `id` (`callout[3]` for a pooled one).
+    #[inline]
+    fn name_of(&self, id: CalloutId) -> Name {
+        self.wheel.name(id).clone()
     }
-}
 
-#[cold]
-fn boot(k: &mut Kernel) {
-    let n = k.co.ncallout;
-    let co = &mut k.co;
-    co.wheel = Callwheel::new(n);
-    match co.impl_ {
-        CalloutImpl::Callwheel => {
-            for i in 0..n {
-                let name = Name::from(format!("callout[{i}]"));
-                let id = co.wheel.add(name, callwheel::CALLOUT_LOCAL_ALLOC);
-                co.callfree.push(id);
+    /// `kern_timeout_callwheel_alloc` + `_init`: sizes the wheel and fills the pool (or the
+    /// 4.4BSD table). Runs once, at the first hardclock or the first callout call (at tick
+    /// `now`); every tick after that pays only the check.
+    #[inline]
+    pub fn ensure_boot(&mut self, now: i32) {
+        if !self.allocated {
+            self.boot(now);
+        }
+    }
+
+    #[cold]
+    fn boot(&mut self, now: i32) {
+        let n = self.ncallout;
+        self.wheel = Callwheel::new(n);
+        match self.impl_ {
+            CalloutImpl::Callwheel => {
+                for i in 0..n {
+                    let name = Name::from(format!("callout[{i}]"));
+                    let id = self.wheel.add(name, callwheel::CALLOUT_LOCAL_ALLOC);
+                    self.callfree.push(id);
+                }
+            }
+            CalloutImpl::Calltodo => self.todo = calltodo::CallTodo::new(n),
+        }
+        self.th.softticks = now;
+        self.allocated = true;
+    }
+
+    /// A callout the kernel itself arms (FreeBSD's `in_rtqtimo`, from `netinet/in_rmx.c`):
+    /// `callout_init(&c, mpsafe)` on first use, then `callout_reset(&c, ticks, func, NULL)`, as
+    /// the scenario's calls would, so it shows on the callwheel like any other.
+    pub fn kernel_callout_reset(
+        &mut self,
+        name: &str,
+        mpsafe: bool,
+        ticks: i64,
+        func: &str,
+        now: i32,
+        trace: &mut Trace,
+    ) -> Result<(), KernelError> {
+        self.ensure_boot(now);
+        if !self.names.contains_key(name) {
+            self.callout_init(name, mpsafe, now, trace)?;
+        }
+        let id = self.named("callout_reset", name)?;
+        self.callout_reset(id, ticks, Some(func), &Value::Null, now, trace);
+        Ok(())
+    }
+
+    /// Reads a tunable or `softticks` (`now` is the value of `ticks`, which `softticks` is
+    /// before boot).
+    pub fn read_var(&self, name: &str, now: i32) -> Option<Value> {
+        let n = match name {
+            "ncallout" => self.ncallout as i64,
+            "callout_impl" => (self.impl_ == CalloutImpl::Calltodo) as i64,
+            "callwheelsize" => self.callwheelsize() as i64,
+            "callwheelmask" => self.callwheelmask() as i64,
+            "softticks" if self.allocated => self.th.softticks as i64,
+            "softticks" => now as i64,
+            _ => return None,
+        };
+        Some(Value::Int(n))
+    }
+
+    /// Sets a tunable; false if `name` is not one of this facility's. `booted`: the clock has
+    /// ticked, which freezes the tunables like the wheel's allocation does.
+    pub fn write_var(&mut self, name: &str, v: &Value, booted: bool) -> Result<bool, KernelError> {
+        match name {
+            "ncallout" | "callout_impl" => {}
+            "callwheelsize" | "callwheelmask" => {
+                return Err(KernelError::msg(format!(
+                    "{name} is derived from ncallout (the next power of two >= ncallout); set ncallout instead"
+                )))
+            }
+            "softticks" => {
+                return Err(KernelError::msg(
+                    "softticks belongs to softclock and cannot be set",
+                ))
+            }
+            _ => return Ok(false),
+        }
+        if self.allocated || booted {
+            return Err(KernelError::msg(format!(
+                "{name} can only be set before the callwheel is allocated (before the first hardclock or callout call)"
+            )));
+        }
+        let n = match v {
+            Value::Int(n) => *n,
+            other => {
+                return Err(KernelError::msg(format!(
+                    "{name} must be an int, got {}",
+                    other.type_name()
+                )))
+            }
+        };
+        match name {
+            "ncallout" if (1..=NCALLOUT_MAX as i64).contains(&n) => self.ncallout = n as u32,
+            "ncallout" => {
+                return Err(KernelError::msg(format!(
+                    "ncallout must be between 1 and {NCALLOUT_MAX}, got {n}"
+                )))
+            }
+            _ => {
+                self.impl_ = match n {
+                    0 => CalloutImpl::Callwheel,
+                    1 => CalloutImpl::Calltodo,
+                    _ => {
+                        return Err(KernelError::msg(format!(
+                            "callout_impl must be 0 (callwheel) or 1 (4.4BSD calltodo), got {n}"
+                        )))
+                    }
+                }
             }
         }
-        CalloutImpl::Calltodo => co.todo = calltodo::CallTodo::new(n),
-    }
-    co.th.softticks = k.clock.ticks;
-    co.allocated = true;
-}
-
-/// The hardclock half (step 2 of a tick).
-#[inline]
-pub fn hardclock(k: &mut Kernel) {
-    softclock::hardclock(k)
-}
-
-/// The FreeBSD part of softclock (step 4 of a tick).
-#[inline]
-pub fn softclock(k: &mut Kernel) -> Result<(), KernelError> {
-    softclock::softclock(k)
-}
-
-/// Argument `i` as a C `int`.
-fn int32(args: &Args, i: usize) -> Result<i64, KernelError> {
-    let n = args.int(i)?;
-    if n < i32::MIN as i64 || n > i32::MAX as i64 {
-        return Err(KernelError::arg(
-            i,
-            format!("{}: {n} does not fit in a C int", args.name),
-        ));
-    }
-    Ok(n)
-}
-
-/// The callout `&c` of the first argument, which must have been through `callout_init`.
-fn named(k: &Kernel, args: &Args) -> Result<callwheel::CalloutId, KernelError> {
-    callout::named(k, args.name, args.obj(0)?)
-}
-
-fn callout_reset(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
-    let id = named(k, args)?;
-    let n = int32(args, 1)?;
-    callout::callout_reset(k, id, n, args.func(2)?, args.any(3)?)?;
-    Ok(Value::Null)
-}
-
-/// `untimeout`: the arity depends on a tunable, so the script checker may not have known it.
-fn untimeout(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
-    let calltodo = k.co.impl_ == CalloutImpl::Calltodo;
-    let want = if calltodo {
-        UNTIMEOUT_44BSD.params.len()
-    } else {
-        3
-    };
-    if args.len() != want {
-        return Err(KernelError::msg(untimeout_arity(calltodo, args.len())));
-    }
-    if calltodo {
-        calltodo::untimeout(k, args.func(0)?, args.any(1)?)
-    } else {
-        legacy::untimeout(k, args.func(0)?, args.any(1)?, args.any(2)?)
+        Ok(true)
     }
 }
 
@@ -354,92 +262,4 @@ pub fn untimeout_arity(calltodo: bool, got: usize) -> String {
             "untimeout expects 3 arguments (timeout_t *func, void *arg, struct callout_handle handle), got {got}; the two-argument untimeout(ftn, arg) is 4.4BSD's (set callout_impl = 1 before boot)"
         )
     }
-}
-
-/// `busy(n)` in a handler body: the handler keeps running for n hardclocks.
-pub fn busy(k: &mut Kernel, n: i64) -> Result<Value, KernelError> {
-    threads::busy(k, n)
-}
-
-pub fn read_var(k: &Kernel, name: &str) -> Option<Value> {
-    let co = &k.co;
-    let n = match name {
-        "ncallout" => co.ncallout as i64,
-        "callout_impl" => (co.impl_ == CalloutImpl::Calltodo) as i64,
-        "callwheelsize" => co.callwheelsize() as i64,
-        "callwheelmask" => co.callwheelmask() as i64,
-        "softticks" if co.allocated => co.th.softticks as i64,
-        "softticks" => k.clock.ticks as i64,
-        _ => return None,
-    };
-    Some(Value::Int(n))
-}
-
-pub fn write_var(k: &mut Kernel, name: &str, v: &Value) -> Result<bool, KernelError> {
-    match name {
-        "ncallout" | "callout_impl" => {}
-        "callwheelsize" | "callwheelmask" => {
-            return Err(KernelError::msg(format!(
-                "{name} is derived from ncallout (the next power of two >= ncallout); set ncallout instead"
-            )))
-        }
-        "softticks" => {
-            return Err(KernelError::msg(
-                "softticks belongs to softclock and cannot be set",
-            ))
-        }
-        _ => return Ok(false),
-    }
-    if k.co.allocated || k.clock.booted() {
-        return Err(KernelError::msg(format!(
-            "{name} can only be set before the callwheel is allocated (before the first hardclock or callout call)"
-        )));
-    }
-    let n = match v {
-        Value::Int(n) => *n,
-        other => {
-            return Err(KernelError::msg(format!(
-                "{name} must be an int, got {}",
-                other.type_name()
-            )))
-        }
-    };
-    match name {
-        "ncallout" if (1..=NCALLOUT_MAX as i64).contains(&n) => k.co.ncallout = n as u32,
-        "ncallout" => {
-            return Err(KernelError::msg(format!(
-                "ncallout must be between 1 and {NCALLOUT_MAX}, got {n}"
-            )))
-        }
-        _ => {
-            k.co.impl_ = match n {
-                0 => CalloutImpl::Callwheel,
-                1 => CalloutImpl::Calltodo,
-                _ => {
-                    return Err(KernelError::msg(format!(
-                        "callout_impl must be 0 (callwheel) or 1 (4.4BSD calltodo), got {n}"
-                    )))
-                }
-            }
-        }
-    }
-    Ok(true)
-}
-
-/// A callout the kernel itself arms (FreeBSD's `in_rtqtimo`, from `netinet/in_rmx.c`):
-/// `callout_init(&c, mpsafe)` on first use, then `callout_reset(&c, ticks, func, NULL)`, as the
-/// scenario's calls would, so it shows on the callwheel like any other.
-pub fn kernel_callout_reset(
-    k: &mut Kernel,
-    name: &str,
-    mpsafe: bool,
-    ticks: i64,
-    func: &str,
-) -> Result<(), KernelError> {
-    ensure_boot(k);
-    if !k.co.names.contains_key(name) {
-        callout::callout_init(k, name, mpsafe)?;
-    }
-    let id = callout::named(k, "callout_reset", name)?;
-    callout::callout_reset(k, id, ticks, Some(func), &Value::Null)
 }

@@ -19,14 +19,21 @@
 //!   (`turnstile_unpend`; softclock's ithread outranks the script's thread): the rest of the
 //!   tick's softclock pass runs inside that `mtx_unlock`, before the script's next statement.
 //!
-//! Every callout that fires passes through [`start`], [`advance`] and [`finish`], so these keep
-//! the handler's and the mutexes' names as [`Name`]s (copied without allocating) and build
-//! their events only when the kernel records them.
+//! This file holds the threads' state and every decision about it; it runs nothing. A handler
+//! the softclock thread is servicing is a continuation ([`Running`]): [`Callouts::softclock_next`]
+//! hands out the call to make ([`Call`]), and the machine runs the body and reports back
+//! ([`Callouts::handler_returned`], [`Callouts::handler_suspended`]). A script thread that must
+//! sleep gets a [`Sleep`] back; the syscall glue (`kernel::calls::freebsd`) runs the hardclocks
+//! while it sleeps, asking [`Callouts::sleep_over`] and [`Callouts::check_deadlock`] each time.
+//!
+//! Every callout that fires passes through `Callouts::start`, [`Callouts::softclock_next`]
+//! and [`Callouts::handler_returned`], so these keep the handler's and the mutexes' names as
+//! [`Name`]s (copied without allocating) and build their events only when the trace records.
 
 use super::callwheel::CalloutId;
 use super::events::CalloutEvent;
-use super::name_of;
-use crate::kernel::{HandlerEnd, Kernel, KernelError, Name, Stmt, Value, Via};
+use super::Callouts;
+use crate::kernel::{KernelError, Name, Stmt, Trace, Value};
 
 /// The mutex non-MPSAFE callouts run under.
 pub const GIANT: &str = "Giant";
@@ -127,189 +134,16 @@ pub struct SoftclockThread {
     pub request: Option<Wait>,
 }
 
-/// The thread making the current call.
-pub fn current(k: &Kernel) -> Thread {
-    if k.co.th.in_handler {
-        Thread::Softclock
-    } else {
-        Thread::Script
-    }
+/// The call the softclock thread makes next, for the machine to run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Call {
+    /// Call `func(arg)`: a kernel function or a scenario handler body.
+    Start { func: Name, arg: Value },
+    /// Go on with the body of `func`, which suspended itself: `rest` is what is left of it.
+    Resume { func: Name, rest: Vec<Stmt> },
 }
 
-pub fn owner(k: &Kernel, m: &str) -> Option<Thread> {
-    k.co.mutexes.get(m).map(|x| x.owner)
-}
-
-fn running_func(k: &Kernel) -> Name {
-    k.co.th
-        .running
-        .as_ref()
-        .map_or_else(|| Name::from("softclock"), |r| r.func.clone())
-}
-
-/// `mtx_lock` without sleeping: Ok(true) if `who` now holds `m`, Ok(false) if the other thread does.
-pub fn try_lock(k: &mut Kernel, who: Thread, m: &str) -> Result<bool, KernelError> {
-    match k.co.mutexes.get_mut(m) {
-        None => {
-            k.co.mutexes.insert(
-                Name::from(m),
-                Mutex {
-                    owner: who,
-                    recurse: 0,
-                },
-            );
-            k.emit(CalloutEvent::Locked {
-                thread: who,
-                m: Name::from(m),
-                recurse: 0,
-            });
-            Ok(true)
-        }
-        Some(x) if x.owner == who => {
-            if m != GIANT {
-                return Err(k.panic(format!(
-                    "_mtx_lock_sleep: recursed on non-recursive mutex {m}"
-                )));
-            }
-            x.recurse += 1;
-            let recurse = x.recurse;
-            k.emit(CalloutEvent::Locked {
-                thread: who,
-                m: Name::from(m),
-                recurse,
-            });
-            Ok(true)
-        }
-        Some(_) => Ok(false),
-    }
-}
-
-pub fn unlock(k: &mut Kernel, who: Thread, m: &str) -> Result<(), KernelError> {
-    match k.co.mutexes.get_mut(m) {
-        Some(x) if x.owner == who => {
-            if x.recurse > 0 {
-                x.recurse -= 1;
-            } else {
-                k.co.mutexes.remove(m);
-            }
-            k.emit(CalloutEvent::Unlocked {
-                thread: who,
-                m: Name::from(m),
-            });
-            Ok(())
-        }
-        _ => Err(k.panic(format!(
-            "mutex {m} not owned by {} at mtx_unlock",
-            who.as_str()
-        ))),
-    }
-}
-
-/// `mtx_lock(&m)` from the script or from a handler body.
-pub fn mtx_lock(k: &mut Kernel, m: &str) -> Result<Value, KernelError> {
-    let who = current(k);
-    if try_lock(k, who, m)? {
-        return Ok(Value::Null);
-    }
-    match who {
-        Thread::Softclock => {
-            // The handler sleeps here; the lock is taken when it is resumed.
-            let func = running_func(k);
-            k.emit(CalloutEvent::LockWait {
-                thread: who,
-                m: Name::from(m),
-                func,
-                before_call: false,
-            });
-            k.co.th.request = Some(Wait::Lock(Name::from(m)));
-            k.suspend = true;
-        }
-        Thread::Script => {
-            let func = running_func(k);
-            k.emit(CalloutEvent::LockWait {
-                thread: who,
-                m: Name::from(m),
-                func: func.clone(),
-                before_call: false,
-            });
-            // A turnstile wait, not a sleep: Giant stays held (see the module doc).
-            block_script(
-                k,
-                ScriptWait::Lock(m.to_string()),
-                format!("mtx_lock(&{m})"),
-                format!("{func}() releases {m}"),
-                false,
-            )?;
-            if !try_lock(k, who, m)? {
-                return Err(k.panic(format!("mtx_lock: {m} still held after wakeup")));
-            }
-        }
-    }
-    Ok(Value::Null)
-}
-
-pub fn mtx_unlock(k: &mut Kernel, m: &str) -> Result<Value, KernelError> {
-    let who = current(k);
-    unlock(k, who, m)?;
-    if who == Thread::Script {
-        wake_softclock(k, m, format!("mtx_unlock(&{m})"))?;
-    }
-    Ok(Value::Null)
-}
-
-/// `mtx_unlock` -> `turnstile_unpend`: if the softclock thread sleeps on `m` (in a handler's
-/// `mtx_lock`, or before calling a non-MPSAFE handler) and `m` is now free, it runs at once
-/// and finishes this tick's softclock pass before the script thread goes on, in the same tick.
-/// Between a hardclock and its softclock pass (a timeout(9) or rt_timer handler released it)
-/// the pass is about to run anyway, so nothing is done here.
-fn wake_softclock(k: &mut Kernel, m: &str, by: String) -> Result<(), KernelError> {
-    if owner(k, m).is_some() || k.co.th.in_tick || k.co.th.in_pass {
-        return Ok(());
-    }
-    let waits = matches!(
-        k.co.th.running.as_ref().map(|r| &r.wait),
-        Some(Wait::Lock(w)) if w.as_str() == m
-    );
-    if !waits {
-        return Ok(());
-    }
-    let func = running_func(k);
-    k.emit(CalloutEvent::WakeWaiter {
-        m: Name::from(m),
-        func,
-        by,
-    });
-    // Softclock's work belongs to no script line, as in a hardclock.
-    let line = std::mem::replace(&mut k.line, 0);
-    let r = super::softclock::softclock(k);
-    k.line = line;
-    r
-}
-
-/// `busy(n)` in a callout handler body.
-pub fn busy(k: &mut Kernel, n: i64) -> Result<Value, KernelError> {
-    if !k.co.th.in_handler {
-        return Err(KernelError::arg(
-            0,
-            "busy(n) only works inside a callout handler body: it keeps the softclock thread running that handler for n hardclocks",
-        ));
-    }
-    if !(0..=BUSY_MAX).contains(&n) {
-        return Err(KernelError::arg(
-            0,
-            format!("busy: n must be between 0 and {BUSY_MAX} hardclocks, got {n}"),
-        ));
-    }
-    if n > 0 {
-        let func = running_func(k);
-        k.emit(CalloutEvent::Busy { func, n });
-        k.co.th.request = Some(Wait::Busy(n as u32));
-        k.suspend = true;
-    }
-    Ok(Value::Null)
-}
-
-/// What the sleeping script thread waits for.
+/// What the script thread sleeps for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ScriptWait {
     /// `callout_drain`: until this callout is no longer being serviced.
@@ -318,56 +152,311 @@ pub enum ScriptWait {
     Lock(String),
 }
 
-/// If the softclock thread sleeps on a mutex the script holds: (handler, mutex).
-fn softclock_waits_for_script(k: &Kernel) -> Option<(Name, Name)> {
-    let run = k.co.th.running.as_ref()?;
-    match &run.wait {
-        Wait::Lock(m) if owner(k, m) == Some(Thread::Script) => Some((run.func.clone(), m.clone())),
-        _ => None,
-    }
+/// A sleep of the script thread, for the syscall glue to carry out: it runs hardclocks until
+/// [`Callouts::sleep_over`] says `wait` is satisfied.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sleep {
+    pub wait: ScriptWait,
+    /// The call that sleeps, as the trace names it (`callout_drain(&c)`).
+    pub call: String,
+    /// What ends the sleep, in words.
+    pub until: String,
+    /// A sleep of `kern_synch.c` (`msleep`, `msleep_spin`, `cv_wait`), which drops Giant for its
+    /// duration; false for a turnstile wait on a mutex, which keeps it.
+    pub sleep: bool,
 }
 
-/// Puts the script thread to sleep in `call` until `wait` is satisfied, running hardclocks
-/// meanwhile. `sleep`: a sleep of `kern_synch.c` (`msleep`, `msleep_spin`, `cv_wait`), which
-/// drops Giant for its duration; false for a turnstile wait on a mutex, which keeps it.
-pub fn block_script(
-    k: &mut Kernel,
-    wait: ScriptWait,
-    call: String,
-    until: String,
-    sleep: bool,
-) -> Result<(), KernelError> {
-    if k.co.th.in_tick {
-        return Err(KernelError::msg(format!(
-            "{call} would sleep inside a timeout(9) or rt_timer handler, which runs in softclock and cannot sleep"
-        )));
+/// How `mtx_lock` went.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Lock {
+    /// The caller holds the mutex now.
+    Taken,
+    /// The handler body calling it stops here; the lock is taken when it is resumed.
+    Suspend,
+    /// The script thread sleeps until the softclock thread releases the mutex, then takes it
+    /// ([`Callouts::lock_after_sleep`]).
+    Sleep(Sleep),
+}
+
+impl Callouts {
+    /// The thread making the current call.
+    pub fn current(&self) -> Thread {
+        if self.th.in_handler {
+            Thread::Softclock
+        } else {
+            Thread::Script
+        }
     }
-    k.emit(CalloutEvent::Blocked {
-        call: call.clone(),
-        until,
-    });
-    let giant = if sleep { drop_giant(k, &call)? } else { 0 };
-    let mut after = 0u32;
-    loop {
-        let done = match &wait {
-            ScriptWait::Drain(id) => k.co.th.curr_callout != Some(*id),
-            ScriptWait::Lock(m) => owner(k, m) != Some(Thread::Softclock),
+
+    pub fn owner(&self, m: &str) -> Option<Thread> {
+        self.mutexes.get(m).map(|x| x.owner)
+    }
+
+    pub fn running_func(&self) -> Name {
+        self.th
+            .running
+            .as_ref()
+            .map_or_else(|| Name::from("softclock"), |r| r.func.clone())
+    }
+
+    /// `mtx_lock` without sleeping: Ok(true) if `who` now holds `m`, Ok(false) if the other
+    /// thread does.
+    pub fn try_lock(
+        &mut self,
+        who: Thread,
+        m: &str,
+        now: i32,
+        trace: &mut Trace,
+    ) -> Result<bool, KernelError> {
+        match self.mutexes.get_mut(m) {
+            None => {
+                self.mutexes.insert(
+                    Name::from(m),
+                    Mutex {
+                        owner: who,
+                        recurse: 0,
+                    },
+                );
+                trace.emit(
+                    now,
+                    CalloutEvent::Locked {
+                        thread: who,
+                        m: Name::from(m),
+                        recurse: 0,
+                    },
+                );
+                Ok(true)
+            }
+            Some(x) if x.owner == who => {
+                if m != GIANT {
+                    return Err(KernelError::Panic(format!(
+                        "_mtx_lock_sleep: recursed on non-recursive mutex {m}"
+                    )));
+                }
+                x.recurse += 1;
+                let recurse = x.recurse;
+                trace.emit(
+                    now,
+                    CalloutEvent::Locked {
+                        thread: who,
+                        m: Name::from(m),
+                        recurse,
+                    },
+                );
+                Ok(true)
+            }
+            Some(_) => Ok(false),
+        }
+    }
+
+    pub fn unlock(
+        &mut self,
+        who: Thread,
+        m: &str,
+        now: i32,
+        trace: &mut Trace,
+    ) -> Result<(), KernelError> {
+        match self.mutexes.get_mut(m) {
+            Some(x) if x.owner == who => {
+                if x.recurse > 0 {
+                    x.recurse -= 1;
+                } else {
+                    self.mutexes.remove(m);
+                }
+                trace.emit(
+                    now,
+                    CalloutEvent::Unlocked {
+                        thread: who,
+                        m: Name::from(m),
+                    },
+                );
+                Ok(())
+            }
+            _ => Err(KernelError::Panic(format!(
+                "mutex {m} not owned by {} at mtx_unlock",
+                who.as_str()
+            ))),
+        }
+    }
+
+    /// `mtx_lock(&m)` from the script or from a handler body.
+    pub fn mtx_lock(&mut self, m: &str, now: i32, trace: &mut Trace) -> Result<Lock, KernelError> {
+        let who = self.current();
+        if self.try_lock(who, m, now, trace)? {
+            return Ok(Lock::Taken);
+        }
+        let func = self.running_func();
+        trace.emit(
+            now,
+            CalloutEvent::LockWait {
+                thread: who,
+                m: Name::from(m),
+                func: func.clone(),
+                before_call: false,
+            },
+        );
+        Ok(match who {
+            Thread::Softclock => {
+                self.th.request = Some(Wait::Lock(Name::from(m)));
+                Lock::Suspend
+            }
+            // A turnstile wait, not a sleep: Giant stays held (see the module doc).
+            Thread::Script => Lock::Sleep(Sleep {
+                wait: ScriptWait::Lock(m.to_string()),
+                call: format!("mtx_lock(&{m})"),
+                until: format!("{func}() releases {m}"),
+                sleep: false,
+            }),
+        })
+    }
+
+    /// The end of the script's [`Lock::Sleep`]: the softclock thread has let go of `m`.
+    pub fn lock_after_sleep(
+        &mut self,
+        m: &str,
+        now: i32,
+        trace: &mut Trace,
+    ) -> Result<(), KernelError> {
+        if !self.try_lock(Thread::Script, m, now, trace)? {
+            return Err(KernelError::Panic(format!(
+                "mtx_lock: {m} still held after wakeup"
+            )));
+        }
+        Ok(())
+    }
+
+    /// `mtx_unlock(&m)` from the script or from a handler body. Returns the thread that called.
+    pub fn mtx_unlock(
+        &mut self,
+        m: &str,
+        now: i32,
+        trace: &mut Trace,
+    ) -> Result<Thread, KernelError> {
+        let who = self.current();
+        self.unlock(who, m, now, trace)?;
+        Ok(who)
+    }
+
+    /// `mtx_unlock` -> `turnstile_unpend`: true if the softclock thread sleeps on `m` (in a
+    /// handler's `mtx_lock`, or before calling a non-MPSAFE handler) and `m` is now free; it
+    /// then runs at once and finishes this tick's softclock pass before the script thread goes
+    /// on, in the same tick (the machine runs it). Between a hardclock and its softclock pass (a
+    /// timeout(9) or rt_timer handler released it) the pass is about to run anyway: false.
+    pub fn wake_waiter(&self, m: &str, by: String, now: i32, trace: &mut Trace) -> bool {
+        if self.owner(m).is_some() || self.th.in_tick || self.th.in_pass {
+            return false;
+        }
+        let waits = matches!(
+            self.th.running.as_ref().map(|r| &r.wait),
+            Some(Wait::Lock(w)) if w.as_str() == m
+        );
+        if waits {
+            trace.emit(
+                now,
+                CalloutEvent::WakeWaiter {
+                    m: Name::from(m),
+                    func: self.running_func(),
+                    by,
+                },
+            );
+        }
+        waits
+    }
+
+    /// `busy(n)` in a callout handler body: true if the body stops here.
+    pub fn busy(&mut self, n: i64, now: i32, trace: &mut Trace) -> Result<bool, KernelError> {
+        if !self.th.in_handler {
+            return Err(KernelError::arg(
+                0,
+                "busy(n) only works inside a callout handler body: it keeps the softclock thread running that handler for n hardclocks",
+            ));
+        }
+        if !(0..=BUSY_MAX).contains(&n) {
+            return Err(KernelError::arg(
+                0,
+                format!("busy: n must be between 0 and {BUSY_MAX} hardclocks, got {n}"),
+            ));
+        }
+        if n == 0 {
+            return Ok(false);
+        }
+        let func = self.running_func();
+        trace.emit(now, CalloutEvent::Busy { func, n });
+        self.th.request = Some(Wait::Busy(n as u32));
+        Ok(true)
+    }
+
+    /// If the softclock thread sleeps on a mutex the script holds: (handler, mutex).
+    fn softclock_waits_for_script(&self) -> Option<(Name, Name)> {
+        let run = self.th.running.as_ref()?;
+        match &run.wait {
+            Wait::Lock(m) if self.owner(m) == Some(Thread::Script) => {
+                Some((run.func.clone(), m.clone()))
+            }
+            _ => None,
+        }
+    }
+
+    /// The start of the script thread's sleep `s`: refused where nothing may sleep, else
+    /// recorded.
+    pub fn begin_sleep(&self, s: &Sleep, now: i32, trace: &mut Trace) -> Result<(), KernelError> {
+        if self.th.in_tick {
+            return Err(KernelError::msg(format!(
+                "{} would sleep inside a timeout(9) or rt_timer handler, which runs in softclock and cannot sleep",
+                s.call
+            )));
+        }
+        trace.emit(
+            now,
+            CalloutEvent::Blocked {
+                call: s.call.clone(),
+                until: s.until.clone(),
+            },
+        );
+        Ok(())
+    }
+
+    /// Whether the sleep `s` is over (recorded, with the hardclocks it took), to be checked
+    /// before every hardclock the sleeping script thread lets run.
+    pub fn sleep_over(&self, s: &Sleep, after: u32, now: i32, trace: &mut Trace) -> bool {
+        let done = match &s.wait {
+            ScriptWait::Drain(id) => self.th.curr_callout != Some(*id),
+            ScriptWait::Lock(m) => self.owner(m) != Some(Thread::Softclock),
         };
         if done {
-            k.emit(CalloutEvent::Woke {
-                call: call.clone(),
-                after,
-            });
-            return pickup_giant(k, &call, giant);
+            trace.emit(
+                now,
+                CalloutEvent::Woke {
+                    call: s.call.clone(),
+                    after,
+                },
+            );
         }
-        if let Some((func, lock)) = softclock_waits_for_script(k) {
-            k.emit(CalloutEvent::Deadlock {
-                call: call.clone(),
-                lock: lock.clone(),
-                func: func.clone(),
-                sleep,
-            });
-            return Err(k.panic(format!(
+        done
+    }
+
+    /// A sleep that is not over yet: a panic if neither thread can move any more (the softclock
+    /// thread waits for a mutex the sleeping script holds), an error after
+    /// [`MAX_BLOCKED_TICKS`] hardclocks.
+    pub fn check_deadlock(
+        &self,
+        s: &Sleep,
+        after: u32,
+        now: i32,
+        trace: &mut Trace,
+    ) -> Result<(), KernelError> {
+        let call = &s.call;
+        if let Some((func, lock)) = self.softclock_waits_for_script() {
+            trace.emit(
+                now,
+                CalloutEvent::Deadlock {
+                    call: call.clone(),
+                    lock: lock.clone(),
+                    func: func.clone(),
+                    sleep: s.sleep,
+                },
+            );
+            return Err(KernelError::Panic(format!(
                 "deadlock: {call} sleeps until {func}() returns, but {func}() waits for {lock}, held by the sleeping thread"
             )));
         }
@@ -376,223 +465,219 @@ pub fn block_script(
                 "{call} has slept for {MAX_BLOCKED_TICKS} hardclocks; the simulator gives up"
             )));
         }
-        k.hardclock()?;
-        after += 1;
+        Ok(())
     }
-}
 
-/// `DROP_GIANT()` at the start of a sleep: if the script thread holds Giant it lets go of it
-/// completely, however deep its recursion, and counts how deep that was. A softclock thread
-/// waiting for Giant wakes at once. Returns the count for [`pickup_giant`].
-fn drop_giant(k: &mut Kernel, call: &str) -> Result<u32, KernelError> {
-    let count = match k.co.mutexes.get(GIANT) {
-        Some(x) if x.owner == Thread::Script => x.recurse + 1,
-        _ => return Ok(0),
-    };
-    k.co.mutexes.remove(GIANT);
-    k.emit(CalloutEvent::DropGiant {
-        call: call.to_string(),
-        count,
-    });
-    wake_softclock(k, GIANT, "DROP_GIANT()".to_string())?;
-    Ok(count)
-}
-
-/// `PICKUP_GIANT()` when the sleep ends: Giant is taken back as deep as it was held. If a
-/// handler holds it right now the thread waits for it like any `mtx_lock` (a turnstile, so
-/// nothing is dropped).
-fn pickup_giant(k: &mut Kernel, call: &str, count: u32) -> Result<(), KernelError> {
-    if count == 0 {
-        return Ok(());
+    /// `DROP_GIANT()` at the start of a sleep: if the script thread holds Giant it lets go of it
+    /// completely, however deep its recursion. Returns how deep that was, for
+    /// [`Callouts::pickup_giant`] (0: it did not hold Giant).
+    pub fn drop_giant(&mut self, call: &str, now: i32, trace: &mut Trace) -> u32 {
+        let count = match self.mutexes.get(GIANT) {
+            Some(x) if x.owner == Thread::Script => x.recurse + 1,
+            _ => return 0,
+        };
+        self.mutexes.remove(GIANT);
+        trace.emit(
+            now,
+            CalloutEvent::DropGiant {
+                call: call.to_string(),
+                count,
+            },
+        );
+        count
     }
-    if owner(k, GIANT) == Some(Thread::Softclock) {
-        let func = running_func(k);
-        block_script(
-            k,
-            ScriptWait::Lock(GIANT.to_string()),
-            format!("PICKUP_GIANT() after {call}"),
-            format!("{func}() releases {GIANT}"),
-            false,
-        )?;
-    }
-    k.co.mutexes.insert(
-        Name::from(GIANT),
-        Mutex {
-            owner: Thread::Script,
-            recurse: count - 1,
-        },
-    );
-    k.emit(CalloutEvent::PickupGiant {
-        call: call.to_string(),
-        count,
-    });
-    Ok(())
-}
 
-/// The hardclock half of the thread model: a busy handler has one tick less to go.
-#[inline]
-pub fn count_down(k: &mut Kernel) {
-    if let Some(Running {
-        wait: Wait::Busy(n),
-        ..
-    }) = k.co.th.running.as_mut()
-    {
-        *n = n.saturating_sub(1);
+    /// If the script thread must wait for Giant before `PICKUP_GIANT()` after `call` (a
+    /// handler holds it right now), the wait: a turnstile, like any `mtx_lock`, so nothing is
+    /// dropped.
+    pub fn giant_wait(&self, call: &str) -> Option<Sleep> {
+        (self.owner(GIANT) == Some(Thread::Softclock)).then(|| Sleep {
+            wait: ScriptWait::Lock(GIANT.to_string()),
+            call: format!("PICKUP_GIANT() after {call}"),
+            until: format!("{}() releases {GIANT}", self.running_func()),
+            sleep: false,
+        })
     }
-}
 
-/// Makes the softclock thread service `func(arg)`, first taking `c_mtx` if it has one.
-pub fn start(
-    k: &mut Kernel,
-    origin: Origin,
-    func: Name,
-    arg: Option<Value>,
-    c_mtx: Option<&'static str>,
-) {
-    if let Some(m) = c_mtx {
-        if owner(k, m) == Some(Thread::Script) {
-            k.emit(CalloutEvent::LockWait {
-                thread: Thread::Softclock,
-                m: Name::from(m),
-                func: func.clone(),
-                before_call: true,
-            });
+    /// `PICKUP_GIANT()` when the sleep ends: Giant is taken back as deep as it was held.
+    pub fn pickup_giant(&mut self, call: &str, count: u32, now: i32, trace: &mut Trace) {
+        self.mutexes.insert(
+            Name::from(GIANT),
+            Mutex {
+                owner: Thread::Script,
+                recurse: count - 1,
+            },
+        );
+        trace.emit(
+            now,
+            CalloutEvent::PickupGiant {
+                call: call.to_string(),
+                count,
+            },
+        );
+    }
+
+    /// The hardclock half of the thread model: a busy handler has one tick less to go.
+    #[inline]
+    pub(super) fn count_down(&mut self) {
+        if let Some(Running {
+            wait: Wait::Busy(n),
+            ..
+        }) = self.th.running.as_mut()
+        {
+            *n = n.saturating_sub(1);
         }
     }
-    let wait = match c_mtx {
-        Some(m) => Wait::Lock(Name::from(m)),
-        None => Wait::Ready,
-    };
-    k.co.th.running = Some(Running {
-        origin,
-        func,
-        arg,
-        c_mtx,
-        started: false,
-        wait,
-        rest: Vec::new(),
-    });
-}
 
-/// Moves the handler in progress as far as it can go in this pass.
-/// Ok(true) when it has returned (or there was none), Ok(false) when it still waits.
-pub fn advance(k: &mut Kernel) -> Result<bool, KernelError> {
-    loop {
-        let Some(run) = k.co.th.running.as_ref() else {
-            return Ok(true);
+    /// Makes the softclock thread service `func(arg)`, first taking `c_mtx` if it has one.
+    pub(super) fn start(
+        &mut self,
+        origin: Origin,
+        func: Name,
+        arg: Option<Value>,
+        c_mtx: Option<&'static str>,
+        now: i32,
+        trace: &mut Trace,
+    ) {
+        if let Some(m) = c_mtx {
+            if self.owner(m) == Some(Thread::Script) {
+                trace.emit(
+                    now,
+                    CalloutEvent::LockWait {
+                        thread: Thread::Softclock,
+                        m: Name::from(m),
+                        func: func.clone(),
+                        before_call: true,
+                    },
+                );
+            }
+        }
+        let wait = match c_mtx {
+            Some(m) => Wait::Lock(Name::from(m)),
+            None => Wait::Ready,
+        };
+        self.th.running = Some(Running {
+            origin,
+            func,
+            arg,
+            c_mtx,
+            started: false,
+            wait,
+            rest: Vec::new(),
+        });
+    }
+
+    /// Moves the handler in progress as far as it can go without running any of it: the call
+    /// to make, or None when it still waits (or there is none, or it was cancelled before it
+    /// began and has returned).
+    pub(super) fn advance(
+        &mut self,
+        now: i32,
+        trace: &mut Trace,
+    ) -> Result<Option<Call>, KernelError> {
+        let Some(run) = self.th.running.as_ref() else {
+            return Ok(None);
         };
         match &run.wait {
-            Wait::Busy(n) if *n > 0 => return Ok(false),
+            Wait::Busy(n) if *n > 0 => return Ok(None),
             Wait::Lock(m) => {
                 let m = m.clone();
-                if !try_lock(k, Thread::Softclock, &m)? {
-                    return Ok(false);
+                if !self.try_lock(Thread::Softclock, &m, now, trace)? {
+                    return Ok(None);
                 }
                 // (try_lock has taken the mutex.)
             }
             _ => {}
         }
-        let run = k.co.th.running.as_mut().expect("checked above");
-        run.wait = Wait::Ready;
-        let started = std::mem::replace(&mut run.started, true);
-        let (origin, func, has_mtx) = (run.origin, run.func.clone(), run.c_mtx.is_some());
-        let outcome = if !started {
-            let arg = run.arg.clone();
-            let arg = arg.unwrap_or_else(|| call_arg(k, origin));
-            if has_mtx && k.co.th.curr_cancelled {
-                k.emit(CalloutEvent::CancelledSkip {
-                    c: describe_origin(k, origin),
-                    func,
-                });
-                finish(k)?;
-                return Ok(true);
-            }
-            k.co.th.curr_cancelled = true;
-            k.co.th.in_handler = true;
-            let r = call(k, &func, &arg);
-            k.co.th.in_handler = false;
-            r?
-        } else {
-            let rest = run.rest.clone();
-            // The call the body waited in returns now.
-            if let Some(call) = k.waiting_call.take() {
-                k.emit(call.event());
-            }
-            k.emit(CalloutEvent::Resume { func: func.clone() });
-            k.co.th.in_handler = true;
-            let r = k.resume_handler(&func, &rest);
-            k.co.th.in_handler = false;
-            r?
+        let Some(run) = self.th.running.as_mut() else {
+            return Ok(None);
         };
-        match outcome {
-            HandlerEnd::Done => {
-                finish(k)?;
-                return Ok(true);
-            }
-            HandlerEnd::Suspended(rest, call) => {
-                let wait = k.co.th.request.take().unwrap_or(Wait::Ready);
-                if let Some(r) = k.co.th.running.as_mut() {
-                    r.rest = rest;
-                    r.wait = wait;
-                }
-                k.waiting_call = call;
-            }
+        run.wait = Wait::Ready;
+        let func = run.func.clone();
+        if std::mem::replace(&mut run.started, true) {
+            return Ok(Some(Call::Resume {
+                func,
+                rest: run.rest.clone(),
+            }));
+        }
+        let (origin, has_mtx, arg) = (run.origin, run.c_mtx.is_some(), run.arg.clone());
+        let arg = arg.unwrap_or_else(|| self.call_arg(origin));
+        if has_mtx && self.th.curr_cancelled {
+            trace.emit(
+                now,
+                CalloutEvent::CancelledSkip {
+                    c: self.describe_origin(origin),
+                    func,
+                },
+            );
+            self.handler_returned(now, trace)?;
+            return Ok(None);
+        }
+        self.th.curr_cancelled = true;
+        Ok(Some(Call::Start { func, arg }))
+    }
+
+    /// The `c_arg` of a callout called without having waited, read at the call.
+    fn call_arg(&self, origin: Origin) -> Value {
+        match origin {
+            Origin::Wheel(id) => self.wheel.get(id).c_arg.clone(),
+            _ => Value::Null,
         }
     }
-}
 
-/// The `c_arg` of a callout called without having waited, read at the call.
-fn call_arg(k: &Kernel, origin: Origin) -> Value {
-    match origin {
-        Origin::Wheel(id) => k.co.wheel.get(id).c_arg.clone(),
-        _ => Value::Null,
+    fn describe_origin(&self, origin: Origin) -> Name {
+        match origin {
+            Origin::Wheel(id) => self.name_of(id),
+            Origin::Todo(slot) => Name::from(format!("calltodo entry {slot}")),
+        }
     }
-}
 
-/// Calls `func(arg)` in the softclock thread: a kernel function, a scenario body (which may
-/// suspend itself), or a function the scenario never defined.
-fn call(k: &mut Kernel, func: &Name, arg: &Value) -> Result<HandlerEnd, KernelError> {
-    k.start_handler(Via::Callout, func, arg, None)
-}
-
-fn describe_origin(k: &Kernel, origin: Origin) -> Name {
-    match origin {
-        Origin::Wheel(id) => name_of(k, id),
-        Origin::Todo(slot) => Name::from(format!("calltodo entry {slot}")),
+    /// The body of the handler in progress stopped half-way (`busy(n)`, a mutex wait): `rest`
+    /// is what is left of it, resumed when what it asked for is there.
+    pub fn handler_suspended(&mut self, rest: Vec<Stmt>) {
+        let wait = self.th.request.take().unwrap_or(Wait::Ready);
+        if let Some(r) = self.th.running.as_mut() {
+            r.rest = rest;
+            r.wait = wait;
+        }
     }
-}
 
-/// The handler returned: softclock drops its mutex, clears `curr_callout`, wakes any drainer.
-fn finish(k: &mut Kernel) -> Result<(), KernelError> {
-    let Some(run) = k.co.th.running.take() else {
-        return Ok(());
-    };
-    if let Some(m) = run.c_mtx {
-        unlock(k, Thread::Softclock, m)?;
-    }
-    let held =
-        k.co.mutexes
+    /// The handler returned: softclock drops its mutex, clears `curr_callout`, wakes any
+    /// drainer.
+    pub fn handler_returned(&mut self, now: i32, trace: &mut Trace) -> Result<(), KernelError> {
+        let Some(run) = self.th.running.take() else {
+            return Ok(());
+        };
+        if let Some(m) = run.c_mtx {
+            self.unlock(Thread::Softclock, m, now, trace)?;
+        }
+        let held = self
+            .mutexes
             .iter()
             .find(|(_, x)| x.owner == Thread::Softclock)
             .map(|(m, _)| m.clone());
-    if let Some(m) = held {
-        return Err(k.panic(format!(
-            "softclock: {}() returned with mutex {m} held",
-            run.func
-        )));
-    }
-    let c = match run.origin {
-        Origin::Wheel(id) if k.co.th.curr_callout == Some(id) => {
-            k.co.th.curr_callout = None;
-            Some(id)
+        if let Some(m) = held {
+            return Err(KernelError::Panic(format!(
+                "softclock: {}() returned with mutex {m} held",
+                run.func
+            )));
         }
-        _ => None,
-    };
-    k.co.th.callout_wait = false;
-    k.co.th.steps = 0;
-    k.emit(CalloutEvent::Return {
-        func: run.func,
-        c: c.map(|id| name_of(k, id)),
-    });
-    Ok(())
+        let c = match run.origin {
+            Origin::Wheel(id) if self.th.curr_callout == Some(id) => {
+                self.th.curr_callout = None;
+                Some(id)
+            }
+            _ => None,
+        };
+        self.th.callout_wait = false;
+        self.th.steps = 0;
+        trace.emit(
+            now,
+            CalloutEvent::Return {
+                func: run.func,
+                c: c.map(|id| self.name_of(id)),
+            },
+        );
+        Ok(())
+    }
 }

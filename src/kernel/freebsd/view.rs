@@ -1,10 +1,12 @@
 //! Read-only views of the FreeBSD callout state for the UI: the wheel's buckets in list order,
 //! `callfree`, handles, flags, the handler in progress, held mutexes and the calltodo list.
 
+use std::collections::BTreeMap;
+
 use super::callwheel::{self, CalloutId};
 use super::threads::{Origin, Thread, Wait};
 use super::Callouts;
-use crate::kernel::{Kernel, Value};
+use crate::kernel::Value;
 
 /// One callout as the UI shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -195,15 +197,16 @@ impl Callouts {
     }
 }
 
-/// Script variables holding a `struct callout_handle`: (variable, pool slot, or None for a NULL
-/// handle made by `callout_handle_init`).
-pub fn handles(k: &Kernel) -> Vec<(String, Option<CalloutId>)> {
-    k.vars
-        .iter()
-        .filter_map(|(name, v)| match v {
-            Value::Handle(slot) => Some((name.clone(), Some(*slot))),
-            Value::Null if k.co.handle_vars.contains(name) => Some((name.clone(), None)),
-            _ => None,
-        })
-        .collect()
+impl Callouts {
+    /// Script variables holding a `struct callout_handle`, among `vars`: (variable, pool slot,
+    /// or None for a NULL handle made by `callout_handle_init`).
+    pub fn handles(&self, vars: &BTreeMap<String, Value>) -> Vec<(String, Option<CalloutId>)> {
+        vars.iter()
+            .filter_map(|(name, v)| match v {
+                Value::Handle(slot) => Some((name.clone(), Some(*slot))),
+                Value::Null if self.handle_vars.contains(name) => Some((name.clone(), None)),
+                _ => None,
+            })
+            .collect()
+    }
 }

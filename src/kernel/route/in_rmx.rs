@@ -19,8 +19,8 @@
 
 use super::events::RouteEvent;
 use super::rtentry::{RTF_DYNAMIC, RTF_HOST, RTF_LLINFO, RTF_UP, RTF_WASCLONED, RTPRF_OURS};
-use super::table::{emit, name, rt_delete_by_key};
-use crate::kernel::{freebsd, Kernel, KernelError};
+use super::{Cx, Routes};
+use crate::kernel::KernelError;
 
 /// `rtq_reallyold` default (`RTQ_REALLYOLD`): an hour.
 pub const RTQ_REALLYOLD: i64 = 60 * 60;
@@ -42,127 +42,117 @@ pub fn rtq_phase_delay(elapsed: u64, hz: i32) -> i64 {
     (p - elapsed % p) as i64
 }
 
-/// `in_clsroute(rn, head)`: `rtfree` has just dropped the last reference to `id`.
-pub(super) fn in_clsroute(k: &mut Kernel, id: u32) -> Result<(), KernelError> {
-    let e = &k.rt.entries[id as usize];
-    let f = e.flags;
-    // Prophylactic: a deleted route is simply freed by rtfree.
-    if f & RTF_UP == 0
-        || f & (RTF_LLINFO | RTF_HOST) != RTF_HOST
-        || f & (RTF_DYNAMIC | RTF_WASCLONED) == 0
-        || f & RTPRF_OURS != 0
-    {
-        return Ok(());
-    }
-    let reallyold = k.rt.rtq_reallyold;
-    if reallyold == 0 {
-        // rtexpunge: out of the tree now; rtfree then finds RTF_UP clear and frees it.
-        emit(
-            k,
-            RouteEvent::Closed {
+impl Routes {
+    /// `in_clsroute(rn, head)`: `rtfree` has just dropped the last reference to `id`.
+    pub fn in_clsroute(&mut self, id: u32, cx: &mut Cx) -> Result<(), KernelError> {
+        let e = &self.entries[id as usize];
+        let f = e.flags;
+        // Prophylactic: a deleted route is simply freed by rtfree.
+        if f & RTF_UP == 0
+            || f & (RTF_LLINFO | RTF_HOST) != RTF_HOST
+            || f & (RTF_DYNAMIC | RTF_WASCLONED) == 0
+            || f & RTPRF_OURS != 0
+        {
+            return Ok(());
+        }
+        let reallyold = self.rtq_reallyold;
+        if reallyold == 0 {
+            // rtexpunge: out of the tree now; rtfree then finds RTF_UP clear and frees it.
+            cx.emit(RouteEvent::Closed {
                 id,
-                name: name(k, id),
+                name: self.name(id),
                 expire: None,
                 reallyold,
-            },
-        );
-        let (key, fib) = (e_key(k, id), k.rt.entries[id as usize].fib);
-        rt_delete_by_key(k, key, 32, fib)?;
-        return Ok(());
-    }
-    let now = k.clock.time_uptime();
-    let expire = now + reallyold;
-    let e = &mut k.rt.entries[id as usize];
-    e.flags |= RTPRF_OURS;
-    e.rmx_expire = expire;
-    emit(
-        k,
-        RouteEvent::Closed {
+            });
+            let (key, fib) = (self.e_key(id), self.entries[id as usize].fib);
+            self.rt_delete_by_key(key, 32, fib, cx)?;
+            return Ok(());
+        }
+        let now = cx.uptime;
+        let expire = now + reallyold;
+        let e = &mut self.entries[id as usize];
+        e.flags |= RTPRF_OURS;
+        e.rmx_expire = expire;
+        cx.emit(RouteEvent::Closed {
             id,
-            name: name(k, id),
+            name: self.name(id),
             expire: Some(expire),
             reallyold,
-        },
-    );
-    if !k.rt.rtq_armed {
-        k.rt.rtq_armed = true;
-        let delay = rtq_phase_delay(k.clock.elapsed, k.clock.hz);
-        freebsd::kernel_callout_reset(k, RTQ_TIMER, true, delay, IN_RTQTIMO)?;
-    }
-    Ok(())
-}
-
-fn e_key(k: &Kernel, id: u32) -> u32 {
-    k.rt.entries[id as usize].dst
-}
-
-/// `in_matroute`: a lookup found `id`; a marked route is revived.
-pub(super) fn in_matroute(k: &mut Kernel, id: u32) {
-    let e = &mut k.rt.entries[id as usize];
-    if e.flags & RTPRF_OURS == 0 {
-        return;
-    }
-    e.flags &= !RTPRF_OURS;
-    let was = std::mem::take(&mut e.rmx_expire);
-    emit(
-        k,
-        RouteEvent::Revived {
-            id,
-            name: name(k, id),
-            was,
-        },
-    );
-}
-
-/// `in_rtqtimo`: every FIB's tree, `in_rtqkill` on each route; then re-armed.
-pub fn in_rtqtimo(k: &mut Kernel) -> Result<(), KernelError> {
-    let now = k.clock.time_uptime();
-    let mut found = 0usize;
-    let mut killed = Vec::new();
-    for fib in 0..k.rt.numfibs {
-        let routes: Vec<u32> = match k.rt.tree(fib) {
-            Some(t) => t
-                .walk()
-                .into_iter()
-                .filter_map(|n| t.node(n).route)
-                .collect(),
-            None => continue,
-        };
-        for id in routes {
-            let e = &k.rt.entries[id as usize];
-            if e.flags & RTPRF_OURS == 0 || !e.in_table {
-                continue;
-            }
-            found += 1;
-            if e.rmx_expire > now {
-                continue;
-            }
-            if e.refcnt > 0 {
-                return Err(k.panic(format!(
-                    "rtqkill route really not free: {} has rt_refcnt {}",
-                    name(k, id),
-                    e.refcnt
-                )));
-            }
-            // in_rtrequest(RTM_DELETE, rt_key(rt), rt->rt_gateway, rt_mask(rt), ...): a host
-            // route's mask is NULL. Kernel-internal: no routing-socket message.
-            let (key, fib) = (e.dst, e.fib);
-            killed.push(name(k, id));
-            rt_delete_by_key(k, key, 32, fib)?;
+        });
+        if !self.rtq_armed {
+            self.rtq_armed = true;
+            let delay = rtq_phase_delay(cx.elapsed, cx.hz);
+            cx.arm_rtq_timer(delay)?;
         }
+        Ok(())
     }
-    let period = rtq_period(k.clock.hz);
-    let next_tick = k.clock.ticks.wrapping_add(period as i32);
-    emit(
-        k,
-        RouteEvent::RtqTimo {
+
+    fn e_key(&self, id: u32) -> u32 {
+        self.entries[id as usize].dst
+    }
+
+    /// `in_matroute`: a lookup found `id`; a marked route is revived.
+    pub fn in_matroute(&mut self, id: u32, cx: &mut Cx) {
+        let e = &mut self.entries[id as usize];
+        if e.flags & RTPRF_OURS == 0 {
+            return;
+        }
+        e.flags &= !RTPRF_OURS;
+        let was = std::mem::take(&mut e.rmx_expire);
+        cx.emit(RouteEvent::Revived {
+            id,
+            name: self.name(id),
+            was,
+        });
+    }
+
+    /// `in_rtqtimo`: every FIB's tree, `in_rtqkill` on each route; then re-armed.
+    pub fn in_rtqtimo(&mut self, cx: &mut Cx) -> Result<(), KernelError> {
+        let now = cx.uptime;
+        let mut found = 0usize;
+        let mut killed = Vec::new();
+        for fib in 0..self.numfibs {
+            let routes: Vec<u32> = match self.tree(fib) {
+                Some(t) => t
+                    .walk()
+                    .into_iter()
+                    .filter_map(|n| t.node(n).route)
+                    .collect(),
+                None => continue,
+            };
+            for id in routes {
+                let e = &self.entries[id as usize];
+                if e.flags & RTPRF_OURS == 0 || !e.in_table {
+                    continue;
+                }
+                found += 1;
+                if e.rmx_expire > now {
+                    continue;
+                }
+                if e.refcnt > 0 {
+                    return Err(KernelError::Panic(format!(
+                        "rtqkill route really not free: {} has rt_refcnt {}",
+                        self.name(id),
+                        e.refcnt
+                    )));
+                }
+                // in_rtrequest(RTM_DELETE, rt_key(rt), rt->rt_gateway, rt_mask(rt), ...): a host
+                // route's mask is NULL. Kernel-internal: no routing-socket message.
+                let (key, fib) = (e.dst, e.fib);
+                killed.push(self.name(id));
+                self.rt_delete_by_key(key, 32, fib, cx)?;
+            }
+        }
+        let period = rtq_period(cx.hz);
+        let next_tick = cx.now.wrapping_add(period as i32);
+        cx.emit(RouteEvent::RtqTimo {
             uptime: now,
             found,
             killed,
             next_tick,
-        },
-    );
-    freebsd::kernel_callout_reset(k, RTQ_TIMER, true, period, IN_RTQTIMO)
+        });
+        cx.arm_rtq_timer(period)
+    }
 }
 
 #[cfg(test)]

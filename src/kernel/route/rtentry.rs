@@ -107,11 +107,6 @@ pub struct RtEntry {
     /// `rt_use`: lookups that returned this route.
     pub use_count: u64,
     pub fib: u32,
-    /// Ids of the NetBSD rt_timers on this route (kept by `rttimer`).
-    pub timers: Vec<u32>,
-    /// The uptime second whose rt_timer scan takes the route's first NetBSD timer, 0 for none
-    /// (kept by `rttimer`, shown in the Expire column when `rmx_expire` is not set).
-    pub expire: i64,
     /// FreeBSD's `rt_rmx.rmx_expire` (seconds of `time_uptime`), 0 for none: set by
     /// `in_clsroute` when the last reference goes, cleared by `in_matroute`.
     pub rmx_expire: i64,

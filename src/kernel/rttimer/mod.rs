@@ -17,8 +17,18 @@
 //!   goes at the first scan of second S + T + 1 ([`queue::expiry_second`]): a real lifetime
 //!   strictly between T and T + 2 seconds.
 //!
-//! Files: [`queue`] (the queues, the timers and the scan), [`icmp`] (the two users: path-MTU
-//! discovery and ICMP redirects), [`view`] (read-only views for the UI), [`events`].
+//! Files: [`queue`] (the queues, the timers and the scan), [`view`] (read-only views for the
+//! UI), [`events`]. The two users of rt_timer, path-MTU discovery and ICMP redirects, are
+//! `netinet/ip_icmp.c` code that works on the route table too: `kernel::calls::icmp`.
+//!
+//! [`RtTimers`] is plain data: its methods take the time (`now`, the value of `ticks`, and the
+//! uptime second where it matters) and the [`Trace`] they record into, and know nothing of
+//! routes but their numbers and names. What the facility asks of the rest of the kernel is a
+//! value: [`RtTimers::rt_timer_init`] says when the scanner must be armed on the OpenBSD wheel,
+//! the scan ([`RtTimers::scan_next`]) and a destroying `rt_timer_queue_destroy`
+//! ([`RtTimers::destroy_next`]) hand out the timers whose actions are to run. The syscall glue
+//! (`kernel::calls::rttimer`) and the machine (`kernel::machine`) carry those out: arming
+//! `rt_timer_ch`, calling the action, deleting the route.
 //!
 //! Choices where the kernel is undefined or silent:
 //! * A destroyed queue stays in the arena, marked; any later use (add, change, count, destroy)
@@ -46,18 +56,16 @@
 //!   routing-socket message; `rtredirect` sends RTM_REDIRECT.
 
 pub mod events;
-pub mod icmp;
 pub mod queue;
 pub mod view;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 pub use events::{PmtuIgnored, RemoveWhy, RtTimerEvent};
-pub use queue::{expiry_second, remove_all};
-pub use view::{queues, route_timers, scanner_next_tick, QueueView, TimerView};
+pub use queue::{expiry_second, Scan};
+pub use view::{QueueView, ScanClock, TimerView};
 
-use super::api::{Args, Param, Signature};
-use super::{Kernel, KernelError, Value};
+use super::{Trace, Value};
 
 /// The scanner's `struct timeout` on the OpenBSD wheel.
 pub const RT_TIMER_CH: &str = "rt_timer_ch";
@@ -82,6 +90,9 @@ pub struct RtTimer {
     pub id: u32,
     /// `rtt_rt`.
     pub rt: u32,
+    /// The route's destination, `rt_key` with `rt_mask` ("10.9.8.7/32"), which never changes:
+    /// how traces and the UI name the route.
+    pub rt_cidr: String,
     /// `rtt_func`; None for NULL (delete the route).
     pub func: Option<String>,
     /// `rtt_queue`.
@@ -94,6 +105,11 @@ impl RtTimer {
     /// The function as traces print it.
     pub fn func_name(&self) -> &str {
         self.func.as_deref().unwrap_or(NULL_FUNC)
+    }
+
+    /// "rt#3 10.9.8.7/32", the route as narration names it.
+    pub fn route_name(&self) -> String {
+        format!("rt#{} {}", self.rt, self.rt_cidr)
     }
 }
 
@@ -127,6 +143,9 @@ pub struct RtTimers {
     pub order: Vec<u32>,
     /// Live timers by id; ids are never reused.
     pub timers: BTreeMap<u32, RtTimer>,
+    /// Each route's `rt_timer` LIST (NetBSD keeps its head in `struct rtentry`): timer ids,
+    /// most recently added first, by route number. A route with no timers has no entry.
+    pub rt_timer: BTreeMap<u32, Vec<u32>>,
     next_timer: u32,
     /// `rt_timer_init` has run: the scanner is armed.
     pub initialized: bool,
@@ -146,6 +165,7 @@ impl Default for RtTimers {
             queues: Vec::new(),
             order: Vec::new(),
             timers: BTreeMap::new(),
+            rt_timer: BTreeMap::new(),
             next_timer: 0,
             initialized: false,
             ip_mtudisc_timeout: IPMTUDISCTIMEOUT,
@@ -176,208 +196,21 @@ impl RtTimers {
     }
 }
 
-const QUEUE: (&str, Param) = ("struct rttimer_queue *q", Param::Queue);
-const RT: (&str, Param) = ("struct rtentry *rt", Param::Route);
-
-pub const API: &[Signature] = &[
-    Signature {
-        name: "rt_timer_queue_create",
-        params: &[("u_int timeout", Param::Int)],
-        optional: 0,
-        ret: "struct rttimer_queue *",
-        page: "rt_timer(9)",
-        run: rt_timer_queue_create,
-    },
-    Signature {
-        name: "rt_timer_queue_change",
-        params: &[QUEUE, ("long timeout", Param::Int)],
-        optional: 0,
-        ret: "void",
-        page: "rt_timer(9)",
-        run: rt_timer_queue_change,
-    },
-    Signature {
-        name: "rt_timer_queue_destroy",
-        params: &[QUEUE, ("int destroy", Param::Int)],
-        optional: 0,
-        ret: "void",
-        page: "rt_timer(9)",
-        run: rt_timer_queue_destroy,
-    },
-    Signature {
-        name: "rt_timer_count",
-        params: &[QUEUE],
-        optional: 0,
-        ret: "unsigned long",
-        page: "net/route.c",
-        run: rt_timer_count,
-    },
-    Signature {
-        name: "rt_timer_add",
-        params: &[
-            RT,
-            (
-                "void (*fn)(struct rtentry *, struct rttimer *)",
-                Param::Func,
-            ),
-            QUEUE,
-        ],
-        optional: 0,
-        ret: "int",
-        page: "rt_timer(9)",
-        run: rt_timer_add,
-    },
-    Signature {
-        name: "rt_timer_remove_all",
-        params: &[RT],
-        optional: 0,
-        ret: "void",
-        page: "rt_timer(9)",
-        run: rt_timer_remove_all,
-    },
-    Signature {
-        name: "icmp_mtudisc",
-        params: &[
-            ("in_addr dst", Param::Addr),
-            ("u_short icmp_nextmtu", Param::Int),
-        ],
-        optional: 0,
-        ret: "void",
-        page: "netinet/ip_icmp.c",
-        run: icmp_mtudisc,
-    },
-    Signature {
-        name: "icmp_redirect",
-        params: &[
-            ("in_addr dst", Param::Addr),
-            ("in_addr gateway", Param::Addr),
-        ],
-        optional: 0,
-        ret: "void",
-        page: "netinet/ip_icmp.c",
-        run: icmp_redirect,
-    },
-];
-
-fn rt_timer_queue_create(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
-    let t = args.int(0)?;
-    if !(0..=i64::from(u32::MAX)).contains(&t) {
-        return Err(KernelError::arg(
-            0,
-            format!(
-                "rt_timer_queue_create: timeout is a u_int (0..{}), got {t}",
-                u32::MAX
-            ),
-        ));
-    }
-    queue::queue_create(k, t, None).map(Value::Queue)
-}
-
-fn rt_timer_queue_change(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
-    let q = queue_arg(k, args, 0)?;
-    queue::queue_change(k, q, args.int(1)?);
-    Ok(Value::Null)
-}
-
-fn rt_timer_queue_destroy(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
-    let q = queue_arg(k, args, 0)?;
-    queue::queue_destroy(k, q, args.int(1)? != 0)?;
-    Ok(Value::Null)
-}
-
-fn rt_timer_count(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
-    let q = queue_arg(k, args, 0)?;
-    let n = k.rtt.live_queue(q).map_or(0, RtTimerQueue::rtq_count);
-    Ok(Value::Int(n as i64))
-}
-
-fn rt_timer_add(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
-    let rt = queue::route_arg(k, args, 0)?;
-    let func = args.func(1)?.map(str::to_string);
-    let q = queue_arg(k, args, 2)?;
-    queue::timer_add(k, rt, func, q).map(Value::Int)
-}
-
-fn rt_timer_remove_all(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
-    let rt = queue::route_arg(k, args, 0)?;
-    queue::remove_all_why(k, rt, RemoveWhy::RemoveAll);
-    Ok(Value::Null)
-}
-
-fn icmp_mtudisc(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
-    let dst = args.addr(0)?;
-    let mtu = args.int(1)?;
-    let Ok(mtu) = u16::try_from(mtu) else {
-        return Err(KernelError::arg(
-            1,
-            format!("icmp_mtudisc: icmp_nextmtu is a 16-bit field (0..65535), got {mtu}"),
-        ));
-    };
-    icmp::icmp_mtudisc(k, dst, u32::from(mtu))?;
-    Ok(Value::Null)
-}
-
-fn icmp_redirect(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
-    let dst = args.addr(0)?;
-    let gw = args.addr(1)?;
-    icmp::icmp_redirect(k, dst, gw)?;
-    Ok(Value::Null)
-}
-
-/// A queue argument that must still exist: a destroyed one is a use after free.
-fn queue_arg(k: &mut Kernel, args: &Args, i: usize) -> Result<u32, KernelError> {
-    let q = args.queue(i)?;
-    queue::check_queue(k, q, args.name).map_err(|e| match e {
-        KernelError::Scenario { msg, .. } => KernelError::arg(i, msg),
-        p => p,
-    })?;
-    Ok(q)
-}
-
-/// `ip_mtudisc_timeout`, `icmp_redirtimeout`, and the two queue pointers (read-only).
-pub fn read_var(k: &Kernel, name: &str) -> Option<Value> {
-    let r = &k.rtt;
-    let q = |q: Option<u32>| q.map_or(Value::Null, Value::Queue);
-    match name {
-        "ip_mtudisc_timeout" => Some(Value::Int(r.ip_mtudisc_timeout)),
-        "icmp_redirtimeout" => Some(Value::Int(r.icmp_redirtimeout)),
-        "ip_mtudisc_timeout_q" => Some(q(r.ip_mtudisc_timeout_q)),
-        "icmp_redirect_timeout_q" => Some(q(r.icmp_redirect_timeout_q)),
-        _ => None,
-    }
-}
-
-/// The sysctl handlers: `net.inet.ip.mtudisctimeout` and `net.inet.icmp.redirtimeout`.
-pub fn write_var(k: &mut Kernel, name: &str, v: &Value) -> Result<bool, KernelError> {
-    let n = match (name, v) {
-        ("ip_mtudisc_timeout" | "icmp_redirtimeout", Value::Int(n)) => *n,
-        ("ip_mtudisc_timeout" | "icmp_redirtimeout", v) => {
-            return Err(KernelError::msg(format!(
-                "{name} must be an int (seconds), got {}",
-                v.type_name()
-            )))
+impl RtTimers {
+    /// `ip_mtudisc_timeout`, `icmp_redirtimeout`, and the two queue pointers (read-only).
+    pub fn read_var(&self, name: &str) -> Option<Value> {
+        let q = |q: Option<u32>| q.map_or(Value::Null, Value::Queue);
+        match name {
+            "ip_mtudisc_timeout" => Some(Value::Int(self.ip_mtudisc_timeout)),
+            "icmp_redirtimeout" => Some(Value::Int(self.icmp_redirtimeout)),
+            "ip_mtudisc_timeout_q" => Some(q(self.ip_mtudisc_timeout_q)),
+            "icmp_redirect_timeout_q" => Some(q(self.icmp_redirect_timeout_q)),
+            _ => None,
         }
-        ("ip_mtudisc_timeout_q" | "icmp_redirect_timeout_q", _) => {
-            return Err(KernelError::msg(format!(
-                "{name} is the kernel's own queue pointer and cannot be set; change its timeout with {} instead",
-                if name == "ip_mtudisc_timeout_q" {
-                    "ip_mtudisc_timeout"
-                } else {
-                    "icmp_redirtimeout"
-                }
-            )))
-        }
-        _ => return Ok(false),
-    };
-    if n < 0 {
-        return Err(KernelError::msg(format!(
-            "{name}: EINVAL, the sysctl rejects negative timeouts (got {n})"
-        )));
     }
-    if name == "ip_mtudisc_timeout" {
-        icmp::set_mtudisc_timeout(k, n)?;
-    } else {
-        icmp::set_redirtimeout(k, n)?;
-    }
-    Ok(true)
+}
+
+/// Records an rt_timer event.
+fn emit(trace: &mut Trace, now: i32, e: RtTimerEvent) {
+    trace.emit(now, super::EventKind::RtTimer(e));
 }

@@ -1,13 +1,12 @@
-//! Read-only views for the UI: one lane per queue in scan order, the scanner's next fire,
-//! each route's timers, and when each timer will go.
+//! Read-only views for the UI: one lane per queue in scan order, each route's timers, and when
+//! each timer will go.
 //!
 //! The "expiry tick" assumes nothing changes in between (no `rt_timer_queue_change`, no
-//! re-add): it is the first scanner fire at or after the expiry second.
+//! re-add): it is the first scanner fire at or after the expiry second. The scanner is a
+//! timeout on the OpenBSD wheel, so when it fires next is the caller's to say ([`ScanClock`]).
 
 use super::queue::expiry_second;
-use super::{RtTimer, RT_TIMER_CH};
-use crate::kernel::openbsd::TIMEOUT_ONQUEUE;
-use crate::kernel::Kernel;
+use super::{RtTimer, RtTimers};
 
 /// One timer as a lane shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,75 +35,74 @@ pub struct QueueView {
     pub entries: Vec<TimerView>,
 }
 
-/// The tick the scanner `rt_timer_ch` fires next, if it is armed.
-pub fn scanner_next_tick(k: &Kernel) -> Option<i32> {
-    if k.to.flags(RT_TIMER_CH, TIMEOUT_ONQUEUE) == 0 {
-        return None;
-    }
-    k.to.get(RT_TIMER_CH).map(|v| v.to_time)
+/// The clock as the scanner sees it: when `rt_timer_ch` fires next (None: not armed), `hz`,
+/// and the hardclocks since boot at tick `ticks`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ScanClock {
+    pub next_scan: Option<i32>,
+    pub hz: i32,
+    pub elapsed: u64,
+    pub ticks: i32,
 }
 
-/// The first scan at or after uptime second `second`, assuming the scanner keeps firing every
-/// `hz` ticks from its next fire.
-pub fn scan_tick_for_second(k: &Kernel, second: i64) -> Option<i32> {
-    let next = scanner_next_tick(k)?;
-    let hz = i64::from(k.clock.hz);
-    // Hardclocks since boot at the next fire; uptime there is that over hz.
-    let elapsed_next = k.clock.elapsed as i64 + i64::from(next.wrapping_sub(k.clock.ticks));
-    let missing = second * hz - elapsed_next;
-    let scans = if missing <= 0 {
-        0
-    } else {
-        (missing + hz - 1) / hz
-    };
-    Some(next.wrapping_add((scans * hz) as i32))
-}
-
-fn timer_view(k: &Kernel, t: &RtTimer) -> TimerView {
-    let timeout = k.rtt.queue(t.queue).map_or(0, |q| q.rtq_timeout);
-    let second = expiry_second(t.rtt_time, timeout);
-    TimerView {
-        id: t.id,
-        route: t.rt,
-        dst: k.rt.entry(t.rt).map(|e| e.cidr()).unwrap_or_default(),
-        func: t.func_name().to_string(),
-        queue: t.queue,
-        rtt_time: t.rtt_time,
-        expiry_second: second,
-        expiry_tick: scan_tick_for_second(k, second),
+impl ScanClock {
+    /// The first scan at or after uptime second `second`, assuming the scanner keeps firing
+    /// every `hz` ticks from its next fire.
+    pub fn scan_tick_for_second(&self, second: i64) -> Option<i32> {
+        let next = self.next_scan?;
+        let hz = i64::from(self.hz);
+        // Hardclocks since boot at the next fire; uptime there is that over hz.
+        let elapsed_next = self.elapsed as i64 + i64::from(next.wrapping_sub(self.ticks));
+        let missing = second * hz - elapsed_next;
+        let scans = if missing <= 0 {
+            0
+        } else {
+            (missing + hz - 1) / hz
+        };
+        Some(next.wrapping_add((scans * hz) as i32))
     }
 }
 
-/// The live queues in scan order (newest first).
-pub fn queues(k: &Kernel) -> Vec<QueueView> {
-    k.rtt
-        .order
-        .iter()
-        .filter_map(|&q| k.rtt.live_queue(q))
-        .map(|q| QueueView {
-            id: q.id,
-            name: k.rtt.queue_name(q.id),
-            rtq_timeout: q.rtq_timeout,
-            count: q.rtq_count(),
-            entries: q
-                .rtq_head
-                .iter()
-                .filter_map(|t| k.rtt.timers.get(t))
-                .map(|t| timer_view(k, t))
-                .collect(),
-        })
-        .collect()
-}
+impl RtTimers {
+    fn timer_view(&self, t: &RtTimer, clock: &ScanClock) -> TimerView {
+        let timeout = self.queue(t.queue).map_or(0, |q| q.rtq_timeout);
+        let second = expiry_second(t.rtt_time, timeout);
+        TimerView {
+            id: t.id,
+            route: t.rt,
+            dst: t.rt_cidr.clone(),
+            func: t.func_name().to_string(),
+            queue: t.queue,
+            rtt_time: t.rtt_time,
+            expiry_second: second,
+            expiry_tick: clock.scan_tick_for_second(second),
+        }
+    }
 
-/// A route's timers, in its own list's order (most recently added first).
-pub fn route_timers(k: &Kernel, rt: u32) -> Vec<TimerView> {
-    k.rt.entry(rt)
-        .map(|e| {
-            e.timers
-                .iter()
-                .filter_map(|t| k.rtt.timers.get(t))
-                .map(|t| timer_view(k, t))
-                .collect()
-        })
-        .unwrap_or_default()
+    /// The live queues in scan order (newest first).
+    pub fn queues(&self, clock: &ScanClock) -> Vec<QueueView> {
+        self.order
+            .iter()
+            .filter_map(|&q| self.live_queue(q))
+            .map(|q| QueueView {
+                id: q.id,
+                name: self.queue_name(q.id),
+                rtq_timeout: q.rtq_timeout,
+                count: q.rtq_count(),
+                entries: q
+                    .rtq_head
+                    .iter()
+                    .filter_map(|t| self.timers.get(t))
+                    .map(|t| self.timer_view(t, clock))
+                    .collect(),
+            })
+            .collect()
+    }
+
+    /// A route's timers, in its own list's order (most recently added first).
+    pub fn route_timers(&self, rt: u32, clock: &ScanClock) -> Vec<TimerView> {
+        self.on_route(rt)
+            .map(|t| self.timer_view(t, clock))
+            .collect()
+    }
 }

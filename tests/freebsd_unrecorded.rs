@@ -8,9 +8,9 @@
 //! state (wheel, pool, calltodo, threads, mutexes), the clock, the variables, each statement's
 //! result and the panic.
 
-use crate::kernel::Kernel;
-use crate::script::presets;
-use crate::script::runner::Scenario;
+use hardclock::kernel::Kernel;
+use hardclock::script::presets;
+use hardclock::script::runner::Scenario;
 
 /// Named callouts on an 8-bucket wheel (so deadlines over 8 ticks away are skipped for laps),
 /// Giant and a script-held mutex, busy handlers, stop and drain while serviced, a handler that

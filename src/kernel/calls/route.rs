@@ -1,9 +1,16 @@
 //! The scenario API of the route table: the `Signature` rows the script checker reads, and the
-//! dispatch from a call's evaluated arguments to [`super::table`] and [`super::rtalloc`].
+//! dispatch from a call's evaluated arguments to [`Routes`] (through the machine, which says
+//! who the table's neighbours are: `machine::with_routes`). Also what the interpreter needs of routes (`ro.ro_rt` fields, `RTFREE` clearing
+//! its variable, the trace's refcount note) and `netstat -rn`.
 
-use super::rtentry::{flag_value, RTF_GATEWAY, RTF_RNH_LOCKED, RTF_STATIC, RTPRF_OURS};
-use super::{rtalloc, table};
-use crate::kernel::api::{Args, Param, Signature};
+use crate::kernel::api::{Args, Param, Run, Signature};
+use crate::kernel::machine::with_routes;
+use crate::kernel::route::rtalloc::null_deref;
+use crate::kernel::route::rtentry::{
+    flag_value, RTF_GATEWAY, RTF_RNH_LOCKED, RTF_STATIC, RTPRF_OURS,
+};
+use crate::kernel::route::{netstat_row, Cx, NetstatRow, Routes, RtEntry};
+use crate::kernel::value::Operand;
 use crate::kernel::{Kernel, KernelError, Value};
 
 const ROUTE: Param = Param::Obj("struct route");
@@ -104,78 +111,14 @@ pub const API: &[Signature] = &[
         page: "rtalloc(9)",
         run: |k, a| rtalloc_ign(k, a, |a| Ok((flags_arg(a, 1)?, 0))),
     },
-    Signature {
-        name: "RTFREE_LOCKED",
-        params: &[RT],
-        optional: 0,
-        ret: "void",
-        page: "rtalloc(9)",
-        run: |k, a| {
-            let id = rt_arg(k, a, 0)?;
-            rtalloc::rtfree_locked(k, id, &macro_name(a))?;
-            Ok(Value::Null)
-        },
-    },
-    Signature {
-        name: "RTFREE",
-        params: &[RT],
-        optional: 0,
-        ret: "void",
-        page: "rtalloc(9)",
-        run: |k, a| {
-            let id = rt_arg(k, a, 0)?;
-            rtalloc::rtfree_unlocked(k, id)?;
-            Ok(Value::Null)
-        },
-    },
-    Signature {
-        name: "RT_LOCK",
-        params: &[RT],
-        optional: 0,
-        ret: "void",
-        page: "rtalloc(9)",
-        run: |k, a| {
-            let id = rt_arg(k, a, 0)?;
-            rtalloc::rt_lock(k, id, &macro_name(a))?;
-            Ok(Value::Null)
-        },
-    },
-    Signature {
-        name: "RT_UNLOCK",
-        params: &[RT],
-        optional: 0,
-        ret: "void",
-        page: "rtalloc(9)",
-        run: |k, a| {
-            let id = rt_arg(k, a, 0)?;
-            rtalloc::rt_unlock(k, id, &macro_name(a))?;
-            Ok(Value::Null)
-        },
-    },
-    Signature {
-        name: "RT_ADDREF",
-        params: &[RT],
-        optional: 0,
-        ret: "void",
-        page: "rtalloc(9)",
-        run: |k, a| {
-            let id = rt_arg(k, a, 0)?;
-            rtalloc::rt_addref(k, id, &macro_name(a))?;
-            Ok(Value::Null)
-        },
-    },
-    Signature {
-        name: "RT_REMREF",
-        params: &[RT],
-        optional: 0,
-        ret: "void",
-        page: "rtalloc(9)",
-        run: |k, a| {
-            let id = rt_arg(k, a, 0)?;
-            rtalloc::rt_remref(k, id, &macro_name(a))?;
-            Ok(Value::Null)
-        },
-    },
+    on_rt("RTFREE_LOCKED", |k, a| rt_op(k, a, Routes::rtfree_locked)),
+    on_rt("RTFREE", |k, a| {
+        rt_op(k, a, |r, id, _, cx| r.rtfree_unlocked(id, cx))
+    }),
+    on_rt("RT_LOCK", |k, a| rt_op(k, a, Routes::rt_lock)),
+    on_rt("RT_UNLOCK", |k, a| rt_op(k, a, Routes::rt_unlock)),
+    on_rt("RT_ADDREF", |k, a| rt_op(k, a, Routes::rt_addref)),
+    on_rt("RT_REMREF", |k, a| rt_op(k, a, Routes::rt_remref)),
     Signature {
         name: "RO_RTFREE",
         params: &[("struct route *ro", ROUTE)],
@@ -184,23 +127,38 @@ pub const API: &[Signature] = &[
         page: "rtalloc(9)",
         run: |k, a| {
             let ro = ro_arg(k, a, 0)?;
-            rtalloc::ro_rtfree(k, ro)?;
+            with_routes(k, |r, cx| r.ro_rtfree(ro, cx))?;
             Ok(Value::Null)
         },
     },
+    on_rt("rtfree", |k, a| {
+        rt_op(k, a, |r, id, _, cx| r.rtfree(id, cx))
+    }),
+];
+
+/// A `net/route.h` macro, or `rtfree`, on a `struct rtentry *rt`.
+const fn on_rt(name: &'static str, run: Run) -> Signature {
     Signature {
-        name: "rtfree",
+        name,
         params: &[RT],
         optional: 0,
         ret: "void",
         page: "rtalloc(9)",
-        run: |k, a| {
-            let id = rt_arg(k, a, 0)?;
-            rtalloc::rtfree(k, id)?;
-            Ok(Value::Null)
-        },
-    },
-];
+        run,
+    }
+}
+
+/// Runs `op` on the route of the first argument, with the name the macro goes by in a panic.
+fn rt_op(
+    k: &mut Kernel,
+    args: &Args,
+    op: fn(&mut Routes, u32, &str, &mut Cx) -> Result<(), KernelError>,
+) -> Result<Value, KernelError> {
+    let id = rt_arg(k, args, 0)?;
+    let what = macro_name(args);
+    with_routes(k, |r, cx| op(r, id, &what, cx))?;
+    Ok(Value::Null)
+}
 
 /// A fib argument for `route add/delete/change`: must exist (a scenario mistake otherwise).
 fn table_fib(k: &Kernel, args: &Args, i: usize) -> Result<u32, KernelError> {
@@ -278,7 +236,7 @@ fn rt_arg(k: &mut Kernel, args: &Args, i: usize) -> Result<u32, KernelError> {
             i,
             format!("{}: no route rt#{id}", args.name),
         )),
-        None => Err(rtalloc::null_deref(k, args.name)),
+        None => Err(k.fail(null_deref(args.name))),
     }
 }
 
@@ -297,7 +255,7 @@ fn ro_arg<'a>(k: &Kernel, args: &Args<'a>, i: usize) -> Result<&'a str, KernelEr
     Ok(ro)
 }
 
-pub(super) fn route_value(r: Option<u32>) -> Value {
+pub fn route_value(r: Option<u32>) -> Value {
     r.map_or(Value::Null, Value::Route)
 }
 
@@ -317,20 +275,24 @@ fn route_add(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
     } else {
         RTF_GATEWAY | RTF_STATIC
     };
-    Ok(Value::Int(table::route_add(k, dst, len, gw, fib, flags)))
+    with_routes(k, |r, cx| {
+        Ok(Value::Int(r.route_add(dst, len, gw, fib, flags, cx)))
+    })
 }
 
 fn route_delete(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
     let (dst, len) = args.prefix(0)?;
     let fib = table_fib(k, args, 1)?;
-    Ok(Value::Int(table::route_delete(k, dst, len, fib)?))
+    with_routes(k, |r, cx| r.route_delete(dst, len, fib, cx)).map(Value::Int)
 }
 
 fn route_change(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
     let (dst, len) = args.prefix(0)?;
     let gw = args.addr(1)?;
     let fib = table_fib(k, args, 2)?;
-    Ok(Value::Int(table::route_change(k, dst, len, gw, fib)))
+    with_routes(k, |r, cx| {
+        Ok(Value::Int(r.route_change(dst, len, gw, fib, cx)))
+    })
 }
 
 /// `rtalloc1_fib(dst, report, ignflags, fib)`; `rtalloc1` is the same in FIB 0. `fib` is read
@@ -344,9 +306,8 @@ fn rtalloc1(
     let report = args.int(1)? != 0;
     let ign = flags_arg(args, 2)?;
     let fib = fib()?;
-    Ok(route_value(rtalloc::rtalloc1_fib(
-        k, args.name, dst, report, ign, fib,
-    )?))
+    let name = args.name;
+    with_routes(k, |r, cx| r.rtalloc1_fib(name, dst, report, ign, fib, cx)).map(route_value)
 }
 
 /// `rtalloc_ign_fib(&ro, ignflags, fib)` and its shorter forms; `rest` reads their
@@ -358,11 +319,121 @@ fn rtalloc_ign(
 ) -> Result<Value, KernelError> {
     let ro = ro_arg(k, args, 0)?;
     let (ign, fib) = rest(args)?;
-    rtalloc::rtalloc_ign_fib(k, args.name, ro, ign, fib)?;
+    with_routes(k, |r, cx| r.rtalloc_ign_fib(args.name, ro, ign, fib, cx))?;
     Ok(Value::Null)
 }
 
 /// How the `net/route.h` macros name themselves in a panic.
 fn macro_name(args: &Args) -> String {
     format!("net/route.h ({})", args.name)
+}
+
+/// After any call: `RTFREE(rt)` and `RTFREE_LOCKED(rt)` end with `rt = NULL`, so the variable
+/// (or `ro.ro_rt`) named by the first operand is cleared.
+pub fn after_call(k: &mut Kernel, name: &str, args: &[Operand]) {
+    if !API.iter().any(|s| s.name == name) {
+        k.rt.touched = None;
+    }
+    if name != "RTFREE" && name != "RTFREE_LOCKED" {
+        return;
+    }
+    match args.first() {
+        Some(Operand::Ident(v)) => {
+            if let Some(slot) = k.vars.get_mut(v) {
+                if matches!(slot, Value::Route(_)) {
+                    *slot = Value::Null;
+                }
+            }
+        }
+        Some(Operand::Field(ro, f)) if f == "ro_rt" => {
+            if let Some(c) = k.rt.ros.get_mut(ro) {
+                c.rt = None;
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Reads `ro.ro_rt`, `ro.ro_dst`, `ro.ro_flags`.
+pub fn read_field(k: &Kernel, obj: &str, field: &str) -> Result<Value, KernelError> {
+    let Some(c) = k.rt.ros.get(obj) else {
+        return Err(KernelError::msg(format!(
+            "{obj}.{field}: {obj} is not a struct route (set {obj}.ro_dst first)"
+        )));
+    };
+    match field {
+        "ro_rt" => Ok(route_value(c.rt)),
+        "ro_dst" => Ok(Value::Addr(c.ro_dst)),
+        "ro_flags" => Ok(Value::Int(c.flags)),
+        _ => Err(KernelError::msg(format!(
+            "{obj}.{field}: struct route has ro_rt, ro_dst and ro_flags"
+        ))),
+    }
+}
+
+/// Writes `ro.ro_dst = a.b.c.d` (creating the `struct route`, zeroed), `ro.ro_rt = NULL`
+/// (forgetting a reference, as careless C would), `ro.ro_flags = n`.
+pub fn write_field(k: &mut Kernel, obj: &str, field: &str, v: Value) -> Result<(), KernelError> {
+    match (field, v) {
+        ("ro_dst", Value::Addr(a)) => {
+            k.rt.ros.entry(obj.to_string()).or_default().ro_dst = a;
+            Ok(())
+        }
+        ("ro_rt", v @ (Value::Null | Value::Route(_))) => {
+            let c = k.rt.ros.entry(obj.to_string()).or_default();
+            c.rt = match v {
+                Value::Route(id) => Some(id),
+                _ => None,
+            };
+            Ok(())
+        }
+        ("ro_flags", Value::Int(n)) => {
+            k.rt.ros.entry(obj.to_string()).or_default().flags = n;
+            Ok(())
+        }
+        (f @ ("ro_dst" | "ro_rt" | "ro_flags"), v) => Err(KernelError::msg(format!(
+            "{obj}.{f} cannot hold {} ({})",
+            v.type_name(),
+            match f {
+                "ro_dst" => "an IPv4 address like 10.1.2.3",
+                "ro_rt" => "NULL or a route",
+                _ => "an integer",
+            }
+        ))),
+        (f, _) => Err(KernelError::msg(format!(
+            "{obj}.{f}: struct route has ro_rt, ro_dst and ro_flags"
+        ))),
+    }
+}
+
+/// For the trace: the refcount after the call of the route it returned, took, or (for a
+/// `&ro` call) acted on, and whether that route has been freed.
+pub fn route_note(k: &Kernel, ret: &Value, args: &[Value]) -> (Option<i32>, bool) {
+    let id = match (ret, args.first()) {
+        (Value::Route(id), _) | (_, Some(Value::Route(id))) => Some(*id),
+        (_, Some(Value::Ref(_))) => k.rt.touched,
+        _ => None,
+    };
+    match id.and_then(|id| k.rt.entry(id)) {
+        Some(e) => (Some(e.refcnt), e.freed.is_some()),
+        None => (None, false),
+    }
+}
+
+/// One route's `netstat -rn` row, with the rt_timers on it.
+pub fn netstat_row_of(k: &Kernel, e: &RtEntry) -> NetstatRow {
+    netstat_row(e, k.rtt.count_on(e.id), k.rtt.expire_of(e.id))
+}
+
+/// `netstat -rn -F fib`: the routes in tree order.
+pub fn netstat(k: &Kernel, fib: u32) -> Vec<NetstatRow> {
+    k.rt.in_tree_order(fib)
+        .into_iter()
+        .map(|e| netstat_row_of(k, e))
+        .collect()
+}
+
+pub fn write_var(k: &mut Kernel, name: &str, v: &Value) -> Result<bool, KernelError> {
+    let now = k.clock.ticks;
+    k.rt.write_var(name, v, now, &mut k.trace)
 }

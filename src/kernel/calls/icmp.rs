@@ -1,5 +1,7 @@
 //! The two users of rt_timer in `netinet/ip_icmp.c`: path-MTU discovery (RFC 1191) and
-//! ICMP redirects, each with its own queue and its own expiry action.
+//! ICMP redirects, each with its own queue and its own expiry action. They work on the route
+//! table and on rt_timer together, so they live with the syscall glue, beside the scenario's
+//! calls that deliver an ICMP message ([`API`]) and the two sysctls ([`write_var`]).
 //!
 //! * `icmp_mtudisc(dst, mtu)`: an ICMP "fragmentation needed" arrived. The route to `dst` gets
 //!   a host route of its own (cloned RTF_GATEWAY|RTF_HOST|RTF_DYNAMIC from a network route,
@@ -14,7 +16,7 @@
 //!   actions) send none; only `rtredirect`'s RTM_REDIRECT and a lookup miss's RTM_MISS go out.
 //!
 //! Simplifications (the metric-lock rules of reference §3.5, in the simulator's terms):
-//! * RTV_MTU locks live in [`super::RtTimers::mtu_locked`]; a cloned route inherits its
+//! * RTV_MTU locks live in [`RtTimers::mtu_locked`](crate::kernel::rttimer::RtTimers::mtu_locked); a cloned route inherits its
 //!   parent's lock with the other metrics. An MTU below [`MTU_MIN`] or above the interface MTU
 //!   locks the route (PMTU discovery is then off for it) and the MTU is not changed.
 //! * There is no quoted IP header: a message with MTU 0 guesses from the route's MTU, else the
@@ -24,16 +26,42 @@
 //! * Every route is RTF_GATEWAY here, so `rtredirect`'s "route to an interface" refusal never
 //!   applies.
 
-use super::events::{PmtuIgnored, RtTimerEvent};
-use super::queue::{
-    check_queue, delete_by_key, queue_change, queue_create, queue_destroy, route_name, timer_add,
-};
+use super::rttimer::{check_queue, queue_change, queue_create, queue_destroy, timer_add};
+use crate::kernel::api::{Args, Param, Signature};
+use crate::kernel::machine::{delete_by_key, with_routes};
 use crate::kernel::route::rtentry::{
     cidr, IF_MTU, RTF_DYNAMIC, RTF_GATEWAY, RTF_HOST, RTF_MODIFIED,
 };
-use crate::kernel::route::{self, RtmType};
+use crate::kernel::route::RtmType;
+use crate::kernel::rttimer::{PmtuIgnored, RtTimerEvent};
 use crate::kernel::value::fmt_addr;
-use crate::kernel::{EventKind, Kernel, KernelError};
+use crate::kernel::{EventKind, Kernel, KernelError, Value};
+
+/// The ICMP messages a scenario can make arrive.
+pub const API: &[Signature] = &[
+    Signature {
+        name: "icmp_mtudisc",
+        params: &[
+            ("in_addr dst", Param::Addr),
+            ("u_short icmp_nextmtu", Param::Int),
+        ],
+        optional: 0,
+        ret: "void",
+        page: "netinet/ip_icmp.c",
+        run: icmp_mtudisc_call,
+    },
+    Signature {
+        name: "icmp_redirect",
+        params: &[
+            ("in_addr dst", Param::Addr),
+            ("in_addr gateway", Param::Addr),
+        ],
+        optional: 0,
+        ret: "void",
+        page: "netinet/ip_icmp.c",
+        run: icmp_redirect_call,
+    },
+];
 
 pub const ICMP_MTUDISC_TIMEOUT: &str = "icmp_mtudisc_timeout";
 pub const ICMP_REDIRECT_TIMEOUT: &str = "icmp_redirect_timeout";
@@ -74,10 +102,13 @@ fn kernel_queue(
 
 /// `icmp_mtudisc`: an ICMP need-fragmentation message for `dst` carrying `mtu` (0 = none).
 pub fn icmp_mtudisc(k: &mut Kernel, dst: u32, mtu: u32) -> Result<(), KernelError> {
-    let found = route::lookup_traced(k, "icmp_mtudisc", dst, 0);
+    let found = with_routes(k, |r, cx| Ok(r.lookup_traced("icmp_mtudisc", dst, 0, cx)))?;
     let Some(parent) = found else {
         k.rt.rts_unreach += 1;
-        route::rtm(k, RtmType::Miss, fmt_addr(dst), 0, 0);
+        with_routes(k, |r, cx| {
+            r.rtm(RtmType::Miss, fmt_addr(dst), 0, 0, cx);
+            Ok(())
+        })?;
         let why = PmtuIgnored::NoRoute;
         emit(
             k,
@@ -93,7 +124,9 @@ pub fn icmp_mtudisc(k: &mut Kernel, dst: u32, mtu: u32) -> Result<(), KernelErro
     let cloned = p.flags & RTF_HOST == 0;
     let rt = if cloned {
         let (gw, fib, parent_mtu) = (p.gateway, p.fib, p.mtu);
-        let rt = route::rt_add_host_dynamic(k, dst, gw, fib, parent_mtu)?;
+        let rt = with_routes(k, |r, cx| {
+            r.rt_add_host_dynamic(dst, gw, fib, parent_mtu, cx)
+        })?;
         if k.rtt.mtu_locked.contains(&parent) {
             k.rtt.mtu_locked.insert(rt);
         }
@@ -109,7 +142,7 @@ pub fn icmp_mtudisc(k: &mut Kernel, dst: u32, mtu: u32) -> Result<(), KernelErro
         timeout,
     )?;
     k.rtt.ip_mtudisc_timeout_q = Some(q);
-    timer_add(k, rt, Some(ICMP_MTUDISC_TIMEOUT.into()), q)?;
+    timer_add(k, rt, Some(ICMP_MTUDISC_TIMEOUT.into()), q);
 
     let current = k.rt.entries[rt as usize].mtu;
     let (mtu, plateau_from) = if mtu == 0 {
@@ -129,7 +162,7 @@ pub fn icmp_mtudisc(k: &mut Kernel, dst: u32, mtu: u32) -> Result<(), KernelErro
         }
     } else if current == 0 || current > mtu {
         k.rt.entries[rt as usize].mtu = mtu;
-        let route = route_name(k, rt);
+        let route = k.rt.name(rt);
         emit(
             k,
             RtTimerEvent::PmtuLearned {
@@ -175,7 +208,7 @@ pub fn icmp_mtudisc_timeout(k: &mut Kernel, rt: u32) -> Result<(), KernelError> 
         return Ok(());
     }
     let old = std::mem::take(&mut k.rt.entries[rt as usize].mtu);
-    let route = route_name(k, rt);
+    let route = k.rt.name(rt);
     emit(k, RtTimerEvent::MtuReset { route, old });
     Ok(())
 }
@@ -189,7 +222,7 @@ pub fn icmp_redirect_timeout(k: &mut Kernel, rt: u32) -> Result<(), KernelError>
 /// RTF_GATEWAY|RTF_HOST), then `rt_timer_add(rt, icmp_redirect_timeout, ...)` if redirects
 /// expire at all.
 pub fn icmp_redirect(k: &mut Kernel, dst: u32, gateway: u32) -> Result<(), KernelError> {
-    let found = route::lookup_traced(k, "rtredirect", dst, 0);
+    let found = with_routes(k, |r, cx| Ok(r.lookup_traced("rtredirect", dst, 0, cx)))?;
     let host = found.filter(|&id| k.rt.entries[id as usize].flags & RTF_HOST != 0);
     let (rt, modified) = match host {
         Some(id) => {
@@ -199,14 +232,16 @@ pub fn icmp_redirect(k: &mut Kernel, dst: u32, gateway: u32) -> Result<(), Kerne
             (id, true)
         }
         None => (
-            route::rt_add_host_dynamic(k, dst, gateway, 0, IF_MTU)?,
+            with_routes(k, |r, cx| {
+                r.rt_add_host_dynamic(dst, gateway, 0, IF_MTU, cx)
+            })?,
             false,
         ),
     };
     let e = RtTimerEvent::RedirectLearned {
         dst: cidr(dst, None),
         gateway: fmt_addr(gateway),
-        route: route_name(k, rt),
+        route: k.rt.name(rt),
         modified,
     };
     emit(k, e);
@@ -214,7 +249,10 @@ pub fn icmp_redirect(k: &mut Kernel, dst: u32, gateway: u32) -> Result<(), Kerne
     // rtrequest(RTM_ADD) is kernel-internal and sent none). RTF_DYNAMIC for a new route,
     // RTF_MODIFIED for a changed one, as rtredirect ors them into `flags`.
     let flags = RTF_GATEWAY | RTF_HOST | if modified { RTF_MODIFIED } else { RTF_DYNAMIC };
-    route::rtm(k, RtmType::Redirect, fmt_addr(dst), 0, flags);
+    with_routes(k, |r, cx| {
+        r.rtm(RtmType::Redirect, fmt_addr(dst), 0, flags, cx);
+        Ok(())
+    })?;
     let timeout = k.rtt.icmp_redirtimeout;
     if timeout != 0 {
         let q = kernel_queue(
@@ -224,13 +262,13 @@ pub fn icmp_redirect(k: &mut Kernel, dst: u32, gateway: u32) -> Result<(), Kerne
             timeout,
         )?;
         k.rtt.icmp_redirect_timeout_q = Some(q);
-        timer_add(k, rt, Some(ICMP_REDIRECT_TIMEOUT.into()), q)?;
+        timer_add(k, rt, Some(ICMP_REDIRECT_TIMEOUT.into()), q);
     }
     Ok(())
 }
 
 /// sysctl `net.inet.ip.mtudisctimeout` (already checked non-negative).
-pub(super) fn set_mtudisc_timeout(k: &mut Kernel, t: i64) -> Result<(), KernelError> {
+pub fn set_mtudisc_timeout(k: &mut Kernel, t: i64) -> Result<(), KernelError> {
     k.rtt.ip_mtudisc_timeout = t;
     if let Some(q) = k.rtt.ip_mtudisc_timeout_q {
         check_queue(k, q, "ip_mtudisc_timeout")?;
@@ -241,7 +279,7 @@ pub(super) fn set_mtudisc_timeout(k: &mut Kernel, t: i64) -> Result<(), KernelEr
 
 /// sysctl `net.inet.icmp.redirtimeout` (already checked non-negative): 0 destroys the queue
 /// running every action (all redirect routes go at once); non-zero changes or creates it.
-pub(super) fn set_redirtimeout(k: &mut Kernel, t: i64) -> Result<(), KernelError> {
+pub fn set_redirtimeout(k: &mut Kernel, t: i64) -> Result<(), KernelError> {
     k.rtt.icmp_redirtimeout = t;
     match k.rtt.icmp_redirect_timeout_q {
         Some(q) => {
@@ -260,6 +298,61 @@ pub(super) fn set_redirtimeout(k: &mut Kernel, t: i64) -> Result<(), KernelError
         None => {}
     }
     Ok(())
+}
+
+fn icmp_mtudisc_call(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
+    let dst = args.addr(0)?;
+    let mtu = args.int(1)?;
+    let Ok(mtu) = u16::try_from(mtu) else {
+        return Err(KernelError::arg(
+            1,
+            format!("icmp_mtudisc: icmp_nextmtu is a 16-bit field (0..65535), got {mtu}"),
+        ));
+    };
+    icmp_mtudisc(k, dst, u32::from(mtu))?;
+    Ok(Value::Null)
+}
+
+fn icmp_redirect_call(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
+    let dst = args.addr(0)?;
+    let gw = args.addr(1)?;
+    icmp_redirect(k, dst, gw)?;
+    Ok(Value::Null)
+}
+
+/// The sysctl handlers: `net.inet.ip.mtudisctimeout` and `net.inet.icmp.redirtimeout`.
+pub fn write_var(k: &mut Kernel, name: &str, v: &Value) -> Result<bool, KernelError> {
+    let n = match (name, v) {
+        ("ip_mtudisc_timeout" | "icmp_redirtimeout", Value::Int(n)) => *n,
+        ("ip_mtudisc_timeout" | "icmp_redirtimeout", v) => {
+            return Err(KernelError::msg(format!(
+                "{name} must be an int (seconds), got {}",
+                v.type_name()
+            )))
+        }
+        ("ip_mtudisc_timeout_q" | "icmp_redirect_timeout_q", _) => {
+            return Err(KernelError::msg(format!(
+                "{name} is the kernel's own queue pointer and cannot be set; change its timeout with {} instead",
+                if name == "ip_mtudisc_timeout_q" {
+                    "ip_mtudisc_timeout"
+                } else {
+                    "icmp_redirtimeout"
+                }
+            )))
+        }
+        _ => return Ok(false),
+    };
+    if n < 0 {
+        return Err(KernelError::msg(format!(
+            "{name}: EINVAL, the sysctl rejects negative timeouts (got {n})"
+        )));
+    }
+    if name == "ip_mtudisc_timeout" {
+        set_mtudisc_timeout(k, n)?;
+    } else {
+        set_redirtimeout(k, n)?;
+    }
+    Ok(true)
 }
 
 #[cfg(test)]
