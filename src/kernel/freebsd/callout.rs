@@ -11,8 +11,9 @@ use super::callwheel::{
     bucket_of, laps_until, CalloutId, CALLOUT_ACTIVE, CALLOUT_LOCAL_ALLOC, CALLOUT_MPSAFE,
     CALLOUT_PENDING,
 };
+use super::events::Thread;
 use super::events::{CalloutEvent, StopWhy};
-use super::threads::{ScriptWait, Sleep, Thread, GIANT};
+use super::threads::{ScriptWait, Sleep, GIANT};
 use super::Callouts;
 use crate::kernel::{KernelError, Name, Trace, Value};
 

@@ -3,7 +3,6 @@
 //! Every variant narrates itself in one sentence, in the kernel's own words, saying what happened
 //! and why; the UI animates the same events.
 
-use super::threads::Thread;
 use crate::kernel::Name;
 
 /// How `callout_stop` / `callout_drain` decided its return value.
@@ -397,6 +396,22 @@ impl CalloutEvent {
             TodoTableFull { ncallout } => format!(
                 "4.4BSD timeout(): all {ncallout} callout entries are in use and callfree is empty, so it panics \"timeout table full\"."
             ),
+        }
+    }
+}
+
+/// Who is running a call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Thread {
+    Script,
+    Softclock,
+}
+
+impl Thread {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Thread::Script => "the script thread",
+            Thread::Softclock => "the softclock thread",
         }
     }
 }

@@ -60,8 +60,9 @@ pub use callout::Stop;
 pub use callwheel::{
     CalloutId, CALLOUT_ACTIVE, CALLOUT_LOCAL_ALLOC, CALLOUT_MPSAFE, CALLOUT_PENDING,
 };
+pub use events::Thread;
 pub use events::{CalloutEvent, StopWhy, UntimeoutOutcome};
-pub use threads::{Call, Lock, Sleep, Thread, Wait, GIANT};
+pub use threads::{Call, Lock, Sleep, Wait, GIANT};
 pub use view::{CalloutView, RunningView, TodoView};
 
 use super::{KernelError, Name, Trace, Value};

@@ -31,7 +31,7 @@
 //! [`Name`]s (copied without allocating) and build their events only when the trace records.
 
 use super::callwheel::CalloutId;
-use super::events::CalloutEvent;
+use super::events::{CalloutEvent, Thread};
 use super::Callouts;
 use crate::kernel::{KernelError, Name, Stmt, Trace, Value};
 
@@ -41,22 +41,6 @@ pub const GIANT: &str = "Giant";
 pub const BUSY_MAX: i64 = 10_000;
 /// The simulator gives up on a script thread sleeping longer than this many hardclocks.
 pub const MAX_BLOCKED_TICKS: u32 = 100_000;
-
-/// Who is running a call.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Thread {
-    Script,
-    Softclock,
-}
-
-impl Thread {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Thread::Script => "the script thread",
-            Thread::Softclock => "the softclock thread",
-        }
-    }
-}
 
 /// A held `struct mtx` (free mutexes are not stored).
 #[derive(Clone, Debug, PartialEq, Eq)]

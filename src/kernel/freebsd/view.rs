@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 
 use super::callwheel::{self, CalloutId};
-use super::threads::{Origin, Thread, Wait};
+use super::events::Thread;
+use super::threads::{Origin, Wait};
 use super::Callouts;
 use crate::kernel::Value;
 
