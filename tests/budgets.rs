@@ -4,7 +4,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use hardclock::kernel::rttimer::MAX_RTTIMER_QUEUES;
-use hardclock::kernel::{MAX_EVENTS, MAX_HANDLER_STATEMENTS};
+use hardclock::kernel::MAX_EVENTS;
+use hardclock::script::interp::MAX_HANDLER_STATEMENTS;
 use hardclock::script::{run, Outcome};
 use hardclock::ui::state::{Action, State, MAX_ACTION_STATEMENTS};
 

@@ -1,6 +1,6 @@
 #![cfg(not(target_arch = "wasm32"))]
 //! Golden traces of OpenBSD 5.6 timeout(9): the worked examples of kernel-reference.md §1.11 and
-//! §1.12a, written as scenario lines (run through the parser and `Kernel::exec`) and hardclocks,
+//! §1.12a, written as scenario lines (run through the parser and `Interp::exec`) and hardclocks,
 //! and compared event by event.
 
 #[path = "common/scenario.rs"]

@@ -1,5 +1,5 @@
 #![cfg(not(target_arch = "wasm32"))]
-//! rtalloc(9) scenarios, written as scenario lines and run through `Kernel::exec`: references
+//! rtalloc(9) scenarios, written as scenario lines and run through `Interp::exec`: references
 //! that outlive a delete, the lock and refcount assertions, `struct route` caching, RTM_MISS
 //! and FIBs.
 

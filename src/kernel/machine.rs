@@ -10,6 +10,10 @@
 //!
 //! The syscall glue (`kernel::calls`) calls down into the machine (a sleep, a wake-up, a route
 //! operation); the machine calls no glue.
+//!
+//! A handler body belongs to the script, not the kernel: every entry point here that can fire
+//! a timer takes the [`Bodies`] that run them (`script::Interp`, or [`NoBodies`] for a kernel
+//! on its own), as a `&mut dyn` so that a fire costs no allocation.
 
 use super::freebsd::{Call, CalloutEvent, Callouts, Sleep, GIANT};
 use super::openbsd::TimeoutEvent;

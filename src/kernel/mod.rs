@@ -5,17 +5,22 @@
 //! * [`rttimer`]: NetBSD `rt_timer(9)` queues, scanned by a 1 Hz timeout on the OpenBSD wheel.
 //! * [`route`]: the BSD radix-tree route table with refcounted `rtentry`s and FIBs (`rtalloc(9)`).
 //!
-//! The kernel is a value. [`Kernel::clone`] is a snapshot; time moves only when [`Kernel::hardclock`]
-//! is called; nothing here reads a wall clock or touches the web. Every change goes through
-//! [`Kernel::exec`] (a scenario statement) or [`Kernel::hardclock`] (one tick) and is recorded in
-//! [`Kernel::trace`]. A kernel panic is a value: [`Kernel::panic`] is set, a
-//! [`EventKind::Panic`] is recorded, and the machine refuses to do anything further.
+//! The kernel is a value. [`Kernel::clone`] is a snapshot; time moves only when
+//! [`machine::hardclock`] is called; nothing here reads a wall clock or touches the web. Every
+//! change goes through [`Kernel::call`] (a scenario's call by name), [`Kernel::assign_var`] (a
+//! tunable) or [`machine::hardclock`] (one tick) and is recorded in [`Kernel::trace`]. A kernel
+//! panic is a value: [`Kernel::panic`] is set, a [`EventKind::Panic`] is recorded, and the
+//! machine refuses to do anything further.
 //!
-//! Three layers, each calling the ones below it (the machine calls back up only to run a
-//! handler body, [`Kernel::start_handler`], which the interpreter owns):
-//! * [`Kernel`] and the scenario interpreter in this file (`exec`, handler bodies), and
-//!   [`calls`], the syscall glue: a call by name (a scenario's, or a kernel function a timer
-//!   fires) reaches its facility there.
+//! The kernel holds no script state. The scenario interpreter (`script::Interp`: variables,
+//! handler bodies, a body that stopped half-way) is above it, and the kernel reaches a handler
+//! body only through [`Bodies`], which every call that can fire a timer takes.
+//!
+//! Three layers, each calling the ones below it (the machine calls back up only through
+//! [`Bodies`], to run a handler body):
+//! * [`Kernel`] in this file (the machine's state, its checks and budgets) and [`calls`], the
+//!   syscall glue: a call by name (a scenario's, or a kernel function a timer fires) reaches
+//!   its facility there.
 //! * [`machine`]: the clock, the softclock loops, the handler calls, FreeBSD's sleeping script
 //!   thread; the one place where facilities meet (rt_timer arming its scanner on the OpenBSD
 //!   wheel, the route table freeing a route's rt_timers).
@@ -52,16 +57,6 @@ pub use value::{Operand, Stmt, Target, Value};
 /// so the limit stays well below [`MAX_EVENTS`] / 4 and the panic that explains the spin comes
 /// before the event log's own limit.
 pub const MAX_HANDLER_RUNS_PER_PASS: usize = 50_000;
-/// Handler bodies may call handlers that call handlers ...; this bounds the nesting.
-pub const MAX_HANDLER_DEPTH: usize = 32;
-/// Most statements run inside handler bodies since boot (or since a driver renewed the budget,
-/// see [`Kernel::renew_budgets`]). The event cap does not bound this
-/// work: an assignment records nothing, and one fire of a 1,000-statement body is one event.
-/// A 0-tick self re-arm runs its body [`MAX_HANDLER_RUNS_PER_PASS`] times in one pass, so a
-/// 300-statement body was 30 million statements (5 s in a tab) before this budget. About 7
-/// million statements run per second natively and fewer in the browser, so the budget stops
-/// the worst body well within a second; the presets' periodic handlers run a few hundred.
-pub const MAX_HANDLER_STATEMENTS: u64 = 2_000_000;
 
 /// Why a call did not complete.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -215,7 +210,7 @@ impl Kernel {
         KernelError::Panic(msg)
     }
 
-    /// Starts the work budgets ([`MAX_EVENTS`], [`MAX_HANDLER_STATEMENTS`]) afresh. The
+    /// Starts the work budgets ([`MAX_EVENTS`], and the interpreter's statements) afresh. The
     /// budgets stop input that would freeze the page or fill its memory: a scenario counts from
     /// boot (the CLI and the app's run of the same scenario stop at the same event). A driver
     /// that takes the events as they come and runs one hardclock at a time, at the user's

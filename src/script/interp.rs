@@ -15,8 +15,20 @@ use super::handlers::Handlers;
 use crate::kernel::calls::VarWrite;
 use crate::kernel::{
     calls, machine, Bodies, CallRecord, HandlerEnd, Kernel, KernelError, Name, Operand, Stmt,
-    Target, Value, MAX_HANDLER_DEPTH, MAX_HANDLER_STATEMENTS,
+    Target, Value,
 };
+
+/// Handler bodies may call handlers that call handlers ...; this bounds the nesting.
+pub const MAX_HANDLER_DEPTH: usize = 32;
+/// Most statements run inside handler bodies since boot (or since a driver renewed the budget,
+/// see [`Interp::renew_budgets`]). The event cap does not bound this
+/// work: an assignment records nothing, and one fire of a 1,000-statement body is one event.
+/// A 0-tick self re-arm runs its body
+/// [`MAX_HANDLER_RUNS_PER_PASS`](crate::kernel::MAX_HANDLER_RUNS_PER_PASS) times in one pass, so a
+/// 300-statement body was 30 million statements (5 s in a tab) before this budget. About 7
+/// million statements run per second natively and fewer in the browser, so the budget stops
+/// the worst body well within a second; the presets' periodic handlers run a few hundred.
+pub const MAX_HANDLER_STATEMENTS: u64 = 2_000_000;
 
 /// The interpreter's state. Cloned with the kernel for a snapshot.
 #[derive(Clone, Debug, Default)]

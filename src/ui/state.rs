@@ -26,7 +26,8 @@ use crate::import::routes::import;
 use crate::kernel::openbsd::{Place, TimeoutEvent};
 use crate::kernel::route::rtentry::RT_MAXFIBS;
 use crate::kernel::route::RouteEvent;
-use crate::kernel::{Event, EventKind, Kernel, MAX_EVENTS, MAX_HANDLER_STATEMENTS};
+use crate::kernel::{Event, EventKind, Kernel, MAX_EVENTS};
+use crate::script::interp::MAX_HANDLER_STATEMENTS;
 use crate::script::limits::MAX_TICKS_PER_RUN;
 use crate::script::presets;
 use crate::script::{

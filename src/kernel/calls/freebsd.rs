@@ -1,8 +1,8 @@
 //! The scenario's FreeBSD `timeout(9)`, `callout(9)` and `mutex(9)` calls: the signatures the
 //! checker and the docs read, and how each call reaches
 //! [`crate::kernel::freebsd::Callouts`]. A call that makes the caller wait says so
-//! with a value: a handler body's `busy(n)` or contested `mtx_lock` stops the body (the
-//! interpreter's `suspend`), a script's `callout_drain` or `mtx_lock` sleeps (the machine runs
+//! with a value: a handler body's `busy(n)` or contested `mtx_lock` stops the body (it sets
+//! `Kernel::suspend`, which the interpreter takes), a script's `callout_drain` or `mtx_lock` sleeps (the machine runs
 //! hardclocks meanwhile, [`machine::sleep`]). Also the entry points a native driver uses by
 //! number (the callwheel lab, the benches).
 
