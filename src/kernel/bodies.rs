@@ -3,9 +3,10 @@
 //! A timer fires a function by name. The kernel's own functions (`rt_timer_timer`,
 //! `in_rtqtimo`, ...) run in the kernel; any other name is a body the script defined, and the
 //! script's interpreter (`script::Interp`) owns those, with its variables. So everything that
-//! can fire a timer (a hardclock, a sleep, a wake-up, an rt_timer queue's destruction) takes a
-//! `&mut dyn Bodies` and calls back up through it: the kernel depends on this trait, not on the
-//! interpreter. [`NoBodies`] is a kernel on its own (the benches, the lab, a test of a facility).
+//! can fire a timer (a hardclock, a sleep, a wake-up, an rt_timer queue destroyed with its
+//! actions, `icmp_redirtimeout = 0`) takes a `&mut dyn Bodies` and calls back up through it:
+//! the kernel depends on this trait, not on the interpreter. [`NoBodies`] is a kernel on its
+//! own (the benches, the lab, a test of a facility).
 
 use super::{HandlerEnd, Kernel, KernelError, Stmt};
 
