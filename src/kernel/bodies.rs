@@ -22,6 +22,9 @@ pub trait Bodies {
         func: &str,
         rest: &[Stmt],
     ) -> Result<HandlerEnd, KernelError>;
+    /// A call made by the running body waits (FreeBSD `busy(n)`, a callout handler that finds
+    /// its mutex taken): the body stops after the current statement and hands back the rest.
+    fn suspend(&mut self);
 }
 
 /// No handler bodies: a fire runs the kernel's own functions and nothing else.
@@ -36,4 +39,7 @@ impl Bodies for NoBodies {
     fn resume(&mut self, _: &mut Kernel, _: &str, _: &[Stmt]) -> Result<HandlerEnd, KernelError> {
         Ok(HandlerEnd::Done)
     }
+
+    /// Only a handler body can wait, and there are none.
+    fn suspend(&mut self) {}
 }

@@ -126,10 +126,6 @@ pub struct Kernel {
     /// it resumes. Only the trace needs it, so it lives outside the facilities' state (an
     /// unrecorded kernel has none).
     pub waiting_call: Option<CallRecord>,
-    /// Set by a facility call inside a handler body to stop the body after the current statement
-    /// (FreeBSD `busy(n)`, or a callout handler waiting for a mutex): the call's answer to the
-    /// interpreter, which takes it and hands back the rest of the body ([`HandlerEnd`]).
-    pub suspend: bool,
 }
 
 /// Counts one more idle hardclock, which brought `ticks` to `ticks`, in the tick event `e`;
@@ -355,7 +351,7 @@ impl Kernel {
             .map(|_| ())
     }
 
-    /// Like [`Kernel::run_handler`], but the body may stop half-way (see [`Kernel::suspend`]);
+    /// Like [`Kernel::run_handler`], but the body may stop half-way (see [`Bodies::suspend`]);
     /// the caller keeps the rest and later passes it to [`Bodies::resume`]. The order of the
     /// checks is the same recording or not: a fire on a halted or full machine stops with the
     /// same panic.

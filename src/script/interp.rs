@@ -44,6 +44,9 @@ pub struct Interp {
     depth: usize,
     /// The handler whose body is executing (the innermost one), named in its calls' records.
     handler: Option<Name>,
+    /// Set by a call inside a handler body ([`Bodies::suspend`]) to stop the body after the
+    /// current statement; the rest is handed back in [`HandlerEnd::Suspended`].
+    suspend: bool,
     /// The record of the call that just suspended the body (see [`HandlerEnd::Suspended`]).
     suspended_call: Option<CallRecord>,
 }
@@ -163,7 +166,7 @@ impl Interp {
                             handler: self.handler.clone(),
                         }
                     };
-                    if k.suspend {
+                    if self.suspend {
                         // The body stops here and the call returns when it resumes.
                         self.suspended_call =
                             (k.trace.recording && k.panic.is_none()).then(|| record(k));
@@ -182,6 +185,10 @@ impl Interp {
 }
 
 impl Bodies for Interp {
+    fn suspend(&mut self) {
+        self.suspend = true;
+    }
+
     fn start(&mut self, k: &mut Kernel, func: &str) -> Result<HandlerEnd, KernelError> {
         // No scenario handlers at all (the benches, most scripts): nothing to look up.
         if self.handlers.is_empty() {
@@ -196,7 +203,7 @@ impl Bodies for Interp {
     }
 
     /// Runs (the rest of) handler `func`'s body, stopping early if a statement sets
-    /// `Kernel::suspend`. No `Fire` event: the handler is already running.
+    /// [`Bodies::suspend`]. No `Fire` event: the handler is already running.
     fn resume(
         &mut self,
         k: &mut Kernel,
@@ -242,13 +249,13 @@ impl Bodies for Interp {
                 });
                 break;
             }
-            if std::mem::take(&mut k.suspend) {
+            if std::mem::take(&mut self.suspend) {
                 let call = self.suspended_call.take();
                 r = Ok(HandlerEnd::Suspended(body[i + 1..].to_vec(), call));
                 break;
             }
         }
-        k.suspend = false;
+        self.suspend = false;
         self.suspended_call = None;
         self.handler = outer;
         self.depth -= 1;

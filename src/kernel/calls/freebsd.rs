@@ -1,8 +1,8 @@
 //! The scenario's FreeBSD `timeout(9)`, `callout(9)` and `mutex(9)` calls: the signatures the
 //! checker and the docs read, and how each call reaches
 //! [`crate::kernel::freebsd::Callouts`]. A call that makes the caller wait says so
-//! with a value: a handler body's `busy(n)` or contested `mtx_lock` stops the body (it sets
-//! `Kernel::suspend`, which the interpreter takes), a script's `callout_drain` or `mtx_lock` sleeps (the machine runs
+//! with a value: a handler body's `busy(n)` or contested `mtx_lock` stops the body
+//! ([`Bodies::suspend`]), a script's `callout_drain` or `mtx_lock` sleeps (the machine runs
 //! hardclocks meanwhile, [`machine::sleep`]). Also the entry points a native driver uses by
 //! number (the callwheel lab, the benches).
 
@@ -249,9 +249,9 @@ fn callout_handle_init(k: &mut Kernel, h: &str) -> Result<Value, KernelError> {
 }
 
 /// `busy(n)` in a handler body: the handler keeps running for n hardclocks.
-pub fn busy(k: &mut Kernel, n: i64) -> Result<Value, KernelError> {
+pub fn busy(k: &mut Kernel, b: &mut dyn Bodies, n: i64) -> Result<Value, KernelError> {
     if co(k, |c, now, t| c.busy(n, now, t))? {
-        k.suspend = true;
+        b.suspend();
     }
     Ok(Value::Null)
 }
@@ -260,7 +260,7 @@ pub fn busy(k: &mut Kernel, n: i64) -> Result<Value, KernelError> {
 fn mtx_lock(k: &mut Kernel, b: &mut dyn Bodies, m: &str) -> Result<Value, KernelError> {
     match co(k, |c, now, t| c.mtx_lock(m, now, t))? {
         Lock::Taken => {}
-        Lock::Suspend => k.suspend = true,
+        Lock::Suspend => b.suspend(),
         Lock::Sleep(s) => {
             machine::sleep(k, b, &s)?;
             co(k, |c, now, t| c.lock_after_sleep(m, now, t))?;

@@ -44,7 +44,7 @@ pub const CORE_API: &[Signature] = &[
         optional: 0,
         ret: "void",
         page: "hardclock handler body",
-        run: |k, _, args| freebsd::busy(k, args.int(0)?),
+        run: |k, b, args| freebsd::busy(k, b, args.int(0)?),
     },
 ];
 
