@@ -73,16 +73,6 @@ impl Interp {
         machine::run_ticks(k, self, n)
     }
 
-    /// Calls an API function by name with evaluated arguments.
-    pub fn call(
-        &mut self,
-        k: &mut Kernel,
-        name: &str,
-        vals: &[Value],
-    ) -> Result<Value, KernelError> {
-        k.call(self, name, vals)
-    }
-
     /// Evaluates an operand: literals as they are, `&x` as a reference, identifiers as the
     /// variable's value if one is bound (a kernel variable like `ticks` included), else a symbol.
     pub fn eval(&self, k: &Kernel, op: &Operand) -> Result<Value, KernelError> {
