@@ -21,8 +21,8 @@ const JUMPS: usize = 16;
 
 fn start() -> State {
     let sc = Scenario::compile("").expect("the empty scenario");
-    let k = common::periodic_kernel(sc.boot(), &common::periods());
-    State::on_kernel(String::new(), sc, k)
+    let (k, it) = common::periodic_kernel(sc.boot(), &common::periods());
+    State::on_kernel(String::new(), sc, k, it)
 }
 
 fn bench_stepback(c: &mut Criterion) {

@@ -27,7 +27,8 @@ use criterion::{
 use hardclock::kernel::calls::freebsd::{callout_reset, callout_stop};
 use hardclock::kernel::freebsd::callwheel::CalloutId;
 use hardclock::kernel::openbsd::{self, TimeoutId};
-use hardclock::kernel::{calls, Kernel, Target, Value};
+use hardclock::kernel::{calls, Kernel, NoBodies, Value};
+use hardclock::script::Interp;
 use hierarchical_hash_wheel_timer::wheels::cancellable::{
     CancellableTimerEntry, QuadWheelWithOverflow,
 };
@@ -153,7 +154,7 @@ fn obsd_expire(mut k: Kernel, ticks: u32) -> Kernel {
 fn fbsd_kernel(d: &[u32], armed: bool, log: Log) -> (Kernel, Vec<CalloutId>) {
     let mut k = Kernel::new();
     k.trace.recording = log == Log::Recorded;
-    k.assign(&Target::Var("ncallout".into()), Value::Int(NCALLOUT))
+    k.assign_var(&mut NoBodies, "ncallout", &Value::Int(NCALLOUT))
         .expect("ncallout");
     // The simulator's cap on named callouts (MAX_NAMED_CALLOUTS = 1024) is for scripts.
     k.co.max_named = usize::MAX;
@@ -164,7 +165,8 @@ fn fbsd_kernel(d: &[u32], armed: bool, log: Log) -> (Kernel, Vec<CalloutId>) {
         // (sized from the default `ncallout`).
         let name = format!("t{i}");
         let args = [Value::Ref(name.clone()), Value::Int(1)];
-        k.call("callout_init", &args).expect("callout_init");
+        k.call(&mut NoBodies, "callout_init", &args)
+            .expect("callout_init");
         let id = k.co.named("callout_reset", &name).expect("named");
         if armed {
             callout_reset(&mut k, id, t as i64, Some("f"), &Value::Int(i as i64));
@@ -385,7 +387,7 @@ fn ops_for(g: &mut Group<'_>, work: &str, dist: Dist, n: usize) {
                     }
                     "cancel" => {
                         for &id in &ids {
-                            assert_eq!(callout_stop(&mut k, id).expect("stop"), 1);
+                            assert_eq!(callout_stop(&mut k, &mut NoBodies, id).expect("stop"), 1);
                             drain(&mut k);
                         }
                         k
@@ -477,17 +479,18 @@ fn bench_replay(c: &mut Criterion) {
         g.bench_function(BenchmarkId::new(id, common::REPLAY_TICKS), |b| {
             b.iter_batched(
                 || {
-                    let mut k = common::periodic_kernel(Kernel::new(), &periods);
+                    let (mut k, it) =
+                        common::periodic_kernel((Kernel::new(), Interp::new()), &periods);
                     k.trace.recording = recording;
-                    k
+                    (k, it)
                 },
-                |mut k| {
+                |(mut k, mut it)| {
                     for _ in 0..common::REPLAY_TICKS / 1000 {
-                        k.run_ticks(1000).expect("run_ticks");
+                        it.run_ticks(&mut k, 1000).expect("run_ticks");
                         k.trace.events.clear();
                     }
                     assert_eq!(k.to.todo().len(), 0);
-                    k
+                    (k, it)
                 },
                 BatchSize::PerIteration,
             )

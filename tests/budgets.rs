@@ -4,7 +4,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use hardclock::kernel::rttimer::MAX_RTTIMER_QUEUES;
-use hardclock::kernel::{MAX_EVENTS, MAX_HANDLER_STATEMENTS};
+use hardclock::kernel::MAX_EVENTS;
+use hardclock::script::interp::MAX_HANDLER_STATEMENTS;
 use hardclock::script::{run, Outcome};
 use hardclock::ui::state::{Action, State, MAX_ACTION_STATEMENTS};
 
@@ -37,7 +38,7 @@ fn a_zero_tick_self_rearm_with_a_long_body_stops_at_the_handler_statement_budget
         );
         assert!(m.contains("(the latest in f)"), "{m}");
         // The work done is the budget, not a statement more.
-        assert_eq!(r.kernel.handler_stmts, MAX_HANDLER_STATEMENTS + 1);
+        assert_eq!(r.interp.handler_stmts, MAX_HANDLER_STATEMENTS + 1);
         assert_eq!(
             r.kernel.clock.ticks, 1,
             "it all happened in the first softclock pass"

@@ -23,6 +23,7 @@ mod scenario;
 use ast::{call_to, ident, int, obj as r};
 use hardclock::kernel::freebsd::Thread;
 use hardclock::kernel::{Kernel, KernelError, Operand, Stmt, Target, Value};
+use hardclock::script::Interp;
 use proptest::prelude::*;
 use scenario::callout_fires as kernel_fires;
 
@@ -389,47 +390,52 @@ fn lower(op: &Op, calltodo: bool) -> Stmt {
     }
 }
 
-fn boot(ncallout: usize, start: i32, calltodo: bool) -> Kernel {
-    let mut k = Kernel::new();
-    let set = |k: &mut Kernel, v: &str, n: i64| {
-        k.exec(&Stmt::Assign {
-            line: 1,
-            target: Target::Var(v.into()),
-            value: int(n),
-        })
+fn boot(ncallout: usize, start: i32, calltodo: bool) -> (Kernel, Interp) {
+    let (mut k, mut it) = (Kernel::new(), Interp::new());
+    let set = |k: &mut Kernel, it: &mut Interp, v: &str, n: i64| {
+        it.exec(
+            k,
+            &Stmt::Assign {
+                line: 1,
+                target: Target::Var(v.into()),
+                value: int(n),
+            },
+        )
         .unwrap();
     };
-    set(&mut k, "ncallout", ncallout as i64);
-    set(&mut k, "ticks", start as i64);
-    set(&mut k, "callout_impl", calltodo as i64);
+    set(&mut k, &mut it, "ncallout", ncallout as i64);
+    set(&mut k, &mut it, "ticks", start as i64);
+    set(&mut k, &mut it, "callout_impl", calltodo as i64);
     for c in 0..NAMED {
-        k.exec(&stmt(
-            "callout_init",
-            None,
-            vec![r(&format!("c{c}")), int((c % 2) as i64)],
-        ))
+        it.exec(
+            &mut k,
+            &stmt(
+                "callout_init",
+                None,
+                vec![r(&format!("c{c}")), int((c % 2) as i64)],
+            ),
+        )
         .unwrap();
     }
     for h in 0..HANDLES {
-        k.exec(&stmt(
-            "callout_handle_init",
-            None,
-            vec![r(&format!("h{h}"))],
-        ))
+        it.exec(
+            &mut k,
+            &stmt("callout_handle_init", None, vec![r(&format!("h{h}"))]),
+        )
         .unwrap();
     }
-    k
+    (k, it)
 }
 
 fn check(ncallout: usize, start: i32, calltodo: bool, ops: &[Op]) -> Result<(), TestCaseError> {
-    let mut k = boot(ncallout, start, calltodo);
+    let (mut k, mut it) = boot(ncallout, start, calltodo);
     let mut m = Model::new(ncallout, start, calltodo);
     for (i, op) in ops.iter().enumerate() {
         if matches!(op, Op::UnlockGiant) && m.giant == 0 {
             continue; // not held: the kernel would panic, which is not what is tested here
         }
         let want = m.apply(op);
-        let got = k.exec(&lower(op, calltodo));
+        let got = it.exec(&mut k, &lower(op, calltodo));
         match (want, got) {
             (Err(msg), Err(e)) => {
                 prop_assert_eq!(e, KernelError::Panic(msg));

@@ -11,6 +11,7 @@
 use hardclock::kernel::Kernel;
 use hardclock::script::presets;
 use hardclock::script::runner::Scenario;
+use hardclock::script::Interp;
 
 /// Named callouts on an 8-bucket wheel (so deadlines over 8 ticks away are skipped for laps),
 /// Giant and a script-held mutex, busy handlers, stop and drain while serviced, a handler that
@@ -78,22 +79,26 @@ untimeout(f, 1)
 hardclock(10)
 ";
 
-fn same_state(a: &Kernel, b: &Kernel) -> bool {
+fn same_state((a, a_it): (&Kernel, &Interp), (b, b_it): (&Kernel, &Interp)) -> bool {
     format!("{:?}", a.co) == format!("{:?}", b.co)
         && a.clock == b.clock
-        && a.vars == b.vars
+        && a_it.vars == b_it.vars
         && a.panic == b.panic
 }
 
 /// Runs `src` on a recording and an unrecorded kernel side by side; returns the recorded one.
 fn run_both(name: &str, src: &str) -> Kernel {
     let sc = Scenario::compile(src).unwrap_or_else(|e| panic!("{name}: {e:?}"));
-    let (mut on, mut off) = (sc.boot(), sc.boot());
+    let ((mut on, mut on_it), (mut off, mut off_it)) = (sc.boot(), sc.boot());
     off.trace.recording = false;
     for i in 0..sc.stmts.len() {
-        let (a, b) = (sc.step(&mut on, i), sc.step(&mut off, i));
+        let a = sc.step(&mut on, &mut on_it, i);
+        let b = sc.step(&mut off, &mut off_it, i);
         assert_eq!(a, b, "{name}: statement {i}");
-        assert!(same_state(&on, &off), "{name}: state after statement {i}");
+        assert!(
+            same_state((&on, &on_it), (&off, &off_it)),
+            "{name}: state after statement {i}"
+        );
         if a.is_err() {
             break;
         }

@@ -23,6 +23,7 @@ use std::collections::{BTreeMap, VecDeque};
 
 use hardclock::kernel::openbsd::{Place, TimeoutEvent};
 use hardclock::kernel::{EventKind, Kernel, KernelError, Operand, Stmt, Value, Via};
+use hardclock::script::Interp;
 use proptest::prelude::*;
 
 const N: usize = 6;
@@ -313,11 +314,12 @@ fn same_lists(k: &Kernel, m: &Model) -> Result<(), TestCaseError> {
 }
 
 fn run(start: i32, beh: Vec<Beh>, ops: Vec<Op>) -> Result<(), TestCaseError> {
-    let mut k = Kernel::new();
-    k.exec(&assign("ticks", int(start as i64))).unwrap();
+    let (mut k, mut it) = (Kernel::new(), Interp::new());
+    it.exec(&mut k, &assign("ticks", int(start as i64)))
+        .unwrap();
     let mut m = Model::new(start as i64, beh.clone());
     for (i, b) in beh.iter().enumerate() {
-        k.handlers.insert(format!("h{i}"), handler_body(b, i));
+        it.handlers.insert(format!("h{i}"), handler_body(b, i));
         let set = call(
             "timeout_set",
             vec![
@@ -326,7 +328,7 @@ fn run(start: i32, beh: Vec<Beh>, ops: Vec<Op>) -> Result<(), TestCaseError> {
                 Operand::Lit(Value::Null),
             ],
         );
-        k.exec(&set).unwrap();
+        it.exec(&mut k, &set).unwrap();
     }
     for op in ops {
         match op {
@@ -343,11 +345,11 @@ fn run(start: i32, beh: Vec<Beh>, ops: Vec<Op>) -> Result<(), TestCaseError> {
                         Operand::Lit(Value::Null),
                     ],
                 );
-                k.exec(&set).unwrap();
+                it.exec(&mut k, &set).unwrap();
             }
             Op::Add(i, n) => {
                 let want = m.add(i, n);
-                let got = as_int(k.exec(&call("timeout_add", vec![r(i), int(n)])));
+                let got = as_int(it.exec(&mut k, &call("timeout_add", vec![r(i), int(n)])));
                 prop_assert_eq!(&got, &want, "timeout_add(t{}, {})", i, n);
                 if want.is_err() {
                     return Ok(());
@@ -355,16 +357,16 @@ fn run(start: i32, beh: Vec<Beh>, ops: Vec<Op>) -> Result<(), TestCaseError> {
             }
             Op::Del(i) => {
                 let want = m.del(i);
-                let got = as_int(k.exec(&call("timeout_del", vec![r(i)])));
+                let got = as_int(it.exec(&mut k, &call("timeout_del", vec![r(i)])));
                 prop_assert_eq!(got, Ok(want), "timeout_del(t{})", i);
             }
             Op::Pending(i) => {
-                let got = as_int(k.exec(&call("timeout_pending", vec![r(i)])));
+                let got = as_int(it.exec(&mut k, &call("timeout_pending", vec![r(i)])));
                 // timeout.h: (to_flags & TIMEOUT_ONQUEUE), so 2 or 0.
                 prop_assert_eq!(got, Ok(2 * m.to[i].onq as i64), "timeout_pending(t{})", i);
             }
             Op::Triggered(i) => {
-                let got = as_int(k.exec(&call("timeout_triggered", vec![r(i)])));
+                let got = as_int(it.exec(&mut k, &call("timeout_triggered", vec![r(i)])));
                 // timeout.h: (to_flags & TIMEOUT_TRIGGERED), so 8 or 0.
                 prop_assert_eq!(
                     got,
@@ -379,7 +381,7 @@ fn run(start: i32, beh: Vec<Beh>, ops: Vec<Op>) -> Result<(), TestCaseError> {
                 for _ in 0..n {
                     m.tick();
                 }
-                k.run_ticks(n as u64).unwrap();
+                it.run_ticks(&mut k, n as u64).unwrap();
                 prop_assert_eq!(k.clock.ticks, m.now as i32);
                 prop_assert_eq!(sut_trace(&k), m.trace.clone(), "trace up to tick {}", m.now);
             }

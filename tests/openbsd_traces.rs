@@ -1,6 +1,6 @@
 #![cfg(not(target_arch = "wasm32"))]
 //! Golden traces of OpenBSD 5.6 timeout(9): the worked examples of kernel-reference.md §1.11 and
-//! §1.12a, written as scenario lines (run through the parser and `Kernel::exec`) and hardclocks,
+//! §1.12a, written as scenario lines (run through the parser and `Interp::exec`) and hardclocks,
 //! and compared event by event.
 
 #[path = "common/scenario.rs"]
@@ -8,26 +8,27 @@ mod scenario;
 
 use hardclock::kernel::openbsd::{Place, TimeoutEvent};
 use hardclock::kernel::{EventKind, Kernel, Value, Via};
+use hardclock::script::Interp;
 use scenario::exec;
 
-fn boot(ticks: i32) -> Kernel {
-    let mut k = Kernel::new();
-    exec(&mut k, &format!("ticks = {ticks}")).unwrap();
-    k
+fn boot(ticks: i32) -> (Kernel, Interp) {
+    let (mut k, mut it) = (Kernel::new(), Interp::new());
+    exec(&mut k, &mut it, &format!("ticks = {ticks}")).unwrap();
+    (k, it)
 }
 
-fn set(k: &mut Kernel, t: &str, func: &str) {
-    exec(k, &format!("timeout_set(&{t}, {func}, NULL)")).unwrap();
+fn set(k: &mut Kernel, it: &mut Interp, t: &str, func: &str) {
+    exec(k, it, &format!("timeout_set(&{t}, {func}, NULL)")).unwrap();
 }
 
-fn add(k: &mut Kernel, t: &str, n: i64) -> Value {
-    exec(k, &format!("timeout_add(&{t}, {n})")).unwrap()
+fn add(k: &mut Kernel, it: &mut Interp, t: &str, n: i64) -> Value {
+    exec(k, it, &format!("timeout_add(&{t}, {n})")).unwrap()
 }
 
 /// Runs hardclocks until `ticks == target`.
-fn run_to(k: &mut Kernel, target: i32) {
+fn run_to(k: &mut Kernel, it: &mut Interp, target: i32) {
     while k.clock.ticks != target {
-        k.hardclock().unwrap();
+        it.hardclock(k).unwrap();
     }
 }
 
@@ -103,13 +104,13 @@ fn fires(k: &Kernel) -> Vec<(i32, String)> {
 /// untouched by the cascade at 0x200.
 #[test]
 fn a_three_ticks_across_the_0x200_boundary() {
-    let mut k = boot(0x1fe);
-    set(&mut k, "A", "fa");
-    assert_eq!(add(&mut k, "A", 3), Value::Int(1));
+    let (mut k, mut it) = boot(0x1fe);
+    set(&mut k, &mut it, "A", "fa");
+    assert_eq!(add(&mut k, &mut it, "A", 3), Value::Int(1));
     assert_eq!(k.to.get("A").unwrap().to_time, 0x201);
     assert_eq!(k.to.todo(), vec!["A"]);
     let from = k.trace.events.len();
-    run_to(&mut k, 0x201);
+    run_to(&mut k, &mut it, 0x201);
     assert_eq!(
         steps(&k, from),
         vec![
@@ -125,15 +126,15 @@ fn a_three_ticks_across_the_0x200_boundary() {
 /// bucket 0x2A -> runs at 0x32A: touched three times.
 #[test]
 fn b_three_hundred_ticks_cascades_once() {
-    let mut k = boot(0x1fe);
-    set(&mut k, "B", "fb");
-    add(&mut k, "B", 300);
+    let (mut k, mut it) = boot(0x1fe);
+    set(&mut k, &mut it, "B", "fb");
+    add(&mut k, &mut it, "B", 300);
     assert_eq!(k.to.get("B").unwrap().to_time, 0x32a);
     let from = k.trace.events.len();
-    run_to(&mut k, 0x1ff);
+    run_to(&mut k, &mut it, 0x1ff);
     assert_eq!(k.to.get("B").unwrap().place, w(1, 3));
     assert_eq!(k.to.bucket(1, 3), vec!["B"]);
-    run_to(&mut k, 0x32a);
+    run_to(&mut k, &mut it, 0x32a);
     let got = steps(&k, from);
     assert_eq!(
         got,
@@ -158,24 +159,24 @@ fn b_three_hundred_ticks_cascades_once() {
 /// in re-bucketing order, then the wheel-1 entries whose deadline is exactly 0x300.
 #[test]
 fn c_runs_first_at_the_0x300_boundary() {
-    let mut k = boot(0x1f0);
+    let (mut k, mut it) = boot(0x1f0);
     for t in ["W1a", "W1b", "W0a", "W0b", "C"] {
-        set(&mut k, t, &format!("f{t}"));
+        set(&mut k, &mut it, t, &format!("f{t}"));
     }
     // Same deadline 0x300, both far enough to go to wheel 1; re-bucketed in todo order.
-    add(&mut k, "W1b", 0x110);
-    add(&mut k, "W1a", 0x110);
-    run_to(&mut k, 0x2f0);
+    add(&mut k, &mut it, "W1b", 0x110);
+    add(&mut k, &mut it, "W1a", 0x110);
+    run_to(&mut k, &mut it, 0x2f0);
     assert_eq!(k.to.bucket(1, 3), vec!["W1b", "W1a"]);
-    add(&mut k, "W0a", 0x10);
-    run_to(&mut k, 0x2f8);
-    add(&mut k, "W0b", 8);
-    run_to(&mut k, 0x2ff);
+    add(&mut k, &mut it, "W0a", 0x10);
+    run_to(&mut k, &mut it, 0x2f8);
+    add(&mut k, &mut it, "W0b", 8);
+    run_to(&mut k, &mut it, 0x2ff);
     assert_eq!(k.to.bucket(0, 0), vec!["W0a", "W0b"]);
-    assert_eq!(add(&mut k, "C", 1), Value::Int(1));
+    assert_eq!(add(&mut k, &mut it, "C", 1), Value::Int(1));
     assert_eq!(k.to.todo(), vec!["C"]);
     let from = k.trace.events.len();
-    k.hardclock().unwrap();
+    it.hardclock(&mut k).unwrap();
     let want = vec![
         Step::Splice(0x00, 2),
         Step::Cascade(1, 3, 2),
@@ -205,14 +206,14 @@ fn c_runs_first_at_the_0x300_boundary() {
 /// appended after B, so B runs before A although A was added first.
 #[test]
 fn b_runs_before_a() {
-    let mut k = boot(0);
-    set(&mut k, "A", "fa");
-    set(&mut k, "B", "fb");
-    add(&mut k, "A", 300);
-    run_to(&mut k, 100);
-    add(&mut k, "B", 200);
+    let (mut k, mut it) = boot(0);
+    set(&mut k, &mut it, "A", "fa");
+    set(&mut k, &mut it, "B", "fb");
+    add(&mut k, &mut it, "A", 300);
+    run_to(&mut k, &mut it, 100);
+    add(&mut k, &mut it, "B", 200);
     let from = k.trace.events.len();
-    run_to(&mut k, 300);
+    run_to(&mut k, &mut it, 300);
     assert_eq!(
         steps(&k, from),
         vec![
@@ -232,13 +233,13 @@ fn b_runs_before_a() {
 /// the man page's "treated as 1" is only approximately true.
 #[test]
 fn zero_ticks_run_at_the_next_hardclock() {
-    let mut k = boot(41);
-    set(&mut k, "Z", "fz");
-    set(&mut k, "O", "fo");
-    add(&mut k, "O", 1);
-    add(&mut k, "Z", 0);
+    let (mut k, mut it) = boot(41);
+    set(&mut k, &mut it, "Z", "fz");
+    set(&mut k, &mut it, "O", "fo");
+    add(&mut k, &mut it, "O", 1);
+    add(&mut k, &mut it, "Z", 0);
     let from = k.trace.events.len();
-    k.hardclock().unwrap();
+    it.hardclock(&mut k).unwrap();
     assert_eq!(
         steps(&k, from),
         vec![
@@ -254,12 +255,12 @@ fn zero_ticks_run_at_the_next_hardclock() {
 /// (5.6 re-examines the todo list until it is empty).
 #[test]
 fn zero_ticks_from_a_handler_run_in_the_same_pass() {
-    let mut k = boot(0);
-    set(&mut k, "first", "kick");
-    set(&mut k, "second", "fs");
-    exec(&mut k, "handler kick { timeout_add(&second, 0) }").unwrap();
-    add(&mut k, "first", 5);
-    run_to(&mut k, 5);
+    let (mut k, mut it) = boot(0);
+    set(&mut k, &mut it, "first", "kick");
+    set(&mut k, &mut it, "second", "fs");
+    exec(&mut k, &mut it, "handler kick { timeout_add(&second, 0) }").unwrap();
+    add(&mut k, &mut it, "first", 5);
+    run_to(&mut k, &mut it, 5);
     assert_eq!(
         fires(&k),
         vec![(5, "kick".to_string()), (5, "fs".to_string())]
@@ -271,17 +272,17 @@ fn zero_ticks_from_a_handler_run_in_the_same_pass() {
 #[test]
 fn wheels_two_and_three_fire_on_time_across_the_wrap() {
     let start = i32::MAX - 70_000;
-    let mut k = boot(start);
+    let (mut k, mut it) = boot(start);
     // The event cap counts events since boot, drained or not; this driver drains its log
     // itself (17 million tick events), like the benches, so it lifts the cap.
     k.trace.max_events = usize::MAX;
     let delays: [i64; 5] = [65_538, 70_000, 1 << 24, (1 << 24) + 2, (1 << 24) + 300];
     for (j, d) in delays.iter().enumerate() {
         let t = format!("t{j}");
-        set(&mut k, &t, &format!("f{j}"));
-        add(&mut k, &t, *d);
+        set(&mut k, &mut it, &t, &format!("f{j}"));
+        add(&mut k, &mut it, &t, *d);
     }
-    k.hardclock().unwrap();
+    it.hardclock(&mut k).unwrap();
     let wheels: Vec<Place> = (0..5)
         .map(|j| k.to.get(&format!("t{j}")).unwrap().place)
         .collect();
@@ -292,7 +293,7 @@ fn wheels_two_and_three_fire_on_time_across_the_wrap() {
     let mut fired = Vec::new();
     let end = (1i64 << 24) + 301;
     for _ in 1..end {
-        k.hardclock().unwrap();
+        it.hardclock(&mut k).unwrap();
         if k.trace.events.len() > 4096 {
             fired.extend(collect_fires(&mut k));
         }

@@ -11,7 +11,7 @@ use hardclock::kernel::route::{NetstatRow, RouteEvent, WalkStep};
 use hardclock::kernel::rttimer::{RemoveWhy, RtTimerEvent};
 use hardclock::kernel::{calls, EventKind, Kernel, Value};
 use hardclock::script::presets::{self, Preset};
-use hardclock::script::{run, trace, Outcome, RunOutcome, Scenario};
+use hardclock::script::{run, trace, Interp, Outcome, RunOutcome, Scenario};
 
 /// The presets that end in a simulated panic, with the start of the panic message.
 const PANICS: &[(&str, &str)] = &[
@@ -238,8 +238,8 @@ fn owned(f: &[Fire]) -> Vec<OwnedFire> {
         .collect()
 }
 
-fn var(k: &Kernel, name: &str) -> Value {
-    k.vars
+fn var(it: &Interp, name: &str) -> Value {
+    it.vars
         .get(name)
         .cloned()
         .unwrap_or_else(|| panic!("no variable {name}"))
@@ -474,7 +474,8 @@ fn cascade_65536_goes_through_wheels_2_1_and_0() {
 fn readd_earlier_moves_to_todo_and_readd_later_stays_in_place() {
     let (r, _) = run_preset("readd-earlier");
     let k = &r.kernel;
-    assert_eq!((var(k, "r1"), var(k, "r2")), (int(1), int(0)));
+    let it = &r.interp;
+    assert_eq!((var(it, "r1"), var(it, "r2")), (int(1), int(0)));
     assert!(timeout_events(k).iter().any(|(t, e)| *t == 100
         && matches!(
             e,
@@ -491,7 +492,8 @@ fn readd_earlier_moves_to_todo_and_readd_later_stays_in_place() {
 
     let (r, _) = run_preset("readd-later");
     let k = &r.kernel;
-    assert_eq!((var(k, "r1"), var(k, "r2")), (int(1), int(0)));
+    let it = &r.interp;
+    assert_eq!((var(it, "r1"), var(it, "r2")), (int(1), int(0)));
     let ev = timeout_events(k);
     assert!(ev.iter().any(|(t, e)| *t == 50
         && matches!(
@@ -585,7 +587,7 @@ fn msec_truncation_converts_5_15_25_ms_to_0_1_2_ticks() {
 fn flags_lifecycle_shows_triggered_inside_the_handler() {
     // The timeout.h macros return the masked bit: ONQUEUE 2, INITIALIZED 4, TRIGGERED 8.
     let (r, _) = run_preset("flags-lifecycle");
-    let k = &r.kernel;
+    let it = &r.interp;
     for (v, want) in [
         ("i0", 0),
         ("i1", 4),
@@ -599,7 +601,7 @@ fn flags_lifecycle_shows_triggered_inside_the_handler() {
         ("d", 0),
         ("tr3", 0),
     ] {
-        assert_eq!(var(k, v), int(want), "{v}");
+        assert_eq!(var(it, v), int(want), "{v}");
     }
 }
 
@@ -630,8 +632,9 @@ fn callout_fifo_moves_a_reset_callout_to_the_tail() {
 fn untimeout_recycled_cancels_the_second_timeout() {
     let (r, _) = run_preset("untimeout-recycled");
     let k = &r.kernel;
-    assert_eq!(var(k, "h1"), Value::Handle(63));
-    assert_eq!(var(k, "h2"), Value::Handle(63), "the slot was recycled");
+    let it = &r.interp;
+    assert_eq!(var(it, "h1"), Value::Handle(63));
+    assert_eq!(var(it, "h2"), Value::Handle(63), "the slot was recycled");
     assert!(callout_events(k).iter().any(|(t, e)| *t == 10
         && matches!(
             e,
@@ -646,8 +649,9 @@ fn untimeout_recycled_cancels_the_second_timeout() {
 fn stop_busy_returns_zero_and_the_handler_finishes_later() {
     let (r, _) = run_preset("stop-busy");
     let k = &r.kernel;
-    assert_eq!(var(k, "r"), int(0));
-    assert_eq!(var(k, "done"), int(1));
+    let it = &r.interp;
+    assert_eq!(var(it, "r"), int(0));
+    assert_eq!(var(it, "done"), int(1));
     assert_eq!(
         call_lines(&r, "callout_stop"),
         vec![r#"{"kind":"call","line":14,"tick":2,"call":"callout_stop","ret":0}"#]
@@ -661,7 +665,8 @@ fn stop_busy_returns_zero_and_the_handler_finishes_later() {
 fn drain_wait_sleeps_three_ticks() {
     let (r, _) = run_preset("drain-wait");
     let k = &r.kernel;
-    assert_eq!((var(k, "r"), var(k, "done")), (int(0), int(1)));
+    let it = &r.interp;
+    assert_eq!((var(it, "r"), var(it, "done")), (int(0), int(1)));
     assert_eq!(k.clock.ticks, 5);
     let ev = callout_events(k);
     assert!(ev
@@ -693,10 +698,10 @@ fn drain_deadlock_and_table_full_end_in_their_panics() {
     );
 
     let (r, _) = run_preset("table-full");
-    let k = &r.kernel;
-    assert_eq!(var(k, "h1"), Value::Handle(3));
-    assert_eq!(var(k, "h4"), Value::Handle(0));
-    assert!(!k.vars.contains_key("h5"), "the fifth call never returned");
+    let it = &r.interp;
+    assert_eq!(var(it, "h1"), Value::Handle(3));
+    assert_eq!(var(it, "h4"), Value::Handle(0));
+    assert!(!it.vars.contains_key("h5"), "the fifth call never returned");
     assert_eq!(r.outcome, Outcome::Panicked("timeout table full".into()));
 }
 
@@ -711,7 +716,8 @@ fn drain_giant_drops_giant_for_the_sleep_and_takes_it_back() {
     let (r, _) = run_preset("drain-giant");
     assert_eq!(r.outcome, Outcome::Ok);
     let k = &r.kernel;
-    assert_eq!((var(k, "r"), var(k, "done")), (int(0), int(1)));
+    let it = &r.interp;
+    assert_eq!((var(it, "r"), var(it, "done")), (int(0), int(1)));
     assert_eq!(k.clock.ticks, 4);
     assert!(
         k.co.mutexes.is_empty(),
@@ -836,13 +842,14 @@ fn route_lpm_backtracks_to_the_16_and_to_the_default() {
 fn route_refcnt_keeps_the_deleted_route_in_rttrash_until_rtfree() {
     let (r, _) = run_preset("route-refcnt");
     let k = &r.kernel;
+    let it = &r.interp;
     assert_eq!(
         json_of_kind(&r, "route_delete"),
         vec![r#"{"kind":"route_delete","tick":0,"dst":"10.0.0.0/8","fib":0,"refcnt":1}"#]
     );
-    assert_eq!((var(k, "trash"), var(k, "trash_after")), (int(1), int(0)));
-    assert_eq!(var(k, "gone"), Value::Null, "deleted: lookups miss it");
-    assert_eq!(var(k, "rt"), Value::Null, "RTFREE clears the pointer");
+    assert_eq!((var(it, "trash"), var(it, "trash_after")), (int(1), int(0)));
+    assert_eq!(var(it, "gone"), Value::Null, "deleted: lookups miss it");
+    assert_eq!(var(it, "rt"), Value::Null, "RTFREE clears the pointer");
     assert_eq!(
         call_lines(&r, "RTFREE"),
         vec![
@@ -855,7 +862,7 @@ fn route_refcnt_keeps_the_deleted_route_in_rttrash_until_rtfree() {
 #[test]
 fn rtm_miss_is_sent_only_when_reporting() {
     let (r, _) = run_preset("rtm-miss");
-    let k = &r.kernel;
+    let it = &r.interp;
     assert_eq!(
         json_of_kind(&r, "rtm"),
         vec![
@@ -865,10 +872,10 @@ fn rtm_miss_is_sent_only_when_reporting() {
         ]
     );
     assert_eq!(
-        (var(k, "quiet"), var(k, "loud")),
+        (var(it, "quiet"), var(it, "loud")),
         (Value::Null, Value::Null)
     );
-    assert_eq!(var(k, "unreach"), int(2));
+    assert_eq!(var(it, "unreach"), int(2));
     assert_eq!(
         rets(&r, "rtalloc1"),
         vec!["10.0.0.0/8", "null", "null", "0.0.0.0/0"]
@@ -905,8 +912,9 @@ fn fibs_give_different_answers_for_the_same_destination() {
 fn route_cache_is_replaced_after_the_cached_route_is_deleted() {
     let (r, _) = run_preset("route-cache");
     let k = &r.kernel;
-    assert_eq!(var(k, "first"), Value::Route(0));
-    assert_eq!(var(k, "second"), Value::Route(1));
+    let it = &r.interp;
+    assert_eq!(var(it, "first"), Value::Route(0));
+    assert_eq!(var(it, "second"), Value::Route(1));
     let ev = route_events(k);
     assert_eq!(
         ev.iter()
@@ -1012,9 +1020,9 @@ fn kernel_after(name: &str, stmt: &str) -> Kernel {
         .iter()
         .position(|s| &p.source[s.span.start..s.span.end] == stmt)
         .unwrap_or_else(|| panic!("{name} has no statement {stmt:?}"));
-    let mut k = sc.boot();
+    let (mut k, mut it) = sc.boot();
     for i in 0..=at {
-        sc.step(&mut k, i).unwrap();
+        sc.step(&mut k, &mut it, i).unwrap();
     }
     k
 }
@@ -1046,6 +1054,7 @@ fn pmtu_expiry_learns_keeps_at_exactly_t_deletes_at_the_strict_second_and_frees(
 
     let (r, _) = run_preset("pmtu-expiry");
     let k = &r.kernel;
+    let it = &r.interp;
     assert!(rt_timer_events(k).iter().any(|(t, e)| *t == 250
         && matches!(
             e,
@@ -1070,7 +1079,7 @@ fn pmtu_expiry_learns_keeps_at_exactly_t_deletes_at_the_strict_second_and_frees(
     // At tick 700 (uptime 7) 2 + 5 < 7 is false: only the scan of tick 800 takes it.
     assert_eq!(expirations(k), vec![(800, "rt#1 10.9.8.7/32", 2, 5, 8)]);
     assert_eq!(
-        (var(k, "left"), var(k, "gone")),
+        (var(it, "left"), var(it, "gone")),
         (int(1), int(0)),
         "still queued at tick 750, gone at 850"
     );
@@ -1085,7 +1094,7 @@ fn pmtu_expiry_learns_keeps_at_exactly_t_deletes_at_the_strict_second_and_frees(
     );
     // After expiry the lookup falls back to the default route; the deleted one waits in rttrash.
     assert_eq!(rets(&r, "rtalloc1"), vec!["10.9.8.7/32", "0.0.0.0/0"]);
-    assert_eq!((var(k, "trash"), var(k, "trash_after")), (int(1), int(0)));
+    assert_eq!((var(it, "trash"), var(it, "trash_after")), (int(1), int(0)));
     assert_eq!(
         call_lines(&r, "RTFREE"),
         vec![
@@ -1133,7 +1142,8 @@ fn queue_change_applies_the_new_timeout_at_the_next_scans() {
 fn queue_destroy_runs_the_actions_only_with_destroy_1() {
     let (r, _) = run_preset("queue-destroy");
     let k = &r.kernel;
-    assert_eq!((var(k, "na"), var(k, "nb")), (int(2), int(2)));
+    let it = &r.interp;
+    assert_eq!((var(it, "na"), var(it, "nb")), (int(2), int(2)));
     let destroyed: Vec<(i32, &str, usize, bool)> = rt_timer_events(k)
         .into_iter()
         .filter_map(|(t, e)| match e {
@@ -1169,7 +1179,7 @@ fn queue_destroy_runs_the_actions_only_with_destroy_1() {
         ]
     );
     assert!(expirations(k).is_empty(), "no scan ever expires anything");
-    assert_eq!((var(k, "trash"), var(k, "trash_after")), (int(2), int(0)));
+    assert_eq!((var(it, "trash"), var(it, "trash_after")), (int(2), int(0)));
     // destroy = 0 left its routes in the table, with no timers.
     let rows: Vec<(String, usize)> = calls::route::netstat(k, 0)
         .into_iter()
@@ -1198,6 +1208,7 @@ fn redirect_expiry_then_redirtimeout_zero_deletes_the_rest_at_once() {
 
     let (r, _) = run_preset("redirect-expiry");
     let k = &r.kernel;
+    let it = &r.interp;
     assert_eq!(
         json_of_kind(&r, "route_delete"),
         vec![
@@ -1220,7 +1231,7 @@ fn redirect_expiry_then_redirtimeout_zero_deletes_the_rest_at_once() {
                 ..
             }
         )));
-    assert_eq!((var(k, "n"), var(k, "q")), (int(2), Value::Null));
+    assert_eq!((var(it, "n"), var(it, "q")), (int(2), Value::Null));
     assert_eq!(k.kernel_var("icmp_redirtimeout"), Some(int(0)));
     // The redirect learned after that has no timer: it stays.
     let row = netstat_row(k, "10.8.8.8").unwrap();
@@ -1244,8 +1255,9 @@ fn redirect_expiry_then_redirtimeout_zero_deletes_the_rest_at_once() {
 fn rt_timer_replace_moves_same_function_timers_across_queues() {
     let (r, _) = run_preset("rt-timer-replace");
     let k = &r.kernel;
+    let it = &r.interp;
     for (v, want) in [("ns", 2), ("ns2", 1), ("nf2", 1), ("ns3", 0), ("nf3", 1)] {
-        assert_eq!(var(k, v), int(want), "{v}");
+        assert_eq!(var(it, v), int(want), "{v}");
     }
     let replaced: Vec<(i32, &str, &str, i64)> = rt_timer_events(k)
         .into_iter()
@@ -1280,7 +1292,7 @@ fn rt_timer_replace_moves_same_function_timers_across_queues() {
         json_of_kind(&r, "route_delete"),
         vec![r#"{"kind":"route_delete","tick":800,"dst":"10.0.0.1/32","fib":0,"refcnt":1}"#]
     );
-    assert_eq!((var(k, "trash"), var(k, "trash_after")), (int(1), int(0)));
+    assert_eq!((var(it, "trash"), var(it, "trash_after")), (int(1), int(0)));
     assert!(k.rt.entry(0).unwrap().freed.is_some());
 }
 

@@ -68,7 +68,7 @@ struct Truth {
 }
 
 fn truth(sc: &Scenario, seed: u64) -> Truth {
-    let mut k = sc.boot();
+    let (mut k, mut it) = sc.boot();
     let mut t = Truth {
         questions: vec![],
         events: vec![],
@@ -76,12 +76,12 @@ fn truth(sc: &Scenario, seed: u64) -> Truth {
     };
     for i in 0..=sc.stmts.len() {
         t.questions
-            .push(questions_at(sc, &k, i, Horizon::SHEET, seed));
+            .push(questions_at(sc, &k, &it, i, Horizon::SHEET, seed));
         if i == sc.stmts.len() {
             if !k.halted() {
-                let _ = k.run_ticks(IDLE);
+                let _ = it.run_ticks(&mut k, IDLE);
             }
-        } else if sc.step(&mut k, i).is_err() || k.halted() {
+        } else if sc.step(&mut k, &mut it, i).is_err() || k.halted() {
             t.events.push(std::mem::take(&mut k.trace.events));
             t.after.push(k.clone());
             break;
@@ -207,7 +207,7 @@ fn check(sc: &Scenario, t: &Truth, q: &Question) -> Result<(), String> {
             // A callout is known by what it calls; read that from the machine after the step
             // (an armed one) or before it (a pending one).
             let before = if i == 0 {
-                sc.boot()
+                sc.boot().0
             } else {
                 t.after[i - 1].clone()
             };

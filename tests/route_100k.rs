@@ -3,7 +3,7 @@
 //! every one checked against a per-length hash oracle (33 exact-match probes per address).
 //! No timing assertions; it runs in a few seconds in a debug build.
 
-use hardclock::kernel::{Kernel, Value};
+use hardclock::kernel::{Kernel, NoBodies, Value};
 use std::collections::{HashMap, HashSet};
 
 /// A fixed xorshift generator: the test is deterministic.
@@ -53,7 +53,9 @@ fn hundred_thousand_prefixes_and_lookups() {
         } else {
             Value::Prefix(key, len as u8)
         };
-        let ret = k.call("route_add", &[v, Value::Addr(0xc0a8_0001)]).unwrap();
+        let ret = k
+            .call(&mut NoBodies, "route_add", &[v, Value::Addr(0xc0a8_0001)])
+            .unwrap();
         let fresh = by_len[len as usize].insert(key);
         assert_eq!(
             ret,

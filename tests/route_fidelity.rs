@@ -7,9 +7,9 @@
 mod scenario;
 
 use hardclock::kernel::route::{self, RouteEvent, RtmType};
-use hardclock::kernel::{calls, EventKind, Kernel, Value, Via};
+use hardclock::kernel::{calls, EventKind, Kernel, NoBodies, Value, Via};
 use hardclock::script::{self, trace, Outcome};
-use scenario::{run_ok, var};
+use scenario::{run_ok, run_ok_script, var};
 
 /// (tick, type, dst) of every routing-socket message.
 fn messages(k: &Kernel) -> Vec<(i32, RtmType, String)> {
@@ -180,7 +180,7 @@ fn the_broadcast_host_gets_its_own_leaf() {
             r#"{"kind":"lookup","tick":0,"fib":0,"dst":"255.255.255.255","match":"255.255.255.255/32","bits_tested":2,"backtracks":0,"masks_tested":0,"dupedkeys":0,"caller":"rtalloc1"}"#,
         ]
     );
-    assert_eq!(var(&r.kernel, "c"), Value::Int(3), "ESRCH");
+    assert_eq!(var(&r.interp, "c"), Value::Int(3), "ESRCH");
 }
 
 /// Item 11 (`rtrequest1_fib` with RTF_HOST, `rn_delete(key, NULL)`): `route delete 10.1.2.0`
@@ -189,7 +189,7 @@ fn the_broadcast_host_gets_its_own_leaf() {
 /// the tree (the /23's key is 10.1.2.0): ESRCH.
 #[test]
 fn a_host_delete_takes_the_head_of_the_keys_chain() {
-    let k = run_ok(
+    let (k, it) = run_ok_script(
         "route_add(10.1.2.0/23, 192.168.1.1)
          route_add(10.1.2.0/24, 192.168.1.1)
          route_add(10.1.2.0, 192.168.1.9)
@@ -201,11 +201,11 @@ fn a_host_delete_takes_the_head_of_the_keys_chain() {
     );
     assert_eq!(
         [
-            var(&k, "a"),
-            var(&k, "b"),
-            var(&k, "c"),
-            var(&k, "d"),
-            var(&k, "e")
+            var(&it, "a"),
+            var(&it, "b"),
+            var(&it, "c"),
+            var(&it, "d"),
+            var(&it, "e")
         ],
         [
             Value::Int(3),
@@ -232,11 +232,12 @@ fn a_host_delete_takes_the_head_of_the_keys_chain() {
     assert_eq!(by_key, 2, "the /24 and the /23 went by key alone");
     assert!(calls::route::netstat(&k, 0).is_empty());
     // A prefix delete still wants the exact mask.
-    let k = run_ok("route_add(10.1.2.0/23, 192.168.1.1)\nx = route_delete(10.1.2.0/24)");
-    assert_eq!(var(&k, "x"), Value::Int(3));
+    let (_, it) =
+        run_ok_script("route_add(10.1.2.0/23, 192.168.1.1)\nx = route_delete(10.1.2.0/24)");
+    assert_eq!(var(&it, "x"), Value::Int(3));
     // The default route: 0.0.0.0's chain is headed by the left end marker (ESRCH).
-    let k = run_ok("route_add(0.0.0.0/0, 192.168.1.1)\nx = route_delete(0.0.0.0)");
-    assert_eq!(var(&k, "x"), Value::Int(3));
+    let (k, it) = run_ok_script("route_add(0.0.0.0/0, 192.168.1.1)\nx = route_delete(0.0.0.0)");
+    assert_eq!(var(&it, "x"), Value::Int(3));
     assert_eq!(calls::route::netstat(&k, 0).len(), 1);
 }
 
@@ -246,8 +247,8 @@ fn a_host_delete_takes_the_head_of_the_keys_chain() {
 #[test]
 fn numfibs_is_clamped_and_rnh_locked_is_asserted() {
     for (asked, got) in [(17, 16), (1000, 16), (16, 16), (0, 1), (-1, 16), (3, 3)] {
-        let k = run_ok(&format!("rt_numfibs = {asked}\nn = rt_numfibs"));
-        assert_eq!(var(&k, "n"), Value::Int(got), "rt_numfibs = {asked}");
+        let (k, it) = run_ok_script(&format!("rt_numfibs = {asked}\nn = rt_numfibs"));
+        assert_eq!(var(&it, "n"), Value::Int(got), "rt_numfibs = {asked}");
         assert_eq!(k.rt.trees.len(), got as usize);
         let noted = k.trace.events.iter().any(|e| {
             matches!(&*e.kind, EventKind::Route(RouteEvent::NumfibsClamped { asked: a, got: g })
@@ -274,7 +275,7 @@ fn numfibs_is_clamped_and_rnh_locked_is_asserted() {
 #[test]
 fn in_clsroute_marks_and_in_rtqtimo_deletes() {
     // hz 100: the redirect route is released at tick 250 (uptime 2): rmx_expire = 2 + 3600.
-    let k = run_ok(
+    let (k, it) = run_ok_script(
         "route_add(0.0.0.0/0, 192.168.1.1)
          route_add(10.1.0.0/16, 192.168.1.1)
          icmp_redirtimeout = 0
@@ -286,7 +287,7 @@ fn in_clsroute_marks_and_in_rtqtimo_deletes() {
          RTFREE_LOCKED(s)
          old = rtq_reallyold",
     );
-    assert_eq!(var(&k, "old"), Value::Int(3600));
+    assert_eq!(var(&it, "old"), Value::Int(3600));
     let rows = calls::route::netstat(&k, 0);
     let learned = rows.iter().find(|r| r.destination == "10.6.6.6").unwrap();
     assert_eq!(
@@ -398,7 +399,7 @@ fn in_clsroute_marks_and_in_rtqtimo_deletes() {
          RTFREE_LOCKED(a)",
     );
     for m in ["RT_LOCK", "RT_ADDREF", "RT_UNLOCK"] {
-        k.call(m, &[Value::Route(1)]).unwrap();
+        k.call(&mut NoBodies, m, &[Value::Route(1)]).unwrap();
     }
     let e = k.run_ticks(6001).unwrap_err();
     assert!(

@@ -9,7 +9,7 @@ mod scenario;
 use hardclock::kernel::route::{NetstatRow, RouteEvent, RtmType};
 use hardclock::kernel::rttimer::{PmtuIgnored, RtTimerEvent};
 use hardclock::kernel::{calls, EventKind, Kernel, Value};
-use hardclock::script::{self, Outcome, Scenario};
+use hardclock::script::{self, Interp, Outcome, Scenario};
 use scenario::{deletes, run_ok};
 
 fn row(k: &Kernel, dst: &str) -> Option<NetstatRow> {
@@ -53,12 +53,12 @@ fn pmtu_route_is_learned_referenced_expired_and_freed() {
          RTFREE(rt);"
     );
     let sc = Scenario::compile(&src).unwrap();
-    let mut k = sc.boot();
-    let step = |k: &mut Kernel, i: usize| {
-        sc.step(k, i).unwrap();
+    let (mut k, mut it) = sc.boot();
+    let step = |k: &mut Kernel, it: &mut Interp, i: usize| {
+        sc.step(k, it, i).unwrap();
     };
     for i in 0..5 {
-        step(&mut k, i);
+        step(&mut k, &mut it, i);
     }
     // The learned route: a host route via the network route's gateway, dynamic, MTU 1400.
     let r = row(&k, "10.9.8.7").expect("PMTU host route in netstat");
@@ -81,17 +81,17 @@ fn pmtu_route_is_learned_referenced_expired_and_freed() {
         Some(Value::Queue(lanes[0].id))
     );
 
-    step(&mut k, 5); // hardclock(60049): tick 60099, one tick short
+    step(&mut k, &mut it, 5); // hardclock(60049): tick 60099, one tick short
     assert!(row(&k, "10.9.8.7").is_some());
     assert!(deletes(&k, "10.9.8.7/32").is_empty());
 
-    step(&mut k, 6); // tick 60100: expired and deleted, but rt still holds it
+    step(&mut k, &mut it, 6); // tick 60100: expired and deleted, but rt still holds it
     assert_eq!(deletes(&k, "10.9.8.7/32"), vec![60_100]);
     // The clone and the expiry are kernel-internal rtrequest() calls: only route(8)'s RTM_ADD.
     assert_eq!(messages(&k), vec![(RtmType::Add, "10.0.0.0/8".to_string())]);
     assert!(row(&k, "10.9.8.7").is_none());
     assert_eq!(k.rt.rttrash, 1);
-    let id = match k.vars["rt"] {
+    let id = match it.vars["rt"] {
         Value::Route(id) => id,
         ref v => panic!("{v:?}"),
     };
@@ -99,9 +99,9 @@ fn pmtu_route_is_learned_referenced_expired_and_freed() {
     // The network route is untouched.
     assert_eq!(row(&k, "10.0.0.0/8").unwrap().flags, "UGS");
 
-    step(&mut k, 7);
+    step(&mut k, &mut it, 7);
     assert_eq!(k.rt.rttrash, 1, "nobody freed it yet");
-    step(&mut k, 8); // RTFREE: the last reference
+    step(&mut k, &mut it, 8); // RTFREE: the last reference
     assert_eq!(k.rt.rttrash, 0);
     assert!(k.rt.entry(id).unwrap().freed.is_some());
 }

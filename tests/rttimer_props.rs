@@ -12,7 +12,7 @@
 
 use std::collections::BTreeMap;
 
-use hardclock::kernel::{calls, EventKind, Kernel, Value, Via};
+use hardclock::kernel::{calls, EventKind, Kernel, NoBodies, Value, Via};
 use proptest::prelude::*;
 
 const ROUTES: u32 = 4;
@@ -126,7 +126,7 @@ fn fired(k: &Kernel, ids: &[u32]) -> Vec<(i64, u32, usize)> {
 }
 
 fn call(k: &mut Kernel, name: &str, args: &[Value]) -> Value {
-    k.call(name, args)
+    k.call(&mut NoBodies, name, args)
         .unwrap_or_else(|e| panic!("{name}: {e:?}"))
 }
 

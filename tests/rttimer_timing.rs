@@ -9,8 +9,9 @@ mod scenario;
 use hardclock::kernel::route::{RouteEvent, RtmType};
 use hardclock::kernel::rttimer;
 use hardclock::kernel::{calls, EventKind, Kernel, Value, Via};
+use hardclock::script::Interp;
 use hardclock::script::{self, Outcome};
-use scenario::{deletes, run_ok};
+use scenario::{deletes, run_ok, run_ok_script};
 
 /// Every rt_timer action run: (tick, route, func).
 fn fires(k: &Kernel) -> Vec<(i32, String, String)> {
@@ -39,12 +40,12 @@ fn rtm_deletes(k: &Kernel, dst: &str) -> Vec<i32> {
         .collect()
 }
 
-fn var(k: &Kernel, name: &str) -> Value {
-    k.vars.get(name).cloned().unwrap_or(Value::Null)
+fn var(it: &Interp, name: &str) -> Value {
+    it.vars.get(name).cloned().unwrap_or(Value::Null)
 }
 
-fn route_of(k: &Kernel, name: &str) -> u32 {
-    match var(k, name) {
+fn route_of(it: &Interp, name: &str) -> u32 {
+    match var(it, name) {
         Value::Route(id) => id,
         v => panic!("{name} is {v:?}"),
     }
@@ -119,8 +120,8 @@ fn expiry_tick_for_timeouts_and_phases() {
         );
 
         // Before it fires, the views predict the same second and tick.
-        let k = run_ok(&timing_src(hz, arm, add, timeout, 0));
-        let rt = route_of(&k, "rt");
+        let (k, it) = run_ok_script(&timing_src(hz, arm, add, timeout, 0));
+        let rt = route_of(&it, "rt");
         let timers = calls::rttimer::route_timers(&k, rt);
         assert_eq!(timers.len(), 1);
         let uptime_at_add = i64::from(add / hz);
@@ -273,7 +274,7 @@ fn destroyed_queue_is_a_use_after_free() {
 
 #[test]
 fn same_func_replaces_across_queues() {
-    let k = run_ok(&format!(
+    let (k, it) = run_ok_script(&format!(
         "{TWO_ROUTES} q1 = rt_timer_queue_create(10); q2 = rt_timer_queue_create(1);
          hardclock(50);
          rt_timer_add(r1, f, q1); rt_timer_add(r1, g, q1);
@@ -282,8 +283,8 @@ fn same_func_replaces_across_queues() {
          a = rt_timer_count(q1); b = rt_timer_count(q2);
          hardclock(1500);"
     ));
-    assert_eq!(var(&k, "a"), Value::Int(1), "f left q1, g stayed");
-    assert_eq!(var(&k, "b"), Value::Int(1));
+    assert_eq!(var(&it, "a"), Value::Int(1), "f left q1, g stayed");
+    assert_eq!(var(&it, "b"), Value::Int(1));
     // f re-added at uptime 2 on the 1 s queue: uptime 4 = tick 400. g: 0 + 10 < 11 = tick 1100.
     assert_eq!(
         fires(&k),
@@ -310,7 +311,7 @@ fn same_func_replaces_across_queues() {
 /// (0 + 1 < 2, q1 after the newer q2, r1 before r2 as added), g at tick 300 (0 + 2 < 3).
 #[test]
 fn route_delete_keeps_timers_until_rtfree() {
-    let k = run_ok(&format!(
+    let (k, it) = run_ok_script(&format!(
         "{TWO_ROUTES} q1 = rt_timer_queue_create(1); q2 = rt_timer_queue_create(2);
          rt_timer_add(r1, f, q1); rt_timer_add(r1, g, q2); rt_timer_add(r2, f, q1);
          before = rt_timer_count(q1);
@@ -318,13 +319,13 @@ fn route_delete_keeps_timers_until_rtfree() {
          a = rt_timer_count(q1); b = rt_timer_count(q2);
          hardclock(500);"
     ));
-    assert_eq!(var(&k, "before"), Value::Int(2));
+    assert_eq!(var(&it, "before"), Value::Int(2));
     assert_eq!(
-        var(&k, "a"),
+        var(&it, "a"),
         Value::Int(2),
         "the delete leaves r1's f timer"
     );
-    assert_eq!(var(&k, "b"), Value::Int(1), "and its g timer");
+    assert_eq!(var(&it, "b"), Value::Int(1), "and its g timer");
     assert_eq!(
         fires(&k),
         vec![
@@ -333,7 +334,7 @@ fn route_delete_keeps_timers_until_rtfree() {
             (300, "10.0.0.1/32".into(), "g".into()),
         ]
     );
-    let r1 = route_of(&k, "r1");
+    let r1 = route_of(&it, "r1");
     assert!(
         !k.rt.entries[r1 as usize].in_table,
         "it ran on the deleted route"
@@ -341,16 +342,16 @@ fn route_delete_keeps_timers_until_rtfree() {
 
     // rtfree of the last reference frees it, and that drops the timers still pending: g never
     // fires. Freed at tick 100, before either scan could take them.
-    let k = run_ok(&format!(
+    let (k, it) = run_ok_script(&format!(
         "{TWO_ROUTES} q1 = rt_timer_queue_create(1); q2 = rt_timer_queue_create(2);
          rt_timer_add(r1, f, q1); rt_timer_add(r1, g, q2);
          route_delete(10.0.0.1); kept = rt_timer_count(q2);
          hardclock(100); RTFREE(r1); a = rt_timer_count(q1); b = rt_timer_count(q2);
          hardclock(400);"
     ));
-    assert_eq!(var(&k, "kept"), Value::Int(1));
-    assert_eq!(var(&k, "a"), Value::Int(0));
-    assert_eq!(var(&k, "b"), Value::Int(0));
+    assert_eq!(var(&it, "kept"), Value::Int(1));
+    assert_eq!(var(&it, "a"), Value::Int(0));
+    assert_eq!(var(&it, "b"), Value::Int(0));
     assert!(fires(&k).is_empty());
     let removed: Vec<_> = k
         .trace
@@ -370,26 +371,26 @@ fn route_delete_keeps_timers_until_rtfree() {
     );
 
     // An unreferenced route is freed by the delete itself, so its timers go at once.
-    let k = run_ok(
+    let (k, it) = run_ok_script(
         "route_add(10.0.0.3, 192.168.1.1); q = rt_timer_queue_create(0);
          r3 = rtalloc1(10.0.0.3, 0, 0); RT_UNLOCK(r3); rt_timer_add(r3, f, q);
          RTFREE(r3); n = rt_timer_count(q); route_delete(10.0.0.3); m = rt_timer_count(q);
          hardclock(300);",
     );
     assert_eq!(
-        var(&k, "n"),
+        var(&it, "n"),
         Value::Int(1),
         "rtfree of a route still in the table frees nothing"
     );
-    assert_eq!(var(&k, "m"), Value::Int(0));
+    assert_eq!(var(&it, "m"), Value::Int(0));
     assert!(fires(&k).is_empty());
 
     // rt_timer_remove_all from the scenario drops them without deleting the route.
-    let k = run_ok(&format!(
+    let (k, it) = run_ok_script(&format!(
         "{TWO_ROUTES} q = rt_timer_queue_create(0); rt_timer_add(r1, f, q); rt_timer_add(r1, NULL, q);
          rt_timer_remove_all(r1); n = rt_timer_count(q); hardclock(300);"
     ));
-    assert_eq!(var(&k, "n"), Value::Int(0));
+    assert_eq!(var(&it, "n"), Value::Int(0));
     assert!(fires(&k).is_empty());
     assert_eq!(calls::route::netstat(&k, 0).len(), 2);
 }

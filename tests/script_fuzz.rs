@@ -7,6 +7,7 @@ use hardclock::kernel::Kernel;
 use hardclock::script::ast::{ArgKind, StmtKind, Target};
 use hardclock::script::error::MAX_QUOTE;
 use hardclock::script::parser::parse;
+use hardclock::script::Interp;
 use hardclock::script::{run, run_console_line, trace, Outcome, ScriptError};
 use proptest::prelude::*;
 
@@ -63,10 +64,10 @@ fn check_run(src: &str) {
 }
 
 fn check_console(src: &str) {
-    let mut k = Kernel::new();
+    let (mut k, mut it) = (Kernel::new(), Interp::new());
     for (i, line) in src.split('\n').enumerate() {
         let n = 10 + i as u32;
-        let c = run_console_line(&mut k, line, n);
+        let c = run_console_line(&mut k, &mut it, line, n);
         if let Outcome::Error(e) = &c.outcome {
             assert_eq!(e.line, n, "{line:?}");
             assert_points_into(line, n, e);

@@ -50,7 +50,7 @@ fn variables_hold_values_between_statements() {
         run("n = 0x10; m = n; hardclock(m)\nx = 10.0.0.0/8\ny = {1, -2}\nz = RTF_HOST|RTF_DYNAMIC");
     assert_eq!(r.outcome, Outcome::Ok);
     assert_eq!(r.kernel.clock.ticks, 16);
-    let v = |n: &str| r.kernel.vars.get(n).cloned();
+    let v = |n: &str| r.interp.vars.get(n).cloned();
     assert_eq!(v("m"), Some(Value::Int(16)));
     assert_eq!(v("x"), Some(Value::Prefix(0x0a00_0000, 8)));
     assert_eq!(v("y"), Some(Value::Struct(vec![1, -2])));
@@ -68,7 +68,7 @@ fn variables_hold_values_between_statements() {
 fn handler_definitions_reach_the_kernel_and_are_checked_at_definition() {
     let r = run("handler tcp_rexmt {\n  n = 1\n  busy(3)\n}\nhardclock(2)");
     assert_eq!(r.outcome, Outcome::Ok);
-    assert_eq!(r.kernel.handlers.get("tcp_rexmt").map(|b| b.len()), Some(2));
+    assert_eq!(r.interp.handlers.get("tcp_rexmt").map(|b| b.len()), Some(2));
 
     // A typo inside a handler is found before anything runs, even if the handler never fires.
     let src = "hardclock(2)\nhandler tcp_rexmt {\n  bussy(3)\n}";
@@ -149,9 +149,9 @@ fn limits_are_errors_at_the_offending_place() {
 fn compile_then_step_gives_the_same_trace_as_run() {
     let src = "hz = 250\nhardclock(4)\nn = 3\nhardclock(n)";
     let sc = Scenario::compile(src).unwrap();
-    let mut k = sc.boot();
+    let (mut k, mut it) = sc.boot();
     for i in 0..sc.stmts.len() {
-        sc.step(&mut k, i).unwrap();
+        sc.step(&mut k, &mut it, i).unwrap();
     }
     assert_eq!(trace::json_lines(&k, &Outcome::Ok), json(src));
 }

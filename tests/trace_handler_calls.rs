@@ -74,14 +74,14 @@ fn the_text_trace_names_the_handler_of_a_call() {
 #[test]
 fn recording_handler_calls_changes_nothing_the_kernel_does() {
     let sc = hardclock::script::Scenario::compile(SRC).unwrap();
-    let mut on = sc.boot();
-    let mut off = sc.boot();
+    let (mut on, mut on_it) = sc.boot();
+    let (mut off, mut off_it) = sc.boot();
     off.trace.recording = false;
-    let (_, a) = sc.run_on(&mut on);
-    let (_, b) = sc.run_on(&mut off);
+    let (_, a) = sc.run_on(&mut on, &mut on_it);
+    let (_, b) = sc.run_on(&mut off, &mut off_it);
     assert_eq!((a, b), (Outcome::Ok, Outcome::Ok));
     assert_eq!(format!("{:?}", on.co), format!("{:?}", off.co));
     assert_eq!(format!("{:?}", on.to), format!("{:?}", off.to));
-    assert_eq!(on.vars, off.vars);
+    assert_eq!(on_it.vars, off_it.vars);
     assert!(off.trace.events.is_empty() && off.waiting_call.is_none());
 }

@@ -7,13 +7,13 @@
 //! recording on or off, with the same statement results.
 
 use hardclock::kernel::Kernel;
-use hardclock::script::{presets, Scenario};
+use hardclock::script::{presets, Interp, Scenario};
 
 /// Everything a kernel holds except its log (and the log's index of running handlers).
-fn state(k: &Kernel) -> String {
+fn state(k: &Kernel, it: &Interp) -> String {
     format!(
         "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
-        k.clock, k.panic, k.vars, k.to, k.co, k.rt, k.rtt
+        k.clock, k.panic, it.vars, k.to, k.co, k.rt, k.rtt
     )
 }
 
@@ -22,14 +22,19 @@ fn every_preset_ends_the_same_recorded_or_not() {
     let mut panicked = 0;
     for p in presets::all() {
         let sc = Scenario::compile(p.source).unwrap_or_else(|e| panic!("{}: {e:?}", p.name));
-        let mut on = sc.boot();
-        let mut off = sc.boot();
+        let (mut on, mut on_it) = sc.boot();
+        let (mut off, mut off_it) = sc.boot();
         off.trace.recording = false;
-        let (r_on, o_on) = sc.run_on(&mut on);
-        let (r_off, o_off) = sc.run_on(&mut off);
+        let (r_on, o_on) = sc.run_on(&mut on, &mut on_it);
+        let (r_off, o_off) = sc.run_on(&mut off, &mut off_it);
         assert_eq!(r_on, r_off, "{}: statement results", p.name);
         assert_eq!(o_on, o_off, "{}: outcome", p.name);
-        assert_eq!(state(&on), state(&off), "{}: final state", p.name);
+        assert_eq!(
+            state(&on, &on_it),
+            state(&off, &off_it),
+            "{}: final state",
+            p.name
+        );
         assert!(!on.trace.events.is_empty(), "{}", p.name);
         // An unrecorded kernel keeps only its panic.
         assert_eq!(

@@ -3,6 +3,7 @@
 #![allow(dead_code)] // each bench uses part of this
 
 use hardclock::kernel::{calls, Kernel, Operand, Stmt, Value};
+use hardclock::script::Interp;
 
 /// The sizes a bench runs at: `base`, then `big` unless `HC_BENCH_SMALL` is set (a quicker run
 /// for trying things out; the published table is the full run).
@@ -43,11 +44,11 @@ pub fn periods() -> Vec<u32> {
         .collect()
 }
 
-/// `k` with timeouts `t0..` armed with `periods`, each with a handler `fI` whose body is
+/// `k` with timeouts `t0..` armed with `periods`, each with a handler `fI` (in `it`) whose body is
 /// `timeout_add(&tI, period)`: what a scenario would say, were a script allowed that many
 /// objects (scripts stop at `MAX_OBJECTS`, so the benches set the kernel up directly). The
 /// log is left empty.
-pub fn periodic_kernel(mut k: Kernel, periods: &[u32]) -> Kernel {
+pub fn periodic_kernel((mut k, mut it): (Kernel, Interp), periods: &[u32]) -> (Kernel, Interp) {
     for (i, &p) in periods.iter().enumerate() {
         let (to, func) = (format!("t{i}"), format!("f{i}"));
         let id = calls::openbsd::timeout_set(&mut k, &to, &func, Value::Null);
@@ -58,12 +59,12 @@ pub fn periodic_kernel(mut k: Kernel, periods: &[u32]) -> Kernel {
             name: "timeout_add".into(),
             args: vec![Operand::Ref(to), Operand::Lit(Value::Int(p as i64))],
         };
-        k.handlers.insert(func, vec![body]);
+        it.handlers.insert(func, vec![body]);
     }
     k.trace.events.clear();
     // A million recorded ticks are over 400,000 events since boot, where the page's machine
     // stops (`Trace::max_events`, counted since boot whether drained or not): the replay and
     // step-back benches measure the wheel and the reducer past it.
     k.trace.max_events = usize::MAX;
-    k
+    (k, it)
 }

@@ -9,10 +9,12 @@
 //! the syscall glue's (`kernel::calls`), which also lists the tables.
 
 use super::value::{Ipv4, Value};
-use super::{Kernel, KernelError};
+use super::{Bodies, Kernel, KernelError};
 
-/// How a call runs: the kernel and the evaluated arguments in, the return value out.
-pub type Run = fn(&mut Kernel, &Args) -> Result<Value, KernelError>;
+/// How a call runs: the kernel, the handler bodies a timer the call fires would run (only the
+/// calls that run the clock use them: `hardclock(n)`, a sleep, a wake-up) and the evaluated
+/// arguments in, the return value out.
+pub type Run = fn(&mut Kernel, &mut dyn Bodies, &Args) -> Result<Value, KernelError>;
 
 /// What kind of argument a parameter takes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

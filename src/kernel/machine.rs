@@ -10,6 +10,10 @@
 //!
 //! The syscall glue (`kernel::calls`) calls down into the machine (a sleep, a wake-up, a route
 //! operation); the machine calls no glue.
+//!
+//! A handler body belongs to the script, not the kernel: every entry point here that can fire
+//! a timer takes the [`Bodies`] that run them (`script::Interp`, or [`NoBodies`] for a kernel
+//! on its own), as a `&mut dyn` so that a fire costs no allocation.
 
 use super::freebsd::{Call, CalloutEvent, Callouts, Sleep, GIANT};
 use super::openbsd::TimeoutEvent;
@@ -18,53 +22,61 @@ use super::route::{Cx, Neighbours, Routes};
 use super::rttimer::{RemoveWhy, RtTimer, RtTimerEvent, RtTimers, NULL_FUNC};
 use super::value::fmt_addr;
 use super::{
-    merge_tick, EventKind, HandlerEnd, Kernel, KernelError, Trace, Value, Via,
+    merge_tick, Bodies, EventKind, HandlerEnd, Kernel, KernelError, NoBodies, Trace, Value, Via,
     MAX_HANDLER_RUNS_PER_PASS,
 };
 
 impl Kernel {
-    /// Runs `n` hardclocks, stopping early on a panic.
-    ///
-    /// Consecutive ticks of this run on which nothing happened share one [`EventKind::Tick`]
-    /// (its `count` grows), so that a million idle ticks cost one event, not a million.
-    pub fn run_ticks(&mut self, n: u64) -> Result<(), KernelError> {
-        let floor = self.trace.events.len();
-        for _ in 0..n {
-            self.tick(Some(floor))?;
-        }
-        Ok(())
-    }
-
-    /// One hardclock interrupt: `ticks++`, each wheel's hardclock half, then one softclock pass.
+    /// One hardclock with no handler bodies: a kernel on its own (the benches, the lab, a test
+    /// of a facility). A script's machine runs [`hardclock`] with its interpreter.
     pub fn hardclock(&mut self) -> Result<(), KernelError> {
-        self.tick(None)
+        hardclock(self, &mut NoBodies)
     }
 
-    /// `hardclock()`; with `merge_from`, an idle tick extends the previous tick event if that
-    /// event is the last one and was recorded at or after index `merge_from`.
-    fn tick(&mut self, merge_from: Option<usize>) -> Result<(), KernelError> {
-        self.check_alive()?;
-        let saved_line = std::mem::replace(&mut self.line, 0);
-        let ticks = self.clock.advance();
-        let n = self.trace.events.len();
-        let merged = match self.trace.events.last_mut() {
-            Some(e) if merge_from.is_some_and(|m| n > m) => merge_tick(e, ticks),
-            _ => false,
-        };
-        if !merged {
-            self.emit(EventKind::Tick { ticks, count: 1 });
-        }
-        self.to.hardclock(ticks, &mut self.trace);
-        let boot = self.clock.elapsed == 1;
-        self.co.hardclock(ticks, boot, &mut self.trace);
-        let r = timeout_softclock(self).and_then(|_| callout_softclock(self));
-        self.line = saved_line;
-        r
+    /// [`run_ticks`] with no handler bodies, like [`Kernel::hardclock`].
+    pub fn run_ticks(&mut self, n: u64) -> Result<(), KernelError> {
+        run_ticks(self, &mut NoBodies, n)
     }
 }
 
+/// Runs `n` hardclocks, stopping early on a panic.
+///
+/// Consecutive ticks of this run on which nothing happened share one [`EventKind::Tick`]
+/// (its `count` grows), so that a million idle ticks cost one event, not a million.
+pub fn run_ticks(k: &mut Kernel, b: &mut dyn Bodies, n: u64) -> Result<(), KernelError> {
+    let floor = k.trace.events.len();
+    for _ in 0..n {
+        tick(k, b, Some(floor))?;
+    }
+    Ok(())
+}
+
+/// One hardclock interrupt: `ticks++`, each wheel's hardclock half, then one softclock pass.
+pub fn hardclock(k: &mut Kernel, b: &mut dyn Bodies) -> Result<(), KernelError> {
+    tick(k, b, None)
+}
+
+/// `hardclock()`; with `merge_from`, an idle tick extends the previous tick event if that
+/// event is the last one and was recorded at or after index `merge_from`.
+fn tick(k: &mut Kernel, b: &mut dyn Bodies, merge_from: Option<usize>) -> Result<(), KernelError> {
+    k.check_alive()?;
+    let ticks = k.clock.advance();
+    let n = k.trace.events.len();
+    let merged = match k.trace.events.last_mut() {
+        Some(e) if merge_from.is_some_and(|m| n > m) => merge_tick(e, ticks),
+        _ => false,
+    };
+    if !merged {
+        k.emit(EventKind::Tick { ticks, count: 1 });
+    }
+    k.to.hardclock(ticks, &mut k.trace);
+    let boot = k.clock.elapsed == 1;
+    k.co.hardclock(ticks, boot, &mut k.trace);
+    timeout_softclock(k, b).and_then(|_| callout_softclock(k, b))
+}
+
 /// OpenBSD's softclock: drain `timeout_todo`, running every due timeout's function.
-fn timeout_softclock(k: &mut Kernel) -> Result<(), KernelError> {
+fn timeout_softclock(k: &mut Kernel, b: &mut dyn Bodies) -> Result<(), KernelError> {
     let mut runs = 0usize;
     let now = k.clock.ticks;
     while let Some(due) = k.to.softclock_next(now, &mut k.trace) {
@@ -83,7 +95,7 @@ fn timeout_softclock(k: &mut Kernel) -> Result<(), KernelError> {
             name: to.name_of(due.id),
             late: due.late,
         });
-        k.run_handler(Via::Timeout, &due.to_func, &due.to_arg, None)?;
+        k.run_handler(b, Via::Timeout, &due.to_func, &due.to_arg, None)?;
     }
     Ok(())
 }
@@ -91,14 +103,14 @@ fn timeout_softclock(k: &mut Kernel) -> Result<(), KernelError> {
 /// FreeBSD's softclock pass: the calltodo list and the due buckets, with the softclock thread
 /// servicing what they hand it, until the pass is over or the thread waits (`busy(n)`, a
 /// mutex).
-fn callout_softclock(k: &mut Kernel) -> Result<(), KernelError> {
+fn callout_softclock(k: &mut Kernel, b: &mut dyn Bodies) -> Result<(), KernelError> {
     k.co.begin_pass(k.clock.ticks)?;
-    let r = callout_pass(k);
+    let r = callout_pass(k, b);
     k.co.end_pass();
     r
 }
 
-fn callout_pass(k: &mut Kernel) -> Result<(), KernelError> {
+fn callout_pass(k: &mut Kernel, b: &mut dyn Bodies) -> Result<(), KernelError> {
     loop {
         let now = k.clock.ticks;
         let next = k.co.softclock_next(now, &mut k.trace);
@@ -108,7 +120,7 @@ fn callout_pass(k: &mut Kernel) -> Result<(), KernelError> {
         let end = match call {
             Call::Start { func, arg } => {
                 k.co.th.in_handler = true;
-                let r = k.start_handler(Via::Callout, &func, &arg, None);
+                let r = k.start_handler(b, Via::Callout, &func, &arg, None);
                 k.co.th.in_handler = false;
                 r?
             }
@@ -119,7 +131,7 @@ fn callout_pass(k: &mut Kernel) -> Result<(), KernelError> {
                 }
                 k.emit(CalloutEvent::Resume { func: func.clone() });
                 k.co.th.in_handler = true;
-                let r = k.resume_handler(&func, &rest);
+                let r = k.check_alive().and_then(|_| b.resume(k, &func, &rest));
                 k.co.th.in_handler = false;
                 r?
             }
@@ -141,28 +153,29 @@ fn callout_pass(k: &mut Kernel) -> Result<(), KernelError> {
 /// `mtx_unlock` -> `turnstile_unpend`: if the softclock thread waits for `m`, which the script
 /// thread just let go of (`by`), it runs at once and finishes this tick's softclock pass before
 /// the script thread goes on, in the same tick.
-pub fn wake_softclock(k: &mut Kernel, m: &str, by: String) -> Result<(), KernelError> {
+pub fn wake_softclock(
+    k: &mut Kernel,
+    b: &mut dyn Bodies,
+    m: &str,
+    by: String,
+) -> Result<(), KernelError> {
     let now = k.clock.ticks;
     if !k.co.wake_waiter(m, by, now, &mut k.trace) {
         return Ok(());
     }
-    // Softclock's work belongs to no script line, as in a hardclock.
-    let line = std::mem::replace(&mut k.line, 0);
-    let r = callout_softclock(k);
-    k.line = line;
-    r
+    callout_softclock(k, b)
 }
 
 /// The script thread sleeps as `s` says (in `callout_drain`, `mtx_lock`), running hardclocks
 /// until the softclock thread lets it go on. A sleep proper drops Giant for its duration
 /// (`DROP_GIANT()` / `PICKUP_GIANT()`), which may itself wake the softclock thread.
-pub fn sleep(k: &mut Kernel, s: &Sleep) -> Result<(), KernelError> {
+pub fn sleep(k: &mut Kernel, b: &mut dyn Bodies, s: &Sleep) -> Result<(), KernelError> {
     k.co.begin_sleep(s, k.clock.ticks, &mut k.trace)?;
     let giant = if s.sleep {
         let now = k.clock.ticks;
         let count = k.co.drop_giant(&s.call, now, &mut k.trace);
         if count > 0 {
-            wake_softclock(k, GIANT, "DROP_GIANT()".to_string())?;
+            wake_softclock(k, b, GIANT, "DROP_GIANT()".to_string())?;
         }
         count
     } else {
@@ -176,12 +189,12 @@ pub fn sleep(k: &mut Kernel, s: &Sleep) -> Result<(), KernelError> {
         }
         let r = k.co.check_deadlock(s, after, now, &mut k.trace);
         r.map_err(|e| k.fail(e))?;
-        k.hardclock()?;
+        hardclock(k, b)?;
         after += 1;
     }
     if giant > 0 {
         if let Some(wait) = k.co.giant_wait(&s.call) {
-            sleep(k, &wait)?;
+            sleep(k, b, &wait)?;
         }
         let now = k.clock.ticks;
         k.co.pickup_giant(&s.call, giant, now, &mut k.trace);
@@ -191,7 +204,7 @@ pub fn sleep(k: &mut Kernel, s: &Sleep) -> Result<(), KernelError> {
 
 /// `rt_timer_timer`, the rt_timer scan: every queue, newest first; pop heads while expired
 /// and run their actions. (The caller re-arms the scanner for `hz` ticks.)
-pub fn rt_timer_timer(k: &mut Kernel) -> Result<(), KernelError> {
+pub fn rt_timer_timer(k: &mut Kernel, b: &mut dyn Bodies) -> Result<(), KernelError> {
     let (uptime, now) = (k.clock.time_uptime(), k.clock.ticks);
     let mut scan = k.rtt.scan_start(uptime, now, &mut k.trace);
     loop {
@@ -200,7 +213,7 @@ pub fn rt_timer_timer(k: &mut Kernel) -> Result<(), KernelError> {
         let Some(t) = next.map_err(|e| k.fail(e))? else {
             return Ok(());
         };
-        run_action(k, &t)?;
+        run_action(k, b, &t)?;
     }
 }
 
@@ -210,11 +223,17 @@ pub fn rt_timer_timer(k: &mut Kernel) -> Result<(), KernelError> {
 /// route pointer, so `rn_delete(key, NULL)` removes the head of that key's chain, which may be
 /// another route than the timer's (a more specific one, or one added after the timer's route
 /// was deleted), and nothing at all when the head is an end marker (ESRCH).
-pub fn run_action(k: &mut Kernel, t: &RtTimer) -> Result<(), KernelError> {
+pub fn run_action(k: &mut Kernel, b: &mut dyn Bodies, t: &RtTimer) -> Result<(), KernelError> {
     let Some((key, fib, cidr)) = k.rt.entry(t.rt).map(|e| (e.dst, e.fib, e.cidr())) else {
         return Ok(());
     };
-    k.run_handler(Via::RtTimer, t.func_name(), &Value::Route(t.rt), Some(cidr))?;
+    k.run_handler(
+        b,
+        Via::RtTimer,
+        t.func_name(),
+        &Value::Route(t.rt),
+        Some(cidr),
+    )?;
     if t.func.is_none() {
         delete_by_key(k, t.rt, NULL_FUNC, key, fib)?;
     }

@@ -5,17 +5,22 @@
 //! * [`rttimer`]: NetBSD `rt_timer(9)` queues, scanned by a 1 Hz timeout on the OpenBSD wheel.
 //! * [`route`]: the BSD radix-tree route table with refcounted `rtentry`s and FIBs (`rtalloc(9)`).
 //!
-//! The kernel is a value. [`Kernel::clone`] is a snapshot; time moves only when [`Kernel::hardclock`]
-//! is called; nothing here reads a wall clock or touches the web. Every change goes through
-//! [`Kernel::exec`] (a scenario statement) or [`Kernel::hardclock`] (one tick) and is recorded in
-//! [`Kernel::trace`]. A kernel panic is a value: [`Kernel::panic`] is set, a
-//! [`EventKind::Panic`] is recorded, and the machine refuses to do anything further.
+//! The kernel is a value. [`Kernel::clone`] is a snapshot; time moves only when
+//! [`machine::hardclock`] is called; nothing here reads a wall clock or touches the web. Every
+//! change goes through [`Kernel::call`] (a scenario's call by name), [`Kernel::assign_var`] (a
+//! tunable) or [`machine::hardclock`] (one tick) and is recorded in [`Kernel::trace`]. A kernel
+//! panic is a value: [`Kernel::panic`] is set, a [`EventKind::Panic`] is recorded, and the
+//! machine refuses to do anything further.
 //!
-//! Three layers, each calling the ones below it (the machine calls back up only to run a
-//! handler body, [`Kernel::start_handler`], which the interpreter owns):
-//! * [`Kernel`] and the scenario interpreter in this file (`exec`, handler bodies), and
-//!   [`calls`], the syscall glue: a call by name (a scenario's, or a kernel function a timer
-//!   fires) reaches its facility there.
+//! The kernel holds no script state. The scenario interpreter (`script::Interp`: variables,
+//! handler bodies, a body that stopped half-way) is above it, and the kernel reaches a handler
+//! body only through [`Bodies`], which every call that can fire a timer takes.
+//!
+//! Three layers, each calling the ones below it (the machine calls back up only through
+//! [`Bodies`], to run a handler body):
+//! * [`Kernel`] in this file (the machine's state, its checks and budgets) and [`calls`], the
+//!   syscall glue: a call by name (a scenario's, or a kernel function a timer fires) reaches
+//!   its facility there.
 //! * [`machine`]: the clock, the softclock loops, the handler calls, FreeBSD's sleeping script
 //!   thread; the one place where facilities meet (rt_timer arming its scanner on the OpenBSD
 //!   wheel, the route table freeing a route's rt_timers).
@@ -24,11 +29,11 @@
 //!   an `Err(KernelError::Panic)` that [`Kernel::fail`] records.
 
 pub mod api;
+pub mod bodies;
 pub mod calls;
 pub mod clock;
 pub mod event;
 pub mod freebsd;
-pub mod handlers;
 pub mod machine;
 pub mod name;
 pub mod openbsd;
@@ -37,12 +42,11 @@ pub mod rttimer;
 pub mod trace;
 pub mod value;
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
+pub use bodies::{Bodies, NoBodies};
 pub use clock::Clock;
 pub use event::{Event, EventKind, Via};
-pub use handlers::Handlers;
 pub use name::Name;
 pub use trace::{Trace, MAX_EVENTS};
 pub use value::{Operand, Stmt, Target, Value};
@@ -53,16 +57,6 @@ pub use value::{Operand, Stmt, Target, Value};
 /// so the limit stays well below [`MAX_EVENTS`] / 4 and the panic that explains the spin comes
 /// before the event log's own limit.
 pub const MAX_HANDLER_RUNS_PER_PASS: usize = 50_000;
-/// Handler bodies may call handlers that call handlers ...; this bounds the nesting.
-pub const MAX_HANDLER_DEPTH: usize = 32;
-/// Most statements run inside handler bodies since boot (or since a driver renewed the budget,
-/// see [`Kernel::renew_budgets`]). The event cap does not bound this
-/// work: an assignment records nothing, and one fire of a 1,000-statement body is one event.
-/// A 0-tick self re-arm runs its body [`MAX_HANDLER_RUNS_PER_PASS`] times in one pass, so a
-/// 300-statement body was 30 million statements (5 s in a tab) before this budget. About 7
-/// million statements run per second natively and fewer in the browser, so the budget stops
-/// the worst body well within a second; the presets' periodic handlers run a few hundred.
-pub const MAX_HANDLER_STATEMENTS: u64 = 2_000_000;
 
 /// Why a call did not complete.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -111,9 +105,6 @@ pub struct Kernel {
     pub clock: Clock,
     /// Everything that happened, in order.
     pub trace: Trace,
-    /// Statements run inside handler bodies since the work budget was renewed (at boot, or
-    /// see [`Kernel::renew_budgets`]), against [`MAX_HANDLER_STATEMENTS`].
-    pub handler_stmts: u64,
     /// The tick at which a driver last renewed the work budgets; None: they count from boot.
     pub budget_since: Option<i32>,
     /// Set once the machine has panicked; nothing runs after that.
@@ -123,10 +114,6 @@ pub struct Kernel {
     /// but the machine stopped half-way through a softclock pass, so nothing runs after it
     /// either.
     pub fault: Option<KernelError>,
-    /// Script variables (`r = timeout_add(...)`), visible to handler bodies.
-    pub vars: BTreeMap<String, Value>,
-    /// Handler bodies (`handler NAME { ... }`), run when NAME fires.
-    pub handlers: Handlers,
     /// OpenBSD `timeout(9)` state.
     pub to: openbsd::Timeouts,
     /// FreeBSD callwheel state.
@@ -135,22 +122,10 @@ pub struct Kernel {
     pub rt: route::Routes,
     /// NetBSD rt_timer queues.
     pub rtt: rttimer::RtTimers,
-    /// Script line of the statement being executed (0 inside hardclock).
-    pub line: u32,
-    /// Handlers currently running (nested calls), for the depth limit.
-    depth: usize,
-    /// The handler whose body is executing (the innermost one), named in its calls' records.
-    handler: Option<Name>,
-    /// The record of the call that just suspended the body (see [`HandlerEnd::Suspended`]).
-    suspended_call: Option<CallRecord>,
     /// The record of the call the softclock thread's suspended handler waits in, written when
     /// it resumes. Only the trace needs it, so it lives outside the facilities' state (an
     /// unrecorded kernel has none).
     pub waiting_call: Option<CallRecord>,
-    /// Set by a facility call inside a handler body to stop the body after the current statement
-    /// (FreeBSD `busy(n)`, or a callout handler waiting for a mutex). [`Kernel::start_handler`]
-    /// and [`Kernel::resume_handler`] then hand back the rest of the body.
-    pub suspend: bool,
 }
 
 /// Counts one more idle hardclock, which brought `ticks` to `ticks`, in the tick event `e`;
@@ -231,21 +206,23 @@ impl Kernel {
         KernelError::Panic(msg)
     }
 
-    /// Starts the work budgets ([`MAX_EVENTS`], [`MAX_HANDLER_STATEMENTS`]) afresh. The
+    /// Starts the work budgets ([`MAX_EVENTS`], and the interpreter's statements) afresh. The
     /// budgets stop input that would freeze the page or fill its memory: a scenario counts from
     /// boot (the CLI and the app's run of the same scenario stop at the same event). A driver
     /// that takes the events as they come and runs one hardclock at a time, at the user's
     /// request (the app's hardclock, play and jump), renews them before each hardclock: one
     /// hardclock's work is bounded by [`MAX_HANDLER_RUNS_PER_PASS`], and a long run is then
     /// bounded only by the ticks one run may have, not by the events of the ones before.
+    ///
+    /// This renews the machine's budget (the events); the interpreter, which counts the
+    /// statements, renews both (`script::Interp::renew_budgets`).
     pub fn renew_budgets(&mut self) {
         self.trace.budget_from = self.trace.emitted;
-        self.handler_stmts = 0;
         self.budget_since = Some(self.clock.ticks);
     }
 
     /// "since boot", or since the tick the budgets were renewed at.
-    fn budget_origin(&self) -> String {
+    pub fn budget_origin(&self) -> String {
         match self.budget_since {
             None => "since boot".into(),
             Some(t) => format!("since ticks was {t}"),
@@ -264,7 +241,7 @@ impl Kernel {
 
     /// Refuses to go on after a panic; also halts, between two steps, a machine that has
     /// recorded its budget of events (see [`MAX_EVENTS`] and [`Kernel::renew_budgets`]).
-    fn check_alive(&mut self) -> Result<(), KernelError> {
+    pub fn check_alive(&mut self) -> Result<(), KernelError> {
         if self.panic.is_none() && self.trace.is_full() {
             let max = self.trace.max_events;
             let since = self.budget_origin();
@@ -288,24 +265,6 @@ impl Kernel {
         self.panic.is_some() || self.fault.is_some()
     }
 
-    /// Evaluates an operand: literals as they are, `&x` as a reference, identifiers as the
-    /// variable's value if one is bound (a kernel variable like `ticks` included), else a symbol.
-    pub fn eval(&self, op: &Operand) -> Result<Value, KernelError> {
-        Ok(match op {
-            Operand::Lit(v) => v.clone(),
-            Operand::Ref(name) => Value::Ref(name.clone()),
-            Operand::Ident(name) => match self.kernel_var(name) {
-                Some(v) => v,
-                None => self
-                    .vars
-                    .get(name)
-                    .cloned()
-                    .unwrap_or_else(|| Value::Sym(name.clone())),
-            },
-            Operand::Field(obj, field) => calls::route::read_field(self, obj, field)?,
-        })
-    }
-
     /// Reads a kernel variable (`hz`, `ticks`, `tick`, `time_uptime`, facility tunables).
     pub fn kernel_var(&self, name: &str) -> Option<Value> {
         let n = match name {
@@ -324,133 +283,81 @@ impl Kernel {
         Some(Value::Int(n))
     }
 
-    /// Stores to a variable: kernel tunables go to their owner (and may be refused after boot),
-    /// anything else becomes a script variable.
-    pub fn assign(&mut self, target: &Target, v: Value) -> Result<(), KernelError> {
-        match target {
-            Target::Var(name) => {
-                let as_i32 = |v: &Value| -> Result<i32, KernelError> {
-                    match v {
-                        Value::Int(n) if *n >= i32::MIN as i64 && *n <= i32::MAX as i64 => {
-                            Ok(*n as i32)
-                        }
-                        // `int ticks` and `int hz` are C ints: say so rather than "must
-                        // be an int, got int" for a number past their range.
-                        Value::Int(n) => Err(KernelError::msg(format!(
-                            "{name} = {n} does not fit in an int ({} to {})",
-                            i32::MIN,
-                            i32::MAX
-                        ))),
-                        _ => Err(KernelError::msg(format!(
-                            "{name} must be an int, got {}",
-                            v.type_name()
-                        ))),
-                    }
-                };
-                match name.as_str() {
-                    "hz" => self.clock.set_hz(as_i32(&v)?).map_err(KernelError::msg),
-                    "ticks" => self.clock.set_ticks(as_i32(&v)?).map_err(KernelError::msg),
-                    "tick" | "time_uptime" => Err(KernelError::msg(format!(
-                        "{name} is derived from the clock and cannot be set"
-                    ))),
-                    _ => {
-                        if self.co.write_var(name, &v, self.clock.booted())?
-                            || calls::route::write_var(self, name, &v)?
-                            || calls::icmp::write_var(self, name, &v)?
-                        {
-                            return Ok(());
-                        }
-                        self.vars.insert(name.clone(), v);
-                        Ok(())
-                    }
-                }
+    /// Stores to a kernel variable (`hz`, `ticks`, a facility's tunable), which may be refused
+    /// after boot. False if `name` is not the kernel's: it is then the script's own variable.
+    /// `icmp_redirtimeout = 0` destroys a queue, running its actions through `bodies`.
+    pub fn assign_var(
+        &mut self,
+        bodies: &mut dyn Bodies,
+        name: &str,
+        v: &Value,
+    ) -> Result<bool, KernelError> {
+        let as_i32 = |v: &Value| -> Result<i32, KernelError> {
+            match v {
+                Value::Int(n) if *n >= i32::MIN as i64 && *n <= i32::MAX as i64 => Ok(*n as i32),
+                // `int ticks` and `int hz` are C ints: say so rather than "must
+                // be an int, got int" for a number past their range.
+                Value::Int(n) => Err(KernelError::msg(format!(
+                    "{name} = {n} does not fit in an int ({} to {})",
+                    i32::MIN,
+                    i32::MAX
+                ))),
+                _ => Err(KernelError::msg(format!(
+                    "{name} must be an int, got {}",
+                    v.type_name()
+                ))),
             }
-            Target::Field(obj, field) => calls::route::write_field(self, obj, field, v),
+        };
+        match name {
+            "hz" => self.clock.set_hz(as_i32(v)?).map_err(KernelError::msg)?,
+            "ticks" => self.clock.set_ticks(as_i32(v)?).map_err(KernelError::msg)?,
+            "tick" | "time_uptime" => {
+                return Err(KernelError::msg(format!(
+                    "{name} is derived from the clock and cannot be set"
+                )))
+            }
+            _ => {
+                return Ok(self.co.write_var(name, v, self.clock.booted())?
+                    || calls::route::write_var(self, name, v)?
+                    || calls::icmp::write_var(self, bodies, name, v)?)
+            }
         }
+        Ok(true)
     }
 
-    /// Executes one statement of the scenario (or of a handler body).
-    pub fn exec(&mut self, stmt: &Stmt) -> Result<Value, KernelError> {
+    /// Calls an API function by name with evaluated arguments; a timer it fires runs its
+    /// body through `bodies`.
+    pub fn call(
+        &mut self,
+        bodies: &mut dyn Bodies,
+        name: &str,
+        vals: &[Value],
+    ) -> Result<Value, KernelError> {
         self.check_alive()?;
-        if self.depth == 0 {
-            self.line = stmt.line();
-        }
-        match stmt {
-            Stmt::Assign { target, value, .. } => {
-                let v = self.eval(value)?;
-                self.assign(target, v.clone())?;
-                Ok(v)
-            }
-            Stmt::Call {
-                target,
-                name,
-                args,
-                line,
-            } => {
-                let vals = args
-                    .iter()
-                    .map(|a| self.eval(a))
-                    .collect::<Result<Vec<_>, _>>()?;
-                let ret = self.call(name, &vals)?;
-                // RTFREE(rt) also sets the variable rt to NULL, which needs the operand.
-                calls::route::after_call(self, name, args);
-                // Every call is recorded, a handler body's too (product.md's trace contract),
-                // except hardclock, whose ticks are recorded instead.
-                if name != "hardclock" {
-                    let record = |k: &Kernel| {
-                        let (refcnt, freed) = calls::route::route_note(k, &ret, &vals);
-                        let shown = calls::lookup(name)
-                            .filter(|s| s.ret != "void")
-                            .map(|_| ret.clone());
-                        CallRecord {
-                            line: *line,
-                            name: name.clone(),
-                            ret: shown,
-                            refcnt,
-                            freed,
-                            handler: k.handler.clone(),
-                        }
-                    };
-                    if self.suspend {
-                        // The body stops here and the call returns when it resumes.
-                        self.suspended_call =
-                            (self.trace.recording && self.panic.is_none()).then(|| record(self));
-                    } else {
-                        self.emit(record(self).event());
-                    }
-                }
-                if let Some(t) = target {
-                    self.assign(t, ret.clone())?;
-                }
-                Ok(ret)
-            }
-        }
+        calls::call(self, bodies, &api::Args { name, vals })
     }
 
-    /// Calls an API function by name with evaluated arguments.
-    pub fn call(&mut self, name: &str, vals: &[Value]) -> Result<Value, KernelError> {
-        self.check_alive()?;
-        calls::call(self, &api::Args { name, vals })
-    }
-
-    /// Runs a handler in softclock context: records the fire, then runs a kernel function or the
-    /// scenario's `handler NAME { ... }` body. A handler with no body just returns.
+    /// Runs a handler in softclock context: records the fire, then runs a kernel function or
+    /// the script's body for `func` (through `bodies`). A handler with no body just returns.
     pub fn run_handler(
         &mut self,
+        bodies: &mut dyn Bodies,
         via: Via,
         func: &str,
         arg: &Value,
         route: Option<String>,
     ) -> Result<(), KernelError> {
-        self.start_handler(via, func, arg, route).map(|_| ())
+        self.start_handler(bodies, via, func, arg, route)
+            .map(|_| ())
     }
 
-    /// Like [`Kernel::run_handler`], but the body may stop half-way (see [`Kernel::suspend`]);
-    /// the caller keeps the rest and later passes it to [`Kernel::resume_handler`]. The order
-    /// of the checks is the same recording or not: a fire on a halted or full machine stops
-    /// with the same panic.
+    /// Like [`Kernel::run_handler`], but the body may stop half-way (see [`Bodies::suspend`]);
+    /// the caller keeps the rest and later passes it to [`Bodies::resume`]. The order of the
+    /// checks is the same recording or not: a fire on a halted or full machine stops with the
+    /// same panic.
     pub fn start_handler(
         &mut self,
+        bodies: &mut dyn Bodies,
         via: Via,
         func: &str,
         arg: &Value,
@@ -463,74 +370,10 @@ impl Kernel {
             arg: Name::display(arg),
             route,
         });
-        if calls::run_kernel_function(self, func, arg)? {
+        if calls::run_kernel_function(self, bodies, func, arg)? {
             return Ok(HandlerEnd::Done);
         }
-        // No scenario handlers at all (the benches, most scripts): nothing to look up.
-        if self.handlers.is_empty() {
-            return Ok(HandlerEnd::Done);
-        }
-        // A handle on the table, so the body is read in place while the kernel runs it.
-        let handlers = self.handlers.clone();
-        let Some(body) = handlers.get(func) else {
-            return Ok(HandlerEnd::Done);
-        };
-        self.resume_handler(func, body)
-    }
-
-    /// Runs (the rest of) handler `func`'s body, stopping early if a statement sets
-    /// [`Kernel::suspend`]. No `Fire` event: the handler is already running.
-    pub fn resume_handler(&mut self, func: &str, body: &[Stmt]) -> Result<HandlerEnd, KernelError> {
-        self.check_alive()?;
-        if self.depth >= MAX_HANDLER_DEPTH {
-            return Err(self.panic(format!(
-                "{func}: handlers nested more than {MAX_HANDLER_DEPTH} deep"
-            )));
-        }
-        self.depth += 1;
-        let outer = self.handler.replace(Name::from(func));
-        let mut r = Ok(HandlerEnd::Done);
-        for (i, stmt) in body.iter().enumerate() {
-            self.handler_stmts += 1;
-            if self.handler_stmts > MAX_HANDLER_STATEMENTS {
-                let since = self.budget_origin();
-                r = Err(self.panic(format!(
-                    "simulator limit: {MAX_HANDLER_STATEMENTS} statements run inside handler \
-                     bodies {since} (the latest in {func}); the simulated machine stops here \
-                     so that the page keeps running (a handler that re-arms itself for 0 ticks \
-                     runs again in the same softclock pass)"
-                )));
-                break;
-            }
-            if let Err(e) = self.exec(stmt) {
-                r = Err(match e {
-                    // The innermost body at fault names itself; a body that called it (a
-                    // handler run from a handler) passes the error on as it is.
-                    KernelError::Scenario { msg, arg, at: None } => {
-                        let e = KernelError::Scenario {
-                            msg: format!("in handler {func}: {msg}"),
-                            arg,
-                            at: Some(Box::new(stmt.clone())),
-                        };
-                        self.fault = Some(e.clone());
-                        self.trace.close();
-                        e
-                    }
-                    e => e,
-                });
-                break;
-            }
-            if std::mem::take(&mut self.suspend) {
-                let call = self.suspended_call.take();
-                r = Ok(HandlerEnd::Suspended(body[i + 1..].to_vec(), call));
-                break;
-            }
-        }
-        self.suspend = false;
-        self.suspended_call = None;
-        self.handler = outer;
-        self.depth -= 1;
-        r
+        bodies.start(self, func)
     }
 }
 
@@ -579,160 +422,5 @@ mod tests {
             k.trace.events[2].narrate(),
             "hardclock() ran 1000 times: ticks is now 1002."
         );
-    }
-
-    #[test]
-    fn a_tick_with_work_starts_a_new_tick_event() {
-        let mut k = Kernel::new();
-        let add = |k: &mut Kernel, src: &[Stmt]| {
-            for s in src {
-                k.exec(s).unwrap();
-            }
-        };
-        let call = |name: &str, args: Vec<Operand>| Stmt::Call {
-            line: 1,
-            target: None,
-            name: name.into(),
-            args,
-        };
-        add(
-            &mut k,
-            &[
-                call(
-                    "timeout_set",
-                    vec![
-                        Operand::Ref("t".into()),
-                        Operand::Ident("f".into()),
-                        Operand::Lit(Value::Null),
-                    ],
-                ),
-                call(
-                    "timeout_add",
-                    vec![Operand::Ref("t".into()), Operand::Lit(Value::Int(5))],
-                ),
-            ],
-        );
-        let before = k.trace.events.len();
-        k.run_ticks(10).unwrap();
-        let ticks: Vec<(i32, u32)> = k.trace.events[before..]
-            .iter()
-            .filter_map(|e| match *e.kind {
-                EventKind::Tick { ticks, count } => Some((ticks, count)),
-                _ => None,
-            })
-            .collect();
-        // Tick 1 re-buckets t; ticks 2..4 are idle and share an event with tick 5, whose splice
-        // and fire follow it; 6..10 are idle.
-        assert_eq!(ticks, vec![(1, 1), (5, 4), (10, 5)]);
-    }
-
-    #[test]
-    fn a_kernel_that_does_not_record_runs_exactly_the_same() {
-        let call = |name: &str, args: Vec<Operand>| Stmt::Call {
-            line: 1,
-            target: None,
-            name: name.into(),
-            args,
-        };
-        let run = |recording: bool| {
-            let mut k = Kernel::new();
-            k.trace.recording = recording;
-            k.handlers.insert(
-                "f".into(),
-                vec![call(
-                    "timeout_add",
-                    vec![Operand::Ref("a".into()), Operand::Lit(Value::Int(300))],
-                )],
-            );
-            for (t, f, n) in [("a", "f", 5), ("b", "g", 70_000), ("c", "g", 1)] {
-                let to = Operand::Ref(t.into());
-                k.exec(&call(
-                    "timeout_set",
-                    vec![
-                        to.clone(),
-                        Operand::Ident(f.into()),
-                        Operand::Lit(Value::Null),
-                    ],
-                ))
-                .unwrap();
-                k.exec(&call("timeout_add", vec![to, Operand::Lit(Value::Int(n))]))
-                    .unwrap();
-            }
-            k.exec(&call(
-                "callout_init",
-                vec![Operand::Ref("co".into()), Operand::Lit(Value::Int(1))],
-            ))
-            .unwrap();
-            k.exec(&call(
-                "callout_reset",
-                vec![
-                    Operand::Ref("co".into()),
-                    Operand::Lit(Value::Int(90)),
-                    Operand::Ident("g".into()),
-                    Operand::Lit(Value::Int(7)),
-                ],
-            ))
-            .unwrap();
-            k.run_ticks(2000).unwrap();
-            calls::openbsd::timeout_del(&mut k, "b");
-            k.run_ticks(70_000).unwrap();
-            k
-        };
-        let (on, off) = (run(true), run(false));
-        assert!(!on.trace.events.is_empty() && off.trace.events.is_empty());
-        assert_eq!(format!("{:?}", on.to), format!("{:?}", off.to));
-        assert_eq!(format!("{:?}", on.co), format!("{:?}", off.co));
-        assert_eq!(on.clock, off.clock);
-    }
-
-    #[test]
-    fn a_flood_of_events_halts_the_machine_instead_of_the_page() {
-        let mut k = Kernel::new();
-        let call = |name: &str, args: Vec<Operand>| Stmt::Call {
-            line: 1,
-            target: None,
-            name: name.into(),
-            args,
-        };
-        // A timeout that re-arms itself every tick makes several events per tick.
-        k.handlers.insert(
-            "f".into(),
-            vec![call(
-                "timeout_add",
-                vec![Operand::Ref("t".into()), Operand::Lit(Value::Int(1))],
-            )],
-        );
-        k.exec(&call(
-            "timeout_set",
-            vec![
-                Operand::Ref("t".into()),
-                Operand::Ident("f".into()),
-                Operand::Lit(Value::Null),
-            ],
-        ))
-        .unwrap();
-        k.exec(&call(
-            "timeout_add",
-            vec![Operand::Ref("t".into()), Operand::Lit(Value::Int(1))],
-        ))
-        .unwrap();
-        let r = k.run_ticks(10 * MAX_EVENTS as u64);
-        assert!(
-            matches!(r, Err(KernelError::Panic(ref m)) if m.starts_with("simulator limit")),
-            "{r:?}"
-        );
-        assert!(
-            k.trace.events.len() < MAX_EVENTS + 16,
-            "{}",
-            k.trace.events.len()
-        );
-        assert!(
-            matches!(
-                *k.trace.events.last().unwrap().kind,
-                EventKind::Panic { .. }
-            ),
-            "the panic ends the log"
-        );
-        assert!(k.clock.ticks < MAX_EVENTS as i32);
     }
 }

@@ -14,7 +14,7 @@ use super::{kernel_refused, Scheme, SchemeKind, TimerId, Work};
 use crate::kernel::calls::freebsd::{callout_reset, callout_stop};
 use crate::kernel::freebsd::callwheel::CalloutId;
 use crate::kernel::freebsd::{CalloutEvent, StopWhy, NCALLOUT_MAX};
-use crate::kernel::{EventKind, Kernel, Target, Value, Via};
+use crate::kernel::{EventKind, Kernel, NoBodies, Value, Via};
 
 /// Bytes of a TAILQ head (a bucket) and of a FreeBSD 6 `struct callout`.
 const BUCKET: u64 = 16;
@@ -39,15 +39,19 @@ impl Callwheel {
         // The lab drains the log after every call; the limit is for scenarios that do not.
         k.trace.max_events = usize::MAX;
         let ncallout = timers.clamp(1, NCALLOUT_MAX);
-        k.assign(&Target::Var("ncallout".into()), Value::Int(ncallout as i64))
+        k.assign_var(&mut NoBodies, "ncallout", &Value::Int(ncallout as i64))
             .unwrap_or_else(|e| kernel_refused("ncallout is settable before boot", e));
         // The cap on named callouts is for scenarios typed by hand.
         k.co.max_named = usize::MAX;
         let ids = (0..timers)
             .map(|i| {
                 let name = format!("c{i}");
-                k.call("callout_init", &[Value::Ref(name.clone()), Value::Int(1)])
-                    .unwrap_or_else(|e| kernel_refused("callout_init", e));
+                k.call(
+                    &mut NoBodies,
+                    "callout_init",
+                    &[Value::Ref(name.clone()), Value::Int(1)],
+                )
+                .unwrap_or_else(|e| kernel_refused("callout_init", e));
                 k.co.named("callout_reset", &name)
                     .unwrap_or_else(|e| kernel_refused("just initialised", e))
             })
@@ -116,7 +120,8 @@ impl Scheme for Callwheel {
     fn stop(&mut self, now: u64, timer: TimerId) -> Work {
         self.check_clock(now);
         let id = self.ids[timer as usize];
-        callout_stop(&mut self.k, id).unwrap_or_else(|e| kernel_refused("callout_stop", e));
+        callout_stop(&mut self.k, &mut NoBodies, id)
+            .unwrap_or_else(|e| kernel_refused("callout_stop", e));
         let mut w = Work::ZERO;
         for e in self.k.trace.events.drain(..) {
             if let EventKind::Callout(CalloutEvent::Stop {

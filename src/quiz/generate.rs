@@ -19,6 +19,7 @@ use crate::kernel::route::RouteEvent;
 use crate::kernel::rttimer::RtTimerEvent;
 use crate::kernel::{Event, EventKind, Kernel, Operand, Stmt, Value, Via};
 use crate::script::trace::route_dst;
+use crate::script::Interp;
 use crate::script::Scenario;
 
 /// How far a look-ahead may run.
@@ -51,6 +52,8 @@ struct Ahead<'a> {
     before: &'a Kernel,
     /// The machine after the step.
     after: Kernel,
+    /// Its script after the step, for the rest of the run.
+    after_script: Interp,
     /// The step's events.
     step: Vec<Event>,
     next: usize,
@@ -66,6 +69,7 @@ struct Ahead<'a> {
 pub fn questions_at(
     sc: &Scenario,
     k: &Kernel,
+    it: &Interp,
     next: usize,
     horizon: Horizon,
     seed: u64,
@@ -74,12 +78,14 @@ pub fn questions_at(
         return Vec::new();
     }
     let mut after = k.clone();
+    let mut after_script = it.clone();
     after.trace.events.clear();
     let ran = if next < sc.stmts.len() {
-        sc.step(&mut after, next).is_ok()
+        sc.step(&mut after, &mut after_script, next).is_ok()
     } else {
         idle(
             &mut after,
+            &mut after_script,
             horizon.idle_ticks,
             k.clock.elapsed + horizon.idle_ticks,
         )
@@ -92,6 +98,7 @@ pub fn questions_at(
         sc,
         before: k,
         after,
+        after_script,
         step,
         next,
         horizon,
@@ -110,11 +117,11 @@ pub fn questions_at(
 
 /// Runs up to `n` idle hardclocks, stopping early once nothing is left to fire (checked every
 /// 64 ticks, so a long horizon over an empty machine costs little). False if it panicked.
-fn idle(k: &mut Kernel, n: u64, until: u64) -> bool {
+fn idle(k: &mut Kernel, it: &mut Interp, n: u64, until: u64) -> bool {
     let mut left = n.min(until.saturating_sub(k.clock.elapsed));
     while left > 0 {
         let chunk = left.min(64);
-        if k.run_ticks(chunk).is_err() {
+        if it.run_ticks(k, chunk).is_err() {
             return false;
         }
         left -= chunk;
@@ -247,14 +254,18 @@ impl Ahead<'_> {
     fn rest(&mut self) -> &[Event] {
         if self.rest.is_none() {
             let mut k = self.after.clone();
+            let mut it = self.after_script.clone();
             let until = self.before.clock.elapsed + self.horizon.ahead_ticks;
             for i in self.next + 1..self.sc.stmts.len() {
-                if k.clock.elapsed >= until || self.sc.step(&mut k, i).is_err() || k.halted() {
+                if k.clock.elapsed >= until
+                    || self.sc.step(&mut k, &mut it, i).is_err()
+                    || k.halted()
+                {
                     break;
                 }
             }
             if !k.halted() {
-                idle(&mut k, u64::MAX, until);
+                idle(&mut k, &mut it, u64::MAX, until);
             }
             self.rest = Some(std::mem::take(&mut k.trace.events));
         }

@@ -4,18 +4,24 @@ use super::checkpoints::Checkpoint;
 use super::generate::{questions_at, Horizon};
 use super::Question;
 use crate::kernel::Kernel;
-use crate::script::Scenario;
+use crate::script::{Interp, Scenario};
 
 /// The question to ask before the step from this moment (`k` before statement `next`; after the
 /// last, the step is one hardclock). A scenario with `# ask:` checkpoints is asked only there,
 /// and only what they name; one without is asked wherever the kernel can settle something,
 /// a different kind from step to step.
-pub fn ask_at(sc: &Scenario, k: &Kernel, next: usize, cps: &[Checkpoint]) -> Option<Question> {
+pub fn ask_at(
+    sc: &Scenario,
+    k: &Kernel,
+    it: &Interp,
+    next: usize,
+    cps: &[Checkpoint],
+) -> Option<Question> {
     let here: Vec<&Checkpoint> = cps.iter().filter(|c| c.stmt == next).collect();
     if !cps.is_empty() && here.is_empty() {
         return None;
     }
-    let qs = questions_at(sc, k, next, Horizon::STEP, 0);
+    let qs = questions_at(sc, k, it, next, Horizon::STEP, 0);
     if qs.is_empty() {
         return None;
     }
@@ -40,13 +46,13 @@ mod tests {
     fn checkpoints_decide_where_and_what_is_asked() {
         let sc = Scenario::compile(SRC).unwrap();
         let cps = checkpoints(&sc).unwrap();
-        let mut k = sc.boot();
+        let (mut k, mut it) = sc.boot();
         let mut asked = Vec::new();
         for i in 0..sc.stmts.len() {
-            if let Some(q) = ask_at(&sc, &k, i, &cps) {
+            if let Some(q) = ask_at(&sc, &k, &it, i, &cps) {
                 asked.push((i, q.kind, q.subject, q.answer));
             }
-            sc.step(&mut k, i).unwrap();
+            sc.step(&mut k, &mut it, i).unwrap();
         }
         assert_eq!(
             asked,
@@ -57,13 +63,13 @@ mod tests {
     #[test]
     fn without_checkpoints_every_settling_step_asks() {
         let sc = Scenario::compile(&SRC.replace("# ask: fire_tick t300\n", "")).unwrap();
-        let mut k = sc.boot();
+        let (mut k, mut it) = sc.boot();
         assert!(
-            ask_at(&sc, &k, 0, &[]).is_none(),
+            ask_at(&sc, &k, &it, 0, &[]).is_none(),
             "timeout_set settles nothing"
         );
-        sc.step(&mut k, 0).unwrap();
-        let q = ask_at(&sc, &k, 1, &[]).expect("timeout_add asks");
+        sc.step(&mut k, &mut it, 0).unwrap();
+        let q = ask_at(&sc, &k, &it, 1, &[]).expect("timeout_add asks");
         assert_eq!(q.stmt, 1);
     }
 }

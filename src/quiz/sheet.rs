@@ -13,11 +13,11 @@ pub type SheetError = ScriptError;
 /// Every question the kernel can settle at each moment of `sc` (before each statement and
 /// after the last).
 pub fn all_questions(sc: &Scenario, seed: u64) -> Vec<Question> {
-    let mut k = sc.boot();
+    let (mut k, mut it) = sc.boot();
     let mut out: Vec<Question> = Vec::new();
     for i in 0..=sc.stmts.len() {
-        out.extend(questions_at(sc, &k, i, Horizon::SHEET, seed));
-        if i == sc.stmts.len() || sc.step(&mut k, i).is_err() || k.halted() {
+        out.extend(questions_at(sc, &k, &it, i, Horizon::SHEET, seed));
+        if i == sc.stmts.len() || sc.step(&mut k, &mut it, i).is_err() || k.halted() {
             break;
         }
         // The moment's clone need not copy the log.

@@ -387,7 +387,7 @@ mod tests {
             optional: 0,
             ret: "void",
             page: "timeout(9)",
-            run: |_, _| Ok(crate::kernel::Value::Null),
+            run: |_, _, _| Ok(crate::kernel::Value::Null),
         },
         Signature {
             name: "timeout_add",
@@ -398,7 +398,7 @@ mod tests {
             optional: 0,
             ret: "int",
             page: "timeout(9)",
-            run: |_, _| Ok(crate::kernel::Value::Null),
+            run: |_, _, _| Ok(crate::kernel::Value::Null),
         },
         Signature {
             name: "timeout_add_tv",
@@ -409,7 +409,7 @@ mod tests {
             optional: 0,
             ret: "int",
             page: "timeout(9)",
-            run: |_, _| Ok(crate::kernel::Value::Null),
+            run: |_, _, _| Ok(crate::kernel::Value::Null),
         },
         Signature {
             name: "route_add",
@@ -421,7 +421,7 @@ mod tests {
             optional: 1,
             ret: "int",
             page: "route(8)",
-            run: |_, _| Ok(crate::kernel::Value::Null),
+            run: |_, _, _| Ok(crate::kernel::Value::Null),
         },
         Signature {
             name: "rt_timer_add",
@@ -436,7 +436,7 @@ mod tests {
             optional: 0,
             ret: "int",
             page: "rt_timer(9)",
-            run: |_, _| Ok(crate::kernel::Value::Null),
+            run: |_, _, _| Ok(crate::kernel::Value::Null),
         },
         Signature {
             name: "rtalloc1_fib",
@@ -449,7 +449,7 @@ mod tests {
             optional: 0,
             ret: "struct rtentry *",
             page: "rtalloc(9)",
-            run: |_, _| Ok(crate::kernel::Value::Null),
+            run: |_, _, _| Ok(crate::kernel::Value::Null),
         },
         Signature {
             name: "untimeout",
@@ -461,7 +461,7 @@ mod tests {
             optional: 0,
             ret: "void",
             page: "timeout(9)",
-            run: |_, _| Ok(crate::kernel::Value::Null),
+            run: |_, _, _| Ok(crate::kernel::Value::Null),
         },
         Signature {
             name: "rt_timer_count",
@@ -469,7 +469,7 @@ mod tests {
             optional: 0,
             ret: "int",
             page: "rt_timer(9)",
-            run: |_, _| Ok(crate::kernel::Value::Null),
+            run: |_, _, _| Ok(crate::kernel::Value::Null),
         },
         Signature {
             name: "callout_reset_sbt",
@@ -483,7 +483,7 @@ mod tests {
             optional: 3,
             ret: "int",
             page: "callout(9)",
-            run: |_, _| Ok(crate::kernel::Value::Null),
+            run: |_, _, _| Ok(crate::kernel::Value::Null),
         },
     ];
 

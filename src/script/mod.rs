@@ -8,6 +8,8 @@
 pub mod ast;
 pub mod check;
 pub mod error;
+pub mod handlers;
+pub mod interp;
 pub mod lexer;
 pub mod limits;
 pub mod lower;
@@ -18,6 +20,8 @@ pub mod suggest;
 pub mod trace;
 
 pub use error::ScriptError;
+pub use handlers::Handlers;
+pub use interp::Interp;
 pub use runner::{
     hardclock_count, run, run_console_line, ConsoleOutcome, Outcome, RunOutcome, Scenario,
     ScriptStmt, StmtResult, Stop,

@@ -1,14 +1,15 @@
-//! Runs a scenario against a [`Kernel`]: the whole text is parsed and checked first, then the
+//! Runs a scenario against a [`Kernel`] and its [`Interp`]: the whole text is parsed and checked first, then the
 //! statements execute one by one until the end, a scenario error, or a simulated panic.
 //!
 //! Handlers are C functions: they exist before the first statement runs, wherever they are
 //! written ([`Scenario::install`]), so a timer armed on line 2 may name a handler defined on
 //! line 20. The UI drives [`Scenario::step`] itself to replay up to any statement; the console
-//! uses [`run_console_line`] against the kernel it already has.
+//! uses [`run_console_line`] against the kernel and interpreter it already has.
 
 use super::ast::{Span, StmtKind};
 use super::check::{ticks_message, Checker, HARDCLOCK};
 use super::error::ScriptError;
+use super::interp::Interp;
 use super::limits::{MAX_TICKS_PER_RUN, MAX_TICKS_PER_STATEMENT, MAX_VARIABLES};
 use super::lower;
 use super::parser::parse_at;
@@ -129,6 +130,8 @@ impl StmtResult {
 pub struct RunOutcome {
     /// The machine after the run; its `events` are the trace.
     pub kernel: Kernel,
+    /// The script's variables and handlers after the run.
+    pub interp: Interp,
     /// One result per statement that completed.
     pub results: Vec<StmtResult>,
     pub outcome: Outcome,
@@ -175,25 +178,25 @@ impl Scenario {
         })
     }
 
-    /// Gives the kernel every handler body of the script.
-    pub fn install(&self, k: &mut Kernel) {
+    /// Gives the interpreter every handler body of the script.
+    pub fn install(&self, it: &mut Interp) {
         for h in &self.handlers {
             let body = h.body.iter().map(|s| s.stmt.clone()).collect();
-            k.handlers.insert(h.name.clone(), body);
+            it.handlers.insert(h.name.clone(), body);
         }
     }
 
-    /// A fresh kernel with the handlers installed, ready for statement 0.
-    pub fn boot(&self) -> Kernel {
-        let mut k = Kernel::new();
-        self.install(&mut k);
-        k
+    /// A fresh kernel, and an interpreter with the handlers installed, ready for statement 0.
+    pub fn boot(&self) -> (Kernel, Interp) {
+        let mut it = Interp::new();
+        self.install(&mut it);
+        (Kernel::new(), it)
     }
 
     /// Runs statement `i`.
-    pub fn step(&self, k: &mut Kernel, i: usize) -> Result<StmtResult, Stop> {
+    pub fn step(&self, k: &mut Kernel, it: &mut Interp, i: usize) -> Result<StmtResult, Stop> {
         match self.stmts.get(i) {
-            Some(s) => self.exec(k, s),
+            Some(s) => self.exec(k, it, s),
             None => Err(Stop::Error(ScriptError::at(
                 &self.src,
                 Span::default(),
@@ -203,10 +206,10 @@ impl Scenario {
     }
 
     /// Runs every statement on `k`, stopping at the first error or panic.
-    pub fn run_on(&self, k: &mut Kernel) -> (Vec<StmtResult>, Outcome) {
+    pub fn run_on(&self, k: &mut Kernel, it: &mut Interp) -> (Vec<StmtResult>, Outcome) {
         let mut results = Vec::new();
         for s in &self.stmts {
-            match self.exec(k, s) {
+            match self.exec(k, it, s) {
                 Ok(r) => results.push(r),
                 Err(stop) => return (results, stop.into()),
             }
@@ -244,9 +247,9 @@ impl Scenario {
     }
 
     /// Runs one checked statement of this script.
-    fn exec(&self, k: &mut Kernel, s: &ScriptStmt) -> Result<StmtResult, Stop> {
-        check_budget(k, s, &self.src)?;
-        let r = k.exec(&s.stmt).map_err(|e| self.stop(e, Some(s)))?;
+    fn exec(&self, k: &mut Kernel, it: &mut Interp, s: &ScriptStmt) -> Result<StmtResult, Stop> {
+        check_budget(k, it, s, &self.src)?;
+        let r = it.exec(k, &s.stmt).map_err(|e| self.stop(e, Some(s)))?;
         Ok(result(s, r))
     }
 }
@@ -276,7 +279,7 @@ fn target_name(t: &Target) -> String {
 
 /// Limits that depend on values only known at run time: a `hardclock(n)` whose `n` is a
 /// variable, the tick budget of the whole run, and the number of script variables.
-fn check_budget(k: &Kernel, s: &ScriptStmt, src: &str) -> Result<(), Stop> {
+fn check_budget(k: &Kernel, it: &Interp, s: &ScriptStmt, src: &str) -> Result<(), Stop> {
     let err = |span: Span, msg: String| Stop::Error(ScriptError::at(src, span, msg));
     let (target, call) = match &s.stmt {
         Stmt::Call {
@@ -288,7 +291,7 @@ fn check_budget(k: &Kernel, s: &ScriptStmt, src: &str) -> Result<(), Stop> {
         if name == HARDCLOCK {
             let n = match args.first() {
                 None => Some(1),
-                Some(op) => match k.eval(op) {
+                Some(op) => match it.eval(k, op) {
                     Ok(Value::Int(n)) => Some(n),
                     _ => None, // the kernel reports a wrong type itself
                 },
@@ -316,8 +319,8 @@ fn check_budget(k: &Kernel, s: &ScriptStmt, src: &str) -> Result<(), Stop> {
         }
     }
     if let Some(Target::Var(v)) = target {
-        let new = !k.vars.contains_key(v) && k.kernel_var(v).is_none();
-        if new && k.vars.len() >= MAX_VARIABLES {
+        let new = !it.vars.contains_key(v) && k.kernel_var(v).is_none();
+        if new && it.vars.len() >= MAX_VARIABLES {
             return Err(err(
                 s.span,
                 format!("too many variables: a kernel may hold at most {MAX_VARIABLES}"),
@@ -332,14 +335,16 @@ pub fn run(src: &str) -> RunOutcome {
     match Scenario::compile(src) {
         Err(e) => RunOutcome {
             kernel: Kernel::new(),
+            interp: Interp::new(),
             results: Vec::new(),
             outcome: Outcome::Error(e),
         },
         Ok(sc) => {
-            let mut kernel = sc.boot();
-            let (results, outcome) = sc.run_on(&mut kernel);
+            let (mut kernel, mut interp) = sc.boot();
+            let (results, outcome) = sc.run_on(&mut kernel, &mut interp);
             RunOutcome {
                 kernel,
+                interp,
                 results,
                 outcome,
             }
@@ -348,11 +353,16 @@ pub fn run(src: &str) -> RunOutcome {
 }
 
 /// Runs one console line (possibly several `;`-separated statements, or a whole handler) on
-/// an existing kernel. `line_no` is where the line sits in the console, for error messages.
+/// an existing kernel and interpreter. `line_no` is where the line sits in the console, for error messages.
 /// A handler defined here is available at once; one defined before may not be redefined.
-pub fn run_console_line(k: &mut Kernel, line: &str, line_no: u32) -> ConsoleOutcome {
+pub fn run_console_line(
+    k: &mut Kernel,
+    it: &mut Interp,
+    line: &str,
+    line_no: u32,
+) -> ConsoleOutcome {
     let checker = Checker::kernel()
-        .already_defined(k.handlers.keys().cloned())
+        .already_defined(it.handlers.keys().cloned())
         .calltodo(k.co.impl_ == CalloutImpl::Calltodo);
     match Scenario::compile_with(line, line_no, "end of line", &checker) {
         Err(e) => ConsoleOutcome {
@@ -360,19 +370,19 @@ pub fn run_console_line(k: &mut Kernel, line: &str, line_no: u32) -> ConsoleOutc
             outcome: Outcome::Error(e),
         },
         Ok(sc) => {
-            sc.install(k);
-            let (results, outcome) = sc.run_on(k);
+            sc.install(it);
+            let (results, outcome) = sc.run_on(k, it);
             ConsoleOutcome { results, outcome }
         }
     }
 }
 
 /// How many hardclocks a `hardclock(n)` statement will run, if that is known beforehand.
-pub fn hardclock_count(k: &Kernel, stmt: &Stmt) -> Option<u64> {
+pub fn hardclock_count(k: &Kernel, it: &Interp, stmt: &Stmt) -> Option<u64> {
     match stmt {
         Stmt::Call { name, args, .. } if name == "hardclock" => match args.first() {
             None => Some(1),
-            Some(op) => match k.eval(op) {
+            Some(op) => match it.eval(k, op) {
                 Ok(Value::Int(n)) => Some(n.max(0) as u64),
                 _ => None,
             },
@@ -399,7 +409,7 @@ mod tests {
         assert_eq!(r.outcome, Outcome::Ok);
         assert_eq!((r.kernel.clock.hz, r.kernel.clock.tick), (1000, 1000));
         assert_eq!(r.kernel.clock.ticks, 256);
-        assert_eq!(r.kernel.vars.get("n"), Some(&Value::Int(2)));
+        assert_eq!(r.interp.vars.get("n"), Some(&Value::Int(2)));
         let shown: Vec<Option<String>> = r.results.iter().map(|s| s.console_text()).collect();
         assert_eq!(
             shown,
@@ -479,9 +489,9 @@ mod tests {
         );
         assert_eq!(r.kernel.clock.ticks, 0);
 
-        let mut k = Kernel::new();
+        let (mut k, mut it) = (Kernel::new(), Interp::new());
         k.clock.elapsed = MAX_TICKS_PER_RUN - 2;
-        let c = run_console_line(&mut k, "hardclock(3)", 4);
+        let c = run_console_line(&mut k, &mut it, "hardclock(3)", 4);
         let (line, col, msg) = error_of(&c.outcome);
         assert_eq!((line, col), (4, 11));
         assert_eq!(
@@ -489,12 +499,12 @@ mod tests {
             format!("hardclock(3) would bring this run to {} ticks: a run may have at most {MAX_TICKS_PER_RUN}", MAX_TICKS_PER_RUN + 1)
         );
         assert_eq!(
-            run_console_line(&mut k, "hardclock(2)", 5).outcome,
+            run_console_line(&mut k, &mut it, "hardclock(2)", 5).outcome,
             Outcome::Ok
         );
         assert_eq!(k.clock.elapsed, MAX_TICKS_PER_RUN);
         assert!(matches!(
-            run_console_line(&mut k, "hardclock()", 6).outcome,
+            run_console_line(&mut k, &mut it, "hardclock()", 6).outcome,
             Outcome::Error(_)
         ));
     }
@@ -503,9 +513,9 @@ mod tests {
     fn handlers_are_installed_before_the_first_statement() {
         let sc = Scenario::compile("x = 1\nhandler f {\n  y = x\n  busy(2)\n}\n").unwrap();
         assert_eq!(sc.stmts.len(), 1);
-        let k = sc.boot();
+        let it = sc.boot().1;
         assert_eq!(
-            k.handlers.get("f"),
+            it.handlers.get("f"),
             Some(&vec![
                 Stmt::Assign {
                     line: 3,
@@ -526,39 +536,39 @@ mod tests {
     fn stepping_one_statement_at_a_time_matches_a_whole_run() {
         let src = "ticks = 10\nhardclock(2)\nhardclock(3)";
         let sc = Scenario::compile(src).unwrap();
-        let mut k = sc.boot();
+        let (mut k, mut it) = sc.boot();
         let mut ticks = vec![];
         for i in 0..sc.stmts.len() {
-            sc.step(&mut k, i).unwrap();
+            sc.step(&mut k, &mut it, i).unwrap();
             ticks.push(k.clock.ticks);
         }
         assert_eq!(ticks, vec![10, 12, 15]);
         assert_eq!(k.trace.events, run(src).kernel.trace.events);
-        assert!(matches!(sc.step(&mut k, 3), Err(Stop::Error(_))));
+        assert!(matches!(sc.step(&mut k, &mut it, 3), Err(Stop::Error(_))));
         assert_eq!(sc.src, src);
     }
 
     #[test]
     fn console_lines_run_on_the_existing_kernel() {
-        let mut k = Kernel::new();
-        let c = run_console_line(&mut k, "hz = 1000; x = 7", 1);
+        let (mut k, mut it) = (Kernel::new(), Interp::new());
+        let c = run_console_line(&mut k, &mut it, "hz = 1000; x = 7", 1);
         assert_eq!(c.outcome, Outcome::Ok);
         assert_eq!(c.results.len(), 2);
         assert_eq!(
-            run_console_line(&mut k, "hardclock(x)", 2).outcome,
+            run_console_line(&mut k, &mut it, "hardclock(x)", 2).outcome,
             Outcome::Ok
         );
         assert_eq!(k.clock.ticks, 7);
 
         assert_eq!(
-            run_console_line(&mut k, "handler f { x = 1 }", 3).outcome,
+            run_console_line(&mut k, &mut it, "handler f { x = 1 }", 3).outcome,
             Outcome::Ok
         );
-        assert!(k.handlers.contains_key("f"));
-        let c = run_console_line(&mut k, "handler f { }", 4);
+        assert!(it.handlers.contains_key("f"));
+        let c = run_console_line(&mut k, &mut it, "handler f { }", 4);
         assert_eq!(error_of(&c.outcome), (4, 9, "handler f is already defined"));
 
-        let c = run_console_line(&mut k, "hardclock(1", 9);
+        let c = run_console_line(&mut k, &mut it, "hardclock(1", 9);
         assert_eq!(
             error_of(&c.outcome),
             (
@@ -574,21 +584,21 @@ mod tests {
     /// earlier line set `callout_impl = 1`, 4.4BSD's `untimeout(ftn, arg)` is accepted.
     #[test]
     fn console_lines_check_untimeout_against_the_kernels_callout_impl() {
-        let mut k = Kernel::new();
+        let (mut k, mut it) = (Kernel::new(), Interp::new());
         assert_eq!(
-            run_console_line(&mut k, "callout_impl = 1", 1).outcome,
+            run_console_line(&mut k, &mut it, "callout_impl = 1", 1).outcome,
             Outcome::Ok
         );
         assert_eq!(
-            run_console_line(&mut k, "timeout(f, a, 5)", 2).outcome,
+            run_console_line(&mut k, &mut it, "timeout(f, a, 5)", 2).outcome,
             Outcome::Ok
         );
         assert_eq!(
-            run_console_line(&mut k, "untimeout(f, a)", 3).outcome,
+            run_console_line(&mut k, &mut it, "untimeout(f, a)", 3).outcome,
             Outcome::Ok
         );
         assert!(k.co.todo_list().is_empty());
-        let c = run_console_line(&mut k, "untimeout(f, a, h)", 4);
+        let c = run_console_line(&mut k, &mut it, "untimeout(f, a, h)", 4);
         let (line, col, msg) = error_of(&c.outcome);
         assert_eq!((line, col), (4, 1));
         assert!(msg.starts_with("untimeout expects 2 arguments"), "{msg}");
@@ -596,9 +606,9 @@ mod tests {
 
     #[test]
     fn a_panicked_machine_reports_the_panic_not_an_error() {
-        let mut k = Kernel::new();
+        let (mut k, mut it) = (Kernel::new(), Interp::new());
         let _ = k.panic("timeout_add: not initialized");
-        let c = run_console_line(&mut k, "hardclock(1)", 1);
+        let c = run_console_line(&mut k, &mut it, "hardclock(1)", 1);
         assert_eq!(
             c.outcome,
             Outcome::Panicked("timeout_add: not initialized".into())
@@ -608,15 +618,15 @@ mod tests {
 
     #[test]
     fn the_variable_limit_counts_what_the_kernel_holds() {
-        let mut k = Kernel::new();
+        let (mut k, mut it) = (Kernel::new(), Interp::new());
         for i in 0..MAX_VARIABLES {
-            k.vars.insert(format!("v{i}"), Value::Int(0));
+            it.vars.insert(format!("v{i}"), Value::Int(0));
         }
         assert_eq!(
-            run_console_line(&mut k, "v0 = 2; hz = 200", 1).outcome,
+            run_console_line(&mut k, &mut it, "v0 = 2; hz = 200", 1).outcome,
             Outcome::Ok
         );
-        let c = run_console_line(&mut k, "  extra = 1", 2);
+        let c = run_console_line(&mut k, &mut it, "  extra = 1", 2);
         assert_eq!(
             error_of(&c.outcome),
             (

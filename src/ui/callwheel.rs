@@ -232,7 +232,7 @@ pub fn callwheel(props: &CallwheelProps) -> Html {
         (kw.view(), kt.view(), *occupied)
     };
     let free = co.free_list();
-    let hs = k.co.handles(&k.vars);
+    let hs = k.co.handles(&state.machine.interp.vars);
     let size = co.callwheelsize().max(1);
     let cursor = (co.softticks() as u32) & (size - 1);
     let a = (cursor as f64 + 0.5) * 2.0 * PI / size as f64 - PI / 2.0;

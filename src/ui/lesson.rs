@@ -121,19 +121,19 @@ impl Timeline {
             t.cut = true;
             return t;
         }
-        let mut k = sc.boot();
+        let (mut k, mut it) = sc.boot();
         for i in 0..sc.stmts.len() {
             if k.panic.is_some() || t.cut {
                 break;
             }
             // A hardclock(n) that would pass the preview's budget is not run at all (a link
             // with hardclock(1000000) must not make the page run it twice before it shows).
-            let n = hardclock_count(&k, &sc.stmts[i].stmt).unwrap_or(0);
+            let n = hardclock_count(&k, &it, &sc.stmts[i].stmt).unwrap_or(0);
             if k.clock.elapsed + n > PREVIEW_TICKS {
                 t.cut = true;
                 break;
             }
-            let _ = sc.step(&mut k, i);
+            let _ = sc.step(&mut k, &mut it, i);
             t.take(&mut k);
             if k.clock.elapsed > PREVIEW_TICKS {
                 t.cut = true;

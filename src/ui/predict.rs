@@ -17,7 +17,14 @@ use crate::quiz::{ask_at, checkpoints, Answer, Question};
 fn ask(st: &State) -> Option<Rc<Question>> {
     let sc = &st.scenario;
     let cps = checkpoints(sc).unwrap_or_default();
-    ask_at(sc, st.kernel(), st.machine.next_stmt, &cps).map(Rc::new)
+    ask_at(
+        sc,
+        st.kernel(),
+        &st.machine.interp,
+        st.machine.next_stmt,
+        &cps,
+    )
+    .map(Rc::new)
 }
 
 /// The question of the moment while predict mode is `on`, worked out once per moment (not

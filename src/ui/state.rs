@@ -26,10 +26,13 @@ use crate::import::routes::import;
 use crate::kernel::openbsd::{Place, TimeoutEvent};
 use crate::kernel::route::rtentry::RT_MAXFIBS;
 use crate::kernel::route::RouteEvent;
-use crate::kernel::{Event, EventKind, Kernel, MAX_EVENTS, MAX_HANDLER_STATEMENTS};
+use crate::kernel::{Event, EventKind, Kernel, MAX_EVENTS};
+use crate::script::interp::MAX_HANDLER_STATEMENTS;
 use crate::script::limits::MAX_TICKS_PER_RUN;
 use crate::script::presets;
-use crate::script::{hardclock_count, run_console_line, Outcome, Scenario, ScriptError, Stop};
+use crate::script::{
+    hardclock_count, run_console_line, Interp, Outcome, Scenario, ScriptError, Stop,
+};
 
 /// Steps between two snapshots at first.
 pub const SNAPSHOT_EVERY: u64 = 256;
@@ -134,6 +137,8 @@ impl Milestone {
 pub struct Machine {
     /// Its `events` are drained after every step into `log` and `last`.
     pub kernel: Kernel,
+    /// The script on it: variables and handler bodies (a snapshot copies both).
+    pub interp: Interp,
     /// Index of the next scenario statement.
     pub next_stmt: usize,
     /// The latest events, oldest first (at most [`LOG_CAP`]).
@@ -225,11 +230,11 @@ impl Machine {
         while ran < n && !self.kernel.halted() && work.as_deref() != Some(&0) {
             // Each hardclock the user asks for is a step of its own: the page drains its events
             // as they come, so a long run is not stopped by the events of the ticks before.
-            self.kernel.renew_budgets();
-            let _ = self.kernel.hardclock();
+            self.interp.renew_budgets(&mut self.kernel);
+            let _ = self.interp.hardclock(&mut self.kernel);
             ran += 1;
             if let Some(left) = work.as_deref_mut() {
-                *left = left.saturating_sub(self.kernel.handler_stmts);
+                *left = left.saturating_sub(self.interp.handler_stmts);
             }
             let hit = stop.is_some_and(|m| self.kernel.trace.events.iter().any(|e| m.matches(e)));
             if hit || self.kernel.trace.events.len() > 1024 {
@@ -247,7 +252,7 @@ impl Machine {
     /// [`State::rewind`] (copying a kernel of 10,000 timeouts before every statement would make
     /// a long script quadratic).
     fn stmt(&mut self, sc: &Scenario, stop: Option<Milestone>) -> Result<bool, ScriptError> {
-        match sc.step(&mut self.kernel, self.next_stmt) {
+        match sc.step(&mut self.kernel, &mut self.interp, self.next_stmt) {
             Ok(_) | Err(Stop::Panicked(_)) => {
                 self.next_stmt += 1;
                 let hit =
@@ -260,7 +265,7 @@ impl Machine {
     }
 
     fn console(&mut self, line: &str, line_no: u32) -> Outcome {
-        let out = run_console_line(&mut self.kernel, line, line_no);
+        let out = run_console_line(&mut self.kernel, &mut self.interp, line, line_no);
         self.drain();
         out.outcome
     }
@@ -504,17 +509,23 @@ fn empty_scenario() -> Scenario {
 
 impl State {
     fn with_scenario(text: Rc<str>, sc: Scenario) -> State {
-        let kernel = sc.boot();
-        State::on_kernel(text, sc, kernel)
+        let (kernel, interp) = sc.boot();
+        State::on_kernel(text, sc, kernel, interp)
     }
 
-    /// A state whose tape starts on `kernel` (made by `sc.boot()`, then given more) instead of a
+    /// A state whose tape starts on `kernel` and `interp` (made by `sc.boot()`, then given more) instead of a
     /// fresh boot: for native drivers that set up more than a script may, like the step-back benchmark's
     /// 10,000 timeouts (a script mentions at most `MAX_OBJECTS`). Step back, reset and backward
     /// jumps return to `kernel`, never before it. The app always boots from the scenario.
-    pub fn on_kernel(text: impl Into<Rc<str>>, sc: Scenario, kernel: Kernel) -> State {
+    pub fn on_kernel(
+        text: impl Into<Rc<str>>,
+        sc: Scenario,
+        kernel: Kernel,
+        interp: Interp,
+    ) -> State {
         let machine = Machine {
             kernel,
+            interp,
             ..Machine::default()
         };
         let lesson = lesson_views(&sc.src).into();
@@ -933,6 +944,7 @@ impl State {
             .first()
             .map_or_else(Machine::default, |b| b.machine.clone());
         let mut k = base.kernel;
+        let mut it = base.interp;
         let mut events = base.log;
         events.append(&mut k.trace.events);
         k.trace.events = events;
@@ -955,7 +967,7 @@ impl State {
                 return (k, o);
             }
             match op {
-                Op::Stmt(i) => match self.scenario.step(&mut k, *i) {
+                Op::Stmt(i) => match self.scenario.step(&mut k, &mut it, *i) {
                     Err(Stop::Panicked(m)) => outcome = Outcome::Panicked(m),
                     Err(Stop::Error(e)) => outcome = Outcome::Error(e),
                     Ok(_) => {}
@@ -969,12 +981,12 @@ impl State {
                             return (k, o);
                         }
                         // As the page ran it (see `Machine::ticks_undrained`).
-                        k.renew_budgets();
-                        let _ = k.hardclock();
+                        it.renew_budgets(&mut k);
+                        let _ = it.hardclock(&mut k);
                     }
                 }
                 Op::Console(line, no) => {
-                    let o = run_console_line(&mut k, line, *no).outcome;
+                    let o = run_console_line(&mut k, &mut it, line, *no).outcome;
                     if !matches!(o, Outcome::Ok) {
                         outcome = o;
                     }
@@ -1151,7 +1163,12 @@ impl State {
     fn console(&mut self, line: String) {
         let line_no = self.console.len() as u32 + 1;
         let before = self.machine.clone();
-        let out = run_console_line(&mut self.machine.kernel, &line, line_no);
+        let out = run_console_line(
+            &mut self.machine.kernel,
+            &mut self.machine.interp,
+            &line,
+            line_no,
+        );
         self.machine.drain();
         let mut entry = ConsoleEntry {
             line_no,
@@ -1249,8 +1266,8 @@ impl State {
         let sc = Rc::clone(&self.scenario);
         while self.alive() && self.machine.next_stmt < sc.stmts.len() {
             let now = self.kernel().clock.elapsed;
-            if let Some(n) = hardclock_count(self.kernel(), &sc.stmts[self.machine.next_stmt].stmt)
-            {
+            let next = &sc.stmts[self.machine.next_stmt].stmt;
+            if let Some(n) = hardclock_count(self.kernel(), &self.machine.interp, next) {
                 if now + n > t {
                     break;
                 }
@@ -1304,6 +1321,7 @@ impl State {
         let stops = probe.machine.next_stmt >= probe.scenario.stmts.len()
             || hardclock_count(
                 probe.kernel(),
+                &probe.machine.interp,
                 &probe.scenario.stmts[probe.machine.next_stmt].stmt,
             )
             .is_some_and(|n| now + n > t);

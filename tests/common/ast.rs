@@ -1,5 +1,5 @@
 //! Statements built as the lowering would build them, for tests that generate scenarios
-//! (property tests) or drive `Kernel::exec` one statement at a time. Text that a person would
+//! (property tests) or drive `Interp::exec` one statement at a time. Text that a person would
 //! write is better run through the parser: see `scenario.rs`.
 // Each test crate includes this file and uses a part of it.
 #![allow(dead_code)]

@@ -1,18 +1,21 @@
 //! The scenario's FreeBSD `timeout(9)`, `callout(9)` and `mutex(9)` calls: the signatures the
 //! checker and the docs read, and how each call reaches
 //! [`crate::kernel::freebsd::Callouts`]. A call that makes the caller wait says so
-//! with a value: a handler body's `busy(n)` or contested `mtx_lock` stops the body (the
-//! interpreter's `suspend`), a script's `callout_drain` or `mtx_lock` sleeps (the machine runs
+//! with a value: a handler body's `busy(n)` or contested `mtx_lock` stops the body
+//! ([`Bodies::suspend`]), a script's `callout_drain` or `mtx_lock` sleeps (the machine runs
 //! hardclocks meanwhile, [`machine::sleep`]). Also the entry points a native driver uses by
 //! number (the callwheel lab, the benches).
 
 use crate::kernel::api::{Args, Param, Run, Signature};
 use crate::kernel::freebsd::callwheel::CalloutId;
 use crate::kernel::freebsd::{untimeout_arity, CalloutImpl, Callouts, Lock, Stop, Thread};
-use crate::kernel::{machine, Kernel, KernelError, Trace, Value};
+use crate::kernel::{machine, Bodies, Kernel, KernelError, Trace, Value};
 
 const CALLOUT: Param = Param::Obj("struct callout");
 const PAGE: &str = "timeout(9)";
+
+/// Named by the interpreter, which gives the handle variable its NULL value.
+pub const CALLOUT_HANDLE_INIT: &str = "callout_handle_init";
 
 pub const API: &[Signature] = &[
     Signature {
@@ -25,7 +28,7 @@ pub const API: &[Signature] = &[
         optional: 0,
         ret: "struct callout_handle",
         page: PAGE,
-        run: |k, a| {
+        run: |k, _, a| {
             let (func, arg, n) = (a.func(0)?, a.any(1)?, int32(a, 2)?);
             co(k, |c, now, t| c.timeout(func, arg, n, now, t))
         },
@@ -43,7 +46,7 @@ pub const API: &[Signature] = &[
         run: untimeout,
     },
     Signature {
-        name: "callout_handle_init",
+        name: CALLOUT_HANDLE_INIT,
         params: &[(
             "struct callout_handle *handle",
             Param::Obj("struct callout_handle"),
@@ -51,7 +54,7 @@ pub const API: &[Signature] = &[
         optional: 0,
         ret: "void",
         page: PAGE,
-        run: |k, a| callout_handle_init(k, a.obj(0)?),
+        run: |k, _, a| callout_handle_init(k, a.obj(0)?),
     },
     Signature {
         name: "callout_init",
@@ -59,7 +62,7 @@ pub const API: &[Signature] = &[
         optional: 0,
         ret: "void",
         page: PAGE,
-        run: |k, a| {
+        run: |k, _, a| {
             let (name, mpsafe) = (a.obj(0)?, a.int(1)? != 0);
             co(k, |c, now, t| c.callout_init(name, mpsafe, now, t)).map(|_| Value::Null)
         },
@@ -75,28 +78,28 @@ pub const API: &[Signature] = &[
         optional: 0,
         ret: "void",
         page: PAGE,
-        run: |k, a| {
+        run: |k, _, a| {
             let id = named(k, a)?;
             let n = int32(a, 1)?;
             callout_reset(k, id, n, a.func(2)?, a.any(3)?);
             Ok(Value::Null)
         },
     },
-    on_callout("callout_stop", "int", PAGE, |k, a| {
-        stop_safe(k, named(k, a)?, false).map(Value::Int)
+    on_callout("callout_stop", "int", PAGE, |k, b, a| {
+        stop_safe(k, b, named(k, a)?, false).map(Value::Int)
     }),
-    on_callout("callout_drain", "int", PAGE, |k, a| {
-        stop_safe(k, named(k, a)?, true).map(Value::Int)
+    on_callout("callout_drain", "int", PAGE, |k, b, a| {
+        stop_safe(k, b, named(k, a)?, true).map(Value::Int)
     }),
-    on_callout("callout_active", "int", "callout(9)", |k, a| {
+    on_callout("callout_active", "int", "callout(9)", |k, _, a| {
         let id = named(k, a)?;
         co(k, |c, now, t| Ok(c.callout_active(id, now, t)))
     }),
-    on_callout("callout_pending", "int", "callout(9)", |k, a| {
+    on_callout("callout_pending", "int", "callout(9)", |k, _, a| {
         let id = named(k, a)?;
         co(k, |c, now, t| Ok(c.callout_pending(id, now, t)))
     }),
-    on_callout("callout_deactivate", "void", "callout(9)", |k, a| {
+    on_callout("callout_deactivate", "void", "callout(9)", |k, _, a| {
         let id = named(k, a)?;
         co(k, |c, now, t| {
             c.callout_deactivate(id, now, t);
@@ -109,7 +112,7 @@ pub const API: &[Signature] = &[
         optional: 0,
         ret: "void",
         page: "mutex(9)",
-        run: |k, a| mtx_lock(k, a.obj(0)?),
+        run: |k, b, a| mtx_lock(k, b, a.obj(0)?),
     },
     Signature {
         name: "mtx_unlock",
@@ -117,7 +120,7 @@ pub const API: &[Signature] = &[
         optional: 0,
         ret: "void",
         page: "mutex(9)",
-        run: |k, a| mtx_unlock(k, a.obj(0)?),
+        run: |k, b, a| mtx_unlock(k, b, a.obj(0)?),
     },
 ];
 
@@ -189,24 +192,29 @@ pub fn callout_reset(k: &mut Kernel, id: CalloutId, n: i64, func: Option<&str>, 
 }
 
 /// `callout_stop(&c)` of the callout numbered `id`.
-pub fn callout_stop(k: &mut Kernel, id: CalloutId) -> Result<i64, KernelError> {
-    stop_safe(k, id, false)
+pub fn callout_stop(k: &mut Kernel, b: &mut dyn Bodies, id: CalloutId) -> Result<i64, KernelError> {
+    stop_safe(k, b, id, false)
 }
 
 /// `_callout_stop_safe`: a drain of the callout being serviced sleeps until its handler
 /// returns.
-fn stop_safe(k: &mut Kernel, id: CalloutId, safe: bool) -> Result<i64, KernelError> {
+fn stop_safe(
+    k: &mut Kernel,
+    b: &mut dyn Bodies,
+    id: CalloutId,
+    safe: bool,
+) -> Result<i64, KernelError> {
     match co(k, |c, now, t| c.stop_safe(id, safe, now, t))? {
         Stop::Returned(ret) => Ok(ret),
         Stop::Sleep(s) => {
-            machine::sleep(k, &s)?;
+            machine::sleep(k, b, &s)?;
             co(k, |c, now, t| Ok(c.drained(id, now, t)))
         }
     }
 }
 
 /// `untimeout`: the arity depends on a tunable, so the script checker may not have known it.
-fn untimeout(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
+fn untimeout(k: &mut Kernel, _: &mut dyn Bodies, args: &Args) -> Result<Value, KernelError> {
     let calltodo = k.co.impl_ == CalloutImpl::Calltodo;
     let want = if calltodo {
         UNTIMEOUT_44BSD.params.len()
@@ -225,7 +233,8 @@ fn untimeout(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
     }
 }
 
-/// `callout_handle_init(&h)`: the script variable `h` becomes a handle with a NULL callout.
+/// `callout_handle_init(&h)`: the script variable `h` becomes a handle with a NULL callout
+/// (the interpreter sets it, see [`super::VarWrite`]).
 fn callout_handle_init(k: &mut Kernel, h: &str) -> Result<Value, KernelError> {
     if k.kernel_var(h).is_some() {
         return Err(KernelError::arg(
@@ -233,7 +242,6 @@ fn callout_handle_init(k: &mut Kernel, h: &str) -> Result<Value, KernelError> {
             format!("callout_handle_init: {h} is a kernel variable, not a handle"),
         ));
     }
-    k.vars.insert(h.to_string(), Value::Null);
     co(k, |c, now, t| {
         c.callout_handle_init(h, now, t);
         Ok(Value::Null)
@@ -241,20 +249,20 @@ fn callout_handle_init(k: &mut Kernel, h: &str) -> Result<Value, KernelError> {
 }
 
 /// `busy(n)` in a handler body: the handler keeps running for n hardclocks.
-pub fn busy(k: &mut Kernel, n: i64) -> Result<Value, KernelError> {
+pub fn busy(k: &mut Kernel, b: &mut dyn Bodies, n: i64) -> Result<Value, KernelError> {
     if co(k, |c, now, t| c.busy(n, now, t))? {
-        k.suspend = true;
+        b.suspend();
     }
     Ok(Value::Null)
 }
 
 /// `mtx_lock(&m)` from the script or from a handler body.
-fn mtx_lock(k: &mut Kernel, m: &str) -> Result<Value, KernelError> {
+fn mtx_lock(k: &mut Kernel, b: &mut dyn Bodies, m: &str) -> Result<Value, KernelError> {
     match co(k, |c, now, t| c.mtx_lock(m, now, t))? {
         Lock::Taken => {}
-        Lock::Suspend => k.suspend = true,
+        Lock::Suspend => b.suspend(),
         Lock::Sleep(s) => {
-            machine::sleep(k, &s)?;
+            machine::sleep(k, b, &s)?;
             co(k, |c, now, t| c.lock_after_sleep(m, now, t))?;
         }
     }
@@ -262,9 +270,9 @@ fn mtx_lock(k: &mut Kernel, m: &str) -> Result<Value, KernelError> {
 }
 
 /// `mtx_unlock(&m)`: a mutex the script releases may wake the softclock thread.
-fn mtx_unlock(k: &mut Kernel, m: &str) -> Result<Value, KernelError> {
+fn mtx_unlock(k: &mut Kernel, b: &mut dyn Bodies, m: &str) -> Result<Value, KernelError> {
     if co(k, |c, now, t| c.mtx_unlock(m, now, t))? == Thread::Script {
-        machine::wake_softclock(k, m, format!("mtx_unlock(&{m})"))?;
+        machine::wake_softclock(k, b, m, format!("mtx_unlock(&{m})"))?;
     }
     Ok(Value::Null)
 }

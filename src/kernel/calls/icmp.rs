@@ -35,7 +35,7 @@ use crate::kernel::route::rtentry::{
 use crate::kernel::route::RtmType;
 use crate::kernel::rttimer::{PmtuIgnored, RtTimerEvent};
 use crate::kernel::value::fmt_addr;
-use crate::kernel::{EventKind, Kernel, KernelError, Value};
+use crate::kernel::{Bodies, EventKind, Kernel, KernelError, Value};
 
 /// The ICMP messages a scenario can make arrive.
 pub const API: &[Signature] = &[
@@ -279,13 +279,13 @@ pub fn set_mtudisc_timeout(k: &mut Kernel, t: i64) -> Result<(), KernelError> {
 
 /// sysctl `net.inet.icmp.redirtimeout` (already checked non-negative): 0 destroys the queue
 /// running every action (all redirect routes go at once); non-zero changes or creates it.
-pub fn set_redirtimeout(k: &mut Kernel, t: i64) -> Result<(), KernelError> {
+pub fn set_redirtimeout(k: &mut Kernel, b: &mut dyn Bodies, t: i64) -> Result<(), KernelError> {
     k.rtt.icmp_redirtimeout = t;
     match k.rtt.icmp_redirect_timeout_q {
         Some(q) => {
             check_queue(k, q, "icmp_redirtimeout")?;
             if t == 0 {
-                queue_destroy(k, q, true)?;
+                queue_destroy(k, b, q, true)?;
                 k.rtt.icmp_redirect_timeout_q = None;
             } else {
                 queue_change(k, q, t);
@@ -300,7 +300,11 @@ pub fn set_redirtimeout(k: &mut Kernel, t: i64) -> Result<(), KernelError> {
     Ok(())
 }
 
-fn icmp_mtudisc_call(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
+fn icmp_mtudisc_call(
+    k: &mut Kernel,
+    _: &mut dyn Bodies,
+    args: &Args,
+) -> Result<Value, KernelError> {
     let dst = args.addr(0)?;
     let mtu = args.int(1)?;
     let Ok(mtu) = u16::try_from(mtu) else {
@@ -313,7 +317,11 @@ fn icmp_mtudisc_call(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> 
     Ok(Value::Null)
 }
 
-fn icmp_redirect_call(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
+fn icmp_redirect_call(
+    k: &mut Kernel,
+    _: &mut dyn Bodies,
+    args: &Args,
+) -> Result<Value, KernelError> {
     let dst = args.addr(0)?;
     let gw = args.addr(1)?;
     icmp_redirect(k, dst, gw)?;
@@ -321,7 +329,12 @@ fn icmp_redirect_call(k: &mut Kernel, args: &Args) -> Result<Value, KernelError>
 }
 
 /// The sysctl handlers: `net.inet.ip.mtudisctimeout` and `net.inet.icmp.redirtimeout`.
-pub fn write_var(k: &mut Kernel, name: &str, v: &Value) -> Result<bool, KernelError> {
+pub fn write_var(
+    k: &mut Kernel,
+    b: &mut dyn Bodies,
+    name: &str,
+    v: &Value,
+) -> Result<bool, KernelError> {
     let n = match (name, v) {
         ("ip_mtudisc_timeout" | "icmp_redirtimeout", Value::Int(n)) => *n,
         ("ip_mtudisc_timeout" | "icmp_redirtimeout", v) => {
@@ -350,7 +363,7 @@ pub fn write_var(k: &mut Kernel, name: &str, v: &Value) -> Result<bool, KernelEr
     if name == "ip_mtudisc_timeout" {
         set_mtudisc_timeout(k, n)?;
     } else {
-        set_redirtimeout(k, n)?;
+        set_redirtimeout(k, b, n)?;
     }
     Ok(true)
 }

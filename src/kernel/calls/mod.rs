@@ -15,7 +15,7 @@ use super::api::{Args, Param, Signature};
 use super::machine;
 use super::route::in_rmx::IN_RTQTIMO;
 use super::rttimer::{RT_TIMER_CH, RT_TIMER_TIMER};
-use super::{Kernel, KernelError, Value};
+use super::{Bodies, Kernel, KernelError, Operand, Value};
 use icmp::{ICMP_MTUDISC_TIMEOUT, ICMP_REDIRECT_TIMEOUT};
 
 /// Calls that belong to the clock and the simulator itself.
@@ -26,7 +26,7 @@ pub const CORE_API: &[Signature] = &[
         optional: 1,
         ret: "void",
         page: "hardclock(9)",
-        run: |k, args| {
+        run: |k, b, args| {
             let n = args.int_or(0, 1)?;
             if n < 0 {
                 return Err(KernelError::arg(
@@ -34,7 +34,7 @@ pub const CORE_API: &[Signature] = &[
                     "hardclock: the number of ticks cannot be negative",
                 ));
             }
-            k.run_ticks(n as u64)?;
+            machine::run_ticks(k, b, n as u64)?;
             Ok(Value::Null)
         },
     },
@@ -44,7 +44,7 @@ pub const CORE_API: &[Signature] = &[
         optional: 0,
         ret: "void",
         page: "hardclock handler body",
-        run: |k, args| freebsd::busy(k, args.int(0)?),
+        run: |k, b, args| freebsd::busy(k, b, args.int(0)?),
     },
 ];
 
@@ -93,24 +93,48 @@ pub fn lookup(name: &str) -> Option<&'static Signature> {
 }
 
 /// Runs the call `args.name`.
-pub fn call(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
+pub fn call(k: &mut Kernel, b: &mut dyn Bodies, args: &Args) -> Result<Value, KernelError> {
     for table in TABLES {
         if let Some(sig) = table.calls.iter().find(|s| s.name == args.name) {
             (table.before)(k);
-            return (sig.run)(k, args);
+            return (sig.run)(k, b, args);
         }
     }
     Err(KernelError::msg(format!("unknown function {}", args.name)))
+}
+
+/// What a call did to a script variable, which the interpreter owns and so applies itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VarWrite<'a> {
+    /// `callout_handle_init(&h)`: `h` becomes a handle with a NULL callout.
+    Null(&'a str),
+    /// `RTFREE(rt)`: `rt = NULL`, if `rt` holds a route.
+    NullRoute(&'a str),
+}
+
+/// After call `name` with operands `args` has run: the kernel's own bookkeeping, and what
+/// the call does to a script variable.
+pub fn after_call<'a>(k: &mut Kernel, name: &str, args: &'a [Operand]) -> Option<VarWrite<'a>> {
+    let rtfree = route::after_call(k, name, args).map(VarWrite::NullRoute);
+    match args.first() {
+        Some(Operand::Ref(h)) if name == freebsd::CALLOUT_HANDLE_INIT => Some(VarWrite::Null(h)),
+        _ => rtfree,
+    }
 }
 
 /// Runs `func` if it is one of the kernel's own functions that a timer fires: the rt_timer scan
 /// `rt_timer_timer` (a timeout on the OpenBSD wheel, which re-arms itself every second),
 /// FreeBSD's `in_rtqtimo` (a callout), and the ICMP timer actions. False if `func` is not one
 /// (a scenario handler, or nothing).
-pub fn run_kernel_function(k: &mut Kernel, func: &str, arg: &Value) -> Result<bool, KernelError> {
+pub fn run_kernel_function(
+    k: &mut Kernel,
+    b: &mut dyn Bodies,
+    func: &str,
+    arg: &Value,
+) -> Result<bool, KernelError> {
     match func {
         RT_TIMER_TIMER => {
-            machine::rt_timer_timer(k)?;
+            machine::rt_timer_timer(k, b)?;
             if k.rtt.initialized {
                 openbsd::timeout_add(k, RT_TIMER_CH, i64::from(k.clock.hz))?;
             }

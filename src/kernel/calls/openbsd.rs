@@ -7,7 +7,7 @@ use crate::kernel::openbsd::{
     convert, convert::c_int, TimeoutEvent, TimeoutId, TIMEOUT_INITIALIZED, TIMEOUT_ONQUEUE,
     TIMEOUT_TRIGGERED,
 };
-use crate::kernel::{Kernel, KernelError, Name, Value};
+use crate::kernel::{Bodies, Kernel, KernelError, Name, Value};
 
 const TO: (&str, Param) = ("struct timeout *to", Param::Obj("struct timeout"));
 const PAGE: &str = "timeout(9)";
@@ -45,47 +45,47 @@ pub const API: &[Signature] = &[
     add_fn(
         "timeout_add_sec",
         &[TO, ("int secs", Param::Int)],
-        |k, a| add_int(k, a, |h, _, n| convert::sec_to_ticks(h, n)),
+        |k, _, a| add_int(k, a, |h, _, n| convert::sec_to_ticks(h, n)),
     ),
     add_fn(
         "timeout_add_msec",
         &[TO, ("int msecs", Param::Int)],
-        |k, a| add_int(k, a, |_, t, n| convert::msec_to_ticks(t, n)),
+        |k, _, a| add_int(k, a, |_, t, n| convert::msec_to_ticks(t, n)),
     ),
     add_fn(
         "timeout_add_usec",
         &[TO, ("int usecs", Param::Int)],
-        |k, a| add_int(k, a, |_, t, n| convert::usec_to_ticks(t, n)),
+        |k, _, a| add_int(k, a, |_, t, n| convert::usec_to_ticks(t, n)),
     ),
     add_fn(
         "timeout_add_nsec",
         &[TO, ("int nsecs", Param::Int)],
-        |k, a| add_int(k, a, |_, t, n| convert::nsec_to_ticks(t, n)),
+        |k, _, a| add_int(k, a, |_, t, n| convert::nsec_to_ticks(t, n)),
     ),
     add_fn(
         "timeout_add_tv",
         &[TO, ("const struct timeval *tv", Param::Struct(2))],
-        |k, a| add_struct(k, a, convert::tv_to_ticks),
+        |k, _, a| add_struct(k, a, convert::tv_to_ticks),
     ),
     add_fn(
         "timeout_add_ts",
         &[TO, ("const struct timespec *ts", Param::Struct(2))],
-        |k, a| add_struct(k, a, convert::ts_to_ticks),
+        |k, _, a| add_struct(k, a, convert::ts_to_ticks),
     ),
     add_fn(
         "timeout_add_bt",
         &[TO, ("const struct bintime *bt", Param::Struct(2))],
-        |k, a| {
+        |k, _, a| {
             add_struct(k, a, |h, t, sec, frac| {
                 convert::bt_to_ticks(h, t, sec, frac as u64)
             })
         },
     ),
     add_fn("timeout_del", &[TO], del_call),
-    add_fn("timeout_pending", &[TO], |k, a| {
+    add_fn("timeout_pending", &[TO], |k, _, a| {
         flag_call(k, a, "timeout_pending", "TIMEOUT_ONQUEUE", TIMEOUT_ONQUEUE)
     }),
-    add_fn("timeout_initialized", &[TO], |k, a| {
+    add_fn("timeout_initialized", &[TO], |k, _, a| {
         flag_call(
             k,
             a,
@@ -94,7 +94,7 @@ pub const API: &[Signature] = &[
             TIMEOUT_INITIALIZED,
         )
     }),
-    add_fn("timeout_triggered", &[TO], |k, a| {
+    add_fn("timeout_triggered", &[TO], |k, _, a| {
         flag_call(
             k,
             a,
@@ -138,7 +138,7 @@ pub fn timeout_del_id(k: &mut Kernel, id: TimeoutId) -> i64 {
     k.to.timeout_del(Some(id), "", k.clock.ticks, &mut k.trace)
 }
 
-fn set_call(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
+fn set_call(k: &mut Kernel, _: &mut dyn Bodies, args: &Args) -> Result<Value, KernelError> {
     let to = args.obj(0)?;
     let Some(func) = args.func(1)? else {
         return Err(KernelError::arg(
@@ -151,13 +151,13 @@ fn set_call(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
     Ok(Value::Null)
 }
 
-fn add_call(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
+fn add_call(k: &mut Kernel, _: &mut dyn Bodies, args: &Args) -> Result<Value, KernelError> {
     let to = args.obj(0)?;
     let n = args.int(1)?;
     timeout_add(k, to, n).map(Value::Int)
 }
 
-fn del_call(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
+fn del_call(k: &mut Kernel, _: &mut dyn Bodies, args: &Args) -> Result<Value, KernelError> {
     let to = args.obj(0)?;
     Ok(Value::Int(timeout_del(k, to)))
 }

@@ -11,7 +11,7 @@ use crate::kernel::route::rtentry::{
 };
 use crate::kernel::route::{netstat_row, Cx, NetstatRow, Routes, RtEntry};
 use crate::kernel::value::Operand;
-use crate::kernel::{Kernel, KernelError, Value};
+use crate::kernel::{Bodies, Kernel, KernelError, Value};
 
 const ROUTE: Param = Param::Obj("struct route");
 const RT: (&str, Param) = ("struct rtentry *rt", Param::Route);
@@ -61,7 +61,7 @@ pub const API: &[Signature] = &[
         optional: 0,
         ret: "struct rtentry *",
         page: "rtalloc(9)",
-        run: |k, a| rtalloc1(k, a, || lookup_fib(a, 3)),
+        run: |k, _, a| rtalloc1(k, a, || lookup_fib(a, 3)),
     },
     Signature {
         name: "rtalloc1",
@@ -73,7 +73,7 @@ pub const API: &[Signature] = &[
         optional: 0,
         ret: "struct rtentry *",
         page: "rtalloc(9)",
-        run: |k, a| rtalloc1(k, a, || Ok(0)),
+        run: |k, _, a| rtalloc1(k, a, || Ok(0)),
     },
     Signature {
         name: "rtalloc_fib",
@@ -81,7 +81,7 @@ pub const API: &[Signature] = &[
         optional: 0,
         ret: "void",
         page: "rtalloc(9)",
-        run: |k, a| rtalloc_ign(k, a, |a| Ok((0, lookup_fib(a, 1)?))),
+        run: |k, _, a| rtalloc_ign(k, a, |a| Ok((0, lookup_fib(a, 1)?))),
     },
     Signature {
         name: "rtalloc",
@@ -89,7 +89,7 @@ pub const API: &[Signature] = &[
         optional: 0,
         ret: "void",
         page: "rtalloc(9)",
-        run: |k, a| rtalloc_ign(k, a, |_| Ok((0, 0))),
+        run: |k, _, a| rtalloc_ign(k, a, |_| Ok((0, 0))),
     },
     Signature {
         name: "rtalloc_ign_fib",
@@ -101,7 +101,7 @@ pub const API: &[Signature] = &[
         optional: 0,
         ret: "void",
         page: "rtalloc(9)",
-        run: |k, a| rtalloc_ign(k, a, |a| Ok((flags_arg(a, 1)?, lookup_fib(a, 2)?))),
+        run: |k, _, a| rtalloc_ign(k, a, |a| Ok((flags_arg(a, 1)?, lookup_fib(a, 2)?))),
     },
     Signature {
         name: "rtalloc_ign",
@@ -109,29 +109,31 @@ pub const API: &[Signature] = &[
         optional: 0,
         ret: "void",
         page: "rtalloc(9)",
-        run: |k, a| rtalloc_ign(k, a, |a| Ok((flags_arg(a, 1)?, 0))),
+        run: |k, _, a| rtalloc_ign(k, a, |a| Ok((flags_arg(a, 1)?, 0))),
     },
-    on_rt("RTFREE_LOCKED", |k, a| rt_op(k, a, Routes::rtfree_locked)),
-    on_rt("RTFREE", |k, a| {
+    on_rt("RTFREE_LOCKED", |k, _, a| {
+        rt_op(k, a, Routes::rtfree_locked)
+    }),
+    on_rt("RTFREE", |k, _, a| {
         rt_op(k, a, |r, id, _, cx| r.rtfree_unlocked(id, cx))
     }),
-    on_rt("RT_LOCK", |k, a| rt_op(k, a, Routes::rt_lock)),
-    on_rt("RT_UNLOCK", |k, a| rt_op(k, a, Routes::rt_unlock)),
-    on_rt("RT_ADDREF", |k, a| rt_op(k, a, Routes::rt_addref)),
-    on_rt("RT_REMREF", |k, a| rt_op(k, a, Routes::rt_remref)),
+    on_rt("RT_LOCK", |k, _, a| rt_op(k, a, Routes::rt_lock)),
+    on_rt("RT_UNLOCK", |k, _, a| rt_op(k, a, Routes::rt_unlock)),
+    on_rt("RT_ADDREF", |k, _, a| rt_op(k, a, Routes::rt_addref)),
+    on_rt("RT_REMREF", |k, _, a| rt_op(k, a, Routes::rt_remref)),
     Signature {
         name: "RO_RTFREE",
         params: &[("struct route *ro", ROUTE)],
         optional: 0,
         ret: "void",
         page: "rtalloc(9)",
-        run: |k, a| {
+        run: |k, _, a| {
             let ro = ro_arg(k, a, 0)?;
             with_routes(k, |r, cx| r.ro_rtfree(ro, cx))?;
             Ok(Value::Null)
         },
     },
-    on_rt("rtfree", |k, a| {
+    on_rt("rtfree", |k, _, a| {
         rt_op(k, a, |r, id, _, cx| r.rtfree(id, cx))
     }),
 ];
@@ -264,7 +266,7 @@ pub fn before_call(k: &mut Kernel) {
     k.rt.touched = None;
 }
 
-fn route_add(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
+fn route_add(k: &mut Kernel, _: &mut dyn Bodies, args: &Args) -> Result<Value, KernelError> {
     let (dst, len) = args.prefix(0)?;
     let gw = args.addr(1)?;
     let fib = table_fib(k, args, 2)?;
@@ -280,13 +282,13 @@ fn route_add(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
     })
 }
 
-fn route_delete(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
+fn route_delete(k: &mut Kernel, _: &mut dyn Bodies, args: &Args) -> Result<Value, KernelError> {
     let (dst, len) = args.prefix(0)?;
     let fib = table_fib(k, args, 1)?;
     with_routes(k, |r, cx| r.route_delete(dst, len, fib, cx)).map(Value::Int)
 }
 
-fn route_change(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
+fn route_change(k: &mut Kernel, _: &mut dyn Bodies, args: &Args) -> Result<Value, KernelError> {
     let (dst, len) = args.prefix(0)?;
     let gw = args.addr(1)?;
     let fib = table_fib(k, args, 2)?;
@@ -329,22 +331,17 @@ fn macro_name(args: &Args) -> String {
 }
 
 /// After any call: `RTFREE(rt)` and `RTFREE_LOCKED(rt)` end with `rt = NULL`, so the variable
-/// (or `ro.ro_rt`) named by the first operand is cleared.
-pub fn after_call(k: &mut Kernel, name: &str, args: &[Operand]) {
+/// (or `ro.ro_rt`) named by the first operand is cleared. A script variable is the
+/// interpreter's: it gets the name back, and clears it if it holds a route.
+pub fn after_call<'a>(k: &mut Kernel, name: &str, args: &'a [Operand]) -> Option<&'a str> {
     if !API.iter().any(|s| s.name == name) {
         k.rt.touched = None;
     }
     if name != "RTFREE" && name != "RTFREE_LOCKED" {
-        return;
+        return None;
     }
     match args.first() {
-        Some(Operand::Ident(v)) => {
-            if let Some(slot) = k.vars.get_mut(v) {
-                if matches!(slot, Value::Route(_)) {
-                    *slot = Value::Null;
-                }
-            }
-        }
+        Some(Operand::Ident(v)) => return Some(v),
         Some(Operand::Field(ro, f)) if f == "ro_rt" => {
             if let Some(c) = k.rt.ros.get_mut(ro) {
                 c.rt = None;
@@ -352,6 +349,7 @@ pub fn after_call(k: &mut Kernel, name: &str, args: &[Operand]) {
         }
         _ => {}
     }
+    None
 }
 
 /// Reads `ro.ro_rt`, `ro.ro_dst`, `ro.ro_flags`.

@@ -14,7 +14,7 @@ use crate::kernel::rttimer::queue::scan_phase_delay;
 use crate::kernel::rttimer::{
     QueueView, RemoveWhy, RtTimerQueue, ScanClock, TimerView, RT_TIMER_CH, RT_TIMER_TIMER,
 };
-use crate::kernel::{Kernel, KernelError, Value};
+use crate::kernel::{Bodies, Kernel, KernelError, Value};
 
 const QUEUE: (&str, Param) = ("struct rttimer_queue *q", Param::Queue);
 const RT: (&str, Param) = ("struct rtentry *rt", Param::Route);
@@ -77,7 +77,11 @@ pub const API: &[Signature] = &[
     },
 ];
 
-fn rt_timer_queue_create(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
+fn rt_timer_queue_create(
+    k: &mut Kernel,
+    _: &mut dyn Bodies,
+    args: &Args,
+) -> Result<Value, KernelError> {
     let t = args.int(0)?;
     if !(0..=i64::from(u32::MAX)).contains(&t) {
         return Err(KernelError::arg(
@@ -91,32 +95,44 @@ fn rt_timer_queue_create(k: &mut Kernel, args: &Args) -> Result<Value, KernelErr
     queue_create(k, t, None).map(Value::Queue)
 }
 
-fn rt_timer_queue_change(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
+fn rt_timer_queue_change(
+    k: &mut Kernel,
+    _: &mut dyn Bodies,
+    args: &Args,
+) -> Result<Value, KernelError> {
     let q = queue_arg(k, args, 0)?;
     queue_change(k, q, args.int(1)?);
     Ok(Value::Null)
 }
 
-fn rt_timer_queue_destroy(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
+fn rt_timer_queue_destroy(
+    k: &mut Kernel,
+    b: &mut dyn Bodies,
+    args: &Args,
+) -> Result<Value, KernelError> {
     let q = queue_arg(k, args, 0)?;
-    queue_destroy(k, q, args.int(1)? != 0)?;
+    queue_destroy(k, b, q, args.int(1)? != 0)?;
     Ok(Value::Null)
 }
 
-fn rt_timer_count(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
+fn rt_timer_count(k: &mut Kernel, _: &mut dyn Bodies, args: &Args) -> Result<Value, KernelError> {
     let q = queue_arg(k, args, 0)?;
     let n = k.rtt.live_queue(q).map_or(0, RtTimerQueue::rtq_count);
     Ok(Value::Int(n as i64))
 }
 
-fn rt_timer_add(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
+fn rt_timer_add(k: &mut Kernel, _: &mut dyn Bodies, args: &Args) -> Result<Value, KernelError> {
     let rt = route_arg(k, args, 0)?;
     let func = args.func(1)?.map(str::to_string);
     let q = queue_arg(k, args, 2)?;
     Ok(Value::Int(timer_add(k, rt, func, q)))
 }
 
-fn rt_timer_remove_all(k: &mut Kernel, args: &Args) -> Result<Value, KernelError> {
+fn rt_timer_remove_all(
+    k: &mut Kernel,
+    _: &mut dyn Bodies,
+    args: &Args,
+) -> Result<Value, KernelError> {
     let rt = route_arg(k, args, 0)?;
     let now = k.clock.ticks;
     k.rtt
@@ -198,7 +214,12 @@ pub fn queue_change(k: &mut Kernel, q: u32, timeout: i64) {
 
 /// `rt_timer_queue_destroy(q, destroy)`: pops every timer from the head (running its action
 /// if `destroy`), then unlinks the queue from the global list.
-pub fn queue_destroy(k: &mut Kernel, q: u32, destroy: bool) -> Result<(), KernelError> {
+pub fn queue_destroy(
+    k: &mut Kernel,
+    b: &mut dyn Bodies,
+    q: u32,
+    destroy: bool,
+) -> Result<(), KernelError> {
     let mut removed = 0;
     loop {
         let now = k.clock.ticks;
@@ -207,7 +228,7 @@ pub fn queue_destroy(k: &mut Kernel, q: u32, destroy: bool) -> Result<(), Kernel
         };
         removed += 1;
         if destroy {
-            machine::run_action(k, &t)?;
+            machine::run_action(k, b, &t)?;
         }
     }
     let now = k.clock.ticks;

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use super::Stmt;
+use crate::kernel::Stmt;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Handlers(Rc<BTreeMap<String, Vec<Stmt>>>);
