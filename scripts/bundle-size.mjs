@@ -23,7 +23,7 @@ import { fileURLToPath } from "node:url";
  * slow-network targets this size serves (BENCHMARKS.md, "Bundle"). */
 export const BUDGET = 295000;
 /** The widgets module's budget: what a course page downloads for its first widget (loader and
- * wasm; measured 281 KB), plus 3%. The lab (a widget's `view=compare` included) and the kit
+ * wasm; measured 281 KB when the lab left it, 286 KB now), plus 3%. The lab (a widget's `view=compare` included) and the kit
  * are the tools module, loaded when a page or the app's drawer asks for one. */
 export const WIDGETS_BUDGET = 290000;
 /** The tools module's budget (its fetching loader and wasm; measured 247 KB), plus 3%. */
