@@ -23,8 +23,9 @@ import { fileURLToPath } from "node:url";
  * slow-network targets this size serves (BENCHMARKS.md, "Bundle"). */
 export const BUDGET = 295000;
 /** The widgets module's budget: what a course page downloads for its first widget (loader and
- * wasm; measured 281 KB when the lab left it, 286 KB now), plus 3%. The lab (a widget's `view=compare` included) and the kit
- * are the tools module, loaded when a page or the app's drawer asks for one. */
+ * wasm; measured 286 KB), kept tight because the slow-network target (2.0 s at 1.6 Mbps) needs
+ * it under about 300 KB. The lab (a widget's `view=compare` included) and the kit are the tools
+ * module, loaded when a page or the app's drawer asks for one. */
 export const WIDGETS_BUDGET = 290000;
 /** The tools module's budget (its fetching loader and wasm; measured 247 KB), plus 3%. */
 export const TOOLS_BUDGET = 254000;
