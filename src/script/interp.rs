@@ -257,42 +257,27 @@ impl Bodies for Interp {
 mod tests {
     use super::*;
     use crate::kernel::{EventKind, MAX_EVENTS};
+    use crate::script::{Outcome, Scenario};
+
+    /// `src` compiled and run on a fresh machine that records (or not) what it does.
+    fn run_src(src: &str, recording: bool) -> (Kernel, Outcome) {
+        let sc = Scenario::compile(src).expect("the test's scenario compiles");
+        let (mut k, mut it) = sc.boot();
+        k.trace.recording = recording;
+        let (_, outcome) = sc.run_on(&mut k, &mut it);
+        (k, outcome)
+    }
 
     #[test]
     fn a_tick_with_work_starts_a_new_tick_event() {
-        let (mut k, mut it) = (Kernel::new(), Interp::new());
-        let add = |k: &mut Kernel, it: &mut Interp, src: &[Stmt]| {
-            for s in src {
-                it.exec(k, s).unwrap();
-            }
-        };
-        let call = |name: &str, args: Vec<Operand>| Stmt::Call {
-            line: 1,
-            target: None,
-            name: name.into(),
-            args,
-        };
-        add(
-            &mut k,
-            &mut it,
-            &[
-                call(
-                    "timeout_set",
-                    vec![
-                        Operand::Ref("t".into()),
-                        Operand::Ident("f".into()),
-                        Operand::Lit(Value::Null),
-                    ],
-                ),
-                call(
-                    "timeout_add",
-                    vec![Operand::Ref("t".into()), Operand::Lit(Value::Int(5))],
-                ),
-            ],
+        let (k, outcome) = run_src(
+            "timeout_set(&t, f, NULL)\ntimeout_add(&t, 5)\nhardclock(10)\n",
+            true,
         );
-        let before = k.trace.events.len();
-        it.run_ticks(&mut k, 10).unwrap();
-        let ticks: Vec<(i32, u32)> = k.trace.events[before..]
+        assert_eq!(outcome, Outcome::Ok);
+        let ticks: Vec<(i32, u32)> = k
+            .trace
+            .events
             .iter()
             .filter_map(|e| match *e.kind {
                 EventKind::Tick { ticks, count } => Some((ticks, count)),
@@ -306,69 +291,18 @@ mod tests {
 
     #[test]
     fn a_kernel_that_does_not_record_runs_exactly_the_same() {
-        let call = |name: &str, args: Vec<Operand>| Stmt::Call {
-            line: 1,
-            target: None,
-            name: name.into(),
-            args,
-        };
-        let run = |recording: bool| {
-            let (mut k, mut it) = (Kernel::new(), Interp::new());
-            k.trace.recording = recording;
-            it.handlers.insert(
-                "f".into(),
-                vec![call(
-                    "timeout_add",
-                    vec![Operand::Ref("a".into()), Operand::Lit(Value::Int(300))],
-                )],
-            );
-            for (t, f, n) in [("a", "f", 5), ("b", "g", 70_000), ("c", "g", 1)] {
-                let to = Operand::Ref(t.into());
-                it.exec(
-                    &mut k,
-                    &call(
-                        "timeout_set",
-                        vec![
-                            to.clone(),
-                            Operand::Ident(f.into()),
-                            Operand::Lit(Value::Null),
-                        ],
-                    ),
-                )
-                .unwrap();
-                it.exec(
-                    &mut k,
-                    &call("timeout_add", vec![to, Operand::Lit(Value::Int(n))]),
-                )
-                .unwrap();
-            }
-            it.exec(
-                &mut k,
-                &call(
-                    "callout_init",
-                    vec![Operand::Ref("co".into()), Operand::Lit(Value::Int(1))],
-                ),
-            )
-            .unwrap();
-            it.exec(
-                &mut k,
-                &call(
-                    "callout_reset",
-                    vec![
-                        Operand::Ref("co".into()),
-                        Operand::Lit(Value::Int(90)),
-                        Operand::Ident("g".into()),
-                        Operand::Lit(Value::Int(7)),
-                    ],
-                ),
-            )
-            .unwrap();
-            it.run_ticks(&mut k, 2000).unwrap();
-            calls::openbsd::timeout_del(&mut k, "b");
-            it.run_ticks(&mut k, 70_000).unwrap();
-            k
-        };
-        let (on, off) = (run(true), run(false));
+        let src = "handler f { timeout_add(&a, 300) }
+timeout_set(&a, f, NULL); timeout_add(&a, 5)
+timeout_set(&b, g, NULL); timeout_add(&b, 70000)
+timeout_set(&c, g, NULL); timeout_add(&c, 1)
+callout_init(&co, 1)
+callout_reset(&co, 90, g, 7)
+hardclock(2000)
+timeout_del(&b)
+hardclock(70000)
+";
+        let ((on, o1), (off, o2)) = (run_src(src, true), run_src(src, false));
+        assert_eq!((o1, o2), (Outcome::Ok, Outcome::Ok));
         assert!(!on.trace.events.is_empty() && off.trace.events.is_empty());
         assert_eq!(format!("{:?}", on.to), format!("{:?}", off.to));
         assert_eq!(format!("{:?}", on.co), format!("{:?}", off.co));
@@ -377,45 +311,18 @@ mod tests {
 
     #[test]
     fn a_flood_of_events_halts_the_machine_instead_of_the_page() {
-        let (mut k, mut it) = (Kernel::new(), Interp::new());
-        let call = |name: &str, args: Vec<Operand>| Stmt::Call {
-            line: 1,
-            target: None,
-            name: name.into(),
-            args,
-        };
         // A timeout that re-arms itself every tick makes several events per tick.
-        it.handlers.insert(
-            "f".into(),
-            vec![call(
-                "timeout_add",
-                vec![Operand::Ref("t".into()), Operand::Lit(Value::Int(1))],
-            )],
+        let (k, outcome) = run_src(
+            "handler f { timeout_add(&t, 1) }
+timeout_set(&t, f, NULL)
+timeout_add(&t, 1)
+hardclock(1000000)
+",
+            true,
         );
-        it.exec(
-            &mut k,
-            &call(
-                "timeout_set",
-                vec![
-                    Operand::Ref("t".into()),
-                    Operand::Ident("f".into()),
-                    Operand::Lit(Value::Null),
-                ],
-            ),
-        )
-        .unwrap();
-        it.exec(
-            &mut k,
-            &call(
-                "timeout_add",
-                vec![Operand::Ref("t".into()), Operand::Lit(Value::Int(1))],
-            ),
-        )
-        .unwrap();
-        let r = it.run_ticks(&mut k, 10 * MAX_EVENTS as u64);
         assert!(
-            matches!(r, Err(KernelError::Panic(ref m)) if m.starts_with("simulator limit")),
-            "{r:?}"
+            matches!(outcome, Outcome::Panicked(ref m) if m.starts_with("simulator limit")),
+            "{outcome:?}"
         );
         assert!(
             k.trace.events.len() < MAX_EVENTS + 16,
