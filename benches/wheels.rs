@@ -109,7 +109,7 @@ fn obsd_kernel(d: &[u32], armed: bool, log: Log) -> (Kernel, Vec<TimeoutId>) {
         drain(&mut k);
     }
     if armed {
-        k.run_ticks(1).expect("sort into the wheels");
+        k.run_ticks_kernel_only(1).expect("sort into the wheels");
         assert_eq!(k.to.todo().len(), 0);
     }
     k.trace.events = Vec::new();
@@ -142,7 +142,7 @@ fn obsd_cancel(mut k: Kernel, ids: &[TimeoutId]) -> Kernel {
 /// `ticks` hardclocks, one at a time as the UI runs them.
 fn obsd_expire(mut k: Kernel, ticks: u32) -> Kernel {
     for _ in 0..ticks {
-        k.hardclock().expect("hardclock");
+        k.hardclock_kernel_only().expect("hardclock");
         drain(&mut k);
     }
     assert!(k.to.todo().is_empty() && k.panic.is_none());
@@ -181,7 +181,7 @@ fn fbsd_kernel(d: &[u32], armed: bool, log: Log) -> (Kernel, Vec<CalloutId>) {
 /// `ticks` + 1 hardclocks (the callouts were armed at tick 0), one at a time.
 fn fbsd_expire(mut k: Kernel, ticks: u32) -> Kernel {
     for _ in 0..=ticks {
-        k.hardclock().expect("hardclock");
+        k.hardclock_kernel_only().expect("hardclock");
         drain(&mut k);
     }
     assert!(k.panic.is_none());

@@ -401,7 +401,7 @@ fn in_clsroute_marks_and_in_rtqtimo_deletes() {
     for m in ["RT_LOCK", "RT_ADDREF", "RT_UNLOCK"] {
         k.call(&mut NoBodies, m, &[Value::Route(1)]).unwrap();
     }
-    let e = k.run_ticks(6001).unwrap_err();
+    let e = k.run_ticks_kernel_only(6001).unwrap_err();
     assert!(
         e.message().starts_with("rtqkill route really not free"),
         "{}",

@@ -143,7 +143,7 @@ proptest! {
             call(&mut k, "route_add", &[Value::Addr(dst), Value::Addr(0xc0a8_0101)]);
             ids.push(k.rt.rt_lookup_exact(dst, 32, 0).unwrap());
         }
-        k.run_ticks(u64::from(phase)).unwrap();
+        k.run_ticks_kernel_only(u64::from(phase)).unwrap();
         let queues: Vec<Value> = timeouts
             .iter()
             .map(|&t| call(&mut k, "rt_timer_queue_create", &[Value::Int(t)]))
@@ -178,7 +178,7 @@ proptest! {
                     m.timers.retain(|&(r, _), _| r != route);
                 }
                 Op::Advance { ticks } => {
-                    k.run_ticks(u64::from(ticks)).unwrap();
+                    k.run_ticks_kernel_only(u64::from(ticks)).unwrap();
                     m.advance(i64::from(ticks));
                 }
             }
@@ -349,7 +349,7 @@ proptest! {
             ids.push(add_referenced(&mut k, slot));
             m.entries.push((slot, true));
         }
-        k.run_ticks(u64::from(phase)).unwrap();
+        k.run_ticks_kernel_only(u64::from(phase)).unwrap();
         let queues: Vec<Value> = timeouts
             .iter()
             .map(|&t| call(&mut k, "rt_timer_queue_create", &[Value::Int(t)]))
@@ -380,7 +380,7 @@ proptest! {
                     }
                 }
                 KOp::Advance { ticks } => {
-                    k.run_ticks(u64::from(ticks)).unwrap();
+                    k.run_ticks_kernel_only(u64::from(ticks)).unwrap();
                     m.advance(i64::from(ticks));
                 }
             }

@@ -28,13 +28,14 @@ use super::{
 
 impl Kernel {
     /// One hardclock with no handler bodies: a kernel on its own (the benches, the lab, a test
-    /// of a facility). A script's machine runs [`hardclock`] with its interpreter.
-    pub fn hardclock(&mut self) -> Result<(), KernelError> {
+    /// of a facility). A script's machine runs [`hardclock`] with its interpreter; the name says
+    /// so at each call, since a fire here runs only the kernel's own functions.
+    pub fn hardclock_kernel_only(&mut self) -> Result<(), KernelError> {
         hardclock(self, &mut NoBodies)
     }
 
-    /// [`run_ticks`] with no handler bodies, like [`Kernel::hardclock`].
-    pub fn run_ticks(&mut self, n: u64) -> Result<(), KernelError> {
+    /// [`run_ticks`] with no handler bodies, like [`Kernel::hardclock_kernel_only`].
+    pub fn run_ticks_kernel_only(&mut self, n: u64) -> Result<(), KernelError> {
         run_ticks(self, &mut NoBodies, n)
     }
 }

@@ -404,9 +404,9 @@ mod tests {
     #[test]
     fn idle_ticks_of_one_run_share_an_event_but_single_hardclocks_do_not() {
         let mut k = Kernel::new();
-        k.hardclock().unwrap();
-        k.hardclock().unwrap();
-        k.run_ticks(1000).unwrap();
+        k.hardclock_kernel_only().unwrap();
+        k.hardclock_kernel_only().unwrap();
+        k.run_ticks_kernel_only(1000).unwrap();
         let ticks: Vec<(i32, u32)> = k
             .trace
             .events

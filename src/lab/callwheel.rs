@@ -138,7 +138,7 @@ impl Scheme for Callwheel {
 
     fn tick(&mut self, now: u64, fired: &mut Vec<TimerId>) -> Work {
         self.k
-            .hardclock()
+            .hardclock_kernel_only()
             .unwrap_or_else(|e| kernel_refused("hardclock", e));
         self.check_clock(now);
         // hardclock looks at the bucket of the new tick; softclock walks it if it is not empty.

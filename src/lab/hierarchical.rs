@@ -122,7 +122,7 @@ impl Scheme for Hierarchical {
 
     fn tick(&mut self, now: u64, fired: &mut Vec<TimerId>) -> Work {
         self.k
-            .hardclock()
+            .hardclock_kernel_only()
             .unwrap_or_else(|e| kernel_refused("hardclock", e));
         self.check_clock(now);
         let mut w = Work::ZERO;

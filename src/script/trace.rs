@@ -548,11 +548,11 @@ mod tests {
     #[test]
     fn runs_of_ticks_collapse_into_one_line() {
         let mut k = Kernel::new();
-        k.run_ticks(3).unwrap();
+        k.run_ticks_kernel_only(3).unwrap();
         k.trace
             .events
             .push(ev(3, EventKind::Panic { msg: "x".into() }));
-        k.run_ticks(0).unwrap();
+        k.run_ticks_kernel_only(0).unwrap();
         k.trace
             .events
             .push(ev(4, EventKind::Tick { ticks: 4, count: 1 }));
