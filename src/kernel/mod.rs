@@ -212,7 +212,8 @@ impl Kernel {
     /// that takes the events as they come and runs one hardclock at a time, at the user's
     /// request (the app's hardclock, play and jump), renews them before each hardclock: one
     /// hardclock's work is bounded by [`MAX_HANDLER_RUNS_PER_PASS`], and a long run is then
-    /// bounded only by the ticks one run may have, not by the events of the ones before.
+    /// bounded by the ticks one run may have and the driver's own budget per action, not by
+    /// the events of the ticks before.
     ///
     /// This renews the machine's budget (the events); the interpreter, which counts the
     /// statements, renews both (`script::Interp::renew_budgets`).

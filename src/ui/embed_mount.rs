@@ -66,7 +66,12 @@ pub fn style_page(doc: &Document, extra: &str) {
 
 /// The elements a course page asks widgets for.
 pub fn hosts(doc: &Document) -> Vec<Element> {
-    let Ok(list) = doc.query_selector_all("[data-hardclock]") else {
+    elements(doc, "[data-hardclock]")
+}
+
+/// The page's elements that match `selector`, in document order.
+fn elements(doc: &Document, selector: &str) -> Vec<Element> {
+    let Ok(list) = doc.query_selector_all(selector) else {
         return Vec::new();
     };
     (0..list.length())
@@ -112,13 +117,7 @@ pub fn shadow_mount(host: &Element) -> Option<Element> {
 
 /// The elements that ask for the scheme lab (`lab`) or the instructor's kit (`kit`).
 pub fn module_hosts(doc: &Document, kind: &str) -> Vec<Element> {
-    let Ok(list) = doc.query_selector_all(&format!("[data-hardclock-{kind}]")) else {
-        return Vec::new();
-    };
-    (0..list.length())
-        .filter_map(|i| list.item(i))
-        .filter_map(|n| n.dyn_into::<Element>().ok())
-        .collect()
+    elements(doc, &format!("[data-hardclock-{kind}]"))
 }
 
 /// The tools module's loader beside the widgets' own: `hardclock-embed.js` (the wasm inside)

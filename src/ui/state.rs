@@ -228,10 +228,7 @@ impl Machine {
     ) -> (u64, bool) {
         let mut ran = 0;
         while ran < n && !self.kernel.halted() && work.as_deref() != Some(&0) {
-            // Each hardclock the user asks for is a step of its own: the page drains its events
-            // as they come, so a long run is not stopped by the events of the ticks before.
-            self.interp.renew_budgets(&mut self.kernel);
-            let _ = self.interp.hardclock(&mut self.kernel);
+            page_hardclock(&mut self.kernel, &mut self.interp);
             ran += 1;
             if let Some(left) = work.as_deref_mut() {
                 *left = left.saturating_sub(self.interp.handler_stmts);
@@ -284,6 +281,16 @@ impl Machine {
             }
         }
     }
+}
+
+/// One hardclock the user asked for (hardclock, play, jump), as the page runs it and as its
+/// trace export replays it. Each is a step of its own: the page drains its events as they come,
+/// so the kernel's budgets start afresh and a long run is not stopped by the events of the
+/// ticks before (an action's own budget is [`MAX_ACTION_STATEMENTS`]). A panic halts the
+/// kernel, which the callers check.
+fn page_hardclock(k: &mut Kernel, it: &mut Interp) {
+    it.renew_budgets(k);
+    let _ = it.hardclock(k);
 }
 
 fn push_capped<T: Clone>(v: &mut Vec<T>, new: &[T], cap: usize) {
@@ -980,9 +987,7 @@ impl State {
                         if let Some(o) = cut(&k) {
                             return (k, o);
                         }
-                        // As the page ran it (see `Machine::ticks_undrained`).
-                        it.renew_budgets(&mut k);
-                        let _ = it.hardclock(&mut k);
+                        page_hardclock(&mut k, &mut it);
                     }
                 }
                 Op::Console(line, no) => {
@@ -1057,11 +1062,7 @@ impl State {
                 .snapshots
                 .last()
                 .is_some_and(|sn| sn.steps < self.steps)
-            && self
-                .tape
-                .iter()
-                .enumerate()
-                .all(|(i, op)| *op == Op::Stmt(i));
+            && self.lead() == self.tape.len();
         if at_lead {
             self.snapshots.push(Rc::new(Snapshot {
                 steps: self.steps,
